@@ -1,0 +1,5 @@
+"""`python -m casekit`."""
+
+from casekit.cli import main
+
+main()

@@ -1,0 +1,154 @@
+"""The Typer app, the global options and the one error boundary."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+from typer.core import TyperGroup
+
+from casekit import __version__
+from casekit.cli.options import GLOBAL, CasesDirOpt, NoColorOpt, PagerOpt, TodayOpt
+from casekit.errors import CasekitError, ExitCode
+from casekit.render.term import Terminal
+
+
+def debugging() -> bool:
+    return os.environ.get("CASEKIT_DEBUG", "") not in ("", "0")
+
+
+class CasekitGroup(TyperGroup):
+    """Runs every command inside the boundary that turns errors into messages and exit codes."""
+
+    def list_commands(self, ctx) -> list[str]:
+        return list(self.commands)  # the order they were defined in, not alphabetical
+
+    def invoke(self, ctx) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CasekitError as exc:
+            state = ctx.obj if isinstance(ctx.obj, State) else State()
+            if exc.message:
+                state.term.error(exc.message, exc.hint)
+            raise typer.Exit(int(exc.exit_code)) from None
+        except BrokenPipeError:
+            raise
+        except (typer.Exit, typer.Abort):
+            raise
+        except Exception as exc:
+            if type(exc).__module__.startswith("typer"):
+                raise
+            state = ctx.obj if isinstance(ctx.obj, State) else State()
+            if state.debug or debugging():
+                raise
+            state.term.error(
+                f"internal error: {type(exc).__name__}: {exc}",
+                hint="this is a bug in casekit; run again with --debug (or CASEKIT_DEBUG=1) for the traceback",
+            )
+            raise typer.Exit(int(ExitCode.TROUBLE)) from None
+
+
+@dataclass
+class State:
+    """What every command shares: the library, the terminal, today."""
+
+    cases_dirs: list[Path] = field(default_factory=list)
+    today_text: str | None = None
+    debug: bool = False
+    term: Terminal = field(default_factory=Terminal)
+
+    def update(self, *, cases_dir=None, no_color=False, today=None, pager=False) -> State:
+        """Fold a command's own copies of the global options into the state."""
+        if cases_dir:
+            self.cases_dirs = list(cases_dir) + self.cases_dirs
+        if no_color:
+            self.term.no_color = True
+        if pager or os.environ.get("CASEKIT_PAGER"):
+            self.term.pager = True
+            if os.environ.get("CASEKIT_PAGER"):
+                os.environ["PAGER"] = os.environ["CASEKIT_PAGER"]
+        if today:
+            self.today_text = today
+        return self
+
+    @property
+    def library(self):
+        from casekit.library import Library
+
+        return Library(cases_dirs=self.cases_dirs)
+
+    @property
+    def today(self) -> date:
+        from casekit.dates import today as real_today
+
+        if not self.today_text:
+            return real_today()
+        return parse_date_option(self.today_text, "--today").earliest()
+
+
+def parse_date_option(text: str, option: str):
+    """A SPEC §2 date from an option, or a usage error naming the option."""
+    from casekit.dates import DateError, PartialDate
+
+    try:
+        return PartialDate.parse(text)
+    except DateError as exc:
+        raise CasekitError(f"{option}: {exc}") from None
+
+
+def state(ctx: typer.Context, **options) -> State:
+    """The shared state, updated with this command's copies of the global options."""
+    root = ctx.find_root()
+    if not isinstance(root.obj, State):
+        root.obj = State()
+    ctx.obj = root.obj
+    return root.obj.update(**options)
+
+
+app = typer.Typer(
+    cls=CasekitGroup,
+    name="casekit",
+    help="Study business strategy cases from the terminal.",
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"casekit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    cases_dir: CasesDirOpt = None,
+    no_color: NoColorOpt = False,
+    today: TodayOpt = None,
+    pager: PagerOpt = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.", rich_help_panel=GLOBAL)] = False,
+    version: Annotated[
+        Optional[bool], typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = None,
+) -> None:
+    """Study business strategy cases from the terminal.
+
+    Cases are YAML files: a timeline, metrics, principles with their tradeoffs,
+    risks and more, every fact tied to its source.
+    """
+    ctx.obj = State(debug=debug)
+    ctx.obj.update(cases_dir=cases_dir, no_color=no_color, today=today, pager=pager)
+
+
+# Command modules register themselves on `app`; importing them is cheap
+# because each keeps its heavy imports inside the command function.
+from casekit.cli import inspect as _inspect  # noqa: E402,F401
+from casekit.cli import timeline as _timeline  # noqa: E402,F401

@@ -1,0 +1,135 @@
+"""Commands about cases as wholes: validate, cases, show, schema."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from casekit.cli.app import app, state
+from casekit.cli.options import AsOfOpt, CaseOpt, CasesDirOpt, Format, FormatOpt, NoColorOpt
+from casekit.errors import ExitCode
+
+
+@app.command()
+def validate(
+    ctx: typer.Context,
+    paths: Annotated[Optional[list[str]], typer.Argument(help="Case files or ids (default: the whole library).",
+                                                         show_default=False)] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
+    fmt: FormatOpt = Format.table,
+    cases_dir: CasesDirOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Check case files: syntax, types, unknown keys, dates, values, references.
+
+    Every problem is reported at once as path:line:column. Exit 1 when there
+    are errors (or warnings, with --strict).
+    """
+    from casekit.errors import CaseNotFound
+    from casekit.library import is_case_path
+    from casekit.loader import check_file
+    from casekit.problems import Problem
+
+    st = state(ctx, cases_dir=cases_dir, no_color=no_color)
+    library = st.library
+    targets: list[Path] = []
+    for spec in paths or []:
+        targets.append(Path(spec) if is_case_path(spec) or Path(spec).exists() else library.find(spec).path)
+    if not paths:
+        targets = [ref.path for ref in library.refs()]
+    problems: list[Problem] = []
+    for target in targets:
+        try:
+            _, found = check_file(target)
+        except CaseNotFound as exc:
+            found = [Problem(str(target), None, None, "error", "unreadable", exc.message, exc.hint)]
+        problems.extend(found)
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    if fmt is Format.table:
+        from casekit.render.problems import render_problems
+
+        if problems:
+            st.term.print(render_problems(problems))
+        summary = f"{len(targets)} file{'s' * (len(targets) != 1)} checked: {errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+        st.term.err.print(summary, style="red" if errors else ("yellow" if warnings else "green"))
+    else:
+        from casekit.render.machine import write
+
+        st.term.write(write([p.record() for p in problems], fmt.value))
+    if errors or (strict and warnings):
+        raise typer.Exit(int(ExitCode.NEGATIVE))
+
+
+@app.command()
+def cases(
+    ctx: typer.Context,
+    fmt: FormatOpt = Format.table,
+    cases_dir: CasesDirOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """The library: every case found, with its counts and path."""
+    from casekit.errors import CasekitError
+
+    st = state(ctx, cases_dir=cases_dir, no_color=no_color)
+    library = st.library
+    rows = []
+    for ref in library.refs():
+        try:
+            case = library.load(ref)
+        except CasekitError as exc:
+            rows.append({"id": ref.id, "company": None, "title": None, "as_of": None, "events": None,
+                         "metrics": None, "principles": None, "risks": None, "path": str(ref.path),
+                         "bundled": ref.bundled, "error": exc.message})
+            continue
+        rows.append({"id": ref.id, "company": case.company, "title": case.title, "as_of": case.as_of.text,
+                     "events": len(case.timeline), "metrics": len(case.metrics),
+                     "principles": len(case.principles), "risks": len(case.risks), "path": str(ref.path),
+                     "bundled": ref.bundled, "error": None})
+
+    def render():
+        from casekit.render.overview import cases_table
+
+        return cases_table(rows)
+
+    from casekit.cli.common import emit
+
+    emit(st, fmt, lambda: rows, render)
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    case: CaseOpt = None,
+    as_of: AsOfOpt = None,
+    tree: Annotated[bool, typer.Option("--tree", help="The whole case as a tree.")] = False,
+    fmt: FormatOpt = Format.table,
+    cases_dir: CasesDirOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """The case at a glance: header, key metrics, eras, counts, top risks."""
+    from casekit.cli.common import emit, open_case
+    from casekit.render import overview
+
+    st = state(ctx, cases_dir=cases_dir, no_color=no_color)
+    data = open_case(st, case, as_of)
+
+    def records():
+        from casekit.records import plain
+
+        return plain(data)
+
+    emit(st, fmt, records, lambda: overview.case_tree(data, st.today) if tree else overview.overview(data, st.today))
+
+
+@app.command()
+def schema(ctx: typer.Context) -> None:
+    """The JSON Schema of the case format, for editors and other tools."""
+    import json
+
+    from casekit.schema import case_schema
+
+    st = state(ctx)
+    st.term.write(json.dumps(case_schema(), indent=2, ensure_ascii=False))

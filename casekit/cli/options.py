@@ -1,0 +1,61 @@
+"""Options shared by many commands, defined once as `Annotated` aliases."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from casekit.cli import complete
+
+GLOBAL = "Global options"
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    md = "md"
+    yaml = "yaml"
+
+
+CaseOpt = Annotated[
+    Optional[str],
+    typer.Option("--case", "-c", help="Case id or path (default: CASEKIT_CASE, the only case, or the bundled example).",
+                 autocompletion=complete.case_ids, show_default=False),
+]
+CasesOpt = Annotated[
+    Optional[list[str]],
+    typer.Option("--case", "-c", help="Case id or path; repeat for several cases.",
+                 autocompletion=complete.case_ids, show_default=False),
+]
+AllOpt = Annotated[bool, typer.Option("--all", help="Every case in the library.")]
+FormatOpt = Annotated[
+    Format, typer.Option("--format", "-f", help="Output format; all but table are plain data.", case_sensitive=False)
+]
+GrepOpt = Annotated[
+    Optional[str], typer.Option("--grep", "-g", help="Keep items whose text contains TEXT (case-insensitive).",
+                                metavar="TEXT", show_default=False)
+]
+LimitOpt = Annotated[
+    Optional[int], typer.Option("--limit", "-n", help="Show at most N items.", metavar="N", min=0, show_default=False)
+]
+AsOfOpt = Annotated[
+    Optional[str], typer.Option("--as-of", help="The case as known at DATE: later facts dropped.", metavar="DATE",
+                                show_default=False)
+]
+TodayOpt = Annotated[
+    Optional[str], typer.Option("--today", help="Fix today's date (open ranges end today).", metavar="DATE",
+                                rich_help_panel=GLOBAL, show_default=False)
+]
+CasesDirOpt = Annotated[
+    Optional[list[Path]],
+    typer.Option("--cases-dir", help="Read cases from DIR (repeatable; before CASEKIT_PATH and ./cases).",
+                 metavar="DIR", rich_help_panel=GLOBAL, show_default=False),
+]
+NoColorOpt = Annotated[bool, typer.Option("--no-color", help="No colour (NO_COLOR is honoured too).",
+                                          rich_help_panel=GLOBAL)]
+PagerOpt = Annotated[bool, typer.Option("--pager", help="Page long output at a terminal (or set CASEKIT_PAGER).",
+                                        rich_help_panel=GLOBAL)]

@@ -1,0 +1,133 @@
+"""`casekit timeline`: the events in date order, filtered, as a table, tree or chart."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated, Optional
+
+import typer
+
+from casekit.cli import complete
+from casekit.cli.app import app, state
+from casekit.cli.options import (
+    AllOpt,
+    AsOfOpt,
+    CasesDirOpt,
+    CasesOpt,
+    Format,
+    FormatOpt,
+    GrepOpt,
+    LimitOpt,
+    NoColorOpt,
+    PagerOpt,
+    TodayOpt,
+)
+
+
+class TimelineView(str, Enum):
+    table = "table"
+    tree = "tree"
+    chart = "chart"
+
+
+@app.command()
+def timeline(
+    ctx: typer.Context,
+    case: CasesOpt = None,
+    all_cases: AllOpt = False,
+    since: Annotated[Optional[str], typer.Option("--since", metavar="DATE", show_default=False,
+                                                 help="Events from DATE's first day on (overlapping it).")] = None,
+    until: Annotated[Optional[str], typer.Option("--until", metavar="DATE", show_default=False,
+                                                 help="Events up to DATE's last day (--until 2018 keeps all of 2018).")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Only events wholly inside --since/--until.")] = False,
+    era: Annotated[Optional[list[str]], typer.Option("--era", metavar="ERA", show_default=False,
+                                                     autocompletion=complete.eras,
+                                                     help="Events of this era (repeatable: any).")] = None,
+    category: Annotated[Optional[list[str]], typer.Option("--category", metavar="CATEGORY", show_default=False,
+                                                          autocompletion=complete.categories,
+                                                          help="Events of this category (repeatable: any).")] = None,
+    tag: Annotated[Optional[list[str]], typer.Option("--tag", "-t", metavar="TAG", show_default=False,
+                                                     autocompletion=complete.tags,
+                                                     help="Events with this tag (repeatable: all must match).")] = None,
+    source: Annotated[Optional[list[str]], typer.Option("--source", metavar="SOURCE", show_default=False,
+                                                        autocompletion=complete.sources,
+                                                        help="Events citing this source (repeatable: any).")] = None,
+    grep: GrepOpt = None,
+    reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Newest first.")] = False,
+    limit: LimitOpt = None,
+    as_of: AsOfOpt = None,
+    view: Annotated[TimelineView, typer.Option("--view", "-v", help="table, tree (era → year → event) or chart.",
+                                               case_sensitive=False)] = TimelineView.table,
+    fmt: FormatOpt = Format.table,
+    today: TodayOpt = None,
+    cases_dir: CasesDirOpt = None,
+    no_color: NoColorOpt = False,
+    pager: PagerOpt = False,
+) -> None:
+    """Events in date order, with fuzzy-date period filters.
+
+    Dates are shown as written: ~ marks an approximate date, ? an uncertain
+    one, and ‡ an event whose sources disagree. An event shows in the tree
+    under every era it belongs to (the era it names, or any era whose period
+    holds it).
+    """
+    from casekit.cli.app import parse_date_option
+    from casekit.cli.common import emit, open_cases
+    from casekit.errors import UsageError
+    from casekit.query import EventFilter, sort_by_date
+
+    st = state(ctx, cases_dir=cases_dir, no_color=no_color, today=today, pager=pager)
+    cases = open_cases(st, case, all_cases, as_of)
+    several = len(cases) > 1
+    today_date = st.today
+    rows: list[tuple[str, object]] = []
+    for c in cases:
+        eras = []
+        for name in era or []:
+            match = [e for e in c.eras if e.id == name or e.title.casefold() == name.casefold()]
+            if not match and not several:
+                from casekit.problems import did_you_mean
+
+                known = [e.id for e in c.eras]
+                raise UsageError(f"--era: no era `{name}` in {c.id}",
+                                 hint=did_you_mean(name, known) or ("eras: " + ", ".join(known) if known else None))
+            eras.extend(match)
+        if era and not eras:
+            continue
+        f = EventFilter(
+            since=parse_date_option(since, "--since") if since else None,
+            until=parse_date_option(until, "--until") if until else None,
+            strict=strict,
+            eras=eras,
+            categories=category or (),
+            tags=tag or (),
+            sources=source or (),
+            grep=grep,
+            today=today_date,
+        )
+        rows.extend((c.id, e) for e in f.apply(c.timeline))
+    rows = sort_by_date(rows, key=lambda row: row[1].date, today=today_date)
+    if reverse:
+        rows.reverse()
+    if limit is not None:
+        rows = rows[:limit]
+
+    def records():
+        from casekit.records import event_record
+
+        return [({"case": cid} if several else {}) | event_record(e) for cid, e in rows]
+
+    def render():
+        from casekit.render import timeline as views
+
+        events = [(cid if several else None, e) for cid, e in rows]
+        if view is TimelineView.tree:
+            return views.timeline_tree(events, cases, today_date)
+        if view is TimelineView.chart:
+            return views.timeline_chart(events, cases, today_date)
+        return views.timeline_table(events, {c.id: c for c in cases})
+
+    if fmt is Format.table and not rows:
+        st.term.err.print("no events match", style="dim")
+        return
+    emit(st, fmt, records, render)

@@ -1,0 +1,47 @@
+"""One error base for the library, and the exit codes the CLI turns errors into."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from casekit.problems import Problem
+
+
+class ExitCode(IntEnum):
+    """Exit statuses shared by every command (diff(1)-style)."""
+
+    OK = 0
+    NEGATIVE = 1  # a negative answer: differences found, problems found
+    TROUBLE = 2  # bad usage, missing or unreadable input, an invalid case
+
+
+class CasekitError(Exception):
+    """Base of every error casekit raises on purpose; the CLI shows its message."""
+
+    exit_code: ExitCode = ExitCode.TROUBLE
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class UsageError(CasekitError):
+    """The user asked for something that cannot be done as asked."""
+
+
+class CaseNotFound(CasekitError):
+    """A case id or path that names no case."""
+
+
+class InvalidCase(CasekitError):
+    """A case file that failed to load; carries every problem found."""
+
+    def __init__(self, path: str, problems: list[Problem]) -> None:
+        errors = [p for p in problems if p.severity == "error"]
+        noun = "problem" if len(errors) == 1 else "problems"
+        super().__init__(f"{path}: {len(errors)} {noun}; not a valid case")
+        self.path = path
+        self.problems = problems

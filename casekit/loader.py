@@ -1,0 +1,418 @@
+"""YAML → `Case`, reporting every problem in a file at once with its position.
+
+PyYAML's C parser composes the document into nodes; nothing is constructed
+by PyYAML itself. A schema-guided walker then builds plain data from the
+nodes, which lets it see what `yaml.safe_load` hides: duplicate keys, the
+text of a date as written, the position of every value. Tags that would
+build objects are refused, and alias expansion is bounded, so a hostile file
+can neither run code nor exhaust memory.
+"""
+
+from __future__ import annotations
+
+import os
+import types
+import typing
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import yaml
+
+from casekit.dates import DateError, PartialDate
+from casekit.errors import CaseNotFound, InvalidCase
+from casekit.model import Case
+from casekit.problems import Problem, did_you_mean
+from casekit.values import Value, ValueParseError
+
+# A real case is tens of kilobytes. Far beyond that, parsing takes long enough
+# to look like a hang, so refuse with a message instead.
+MAX_CASE_BYTES = int(os.environ.get("CASEKIT_MAX_CASE_MB", "16")) * 1024 * 1024
+# Nodes visited a second time through an alias; a "billion laughs" file
+# reaches this in milliseconds, real cases almost never use aliases at all.
+MAX_ALIAS_VISITS = 10_000
+
+_TAG = "tag:yaml.org,2002:"
+_SAFE_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
+
+try:
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # PyYAML built without libyaml: slower, same behaviour
+    _Loader = yaml.SafeLoader
+
+_INVALID = object()
+
+
+def load_case(path: str | os.PathLike) -> Case:
+    """Load and check one case file; raise `InvalidCase` on any error."""
+    case, problems = check_file(path)
+    if case is None or any(p.severity == "error" for p in problems):
+        raise InvalidCase(str(path), problems)
+    return case
+
+
+def check_file(path: str | os.PathLike) -> tuple[Case | None, list[Problem]]:
+    """Load a case file and run every check; the case is None when it has errors."""
+    display = str(path)
+    data = read_bytes(path)
+    return check_bytes(data, display, stem=Path(path).stem)
+
+
+def read_bytes(path: str | os.PathLike) -> bytes:
+    """The file's bytes, or `CaseNotFound` with a message naming it."""
+    p = Path(path)
+    try:
+        if p.is_dir():
+            raise CaseNotFound(f"{path}: is a directory, not a case file")
+        size = p.stat().st_size
+        if size > MAX_CASE_BYTES:
+            raise CaseNotFound(
+                f"{path}: {size / 1e6:.1f} MB is larger than the {MAX_CASE_BYTES // 2**20} MB "
+                "casekit reads as one case",
+                hint="split it into several cases, or raise CASEKIT_MAX_CASE_MB",
+            )
+        return p.read_bytes()
+    except FileNotFoundError:
+        raise CaseNotFound(f"{path}: no such file") from None
+    except PermissionError:
+        raise CaseNotFound(f"{path}: permission denied") from None
+    except OSError as exc:
+        raise CaseNotFound(f"{path}: cannot read ({exc.strerror or exc})") from None
+
+
+def check_bytes(
+    data: bytes, path: str = "<case>", *, stem: str | None = None
+) -> tuple[Case | None, list[Problem]]:
+    """Parse and check the bytes of one case file."""
+    from casekit.checks import check_case
+
+    text, problem = _decode(data, path)
+    if problem:
+        return None, [problem]
+    lines = text.splitlines()
+    root, problem = _compose(text, path, lines)
+    if problem:
+        return None, [problem]
+    walker = _Walker(path, lines)
+    if root is None:
+        walker.error(None, "empty", "the file is empty; a case is a mapping of keys")
+        return None, walker.problems
+    if not isinstance(root, yaml.MappingNode):
+        walker.error(root, "not-a-mapping", f"a case is a mapping of keys, not {_kind(root)}")
+        return None, walker.problems
+    try:
+        plain = walker.build(root, Case)
+    except _TooManyAliases as exc:
+        walker.error(exc.node, "alias-bomb", "aliases expand too far (a \"billion laughs\" file?)")
+        return None, walker.problems
+    if plain is _INVALID or walker.has_errors:
+        return None, walker.problems
+    if plain.get("casekit") != 1:
+        walker.error(
+            _locate(root, ("casekit",)),
+            "format-version",
+            f"unsupported format version {plain.get('casekit')!r}; this casekit reads version 1",
+        )
+        return None, walker.problems
+    case = msgspec.convert(plain, Case, dec_hook=_keep_parsed)
+    problems = walker.problems + check_case(
+        case, lambda where, at_key=False: walker.position(_locate(root, where, at_key)),
+        path=path, stem=stem,
+    )
+    problems.sort(key=lambda p: (p.line or 0, p.column or 0))
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    return case, problems
+
+
+def _decode(data: bytes, path: str) -> tuple[str, Problem | None]:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        return "", Problem(
+            path, line, column, "error", "encoding",
+            f"byte 0x{data[exc.start]:02x} is not UTF-8; save the file as UTF-8",
+        )
+
+
+def _compose(text: str, path: str, lines: list[str]) -> tuple[Any, Problem | None]:
+    loader = _Loader(text)
+    try:
+        return loader.get_single_node(), None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = (exc.problem or exc.context or "invalid YAML").strip()
+        if exc.context and exc.problem:
+            message = f"{exc.problem} ({exc.context})"
+        if "single document" in message or "expected <document start>" in message:
+            message = "several documents in one file; a case file holds one"
+        line = mark.line + 1 if mark else None
+        column = mark.column + 1 if mark else None
+        return None, Problem(
+            path, line, column, "error", "yaml-syntax", f"YAML syntax: {message}",
+            hint=_syntax_hint(message), source_line=_line(lines, line),
+        )
+    except yaml.YAMLError as exc:
+        return None, Problem(path, None, None, "error", "yaml-syntax", f"YAML syntax: {exc}")
+    except RecursionError:
+        return None, Problem(path, None, None, "error", "too-deep", "the document is nested too deeply")
+    finally:
+        loader.dispose()
+
+
+def _syntax_hint(message: str) -> str | None:
+    if "'\\t'" in message or "tab" in message:
+        return "indent with spaces; YAML does not allow tabs there"
+    if "mapping values are not allowed" in message:
+        return "a value containing ': ' needs quotes"
+    return None
+
+
+def _line(lines: list[str], line: int | None) -> str | None:
+    if line is None or not (1 <= line <= len(lines)):
+        return None
+    return lines[line - 1]
+
+
+def _kind(node: Any) -> str:
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    tag = node.tag.removeprefix(_TAG)
+    return {"str": "text", "int": "a number", "float": "a number", "bool": "true/false",
+            "null": "nothing (null)", "timestamp": "a date"}.get(tag, f"`{node.value}`")
+
+
+def _keep_parsed(tp: type, obj: Any) -> Any:
+    if isinstance(obj, tp):
+        return obj
+    raise TypeError(f"expected {tp.__name__}")
+
+
+class _TooManyAliases(Exception):
+    def __init__(self, node: Any) -> None:
+        self.node = node
+
+
+class _Walker:
+    """Builds plain data from nodes against the model's types, noting every problem."""
+
+    def __init__(self, path: str, lines: list[str]) -> None:
+        self.path = path
+        self.lines = lines
+        self.problems: list[Problem] = []
+        self.has_errors = False
+        self._seen: set[int] = set()
+        self._revisits = 0
+        self._scalars = yaml.constructor.SafeConstructor()
+
+    # -- reporting ---------------------------------------------------------
+    def position(self, node: Any) -> tuple[int | None, int | None, str | None]:
+        if node is None:
+            return None, None, None
+        mark = node.start_mark
+        return mark.line + 1, mark.column + 1, _line(self.lines, mark.line + 1)
+
+    def error(self, node: Any, code: str, message: str, hint: str | None = None) -> None:
+        line, column, text = self.position(node)
+        self.problems.append(Problem(self.path, line, column, "error", code, message, hint, text))
+        self.has_errors = True
+
+    # -- building ----------------------------------------------------------
+    def build(self, node: Any, tp: Any) -> Any:
+        if id(node) in self._seen:
+            self._revisits += 1
+            if self._revisits > MAX_ALIAS_VISITS:
+                raise _TooManyAliases(node)
+        else:
+            self._seen.add(id(node))
+        if node.tag not in _SAFE_TAGS:
+            self.error(node, "unsafe-tag", f"tag `{node.tag}` is not allowed in a case file",
+                       hint="casekit reads plain YAML only; remove the tag")
+            return _INVALID
+        origin = typing.get_origin(tp)
+        if origin is typing.Union or origin is types.UnionType:
+            args = [a for a in typing.get_args(tp) if a is not type(None)]
+            if node.tag == _TAG + "null":
+                return None
+            return self.build_revisited(node, args[0])
+        if origin is list:
+            return self._list(node, typing.get_args(tp)[0])
+        if origin is typing.Literal:
+            return self._choice(node, typing.get_args(tp))
+        if isinstance(tp, type) and issubclass(tp, msgspec.Struct):
+            return self._struct(node, tp)
+        if tp is PartialDate:
+            return self._date(node)
+        if tp is Value:
+            return self._value(node)
+        if tp is str:
+            return self._text(node)
+        if tp is int:
+            return self._int(node)
+        raise TypeError(f"no builder for {tp!r}")  # a model type this walker does not know
+
+    def build_revisited(self, node: Any, tp: Any) -> Any:
+        # The union step already counted this node once.
+        self._seen.discard(id(node))
+        return self.build(node, tp)
+
+    def _struct(self, node: Any, tp: type[msgspec.Struct]) -> Any:
+        if not isinstance(node, yaml.MappingNode):
+            self.error(node, "wrong-type", f"expected a mapping of keys, got {_kind(node)}")
+            return _INVALID
+        fields = {f.encode_name: f for f in msgspec.structs.fields(tp)}
+        out: dict[str, Any] = {}
+        key_nodes: dict[str, Any] = {}
+        ok = True
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _TAG + "merge":
+                self.error(key_node, "bad-key", "keys must be plain words",
+                           hint="merge keys (<<) and complex keys are not supported"
+                           if key_node.tag == _TAG + "merge" else None)
+                ok = False
+                continue
+            key = key_node.value
+            if key in key_nodes:
+                first = key_nodes[key].start_mark.line + 1
+                self.error(key_node, "duplicate-key",
+                           f"duplicate key `{key}` (first on line {first}); YAML would keep only the last",
+                           hint="merge the two or rename one")
+                ok = False
+                continue
+            key_nodes[key] = key_node
+            field = fields.get(key)
+            if field is None:
+                self.error(key_node, "unknown-key", f"unknown key `{key}`",
+                           hint=did_you_mean(key, fields) or "allowed: " + ", ".join(fields))
+                ok = False
+                continue
+            value = self.build(value_node, field.type)
+            if value is _INVALID:
+                ok = False
+            else:
+                out[key] = value
+        for name, field in fields.items():
+            if name not in key_nodes and field.required:
+                what = f" in this {tp.__name__.lower()}" if tp is not Case else ""
+                ident = out.get("id")
+                self.error(node, "missing-key",
+                           f"missing required key `{name}`{what}" + (f" `{ident}`" if ident else ""))
+                ok = False
+        if ok and "id" in fields and isinstance(out.get("id"), str):
+            self._check_slug(key_nodes["id"], out["id"])
+        return out if ok else _INVALID
+
+    def _check_slug(self, node: Any, ident: str) -> None:
+        from casekit.checks import is_slug
+
+        if not is_slug(ident):
+            self.error(node, "bad-id", f"id `{ident}` is not a slug",
+                       hint="use lowercase letters, digits, `_` and `-`, starting with a letter or digit")
+
+    def _list(self, node: Any, item_type: Any) -> Any:
+        if not isinstance(node, yaml.SequenceNode):
+            if node.tag == _TAG + "null":
+                return []
+            self.error(node, "wrong-type", f"expected a list, got {_kind(node)}",
+                       hint="write `[a, b]` or one `- item` per line")
+            return _INVALID
+        out = []
+        ok = True
+        for child in node.value:
+            value = self.build(child, item_type)
+            if value is _INVALID:
+                ok = False
+            else:
+                out.append(value)
+        return out if ok else _INVALID
+
+    def _scalar(self, node: Any, expected: str) -> bool:
+        if isinstance(node, yaml.ScalarNode):
+            return True
+        self.error(node, "wrong-type", f"expected {expected}, got {_kind(node)}")
+        return False
+
+    def _text(self, node: Any) -> Any:
+        if not self._scalar(node, "text"):
+            return _INVALID
+        if node.tag in (_TAG + "str", _TAG + "timestamp"):
+            return node.value
+        self.error(node, "wrong-type", f"expected text, got {_kind(node)}",
+                   hint=f'put it in quotes: "{node.value}"')
+        return _INVALID
+
+    def _int(self, node: Any) -> Any:
+        if not self._scalar(node, "a whole number"):
+            return _INVALID
+        if node.tag == _TAG + "int":
+            return self._scalars.construct_yaml_int(node)
+        self.error(node, "wrong-type", f"expected a whole number, got {_kind(node)}")
+        return _INVALID
+
+    def _choice(self, node: Any, choices: tuple[str, ...]) -> Any:
+        if not self._scalar(node, "one of " + ", ".join(choices)):
+            return _INVALID
+        if node.tag == _TAG + "str" and node.value in choices:
+            return node.value
+        self.error(node, "bad-choice", f"`{node.value}` is not one of {', '.join(choices)}",
+                   hint=did_you_mean(str(node.value), choices))
+        return _INVALID
+
+    def _date(self, node: Any) -> Any:
+        if not self._scalar(node, "a date"):
+            return _INVALID
+        if node.tag not in (_TAG + "str", _TAG + "int", _TAG + "timestamp"):
+            self.error(node, "bad-date", f"expected a date, got {_kind(node)}",
+                       hint="write it as 2019, 2019-08, 2019-08-14, Q1 2024, late 2022, 2016/2020 …")
+            return _INVALID
+        try:
+            return PartialDate.parse(node.value)
+        except DateError as exc:
+            self.error(node, "bad-date", str(exc))
+            return _INVALID
+
+    def _value(self, node: Any) -> Any:
+        if not self._scalar(node, "a value"):
+            return _INVALID
+        tag = node.tag
+        if tag == _TAG + "int":
+            raw: Any = self._scalars.construct_yaml_int(node)
+        elif tag == _TAG + "float":
+            raw = self._scalars.construct_yaml_float(node)
+        elif tag == _TAG + "str":
+            raw = node.value
+        else:
+            self.error(node, "bad-value", f"expected a value such as $13.8B, 45% or 300,000+, got {_kind(node)}")
+            return _INVALID
+        try:
+            return Value.parse(raw)
+        except ValueParseError as exc:
+            self.error(node, "bad-value", str(exc))
+            return _INVALID
+
+
+def _locate(root: Any, where: tuple, at_key: bool = False) -> Any:
+    """The node at a path of keys and indexes (the key's node with `at_key`)."""
+    node = root
+    for step in where:
+        if isinstance(step, int) and isinstance(node, yaml.SequenceNode):
+            if not 0 <= step < len(node.value):
+                return node
+            node = node.value[step]
+        elif isinstance(node, yaml.MappingNode):
+            for key_node, value_node in reversed(node.value):
+                if getattr(key_node, "value", None) == step:
+                    node = key_node if (at_key and step == where[-1]) else value_node
+                    break
+            else:
+                return node
+        else:
+            return node
+    return node

@@ -1,0 +1,238 @@
+"""The case format (SPEC §1) as typed, immutable-by-convention msgspec structs.
+
+No I/O and no Rich here. Dates and values arrive already parsed
+(`PartialDate`, `Value`); the loader does that and reports positions.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, Optional
+
+import msgspec
+
+from casekit.dates import PartialDate
+from casekit.values import Value
+
+FORMAT_VERSION = 1
+
+Confidence = Literal["official", "reported", "estimated", "disputed"]
+Severity = Literal["low", "medium", "medium-high", "high", "critical"]
+Likelihood = Literal["low", "medium", "high"]
+SourceKind = Literal["article", "blog", "memo", "filing", "interview", "dataset", "book", "other"]
+
+SEVERITIES: tuple[str, ...] = ("low", "medium", "medium-high", "high", "critical")
+LIKELIHOODS: tuple[str, ...] = ("low", "medium", "high")
+CATEGORIES: tuple[str, ...] = (
+    "funding",
+    "product",
+    "customer",
+    "government",
+    "market",
+    "leadership",
+    "people",
+    "deal",
+    "other",
+)
+
+
+class _Struct(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
+    pass
+
+
+class Item(_Struct, kw_only=True):
+    """Keys every item of every list section may carry."""
+
+    id: str
+    sources: list[str] = []
+    note: Optional[str] = None
+    confidence: Optional[Confidence] = None
+
+
+class Source(Item, kw_only=True):
+    title: str
+    kind: SourceKind
+    date: Optional[PartialDate] = None
+    author: Optional[str] = None
+    url: Optional[str] = None
+    file: Optional[str] = None
+
+
+class Role(_Struct, kw_only=True):
+    title: str
+    period: Optional[PartialDate] = None
+
+
+class Person(Item, kw_only=True):
+    name: str
+    roles: list[Role] = []
+
+
+class Era(Item, kw_only=True):
+    title: str
+    period: PartialDate
+    summary: Optional[str] = None
+
+
+class Event(Item, kw_only=True):
+    date: PartialDate
+    title: str
+    detail: Optional[str] = None
+    category: Optional[str] = None
+    era: Optional[str] = None
+    tags: list[str] = []
+    people: list[str] = []
+
+
+class Observation(_Struct, kw_only=True):
+    date: PartialDate
+    value: Value
+    sources: list[str] = []
+    note: Optional[str] = None
+    confidence: Optional[Confidence] = None
+
+
+class Metric(Item, kw_only=True):
+    name: str
+    unit: str
+    description: Optional[str] = None
+    observations: list[Observation] = []
+
+
+class Principle(Item, kw_only=True):
+    n: int
+    title: str
+    summary: str
+    benefit: str
+    tradeoff: str
+    tactic: Optional[str] = None
+    evidence: list[str] = []
+    risks: list[str] = []
+    tags: list[str] = []
+
+
+class Risk(Item, kw_only=True):
+    title: str
+    severity: Severity
+    likelihood: Optional[Likelihood] = None
+    horizon: Optional[str] = None
+    description: Optional[str] = None
+    mitigations: list[str] = []
+    principles: list[str] = []
+
+
+class Quote(Item, kw_only=True):
+    text: str
+    speaker: str
+    date: Optional[PartialDate] = None
+    context: Optional[str] = None
+
+
+class Moat(Item, kw_only=True):
+    rank: int
+    title: str
+    time_to_replicate: Optional[str] = None
+    cost: Optional[str] = None
+    description: Optional[str] = None
+
+
+class FlywheelEdge(Item, kw_only=True):
+    from_: str = msgspec.field(name="from")
+    to: str
+    description: Optional[str] = None
+
+
+class Segment(Item, kw_only=True):
+    name: str
+    period: Optional[PartialDate] = None
+    revenue: Optional[Value] = None
+    share: Optional[Value] = None
+    growth: Optional[Value] = None
+    margin: Optional[Value] = None
+    description: Optional[str] = None
+
+
+class Competitor(Item, kw_only=True):
+    name: str
+    segment: Optional[str] = None
+    position: Optional[str] = None
+    scale: Optional[Value] = None
+    notes: Optional[str] = None
+
+
+class Driver(Item, kw_only=True):
+    title: str
+    description: Optional[str] = None
+    horizon: Optional[str] = None
+
+
+class Lesson(Item, kw_only=True):
+    title: str
+    summary: Optional[str] = None
+
+
+class Case(_Struct, kw_only=True):
+    """One case study: the whole file."""
+
+    casekit: int
+    id: str
+    company: str
+    title: str
+    as_of: PartialDate
+    sources: list[Source]
+    timeline: list[Event]
+    metrics: list[Metric]
+    principles: list[Principle]
+    risks: list[Risk]
+    summary: Optional[str] = None
+    tags: list[str] = []
+    people: list[Person] = []
+    eras: list[Era] = []
+    quotes: list[Quote] = []
+    moats: list[Moat] = []
+    flywheel: list[FlywheelEdge] = []
+    segments: list[Segment] = []
+    competitors: list[Competitor] = []
+    drivers: list[Driver] = []
+    lessons: list[Lesson] = []
+
+
+# Section name -> item type, in the order sections are shown and diffed.
+SECTIONS: dict[str, type[msgspec.Struct]] = {
+    "sources": Source,
+    "people": Person,
+    "eras": Era,
+    "timeline": Event,
+    "metrics": Metric,
+    "principles": Principle,
+    "risks": Risk,
+    "quotes": Quote,
+    "moats": Moat,
+    "flywheel": FlywheelEdge,
+    "segments": Segment,
+    "competitors": Competitor,
+    "drivers": Driver,
+    "lessons": Lesson,
+}
+
+
+def section(case: Case, name: str) -> list:
+    """The items of one list section of `case`."""
+    if name not in SECTIONS:
+        raise KeyError(name)
+    return getattr(case, name)
+
+
+def severity_rank(severity: str | None) -> int:
+    """0 for low … 4 for critical; -1 when unknown."""
+    try:
+        return SEVERITIES.index(severity)  # type: ignore[arg-type]
+    except ValueError:
+        return -1
+
+
+def likelihood_rank(likelihood: str | None) -> int:
+    """0 for low … 2 for high; -1 when not given."""
+    try:
+        return LIKELIHOODS.index(likelihood)  # type: ignore[arg-type]
+    except ValueError:
+        return -1

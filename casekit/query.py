@@ -1,0 +1,128 @@
+"""Filters and views over a case: as-of views, period filters, grep, era membership."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+import msgspec
+
+from casekit.dates import PartialDate
+from casekit.model import Case, Era, Event
+from casekit.values import Value
+
+
+def as_of(case: Case, when: PartialDate, today: date) -> Case:
+    """The case as known at `when`: events, observations, quotes and eras dated later are dropped."""
+    limit = when.latest(today)
+
+    def known(d: PartialDate | None) -> bool:
+        return d is None or d.earliest() <= limit
+
+    timeline = [e for e in case.timeline if known(e.date)]
+    kept_events = {e.id for e in timeline}
+    metrics = [
+        msgspec.structs.replace(m, observations=[o for o in m.observations if known(o.date)])
+        for m in case.metrics
+    ]
+    principles = [
+        msgspec.structs.replace(p, evidence=[ev for ev in p.evidence if ev in kept_events])
+        for p in case.principles
+    ]
+    eras = [e for e in case.eras if known(e.period)]
+    kept_eras = {e.id for e in eras}
+    timeline = [
+        e if e.era is None or e.era in kept_eras else msgspec.structs.replace(e, era=None) for e in timeline
+    ]
+    new_as_of = when if when.latest(today) < case.as_of.latest(today) else case.as_of
+    return msgspec.structs.replace(
+        case,
+        as_of=new_as_of,
+        timeline=timeline,
+        metrics=metrics,
+        principles=principles,
+        eras=eras,
+        quotes=[q for q in case.quotes if known(q.date)],
+        segments=[s for s in case.segments if known(s.period)],
+    )
+
+
+def texts(obj: object) -> Iterator[str]:
+    """Every piece of text in an item: strings, dates and values as written, nested items."""
+    if isinstance(obj, str):
+        yield obj
+    elif isinstance(obj, (PartialDate, Value)):
+        yield obj.text
+    elif isinstance(obj, msgspec.Struct):
+        for name in obj.__struct_fields__:
+            yield from texts(getattr(obj, name))
+    elif isinstance(obj, (list, tuple)):
+        for x in obj:
+            yield from texts(x)
+
+
+def grep(items: Iterable, needle: str | None) -> list:
+    """Items any of whose text contains `needle`, ignoring case."""
+    items = list(items)
+    if not needle:
+        return items
+    folded = needle.casefold()
+    return [item for item in items if any(folded in t.casefold() for t in texts(item))]
+
+
+def sort_by_date(items: Iterable, key=lambda item: item.date, today: date | None = None) -> list:
+    """Items in SPEC §2 order: by earliest day, wider first on ties, then file order."""
+    return sorted(items, key=lambda item: key(item).sort_key(today))
+
+
+def in_era(event: Event, era: Era, today: date) -> bool:
+    """An event belongs to an era it names, or whose period holds it entirely."""
+    if event.era is not None:
+        return event.era == era.id or event.date.within(era.period, today)
+    return event.date.within(era.period, today)
+
+
+@dataclass
+class EventFilter:
+    """The timeline's filters; an empty filter keeps everything."""
+
+    since: PartialDate | None = None
+    until: PartialDate | None = None
+    strict: bool = False
+    eras: Sequence[Era] = ()
+    categories: Sequence[str] = ()
+    tags: Sequence[str] = ()
+    sources: Sequence[str] = ()
+    grep: str | None = None
+    today: date = field(default_factory=date.today)
+
+    def period_matches(self, d: PartialDate) -> bool:
+        start = self.since.earliest() if self.since else None
+        end = self.until.latest(self.today) if self.until else None
+        lo, hi = d.earliest(), d.latest(self.today)
+        if self.strict:
+            return (start is None or (d.start is not None and lo >= start)) and (
+                end is None or (d.end is not None and hi <= end)
+            )
+        return (start is None or hi >= start) and (end is None or lo <= end)
+
+    def matches(self, event: Event) -> bool:
+        if (self.since or self.until) and not self.period_matches(event.date):
+            return False
+        if self.categories and (event.category or "") not in self.categories:
+            return False
+        if self.tags and not all(t in event.tags for t in self.tags):
+            return False
+        if self.sources and not any(s in event.sources for s in self.sources):
+            return False
+        if self.eras and not any(in_era(event, era, self.today) for era in self.eras):
+            return False
+        if self.grep:
+            folded = self.grep.casefold()
+            if not any(folded in t.casefold() for t in texts(event)):
+                return False
+        return True
+
+    def apply(self, events: Iterable[Event]) -> list[Event]:
+        return [e for e in events if self.matches(e)]

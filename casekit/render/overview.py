@@ -1,0 +1,189 @@
+"""The library table, a case at a glance, and the whole case as a tree."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich import box
+from rich.console import Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+from rich.tree import Tree
+
+from casekit.model import SECTIONS, Case, severity_rank
+from casekit.render.text import clean, safe
+
+SEVERITY_STYLE = {
+    "critical": "bold white on red",
+    "high": "bold red",
+    "medium-high": "dark_orange",
+    "medium": "yellow",
+    "low": "green",
+}
+
+
+def severity_text(severity: str | None) -> Text:
+    """A severity, coloured by how bad it is."""
+    return Text(severity or "—", style=SEVERITY_STYLE.get(severity or "", ""))
+
+
+def cases_table(rows: list[dict]) -> Table:
+    """`casekit cases`: one row per case in the library."""
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("id", style="bold cyan", no_wrap=True)
+    table.add_column("company")
+    table.add_column("as of", no_wrap=True)
+    table.add_column("events", justify="right")
+    table.add_column("metrics", justify="right")
+    table.add_column("principles", justify="right")
+    table.add_column("risks", justify="right")
+    table.add_column("path", style="dim", overflow="fold")
+    for row in rows:
+        if row["error"]:
+            table.add_row(safe(row["id"]), safe("invalid: " + row["error"], "red"), "", "", "", "", "",
+                          safe(row["path"]))
+            continue
+        path = row["path"] + (" (bundled)" if row["bundled"] else "")
+        table.add_row(safe(row["id"]), safe(row["company"]), safe(row["as_of"]), str(row["events"]),
+                      str(row["metrics"]), str(row["principles"]), str(row["risks"]), safe(path))
+    return table
+
+
+def top_risks(case: Case, n: int = 3) -> list:
+    """The `n` most severe risks, most likely first among equals, then file order."""
+    from casekit.model import likelihood_rank
+
+    order = sorted(enumerate(case.risks),
+                   key=lambda ir: (-severity_rank(ir[1].severity), -likelihood_rank(ir[1].likelihood), ir[0]))
+    return [r for _, r in order[:n]]
+
+
+def latest_observation(metric):
+    """The observation with the latest date, or None."""
+    if not metric.observations:
+        return None
+    return max(enumerate(metric.observations), key=lambda io: (io[1].date.sort_key(), io[0]))[1]
+
+
+def overview(case: Case, today: date) -> Group:
+    """`casekit show`: the case at a glance."""
+    header = Text()
+    header.append(clean(case.company), style="bold")
+    header.append(" — " + clean(case.title))
+    header.append(f"\nas of {clean(case.as_of.text)}", style="dim")
+    if case.tags:
+        header.append("   " + " ".join("#" + clean(t) for t in case.tags), style="cyan")
+    if case.summary:
+        header.append("\n\n" + clean(case.summary))
+    parts: list = [Panel(header, title=safe(case.id), title_align="left", border_style="blue")]
+
+    if case.metrics:
+        metrics = Table(title="Key metrics", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+        metrics.add_column("metric")
+        metrics.add_column("latest", justify="right", style="bold")
+        metrics.add_column("as of", no_wrap=True)
+        for metric in case.metrics[:8]:
+            obs = latest_observation(metric)
+            if obs is None:
+                continue
+            metrics.add_row(safe(metric.name), safe(obs.value.display()), safe(obs.date.text))
+        parts.append(metrics)
+
+    if case.eras:
+        eras = Table(title="Eras", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+        eras.add_column("period", no_wrap=True)
+        eras.add_column("era")
+        for era in sorted(case.eras, key=lambda e: e.period.sort_key(today)):
+            eras.add_row(safe(era.period.text), safe(era.title))
+        parts.append(eras)
+
+    counts = Text("Counts  ", style="bold")
+    counts.append("  ".join(f"{name} {len(getattr(case, name))}" for name in SECTIONS if getattr(case, name)))
+    parts.append(counts)
+
+    if case.risks:
+        risks = Table(title="Top risks", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+        risks.add_column("severity", no_wrap=True)
+        risks.add_column("risk")
+        for risk in top_risks(case):
+            risks.add_row(severity_text(risk.severity), safe(risk.title))
+        parts.append(Text(""))
+        parts.append(risks)
+    return Group(*parts)
+
+
+def case_tree(case: Case, today: date) -> Tree:
+    """`casekit show --tree`: every section, cross-references shown by title."""
+    titles = {
+        "eras": {e.id: e.title for e in case.eras},
+        "timeline": {e.id: f"{e.date.text} {e.title}" for e in case.timeline},
+        "risks": {r.id: r.title for r in case.risks},
+        "principles": {p.id: f"{p.n}. {p.title}" for p in case.principles},
+        "people": {p.id: p.name for p in case.people},
+        "sources": {s.id: s.title for s in case.sources},
+    }
+
+    def named(section: str, ids) -> str:
+        return "; ".join(clean(titles[section].get(i, i)) for i in ids)
+
+    root = Tree(Text.assemble((clean(case.company), "bold"), " — ", clean(case.title),
+                              (f"  (as of {clean(case.as_of.text)})", "dim")))
+    for name in SECTIONS:
+        items = getattr(case, name)
+        if not items:
+            continue
+        branch = root.add(Text(f"{name} ({len(items)})", style="bold cyan"))
+        for item in items:
+            node = branch.add(_label(name, item))
+            for label, text in _details(name, item, named):
+                if text:
+                    node.add(Text.assemble((label + ": ", "dim"), clean(text)))
+    return root
+
+
+def _label(section: str, item) -> Text:
+    if section == "timeline":
+        return Text.assemble((clean(item.date.text), "green"), "  ", clean(item.title))
+    if section == "principles":
+        return Text.assemble((f"{item.n}. ", "bold"), clean(item.title))
+    if section == "risks":
+        return Text.assemble(severity_text(item.severity), "  ", clean(item.title))
+    if section == "metrics":
+        obs = latest_observation(item)
+        latest = f"  {obs.value.display()} ({obs.date.text})" if obs else ""
+        return Text.assemble(clean(item.name), (clean(latest), "bold"))
+    if section == "flywheel":
+        return Text(f"{clean(item.from_)} → {clean(item.to)}")
+    if section == "moats":
+        return Text.assemble((f"#{item.rank} ", "bold"), clean(item.title))
+    for attr in ("title", "name", "text"):
+        if getattr(item, attr, None):
+            return Text(clean(getattr(item, attr)))
+    return Text(clean(item.id))
+
+
+def _details(section: str, item, named) -> list[tuple[str, str | None]]:
+    rows: list[tuple[str, str | None]] = []
+    if section == "timeline":
+        rows += [("era", named("eras", [item.era]) if item.era else None),
+                 ("people", named("people", item.people) if item.people else None)]
+    elif section == "principles":
+        rows += [("benefit", item.benefit), ("tradeoff", item.tradeoff),
+                 ("evidence", named("timeline", item.evidence) if item.evidence else None),
+                 ("risks", named("risks", item.risks) if item.risks else None)]
+    elif section == "risks":
+        rows += [("likelihood", item.likelihood),
+                 ("principles", named("principles", item.principles) if item.principles else None)]
+    elif section == "eras":
+        rows += [("period", item.period.text)]
+    elif section == "people":
+        rows += [("roles", "; ".join(r.title + (f" ({r.period.text})" if r.period else "") for r in item.roles))]
+    elif section == "quotes":
+        speaker = named("people", [item.speaker]) if item.speaker else None
+        rows += [("speaker", speaker), ("date", item.date.text if item.date else None)]
+    elif section == "metrics":
+        rows += [("series", ", ".join(f"{o.date.text}: {o.value.display()}" for o in item.observations))]
+    if getattr(item, "sources", None) and section != "sources":
+        rows.append(("sources", named("sources", item.sources)))
+    return rows

@@ -1,0 +1,36 @@
+"""The one door case text passes through on its way to a terminal.
+
+Case files are data. Rich markup in them (`[bold]`) must print literally,
+and control characters (an ESC starting a terminal sequence, a bidi
+override) must be shown, not obeyed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rich.text import Text
+
+# C0 controls but tab and newline, DEL, C1 controls, and the bidi controls
+# that can make a line read differently from what it holds.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _visible(match: re.Match) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)  # the Unicode "control pictures": ␛ for ESC
+    if code == 0x7F:
+        return "\u2421"  # ␡
+    return f"\\u{code:04x}"
+
+
+def clean(value: object) -> str:
+    """`value` as a string with every control character made visible."""
+    text = "" if value is None else str(value)
+    return _CONTROL.sub(_visible, text)
+
+
+def safe(value: object, style: str = "") -> Text:
+    """Case text as a Rich `Text`: never parsed as markup, never a control sequence."""
+    return Text(clean(value), style=style)

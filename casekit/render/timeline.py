@@ -1,0 +1,199 @@
+"""The timeline as a table, a tree (era → year → event) and a chart of eras and events."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from rich import box
+from rich.console import Console, ConsoleOptions, Group, RenderResult
+from rich.table import Table
+from rich.text import Text
+from rich.tree import Tree
+
+from casekit.dates import PartialDate
+from casekit.model import Case, Event
+from casekit.render.text import clean, safe
+
+CATEGORY_STYLE = {
+    "funding": "green",
+    "product": "cyan",
+    "customer": "blue",
+    "government": "magenta",
+    "market": "yellow",
+    "leadership": "red",
+    "people": "bright_red",
+    "deal": "bright_green",
+    "other": "white",
+}
+
+Rows = Sequence[tuple[str | None, Event]]
+
+
+def date_text(d: PartialDate, confidence: str | None = None) -> Text:
+    """A date as written; approximate (~), uncertain (?) and disputed (‡) visibly marked."""
+    text = Text(clean(d.text), style="green")
+    written = d.text
+    if d.approximate and "~" not in written and "c." not in written and "circa" not in written.lower():
+        text.append("~", style="yellow")
+    if d.uncertain and "?" not in written:
+        text.append("?", style="yellow")
+    if confidence == "disputed":
+        text.append(" ‡", style="bold yellow")
+    return text
+
+
+def _era_titles(cases: dict[str, Case]) -> dict[tuple[str, str], str]:
+    return {(c.id, e.id): e.title for c in cases.values() for e in c.eras}
+
+
+def timeline_table(rows: Rows, cases: dict[str, Case]) -> Table:
+    """Date as written, title (with detail), category, era; a case column when several."""
+    several = any(cid for cid, _ in rows)
+    eras = _era_titles(cases)
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, expand=False)
+    if several:
+        table.add_column("case", style="bold cyan", no_wrap=False)
+    table.add_column("date", no_wrap=False, min_width=4)
+    table.add_column("event", ratio=1, min_width=20)
+    table.add_column("category", no_wrap=False)
+    table.add_column("era", style="dim", no_wrap=False)
+    for cid, event in rows:
+        case_id = cid or next(iter(cases))
+        era = eras.get((case_id, event.era or ""), event.era or "")
+        cells = [date_text(event.date, event.confidence), safe(event.title, "bold"),
+                 safe(event.category or "", CATEGORY_STYLE.get(event.category or "", "")), safe(era)]
+        if several:
+            cells.insert(0, safe(cid))
+        table.add_row(*cells)
+    disputed = any(e.confidence == "disputed" for _, e in rows)
+    if disputed:
+        table.caption = "‡ sources disagree; see the event's note"
+        table.caption_justify = "left"
+    return table
+
+
+def _year_of(d: PartialDate, today: date) -> int:
+    return (d.start or d.latest(today)).year
+
+
+def timeline_tree(rows: Rows, cases: Sequence[Case], today: date) -> Tree | Group:
+    """Era → year → event; an event shows under every era it belongs to."""
+    from casekit.query import in_era
+
+    trees = []
+    by_case: dict[str, list[Event]] = {}
+    for cid, event in rows:
+        by_case.setdefault(cid or cases[0].id, []).append(event)
+    for case in cases:
+        events = by_case.get(case.id)
+        if not events:
+            continue
+        root = Tree(Text.assemble((clean(case.company), "bold"), "  ", (clean(case.title), "dim")))
+        placed: set[int] = set()
+        for era in sorted(case.eras, key=lambda e: e.period.sort_key(today)):
+            members = [e for e in events if in_era(e, era, today)]
+            if not members:
+                continue
+            placed.update(id(e) for e in members)
+            branch = root.add(Text.assemble((clean(era.title), "bold magenta"), "  ",
+                                            (clean(era.period.text), "dim")))
+            _add_years(branch, members, today)
+        rest = [e for e in events if id(e) not in placed]
+        if rest:
+            _add_years(root.add(Text("(no era)", style="dim italic")) if placed else root, rest, today)
+        trees.append(root)
+    return trees[0] if len(trees) == 1 else Group(*trees)
+
+
+def _add_years(branch: Tree, events: list[Event], today: date) -> None:
+    years: dict[int, Tree] = {}
+    for event in events:
+        year = _year_of(event.date, today)
+        if year not in years:
+            years[year] = branch.add(Text(str(year), style="bold green"))
+        label = Text.assemble(date_text(event.date, event.confidence), "  ", safe(event.title))
+        if event.category:
+            label.append(f"  {clean(event.category)}", style=CATEGORY_STYLE.get(event.category, "dim"))
+        years[year].add(label)
+
+
+class TimelineChart:
+    """Eras as bars across a year axis, each category's events marked on a track below."""
+
+    def __init__(self, rows: Rows, cases: Sequence[Case], today: date) -> None:
+        self.rows = rows
+        self.cases = cases
+        self.today = today
+
+    def _span(self) -> tuple[int, int]:
+        years: list[int] = []
+        for _, event in self.rows:
+            years += [_year_of(event.date, self.today), event.date.latest(self.today).year]
+        for case in self.cases:
+            for era in case.eras:
+                years += [era.period.earliest().year if era.period.start else era.period.latest(self.today).year,
+                          era.period.latest(self.today).year]
+        if not years:
+            return self.today.year, self.today.year
+        return min(years), max(years)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        first, last = self._span()
+        width = options.max_width
+        label_width = max(10, min(26, width // 4))
+        track = max(10, width - label_width - 1)
+        span_days = (date(last, 12, 31) - date(first, 1, 1)).days or 1
+
+        def col(day: date) -> int:
+            offset = (day - date(first, 1, 1)).days
+            return max(0, min(track - 1, round(offset / span_days * (track - 1))))
+
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(width=label_width, overflow="fold")
+        grid.add_column(width=track, no_wrap=True, overflow="crop")
+        grid.add_row(Text(""), self._axis(first, last, col, track))
+        several = len(self.cases) > 1
+        for case in self.cases:
+            for era in sorted(case.eras, key=lambda e: e.period.sort_key(self.today)):
+                start = col(era.period.start or date(first, 1, 1))
+                end = col(era.period.latest(self.today))
+                bar = Text(" " * track)
+                bar = Text(" " * start) + Text("█" * max(1, end - start + 1), style="magenta")
+                label = (f"{case.id}: " if several else "") + era.title
+                grid.add_row(safe(label, "magenta"), bar)
+        categories: dict[str, list[Event]] = {}
+        for _, event in self.rows:
+            categories.setdefault(event.category or "other", []).append(event)
+        for category, events in categories.items():
+            cells = [0] * track
+            for event in events:
+                lo, hi = event.date.earliest(), event.date.latest(self.today)
+                mid = lo + (hi - lo) / 2 if event.date.start else hi
+                cells[col(mid)] += 1
+            line = Text()
+            style = CATEGORY_STYLE.get(category, "white")
+            for count in cells:
+                line.append("·" if count == 0 else ("●" if count == 1 else str(min(count, 9))),
+                            style="dim" if count == 0 else style)
+            grid.add_row(safe(f"{category} ({len(events)})", style), line)
+        yield grid
+        yield Text("● an event   2–9 several in one spot   █ an era", style="dim")
+
+    def _axis(self, first: int, last: int, col, track: int) -> Text:
+        axis = [" "] * track
+        years = list(range(first, last + 1))
+        step = 1
+        while len(years[::step]) * 6 > track:
+            step += 1
+        for year in years[::step]:
+            at = col(date(year, 1, 1))
+            label = str(year)
+            if at + len(label) <= track and all(c == " " for c in axis[at:at + len(label)]):
+                axis[at:at + len(label)] = list(label)
+        return Text("".join(axis), style="bold")
+
+
+def timeline_chart(rows: Rows, cases: Sequence[Case], today: date) -> TimelineChart:
+    """The chart view: eras as bars, events marked per category."""
+    return TimelineChart(rows, cases, today)

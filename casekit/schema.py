@@ -1,0 +1,38 @@
+"""The JSON Schema of the case format, generated from the model."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from casekit.dates import PartialDate
+from casekit.values import Value
+
+_DATE = {
+    "anyOf": [{"type": "string"}, {"type": "integer"}],
+    "description": "A partial date: 2016, 2019-08, Aug 2019, 2024-Q1, late 2022, spring 2024, ~2015, 2016/2020, 2019/.. …",
+}
+_VALUE = {
+    "anyOf": [{"type": "string"}, {"type": "number"}],
+    "description": "A value as analysts write it: $13.8B, ~$1.4B, 300,000+, <$4B, $15–$50/hr, 45%, ~10x, A$600M …",
+}
+
+
+def _hook(tp: type) -> dict[str, Any]:
+    if tp is PartialDate:
+        return dict(_DATE)
+    if tp is Value:
+        return dict(_VALUE)
+    raise NotImplementedError(tp)
+
+
+def case_schema() -> dict[str, Any]:
+    """A JSON Schema (draft 2020-12) that accepts valid cases and rejects unknown keys."""
+    import msgspec
+
+    from casekit.model import Case
+
+    schema = msgspec.json.schema(Case, schema_hook=_hook)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "casekit case"
+    # Empty lists are fine to leave out; a null list (`tags:` with nothing after it) reads as empty.
+    return schema
