@@ -233,7 +233,8 @@ class _Walker:
         else:
             self._seen.add(id(node))
         if node.tag not in _SAFE_TAGS:
-            self.error(node, "unsafe-tag", f"tag `{node.tag}` is not allowed in a case file",
+            tag = node.tag.replace(_TAG, "!!", 1) if node.tag.startswith(_TAG) else node.tag
+            self.error(node, "unsafe-tag", f"tag `{tag}` is not allowed in a case file",
                        hint="casekit reads plain YAML only; remove the tag")
             return _INVALID
         origin = typing.get_origin(tp)

@@ -152,3 +152,7 @@ def main_options(
 # because each keeps its heavy imports inside the command function.
 from casekit.cli import inspect as _inspect  # noqa: E402,F401
 from casekit.cli import timeline as _timeline  # noqa: E402,F401
+from casekit.cli import sections as _sections  # noqa: E402,F401
+from casekit.cli import metrics as _metrics  # noqa: E402,F401
+from casekit.cli import diff as _diff  # noqa: E402,F401
+from casekit.cli import library_cmds as _library_cmds  # noqa: E402,F401

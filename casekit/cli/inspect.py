@@ -52,7 +52,7 @@ def validate(
         from casekit.render.problems import render_problems
 
         if problems:
-            st.term.print(render_problems(problems))
+            st.term.out.print(render_problems(problems), soft_wrap=True)
         summary = f"{len(targets)} file{'s' * (len(targets) != 1)} checked: {errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
         st.term.err.print(summary, style="red" if errors else ("yellow" if warnings else "green"))
     else:

@@ -1,0 +1,1 @@
+"""Placeholder: commands are being added here."""
