@@ -1,0 +1,489 @@
+"""Partial dates: the loose dates case studies use, as intervals (SPEC §2).
+
+A `PartialDate` is an interval of days [start, end] with a precision and
+two flags, remembered together with the text the author wrote. Either end
+may be open: an open start reaches back indefinitely, an open end runs
+"until today", and `today` is always passed in so the CLI can fix it.
+
+Equality and hashing compare meaning, not spelling: `Aug 2019` and `2019-08`
+are equal (same interval, precision and flags); `text` is ignored. Ordering
+goes through `sort_key()`, never through `<`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+__all__ = ["DateError", "PartialDate", "PRECISIONS", "today"]
+
+PRECISIONS = ("day", "month", "season", "third", "quarter", "half", "year", "decade", "range")
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_MONTH_NAMES = ("", "January", "February", "March", "April", "May", "June", "July",
+                "August", "September", "October", "November", "December")
+# Thirds of a year (ISO 8601-2 calls them quadrimesters): first month of each.
+_THIRDS = {"early": 1, "mid": 5, "late": 9}
+_THIRD_WORDS = {1: "early", 5: "mid", 9: "late"}
+# Northern-hemisphere meteorological seasons: first month of each.
+_SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
+_SEASON_WORDS = {3: "spring", 6: "summer", 9: "autumn", 12: "winter"}
+
+_OPEN_END_WORDS = {"..", "present", "now", "today"}
+_YEAR = r"(?P<year>[0-9]{4})"
+
+_RE_DAY = re.compile(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})")
+_RE_MONTH = re.compile(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})")
+_RE_YEAR = re.compile(_YEAR)
+_RE_DECADE = re.compile(r"(?P<year>[0-9]{4})'?s|(?P<stem>[0-9]{3})x", re.IGNORECASE)
+_RE_PART = re.compile(  # 2024-Q1, 2024 Q1, 2024Q1, Q1 2024, Q1-2024 (and H for halves)
+    r"(?P<year>[0-9]{4})\s*-?\s*(?P<kind>[qh])(?P<n>[0-9]+)|(?P<kind2>[qh])(?P<n2>[0-9]+)[\s-]+(?P<year2>[0-9]{4})",
+    re.IGNORECASE,
+)
+_RE_WORD_YEAR = re.compile(r"(?P<word>[a-z]+)\.?[\s-]+" + _YEAR, re.IGNORECASE)
+_ORD = r"(?:st|nd|rd|th)?"
+_RE_MDY = re.compile(r"(?P<word>[a-z]+)\.?\s+(?P<day>[0-9]{1,2})" + _ORD + r",?\s+" + _YEAR, re.IGNORECASE)
+_RE_DMY = re.compile(r"(?P<day>[0-9]{1,2})" + _ORD + r"\s+(?P<word>[a-z]+)\.?,?\s+" + _YEAR, re.IGNORECASE)
+
+_RE_APPROX_PREFIX = re.compile(
+    r"(?:~|(?:c|ca)\.|(?:ca|circa|approx|approximately|around)\b\.?)\s*", re.IGNORECASE
+)
+_RE_FLAG_SUFFIX = re.compile(r"\s*([~?%]+)$")
+_RE_FLAG_PREFIX = re.compile(r"([?%]+)\s*")
+_RE_OPEN_PREFIX = re.compile(r"(?P<word>since|after|by|until|till|before)\s+(?P<rest>.+)", re.IGNORECASE | re.DOTALL)
+_RE_FROM = re.compile(r"from\s+(?P<rest>.+)", re.IGNORECASE | re.DOTALL)
+_RE_BETWEEN = re.compile(r"between\s+(?P<left>.+?)\s+and\s+(?P<right>.+)", re.IGNORECASE | re.DOTALL)
+_RE_WORD_SEP = re.compile(r"\s+(?:to|through|thru|until|till)\s+", re.IGNORECASE)
+# Dashes that only ever separate a range; a plain hyphen is decided by position.
+_RE_RANGE_DASH = re.compile(r"[\u2012\u2013\u2014\u2015\u2212]")
+_RE_YEAR_TAIL = re.compile(r"(?P<head>.*[^\s,])(?P<tail>,?\s+[0-9]{4})\s*[~?%]*", re.DOTALL)
+_RE_HAS_YEAR = re.compile(r"[0-9]{4}")
+
+_EXAMPLES = "2019, 2019-08, 2019-08-14, Aug 2019, 2024-Q1, late 2022, 2010s, 2016/2020 or 2019/.."
+
+
+class DateError(ValueError):
+    """A date that cannot be read; the message is a short sentence for the user."""
+
+
+def today() -> date:
+    """Return the real current date: the one place "today" comes from."""
+    return date.today()
+
+
+@dataclass(frozen=True, slots=True)
+class PartialDate:
+    """A loosely written date: the interval of days it covers, its precision and flags.
+
+    `start`/`end` of None mean an open start / an open end ("until today").
+    Equality ignores `text`: two spellings of the same date are equal.
+    """
+
+    text: str = field(compare=False)
+    start: date | None
+    end: date | None
+    precision: str
+    approximate: bool = False
+    uncertain: bool = False
+
+    def __post_init__(self) -> None:
+        if self.precision not in PRECISIONS:
+            raise DateError(f"precision {self.precision!r} is not one of {', '.join(PRECISIONS)}")
+        if self.start is None and self.end is None:
+            raise DateError(f"`{self.text}` is open at both ends, so it says nothing")
+        if self.start is not None and self.end is not None and self.end < self.start:
+            raise DateError(f"`{self.text}` ends before it starts")
+        if (self.start is None or self.end is None) and self.precision != "range":
+            raise DateError(f"`{self.text}` has an open end, so its precision must be 'range'")
+
+    @classmethod
+    def parse(cls, raw: str | int | date) -> PartialDate:
+        """Read a date as written in a case file (text, a YAML int year or a YAML date)."""
+        if isinstance(raw, bool):
+            raise DateError(f"a date must be text, a year or a day, not the boolean `{raw}`")
+        if isinstance(raw, int):
+            if not 1 <= raw <= 9999:
+                raise DateError(f"year {raw} is out of range (casekit handles years 1 to 9999)")
+            text = f"{raw:04d}"  # str(raw) for every four-digit year
+            return cls(text, date(raw, 1, 1), date(raw, 12, 31), "year")
+        if isinstance(raw, datetime):  # a YAML timestamp with a time: keep the day
+            raw = raw.date()
+        if isinstance(raw, date):
+            return cls(raw.isoformat(), raw, raw, "day")
+        if not isinstance(raw, str):
+            kind = type(raw).__name__
+            raise DateError(f"a date must be text, a year or a day, not {kind} `{raw!r}`")
+        text = raw.strip()
+        if not text:
+            raise DateError("the date is empty")
+        start, end, precision, approximate, uncertain = _parse_text(text)
+        return cls(text, start, end, precision, approximate, uncertain)
+
+    def earliest(self) -> date:
+        """The first day the date may mean; `date.min` for an open start."""
+        return self.start if self.start is not None else date.min
+
+    def latest(self, today: date) -> date:
+        """The last day the date may mean; `today` for an open end."""
+        return self.end if self.end is not None else today
+
+    def sort_key(self, today: date | None = None) -> tuple[int, int, int]:
+        """Key for SPEC §2's order: by earliest day (an open start by its latest), wider first.
+
+        Equal keys mean the same interval, so a stable sort keeps file order.
+        Without `today` an open end counts as later than any closed end.
+        """
+        if self.start is None:
+            assert self.end is not None
+            return (self.end.toordinal(), 0, -self.end.toordinal())
+        if self.end is not None:
+            last = self.end.toordinal()
+        elif today is not None:
+            last = today.toordinal()
+        else:
+            last = date.max.toordinal() + 1  # beyond any closed end
+        return (self.start.toordinal(), 1, -last)
+
+    def overlaps(self, other: PartialDate, today: date) -> bool:
+        """True when the two intervals share at least one day."""
+        return self.earliest() <= other.latest(today) and other.earliest() <= self.latest(today)
+
+    def within(self, other: PartialDate, today: date) -> bool:
+        """True when this interval lies wholly inside `other`."""
+        return other.earliest() <= self.earliest() and self.latest(today) <= other.latest(today)
+
+    def iso(self) -> str:
+        """The normalised, EDTF-style form: `2019-08`, `2024-Q1`, `2016/2020`, `../2024-12`, `2015~`."""
+        flag = _flag_suffix(self.approximate, self.uncertain)
+        if self.precision == "range":
+            left = ".." if self.start is None else _start_form(self.start) + flag
+            right = ".." if self.end is None else _end_form(self.end) + flag
+            return f"{left}/{right}"
+        start = self.start
+        assert start is not None
+        year = f"{start.year:04d}"
+        form = {
+            "day": lambda: start.isoformat(),
+            "month": lambda: f"{year}-{start.month:02d}",
+            "year": lambda: year,
+            "decade": lambda: f"{year}s",
+            "quarter": lambda: f"{year}-Q{(start.month - 1) // 3 + 1}",
+            "half": lambda: f"{year}-H{(start.month - 1) // 6 + 1}",
+            "third": lambda: f"{_THIRD_WORDS[start.month]} {year}",
+            "season": lambda: f"{_SEASON_WORDS[start.month]} {year}",
+        }[self.precision]()
+        return form + flag
+
+    def __str__(self) -> str:
+        """The date as the author wrote it."""
+        return self.text
+
+
+# --- parsing ---------------------------------------------------------------------------
+
+_Parsed = tuple[date | None, date | None, str, bool, bool]  # start, end, precision, approximate, uncertain
+
+
+def _parse_text(text: str) -> _Parsed:
+    """Parse trimmed, non-empty text into its interval, precision and flags."""
+    s = text.replace("\u2010", "-").replace("\u2011", "-")  # typographic hyphens are hyphens
+
+    m = _RE_OPEN_PREFIX.fullmatch(s)
+    if m:
+        return _open_prefix(m.group("word").lower(), m.group("rest").strip(), text)
+
+    m = _RE_BETWEEN.fullmatch(s)
+    if m:
+        return _range(m.group("left"), m.group("right"), text)
+
+    m = _RE_FROM.fullmatch(s)
+    from_ = m is not None
+    if m:
+        s = m.group("rest").strip()
+
+    if "/" in s:
+        return _range(*_split_once(s.split("/"), "/", text), text)
+    if _RE_RANGE_DASH.search(s):
+        return _range(*_split_once(_RE_RANGE_DASH.split(s), "–", text), text)
+    parts = _RE_WORD_SEP.split(s)
+    if len(parts) > 1:
+        return _range(*_split_once(parts, "to", text), text)
+
+    single = _parse_single(s)
+    if single is not None:
+        if from_:  # "from 2019" on its own reads as "since 2019"
+            return single[0], None, "range", single[3], single[4]
+        return single
+    if "-" in s:
+        found = _hyphen_range(s, text)
+        if found is not None:
+            return found
+    raise DateError(f"`{text}` is not a date casekit understands; write e.g. {_EXAMPLES}")
+
+
+def _split_once(parts: list[str], sep: str, text: str) -> tuple[str, str]:
+    if len(parts) != 2:
+        raise DateError(f"`{text}` has more than one `{sep}`; a range has exactly two ends")
+    return parts[0], parts[1]
+
+
+def _open_prefix(word: str, rest: str, text: str) -> _Parsed:
+    inner = _require_single(rest, text)
+    start, end, _, approximate, uncertain = inner
+    try:
+        if word == "since":
+            return start, None, "range", approximate, uncertain
+        if word == "after":
+            return end + timedelta(days=1), None, "range", approximate, uncertain
+        if word == "before":
+            return None, start - timedelta(days=1), "range", approximate, uncertain
+    except OverflowError:
+        raise DateError(f"`{text}` falls outside the years casekit handles (1 to 9999)") from None
+    return None, end, "range", approximate, uncertain  # by / until / till: up to X's last day
+
+
+def _range(left: str, right: str, text: str) -> _Parsed:
+    left, right = left.strip(), right.strip()
+    if not left or not right:
+        raise DateError(f"`{text}` has an empty end; write `..` for an open one, as in `2019/..` or `../2024-12`")
+    if left == "..":
+        lo = None
+    else:
+        lo = _parse_single(left)
+        if lo is None:
+            lo = _borrow_year(left, right)
+        if lo is None:
+            raise DateError(f"`{left}` is not a date casekit understands (in `{text}`); write e.g. {_EXAMPLES}")
+    if right.lower() in _OPEN_END_WORDS:
+        hi = None
+    else:
+        hi = _require_single(right, text)
+    if lo is None and hi is None:
+        raise DateError(f"`{text}` is open at both ends, so it says nothing")
+    start = lo[0] if lo else None
+    end = hi[1] if hi else None
+    if start is not None and end is not None and end < start:
+        raise DateError(f"the range `{text}` ends before it starts")
+    approximate = bool(lo and lo[3]) or bool(hi and hi[3])
+    uncertain = bool(lo and lo[4]) or bool(hi and hi[4])
+    return start, end, "range", approximate, uncertain
+
+
+def _borrow_year(left: str, right: str) -> _Parsed | None:
+    """Read `Aug` in `Aug–Nov 2019` (or `Nov 30` in `Nov 30–Dec 5, 2022`) with the right side's year."""
+    if _RE_HAS_YEAR.search(left):
+        return None
+    m = _RE_YEAR_TAIL.fullmatch(right)
+    if m is None or _RE_HAS_YEAR.search(m.group("head")):
+        return None
+    try:
+        return _parse_single(left + m.group("tail"))
+    except DateError:
+        return None
+
+
+def _hyphen_range(s: str, text: str) -> _Parsed | None:
+    """Find the one hyphen that splits `s` into two dates (`2016-2020`, `mid-2022-late 2023`)."""
+    candidates: list[tuple[str, str]] = []
+    first_error: DateError | None = None
+    for i, ch in enumerate(s):
+        if ch != "-":
+            continue
+        left, right = s[:i].strip(), s[i + 1:].strip()
+        if not left or not right:
+            continue
+        try:
+            ok_right = right.lower() in _OPEN_END_WORDS or _parse_single(right) is not None
+            ok_left = ok_right and (_parse_single(left) is not None or _borrow_year(left, right) is not None)
+        except DateError as exc:
+            first_error = first_error or exc
+            continue
+        if ok_left and ok_right:
+            candidates.append((left, right))
+    if len(candidates) > 1:
+        raise DateError(f"`{text}` can be split into a range more than one way; use `/` between the ends")
+    if candidates:
+        return _range(*candidates[0], text)
+    if first_error is not None:
+        raise first_error
+    return None
+
+
+def _require_single(s: str, text: str) -> _Parsed:
+    parsed = _parse_single(s)
+    if parsed is None:
+        where = "" if s == text else f" (in `{text}`)"
+        raise DateError(f"`{s}` is not a date casekit understands{where}; write e.g. {_EXAMPLES}")
+    return parsed
+
+
+def _parse_single(s: str) -> _Parsed | None:
+    """Parse one date (no range); None if no notation matches, DateError if one matches but is impossible."""
+    approximate = uncertain = False
+    core = s.strip()
+    while True:  # flags may come in any order on either side: `~2015`, `2015?~`, `c. 2015`
+        m = _RE_APPROX_PREFIX.match(core)
+        if m and m.end() < len(core):
+            approximate, core = True, core[m.end():]
+            continue
+        m = _RE_FLAG_PREFIX.match(core)
+        if m and m.end() < len(core):
+            approximate, uncertain = _apply_flags(m.group(1), approximate, uncertain)
+            core = core[m.end():]
+            continue
+        m = _RE_FLAG_SUFFIX.search(core)
+        if m and m.start() > 0:
+            approximate, uncertain = _apply_flags(m.group(1), approximate, uncertain)
+            core = core[: m.start()]
+            continue
+        break
+    core = core.strip()
+    found = _parse_core(core, s)
+    if found is None:
+        return None
+    start, end, precision = found
+    return start, end, precision, approximate, uncertain
+
+
+def _apply_flags(chars: str, approximate: bool, uncertain: bool) -> tuple[bool, bool]:
+    """EDTF qualifiers: `~` approximate, `?` uncertain, `%` both."""
+    return approximate or bool(set(chars) & {"~", "%"}), uncertain or bool(set(chars) & {"?", "%"})
+
+
+def _parse_core(core: str, s: str) -> tuple[date, date, str] | None:
+    m = _RE_DAY.fullmatch(core)
+    if m:
+        day = _day(_year(m["year"], s), int(m["month"]), int(m["day"]), s)
+        return day, day, "day"
+    m = _RE_MONTH.fullmatch(core)
+    if m:
+        return _month_span(_year(m["year"], s), int(m["month"]), s) + ("month",)
+    m = _RE_YEAR.fullmatch(core)
+    if m:
+        year = _year(m["year"], s)
+        return date(year, 1, 1), date(year, 12, 31), "year"
+    m = _RE_DECADE.fullmatch(core)
+    if m:
+        if m["stem"] is not None:
+            first = int(m["stem"]) * 10
+        else:
+            first = int(m["year"])
+            if first % 10:
+                raise DateError(f"`{s}` is not a decade: a decade starts at a year ending in 0, as in `2010s`")
+        if first == 0:
+            raise DateError(f"year 0 is out of range in `{s}`; years start at 0001")
+        return date(first, 1, 1), date(first + 9, 12, 31), "decade"
+    m = _RE_PART.fullmatch(core)
+    if m:
+        year_text = m["year"] or m["year2"]
+        kind = (m["kind"] or m["kind2"]).lower()
+        n = int(m["n"] or m["n2"])
+        year = _year(year_text, s)
+        if kind == "q":
+            if not 1 <= n <= 4:
+                raise DateError(f"quarter {n} is out of range in `{s}`; quarters are Q1 to Q4")
+            first_month, months, precision = 3 * n - 2, 3, "quarter"
+        else:
+            if not 1 <= n <= 2:
+                raise DateError(f"half {n} is out of range in `{s}`; halves are H1 and H2")
+            first_month, months, precision = 6 * n - 5, 6, "half"
+        return _months(year, first_month, months, s) + (precision,)
+    m = _RE_WORD_YEAR.fullmatch(core)
+    if m:
+        word = m["word"].lower()
+        if word in _MONTHS:
+            return _month_span(_year(m["year"], s), _MONTHS[word], s) + ("month",)
+        if word in _THIRDS:
+            return _months(_year(m["year"], s), _THIRDS[word], 4, s) + ("third",)
+        if word in _SEASONS:
+            return _months(_year(m["year"], s), _SEASONS[word], 3, s) + ("season",)
+        raise DateError(f"`{m['word']}` in `{s}` is not a month, a season, or early/mid/late")
+    m = _RE_MDY.fullmatch(core) or _RE_DMY.fullmatch(core)
+    if m:
+        word = m["word"].lower()
+        if word not in _MONTHS:
+            raise DateError(f"`{m['word']}` in `{s}` is not a month")
+        day = _day(_year(m["year"], s), _MONTHS[word], int(m["day"]), s)
+        return day, day, "day"
+    return None
+
+
+def _year(text: str, s: str) -> int:
+    year = int(text)
+    if year == 0:
+        raise DateError(f"year 0 is out of range in `{s}`; years start at 0001")
+    return year
+
+
+def _day(year: int, month: int, day: int, s: str) -> date:
+    _, last = _month_span(year, month, s)
+    if not 1 <= day <= last.day:
+        raise DateError(
+            f"day {day} is out of range in `{s}`: {_MONTH_NAMES[month]} {year} has {last.day} days"
+        )
+    return date(year, month, day)
+
+
+def _month_span(year: int, month: int, s: str) -> tuple[date, date]:
+    if not 1 <= month <= 12:
+        raise DateError(f"month {month} is out of range in `{s}`; months are 01 to 12")
+    return _months(year, month, 1, s)
+
+
+def _months(year: int, first_month: int, count: int, s: str) -> tuple[date, date]:
+    """The span of `count` months starting at `first_month` of `year` (may run into the next year)."""
+    end_year, end_month = divmod(year * 12 + first_month - 1 + count - 1, 12)
+    if end_year > date.max.year:
+        raise DateError(f"`{s}` runs past the last year casekit handles (9999)")
+    return date(year, first_month, 1), date(end_year, end_month + 1, _days_in_month(end_year, end_month + 1))
+
+
+def _days_in_month(year: int, month: int) -> int:
+    if month == 12:
+        return 31
+    return (date(year, month + 1, 1) - timedelta(days=1)).day
+
+
+def _flag_suffix(approximate: bool, uncertain: bool) -> str:
+    if approximate and uncertain:
+        return "%"
+    return "~" if approximate else "?" if uncertain else ""
+
+
+def _start_form(day: date) -> str:
+    """The coarsest ISO form whose first day is `day`."""
+    if day.month == 1 and day.day == 1:
+        return f"{day.year:04d}"
+    if day.day == 1:
+        return f"{day.year:04d}-{day.month:02d}"
+    return day.isoformat()
+
+
+def _end_form(day: date) -> str:
+    """The coarsest ISO form whose last day is `day`."""
+    if day.month == 12 and day.day == 31:
+        return f"{day.year:04d}"
+    if (day + timedelta(days=1)).day == 1:
+        return f"{day.year:04d}-{day.month:02d}"
+    return day.isoformat()
