@@ -50,35 +50,50 @@ _THIRD_WORDS = {1: "early", 5: "mid", 9: "late"}
 _SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
 _SEASON_WORDS = {3: "spring", 6: "summer", 9: "autumn", 12: "winter"}
 
+class _lazy:
+    """A regular expression compiled on first use: most runs never parse a date."""
+
+    __slots__ = ("_args", "_pattern")
+
+    def __init__(self, *args) -> None:
+        self._args = args
+        self._pattern = None
+
+    def __getattr__(self, name: str):
+        if self._pattern is None:
+            self._pattern = re.compile(*self._args)
+        return getattr(self._pattern, name)
+
+
 _OPEN_END_WORDS = {"..", "present", "now", "today"}
 _YEAR = r"(?P<year>[0-9]{4})"
 
-_RE_DAY = re.compile(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})")
-_RE_MONTH = re.compile(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})")
-_RE_YEAR = re.compile(_YEAR)
-_RE_DECADE = re.compile(r"(?P<year>[0-9]{4})'?s|(?P<stem>[0-9]{3})x", re.IGNORECASE)
-_RE_PART = re.compile(  # 2024-Q1, 2024 Q1, 2024Q1, Q1 2024, Q1-2024 (and H for halves)
+_RE_DAY = _lazy(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})")
+_RE_MONTH = _lazy(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})")
+_RE_YEAR = _lazy(_YEAR)
+_RE_DECADE = _lazy(r"(?P<year>[0-9]{4})'?s|(?P<stem>[0-9]{3})x", re.IGNORECASE)
+_RE_PART = _lazy(  # 2024-Q1, 2024 Q1, 2024Q1, Q1 2024, Q1-2024 (and H for halves)
     r"(?P<year>[0-9]{4})\s*-?\s*(?P<kind>[qh])(?P<n>[0-9]+)|(?P<kind2>[qh])(?P<n2>[0-9]+)[\s-]+(?P<year2>[0-9]{4})",
     re.IGNORECASE,
 )
-_RE_WORD_YEAR = re.compile(r"(?P<word>[a-z]+)\.?[\s-]+" + _YEAR, re.IGNORECASE)
+_RE_WORD_YEAR = _lazy(r"(?P<word>[a-z]+)\.?[\s-]+" + _YEAR, re.IGNORECASE)
 _ORD = r"(?:st|nd|rd|th)?"
-_RE_MDY = re.compile(r"(?P<word>[a-z]+)\.?\s+(?P<day>[0-9]{1,2})" + _ORD + r",?\s+" + _YEAR, re.IGNORECASE)
-_RE_DMY = re.compile(r"(?P<day>[0-9]{1,2})" + _ORD + r"\s+(?P<word>[a-z]+)\.?,?\s+" + _YEAR, re.IGNORECASE)
+_RE_MDY = _lazy(r"(?P<word>[a-z]+)\.?\s+(?P<day>[0-9]{1,2})" + _ORD + r",?\s+" + _YEAR, re.IGNORECASE)
+_RE_DMY = _lazy(r"(?P<day>[0-9]{1,2})" + _ORD + r"\s+(?P<word>[a-z]+)\.?,?\s+" + _YEAR, re.IGNORECASE)
 
-_RE_APPROX_PREFIX = re.compile(
+_RE_APPROX_PREFIX = _lazy(
     r"(?:~|(?:c|ca)\.|(?:ca|circa|approx|approximately|around)\b\.?)\s*", re.IGNORECASE
 )
-_RE_FLAG_SUFFIX = re.compile(r"\s*([~?%]+)$")
-_RE_FLAG_PREFIX = re.compile(r"([?%]+)\s*")
-_RE_OPEN_PREFIX = re.compile(r"(?P<word>since|after|by|until|till|before)\s+(?P<rest>.+)", re.IGNORECASE | re.DOTALL)
-_RE_FROM = re.compile(r"from\s+(?P<rest>.+)", re.IGNORECASE | re.DOTALL)
-_RE_BETWEEN = re.compile(r"between\s+(?P<left>.+?)\s+and\s+(?P<right>.+)", re.IGNORECASE | re.DOTALL)
-_RE_WORD_SEP = re.compile(r"\s+(?:to|through|thru|until|till)\s+", re.IGNORECASE)
+_RE_FLAG_SUFFIX = _lazy(r"\s*([~?%]+)$")
+_RE_FLAG_PREFIX = _lazy(r"([?%]+)\s*")
+_RE_OPEN_PREFIX = _lazy(r"(?P<word>since|after|by|until|till|before)\s+(?P<rest>.+)", re.IGNORECASE | re.DOTALL)
+_RE_FROM = _lazy(r"from\s+(?P<rest>.+)", re.IGNORECASE | re.DOTALL)
+_RE_BETWEEN = _lazy(r"between\s+(?P<left>.+?)\s+and\s+(?P<right>.+)", re.IGNORECASE | re.DOTALL)
+_RE_WORD_SEP = _lazy(r"\s+(?:to|through|thru|until|till)\s+", re.IGNORECASE)
 # Dashes that only ever separate a range; a plain hyphen is decided by position.
-_RE_RANGE_DASH = re.compile(r"[\u2012\u2013\u2014\u2015\u2212]")
-_RE_YEAR_TAIL = re.compile(r"(?P<head>.*[^\s,])(?P<tail>,?\s+[0-9]{4})\s*[~?%]*", re.DOTALL)
-_RE_HAS_YEAR = re.compile(r"[0-9]{4}")
+_RE_RANGE_DASH = _lazy(r"[\u2012\u2013\u2014\u2015\u2212]")
+_RE_YEAR_TAIL = _lazy(r"(?P<head>.*[^\s,])(?P<tail>,?\s+[0-9]{4})\s*[~?%]*", re.DOTALL)
+_RE_HAS_YEAR = _lazy(r"[0-9]{4}")
 
 _EXAMPLES = "2019, 2019-08, 2019-08-14, Aug 2019, 2024-Q1, late 2022, 2010s, 2016/2020 or 2019/.."
 

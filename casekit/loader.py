@@ -10,6 +10,7 @@ can neither run code nor exhaust memory.
 
 from __future__ import annotations
 
+import functools
 import os
 import types
 import typing
@@ -268,7 +269,7 @@ class _Walker:
         if not isinstance(node, yaml.MappingNode):
             self.error(node, "wrong-type", f"expected a mapping of keys, got {_kind(node)}")
             return _INVALID
-        fields = {f.encode_name: f for f in msgspec.structs.fields(tp)}
+        fields = _fields(tp)
         out: dict[str, Any] = {}
         key_nodes: dict[str, Any] = {}
         ok = True
@@ -397,6 +398,12 @@ class _Walker:
         except ValueParseError as exc:
             self.error(node, "bad-value", str(exc))
             return _INVALID
+
+
+@functools.cache
+def _fields(tp: type[msgspec.Struct]) -> dict[str, Any]:
+    # msgspec resolves string annotations on every call; once per type is enough.
+    return {f.encode_name: f for f in msgspec.structs.fields(tp)}
 
 
 def _locate(root: Any, where: tuple, at_key: bool = False) -> Any:

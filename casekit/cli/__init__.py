@@ -34,12 +34,15 @@ def _quiet_pipe() -> int:
 
 
 def _parser_error(exc: Exception) -> int:
-    from typer._click.exceptions import ClickException
+    # Parser errors are click's ClickException (vendored inside newer typer):
+    # recognise them by shape rather than by a private import path.
+    if hasattr(exc, "show") and isinstance(getattr(exc, "exit_code", None), int):
+        try:
+            from typer import rich_utils
 
-    if isinstance(exc, ClickException):
-        from typer import rich_utils
-
-        rich_utils.rich_format_error(exc)
+            rich_utils.rich_format_error(exc)
+        except Exception:
+            exc.show()
         return exc.exit_code
     if type(exc).__name__ == "Abort":
         sys.stderr.write("Aborted.\n")
