@@ -107,7 +107,7 @@ def check_bytes(
         walker.error(exc.node, "alias-bomb", "aliases expand too far (a \"billion laughs\" file?)")
         return None, walker.problems
     if plain is _INVALID or walker.has_errors:
-        return None, walker.problems
+        return None, sorted(walker.problems, key=_position)
     if plain.get("casekit") != 1:
         walker.error(
             _locate(root, ("casekit",)),
@@ -120,10 +120,14 @@ def check_bytes(
         case, lambda where, at_key=False: walker.position(_locate(root, where, at_key)),
         path=path, stem=stem,
     )
-    problems.sort(key=lambda p: (p.line or 0, p.column or 0))
+    problems.sort(key=_position)
     if any(p.severity == "error" for p in problems):
         return None, problems
     return case, problems
+
+
+def _position(p: Problem) -> tuple[int, int]:
+    return (p.line or 0, p.column or 0)
 
 
 def _decode(data: bytes, path: str) -> tuple[str, Problem | None]:

@@ -33,6 +33,8 @@ class Terminal:
             highlight=False,
             emoji=False,
             no_color=not self.color,
+            # no_color alone still sends bold and dim; no colour means no escape codes at all.
+            **({} if self.color else {"color_system": None}),
             soft_wrap=False,
         )
 

@@ -1,0 +1,160 @@
+"""The CLI's shared behaviour: help, the error boundary, exit codes, safe text, pipes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from casekit.cli.app import app
+
+FIXTURES = Path(__file__).parent / "fixtures"
+ACME = FIXTURES / "library" / "acme.yaml"
+ENV = {"NO_COLOR": "1", "COLUMNS": "100", "CASEKIT_CASE": "", "CASEKIT_PATH": ""}
+
+
+def run(*args: str, env: dict | None = None):
+    return CliRunner().invoke(app, list(args), env={**ENV, **(env or {})})
+
+
+def test_every_command_has_help_text():
+    from typer.main import get_command
+
+    group = get_command(app)
+    assert len(group.commands) >= 5
+    for name, command in group.commands.items():
+        assert command.help and command.help.strip(), f"{name} has no help"
+        result = run(name, "--help")
+        assert result.exit_code == 0, name
+
+
+def test_version():
+    from casekit import __version__
+
+    result = run("--version")
+    assert result.exit_code == 0 and result.stdout.strip() == f"casekit {__version__}"
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["timeline", "-c", "nope"], 2, "no case `nope`"),
+        (["timeline", "-c", "missing/file.yaml"], 2, "no such file"),
+        (["timeline", "-c", str(FIXTURES / "bad" / "unknown-key.yaml")], 2, "not a valid case"),
+        (["timeline", "--since", "2016-13"], 2, "--since: month 13"),
+        (["timeline", "--bogus"], 2, "No such option"),
+        (["validate", str(FIXTURES / "bad" / "duplicate-key.yaml")], 1, "1 error"),
+        (["validate", str(FIXTURES / "bad" / "no-evidence-warning.yaml"), "--strict"], 1, "1 warning"),
+    ],
+)
+def test_failure_modes_have_their_exit_code_and_message(args, code, message):
+    result = run(*args)
+    assert result.exit_code == code
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_a_query_on_an_invalid_case_lists_its_problems_nowhere_but_stderr():
+    result = run("timeline", "-c", str(FIXTURES / "bad" / "dangling-reference.yaml"))
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert "casekit: error:" in result.stderr
+
+
+def test_validate_json_shape():
+    result = run("validate", "-f", "json", str(FIXTURES / "bad" / "unknown-key.yaml"))
+    assert result.exit_code == 1
+    records = json.loads(result.stdout)
+    assert [sorted(r) for r in records] == [["code", "column", "line", "message", "path", "severity"]] * 2
+    assert records[1]["message"] == "unknown key `tradoff` (did you mean `tradeoff`?)"
+
+
+def test_validate_passes_on_the_library():
+    result = run("validate", "--strict")
+    assert result.exit_code == 0, result.stdout
+
+
+def test_markup_and_escape_sequences_in_case_text_print_harmlessly(tmp_path):
+    text = ACME.read_text().replace("title: Seed round", 'title: "[bold red]Seed[/] \\e[31mround\\e]0;pwn\\a"')
+    path = tmp_path / "acme.yaml"
+    path.write_text(text)
+    result = run("timeline", "-c", str(path), env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert "[bold red]Seed[/]" in result.stdout
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert "\u241b[31mround" in result.stdout
+
+
+def test_no_color_and_no_tty_give_no_escape_codes():
+    result = run("show", "-c", str(ACME), env={"NO_COLOR": ""})
+    assert "\x1b[" not in result.stdout
+    result = run("--no-color", "show", "-c", str(ACME), env={"NO_COLOR": "", "FORCE_COLOR": "1"})
+    assert "\x1b[" not in result.stdout
+
+
+def test_cases_lists_the_library(tmp_path):
+    result = run("cases", "-f", "json", "--cases-dir", str(FIXTURES / "library"))
+    rows = {r["id"]: r for r in json.loads(result.stdout)}
+    assert rows["acme"]["events"] == 5 and rows["acme"]["company"] == "Acme Robotics"
+    assert rows["scale_ai"]["bundled"] is True
+
+
+def test_show_and_tree_name_the_case():
+    result = run("show", "-c", str(ACME))
+    assert "Acme Robotics" in result.stdout and "Robots become commodities" in result.stdout
+    tree = run("show", "--tree", "-c", str(ACME)).stdout
+    for section in ("timeline (5)", "principles (1)", "flywheel (3)", "lessons (1)"):
+        assert section in tree
+    assert "robots → data" in tree
+
+
+def test_schema_is_json_schema_rejecting_unknown_keys():
+    schema = json.loads(run("schema").stdout)
+    assert schema["$schema"].startswith("https://json-schema.org/")
+    principle = schema["$defs"]["Principle"]
+    assert principle["additionalProperties"] is False
+    assert "tradeoff" in principle["required"]
+
+
+def _cli(*args: str, **kw) -> subprocess.CompletedProcess:
+    env = {**os.environ, **ENV, **kw.pop("env", {})}
+    return subprocess.run([sys.executable, "-m", "casekit", *args], capture_output=True, text=True, env=env, **kw)
+
+
+def test_piping_into_head_exits_quietly():
+    shell = f"{sys.executable} -m casekit timeline | head -n 2"
+    done = subprocess.run(["bash", "-o", "pipefail", "-c", shell], capture_output=True, text=True,
+                          env={**os.environ, **ENV})
+    assert done.stderr == ""
+    assert len(done.stdout.splitlines()) == 2
+
+
+@pytest.mark.parametrize("command", ["timeline", "show", "validate", "cases"])
+def test_light_commands_do_not_import_pandas(command):
+    code = (
+        "import sys\nfrom casekit.cli import main\nsys.argv = ['casekit', %r]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "sys.stderr.write('PANDAS' if 'pandas' in sys.modules else 'LIGHT')\n" % command
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, **ENV})
+    assert done.stderr.endswith("LIGHT")
+
+
+def test_debug_shows_the_traceback_of_an_internal_error(monkeypatch):
+    import casekit.cli.common as common
+
+    def boom(*a, **k):
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setattr(common, "open_cases", boom)
+    result = run("timeline")
+    assert result.exit_code == 2
+    assert "internal error: RuntimeError: kaboom" in result.stderr
+    assert "Traceback" not in result.stderr
+    result = run("--debug", "timeline")
+    assert isinstance(result.exception, RuntimeError)

@@ -1,0 +1,83 @@
+"""Finding cases: directories in order, ids, paths and the default case (SPEC §4)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from casekit.errors import CaseNotFound, UsageError
+from casekit.library import Library, bundled_dir
+
+ACME = Path(__file__).parent / "fixtures" / "library" / "acme.yaml"
+
+
+def make_dir(root: Path, name: str, *ids: str) -> Path:
+    directory = root / name
+    directory.mkdir()
+    for case_id in ids:
+        text = ACME.read_text().replace("id: acme", f"id: {case_id}", 1)
+        (directory / f"{case_id}.yaml").write_text(text)
+    return directory
+
+
+def test_bundled_example_is_found_from_anywhere(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    library = Library(env={})
+    assert [r.id for r in library.refs()] == ["scale_ai"]
+    assert library.default().id == "scale_ai"
+    assert library.default().bundled
+    assert (bundled_dir() / "scale_ai.yaml").is_file()
+
+
+def test_cases_dirs_come_first_and_shadow_later_ones(tmp_path):
+    first = make_dir(tmp_path, "first", "acme")
+    second = make_dir(tmp_path, "second", "acme", "beta")
+    library = Library(cases_dirs=[first, second], env={})
+    refs = {r.id: r for r in library.refs()}
+    assert refs["acme"].path == first / "acme.yaml"
+    assert refs["beta"].path == second / "beta.yaml"
+    assert "scale_ai" in refs and refs["scale_ai"].bundled
+
+
+def test_casekit_path_is_used_when_no_dir_is_given(tmp_path):
+    a = make_dir(tmp_path, "a", "acme")
+    b = make_dir(tmp_path, "b", "beta")
+    library = Library(env={"CASEKIT_PATH": f"{a}:{b}"})
+    assert [r.id for r in library.refs() if not r.bundled] == ["acme", "beta"]
+
+
+def test_dot_cases_is_the_fallback(tmp_path, monkeypatch):
+    make_dir(tmp_path, "cases", "acme")
+    monkeypatch.chdir(tmp_path)
+    library = Library(env={})
+    assert library.default().id == "acme"
+
+
+def test_default_is_casekit_case_then_the_only_case(tmp_path):
+    d = make_dir(tmp_path, "d", "acme", "beta")
+    assert Library(cases_dirs=[d], env={"CASEKIT_CASE": "beta"}).default().id == "beta"
+    with pytest.raises(UsageError) as info:
+        Library(cases_dirs=[d], env={}).default()
+    assert "acme, beta" in info.value.message
+
+
+def test_find_by_id_path_and_unknown_id(tmp_path):
+    d = make_dir(tmp_path, "d", "acme")
+    library = Library(cases_dirs=[d], env={})
+    assert library.find("acme").path == d / "acme.yaml"
+    assert library.find(str(ACME)).path == ACME
+    with pytest.raises(CaseNotFound) as info:
+        library.find("acm")
+    assert info.value.hint == "did you mean `acme`?"
+    with pytest.raises(CaseNotFound, match="no such file"):
+        library.find("missing/nothing.yaml")
+
+
+def test_a_file_id_is_its_stem_even_when_the_case_says_otherwise(tmp_path):
+    d = tmp_path / "d"
+    d.mkdir()
+    shutil.copy(ACME, d / "acme_v2.yaml")
+    library = Library(cases_dirs=[d], env={})
+    assert library.load(library.find("acme_v2")).id == "acme"

@@ -1,0 +1,166 @@
+"""The loader: every problem reported with its position, nothing ever run or lost."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from casekit.errors import CaseNotFound, InvalidCase
+from casekit.loader import check_bytes, check_file, load_case
+
+FIXTURES = Path(__file__).parent / "fixtures"
+BAD = FIXTURES / "bad"
+
+
+def codes(path: Path) -> list[tuple[int | None, int | None, str, str]]:
+    _, problems = check_file(path)
+    return [(p.line, p.column, p.severity, p.code) for p in problems]
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("duplicate-key", [(5, 1, "error", "duplicate-key")]),
+        ("unknown-key", [(18, 5, "error", "missing-key"), (23, 5, "error", "unknown-key")]),
+        ("python-tag", [(3, 10, "error", "unsafe-tag")]),
+        ("several-documents", [(28, 1, "error", "yaml-syntax")]),
+        ("tab-indent", [(12, 1, "error", "yaml-syntax")]),
+        ("impossible-date", [(9, 25, "error", "bad-date")]),
+        ("bad-value", [(16, 29, "error", "bad-value")]),
+        ("too-large-number", [(16, 29, "error", "bad-value")]),
+        ("duplicate-id", [(28, 10, "error", "duplicate-id")]),
+        ("dangling-reference", [(24, 16, "error", "dangling-reference")]),
+        ("missing-key", [(18, 5, "error", "missing-key")]),
+        ("wrong-type", [(19, 8, "error", "wrong-type")]),
+        ("currency-mismatch", [(16, 29, "error", "unit-mismatch")]),
+        ("list-top-level", [(1, 1, "error", "not-a-mapping")]),
+        ("empty", [(None, None, "error", "empty")]),
+        ("unsourced-warning", [(9, 5, "warning", "unsourced")]),
+        ("open-flywheel-warning", [(29, 19, "warning", "flywheel-open"), (30, 31, "warning", "flywheel-open")]),
+        ("contradiction-warning", [(17, 29, "warning", "contradiction")]),
+        ("no-evidence-warning", [(18, 5, "warning", "no-evidence")]),
+    ],
+)
+def test_each_bad_fixture_reports_its_problem_at_its_position(name, expected):
+    assert codes(BAD / f"{name}.yaml") == expected
+
+
+def test_unknown_key_suggests_the_key_meant():
+    _, problems = check_file(BAD / "unknown-key.yaml")
+    unknown = next(p for p in problems if p.code == "unknown-key")
+    assert unknown.message == "unknown key `tradoff`"
+    assert unknown.hint == "did you mean `tradeoff`?"
+    assert unknown.source_line == "    tradoff: Fragility."
+
+
+def test_dangling_reference_suggests_the_id_meant():
+    _, problems = check_file(BAD / "dangling-reference.yaml")
+    assert problems[0].hint == "did you mean `founded`?"
+
+
+def test_duplicate_key_names_the_first_occurrence():
+    _, problems = check_file(BAD / "duplicate-key.yaml")
+    assert "first on line 4" in problems[0].message
+
+
+def test_python_tag_is_refused_and_never_run(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    case, problems = check_file(BAD / "python-tag.yaml")
+    assert case is None
+    assert "!!python/object/apply:os.system" in problems[0].message
+    assert not (tmp_path / "pwned.txt").exists()
+
+
+def test_warnings_alone_still_give_a_case():
+    case, problems = check_file(BAD / "unsourced-warning.yaml")
+    assert case is not None and case.id == "unsourced-warning"
+    assert [p.severity for p in problems] == ["warning"]
+
+
+def test_load_case_raises_with_every_problem():
+    with pytest.raises(InvalidCase) as info:
+        load_case(BAD / "unknown-key.yaml")
+    assert len(info.value.problems) == 2
+    assert "2 problems" in info.value.message
+
+
+def test_missing_file_and_directory_are_clear(tmp_path):
+    with pytest.raises(CaseNotFound, match="no such file"):
+        check_file(tmp_path / "nope.yaml")
+    with pytest.raises(CaseNotFound, match="is a directory"):
+        check_file(tmp_path)
+
+
+def test_alias_bomb_fails_fast_without_expanding():
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, 10):
+        lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]")
+    text = "casekit: 1\ntags: *a9\n" + "\n".join(lines) + "\n"
+    case, problems = check_bytes(text.encode(), "bomb.yaml")
+    assert case is None and problems
+    # Nine lists reported as wrong-typed tags, not 9**10 expanded strings.
+    assert sum(len(p.message) for p in problems) < 10_000
+
+
+def test_alias_revisits_are_bounded(monkeypatch):
+    import casekit.loader as loader
+
+    monkeypatch.setattr(loader, "MAX_ALIAS_VISITS", 50)
+    event = "{id: e, date: 2020, title: T}"
+    text = f"casekit: 1\nx: &e {event}\ntimeline: [" + ", ".join(["*e"] * 200) + "]\n"
+    _, problems = check_bytes(text.encode(), "aliases.yaml")
+    assert [p.code for p in problems if p.code == "alias-bomb"] == ["alias-bomb"]
+
+
+def test_deep_nesting_is_an_error_not_a_recursion_error():
+    text = "casekit: " + "[" * 20000 + "]" * 20000 + "\n"
+    case, problems = check_bytes(text.encode(), "deep.yaml")
+    assert case is None
+    assert problems[0].code == "yaml-syntax" and "depth" in problems[0].message
+
+
+def test_binary_garbage_and_latin1_are_encoding_errors():
+    _, problems = check_bytes(bytes(range(256)) * 4, "garbage.yaml")
+    assert problems[0].code == "encoding"
+    _, problems = check_bytes("company: Caf\u00e9\n".encode("latin-1"), "latin1.yaml")
+    assert (problems[0].line, problems[0].column, problems[0].code) == (1, 13, "encoding")
+
+
+def test_bom_and_crlf_are_fine():
+    data = (FIXTURES / "library" / "acme.yaml").read_bytes()
+    crlf = b"\xef\xbb\xbf" + data.replace(b"\n", b"\r\n")
+    case, problems = check_bytes(crlf, "acme.yaml", stem="acme")
+    assert case is not None and problems == []
+    assert case.timeline[2].date.text == "late 2018"
+
+
+def test_dates_and_values_keep_the_text_as_written():
+    case = load_case(FIXTURES / "library" / "acme.yaml")
+    assert [e.date.text for e in case.timeline] == ["2015", "2016-03", "late 2018", "2020-Q2", "~2022"]
+    assert [o.value.text for o in case.metrics[0].observations] == ["$10M", "$25M", "~$60M"]
+    assert case.flywheel[0].from_ == "robots"
+
+
+def test_oversized_file_is_refused_with_a_message(tmp_path, monkeypatch):
+    import casekit.loader as loader
+
+    monkeypatch.setattr(loader, "MAX_CASE_BYTES", 1000)
+    big = tmp_path / "big.yaml"
+    big.write_text("x" * 2000)
+    with pytest.raises(CaseNotFound, match="larger than"):
+        check_file(big)
+
+
+def test_large_valid_case_loads(tmp_path):
+    events = "".join(
+        f"  - {{id: e{i}, date: 2020-{i % 12 + 1:02d}, title: Event {i}, sources: [s]}}\n" for i in range(20_000)
+    )
+    text = (
+        "casekit: 1\nid: big\ncompany: Big\ntitle: Big\nas_of: 2024\n"
+        "sources: [{id: s, title: S, kind: other}]\nmetrics: []\nprinciples: []\nrisks: []\n"
+        "timeline:\n" + events
+    )
+    case, problems = check_bytes(text.encode(), "big.yaml", stem="big")
+    assert case is not None and len(case.timeline) == 20_000
+    assert problems == []
