@@ -1,1 +1,369 @@
-"""Placeholder: commands are being added here."""
+"""`casekit principles`, `principle`, `risks` and a listing command for each analysis section."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import Enum
+from typing import Annotated, Optional
+
+import typer
+
+from casekit.cli import complete
+from casekit.cli.app import app, state
+from casekit.cli.options import (
+    AllOpt,
+    AsOfOpt,
+    CaseOpt,
+    CasesDirOpt,
+    CasesOpt,
+    Format,
+    FormatOpt,
+    GrepOpt,
+    LimitOpt,
+    NoColorOpt,
+    PagerOpt,
+    TodayOpt,
+)
+
+
+class PrinciplesView(str, Enum):
+    table = "table"
+    cards = "cards"
+
+
+class RisksView(str, Enum):
+    table = "table"
+    matrix = "matrix"
+
+
+class Severity(str, Enum):
+    low = "low"
+    medium = "medium"
+    medium_high = "medium-high"
+    high = "high"
+    critical = "critical"
+
+
+TagOpt = Annotated[
+    Optional[list[str]],
+    typer.Option("--tag", "-t", metavar="TAG", show_default=False, autocompletion=complete.tags,
+                 help="Principles with this tag (repeatable: all must match)."),
+]
+
+
+def _nothing(st, what: str, case_id: str, had_any: bool) -> None:
+    """Say on stderr why a listing is empty."""
+    st.term.err.print(f"no {what} match" if had_any else f"{case_id} has no {what}", style="dim")
+
+
+@app.command()
+def principles(
+    ctx: typer.Context,
+    case: CaseOpt = None,
+    brief: Annotated[bool, typer.Option("--brief", "-b", help="Numbers and titles only.")] = False,
+    view: Annotated[PrinciplesView, typer.Option("--view", "-v", case_sensitive=False,
+                                                 help="table (side by side) or cards (one panel each).")]
+    = PrinciplesView.table,
+    grep: GrepOpt = None,
+    tag: TagOpt = None,
+    limit: LimitOpt = None,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = Format.table,
+    today: TodayOpt = None,
+    cases_dir: CasesDirOpt = None,
+    no_color: NoColorOpt = False,
+    pager: PagerOpt = False,
+) -> None:
+    """The case's principles: what each one buys (benefit) and what it costs (⇄ tradeoff).
+
+    `casekit principle N` shows one in full, with its evidence and risks.
+    """
+    from casekit.cli.common import emit, open_case
+    from casekit.cli.common import limit as first
+    from casekit.sections import filter_principles
+
+    st = state(ctx, cases_dir=cases_dir, no_color=no_color, today=today, pager=pager)
+    data = open_case(st, case, as_of)
+    items = first(filter_principles(sorted(data.principles, key=lambda p: p.n), grep, tag or ()), limit)
+
+    def render():
+        from casekit.render import principles as views
+
+        if brief:
+            return views.principles_brief(items)
+        if view is PrinciplesView.cards:
+            return views.principle_cards(items)
+        return views.principles_table(items)
+
+    if fmt is Format.table and not items:
+        return _nothing(st, "principles", data.id, bool(data.principles))
+    emit(st, fmt, lambda: _records("principles", items), render)
+
+
+@app.command()
+def principle(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(metavar="REF", help="The principle's number or id.",
+                                       autocompletion=complete.principle_refs, show_default=False)],
+    case: CaseOpt = None,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = Format.table,
+    today: TodayOpt = None,
+    cases_dir: CasesDirOpt = None,
+    no_color: NoColorOpt = False,
+    pager: PagerOpt = False,
+) -> None:
+    """One principle in full: its evidence events, related risks and kindred principles.
+
+    Related risks include those whose `principles` name this one; kindred
+    principles share a risk or a tag with it.
+    """
+    from casekit.cli.common import emit, open_case
+    from casekit.sections import principle_detail, principle_detail_record, resolve_principle
+
+    st = state(ctx, cases_dir=cases_dir, no_color=no_color, today=today, pager=pager)
+    data = open_case(st, case, as_of)
+    detail = principle_detail(data, resolve_principle(data, ref), st.today)
+
+    def render():
+        from casekit.render.principles import principle_full
+
+        return principle_full(detail)
+
+    emit(st, fmt, lambda: principle_detail_record(detail), render)
+
+
+@app.command()
+def risks(
+    ctx: typer.Context,
+    case: CaseOpt = None,
+    min_severity: Annotated[Optional[Severity], typer.Option("--min-severity", "-s", case_sensitive=False,
+                                                             show_default=False,
+                                                             help="Leave out risks less severe than this.")]
+    = None,
+    view: Annotated[RisksView, typer.Option("--view", "-v", case_sensitive=False,
+                                            help="table, or matrix (severity × likelihood).")] = RisksView.table,
+    brief: Annotated[bool, typer.Option("--brief", "-b", help="Titles without descriptions.")] = False,
+    grep: GrepOpt = None,
+    limit: LimitOpt = None,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = Format.table,
+    today: TodayOpt = None,
+    cases_dir: CasesDirOpt = None,
+    no_color: NoColorOpt = False,
+    pager: PagerOpt = False,
+) -> None:
+    """What could go wrong, most severe first (then most likely, then file order).
+
+    Severity runs low < medium < medium-high < high < critical. Each risk
+    lists its principles: those it names and those that name it.
+    """
+    from casekit.cli.common import emit, open_case
+    from casekit.cli.common import limit as first
+    from casekit.query import grep as grep_items
+    from casekit.sections import risks_by_severity
+
+    st = state(ctx, cases_dir=cases_dir, no_color=no_color, today=today, pager=pager)
+    data = open_case(st, case, as_of)
+    floor = min_severity.value if min_severity else None
+    items = first(grep_items(risks_by_severity(data.risks, floor), grep), limit)
+
+    def render():
+        from casekit.render import sections as views
+
+        if view is RisksView.matrix:
+            from casekit.sections import risk_matrix
+
+            return views.risks_matrix(risk_matrix(items))
+        return views.risks_table(data, items, brief=brief)
+
+    if fmt is Format.table and not items:
+        return _nothing(st, "risks", data.id, bool(data.risks))
+    emit(st, fmt, lambda: _records("risks", items), render)
+
+
+def _records(section: str, items, case_id: str | None = None) -> list[dict]:
+    from casekit.records import records
+
+    return records(section, items, case_id)
+
+
+# --- one listing per remaining section --------------------------------------
+
+
+def _by_date(items: list, today) -> list:
+    from casekit.query import sort_by_date
+
+    dated = sort_by_date([q for q in items if q.date is not None], today=today)
+    return dated + [q for q in items if q.date is None]
+
+
+def _by_period(items: list, today) -> list:
+    from casekit.query import sort_by_date
+
+    return sort_by_date(items, key=lambda e: e.period, today=today)
+
+
+def _by_rank(items: list, today) -> list:
+    from casekit.sections import moats_by_rank
+
+    return moats_by_rank(items)
+
+
+def _by_segment(items: list, today) -> list:
+    from casekit.sections import by_segment
+
+    return [c for _, members in by_segment(items) for c in members]
+
+
+def _as_listed(items: list, today) -> list:
+    return list(items)
+
+
+def _listing(
+    section: str,
+    order: Callable[[list, object], list],
+    render: Callable[..., object],
+    doc: str,
+    noun: str | None = None,
+) -> None:
+    """Register `casekit SECTION`: the section's items from one or more cases, filtered."""
+
+    def command(
+        ctx: typer.Context,
+        case: CasesOpt = None,
+        all_cases: AllOpt = False,
+        grep: GrepOpt = None,
+        limit: LimitOpt = None,
+        as_of: AsOfOpt = None,
+        fmt: FormatOpt = Format.table,
+        today: TodayOpt = None,
+        cases_dir: CasesDirOpt = None,
+        no_color: NoColorOpt = False,
+        pager: PagerOpt = False,
+    ) -> None:
+        from casekit.cli.common import emit, open_cases
+        from casekit.query import grep as grep_items
+
+        st = state(ctx, cases_dir=cases_dir, no_color=no_color, today=today, pager=pager)
+        cases = open_cases(st, case, all_cases, as_of)
+        rows = [(c, item) for c in cases for item in grep_items(order(getattr(c, section), st.today), grep)]
+        if limit is not None:
+            rows = rows[:limit]
+        several = len(cases) > 1
+
+        def records():
+            out: list[dict] = []
+            for c in cases:
+                out += _records(section, [item for owner, item in rows if owner is c], c.id if several else None)
+            return out
+
+        if fmt is Format.table and not rows:
+            return _nothing(st, noun or section, ", ".join(c.id for c in cases),
+                            any(getattr(c, section) for c in cases))
+        emit(st, fmt, records, lambda: render(rows, st.today))
+
+    command.__name__ = section
+    command.__doc__ = doc
+    app.command(section)(command)
+
+
+def _view(name: str, with_today: bool = False) -> Callable:
+    def render(rows, today):
+        from casekit.render import sections as views
+
+        fn = getattr(views, name)
+        return fn(rows, today) if with_today else fn(rows)
+
+    return render
+
+
+_listing("people", _as_listed, _view("people_table"),
+         """People in the case: their roles over time and how many events name them.""")
+_listing("eras", _by_period, _view("eras_table", with_today=True),
+         """Named phases of the case in period order, each with the number of events in it.""")
+_listing("sources", _as_listed, _view("sources_table"),
+         """Where the facts come from, and how many facts cite each source.
+
+         Other listings cite sources by number: [1] is the first source here.""")
+_listing("quotes", _by_date, _view("quotes_table"),
+         """Quotes in date order, with who said them and in what context.""")
+_listing("moats", _by_rank, _view("moats_table"),
+         """Competitive moats by rank, most durable (#1) first, with time and cost to replicate.""")
+_listing("competitors", _by_segment, _view("competitors_table"),
+         """Competitors grouped by market segment: position, scale and notes.""")
+_listing("drivers", _as_listed, _view("drivers_table"),
+         """Growth drivers and their horizons.""")
+_listing("lessons", _as_listed, _view("lessons_table"),
+         """Takeaways drawn from the sources.""")
+
+
+@app.command()
+def flywheel(
+    ctx: typer.Context,
+    case: CasesOpt = None,
+    all_cases: AllOpt = False,
+    grep: GrepOpt = None,
+    limit: LimitOpt = None,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = Format.table,
+    today: TodayOpt = None,
+    cases_dir: CasesDirOpt = None,
+    no_color: NoColorOpt = False,
+    pager: PagerOpt = False,
+) -> None:
+    """The flywheel drawn as its loops (A → B → … → A), each step with what drives it.
+
+    Warns on stderr when an edge lies on no loop. With --grep, the loops
+    through a matching edge are shown.
+    """
+    from casekit.cli.common import emit, open_cases
+    from casekit.query import grep as grep_items
+    from casekit.sections import flywheel_loops
+
+    st = state(ctx, cases_dir=cases_dir, no_color=no_color, today=today, pager=pager)
+    cases = open_cases(st, case, all_cases, as_of)
+    several = len(cases) > 1
+    shown: list[tuple] = []  # (case, Flywheel of the whole case, edges kept)
+    for c in cases:
+        wheel = flywheel_loops(c.flywheel)
+        for problem in wheel.problems():
+            st.term.warn((f"{c.id}: " if several else "") + problem)
+        if c.flywheel and not wheel.loops:
+            st.term.warn((f"{c.id}: " if several else "") + "the flywheel's edges make no loop")
+        shown.append((c, wheel, grep_items(c.flywheel, grep)))
+    if limit is not None:
+        left = limit
+        for i, (c, wheel, kept) in enumerate(shown):
+            shown[i] = (c, wheel, kept[:left])
+            left = max(0, left - len(kept))
+
+    def records():
+        out: list[dict] = []
+        for c, _, kept in shown:
+            out += _records("flywheel", kept, c.id if several else None)
+        return out
+
+    def render():
+        from rich.console import Group
+        from rich.text import Text
+
+        from casekit.render.sections import flywheel_view
+        from casekit.sections import Flywheel
+
+        parts = []
+        for c, wheel, kept in shown:
+            if not kept:
+                continue
+            pairs = {(e.from_, e.to) for e in kept}
+            loops = [loop for loop in wheel.loops
+                     if any((a, loop[(i + 1) % len(loop)]) in pairs for i, a in enumerate(loop))]
+            open_edges = [e for e in wheel.open_edges if (e.from_, e.to) in pairs]
+            if parts:
+                parts.append(Text(""))
+            parts.append(flywheel_view(c, Flywheel(loops, open_edges, wheel.edges), heading=several))
+        return Group(*parts)
+
+    if fmt is Format.table and not any(kept for _, _, kept in shown):
+        return _nothing(st, "flywheel edges", ", ".join(c.id for c in cases), any(c.flywheel for c in cases))
+    emit(st, fmt, records, render)

@@ -1,0 +1,169 @@
+"""Principles as a table (benefit ⇄ tradeoff), titles only, cards, and one in full."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich import box
+from rich.console import Group
+from rich.padding import Padding
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from casekit.model import Principle
+from casekit.render.overview import severity_text
+from casekit.render.text import clean, safe
+
+BENEFIT = "green"
+TRADEOFF = "magenta"
+TRADEOFF_MARK = "⇄ "
+# Cards and the full view read badly when a paragraph runs 200 columns wide.
+READING_WIDTH = 100
+
+
+def number(p: Principle) -> Text:
+    return Text(f"{p.n}.", style="bold")
+
+
+def tradeoff_text(text: str, mark: bool = True) -> Text:
+    """A tradeoff: marked with ⇄ so it stands out without colour too."""
+    out = Text(TRADEOFF_MARK if mark else "", style=f"bold {TRADEOFF}")
+    out.append(clean(text), style=TRADEOFF)
+    return out
+
+
+def principles_table(principles: Sequence[Principle]) -> Table:
+    """Number, title, benefit and tradeoff side by side, a blank line between principles."""
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, leading=1)
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("principle", style="bold", ratio=2, min_width=12)
+    table.add_column("benefit", header_style=f"bold {BENEFIT}", ratio=3, min_width=16)
+    table.add_column(Text(TRADEOFF_MARK + "tradeoff"), header_style=f"bold {TRADEOFF}", ratio=3, min_width=16)
+    for p in principles:
+        table.add_row(number(p), safe(p.title), safe(p.benefit, BENEFIT), tradeoff_text(p.tradeoff, mark=False))
+    return table
+
+
+def principles_brief(principles: Sequence[Principle]) -> Table:
+    """Numbers and titles."""
+    table = Table(box=None, show_header=False, pad_edge=False, show_edge=False)
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("principle")
+    for p in principles:
+        table.add_row(number(p), safe(p.title, "bold"))
+    return table
+
+
+def _field(label: str, style: str = "dim") -> Text:
+    return Text(label, style=style)
+
+
+def _fields(rows: Sequence[tuple[Text, Text]]) -> Table:
+    grid = Table.grid(padding=(0, 2, 0, 0))
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
+    for label, text in rows:
+        grid.add_row(label, text)
+    return grid
+
+
+def _tags(tags: Sequence[str]) -> Text:
+    return Text(" ".join("#" + clean(t) for t in tags), style="cyan")
+
+
+def principle_card(p: Principle) -> Panel:
+    """One principle as a panel: summary, benefit, tradeoff, tactic, evidence count."""
+    rows = [(_field("benefit", f"bold {BENEFIT}"), safe(p.benefit, BENEFIT)),
+            (_field(TRADEOFF_MARK + "tradeoff", f"bold {TRADEOFF}"), tradeoff_text(p.tradeoff, mark=False))]
+    if p.tactic:
+        rows.append((_field("tactic", "bold"), safe(p.tactic)))
+    footer = Text(f"{len(p.evidence)} evidence event{'s' * (len(p.evidence) != 1)}", style="dim")
+    footer.append(f" · {len(p.risks)} risk{'s' * (len(p.risks) != 1)}", style="dim")
+    if p.tags:
+        footer.append("  ")
+        footer.append_text(_tags(p.tags))
+    body = Group(safe(p.summary), Text(""), _fields(rows), Text(""), footer)
+    title = Text.assemble((f"{p.n}. ", "bold"), (clean(p.title), "bold"))
+    return Panel(body, title=title, title_align="left", border_style="blue", padding=(0, 1),
+                 width=None, expand=True)
+
+
+class _Capped:
+    """A renderable no wider than `width` columns, however wide the terminal."""
+
+    def __init__(self, renderable, width: int) -> None:
+        self.renderable = renderable
+        self.width = width
+
+    def __rich_console__(self, console, options):
+        yield from console.render(self.renderable, options.update(width=min(options.max_width, self.width)))
+
+
+def principle_cards(principles: Sequence[Principle]) -> Group:
+    """One card per principle."""
+    return Group(*(_Capped(principle_card(p), READING_WIDTH) for p in principles))
+
+
+def principle_full(detail) -> Group:
+    """`casekit principle REF`: the principle, its evidence, its risks, its kin."""
+    from casekit.render.timeline import date_text
+
+    p = detail.principle
+    head = Text.assemble((f"{p.n}. ", "bold"), (clean(p.title), "bold"), "\n", ("id " + clean(p.id), "dim"))
+    if p.tags:
+        head.append("  ")
+        head.append_text(_tags(p.tags))
+    rows = [(_field("summary", "bold"), safe(p.summary)),
+            (_field("benefit", f"bold {BENEFIT}"), safe(p.benefit, BENEFIT)),
+            (_field(TRADEOFF_MARK + "tradeoff", f"bold {TRADEOFF}"), tradeoff_text(p.tradeoff, mark=False))]
+    if p.tactic:
+        rows.append((_field("tactic", "bold"), safe(p.tactic)))
+    if p.note:
+        rows.append((_field("note"), safe(p.note, "dim")))
+    parts: list = [head, Text(""), _fields(rows)]
+
+    parts.append(_heading("Evidence", len(detail.evidence) + len(detail.missing_evidence)))
+    if detail.evidence or detail.missing_evidence:
+        grid = _list_grid()
+        for e in detail.evidence:
+            grid.add_row(date_text(e.date, e.confidence), safe(e.title))
+        for missing in detail.missing_evidence:
+            grid.add_row(Text("?", style="red"), Text.assemble((clean(missing), "red"), (" (not in the timeline)", "dim")))
+        parts.append(Padding(grid, (0, 0, 0, 2)))
+    else:
+        parts.append(Padding(Text("none recorded", style="dim"), (0, 0, 0, 2)))
+
+    parts.append(_heading("Related risks", len(detail.risks)))
+    if detail.risks:
+        grid = _list_grid()
+        for r in detail.risks:
+            grid.add_row(severity_text(r.severity), safe(r.title))
+        parts.append(Padding(grid, (0, 0, 0, 2)))
+    else:
+        parts.append(Padding(Text("none", style="dim"), (0, 0, 0, 2)))
+
+    if detail.related:
+        parts.append(_heading("Related principles", len(detail.related)))
+        grid = _list_grid()
+        for rel in detail.related:
+            line = safe(rel.principle.title)
+            if rel.risks:
+                noun = "risk" if len(rel.risks) == 1 else "risks"
+                line.append(f"\nshares the {noun} " + "; ".join(clean(r.title) for r in rel.risks), style="dim")
+            if rel.tags:
+                line.append("\nshares " + " ".join("#" + clean(t) for t in rel.tags), style="dim")
+            grid.add_row(number(rel.principle), line)
+        parts.append(Padding(grid, (0, 0, 0, 2)))
+    return Group(*(_Capped(part, READING_WIDTH) for part in parts))
+
+
+def _heading(title: str, count: int) -> Text:
+    return Text.assemble("\n", (title, "bold underline"), (f" ({count})", "dim"))
+
+
+def _list_grid() -> Table:
+    grid = Table.grid(padding=(0, 2, 0, 0))
+    grid.add_column(no_wrap=True, justify="left")
+    grid.add_column(overflow="fold")
+    return grid

@@ -1,0 +1,272 @@
+"""Ordering and cross-reference resolution for the analysis sections.
+
+Principles, risks, moats, the flywheel and the rest, as data: sorted,
+filtered and with their references to other items resolved. No Rich here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from casekit.errors import UsageError
+from casekit.model import (
+    SECTIONS,
+    SEVERITIES,
+    Case,
+    Competitor,
+    Event,
+    FlywheelEdge,
+    Moat,
+    Principle,
+    Risk,
+    likelihood_rank,
+    severity_rank,
+)
+
+# --- principles -------------------------------------------------------------
+
+
+def filter_principles(principles: Iterable[Principle], grep: str | None = None,
+                      tags: Sequence[str] = ()) -> list[Principle]:
+    """Principles whose text contains `grep` (ignoring case) and that carry every tag in `tags`."""
+    from casekit.query import grep as grep_items
+
+    kept = [p for p in principles if all(t in p.tags for t in tags)]
+    return grep_items(kept, grep)
+
+
+def resolve_principle(case: Case, ref: str) -> Principle:
+    """The principle whose number or id is `ref`; a `UsageError` listing the numbers otherwise."""
+    text = ref.strip()
+    for p in case.principles:
+        if p.id == text or str(p.n) == text.lstrip("#"):
+            return p
+    folded = text.casefold()
+    for p in case.principles:
+        if p.id.casefold() == folded:
+            return p
+    numbers = ", ".join(str(p.n) for p in sorted(case.principles, key=lambda p: p.n))
+    if not numbers:
+        raise UsageError(f"no principle `{ref}`: {case.id} has no principles")
+    from casekit.problems import did_you_mean
+
+    hint = did_you_mean(text, [p.id for p in case.principles])
+    listing = f"principles of {case.id}: {numbers}"
+    raise UsageError(f"no principle `{ref}` in {case.id}; {listing}",
+                     hint=hint or "give a principle's number or its id (`casekit principles --brief` lists them)")
+
+
+def related_risks(case: Case, principle: Principle) -> list[Risk]:
+    """Risks the principle names and risks that name the principle, most severe first."""
+    return risks_by_severity(r for r in case.risks if r.id in principle.risks or principle.id in r.principles)
+
+
+def linked_principles(case: Case, risk: Risk) -> list[Principle]:
+    """Principles the risk names and principles that name the risk, by number."""
+    found = [p for p in case.principles if p.id in risk.principles or risk.id in p.risks]
+    return sorted(found, key=lambda p: p.n)
+
+
+@dataclass
+class Relation:
+    """Another principle and what it shares with the one in view."""
+
+    principle: Principle
+    risks: list[Risk] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PrincipleDetail:
+    """A principle with its references resolved: evidence events, risks, kin."""
+
+    principle: Principle
+    evidence: list[Event]
+    missing_evidence: list[str]
+    risks: list[Risk]
+    related: list[Relation]
+
+
+def principle_detail(case: Case, principle: Principle, today: date | None = None) -> PrincipleDetail:
+    """`principle` with its evidence in date order, its risks (back-links too) and the
+    principles that share a risk or a tag with it."""
+    from casekit.query import sort_by_date
+
+    events = {e.id: e for e in case.timeline}
+    evidence = sort_by_date((events[i] for i in principle.evidence if i in events), today=today)
+    missing = [i for i in principle.evidence if i not in events]
+    risks = related_risks(case, principle)
+    risk_ids = {r.id for r in risks}
+    related: list[Relation] = []
+    for other in sorted(case.principles, key=lambda p: p.n):
+        if other.id == principle.id:
+            continue
+        shared_risks = [r for r in related_risks(case, other) if r.id in risk_ids]
+        shared_tags = [t for t in other.tags if t in principle.tags]
+        if shared_risks or shared_tags:
+            related.append(Relation(other, shared_risks, shared_tags))
+    return PrincipleDetail(principle, evidence, missing, risks, related)
+
+
+def principle_detail_record(detail: PrincipleDetail) -> dict:
+    """The principle record (SPEC §7) plus its resolved `evidence_events`, `related_risks`
+    and `related_principles`."""
+    from casekit.records import date_fields, principle_record
+
+    return {
+        **principle_record(detail.principle),
+        "evidence_events": [{"id": e.id, **date_fields(e.date), "title": e.title, "category": e.category}
+                            for e in detail.evidence],
+        "related_risks": [{"id": r.id, "title": r.title, "severity": r.severity, "likelihood": r.likelihood}
+                          for r in detail.risks],
+        "related_principles": [{"n": rel.principle.n, "id": rel.principle.id, "title": rel.principle.title,
+                                "shared_risks": [r.id for r in rel.risks], "shared_tags": list(rel.tags)}
+                               for rel in detail.related],
+    }
+
+
+# --- risks ------------------------------------------------------------------
+
+
+def risks_by_severity(risks: Iterable[Risk], min_severity: str | None = None) -> list[Risk]:
+    """Most severe first; among equals the more likely first, then file order.
+    With `min_severity`, risks below it are left out."""
+    if min_severity is not None and min_severity not in SEVERITIES:
+        raise UsageError(f"`{min_severity}` is not a severity", hint="one of " + ", ".join(SEVERITIES))
+    floor = severity_rank(min_severity) if min_severity else -1
+    kept = [r for r in risks if severity_rank(r.severity) >= floor]
+    return sorted(kept, key=lambda r: (-severity_rank(r.severity), -likelihood_rank(r.likelihood)))
+
+
+UNRATED = "unrated"
+
+
+def risk_matrix(risks: Iterable[Risk]) -> dict[str, dict[str, list[Risk]]]:
+    """severity → likelihood (or `unrated`) → risks, every cell present, most severe row first."""
+    from casekit.model import LIKELIHOODS
+
+    matrix = {s: {lk: [] for lk in (*LIKELIHOODS, UNRATED)} for s in reversed(SEVERITIES)}
+    for risk in risks_by_severity(risks):
+        matrix[risk.severity][risk.likelihood or UNRATED].append(risk)
+    return matrix
+
+
+# --- the other sections -----------------------------------------------------
+
+
+def moats_by_rank(moats: Iterable[Moat]) -> list[Moat]:
+    """Most durable (rank 1) first; equal ranks in file order."""
+    return sorted(moats, key=lambda m: m.rank)
+
+
+def by_segment(competitors: Iterable[Competitor]) -> list[tuple[str | None, list[Competitor]]]:
+    """Competitors grouped by segment, segments in the order they first appear."""
+    groups: dict[str | None, list[Competitor]] = {}
+    for c in competitors:
+        groups.setdefault(c.segment, []).append(c)
+    return list(groups.items())
+
+
+def citations(case: Case) -> dict[str, int]:
+    """How many facts (items and metric observations) cite each source id."""
+    counts = {s.id: 0 for s in case.sources}
+    for name in SECTIONS:
+        if name == "sources":
+            continue
+        for item in getattr(case, name):
+            for sid in item.sources:
+                counts[sid] = counts.get(sid, 0) + 1
+            for obs in getattr(item, "observations", ()):
+                for sid in obs.sources:
+                    counts[sid] = counts.get(sid, 0) + 1
+    return counts
+
+
+def era_events(case: Case, today: date) -> dict[str, int]:
+    """How many timeline events belong to each era (the era they name, or one holding them)."""
+    from casekit.query import in_era
+
+    return {era.id: sum(in_era(e, era, today) for e in case.timeline) for era in case.eras}
+
+
+def person_events(case: Case) -> dict[str, int]:
+    """How many timeline events name each person."""
+    return {p.id: sum(p.id in e.people for e in case.timeline) for p in case.people}
+
+
+def speaker_name(case: Case, speaker: str) -> str:
+    """A quote's speaker: the person's name when it is a person id, else as written."""
+    for person in case.people:
+        if person.id == speaker:
+            return person.name
+    return speaker
+
+
+# --- the flywheel -----------------------------------------------------------
+
+
+@dataclass
+class Flywheel:
+    """The flywheel's edges as loops: each loop a list of node labels, first node not repeated."""
+
+    loops: list[list[str]]
+    open_edges: list[FlywheelEdge]
+    edges: list[FlywheelEdge]
+
+    @property
+    def closed(self) -> bool:
+        return bool(self.loops) and not self.open_edges
+
+    def problems(self) -> list[str]:
+        """Why the loop does not close, one sentence per open edge."""
+        starts = {e.from_ for e in self.edges}
+        ends = {e.to for e in self.edges}
+        out = []
+        for edge in self.open_edges:
+            why = []
+            if edge.to not in starts:
+                why.append(f"nothing leads on from `{edge.to}`")
+            if edge.from_ not in ends:
+                why.append(f"nothing leads into `{edge.from_}`")
+            reason = " and ".join(why) or "it lies on no cycle"
+            out.append(f"flywheel edge `{edge.id}` ({edge.from_} → {edge.to}) is in no loop: {reason}")
+        return out
+
+
+MAX_LOOPS = 50
+
+
+def flywheel_loops(edges: Sequence[FlywheelEdge]) -> Flywheel:
+    """The simple cycles the edges make, each starting at its earliest-mentioned node,
+    and the edges that lie on no cycle."""
+    order: dict[str, int] = {}
+    for e in edges:
+        order.setdefault(e.from_, len(order))
+        order.setdefault(e.to, len(order))
+    succ: dict[str, list[str]] = {}
+    for e in edges:
+        if e.to not in succ.setdefault(e.from_, []):
+            succ[e.from_].append(e.to)
+
+    loops: list[list[str]] = []
+    # Each cycle is found once, from its earliest-mentioned node, visiting only later nodes.
+    for start in order:
+        stack = [(start, [start])]
+        while stack and len(loops) < MAX_LOOPS:
+            node, path = stack.pop()
+            for nxt in reversed(succ.get(node, [])):
+                if nxt == start:
+                    loops.append(path)
+                elif order[nxt] > order[start] and nxt not in path:
+                    stack.append((nxt, path + [nxt]))
+    loops.sort(key=lambda loop: [order[n] for n in loop])
+    on_loop = {(a, loop[(i + 1) % len(loop)]) for loop in loops for i, a in enumerate(loop)}
+    open_edges = [e for e in edges if (e.from_, e.to) not in on_loop]
+    return Flywheel(loops, open_edges, list(edges))
+
+
+def flywheel_edge(flywheel: Flywheel, a: str, b: str) -> FlywheelEdge | None:
+    """The first edge from `a` to `b`."""
+    return next((e for e in flywheel.edges if e.from_ == a and e.to == b), None)
