@@ -120,12 +120,23 @@ def metric_record(m) -> dict[str, Any]:
     }
 
 
+def section_record(item: msgspec.Struct) -> dict[str, Any]:
+    """The generic record with the item's own fields first and the keys every item shares
+    (`sources`, `note`, `confidence`) last, so tables read id, title, …, sources."""
+    record = item_record(item)
+    common = ("sources", "note", "confidence")
+    return {k: v for k, v in record.items() if k not in common} | {k: record[k] for k in common if k in record}
+
+
 RECORDS = {
     "timeline": event_record,
     "principles": principle_record,
     "risks": risk_record,
     "metrics": metric_record,
 }
+RECORDS.update(dict.fromkeys(
+    ("people", "eras", "sources", "quotes", "moats", "flywheel", "competitors", "drivers", "lessons"),
+    section_record))
 
 
 def records(section: str, items: Iterable, case_id: str | None = None) -> list[dict[str, Any]]:
