@@ -181,9 +181,18 @@ def _details(section: str, item, named) -> list[tuple[str, str | None]]:
         rows += [("roles", "; ".join(r.title + (f" ({r.period.text})" if r.period else "") for r in item.roles))]
     elif section == "quotes":
         speaker = named("people", [item.speaker]) if item.speaker else None
-        rows += [("speaker", speaker), ("date", item.date.text if item.date else None)]
+        rows += [("speaker", speaker), ("date", item.date.text if item.date else None), ("context", item.context)]
     elif section == "metrics":
         rows += [("series", ", ".join(f"{o.date.text}: {o.value.display()}" for o in item.observations))]
+    elif section == "moats":
+        rows += [("to replicate", item.time_to_replicate), ("cost", item.cost)]
+    elif section == "competitors":
+        rows += [("segment", item.segment), ("scale", item.scale.display() if item.scale else None),
+                 ("position", item.position)]
+    elif section == "drivers":
+        rows += [("horizon", item.horizon)]
+    elif section == "flywheel":
+        rows += [("how", item.description)]
     if getattr(item, "sources", None) and section != "sources":
         rows.append(("sources", named("sources", item.sources)))
     return rows
