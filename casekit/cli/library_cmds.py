@@ -1,1 +1,82 @@
-"""Placeholder: commands are being added here."""
+"""Commands over the library: search, compare, export, new."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from casekit.cli import complete
+from casekit.cli.app import app, state
+from casekit.cli.options import AsOfOpt, CaseOpt, CasesDirOpt, CasesOpt, Format, FormatOpt, NoColorOpt, TodayOpt
+from casekit.errors import ExitCode
+
+
+def _section_names(ctx, incomplete: str) -> list[str]:
+    from casekit.search import SEARCH_SECTIONS
+
+    return [s for s in SEARCH_SECTIONS if s.startswith(incomplete)]
+
+
+@app.command()
+def search(
+    ctx: typer.Context,
+    query: Annotated[list[str], typer.Argument(metavar="QUERY", show_default=False,
+                                               help='Words and "quoted phrases" (quote the phrase for the shell too).')],
+    case: CasesOpt = None,
+    section: Annotated[Optional[list[str]], typer.Option(
+        "--section", "-s", metavar="SECTION", show_default=False, autocompletion=_section_names,
+        help="Search only this section (repeatable; `case` is the case's own title and summary).")] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", metavar="N", min=0,
+                                       help="Show the N best hits (0: all).")] = 20,
+    fmt: FormatOpt = Format.table,
+    cases_dir: CasesDirOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Ranked full-text search across the library (or the cases named with -c).
+
+    Every text of every item is searched; a title counts more than body text.
+    Matching ignores case and accents, and `risk` also finds `risks`. Bare
+    words are alternatives ranked by relevance (BM25F); a "quoted phrase"
+    must appear as written. In -f json|csv|md|yaml the snippet is plain text
+    with each match wrapped in «». Exit 1 when nothing matches, like grep.
+    """
+    from casekit.cli.common import emit
+    from casekit.errors import CasekitError, UsageError
+    from casekit.search import SEARCH_SECTIONS, parse_query
+    from casekit.search import search as run_search
+
+    st = state(ctx, cases_dir=cases_dir, no_color=no_color)
+    text = " ".join(query)
+    parsed = parse_query(text)
+    if not parsed.units:
+        raise UsageError("the query has no words to search for", hint='try a word or a "quoted phrase"')
+    for name in section or []:
+        if name not in SEARCH_SECTIONS:
+            from casekit.problems import did_you_mean
+
+            raise UsageError(f"--section: no section `{name}`",
+                             hint=did_you_mean(name, SEARCH_SECTIONS) or "sections: " + ", ".join(SEARCH_SECTIONS))
+    library = st.library
+    if case:
+        cases = [library.load(library.find(spec)) for spec in case]
+    else:
+        cases = []
+        for ref in library.refs():
+            try:
+                cases.append(library.load(ref))
+            except CasekitError as exc:
+                st.term.warn(f"skipping {ref.path}: {exc.message}")
+    hits = run_search(cases, parsed, sections=section or (), limit=limit)
+    if not hits:
+        st.term.err.print(f"no matches for {text}", style="dim", markup=False, highlight=False)
+        raise typer.Exit(int(ExitCode.NEGATIVE))
+
+    def render():
+        from casekit.render.search import hits_table
+
+        return hits_table(hits, several=len(cases) > 1)
+
+    emit(st, fmt, lambda: [hit.record() for hit in hits], render)
