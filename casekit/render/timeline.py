@@ -51,13 +51,13 @@ def timeline_table(rows: Rows, cases: dict[str, Case]) -> Table:
     """Date as written, title (with detail), category, era; a case column when several."""
     several = any(cid for cid, _ in rows)
     eras = _era_titles(cases)
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, expand=False)
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     if several:
-        table.add_column("case", style="bold cyan", no_wrap=False)
-    table.add_column("date", no_wrap=False, min_width=4)
-    table.add_column("event", ratio=1, min_width=20)
-    table.add_column("category", no_wrap=False)
-    table.add_column("era", style="dim", no_wrap=False)
+        table.add_column("case", style="bold cyan", overflow="fold", max_width=14)
+    table.add_column("date", overflow="fold", max_width=16)
+    table.add_column("event", min_width=12, overflow="fold")
+    table.add_column("category", overflow="fold")
+    table.add_column("era", style="dim", max_width=20, overflow="fold")
     for cid, event in rows:
         case_id = cid or next(iter(cases))
         era = eras.get((case_id, event.era or ""), event.era or "")

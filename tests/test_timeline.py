@@ -1,0 +1,163 @@
+"""`casekit timeline`: order, fuzzy-date filters, the other filters, views and formats."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from casekit.cli.app import app
+
+FIXTURES = Path(__file__).parent / "fixtures"
+NOTATIONS = str(FIXTURES / "timeline" / "notations.yaml")
+ACME = str(FIXTURES / "library" / "acme.yaml")
+ENV = {"NO_COLOR": "1", "COLUMNS": "100", "CASEKIT_CASE": "", "CASEKIT_PATH": ""}
+
+# Written out by hand from SPEC §2: by earliest day (an open start by its
+# latest), the wider interval first on ties, then file order.
+ORDER = [
+    "decade", "bylate", "openstart", "approx", "approx2", "circa", "uncertain", "range", "range2",
+    "y2016", "open", "present", "m201908", "aug2019", "august2019", "early2022", "mid2022",
+    "late2022", "d20221130", "nov30", "winter2023", "q1", "q1b", "spring2024", "h2", "h2b",
+]
+
+
+def ids(*args: str, case: str = NOTATIONS) -> list[str]:
+    result = CliRunner().invoke(app, ["timeline", "-c", case, "--today", "2026-11-25", "-f", "json", *args], env=ENV)
+    assert result.exit_code == 0, result.stderr
+    return [r["id"] for r in json.loads(result.stdout)]
+
+
+def test_events_sort_by_earliest_day_wider_first_then_file_order():
+    assert ids() == ORDER
+
+
+def test_reverse_and_limit():
+    assert ids("--reverse") == ORDER[::-1]
+    assert ids("--limit", "3") == ORDER[:3]
+    assert ids("--reverse", "--limit", "2") == ["h2b", "h2"]
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--since", "2022", "--until", "2022"],
+         ["open", "present", "early2022", "mid2022", "late2022", "d20221130", "nov30"]),
+        (["--since", "2022", "--until", "2022", "--strict"],
+         ["early2022", "mid2022", "late2022", "d20221130", "nov30"]),
+        (["--until", "2018"],
+         ["decade", "bylate", "openstart", "approx", "approx2", "circa", "uncertain", "range", "range2", "y2016"]),
+        (["--until", "2018", "--strict"],
+         ["bylate", "openstart", "approx", "approx2", "circa", "uncertain", "y2016"]),
+        (["--since", "2024-03"], ["open", "present", "q1", "q1b", "spring2024", "h2", "h2b"]),
+        (["--since", "spring 2024", "--strict"], ["spring2024", "h2", "h2b"]),
+        (["--since", "Q4 2022", "--until", "early 2024"],
+         ["open", "present", "late2022", "d20221130", "nov30", "winter2023", "q1", "q1b", "spring2024"]),
+        (["--since", "2013-06", "--until", "2013-07"], ["decade", "bylate", "openstart"]),
+    ],
+)
+def test_period_filters_on_every_notation(args, expected):
+    assert ids(*args) == expected
+
+
+def test_as_of_drops_what_is_dated_later():
+    assert ids("--as-of", "2015") == ["decade", "bylate", "openstart", "approx", "approx2", "circa", "uncertain"]
+
+
+def test_era_filter_takes_named_events_and_those_inside_the_period():
+    # 2010s runs past the era's end and an open start is not known to lie inside it.
+    assert ids("--era", "early") == ["approx", "approx2", "circa", "uncertain", "y2016"]
+    assert ids("--era", "early", case=ACME) == ["founded", "seed", "series-a"]
+
+
+def test_category_tag_source_and_grep_filters():
+    assert ids("--category", "funding", case=ACME) == ["seed", "series-a", "series-b"]
+    assert ids("--category", "funding", "--category", "product", case=ACME) == [
+        "seed", "series-a", "os-launch", "series-b"]
+    assert ids("--tag", "round", case=ACME) == ["seed", "series-a", "series-b"]
+    assert ids("--tag", "round", "--tag", "growth", case=ACME) == ["series-b"]
+    assert ids("--source", "report", case=ACME) == ["founded", "os-launch"]
+    assert ids("--grep", "ACMEOS", case=ACME) == ["os-launch"]
+
+
+def test_unknown_era_is_trouble_with_a_suggestion():
+    result = CliRunner().invoke(app, ["timeline", "-c", ACME, "--era", "hardwar"], env=ENV)
+    assert result.exit_code == 2
+    assert "did you mean `hardware`?" in result.stderr
+
+
+def test_json_record_shape_and_key_order():
+    result = CliRunner().invoke(app, ["timeline", "-c", ACME, "-f", "json"], env=ENV)
+    first = json.loads(result.stdout)[0]
+    assert list(first) == ["id", "date", "start", "end", "title", "detail", "category", "era", "tags",
+                           "sources", "confidence"]
+    assert first["date"] == "2015" and first["start"] == "2015-01-01" and first["end"] == "2015-12-31"
+
+
+def test_several_cases_merge_with_a_case_key(tmp_path):
+    result = CliRunner().invoke(
+        app, ["timeline", "-c", ACME, "-c", NOTATIONS, "--today", "2026-11-25", "-f", "json", "--limit", "4"], env=ENV)
+    records = json.loads(result.stdout)
+    assert [(r["case"], r["id"]) for r in records] == [
+        ("notations", "decade"), ("notations", "bylate"), ("notations", "openstart"), ("acme", "founded")]
+    assert list(records[0])[0] == "case"
+
+
+def test_all_takes_the_whole_library():
+    result = CliRunner().invoke(app, ["timeline", "--all", "-f", "json", "--cases-dir", str(FIXTURES / "library")],
+                                env=ENV)
+    cases = {r["case"] for r in json.loads(result.stdout)}
+    assert cases == {"acme", "scale_ai"}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "md", "yaml"])
+def test_machine_formats_have_no_colour_and_every_event(fmt):
+    result = CliRunner().invoke(app, ["timeline", "-c", ACME, "-f", fmt], env={**ENV, "FORCE_COLOR": "1"})
+    assert "\x1b" not in result.stdout
+    for title in ("Acme founded", "Seed round", "AcmeOS launched"):
+        assert title in result.stdout
+
+
+def test_table_at_a_pinned_width():
+    result = CliRunner().invoke(app, ["timeline", "-c", ACME], env={**ENV, "COLUMNS": "70"})
+    assert result.stdout.splitlines() == [
+        "date        event             category   era           ",
+        "───────────────────────────────────────────────────────",
+        "2015        Acme founded      other      Hardware years",
+        "2016-03     Seed round        funding    Hardware years",
+        "late 2018   Series A          funding    Hardware years",
+        "2020-Q2     AcmeOS launched   product    Platform years",
+        "~2022       Series B          funding    Platform years",
+    ]
+
+
+@pytest.mark.parametrize("columns", ["60", "80", "200"])
+@pytest.mark.parametrize("view", ["table", "tree", "chart"])
+def test_views_wrap_and_keep_every_title(view, columns):
+    result = CliRunner().invoke(app, ["timeline", "-c", ACME, "--view", view], env={**ENV, "COLUMNS": columns})
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert all(len(line) <= int(columns) for line in lines)
+    if view != "chart":
+        flat = " ".join(" ".join(lines).split())
+        for title in ("Acme founded", "Seed round", "Series A", "AcmeOS launched", "Series B"):
+            assert title in flat
+
+
+def test_tree_groups_by_era_then_year():
+    result = CliRunner().invoke(app, ["timeline", "-c", ACME, "--view", "tree"], env=ENV)
+    lines = [line.strip("│├└─ ") for line in result.stdout.splitlines()]
+    assert lines[1:4] == ["Hardware years  2015/2019", "2015", "2015  Acme founded  other"]
+    assert "Platform years  2020/.." in lines
+
+
+def test_chart_marks_eras_and_events_per_category():
+    result = CliRunner().invoke(app, ["timeline", "-c", ACME, "--view", "chart", "--today", "2024-06-30"],
+                                env={**ENV, "COLUMNS": "80"})
+    out = result.stdout
+    assert "Hardware years" in out and "Platform years" in out
+    assert "funding (3)" in out and "product (1)" in out
+    funding = next(line for line in out.splitlines() if line.startswith("funding (3)"))
+    assert funding.count("●") == 3
