@@ -1,0 +1,65 @@
+"""The bundled Scale AI case: counts and facts that later edits must not silently drop."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from casekit.library import bundled_dir
+from casekit.loader import check_file
+
+
+@pytest.fixture(scope="module")
+def case():
+    loaded, problems = check_file(bundled_dir() / "scale_ai.yaml")
+    assert problems == [], [p.message for p in problems]
+    return loaded
+
+
+def test_sections_hold_what_the_sources_give(case):
+    assert len(case.sources) == 3
+    assert len(case.timeline) >= 35
+    assert [p.n for p in case.principles] == list(range(1, 11))
+    assert len(case.risks) >= 5
+    assert len(case.lessons) == 4
+    assert len(case.metrics) >= 12
+    for section in ("people", "eras", "quotes", "moats", "flywheel", "segments", "competitors", "drivers"):
+        assert getattr(case, section), section
+
+
+def test_the_timeline_spans_founding_to_mid_2025(case):
+    years = sorted(e.date.earliest().year for e in case.timeline if e.date.start)
+    assert years[0] <= 2016 and years[-1] == 2025
+    assert case.as_of.text == "2025-06"
+
+
+def test_key_facts(case):
+    events = {e.id: e for e in case.timeline}
+    assert events["series_f"].date.text == "2024-03"
+    assert events["chatgpt_launch"].date.text == "2022-11-30"
+    assert "$14.3B" in events["meta_investment"].title and "49%" in events["meta_investment"].title
+    valuation = next(m for m in case.metrics if m.id == "valuation")
+    latest = max(valuation.observations, key=lambda o: o.date.sort_key())
+    assert (latest.date.text, latest.value.low) == ("2024-03", 13.8e9)
+
+
+def test_every_fact_names_a_source(case):
+    for name in ("timeline", "metrics", "principles", "risks", "quotes", "eras", "people"):
+        for item in getattr(case, name):
+            assert item.sources, f"{name} {item.id}"
+
+
+def test_contradictions_are_marked_disputed_with_a_note(case):
+    disputed = [e for e in case.timeline if e.confidence == "disputed"]
+    assert len(disputed) >= 4
+    assert all(e.note for e in disputed)
+    assert Counter(e.id for e in disputed)["surge_acquisition"] == 1
+
+
+def test_principles_are_linked_to_evidence_and_risks(case):
+    events = {e.id for e in case.timeline}
+    risks = {r.id for r in case.risks}
+    for p in case.principles:
+        assert p.evidence and set(p.evidence) <= events
+        assert set(p.risks) <= risks
