@@ -30,23 +30,26 @@ def severity_text(severity: str | None) -> Text:
 
 def cases_table(rows: list[dict]) -> Table:
     """`casekit cases`: one row per case in the library."""
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    table.add_column("id", style="bold cyan", no_wrap=True)
-    table.add_column("company")
-    table.add_column("as of", no_wrap=True)
-    table.add_column("events", justify="right")
-    table.add_column("metrics", justify="right")
-    table.add_column("principles", justify="right")
-    table.add_column("risks", justify="right")
+    import os
+
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column("id", style="bold cyan", overflow="fold")
+    table.add_column("company", overflow="fold")
+    table.add_column("as of", overflow="fold")
+    table.add_column("contents", overflow="fold")
     table.add_column("path", style="dim", overflow="fold")
     for row in rows:
+        if row["bundled"]:
+            where = "bundled example"
+        else:
+            relative = os.path.relpath(row["path"])
+            where = row["path"] if relative.startswith("..") else relative
         if row["error"]:
-            table.add_row(safe(row["id"]), safe("invalid: " + row["error"], "red"), "", "", "", "", "",
-                          safe(row["path"]))
+            table.add_row(safe(row["id"]), safe("invalid: run casekit validate", "red"), "", "", safe(where))
             continue
-        path = row["path"] + (" (bundled)" if row["bundled"] else "")
-        table.add_row(safe(row["id"]), safe(row["company"]), safe(row["as_of"]), str(row["events"]),
-                      str(row["metrics"]), str(row["principles"]), str(row["risks"]), safe(path))
+        contents = (f"{row['events']} events · {row['metrics']} metrics · "
+                    f"{row['principles']} principles · {row['risks']} risks")
+        table.add_row(safe(row["id"]), safe(row["company"]), safe(row["as_of"]), contents, safe(where))
     return table
 
 
