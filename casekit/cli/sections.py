@@ -246,7 +246,7 @@ def _listing(
         from casekit.query import grep as grep_items
 
         st = state(ctx, cases_dir=cases_dir, no_color=no_color, today=today, pager=pager)
-        cases = open_cases(st, case, all_cases, as_of)
+        cases = open_cases(st, list(dict.fromkeys(case)) if case else case, all_cases, as_of)
         rows = [(c, item) for c in cases for item in grep_items(order(getattr(c, section), st.today), grep)]
         if limit is not None:
             rows = rows[:limit]
@@ -261,7 +261,7 @@ def _listing(
         if fmt is Format.table and not rows:
             return _nothing(st, noun or section, ", ".join(c.id for c in cases),
                             any(getattr(c, section) for c in cases))
-        emit(st, fmt, records, lambda: render(rows, st.today))
+        emit(st, fmt, records, lambda: render(rows, st.today, several))
 
     command.__name__ = section
     command.__doc__ = doc
@@ -269,11 +269,11 @@ def _listing(
 
 
 def _view(name: str, with_today: bool = False) -> Callable:
-    def render(rows, today):
+    def render(rows, today, several):
         from casekit.render import sections as views
 
         fn = getattr(views, name)
-        return fn(rows, today) if with_today else fn(rows)
+        return fn(rows, today, several=several) if with_today else fn(rows, several=several)
 
     return render
 
@@ -322,7 +322,7 @@ def flywheel(
     from casekit.sections import flywheel_loops
 
     st = state(ctx, cases_dir=cases_dir, no_color=no_color, today=today, pager=pager)
-    cases = open_cases(st, case, all_cases, as_of)
+    cases = open_cases(st, list(dict.fromkeys(case)) if case else case, all_cases, as_of)
     several = len(cases) > 1
     shown: list[tuple] = []  # (case, Flywheel of the whole case, edges kept)
     for c in cases:

@@ -28,7 +28,9 @@ def number(p: Principle) -> Text:
 
 def tradeoff_text(text: str, mark: bool = True) -> Text:
     """A tradeoff: marked with ⇄ so it stands out without colour too."""
-    out = Text(TRADEOFF_MARK if mark else "", style=f"bold {TRADEOFF}")
+    out = Text()
+    if mark:
+        out.append(TRADEOFF_MARK, style=f"bold {TRADEOFF}")
     out.append(clean(text), style=TRADEOFF)
     return out
 

@@ -1,7 +1,7 @@
 """Risks (table and severity × likelihood matrix) and the listing of every other section.
 
 Each listing takes rows of `(case, item)`; `case` is shown in a first column
-when the rows come from several cases. Sources are cited by number, with a
+when `several` is true (by default: when the rows come from several cases). Sources are cited by number, with a
 legend of the sources cited under the table.
 """
 
@@ -169,11 +169,11 @@ def risks_matrix(matrix: dict[str, dict[str, list]]) -> Table:
 # --- people, eras, sources, quotes ------------------------------------------
 
 
-def people_table(rows: Rows) -> Table | Group:
+def people_table(rows: Rows, several: bool | None = None) -> Table | Group:
     """Name, roles with their periods, how many events name them, sources."""
     from casekit.sections import person_events
 
-    several = _several(rows)
+    several = _several(rows) if several is None else several
     notes = SourceNotes(rows)
     counts = {case.id: person_events(case) for case, _ in rows}
     table = _table(several)
@@ -194,11 +194,11 @@ def people_table(rows: Rows) -> Table | Group:
     return _with_legend(table, notes)
 
 
-def eras_table(rows: Rows, today: date) -> Table | Group:
+def eras_table(rows: Rows, today: date, several: bool | None = None) -> Table | Group:
     """Period, era with its summary, events in it, sources."""
     from casekit.sections import era_events
 
-    several = _several(rows)
+    several = _several(rows) if several is None else several
     notes = SourceNotes(rows)
     counts = {case.id: era_events(case, today) for case, _ in rows}
     table = _table(several)
@@ -213,11 +213,11 @@ def eras_table(rows: Rows, today: date) -> Table | Group:
     return _with_legend(table, notes)
 
 
-def sources_table(rows: Rows) -> Table:
+def sources_table(rows: Rows, several: bool | None = None) -> Table:
     """Id, title (with author and where to find it), kind, date, how many facts cite it."""
     from casekit.sections import citations
 
-    several = _several(rows)
+    several = _several(rows) if several is None else several
     counts = {case.id: citations(case) for case, _ in rows}
     table = _table(several)
     table.add_column("id", style="cyan", overflow="fold", max_width=24)
@@ -236,11 +236,11 @@ def sources_table(rows: Rows) -> Table:
     return table
 
 
-def quotes_table(rows: Rows) -> Table | Group:
+def quotes_table(rows: Rows, several: bool | None = None) -> Table | Group:
     """Date, the quote with its context, who said it (by name), sources."""
     from casekit.sections import speaker_name
 
-    several = _several(rows)
+    several = _several(rows) if several is None else several
     notes = SourceNotes(rows)
     table = _table(several, leading=1)
     table.add_column("date", style="green", no_wrap=True)
@@ -260,9 +260,9 @@ def quotes_table(rows: Rows) -> Table | Group:
 # --- moats, competitors, drivers, lessons -----------------------------------
 
 
-def moats_table(rows: Rows) -> Table | Group:
+def moats_table(rows: Rows, several: bool | None = None) -> Table | Group:
     """Rank (1 = most durable), the moat with its description, time to replicate, cost."""
-    several = _several(rows)
+    several = _several(rows) if several is None else several
     notes = SourceNotes(rows)
     table = _table(several, leading=1)
     table.add_column("rank", justify="right", no_wrap=True)
@@ -277,11 +277,11 @@ def moats_table(rows: Rows) -> Table | Group:
     return _with_legend(table, notes)
 
 
-def competitors_table(rows: Rows) -> Table | Group:
+def competitors_table(rows: Rows, several: bool | None = None) -> Table | Group:
     """Competitors grouped by segment (a heading row per segment): name, position, scale, notes."""
     from casekit.sections import by_segment
 
-    several = _several(rows)
+    several = _several(rows) if several is None else several
     notes = SourceNotes(rows)
     table = _table(several)
     table.add_column("competitor", max_width=26)
@@ -308,9 +308,9 @@ def competitors_table(rows: Rows) -> Table | Group:
     return _with_legend(table, notes)
 
 
-def drivers_table(rows: Rows) -> Table | Group:
+def drivers_table(rows: Rows, several: bool | None = None) -> Table | Group:
     """The driver with its description, and its horizon."""
-    several = _several(rows)
+    several = _several(rows) if several is None else several
     notes = SourceNotes(rows)
     table = _table(several, leading=1)
     table.add_column("driver", ratio=3, min_width=24)
@@ -322,9 +322,9 @@ def drivers_table(rows: Rows) -> Table | Group:
     return _with_legend(table, notes)
 
 
-def lessons_table(rows: Rows) -> Table | Group:
+def lessons_table(rows: Rows, several: bool | None = None) -> Table | Group:
     """The lesson with its summary, and the source it was drawn from."""
-    several = _several(rows)
+    several = _several(rows) if several is None else several
     notes = SourceNotes(rows)
     table = _table(several, leading=1)
     table.add_column("lesson", ratio=1, min_width=24)

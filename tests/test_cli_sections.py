@@ -1,0 +1,364 @@
+"""`casekit principles`, `principle`, `risks` and the section listings, through the CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from casekit.cli.app import app
+
+FIXTURES = Path(__file__).parent / "fixtures" / "sections"
+ENV = {"NO_COLOR": "1", "COLUMNS": "100", "CASEKIT_CASE": "", "CASEKIT_PATH": ""}
+
+
+def run(*args: str, env: dict | None = None):
+    return CliRunner().invoke(app, ["--cases-dir", str(FIXTURES), *args], env={**ENV, **(env or {})})
+
+
+def run_json(*args: str):
+    result = run(*args, "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def lines(text: str) -> list[str]:
+    return [line.rstrip() for line in text.splitlines()]
+
+
+# --- principles -------------------------------------------------------------
+
+PRINCIPLES_TABLE = """\
+ #   principle            benefit                ⇄ tradeoff
+────────────────────────────────────────────────────────────────────────────────────────────────────
+1.   Focus on one buyer   Faster sales.          A smaller market, and a business that rises and
+                                                 falls with one kind of buyer and its budget cycle;
+                                                 when that buyer stops spending, so does everyone
+                                                 you sell to.
+
+2.   Price high           Margins.               Fewer customers.
+
+3.   Sell direct          Owning the customer.   A costly sales team.
+"""
+
+
+def test_principles_table_at_100_columns():
+    result = run("principles", "-c", "crossrefs")
+    assert result.exit_code == 0, result.stderr
+    assert lines(result.stdout) == lines(PRINCIPLES_TABLE)
+
+
+def test_principles_table_colours_benefit_and_tradeoff_apart():
+    from rich.console import Console
+
+    from casekit.loader import load_case
+    from casekit.render.principles import principles_table
+
+    console = Console(width=100, force_terminal=True, color_system="standard", record=True)
+    console.print(principles_table(load_case(FIXTURES / "crossrefs.yaml").principles))
+    out = console.export_text(styles=True)
+    assert "\x1b[32mFaster sales." in out  # benefit in green
+    assert "\x1b[35mFewer customers." in out  # tradeoff in magenta
+
+
+def test_principles_brief_lists_numbers_and_titles_only():
+    result = run("principles", "-c", "crossrefs", "--brief")
+    assert lines(result.stdout) == ["1.  Focus on one buyer", "2.  Price high", "3.  Sell direct"]
+
+
+def test_principles_cards_show_each_principle_in_a_panel():
+    result = run("principles", "-c", "crossrefs", "--view", "cards")
+    out = result.stdout
+    assert out.count("╭─") == 3
+    assert "1. Focus on one buyer" in out and "⇄ tradeoff" in out and "Say no to the rest." in out
+    assert "3 evidence events · 1 risk" in out and "0 evidence events · 0 risks" in out
+
+
+def test_principles_filters_by_tag_grep_and_limit():
+    assert [p["n"] for p in run_json("principles", "-c", "crossrefs", "--tag", "sales")] == [1, 3]
+    assert [p["n"] for p in run_json("principles", "-c", "crossrefs", "-t", "sales", "-t", "market")] == [1]
+    assert [p["n"] for p in run_json("principles", "-c", "crossrefs", "--grep", "RESELLER")] == [3]
+    assert [p["n"] for p in run_json("principles", "-c", "crossrefs", "--limit", "2")] == [1, 2]
+
+
+def test_principles_json_keeps_the_spec_keys():
+    records = run_json("principles", "-c", "crossrefs")
+    assert list(records[0]) == ["n", "id", "title", "summary", "benefit", "tradeoff", "tactic", "evidence",
+                                "risks", "tags"]
+    assert records[0]["evidence"] == ["deal", "founded", "launch"]
+
+
+def test_principles_as_of_drops_later_evidence():
+    records = run_json("principles", "-c", "crossrefs", "--as-of", "2022")
+    assert records[0]["evidence"] == ["founded", "launch"]
+
+
+def test_no_matching_principles_says_so_on_stderr():
+    result = run("principles", "-c", "crossrefs", "--grep", "zzz")
+    assert result.exit_code == 0 and result.stdout == "" and "no principles match" in result.stderr
+
+
+# --- principle REF ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("ref", ["1", "focus"])
+def test_principle_in_full_by_number_or_id(ref):
+    result = run("principle", ref, "-c", "crossrefs")
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert out.startswith("1. Focus on one buyer")
+    assert "Serve one kind of customer well." in out and "⇄ tradeoff" in out
+    # evidence in date order, by date and title
+    assert out.index("2019     Founded") < out.index("2022-05  Product launch") < out.index("2023-Q1  Big deal")
+    assert "high  Customer concentration" in out
+    assert "3.  Sell direct" in out and "shares #sales" in out
+
+
+def test_principle_shows_risks_that_name_it():
+    out = run("principle", "price_high", "-c", "crossrefs").stdout
+    assert "medium  A price war" in out
+
+
+def test_unknown_principle_exits_2_and_lists_the_numbers():
+    result = run("principle", "9", "-c", "crossrefs")
+    assert result.exit_code == 2
+    assert "no principle `9`" in result.stderr and "1, 2, 3" in result.stderr
+    assert result.stdout == ""
+
+
+def test_principle_json_adds_resolved_references():
+    record = run_json("principle", "2", "-c", "crossrefs")
+    assert record["id"] == "price_high"
+    assert [e["id"] for e in record["evidence_events"]] == ["launch"]
+    assert record["related_risks"] == [{"id": "price_war", "title": "A price war", "severity": "medium",
+                                        "likelihood": None}]
+    assert record["related_principles"] == []
+
+
+# --- risks ------------------------------------------------------------------
+
+RISK_ORDER = ["critical", "high_high_a", "high_high_b", "high_low", "high_unrated", "mh", "med_high_lik", "low"]
+
+
+def test_risks_json_in_severity_order_with_spec_keys():
+    records = run_json("risks", "-c", "risk_order")
+    assert [r["id"] for r in records] == RISK_ORDER
+    assert list(records[0]) == ["id", "title", "severity", "likelihood", "horizon", "description", "mitigations",
+                                "principles"]
+
+
+def test_risks_table_in_severity_order():
+    out = run("risks", "-c", "risk_order").stdout
+    titles = ["Critical", "High and likely A", "High and likely B", "High and unlikely", "High without likelihood",
+              "Medium-high", "Medium but likely", "Low"]
+    positions = [out.index(t) for t in titles]
+    assert positions == sorted(positions)
+
+
+def test_min_severity_filters_and_rejects_unknown_levels():
+    assert [r["id"] for r in run_json("risks", "-c", "risk_order", "--min-severity", "high")] == RISK_ORDER[:5]
+    result = run("risks", "-c", "risk_order", "--min-severity", "severe")
+    assert result.exit_code == 2
+
+
+def test_risks_show_linked_principles_by_number_and_title_both_ways():
+    out = run("risks", "-c", "crossrefs").stdout
+    assert "1. Focus on one buyer" in out  # named by the risk and by the principle
+    assert "2. Price high" in out  # named by the risk only
+
+
+def _matrix_rows(out: str) -> dict[str, list[str]]:
+    """severity → the text of its cells, a cell's wrapped lines joined."""
+    rows: dict[str, list[str]] = {}
+    current = None
+    for line in out.splitlines():
+        if not line.startswith("│"):
+            continue
+        cells = [c.strip() for c in line.strip().strip("│").split("│")]
+        if cells[0] and "likelihood" not in cells[0]:
+            current = cells[0]
+            rows[current] = cells[1:]
+        elif current is not None:
+            rows[current] = [f"{a} {b}".strip() for a, b in zip(rows[current], cells[1:])]
+        else:
+            rows["header"] = cells[1:]
+    return rows
+
+
+def test_risk_matrix_severity_rows_likelihood_columns_and_unrated():
+    rows = _matrix_rows(run("risks", "-c", "risk_order", "--view", "matrix").stdout)
+    assert list(rows) == ["header", "critical", "high", "medium-high", "medium", "low"]
+    assert rows["header"] == ["low", "medium", "high", "unrated"]
+    assert rows["critical"] == ["• Critical", "", "", ""]
+    assert rows["high"] == ["• High and unlikely", "", "• High and likely A • High and likely B",
+                            "• High without likelihood"]
+    assert rows["medium"] == ["", "", "• Medium but likely", ""]
+    assert rows["low"] == ["", "", "", "• Low"]
+
+
+def test_risk_matrix_leaves_out_the_unrated_column_when_every_risk_is_rated():
+    out = run("risks", "-c", "crossrefs", "--view", "matrix", "--min-severity", "high").stdout
+    assert "unrated" not in out and "Customer concentration" in out
+
+
+# --- the other listings -----------------------------------------------------
+
+
+def test_moats_by_rank():
+    assert [m["rank"] for m in run_json("moats", "-c", "analysis")] == [1, 2, 3]
+    out = run("moats", "-c", "analysis").stdout
+    assert out.index("#1") < out.index("#2") < out.index("#3")
+
+
+def test_competitors_grouped_by_segment():
+    assert [c["name"] for c in run_json("competitors", "-c", "analysis")] == ["Alpha", "Gamma", "Beta", "Delta"]
+    out = lines(run("competitors", "-c", "analysis").stdout)
+    names = [line.split()[0] for line in out[2:] if line.strip() and not line.startswith("[")]
+    assert names == ["Hardware", "Alpha", "Gamma", "Software", "Beta", "(no", "Delta"]
+
+
+def test_quotes_show_the_speakers_name_and_cite_sources_by_number():
+    out = run("quotes", "-c", "crossrefs").stdout
+    assert "Ann Lee" in out and "An analyst" in out
+    assert "[2] Press coverage (article, 2024)" in out
+    assert out.index("They focus too much.") < out.index("We focus.")  # date order
+
+
+def test_sources_count_the_facts_citing_them():
+    out = lines(run("sources", "-c", "crossrefs").stdout)
+    memo = next(line for line in out if line.startswith("memo"))
+    press = next(line for line in out if line.startswith("press"))
+    assert memo.endswith(" 5") and press.endswith(" 8")
+
+
+def test_eras_show_their_event_counts_in_period_order():
+    out = lines(run("eras", "-c", "crossrefs").stdout)
+    early = next(line for line in out if "Early days" in line)
+    later = next(line for line in out if "Later days" in line)
+    assert out.index(early) < out.index(later)
+    assert early.split()[-2] == "1" and later.split()[-2] == "2"
+
+
+def test_people_show_roles_and_events():
+    out = run("people", "-c", "crossrefs").stdout
+    assert "Ann Lee" in out and "CEO  2019/.." in out and "[1] Board memo (memo, 2023)" in out
+
+
+def test_flywheel_draws_each_loop_back_to_its_start():
+    result = run("flywheel", "-c", "analysis")
+    assert result.exit_code == 0 and result.stderr == ""
+    assert "Loop 1  users → data → product → users ↺" in result.stdout
+    assert "Loop 2  users → revenue → users ↺" in result.stdout
+    assert "Users make data." in result.stdout
+
+
+def test_an_open_flywheel_warns_on_stderr_and_shows_the_stray_edge():
+    result = run("flywheel", "-c", "open_flywheel")
+    assert result.exit_code == 0
+    assert "warning" in result.stderr and "data → profit" in result.stderr and "profit" in result.stderr
+    assert "users → data → users ↺" in result.stdout
+    assert "Not in any loop" in result.stdout
+    # the warning is given with machine formats too, and stdout stays clean JSON
+    machine = run("flywheel", "-c", "open_flywheel", "-f", "json")
+    assert "data → profit" in machine.stderr and len(json.loads(machine.stdout)) == 3
+
+
+def test_a_case_without_a_section_says_so():
+    result = run("moats", "-c", "crossrefs")
+    assert result.exit_code == 0 and result.stdout == "" and "crossrefs has no moats" in result.stderr
+
+
+# --- records of every listing -----------------------------------------------
+
+SHAPES = {
+    "people": ("crossrefs", ["id", "name", "roles", "sources", "note", "confidence"]),
+    "eras": ("crossrefs", ["id", "title", "period", "start", "end", "summary", "sources", "note", "confidence"]),
+    "sources": ("crossrefs", ["id", "title", "kind", "date", "start", "end", "author", "url", "file", "sources",
+                              "note", "confidence"]),
+    "quotes": ("crossrefs", ["id", "text", "speaker", "date", "start", "end", "context", "sources", "note",
+                             "confidence"]),
+    "moats": ("analysis", ["id", "rank", "title", "time_to_replicate", "cost", "description", "sources", "note",
+                           "confidence"]),
+    "flywheel": ("analysis", ["id", "from", "to", "description", "sources", "note", "confidence"]),
+    "competitors": ("analysis", ["id", "name", "segment", "position", "scale", "notes", "sources", "note",
+                                 "confidence"]),
+    "drivers": ("analysis", ["id", "title", "description", "horizon", "sources", "note", "confidence"]),
+    "lessons": ("analysis", ["id", "title", "summary", "sources", "note", "confidence"]),
+}
+
+
+@pytest.mark.parametrize("section", sorted(SHAPES))
+def test_each_listing_emits_one_record_per_item(section):
+    from casekit.loader import load_case
+
+    case_id, keys = SHAPES[section]
+    records = run_json(section, "-c", case_id)
+    items = getattr(load_case(FIXTURES / f"{case_id}.yaml"), section)
+    assert len(records) == len(items)
+    assert sorted(r["id"] for r in records) == sorted(i.id for i in items)
+    assert list(records[0]) == keys
+
+
+@pytest.mark.parametrize("section", sorted(SHAPES))
+def test_listings_over_several_cases_add_the_case(section):
+    records = run_json(section, "-c", "crossrefs", "-c", "analysis")
+    assert records and all(list(r)[0] == "case" for r in records)
+    assert {r["case"] for r in records} <= {"crossrefs", "analysis"}
+
+
+def test_listing_grep_and_limit():
+    assert [c["id"] for c in run_json("competitors", "-c", "analysis", "--grep", "GAMMA")] == ["c"]
+    assert len(run_json("competitors", "-c", "analysis", "--limit", "2")) == 2
+
+
+def test_several_cases_show_a_case_column_and_a_case_named_twice_counts_once():
+    result = run("lessons", "-c", "analysis", "-c", "crossrefs", "-c", "analysis")
+    out = lines(result.stdout)
+    assert out[0].split()[:2] == ["case", "lesson"]
+    assert sum("Keep it simple" in line for line in out) == 1
+    records = run_json("lessons", "-c", "analysis", "-c", "analysis")
+    assert len(records) == 1 and "case" not in records[0]
+
+
+def test_all_and_case_together_are_refused():
+    result = run("lessons", "-c", "analysis", "--all")
+    assert result.exit_code == 2 and "--all" in result.stderr
+
+
+@pytest.mark.parametrize("fmt", ["csv", "md", "yaml"])
+def test_machine_formats_have_no_colour_codes(fmt):
+    result = run("principles", "-c", "crossrefs", "-f", fmt, env={"NO_COLOR": ""})
+    assert result.exit_code == 0 and "\x1b[" not in result.stdout and "Focus on one buyer" in result.stdout
+
+
+def test_case_text_is_never_markup(tmp_path):
+    text = (FIXTURES / "crossrefs.yaml").read_text().replace("title: Price high", "title: \"[bold]Price[/] high\"")
+    (tmp_path / "crossrefs.yaml").write_text(text)
+    result = CliRunner().invoke(app, ["--cases-dir", str(tmp_path), "principles", "-c", "crossrefs", "--brief"],
+                                env=ENV)
+    assert "[bold]Price[/] high" in result.stdout
+
+
+@pytest.mark.parametrize("command", ["principles", "risks", "flywheel", "moats"])
+def test_section_commands_do_not_import_pandas(command):
+    code = (
+        "import sys\nfrom casekit.cli import main\nsys.argv = ['casekit', %r]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "sys.stderr.write('PANDAS' if 'pandas' in sys.modules else 'LIGHT')\n" % command
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**os.environ, **ENV})
+    assert done.stderr.endswith("LIGHT")
+
+
+def test_the_command_module_is_light_at_import():
+    code = ("import sys\nimport casekit.cli.app\n"
+            "heavy = [m for m in ('rich', 'casekit.sections', 'casekit.render.sections', 'casekit.render.principles')"
+            " if m in sys.modules]\nprint(heavy)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.strip() == "[]"

@@ -1,0 +1,245 @@
+"""casekit.sections: ordering, filtering and cross-reference resolution of the analysis sections."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import msgspec
+import pytest
+
+from casekit.errors import UsageError
+from casekit.loader import load_case
+from casekit.sections import (
+    by_segment,
+    citations,
+    era_events,
+    filter_principles,
+    flywheel_loops,
+    linked_principles,
+    moats_by_rank,
+    person_events,
+    principle_detail,
+    principle_detail_record,
+    related_risks,
+    resolve_principle,
+    risk_matrix,
+    risks_by_severity,
+    speaker_name,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures" / "sections"
+TODAY = date(2024, 6, 1)
+
+
+@pytest.fixture(scope="module")
+def crossrefs():
+    return load_case(FIXTURES / "crossrefs.yaml")
+
+
+@pytest.fixture(scope="module")
+def risky():
+    return load_case(FIXTURES / "risk_order.yaml")
+
+
+@pytest.fixture(scope="module")
+def analysis():
+    return load_case(FIXTURES / "analysis.yaml")
+
+
+# --- risks ------------------------------------------------------------------
+
+
+def test_risks_by_severity_then_likelihood_then_file_order(risky):
+    assert [r.id for r in risks_by_severity(risky.risks)] == [
+        "critical",
+        "high_high_a", "high_high_b",  # equal severity and likelihood: file order
+        "high_low",
+        "high_unrated",  # no likelihood ranks below low
+        "mh",
+        "med_high_lik",  # likelihood never lifts a risk above a more severe one
+        "low",
+    ]
+
+
+def test_min_severity_keeps_that_severity_and_worse(risky):
+    kept = risks_by_severity(risky.risks, "medium-high")
+    assert {r.severity for r in kept} == {"critical", "high", "medium-high"}
+    assert len(risks_by_severity(risky.risks, "low")) == len(risky.risks)
+
+
+def test_an_unknown_min_severity_is_a_usage_error(risky):
+    with pytest.raises(UsageError) as err:
+        risks_by_severity(risky.risks, "severe")
+    assert "medium-high" in err.value.hint
+
+
+def test_risk_matrix_puts_each_risk_in_its_cell_and_unrated_apart(risky):
+    matrix = risk_matrix(risky.risks)
+    assert list(matrix) == ["critical", "high", "medium-high", "medium", "low"]
+    assert [r.id for r in matrix["high"]["high"]] == ["high_high_a", "high_high_b"]
+    assert [r.id for r in matrix["high"]["unrated"]] == ["high_unrated"]
+    assert [r.id for r in matrix["low"]["unrated"]] == ["low"]
+    assert matrix["medium"]["low"] == []
+    assert sum(len(cell) for row in matrix.values() for cell in row.values()) == len(risky.risks)
+
+
+# --- principles -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("ref", ["2", "#2", "price_high", "PRICE_HIGH", " 2 "])
+def test_resolve_principle_by_number_or_id(crossrefs, ref):
+    assert resolve_principle(crossrefs, ref).id == "price_high"
+
+
+def test_an_unknown_principle_lists_the_valid_numbers(crossrefs):
+    with pytest.raises(UsageError) as err:
+        resolve_principle(crossrefs, "9")
+    assert "1, 2, 3" in err.value.message
+    assert err.value.exit_code == 2
+
+
+def test_an_unknown_principle_id_suggests_the_closest(crossrefs):
+    with pytest.raises(UsageError) as err:
+        resolve_principle(crossrefs, "price_hihg")
+    assert "price_high" in err.value.hint
+
+
+def test_evidence_is_resolved_in_date_order_not_file_order(crossrefs):
+    detail = principle_detail(crossrefs, resolve_principle(crossrefs, "focus"), TODAY)
+    assert resolve_principle(crossrefs, "focus").evidence == ["deal", "founded", "launch"]
+    assert [e.id for e in detail.evidence] == ["founded", "launch", "deal"]
+    assert detail.missing_evidence == []
+
+
+def test_evidence_naming_no_event_is_reported_not_dropped(crossrefs):
+    focus = resolve_principle(crossrefs, "focus")
+    ghost = msgspec.structs.replace(focus, evidence=["launch", "ghost"])
+    detail = principle_detail(crossrefs, ghost, TODAY)
+    assert [e.id for e in detail.evidence] == ["launch"]
+    assert detail.missing_evidence == ["ghost"]
+
+
+def test_related_risks_include_risks_that_name_the_principle(crossrefs):
+    price_high = resolve_principle(crossrefs, "price_high")
+    assert price_high.risks == []  # the principle names no risk…
+    assert [r.id for r in related_risks(crossrefs, price_high)] == ["price_war"]  # …but a risk names it
+
+
+def test_linked_principles_of_a_risk_go_both_ways(crossrefs):
+    by_id = {r.id: r for r in crossrefs.risks}
+    assert [p.id for p in linked_principles(crossrefs, by_id["concentration"])] == ["focus"]
+    assert [p.id for p in linked_principles(crossrefs, by_id["price_war"])] == ["price_high"]
+
+
+def test_related_principles_share_a_risk_or_a_tag(crossrefs):
+    detail = principle_detail(crossrefs, resolve_principle(crossrefs, "focus"), TODAY)
+    assert [(rel.principle.id, rel.tags, [r.id for r in rel.risks]) for rel in detail.related] == [
+        ("sell_direct", ["sales"], []),
+    ]
+
+
+def test_principles_sharing_a_risk_are_related(crossrefs):
+    concentration = next(r for r in crossrefs.risks if r.id == "concentration")
+    shared = msgspec.structs.replace(concentration, principles=["focus", "price_high"])
+    case = msgspec.structs.replace(crossrefs, risks=[shared])
+    detail = principle_detail(case, resolve_principle(case, "price_high"), TODAY)
+    assert [(rel.principle.id, [r.id for r in rel.risks]) for rel in detail.related] == [("focus", ["concentration"])]
+
+
+def test_principle_detail_record_adds_the_resolved_references(crossrefs):
+    record = principle_detail_record(principle_detail(crossrefs, resolve_principle(crossrefs, "1"), TODAY))
+    assert list(record)[:10] == ["n", "id", "title", "summary", "benefit", "tradeoff", "tactic", "evidence",
+                                 "risks", "tags"]
+    assert [e["title"] for e in record["evidence_events"]] == ["Founded", "Product launch", "Big deal"]
+    assert record["evidence_events"][0]["start"] == "2019-01-01"
+    assert record["related_risks"] == [{"id": "concentration", "title": "Customer concentration",
+                                        "severity": "high", "likelihood": "medium"}]
+    assert record["related_principles"][0]["shared_tags"] == ["sales"]
+
+
+def test_filter_principles_tags_must_all_match_and_grep_ignores_case(crossrefs):
+    assert [p.id for p in filter_principles(crossrefs.principles, tags=["sales"])] == ["focus", "sell_direct"]
+    assert [p.id for p in filter_principles(crossrefs.principles, tags=["sales", "market"])] == ["focus"]
+    assert [p.id for p in filter_principles(crossrefs.principles, grep="QUALITY")] == ["price_high"]
+    assert filter_principles(crossrefs.principles, grep="quality", tags=["sales"]) == []
+
+
+# --- the other sections -----------------------------------------------------
+
+
+def test_moats_by_rank(analysis):
+    assert [m.id for m in analysis.moats] == ["brand", "data", "network"]
+    assert [m.rank for m in moats_by_rank(analysis.moats)] == [1, 2, 3]
+
+
+def test_competitors_grouped_by_segment_in_first_seen_order(analysis):
+    groups = by_segment(analysis.competitors)
+    assert [(segment, [c.name for c in members]) for segment, members in groups] == [
+        ("Hardware", ["Alpha", "Gamma"]),
+        ("Software", ["Beta"]),
+        (None, ["Delta"]),
+    ]
+
+
+def test_citations_count_every_fact_citing_a_source(crossrefs):
+    # memo: a person, an era, an event, two principles; press: the rest.
+    assert citations(crossrefs) == {"memo": 5, "press": 8}
+
+
+def test_citations_count_metric_observations(analysis):
+    from casekit.model import Metric, Observation
+    from casekit.dates import PartialDate
+    from casekit.values import Value
+
+    metric = Metric(id="m", name="M", unit="USD", sources=["memo"], observations=[
+        Observation(date=PartialDate.parse("2023"), value=Value.parse("$1M"), sources=["blog"]),
+        Observation(date=PartialDate.parse("2024"), value=Value.parse("$2M"), sources=["blog", "memo"]),
+    ])
+    base = citations(analysis)
+    counted = citations(msgspec.structs.replace(analysis, metrics=[metric]))
+    assert counted["memo"] == base["memo"] + 2 and counted["blog"] == base["blog"] + 2
+
+
+def test_era_and_person_event_counts(crossrefs):
+    assert era_events(crossrefs, TODAY) == {"early": 1, "later": 2}
+    assert person_events(crossrefs) == {"ann": 1}
+
+
+def test_a_speaker_is_a_person_id_or_a_name(crossrefs):
+    assert speaker_name(crossrefs, "ann") == "Ann Lee"
+    assert speaker_name(crossrefs, "An analyst") == "An analyst"
+
+
+# --- the flywheel -----------------------------------------------------------
+
+
+def test_flywheel_loops_start_at_the_earliest_node(analysis):
+    wheel = flywheel_loops(analysis.flywheel)
+    assert wheel.loops == [["users", "data", "product"], ["users", "revenue"]]
+    assert wheel.open_edges == [] and wheel.closed and wheel.problems() == []
+
+
+def test_an_edge_on_no_loop_is_open_and_says_why():
+    wheel = flywheel_loops(load_case(FIXTURES / "open_flywheel.yaml").flywheel)
+    assert wheel.loops == [["users", "data"]]
+    assert [e.id for e in wheel.open_edges] == ["f3"]
+    assert not wheel.closed
+    (problem,) = wheel.problems()
+    assert "f3" in problem and "nothing leads on from `profit`" in problem
+
+
+def test_a_chain_without_a_cycle_has_no_loop():
+    from casekit.model import FlywheelEdge
+
+    edges = [FlywheelEdge(id="a", from_="x", to="y"), FlywheelEdge(id="b", from_="y", to="z")]
+    wheel = flywheel_loops(edges)
+    assert wheel.loops == [] and len(wheel.open_edges) == 2 and not wheel.closed
+
+
+def test_a_loop_is_found_once_whatever_order_its_edges_are_written_in():
+    from casekit.model import FlywheelEdge
+
+    edges = [FlywheelEdge(id="c", from_="c", to="a"), FlywheelEdge(id="a", from_="a", to="b"),
+             FlywheelEdge(id="b", from_="b", to="c")]
+    assert flywheel_loops(edges).loops == [["c", "a", "b"]]
