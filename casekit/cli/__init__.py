@@ -10,8 +10,10 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point of the `casekit` console script."""
     from casekit.cli.app import app
 
+    args = sys.argv[1:] if argv is None else list(argv)
+    _only_the_command_asked_for(app, args)
     try:
-        code = app(args=argv, prog_name="casekit", standalone_mode=False)
+        code = app(args=args, prog_name="casekit", standalone_mode=False)
     except BrokenPipeError:
         code = _quiet_pipe()
     except KeyboardInterrupt:
@@ -23,6 +25,36 @@ def main(argv: list[str] | None = None) -> None:
     except BrokenPipeError:
         code = _quiet_pipe()
     sys.exit(code if isinstance(code, int) else 0)
+
+
+# Global options that take a value, so the word after them is not a command.
+_VALUED = {"--cases-dir", "--today"}
+
+
+def _only_the_command_asked_for(app, args: list[str]) -> None:
+    """Keep just the invoked command on the app before typer builds it.
+
+    Typer turns every registered command into a click command on each run
+    (about 2 ms a command); a run needs one. Help, completion and unknown
+    words still see them all.
+    """
+    if any(k.endswith("_COMPLETE") for k in os.environ):
+        return
+    words = iter(args)
+    for word in words:
+        if word in _VALUED:
+            next(words, None)
+        elif not word.startswith("-"):
+            break
+    else:
+        return
+
+    def name(info) -> str:
+        return info.name or info.callback.__name__.replace("_", "-")
+
+    chosen = [info for info in app.registered_commands if name(info) == word]
+    if chosen:
+        app.registered_commands = chosen
 
 
 def _quiet_pipe() -> int:
