@@ -1,1 +1,245 @@
-"""Placeholder: commands are being added here."""
+"""`casekit diff A B`: what changed between two cases, item by item; also a git external diff driver."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Annotated, Optional
+
+import typer
+
+from casekit.cli.app import app, state
+from casekit.cli.options import CasesDirOpt, Format, FormatOpt, NoColorOpt, PagerOpt, TodayOpt
+
+DEV_NULL = "/dev/null"
+# git writes "." for the hash and mode of a side that does not exist.
+_HEX = re.compile(r"[0-9a-f]{4,64}|\.")
+_MODE = re.compile(r"[0-7]{6}|\.")
+
+
+@dataclass(frozen=True, slots=True)
+class GitDiffArgs:
+    """The arguments git passes an external diff command (see git(1), GIT_EXTERNAL_DIFF)."""
+
+    path: str
+    old_file: str
+    old_hex: str
+    old_mode: str
+    new_file: str
+    new_hex: str
+    new_mode: str
+    new_path: str
+    rename_info: str | None = None
+
+
+def git_external_args(operands: list[str]) -> GitDiffArgs | None:
+    """git's 7 arguments (`path old-file old-hex old-mode new-file new-hex new-mode`),
+    or 9 for a rename (plus `new-path` and the rename's description); else None."""
+    if len(operands) not in (7, 9):
+        return None
+    path, old_file, old_hex, old_mode, new_file, new_hex, new_mode = operands[:7]
+    if not all(_HEX.fullmatch(h) for h in (old_hex, new_hex)):
+        return None
+    if not all(_MODE.fullmatch(m) for m in (old_mode, new_mode)):
+        return None
+    new_path = operands[7] if len(operands) == 9 else path
+    info = operands[8] if len(operands) == 9 else None
+    return GitDiffArgs(path, old_file, old_hex, old_mode, new_file, new_hex, new_mode, new_path, info)
+
+
+def _section_names(incomplete: str) -> list[str]:
+    from casekit.diff import SECTION_NAMES
+
+    return [s for s in SECTION_NAMES if s.startswith(incomplete)]
+
+
+@app.command()
+def diff(
+    ctx: typer.Context,
+    operands: Annotated[list[str], typer.Argument(
+        metavar="A B", show_default=False,
+        help="Two cases, each a path, an id, CASE@DATE or REV:PATH.")],
+    stat: Annotated[bool, typer.Option("--stat", help="Only the summary line per section.")] = False,
+    section: Annotated[Optional[list[str]], typer.Option(
+        "--section", "-s", metavar="SECTION", show_default=False, autocompletion=_section_names,
+        help="Only this section (repeatable): case, timeline, metrics, principles, risks, …")] = None,
+    order: Annotated[bool, typer.Option("--order", help="Report items that moved in their list.")] = False,
+    fmt: FormatOpt = Format.table,
+    today: TodayOpt = None,
+    cases_dir: CasesDirOpt = None,
+    no_color: NoColorOpt = False,
+    pager: PagerOpt = False,
+) -> None:
+    """Semantic diff of two cases: items added, removed, changed, renamed, refined.
+
+    A and B are each a path, a case id, CASE@DATE (the case as known at
+    DATE, so `casekit diff scale_ai@2024-12 scale_ai` shows what came
+    later) or REV:PATH (a file at a git revision: HEAD~1:cases/acme.yaml).
+
+    Items match by id, so reordering is no change (--order reports it); an
+    item whose id changed but whose text did not is one rename. Prose shows
+    a word diff, metrics each observation by date with its change, and a
+    date made more precise (2019 → 2019-08) a refinement. Summary glyphs:
+    + added, − removed, ~ changed, ⊂ refined, ⇄ renamed, ↕ moved.
+
+    Exit 0 when the cases are the same, 1 when they differ, 2 on trouble.
+    As a git diff driver (`*.yaml diff=casekit` in .gitattributes, and
+    `git config diff.casekit.command 'casekit diff'`) it takes git's 7 or 9
+    arguments, and always exits 0.
+    """
+    from casekit.errors import ExitCode, UsageError
+
+    st = state(ctx, cases_dir=cases_dir, no_color=no_color, today=today, pager=pager)
+    sections = _check_sections(section)
+    git = git_external_args(operands)
+    if git is not None:
+        _git_driver(st, git, sections=sections, stat=stat, order=order, fmt=fmt)
+        return
+    if len(operands) != 2:
+        raise UsageError(f"diff takes two cases, A and B; got {len(operands)} argument"
+                         f"{'s' * (len(operands) != 1)}",
+                         hint="each is a path, an id, CASE@DATE or REV:PATH, as in: casekit diff scale_ai@2024-12 scale_ai")
+    from casekit.diff import diff as diff_cases
+    from casekit.diff import resolve_operand
+
+    library = st.library
+    today_date = st.today
+    # /dev/null is no case at all, as git spells it: everything in the other is added (or removed).
+    a, b = ((spec, None) if spec == DEV_NULL else resolve_operand(spec, library, today_date)
+            for spec in operands)
+    result = diff_cases(a[1], b[1], order=order)
+    result.a, result.b = a[0], b[0]
+    if sections:
+        result = result.only(sections)
+    _emit(st, result, fmt=fmt, stat=stat)
+    if not result.same:
+        raise typer.Exit(int(ExitCode.NEGATIVE))
+
+
+def _check_sections(names: list[str] | None) -> list[str]:
+    from casekit.diff import SECTION_NAMES
+    from casekit.errors import UsageError
+    from casekit.problems import did_you_mean
+
+    for name in names or []:
+        if name not in SECTION_NAMES:
+            raise UsageError(f"--section: no section `{name}`",
+                             hint=did_you_mean(name, SECTION_NAMES) or "sections: " + ", ".join(SECTION_NAMES))
+    return list(names or [])
+
+
+def _markers(st) -> bool:
+    # Without colour a struck-through red word and a green one look alike: mark them.
+    return not (st.term.color and st.term.out.is_terminal)
+
+
+def _emit(st, result, *, fmt: Format, stat: bool, title: bool = True) -> None:
+    if fmt is Format.table:
+        if result.same:
+            if title:
+                st.term.err.print("no differences", style="dim")
+            return
+        from casekit.render.diff import diff_view
+
+        st.term.print(diff_view(result, stat=stat, markers=_markers(st), title=title))
+        return
+    if fmt is Format.md:
+        from casekit.render.diff import diff_markdown
+
+        st.term.write(diff_markdown(result))
+        return
+    from casekit.render.machine import write
+
+    if fmt is Format.csv:
+        st.term.write(write([_flat_record(c) for c in result.changes], "csv") if result.changes else
+                      "section,id,kind,field,old,new\n")
+        return
+    st.term.write(write(result.record(), fmt.value))
+
+
+def _flat_record(change) -> dict:
+    import json
+
+    record = change.record()
+    for key in ("old", "new"):
+        if isinstance(record[key], (dict, list)):
+            record[key] = json.dumps(record[key], ensure_ascii=False)
+    return record
+
+
+def _git_driver(st, git: GitDiffArgs, *, sections: list[str], stat: bool, order: bool, fmt: Format) -> None:
+    """Diff old-file against new-file for git, under a header naming the path; never fail git."""
+    from rich.text import Text
+
+    from casekit.errors import CasekitError
+    from casekit.render.text import clean
+
+    a_label, b_label = f"a/{git.path}", f"b/{git.new_path}"
+    header = Text(f"diff --casekit {clean(a_label)} {clean(b_label)}", style="bold")
+    if git.old_file == DEV_NULL:
+        header.append("\nnew file", style="bold")
+    elif git.new_file == DEV_NULL:
+        header.append("\ndeleted file", style="bold")
+    elif git.new_path != git.path:
+        header.append(f"\nrename from {clean(git.path)}\nrename to {clean(git.new_path)}", style="bold")
+    try:
+        old = _git_side(git.old_file, a_label, git.path)
+        new = _git_side(git.new_file, b_label, git.new_path)
+    except CasekitError as exc:
+        if fmt is Format.table:
+            st.term.print(header)
+        _text_fallback(st, git, a_label, b_label, exc)
+        return
+    from casekit.diff import diff as diff_cases
+
+    result = diff_cases(old, new, order=order)
+    result.a, result.b = a_label, b_label
+    if sections:
+        result = result.only(sections)
+    if fmt is not Format.table:
+        _emit(st, result, fmt=fmt, stat=stat)
+        return
+    st.term.print(header)
+    if result.same:
+        st.term.print(Text("no semantic changes (only formatting, comments or spelling)", style="dim"))
+        return
+    _emit(st, result, fmt=fmt, stat=stat, title=False)
+
+
+def _git_side(file: str, label: str, path: str):
+    if file == DEV_NULL:
+        return None
+    from pathlib import PurePath
+
+    from casekit.diff import load_bytes
+    from casekit.loader import read_bytes
+
+    return load_bytes(read_bytes(file), label, stem=PurePath(path).stem)
+
+
+def _text_fallback(st, git: GitDiffArgs, a_label: str, b_label: str, error) -> None:
+    """A plain unified diff, for versions that are not valid cases."""
+    import difflib
+
+    from rich.text import Text
+
+    from casekit.render.text import clean
+
+    def lines(file: str) -> list[str]:
+        if file == DEV_NULL:
+            return []
+        try:
+            with open(file, "rb") as handle:
+                return handle.read().decode("utf-8", "replace").splitlines()
+        except OSError:
+            return []
+
+    note = error.message + (f" ({error.hint})" if error.hint else "")
+    st.term.print(Text(f"casekit: {clean(note)}; showing a text diff", style="yellow"))
+    out = Text()
+    for line in difflib.unified_diff(lines(git.old_file), lines(git.new_file), a_label, b_label, lineterm=""):
+        style = {"+": "green", "-": "red", "@": "cyan"}.get(line[:1], "")
+        if line.startswith(("+++", "---")):
+            style = "bold"
+        out.append(clean(line) + "\n", style=style)
+    st.term.print(out, end="")

@@ -1,0 +1,712 @@
+"""Semantic diff of two cases (SPEC §6): what changed, item by item, not line by line.
+
+Items are matched by section and id, never by position, so reordering a
+file is no change. Of the items left unmatched on each side, pairs whose
+text is nearly the same are one item renamed (token-set Jaccard, paired
+greedily best-first; candidates come from a prefix-filtered token index, so
+big inputs are never compared all-pairs). Matched items are compared field
+by field: dates by meaning (`Aug 2019` is `2019-08`; `2019` → `2019-08` is a
+refinement), figures by quantity (`$13.8B` is `13,800,000,000 USD`), prose
+word by word, metric observations by date.
+
+    result = diff(old_case, new_case)
+    result.summary()   # {"timeline": {"added": 2, ...}, ...}
+    result.record()    # SPEC §7 `diff -f json`
+
+Operands as the CLI takes them (a path, an id, `CASE@DATE`, `REV:PATH`)
+become cases through `resolve_operand`.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+
+from casekit.dates import PartialDate
+from casekit.errors import CasekitError, CaseNotFound, InvalidCase, UsageError
+from casekit.model import SECTIONS, Case, likelihood_rank, severity_rank
+from casekit.values import Value, growth
+
+if TYPE_CHECKING:
+    from casekit.library import Library
+
+__all__ = [
+    "CASE_SECTION",
+    "KINDS",
+    "Change",
+    "DiffResult",
+    "diff",
+    "diff_items",
+    "refines",
+    "resolve_operand",
+    "word_diff",
+]
+
+KINDS = ("added", "removed", "changed", "renamed", "moved", "refined")
+# The summary's keys: SPEC §7's four, then the two it allows on top.
+SUMMARY_KEYS = ("added", "removed", "changed", "refined", "renamed", "moved")
+# Top-level fields (as_of, title, …) are reported under this pseudo-section.
+CASE_SECTION = "case"
+SECTION_NAMES = (CASE_SECTION, *SECTIONS)
+CASE_FIELDS = ("casekit", "id", "company", "title", "as_of", "summary", "tags")
+
+# Fields shown as a word-level diff rather than old → new (any long text is too).
+PROSE_FIELDS = frozenset({
+    "summary", "detail", "benefit", "tradeoff", "tactic", "description", "note", "notes",
+    "text", "context", "position", "time_to_replicate", "cost",
+})
+_LONG_TEXT = 60
+# Fields that say what an item is about least: ids, references, tags, enums.
+# They are left out when judging whether two items are the same one renamed,
+# or two different events of the same category and era would look alike.
+_NOT_CONTENT = frozenset({
+    "id", "sources", "confidence", "category", "era", "tags", "people", "evidence", "risks",
+    "principles", "kind", "severity", "likelihood", "n", "rank", "horizon",
+})
+RENAME_THRESHOLD = 0.6
+
+_WORD = re.compile(r"\w+")
+
+
+@functools.cache
+def _fields(tp: type) -> tuple[tuple[str, str], ...]:
+    """(attribute, name in the file) of a struct type's fields; msgspec's lookup is slow, so once per type."""
+    return tuple((f.name, f.encode_name) for f in msgspec.structs.fields(tp))
+
+
+# --- results -----------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One difference. Every change of one item carries that item's (old) id.
+
+    `old`/`new` are JSON-ready: dates and figures as written, an added or
+    removed item as a mapping of its fields. Extras: `new_id` (a renamed
+    item's new id, on all its changes), `at` (the item's date, or a metric
+    observation's), `detail` ("escalated", "+$25M (+50%)", "similarity 87%"),
+    `label` (what the item is called), `growth` (`{change, pct, approximate,
+    bound}` between two figures) and `words` (a prose field's word diff:
+    pairs of "=", "-" or "+" and text).
+    """
+
+    section: str
+    id: str
+    kind: str
+    field: str | None = None
+    old: Any = None
+    new: Any = None
+    new_id: str | None = None
+    at: str | None = None
+    detail: str | None = None
+    label: str | None = None
+    words: tuple[tuple[str, str], ...] | None = None
+    growth: dict[str, Any] | None = None
+
+    def record(self) -> dict[str, Any]:
+        """SPEC §7's change record, plus whichever extras are set (not `words`)."""
+        out = {"section": self.section, "id": self.id, "kind": self.kind, "field": self.field,
+               "old": self.old, "new": self.new}
+        for name in ("new_id", "at", "detail", "label", "growth"):
+            value = getattr(self, name)
+            if value is not None:
+                out[name] = value
+        return out
+
+
+@dataclass
+class DiffResult:
+    """The changes between two cases, grouped by section in SECTION_NAMES order."""
+
+    changes: list[Change]
+    a: str = "a"
+    b: str = "b"
+
+    @property
+    def same(self) -> bool:
+        """True when nothing differs."""
+        return not self.changes
+
+    def sections(self) -> list[str]:
+        """Sections with at least one change, in display order."""
+        present = {c.section for c in self.changes}
+        return [s for s in SECTION_NAMES if s in present]
+
+    def in_section(self, name: str) -> list[Change]:
+        return [c for c in self.changes if c.section == name]
+
+    def only(self, sections: Iterable[str]) -> DiffResult:
+        """The same diff limited to `sections`."""
+        keep = set(sections)
+        return DiffResult([c for c in self.changes if c.section in keep], self.a, self.b)
+
+    def summary(self) -> dict[str, dict[str, int]]:
+        """Per section, items counted by what happened to them.
+
+        An item counts once: renamed, else added or removed, else changed
+        (any field, an observation added or removed included), else refined
+        (only dates made more precise). `moved` is counted on its own, since
+        a moved item may also have changed.
+        """
+        kinds: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for c in self.changes:
+            bucket = kinds[(c.section, c.id)]
+            if c.kind in ("renamed", "moved", "refined") or (c.kind in ("added", "removed") and c.field is None):
+                bucket.add(c.kind)
+            else:
+                bucket.add("changed")
+        out: dict[str, dict[str, int]] = {}
+        for name in self.sections():
+            out[name] = dict.fromkeys(SUMMARY_KEYS, 0)
+        for (name, _), found in kinds.items():
+            counts = out[name]
+            for kind in ("renamed", "added", "removed", "changed", "refined"):
+                if kind in found:
+                    counts[kind] += 1
+                    break
+            if "moved" in found:
+                counts["moved"] += 1
+        return out
+
+    def record(self) -> dict[str, Any]:
+        """SPEC §7 `diff -f json`: `{a, b, changes, summary}`."""
+        return {"a": self.a, "b": self.b, "changes": [c.record() for c in self.changes],
+                "summary": self.summary()}
+
+
+# --- the diff ------------------------------------------------------------------------------
+
+def diff(a: Case | None, b: Case | None, *, order: bool = False,
+         threshold: float = RENAME_THRESHOLD) -> DiffResult:
+    """The changes from case `a` to case `b`; None stands for no case (a file added or deleted).
+
+    With `order`, items whose relative position changed are reported as moved.
+    `threshold` is the similarity (0–1) above which an unmatched pair is a rename.
+    """
+    changes: list[Change] = _case_fields(a, b)
+    for name in SECTIONS:
+        old = getattr(a, name) if a is not None else []
+        new = getattr(b, name) if b is not None else []
+        changes.extend(diff_items(name, old, new, order=order, threshold=threshold))
+    return DiffResult(changes, a.id if a is not None else "/dev/null", b.id if b is not None else "/dev/null")
+
+
+def _case_fields(a: Case | None, b: Case | None) -> list[Change]:
+    if a is None and b is None:
+        return []
+    if a is None or b is None:
+        case = a or b
+        assert case is not None
+        kind = "added" if a is None else "removed"
+        plain = _plain_case(case)
+        return [Change(CASE_SECTION, case.id, kind, None, plain if a is not None else None,
+                       plain if b is not None else None, at=case.as_of.text, label=case.title)]
+    out = []
+    for name in CASE_FIELDS:
+        found = compare_field(name, getattr(a, name), getattr(b, name))
+        if found:
+            out.append(Change(CASE_SECTION, a.id, label=b.title, **found))
+    return out
+
+
+def _plain_case(case: Case) -> dict[str, Any]:
+    return {name: plain(getattr(case, name)) for name in CASE_FIELDS if getattr(case, name) not in (None, [])}
+
+
+def diff_items(section: str, old: Sequence, new: Sequence, *, order: bool = False,
+               threshold: float = RENAME_THRESHOLD) -> list[Change]:
+    """The changes between two lists of one section's items, matched by id."""
+    a_keys = _keyed(old)
+    b_keys = _keyed(new)
+    b_index = {key: j for j, key in enumerate(b_keys)}
+    a_index = {key: i for i, key in enumerate(a_keys)}
+    pairs = [(i, b_index[key]) for i, key in enumerate(a_keys) if key in b_index]
+    removed = [i for i, key in enumerate(a_keys) if key not in b_index]
+    added = [j for j, key in enumerate(b_keys) if key not in a_index]
+    renames: list[tuple[int, int, float]] = []
+    if removed and added:
+        found = similar_pairs([old[i] for i in removed], [new[j] for j in added], threshold)
+        renames = [(removed[x], added[y], score) for x, y, score in found]
+        paired_a = {i for i, _, _ in renames}
+        paired_b = {j for _, j, _ in renames}
+        removed = [i for i in removed if i not in paired_a]
+        added = [j for j in added if j not in paired_b]
+
+    out: list[Change] = []
+    for i in removed:
+        item = old[i]
+        out.append(Change(section, a_keys[i], "removed", None, plain(item), None,
+                          at=_item_date(item), label=item_label(item)))
+    for j in added:
+        item = new[j]
+        out.append(Change(section, b_keys[j], "added", None, None, plain(item),
+                          at=_item_date(item), label=item_label(item)))
+    for i, j, score in sorted(renames, key=lambda r: r[1]):
+        before, after = old[i], new[j]
+        base = {"new_id": b_keys[j], "at": _item_date(after), "label": item_label(after)}
+        out.append(Change(section, a_keys[i], "renamed", "id", a_keys[i], b_keys[j],
+                          detail=f"similarity {round(score * 100)}%", **base))
+        out.extend(compare_items(section, a_keys[i], before, after, base))
+    for i, j in pairs:
+        before, after = old[i], new[j]
+        if before == after:  # the common case, decided in C
+            continue
+        base = {"at": _item_date(after), "label": item_label(after)}
+        out.extend(compare_items(section, a_keys[i], before, after, base))
+    if order:
+        matched = sorted([(j, i, a_keys[i]) for i, j in pairs] + [(j, i, a_keys[i]) for i, j, _ in renames])
+        stay = set(longest_increasing([i for _, i, _ in matched]))
+        for j, i, key in matched:
+            if i not in stay:
+                item = new[j]
+                new_id = b_keys[j] if b_keys[j] != key else None
+                out.append(Change(section, key, "moved", None, i + 1, j + 1, new_id=new_id,
+                                  at=_item_date(item), label=item_label(item),
+                                  detail=f"position {i + 1} → {j + 1}"))
+    return out
+
+
+def _keyed(items: Sequence) -> list[str]:
+    """Each item's id; a repeated id (only in an unchecked case) gets `#2`, `#3`…"""
+    seen: Counter[str] = Counter()
+    keys = []
+    for item in items:
+        ident = item.id
+        seen[ident] += 1
+        keys.append(ident if seen[ident] == 1 else f"{ident}#{seen[ident]}")
+    return keys
+
+
+def compare_items(section: str, key: str, old: msgspec.Struct, new: msgspec.Struct,
+                  base: dict[str, Any]) -> list[Change]:
+    """Field-by-field changes between two versions of one item (the id aside)."""
+    out: list[Change] = []
+    for name, written in _fields(type(new)):
+        if name == "id":
+            continue
+        before, after = getattr(old, name, None), getattr(new, name, None)
+        if before == after:
+            continue
+        if name == "observations":
+            out.extend(_observations(section, key, before, after, base))
+            continue
+        found = compare_field(written, before, after)
+        if found:
+            out.append(Change(section, key, **found, **base))
+    return out
+
+
+def compare_field(name: str, old: Any, new: Any) -> dict[str, Any] | None:
+    """How one field changed, as Change keyword arguments; None when it did not (in meaning)."""
+    if old == new:
+        return None
+    if isinstance(old, PartialDate) or isinstance(new, PartialDate):
+        return _date_change(name, old, new)
+    if isinstance(old, Value) or isinstance(new, Value):
+        return _value_change(name, old, new)
+    if isinstance(old, str) or isinstance(new, str):
+        return _text_change(name, old, new)
+    if isinstance(old, list) and isinstance(new, list) and all(isinstance(x, str) for x in old + new):
+        gone = [x for x in old if x not in new]
+        came = [x for x in new if x not in old]
+        if not gone and not came and sorted(old) == sorted(new):
+            return None  # the same entries in another order
+        parts = [f"+{x}" for x in came] + [f"−{x}" for x in gone]
+        return {"kind": "changed", "field": name, "old": list(old), "new": list(new),
+                "detail": ", ".join(parts) or None}
+    return {"kind": "changed", "field": name, "old": plain(old), "new": plain(new)}
+
+
+def _date_change(name: str, old: PartialDate | None, new: PartialDate | None) -> dict[str, Any]:
+    kind, detail = "changed", None
+    if old is not None and new is not None:
+        if refines(old, new):
+            kind = "refined"
+        elif refines(new, old):
+            detail = "less precise"
+    return {"kind": kind, "field": name, "old": plain(old), "new": plain(new), "detail": detail}
+
+
+def _value_change(name: str, old: Value | None, new: Value | None) -> dict[str, Any] | None:
+    if old is not None and new is not None and old.same_quantity(new):
+        return None  # written differently, means the same
+    out: dict[str, Any] = {"kind": "changed", "field": name, "old": plain(old), "new": plain(new)}
+    g = growth(old, new) if old is not None and new is not None else None
+    if g is not None and (g.change is not None or g.pct is not None):
+        out["detail"] = g.display() or None
+        out["growth"] = {"change": g.change, "pct": g.pct, "approximate": g.approximate, "bound": g.bound}
+    return out
+
+
+def _text_change(name: str, old: Any, new: Any) -> dict[str, Any] | None:
+    if isinstance(old, str) and isinstance(new, str) and old.split() == new.split():
+        return None  # only line breaks or spacing differ (YAML folding, say)
+    out: dict[str, Any] = {"kind": "changed", "field": name, "old": plain(old), "new": plain(new)}
+    if name in ("severity", "likelihood") and old is not None and new is not None:
+        rank = severity_rank if name == "severity" else likelihood_rank
+        if rank(new) != rank(old):
+            out["detail"] = "escalated" if rank(new) > rank(old) else "de-escalated"
+    elif isinstance(old, str) and isinstance(new, str) and (
+            name in PROSE_FIELDS or max(len(old), len(new)) > _LONG_TEXT):
+        out["words"] = word_diff(old, new)
+    return out
+
+
+def _observations(section: str, key: str, old: list, new: list, base: dict[str, Any]) -> list[Change]:
+    """A metric's observations, matched by date (as an interval, however it is written)."""
+    at_date: dict[PartialDate, list[int]] = defaultdict(list)
+    for j, obs in enumerate(new):
+        at_date[obs.date].append(j)
+    pairs: list[tuple[int, int]] = []
+    unmatched_old: list[int] = []
+    for i, obs in enumerate(old):
+        free = at_date.get(obs.date)
+        if not free:
+            unmatched_old.append(i)
+            continue
+        # Several observations of one date (sources disagreeing): pair equal figures first.
+        j = next((j for j in free if new[j].value.same_quantity(obs.value)), free[0])
+        free.remove(j)
+        pairs.append((i, j))
+    used = {j for _, j in pairs}
+    unmatched_new = [j for j in range(len(new)) if j not in used]
+
+    out: list[Change] = []
+    # An observation whose date became more precise, its figure unchanged, is a refinement.
+    for i in list(unmatched_old):
+        before = old[i]
+        j = next((j for j in unmatched_new if refines(before.date, new[j].date)
+                  and new[j].value.same_quantity(before.value)), None)
+        if j is None:
+            continue
+        unmatched_old.remove(i)
+        unmatched_new.remove(j)
+        out.append(Change(section, key, "refined", "observations.date", before.date.text, new[j].date.text,
+                          at=new[j].date.text, detail=new[j].value.text,
+                          **{k: v for k, v in base.items() if k != "at"}))
+    rest = {k: v for k, v in base.items() if k != "at"}
+    for i in unmatched_old:
+        obs = old[i]
+        out.append(Change(section, key, "removed", "observations", obs.value.text, None, at=obs.date.text, **rest))
+    for j in unmatched_new:
+        obs = new[j]
+        out.append(Change(section, key, "added", "observations", None, obs.value.text, at=obs.date.text, **rest))
+    for i, j in sorted(pairs, key=lambda p: p[1]):
+        before, after = old[i], new[j]
+        if before == after:
+            continue
+        for name, _ in _fields(type(after)):
+            if name == "date":
+                continue
+            found = compare_field(name, getattr(before, name), getattr(after, name))
+            if not found:
+                continue
+            found["field"] = "observations" if name == "value" else f"observations.{name}"
+            out.append(Change(section, key, at=after.date.text, **found, **rest))
+    out.sort(key=lambda c: _obs_order(c, new, old))
+    return out
+
+
+def _obs_order(change: Change, new: list, old: list) -> tuple:
+    # Observations in date order, as a series reads.
+    for obs in new:
+        if obs.date.text == change.at:
+            return obs.date.sort_key()
+    for obs in old:
+        if obs.date.text == change.at:
+            return obs.date.sort_key()
+    return (0, 0, 0)
+
+
+def refines(old: PartialDate, new: PartialDate) -> bool:
+    """True when `new` says more precisely what `old` said: inside it and narrower, or surer.
+
+    `2019` → `2019-08`, `2019/..` → `2019/2021`, `~2015` → `2015`.
+    """
+    lo_old, hi_old = old.start or date.min, old.end or date.max
+    lo_new, hi_new = new.start or date.min, new.end or date.max
+    if not (lo_old <= lo_new and hi_new <= hi_old):
+        return False
+    if (lo_new, hi_new) != (lo_old, hi_old):
+        return not (new.uncertain and not old.uncertain)
+    flags_old = (old.approximate, old.uncertain)
+    flags_new = (new.approximate, new.uncertain)
+    return flags_new != flags_old and all(o or not n for o, n in zip(flags_old, flags_new))
+
+
+def word_diff(old: str, new: str) -> tuple[tuple[str, str], ...]:
+    """A word-level diff: runs of ("=", text), ("-", removed text), ("+", added text)."""
+    import difflib
+
+    a, b = old.split(), new.split()
+    out: list[tuple[str, str]] = []
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            out.append(("=", " ".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            out.append(("-", " ".join(a[i1:i2])))
+        if j2 > j1:
+            out.append(("+", " ".join(b[j1:j2])))
+    return tuple(out)
+
+
+def longest_increasing(seq: Sequence[int]) -> list[int]:
+    """One longest strictly increasing subsequence of `seq` (O(n log n), patience sorting)."""
+    import bisect
+
+    tails: list[int] = []  # tails[k]: the smallest last value of an increasing run of length k+1
+    tail_at: list[int] = []  # index in seq of that value
+    back = [-1] * len(seq)
+    for n, x in enumerate(seq):
+        k = bisect.bisect_left(tails, x)
+        if k == len(tails):
+            tails.append(x)
+            tail_at.append(n)
+        else:
+            tails[k] = x
+            tail_at[k] = n
+        back[n] = tail_at[k - 1] if k else -1
+    out = []
+    n = tail_at[-1] if tail_at else -1
+    while n != -1:
+        out.append(seq[n])
+        n = back[n]
+    return out[::-1]
+
+
+# --- renames: similar items among the unmatched -------------------------------------------
+
+def content_tokens(item: Any) -> frozenset[str]:
+    """The lower-cased words of an item's content (ids, references and tags left out)."""
+    words: set[str] = set()
+    for text in _content_texts(item):
+        words.update(_WORD.findall(text.casefold()))
+    return frozenset(words)
+
+
+def _content_texts(obj: Any) -> Iterable[str]:
+    if isinstance(obj, str):
+        yield obj
+    elif isinstance(obj, (PartialDate, Value)):
+        yield obj.text
+    elif isinstance(obj, msgspec.Struct):
+        for name in obj.__struct_fields__:
+            if name not in _NOT_CONTENT:
+                yield from _content_texts(getattr(obj, name))
+    elif isinstance(obj, (list, tuple)):
+        for x in obj:
+            yield from _content_texts(x)
+
+
+def similar_pairs(old: Sequence, new: Sequence, threshold: float = RENAME_THRESHOLD
+                  ) -> list[tuple[int, int, float]]:
+    """Pairs (i, j, similarity) of old and new items with token-set Jaccard ≥ `threshold`,
+    each item in at most one pair, best pairs first.
+
+    Candidates come from a prefix filter (tokens ordered rarest first: two
+    sets with Jaccard ≥ t must share one of the first |x| − ⌈t·|x|⌉ + 1
+    tokens of each), so only pairs sharing a rare word are ever scored.
+    """
+    a_sets = [content_tokens(x) for x in old]
+    b_sets = [content_tokens(x) for x in new]
+    freq: Counter[str] = Counter()
+    for s in a_sets + b_sets:
+        freq.update(s)
+
+    def prefix(tokens: frozenset[str]) -> list[str]:
+        ranked = sorted(tokens, key=lambda t: (freq[t], t))
+        keep = len(ranked) - math.ceil(threshold * len(ranked) - 1e-9) + 1
+        return ranked[:max(1, keep)]
+
+    index: dict[str, list[int]] = defaultdict(list)
+    for j, tokens in enumerate(b_sets):
+        if tokens:
+            for t in prefix(tokens):
+                index[t].append(j)
+    scored: list[tuple[float, int, int]] = []
+    for i, tokens in enumerate(a_sets):
+        if not tokens:
+            continue
+        size = len(tokens)
+        seen: set[int] = set()
+        for t in prefix(tokens):
+            for j in index.get(t, ()):
+                if j in seen:
+                    continue
+                seen.add(j)
+                other = b_sets[j]
+                if len(other) < threshold * size or size < threshold * len(other):
+                    continue  # too different in size to reach the threshold
+                common = len(tokens & other)
+                score = common / (size + len(other) - common)
+                if score >= threshold:
+                    scored.append((-score, i, j))
+    scored.sort()
+    taken_a: set[int] = set()
+    taken_b: set[int] = set()
+    out = []
+    for neg, i, j in scored:
+        if i in taken_a or j in taken_b:
+            continue
+        taken_a.add(i)
+        taken_b.add(j)
+        out.append((i, j, -neg))
+    return out
+
+
+# --- labels and plain values ----------------------------------------------------------------
+
+def item_label(item: Any) -> str:
+    """What an item is called: its title, name or text (a principle with its number)."""
+    from casekit.model import FlywheelEdge, Principle
+
+    if isinstance(item, Principle):
+        return f"{item.n}. {item.title}"
+    if isinstance(item, FlywheelEdge):
+        return f"{item.from_} → {item.to}"
+    for name in ("title", "name", "text"):
+        value = getattr(item, name, None)
+        if isinstance(value, str):
+            return value
+    return item.id
+
+
+def _item_date(item: Any) -> str | None:
+    for name in ("date", "period"):
+        value = getattr(item, name, None)
+        if isinstance(value, PartialDate):
+            return value.text
+    return None
+
+
+def plain(obj: Any) -> Any:
+    """JSON-ready: dates and figures as written, items as mappings of their set fields."""
+    if obj is None or isinstance(obj, (str, int, float, bool)):
+        return obj
+    if isinstance(obj, (PartialDate, Value)):
+        return obj.text
+    if isinstance(obj, msgspec.Struct):
+        out = {}
+        for name, written in _fields(type(obj)):
+            value = getattr(obj, name)
+            if value is None or value == []:
+                continue
+            out[written] = plain(value)
+        return out
+    if isinstance(obj, (list, tuple)):
+        return [plain(x) for x in obj]
+    return str(obj)
+
+
+# --- operands: path, id, CASE@DATE, REV:PATH -------------------------------------------------
+
+_WINDOWS_DRIVE = re.compile(r"[A-Za-z]:[\\/]")
+
+
+def resolve_operand(spec: str, library: Library, today: date) -> tuple[str, Case]:
+    """The case an operand names, and the label to show for it.
+
+    In order: an existing file; `CASE@DATE` when the left side is a known id
+    or an existing file (the case as of DATE); `REV:PATH` (the file at a git
+    revision); else an id or a path in the library.
+    """
+    from pathlib import Path
+
+    if not spec:
+        raise UsageError("an empty operand names no case")
+    path = Path(spec)
+    if path.is_file():
+        return spec, _load_path(path)
+    if "@" in spec:
+        left, _, when = spec.rpartition("@")
+        known = Path(left).is_file() or any(r.id == left for r in library.refs())
+        if known:
+            from casekit.dates import DateError
+            from casekit.query import as_of
+
+            try:
+                moment = PartialDate.parse(when)
+            except DateError as exc:
+                raise UsageError(f"{spec}: {exc}", hint="write CASE@DATE, as in scale_ai@2024-12") from None
+            _, case = resolve_operand(left, library, today)
+            return spec, as_of(case, moment, today)
+        if left and ":" not in left and _is_date(when):
+            library.find(left)  # raises "no case `left`" (or "no such file") with a hint
+    if ":" in spec and not _WINDOWS_DRIVE.match(spec):
+        rev, _, inner = spec.partition(":")
+        if rev and inner:
+            return spec, _load_revision(rev, inner, spec)
+        raise UsageError(f"{spec}: write REV:PATH, as in HEAD~1:cases/acme.yaml")
+    try:
+        ref = library.find(spec)
+    except CaseNotFound:
+        if _WINDOWS_DRIVE.match(spec):
+            raise CaseNotFound(f"{spec}: no such file") from None
+        raise
+    return spec, _load_path(ref.path, label=spec if ref.path == path else str(ref.path))
+
+
+def _is_date(text: str) -> bool:
+    from casekit.dates import DateError
+
+    try:
+        PartialDate.parse(text)
+    except DateError:
+        return False
+    return True
+
+
+def _load_path(path, label: str | None = None) -> Case:
+    from casekit.loader import read_bytes
+
+    data = read_bytes(path)
+    return _checked(data, label or str(path), stem=path.stem)
+
+
+def load_bytes(data: bytes, label: str, stem: str | None = None) -> Case:
+    """A case from bytes (a file at a revision, a temporary file from git); `InvalidCase` if it is not one."""
+    return _checked(data, label, stem)
+
+
+def _checked(data: bytes, label: str, stem: str | None) -> Case:
+    from casekit.loader import check_bytes
+
+    case, problems = check_bytes(data, label, stem=stem)
+    errors = [p for p in problems if p.severity == "error"]
+    if case is None or errors:
+        first = errors[0] if errors else None
+        error = InvalidCase(label, problems)
+        if first is not None:
+            error.hint = f"{first.location}: {first.message}" + (
+                f"; run `casekit validate` for all {len(errors)}" if len(errors) > 1 else "")
+        raise error
+    return case
+
+
+def _load_revision(rev: str, path: str, spec: str) -> Case:
+    """The case in `path` at git revision `rev`, read with `git show REV:PATH`."""
+    import subprocess
+    from pathlib import PurePosixPath
+
+    try:
+        done = subprocess.run(["git", "show", f"{rev}:{path}"], capture_output=True, check=False)
+    except FileNotFoundError:
+        raise CasekitError(f"{spec}: reading a file at a revision needs git, which is not installed") from None
+    except OSError as exc:
+        raise CasekitError(f"{spec}: cannot run git ({exc.strerror or exc})") from None
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        reason = message[0].removeprefix("fatal: ") if message else f"git exited with {done.returncode}"
+        raise CaseNotFound(f"{spec}: {reason}",
+                           hint="REV:PATH is git's notation: a revision (HEAD~1, a tag, a commit) and a path "
+                                "from the repository's top (or ./path from here)")
+    return _checked(done.stdout, spec, stem=PurePosixPath(path).stem)

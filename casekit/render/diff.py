@@ -1,0 +1,298 @@
+"""A case diff for people (a summary per section, then the changes) and for pull requests (Markdown).
+
+Glyphs, in the summary and before each item:
+`+` added, `−` removed, `~` changed, `⊂` refined (a date made more precise:
+the new interval lies inside the old), `⇄` renamed (id changed, content
+nearly the same), `↕` moved (only with --order).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from casekit.diff import SUMMARY_KEYS, Change, DiffResult
+from casekit.render.text import clean, safe
+
+GLYPHS = {"added": "+", "removed": "−", "changed": "~", "refined": "⊂", "renamed": "⇄", "moved": "↕"}
+STYLES = {"added": "green", "removed": "red", "changed": "yellow", "refined": "cyan", "renamed": "magenta",
+          "moved": "blue"}
+DETAIL_STYLES = {"escalated": "bold red", "de-escalated": "bold green"}
+# Words of unchanged prose kept either side of a change; longer runs are elided.
+CONTEXT_WORDS = 6
+
+
+def summary_lines(result: DiffResult) -> Table:
+    """`timeline:  +2 −1 ~1 ⇄1`: one line per section with changes."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    for section, counts in result.summary().items():
+        grid.add_row(Text(f"{section}:", style="bold"), count_text(counts))
+    return grid
+
+
+def count_text(counts: dict[str, int]) -> Text:
+    """`+2 −1 ~1`: the non-zero counts, each with its glyph."""
+    text = Text()
+    for kind in SUMMARY_KEYS:
+        if counts.get(kind):
+            if text:
+                text.append(" ")
+            text.append(f"{GLYPHS[kind]}{counts[kind]}", style=STYLES[kind])
+    return text
+
+
+def legend(result: DiffResult) -> Text:
+    """What the glyphs in use mean."""
+    used = {k for counts in result.summary().values() for k, n in counts.items() if n}
+    parts = [f"{GLYPHS[k]} {k}" for k in SUMMARY_KEYS if k in used]
+    return Text("   ".join(parts), style="dim")
+
+
+def diff_view(result: DiffResult, *, stat: bool = False, markers: bool = False, title: bool = True) -> Group:
+    """The whole diff: a title, the summary, then (unless `stat`) each section's changes.
+
+    `markers` writes word changes as `[-old-]{+new+}` for output without colour.
+    """
+    parts: list[Any] = []
+    if title:
+        parts.append(Text.assemble((clean(result.a), "bold red"), " → ", (clean(result.b), "bold green")))
+    parts.append(summary_lines(result))
+    parts.append(legend(result))
+    if stat:
+        return Group(*parts)
+    for section in result.sections():
+        parts.append(Text(""))
+        parts.append(Text(section, style="bold underline"))
+        parts.append(section_table(result.in_section(section), markers=markers))
+    return Group(*parts)
+
+
+def section_table(changes: Iterable[Change], *, markers: bool = False) -> Table:
+    """One section's changes: a row per item (glyph, id, date and label), a row per changed field."""
+    table = Table.grid(padding=(0, 2))
+    table.add_column(no_wrap=True)  # glyph
+    table.add_column(overflow="fold", max_width=36)  # id, or the field's name
+    table.add_column(overflow="fold")  # label, or the field's change
+    groups = group_by_item(changes)
+    # Dates are padded to one width, so the labels after them line up.
+    dates = [len(clean(_head_date(g))) for g in groups if _head_date(g)]
+    width = min(max(dates, default=0), 16)
+    for group in groups:
+        for row in item_rows(group, markers=markers, date_width=width):
+            table.add_row(*row)
+    return table
+
+
+def _head_date(changes: list[Change]) -> str | None:
+    """The date shown beside an item: its own, unless its changes are a metric's observations."""
+    if any((c.field or "").startswith("observations") for c in changes):
+        return None
+    return changes[0].at
+
+
+def group_by_item(changes: Iterable[Change]) -> list[list[Change]]:
+    """The changes of each item together, items in first-seen order (moves apart, at the end)."""
+    groups: dict[tuple[str, bool], list[Change]] = {}
+    for c in changes:
+        groups.setdefault((c.id, c.kind == "moved"), []).append(c)
+    return list(groups.values())
+
+
+def item_kind(changes: list[Change]) -> str:
+    """What happened to one item, as counted in the summary."""
+    kinds = {c.kind for c in changes if c.field is None or c.kind == "renamed"}
+    for kind in ("renamed", "added", "removed", "moved"):
+        if kind in kinds:
+            return kind
+    return "changed" if any(c.kind != "refined" for c in changes) else "refined"
+
+
+def item_rows(changes: list[Change], *, markers: bool = False, date_width: int = 0
+              ) -> list[tuple[Text, Text, Text]]:
+    """The rows of one item: its own, then one per changed field."""
+    kind = item_kind(changes)
+    first = changes[0]
+    glyph = Text("  " + GLYPHS[kind], style=STYLES[kind])
+    name = Text(clean(first.id), style="bold")
+    if first.new_id and first.new_id != first.id:
+        name.append(" → " + clean(first.new_id))
+    about = Text()
+    when = _head_date(changes)
+    if when:
+        about.append(clean(when).ljust(date_width), style="green")
+    if first.label and first.label != first.id:
+        about.append(("  " if about else "") + clean(first.label))
+    notes = [c.detail for c in changes if c.kind in ("renamed", "moved") and c.detail]
+    if notes:
+        about.append(("  " if about else "") + f"({'; '.join(clean(n) for n in notes)})", style="dim")
+    rows = [(glyph, name, about)]
+    for c in changes:
+        if c.field is None or c.kind in ("renamed", "moved"):
+            continue
+        key, body = field_cells(c, markers=markers)
+        rows.append((Text(""), key, body))
+    return rows
+
+
+def field_cells(change: Change, *, markers: bool = False) -> tuple[Text, Text]:
+    """(what, how): `title` and `old → new`, a prose field and its word diff,
+    an observation's date and its change."""
+    c = change
+    if c.field == "observations" and c.kind in ("added", "removed"):
+        key = Text("  ")
+        key.append(GLYPHS[c.kind] + " ", style=STYLES[c.kind])
+        key.append(clean(c.at or ""), style="green")
+        return key, safe(c.new if c.kind == "added" else c.old, STYLES[c.kind])
+    if c.field and c.field.startswith("observations"):
+        key = Text("  ")
+        key.append(GLYPHS[c.kind] + " ", style=STYLES[c.kind])
+        key.append(clean(c.at or ""), style="green")
+        sub = c.field.removeprefix("observations").lstrip(".")
+        if sub:
+            key.append(" " + sub)
+    else:
+        key = Text("  " + clean(c.field))
+    body = Text()
+    if c.words is not None:
+        body.append_text(words_text(c.words, markers=markers))
+    else:
+        body.append_text(value_text(c.old, "red"))
+        body.append(" → ")
+        body.append_text(value_text(c.new, "green"))
+    if c.kind == "refined":
+        body.append("  refined", style=STYLES["refined"])
+    if c.detail:
+        body.append("  ")
+        body.append(clean(c.detail), style=DETAIL_STYLES.get(c.detail, "dim"))
+    return key, body
+
+
+def value_text(value: Any, style: str) -> Text:
+    """A field's old or new value, short: lists joined by commas, mappings as `key: value`."""
+    if value is None or value == [] or value == "":
+        return Text("(none)", style="dim")
+    return safe(short(value), style)
+
+
+def short(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(short(x) for x in value)
+    if isinstance(value, dict):
+        return " ".join(f"{k}: {short(v)}" for k, v in value.items())
+    return str(value)
+
+
+def words_text(words: Iterable[tuple[str, str]], *, markers: bool = False) -> Text:
+    """A word diff: removed words struck through in red, added ones in green (or `[-…-]{+…+}`)."""
+    runs = list(words)
+    text = Text()
+    for n, (op, chunk) in enumerate(runs):
+        if n and not (op == "+" and runs[n - 1][0] == "-"):  # a replacement reads old+new, unspaced
+            text.append(" ")
+        if op == "=":
+            text.append(clean(elide(chunk, at_start=n == 0, at_end=n == len(runs) - 1)), style="dim")
+        elif op == "-":
+            text.append(f"[-{clean(chunk)}-]" if markers else clean(chunk), style="red strike")
+        else:
+            text.append(f"{{+{clean(chunk)}+}}" if markers else clean(chunk), style="bold green")
+    return text
+
+
+def elide(chunk: str, *, at_start: bool, at_end: bool, keep: int = CONTEXT_WORDS) -> str:
+    """Unchanged words with the middle of a long run replaced by `…`."""
+    words = chunk.split(" ")
+    head = [] if at_start else words[:keep]
+    tail = [] if at_end else words[-keep:]
+    if len(words) <= len(head) + len(tail) + 2:
+        return chunk
+    return " ".join([*head, "…", *tail])
+
+
+# --- Markdown, for a pull-request comment -----------------------------------------------------
+
+# Only what is special inside a line: our text never starts one. `$` would start math on GitHub.
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|~$"})
+
+
+def md(text: Any) -> str:
+    """Case text made inert in Markdown (no emphasis, links or HTML), on one line."""
+    return " ".join(clean(text).split()).translate(_MD_SPECIAL)
+
+
+def code(text: Any) -> str:
+    inner = clean(text).replace("`", "'")
+    return f"`{inner}`"
+
+
+def diff_markdown(result: DiffResult) -> str:
+    """Headings per section, a bullet per changed item and a sub-bullet per field."""
+    lines = [f"### casekit diff {code(result.a)} → {code(result.b)}", ""]
+    summary = result.summary()
+    if not summary:
+        return "\n".join(lines + ["No differences.", ""])
+    lines.append("| section | " + " | ".join(SUMMARY_KEYS) + " |")
+    lines.append("| --- | " + " | ".join("---:" for _ in SUMMARY_KEYS) + " |")
+    for section, counts in summary.items():
+        lines.append(f"| {section} | " + " | ".join(str(counts[k] or "") for k in SUMMARY_KEYS) + " |")
+    for section in result.sections():
+        lines += ["", f"#### {section}", ""]
+        for changes in group_by_item(result.in_section(section)):
+            lines.extend(_md_item(changes))
+    return "\n".join(lines) + "\n"
+
+
+def _md_item(changes: list[Change]) -> list[str]:
+    kind = item_kind(changes)
+    first = changes[0]
+    head = f"- **{kind}** {code(first.id)}"
+    if first.new_id and first.new_id != first.id:
+        head += f" → {code(first.new_id)}"
+    if first.at and kind in ("added", "removed", "renamed", "moved"):
+        head += f" ({md(first.at)})"
+    if first.label and first.label != first.id:
+        head += f": {md(first.label)}"
+    notes = [c.detail for c in changes if c.kind in ("renamed", "moved") and c.detail]
+    if notes:
+        head += f" _({md('; '.join(notes))})_"
+    out = [head]
+    for c in changes:
+        if c.field is None or c.kind in ("renamed", "moved"):
+            continue
+        out.append("  - " + _md_field(c))
+    return out
+
+
+def _md_field(c: Change) -> str:
+    if c.field == "observations" and c.kind in ("added", "removed"):
+        value = c.new if c.kind == "added" else c.old
+        return f"{c.kind} {md(c.at)}: {md(value)}"
+    if c.field and c.field.startswith("observations"):
+        sub = c.field.removeprefix("observations").lstrip(".")
+        name = f"{md(c.at)} {sub}".strip()
+    else:
+        name = md(c.field)
+    if c.words is not None:
+        parts = []
+        for n, (op, chunk) in enumerate(c.words):
+            if op == "=":
+                parts.append(md(elide(chunk, at_start=n == 0, at_end=n == len(c.words) - 1)))
+            elif op == "-":
+                parts.append(f"~~{md(chunk)}~~")
+            else:
+                parts.append(f"**{md(chunk)}**")
+        body = " ".join(parts)
+    else:
+        old = "_(none)_" if c.old in (None, [], "") else md(short(c.old))
+        new = "_(none)_" if c.new in (None, [], "") else md(short(c.new))
+        body = f"{old} → {new}"
+    if c.kind == "refined":
+        body += " _(refined)_"
+    if c.detail:
+        body += f" _({md(c.detail)})_"
+    return f"{name}: {body}"
