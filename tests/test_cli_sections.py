@@ -362,3 +362,21 @@ def test_the_command_module_is_light_at_import():
             " if m in sys.modules]\nprint(heavy)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_risks_on_a_narrow_terminal_fold_likelihood_and_horizon_into_the_cells():
+    wide = run("risks", "-c", "crossrefs").stdout
+    assert lines(wide)[0].split() == ["severity", "likely", "risk", "horizon", "principles"]
+    result = run("risks", "-c", "crossrefs", env={"COLUMNS": "60"})
+    out = lines(result.stdout)
+    assert out[0].split() == ["severity", "risk", "principles"]
+    assert "likely medium" in result.stdout and "Customer concentration" in result.stdout
+    assert all(len(line) <= 60 for line in out)
+
+
+def test_listings_fit_a_narrow_terminal_without_losing_text():
+    for section, case_id, needle in [("competitors", "analysis", "Gamma"), ("quotes", "crossrefs", "analyst"),
+                                     ("sources", "crossrefs", "Board memo"), ("moats", "analysis", "Network")]:
+        out = run(section, "-c", case_id, env={"COLUMNS": "50"}).stdout
+        assert needle in out and "…" not in out
+        assert all(len(line) <= 50 for line in lines(out)), section

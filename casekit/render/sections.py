@@ -34,11 +34,22 @@ def _table(several: bool = False, **kwargs) -> Table:
 
 
 class _FoldingTable(Table):
-    """A table whose columns fold a word too long for them instead of cutting it with `…`."""
+    """A table whose columns fold a word too long for them instead of cutting it with `…`, and
+    whose short wrapping columns (names, horizons) give way to the prose on narrow terminals:
+    Rich gives a column without a ratio all the width its content asks for."""
 
     def add_column(self, *args, **kwargs) -> None:
         kwargs.setdefault("overflow", "fold")
         super().add_column(*args, **kwargs)
+        self.columns[-1].meta = {"max_width": kwargs.get("max_width")}  # type: ignore[attr-defined]
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        cap = max(10, options.max_width // 5)
+        for column in self.columns:
+            if column.ratio is None and not column.no_wrap:
+                wanted = getattr(column, "meta", {}).get("max_width")
+                column.max_width = min(wanted or cap, cap)
+        yield from super().__rich_console__(console, options)
 
 
 def _several(rows: Rows) -> bool:
@@ -116,22 +127,57 @@ def _principle_lines(principles) -> Text:
     return text
 
 
-def risks_table(case: Case, risks: Sequence, brief: bool = False) -> Table:
+def risks_table(case: Case, risks: Sequence, brief: bool = False) -> RisksTable:
     """Severity (coloured), likelihood, the risk (with its description unless `brief`), horizon,
     linked principles."""
-    from casekit.sections import linked_principles
+    return RisksTable(case, risks, brief)
 
-    table = _table(leading=1)
-    table.add_column("severity", no_wrap=True)
-    table.add_column("likely", no_wrap=True)
-    table.add_column("risk", ratio=2 if brief else 3, min_width=20)
-    table.add_column("horizon", max_width=16)
-    table.add_column("principles", ratio=2, min_width=14)
-    for r in risks:
-        table.add_row(severity_text(r.severity), safe(r.likelihood or "—", "" if r.likelihood else "dim"),
-                      _titled(r.title, None if brief else r.description), safe(r.horizon or "", "green"),
-                      _principle_lines(linked_principles(case, r)))
-    return table
+
+class RisksTable:
+    """The risks table; below 100 columns likelihood and horizon move into the cells beside them
+    so the risk and its principles keep room to be read."""
+
+    NARROW = 100
+
+    def __init__(self, case: Case, risks: Sequence, brief: bool = False) -> None:
+        self.case = case
+        self.risks = risks
+        self.brief = brief
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self.table(narrow=options.max_width < self.NARROW)
+
+    def table(self, narrow: bool = False) -> Table:
+        from casekit.sections import linked_principles
+
+        table = _table(leading=1)
+        table.add_column("severity", no_wrap=True)
+        if not narrow:
+            table.add_column("likely", no_wrap=True)
+        table.add_column("risk", ratio=2 if self.brief else 3, min_width=20)
+        if not narrow:
+            table.add_column("horizon", max_width=16)
+        table.add_column("principles", ratio=2, min_width=14)
+        for r in self.risks:
+            likely = safe(r.likelihood or "—", "" if r.likelihood else "dim")
+            risk = safe(r.title, "bold")
+            horizon = safe(r.horizon or "", "green")
+            principles = _principle_lines(linked_principles(self.case, r))
+            if narrow:
+                severity = severity_text(r.severity)
+                if r.likelihood:
+                    severity.append(f"\nlikely {clean(r.likelihood)}", style="dim")
+                if r.horizon:
+                    risk.append("\nhorizon ", style="dim")
+                    risk.append_text(horizon)
+                if not self.brief and r.description:
+                    risk.append("\n" + clean(r.description), style="dim")
+                table.add_row(severity, risk, principles)
+            else:
+                if not self.brief and r.description:
+                    risk.append("\n" + clean(r.description), style="dim")
+                table.add_row(severity_text(r.severity), likely, risk, horizon, principles)
+        return table
 
 
 LIKELIHOOD_STYLE = {"high": "bold", "medium": "", "low": "dim"}
@@ -220,7 +266,7 @@ def sources_table(rows: Rows, several: bool | None = None) -> Table:
     several = _several(rows) if several is None else several
     counts = {case.id: citations(case) for case, _ in rows}
     table = _table(several)
-    table.add_column("id", style="cyan", overflow="fold", max_width=24)
+    table.add_column("id", style="cyan", no_wrap=True)
     table.add_column("source", ratio=1, min_width=20)
     table.add_column("kind", no_wrap=True)
     table.add_column("date", style="green", no_wrap=True)
