@@ -1,1 +1,197 @@
-"""Placeholder: commands are being added here."""
+"""`casekit metrics`, `casekit metric ID` and `casekit segments`: figures over time and by segment.
+
+pandas is loaded only inside the commands, by `casekit.analytics`, and only
+when a table or a series needs it.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from casekit.cli import complete
+from casekit.cli.app import app, state
+from casekit.cli.options import (
+    AsOfOpt,
+    CaseOpt,
+    CasesDirOpt,
+    Format,
+    FormatOpt,
+    GrepOpt,
+    LimitOpt,
+    NoColorOpt,
+    PagerOpt,
+    TodayOpt,
+)
+
+
+@app.command()
+def metrics(
+    ctx: typer.Context,
+    case: CaseOpt = None,
+    grep: GrepOpt = None,
+    limit: LimitOpt = None,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = Format.table,
+    today: TodayOpt = None,
+    cases_dir: CasesDirOpt = None,
+    no_color: NoColorOpt = False,
+    pager: PagerOpt = False,
+) -> None:
+    """Each metric's latest value against the previous one, with the change and a sparkline.
+
+    Values are shown as analysts write them (~$1.4B, 300K+, $15–$50/hr).
+    Growth from an estimate or a range is marked ≈; from a bound such as
+    <$4B it is only a floor (≥) or a ceiling (≤). With --as-of, the latest
+    value is the latest known at that date. `casekit metric ID` shows one
+    series in full.
+    """
+    from casekit.cli.common import emit, open_case
+    from casekit.cli.common import limit as first
+    from casekit.query import grep as grep_items
+
+    st = state(ctx, cases_dir=cases_dir, no_color=no_color, today=today, pager=pager)
+    c = open_case(st, case, as_of)
+    found = grep_items(c.metrics, grep)
+    unknown = 0
+    if as_of:  # a metric with nothing observed by then was not known then
+        kept = [m for m in found if m.observations]
+        unknown, found = len(found) - len(kept), kept
+    items = first(found, limit)
+
+    def records():
+        from casekit.records import records as make
+
+        return make("metrics", items)
+
+    def render():
+        from casekit.analytics import metric_summary
+        from casekit.render.metrics import metrics_table
+
+        return metrics_table([metric_summary(m) for m in items])
+
+    if fmt is Format.table and not items:
+        st.term.err.print("no metrics match", style="dim")
+        return
+    emit(st, fmt, records, render)
+    if fmt is Format.table and unknown:
+        import sys
+
+        sys.stdout.flush()  # the note follows the table, also when both go to one terminal
+        noun = "metric has" if unknown == 1 else "metrics have"
+        st.term.err.print(f"{unknown} more {noun} no observation by {as_of}", style="dim")
+
+
+@app.command()
+def metric(
+    ctx: typer.Context,
+    metric_id: Annotated[str, typer.Argument(metavar="ID", autocompletion=complete.metric_ids, show_default=False,
+                                             help="The metric's id (or its name); `casekit metrics` lists them.")],
+    case: CaseOpt = None,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = Format.table,
+    today: TodayOpt = None,
+    cases_dir: CasesDirOpt = None,
+    no_color: NoColorOpt = False,
+    pager: PagerOpt = False,
+) -> None:
+    """One metric's series in date order: change, % change, CAGR and a bar chart.
+
+    Each observation is compared with the previous one in the same unit
+    (values in different currencies are charted apart, never compared).
+    CAGR runs from the first to the last value with both ends known, over
+    the years between the middles of their dates. Bars: █ a value, ░ a
+    range or an open side, ▶ "or more", ◀ "below".
+    """
+    from casekit.cli.common import emit, open_case
+
+    st = state(ctx, cases_dir=cases_dir, no_color=no_color, today=today, pager=pager)
+    c = open_case(st, case, as_of)
+    m = find_metric(c, metric_id)
+
+    def records():
+        from casekit.analytics import series_record, series_rows
+
+        if fmt in (Format.csv, Format.md):
+            return series_rows(m)  # flat formats: one row per observation, growth beside it
+        return series_record(m)
+
+    def render():
+        from casekit.analytics import cagr_span, series_frame
+        from casekit.render.metrics import metric_view
+
+        frame = series_frame(m, st.today)
+        return metric_view(m, frame, cagr_span(m, frame))
+
+    emit(st, fmt, records, render)
+
+
+def find_metric(case, ref: str):
+    """The metric with id `ref`, else the one whose id or name matches it ignoring case."""
+    from casekit.errors import UsageError
+
+    for m in case.metrics:
+        if m.id == ref:
+            return m
+    folded = ref.casefold()
+    for m in case.metrics:
+        if folded in (m.id.casefold(), m.name.casefold()):
+            return m
+    from casekit.problems import did_you_mean
+
+    ids = [m.id for m in case.metrics]
+    hint = did_you_mean(ref, ids) or did_you_mean(ref, [m.name for m in case.metrics])
+    raise UsageError(f"no metric `{ref}` in {case.id}",
+                     hint=hint or ("`casekit metrics` lists them" if ids else f"{case.id} has no metrics"))
+
+
+@app.command()
+def segments(
+    ctx: typer.Context,
+    case: CaseOpt = None,
+    grep: GrepOpt = None,
+    limit: LimitOpt = None,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = Format.table,
+    today: TodayOpt = None,
+    cases_dir: CasesDirOpt = None,
+    no_color: NoColorOpt = False,
+    pager: PagerOpt = False,
+) -> None:
+    """Revenue segments: revenue, share of the whole as a bar, growth and margin.
+
+    A note says when a period's stated shares do not add up to about 100%.
+    A share a segment does not state is worked out from its revenue (marked
+    *) when other segments of the period state both.
+    """
+    from casekit.cli.common import emit, open_case
+    from casekit.cli.common import limit as first
+    from casekit.query import grep as grep_items
+
+    st = state(ctx, cases_dir=cases_dir, no_color=no_color, today=today, pager=pager)
+    c = open_case(st, case, as_of)
+    items = first(grep_items(c.segments, grep), limit)
+
+    def records():
+        from casekit.records import records as make
+
+        return make("segments", items)
+
+    def render():
+        import dataclasses
+
+        from casekit.analytics import segment_shares
+        from casekit.render.metrics import segments_view
+
+        # Shares are added up over every segment of a period, then filtered
+        # for display, so a --grep does not make the whole look incomplete.
+        kept = {s.id for s in items}
+        groups = [dataclasses.replace(g, segments=tuple(s for s in g.segments if s.id in kept))
+                  for g in segment_shares(c.segments)]
+        return segments_view([g for g in groups if g.segments])
+
+    if fmt is Format.table and not items:
+        st.term.err.print("no segments match" if c.segments else f"{c.id} has no segments", style="dim")
+        return
+    emit(st, fmt, records, render)

@@ -1,0 +1,466 @@
+"""Metrics as time series: growth between observations, CAGR over the span, segment shares.
+
+`series_frame(metric)` is a metric's observations in date order as a pandas
+frame, one row per observation, with the growth from the previous
+observation in the same unit. The arithmetic of one growth figure is
+`casekit.values.growth`, which knows what a bound or a range allows (an
+estimate is marked approximate, a bound gives only a floor or a ceiling);
+pandas holds the series, splits it by unit and does the date arithmetic.
+
+Values in different currencies or units are never compared: a metric whose
+observations mix them is split into one series per unit, and growth is only
+ever computed within one.
+
+This is the only module that imports pandas, and it does so inside the
+functions that need it: the segment helpers at the bottom run without it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, NamedTuple
+
+import msgspec
+
+from casekit.model import Metric, Observation, Segment
+from casekit.values import Growth, Value, ValueParseError, growth
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "Cagr",
+    "CagrSpan",
+    "MetricSummary",
+    "SegmentShares",
+    "cagr",
+    "cagr_span",
+    "latest_and_previous",
+    "metric_summary",
+    "metric_unit",
+    "segment_shares",
+    "series",
+    "series_frame",
+    "series_record",
+    "series_rows",
+]
+
+DAYS_PER_YEAR = 365.25
+MIN_CAGR_YEARS = 1.0  # annualising a shorter span extrapolates more than it measures
+
+FRAME_COLUMNS = (
+    "date", "start", "end", "mid_date", "low", "high", "mid", "qualifier", "unit",
+    "change", "pct_change", "approximate", "bound", "previous", "value", "growth",
+    "note", "confidence", "sources",
+)
+
+
+# --- units -----------------------------------------------------------------
+
+def _unit_template(unit: str) -> Value | None:
+    """The metric's unit read as a figure's (`USD/hour` -> currency USD per hour), or None."""
+    try:
+        v = Value.parse(f"1 {unit.strip()}")
+    except ValueParseError:
+        return None
+    return v if (v.currency or v.unit) else None
+
+
+def metric_unit(metric: Metric) -> str:
+    """The metric's unit in the form `Value.unit_label()` gives: `USD`, `USD/hour`, `percent`, `years`."""
+    template = _unit_template(metric.unit)
+    return template.unit_label() if template else metric.unit.strip()
+
+
+def _adopt(value: Value, template: Value | None) -> Value:
+    """A bare number takes the metric's unit: `1000000` in a USD metric is $1M."""
+    if template is None or value.currency or value.unit:
+        return value
+    return dataclasses.replace(value, currency=template.currency, unit=template.unit)
+
+
+def _unit_key(value: Value, metric_label: str) -> str:
+    return value.unit_label() if (value.currency or value.unit) else metric_label
+
+
+def series(metric: Metric) -> list[tuple[Observation, str]]:
+    """The observations in date order (SPEC §2; ties in file order), each with its unit.
+
+    A bare number takes the metric's unit, so `1000000` in a USD metric is
+    compared with `$2M`.
+    """
+    from casekit.query import sort_by_date
+
+    template = _unit_template(metric.unit)
+    label = metric_unit(metric)
+    out = []
+    for obs in sort_by_date(metric.observations):
+        value = _adopt(obs.value, template)
+        if value is not obs.value:
+            obs = msgspec.structs.replace(obs, value=value)
+        out.append((obs, _unit_key(value, label)))
+    return out
+
+
+def main_unit(metric: Metric, units: Sequence[str]) -> str | None:
+    """The unit a metric's headline series is in: its own unit if any value has it, else the latest's."""
+    if not units:
+        return None
+    label = metric_unit(metric)
+    return label if label in units else units[-1]
+
+
+# --- the frame ---------------------------------------------------------------
+
+def _mid_day(start: date | None, end: date | None, today: date | None) -> tuple[date | None, float]:
+    """The middle of an interval of days as (day, fraction of a day); open sides lean on what is known."""
+    if end is None and today is not None and start is not None:
+        end = max(start, today)
+    if start is None or end is None:
+        return (start or end), 0.0
+    days = (end - start).days + 1  # `end` is the last day, included
+    return start + timedelta(days=days // 2), (days % 2) / 2
+
+
+def series_frame(metric: Metric, today: date | None = None) -> pd.DataFrame:
+    """The metric as a frame, one row per observation in date order.
+
+    Columns: `date` (as written), `start`, `end`, `mid_date` (the middle of
+    the date's interval; an open end runs to `today` when given), `low`,
+    `high`, `mid` (the number charted: a range's middle, a bound's bound),
+    `qualifier`, `unit`, then the growth from `previous` (the row of the
+    previous observation in the same unit): `change`, `pct_change`,
+    `approximate` (NA on a unit's first row) and `bound` (`at_least` /
+    `at_most` when an open bound makes the change a floor or a ceiling).
+    `value` and `growth` hold the `Value` and `Growth` objects; `note`,
+    `confidence` and `sources` the observation's own.
+    """
+    import numpy as np
+    import pandas as pd
+
+    points = series(metric)
+    rows = []
+    for obs, unit in points:
+        value, d = obs.value, obs.date
+        mid_day, half = _mid_day(d.start, d.end, today)
+        rows.append({
+            "date": d.text,
+            "start": d.start,
+            "end": d.end,
+            "mid_date": mid_day,
+            "half_day": half,
+            "low": value.low,
+            "high": value.high,
+            "mid": value.midpoint,
+            "qualifier": value.qualifier,
+            "unit": unit,
+            "value": value,
+            "note": obs.note,
+            "confidence": obs.confidence,
+            "sources": list(obs.sources),
+        })
+    frame = pd.DataFrame(rows, columns=[*FRAME_COLUMNS, "half_day"])
+    for name in ("start", "end", "mid_date"):
+        frame[name] = pd.Series(np.array(frame[name].tolist(), dtype="datetime64[s]"), index=frame.index)
+    frame["mid_date"] = frame["mid_date"] + pd.to_timedelta(frame["half_day"].astype(float) * 86400, unit="s")
+    frame = frame.drop(columns="half_day")
+    for name in ("low", "high", "mid"):
+        frame[name] = frame[name].astype(float)
+
+    # The previous row in the same unit: growth never crosses currencies or units.
+    previous = pd.Series(frame.index, index=frame.index).groupby(frame["unit"], sort=False).shift()
+    frame["previous"] = previous.astype("Int64")
+    growths: list[Growth | None] = []
+    for i, prev in enumerate(frame["previous"]):
+        growths.append(None if pd.isna(prev) else growth(frame.at[int(prev), "value"], frame.at[i, "value"]))
+    frame["growth"] = pd.Series(growths, index=frame.index, dtype=object)
+    frame["change"] = [g.change if g and g.change is not None else np.nan for g in growths]
+    frame["pct_change"] = [g.pct if g and g.pct is not None else np.nan for g in growths]
+    frame["approximate"] = pd.array([g.approximate if g else None for g in growths], dtype="boolean")
+    frame["bound"] = pd.Series([g.bound if g else None for g in growths], index=frame.index, dtype=object)
+    return frame
+
+
+# --- CAGR --------------------------------------------------------------------
+
+class Cagr(NamedTuple):
+    """Compound annual growth in percent a year; `approximate` unless both ends are exact."""
+
+    value: float
+    approximate: bool
+
+
+@dataclass(frozen=True)
+class CagrSpan:
+    """The CAGR of a metric's headline series with what it was computed from, or why it was not.
+
+    `first`/`last` are frame rows; `skipped` describes the open-bound
+    observations (`300K+`, `<$4B`) outside the span, which give no number
+    to compound from: `2019 ($100M+)`.
+    """
+
+    value: float | None
+    approximate: bool
+    unit: str | None
+    first: int | None = None
+    last: int | None = None
+    years: float | None = None
+    skipped: tuple[str, ...] = ()
+    reason: str | None = None
+
+
+def cagr_span(metric: Metric, frame: pd.DataFrame | None = None) -> CagrSpan:
+    """CAGR from the first to the last observation with both bounds known, in the metric's headline unit.
+
+    Years run between the midpoints of the two dates. An "about" value or a
+    range (taken at its middle) makes the result approximate, and so does a
+    date that is a span of years or flagged approximate. Open bounds are
+    left out: they give no number to compound from.
+    """
+    import pandas as pd
+
+    if frame is None:
+        frame = series_frame(metric)
+    unit = main_unit(metric, list(frame["unit"]))
+    if unit is None:
+        return CagrSpan(None, False, None, reason="no observations")
+    if unit == "percent":
+        return CagrSpan(None, False, unit, reason="not compounded for percentages: their change is in points")
+    rows = frame[frame["unit"] == unit]
+    closed = rows[rows["low"].notna() & rows["high"].notna()]
+    if len(closed) < 2:
+        return CagrSpan(None, False, unit, reason="needs two values with both ends known")
+    first, last = int(closed.index[0]), int(closed.index[-1])
+    # Open bounds before the first or after the last usable value: the span
+    # would have reached them if they gave a number.
+    open_side = rows["low"].isna() | rows["high"].isna()
+    outside = (rows.index < first) | (rows.index > last)
+    skipped = tuple(f"{d} ({v.display()})" for d, v in zip(rows[open_side & outside]["date"],
+                                                          rows[open_side & outside]["value"]))
+    years = (frame.at[last, "mid_date"] - frame.at[first, "mid_date"]) / pd.Timedelta(days=DAYS_PER_YEAR)
+    span = CagrSpan(None, False, unit, first, last, float(years), skipped)
+    if years < MIN_CAGR_YEARS:
+        return dataclasses.replace(span, reason="the values are less than a year apart")
+    g = growth(frame.at[first, "value"], frame.at[last, "value"])
+    rate = g.cagr(float(years)) if g else None
+    if rate is None:
+        return dataclasses.replace(span, reason="undefined: the first value is not above zero")
+    fuzzy_dates = any(_fuzzy_date(metric, frame.at[i, "date"]) for i in (first, last))
+    return dataclasses.replace(span, value=rate, approximate=bool(g.approximate or fuzzy_dates))
+
+
+def _fuzzy_date(metric: Metric, text: str) -> bool:
+    for obs in metric.observations:
+        if obs.date.text == text:
+            d = obs.date
+            return d.approximate or d.uncertain or d.precision in ("range", "decade")
+    return False
+
+
+def cagr(metric: Metric) -> Cagr | None:
+    """`(percent a year, approximate)` over the whole series, or None when it cannot be computed."""
+    span = cagr_span(metric)
+    return None if span.value is None else Cagr(span.value, span.approximate)
+
+
+# --- records -----------------------------------------------------------------
+
+def _number(x) -> float | None:
+    """A frame cell as a JSON number, None for NaN/NA."""
+    return None if _missing(x) else float(x)
+
+
+def series_record(metric: Metric, today: date | None = None) -> dict:
+    """`metric ID -f json`: the SPEC §7 metric record in date order, plus `growth` and `cagr`.
+
+    `growth` has one entry per observation that has an earlier one in the
+    same unit: `{date, previous, unit, change, pct_change, approximate,
+    bound, text}`. `cagr` is `{value, approximate, from, to, years, unit}`
+    or null.
+    """
+    from casekit.records import metric_record
+
+    frame = series_frame(metric, today)
+    ordered = msgspec.structs.replace(metric, observations=[obs for obs, _ in series(metric)])
+    record = metric_record(ordered)
+    entries = []
+    for i, row in frame.iterrows():
+        g = row["growth"]
+        if _missing(row["previous"]):
+            continue
+        entries.append({
+            "date": row["date"],
+            "previous": frame.at[int(row["previous"]), "date"],
+            "unit": row["unit"],
+            "change": _number(row["change"]),
+            "pct_change": _number(row["pct_change"]),
+            "approximate": None if g is None else bool(g.approximate),
+            "bound": None if g is None else g.bound,
+            "text": g.display() if g is not None else None,
+        })
+    span = cagr_span(metric, frame)
+    record["growth"] = entries
+    record["cagr"] = None if span.value is None else {
+        "value": span.value,
+        "approximate": span.approximate,
+        "from": frame.at[span.first, "date"],
+        "to": frame.at[span.last, "date"],
+        "years": span.years,
+        "unit": span.unit,
+    }
+    return record
+
+
+def series_rows(metric: Metric, today: date | None = None) -> list[dict]:
+    """`metric ID -f csv|md`: one flat row per observation in date order, its growth beside it."""
+    record = series_record(metric, today)
+    by_date = {g["date"]: g for g in record["growth"]}
+    rows = []
+    for obs in record["observations"]:
+        g = by_date.get(obs["date"], {})
+        value = obs["value"] or {}
+        rows.append({
+            "id": record["id"], "name": record["name"], "unit": record["unit"],
+            "date": obs["date"], "start": obs["start"], "end": obs["end"],
+            "value": value.get("text"), "low": value.get("low"), "high": value.get("high"),
+            "qualifier": value.get("qualifier"),
+            "change": g.get("change"), "pct_change": g.get("pct_change"),
+            "approximate": g.get("approximate"), "bound": g.get("bound"),
+            "note": obs["note"], "sources": obs["sources"],
+        })
+    return rows
+
+
+# --- latest against previous -------------------------------------------------
+
+def latest_and_previous(metric: Metric) -> tuple[Observation | None, Observation | None]:
+    """The latest observation and the one before it in the same unit (either may be None).
+
+    Values come back in the metric's unit when written as bare numbers.
+    """
+    points = series(metric)
+    if not points:
+        return None, None
+    latest, unit = points[-1]
+    previous = next((obs for obs, u in reversed(points[:-1]) if u == unit), None)
+    return latest, previous
+
+
+@dataclass(frozen=True)
+class MetricSummary:
+    """One row of `casekit metrics`: the latest value against the previous one, and the trend.
+
+    `trend` holds the values of the latest's unit in date order; `other_units`
+    the units of observations left out of it and of the growth.
+    """
+
+    metric: Metric
+    latest: Observation | None
+    previous: Observation | None
+    growth: Growth | None
+    trend: tuple[Value, ...]
+    other_units: tuple[str, ...]
+
+
+def metric_summary(metric: Metric) -> MetricSummary:
+    """The latest value, the previous one in the same unit, the growth between them, the trend."""
+    frame = series_frame(metric)
+    if frame.empty:
+        return MetricSummary(metric, None, None, None, (), ())
+    points = series(metric)
+    last = len(frame) - 1
+    unit = frame.at[last, "unit"]
+    prev = frame.at[last, "previous"]
+    previous = None if _missing(prev) else points[int(prev)][0]
+    same = frame[frame["unit"] == unit]
+    others = tuple(dict.fromkeys(u for u in frame["unit"] if u != unit))
+    return MetricSummary(metric, points[last][0], previous, frame.at[last, "growth"],
+                         tuple(same["value"]), others)
+
+
+def _missing(x) -> bool:
+    import pandas as pd
+
+    return x is None or bool(pd.isna(x))
+
+
+# --- segments (no pandas) ----------------------------------------------------
+
+@dataclass(frozen=True)
+class SegmentShares:
+    """How the segments of one period share revenue.
+
+    `total` is the sum of the stated shares (midpoints, in percent);
+    `implied` a share worked out from revenue for segments that state none,
+    against the whole that segments stating both imply (revenue ÷ share):
+    always approximate, and a floor or a ceiling when the revenue is one.
+    """
+
+    period: str | None
+    segments: tuple[Segment, ...]
+    total: float | None
+    approximate: bool
+    missing: tuple[str, ...]
+    implied: dict[str, Value]
+    implied_total: Value | None
+
+    @property
+    def adds_up(self) -> bool:
+        """True when the stated shares cover the whole, give or take 5 points."""
+        return self.total is not None and not self.missing and abs(self.total - 100) <= 5
+
+
+def segment_shares(segments: Iterable[Segment]) -> list[SegmentShares]:
+    """The segments grouped by period (in order of first appearance), with their shares added up."""
+    groups: dict[str | None, list[Segment]] = {}
+    for s in segments:
+        groups.setdefault(s.period.text if s.period else None, []).append(s)
+    out = []
+    for period, members in groups.items():
+        stated = [s for s in members if s.share is not None and s.share.midpoint is not None]
+        total = sum(s.share.midpoint for s in stated) if stated else None  # type: ignore[union-attr]
+        approximate = any(s.share.qualifier != "exact" for s in stated)  # type: ignore[union-attr]
+        stated_ids = {s.id for s in stated}
+        missing = tuple(s.id for s in members if s.id not in stated_ids)
+        implied, implied_total = _implied_shares(members, stated)
+        out.append(SegmentShares(period, tuple(members), total, approximate, missing, implied, implied_total))
+    return out
+
+
+def _implied_shares(members: list[Segment], stated: list[Segment]) -> tuple[dict[str, Value], Value | None]:
+    # The whole implied by each segment that states both revenue and a closed
+    # share; used only when those agree within 10% and share one currency.
+    wholes = []
+    currencies = set()
+    for s in stated:
+        r, share = s.revenue, s.share
+        if r is None or share is None or None in (r.low, r.high, share.low, share.high) or not share.midpoint:
+            continue
+        wholes.append(r.midpoint / share.midpoint * 100)  # type: ignore[operator]
+        currencies.add(r.currency)
+    if not wholes or len(currencies) != 1 or max(wholes) > min(wholes) * 1.1:
+        return {}, None
+    whole = sum(wholes) / len(wholes)
+    currency = currencies.pop()
+    implied = {}
+    for s in members:
+        r = s.revenue
+        if s.share is not None or r is None or r.currency != currency or r.unit is not None:
+            continue
+        low = None if r.low is None else _share_round(r.low / whole * 100)
+        high = None if r.high is None else _share_round(r.high / whole * 100)
+        qualifier = "about" if r.is_point else r.qualifier
+        share = Value("", low, high, qualifier, unit="percent")
+        implied[s.id] = dataclasses.replace(share, text=share.display())
+    if not implied:
+        return {}, None
+    total = Value("", whole, whole, "about", currency)
+    return implied, dataclasses.replace(total, text=total.display())
+
+
+def _share_round(pct: float) -> float:
+    # An implied share is an estimate: whole percents, tenths below 1%.
+    return float(round(pct)) if pct >= 1 else round(pct, 1)

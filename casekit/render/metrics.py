@@ -1,0 +1,489 @@
+"""Metrics, one metric's series and revenue segments: tables, sparklines and bars.
+
+Pure: data in (summaries, a series frame, segment shares), Rich renderables
+out. Bars are drawn when Rich lays the table out, so they fill whatever
+width the column gets; every bar of a chart shares one scale, from zero.
+
+Glyphs carry the meaning without colour: █ a value, ░ what a range or an
+upper bound leaves open, ▶ "or more" (`300K+`), ◀ "below" (`<$4B`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+
+from rich import box
+from rich.console import Console, ConsoleOptions, Group, RenderResult
+from rich.measure import Measurement
+from rich.table import Table
+from rich.text import Text
+
+from casekit.render.text import clean, safe
+from casekit.render.timeline import date_text
+from casekit.values import Growth, Value, format_number
+
+SPARKS = "▁▂▃▄▅▆▇█"
+EIGHTHS = "▏▎▍▌▋▊▉"  # 1/8 … 7/8 of a cell, for the tip of a bar
+SOLID, LIGHT, MORE, LESS = "█", "░", "▶", "◀"
+BAR_STYLE, LIGHT_STYLE, ARROW_STYLE, NEGATIVE_STYLE = "cyan", "cyan", "yellow", "red"
+NOT_COMPARABLE = "—"
+
+GLYPH_LEGEND = {
+    SOLID: "█ value",
+    LIGHT: "░ range or open side",
+    MORE: "▶ or more",
+    LESS: "◀ below",
+}
+
+
+# --- small pieces ------------------------------------------------------------
+
+def sparkline(values: Sequence[Value]) -> Text:
+    """One character per value, ▁ to █ between the smallest and largest midpoint; `·` for a lone value."""
+    mids = [v.midpoint for v in values if v.midpoint is not None]
+    if len(mids) < 2:
+        return Text("·" * len(mids), style="dim")
+    lo, hi = min(mids), max(mids)
+    if hi == lo:
+        return Text(SPARKS[3] * len(mids), style=BAR_STYLE)
+    return Text("".join(SPARKS[round((m - lo) / (hi - lo) * (len(SPARKS) - 1))] for m in mids), style=BAR_STYLE)
+
+
+def change_text(g: Growth | None, *, compared: bool) -> Text:
+    """The change part of a growth (`+$6.5B`, `≈+$25M`, `≥+$3.3B`), `—` when not comparable."""
+    if g is None:
+        return Text(NOT_COMPARABLE if compared else "", style="dim")
+    return _growth_style(g, g.display(with_pct=False) or NOT_COMPARABLE)
+
+
+def pct_text(g: Growth | None, *, compared: bool) -> Text:
+    """The % part of a growth (`+89%`, `≈+140%`), `—` when there is none."""
+    if g is None:
+        return Text(NOT_COMPARABLE if compared else "", style="dim")
+    return _growth_style(g, g.display(with_change=False) or NOT_COMPARABLE)
+
+
+def _growth_style(g: Growth, text: str) -> Text:
+    if text == NOT_COMPARABLE:
+        return Text(text, style="dim")
+    sign = g.change if g.change is not None else g.pct
+    style = "green" if sign and sign > 0 else "red" if sign and sign < 0 else ""
+    return Text(text, style=style + (" italic" if g.approximate else ""))
+
+
+def cagr_text(value: float, approximate: bool) -> str:
+    """`+77.3% a year`, `≈+93.5% a year`."""
+    sign = "+" if value > 0 else "-" if value < 0 else ""
+    return f"{'≈' if approximate else ''}{sign}{abs(value):.1f}% a year"
+
+
+def glyphs_of(values: Iterable[Value]) -> list[str]:
+    """The bar glyphs `values` will be drawn with, in legend order."""
+    used = set()
+    for v in values:
+        if v.qualifier in ("at_least", "above"):
+            used |= {SOLID, MORE}
+        elif v.qualifier in ("at_most", "below"):
+            used |= {LIGHT, LESS}
+        elif v.qualifier == "range":
+            used |= {SOLID, LIGHT} if v.low else {LIGHT}
+        else:
+            used.add(SOLID)
+    return [g for g in GLYPH_LEGEND if g in used]
+
+
+def legend(glyphs: Sequence[str]) -> Text:
+    """The key to the glyphs a chart uses (nothing when it uses only █)."""
+    if list(glyphs) in ([], [SOLID]):
+        return Text("")
+    return Text("   ".join(GLYPH_LEGEND[g] for g in glyphs), style="dim")
+
+
+# --- bars --------------------------------------------------------------------
+
+class Bar:
+    """A value as a horizontal bar on a shared scale, drawn to the width Rich gives it."""
+
+    def __init__(self, value: Value, top: float, bottom: float = 0.0, min_width: int = 8,
+                 max_width: int = 64) -> None:
+        self.value = value
+        self.top = top
+        self.bottom = min(bottom, 0.0)
+        self.min_width = min_width
+        self.max_width = max_width  # longer bars add no precision, only eye travel
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement(self.min_width, max(self.min_width, min(self.max_width, options.max_width)))
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self.text(options.max_width)
+
+    def text(self, width: int) -> Text:
+        """The bar in `width` cells (the last one kept free for an arrow)."""
+        v = self.value
+        track = max(1, width - 1)
+        span = (self.top - self.bottom) or 1.0
+
+        def pos(x: float) -> float:
+            return max(0.0, min(track, (x - self.bottom) / span * track))
+
+        zero = round(pos(0.0))
+        out = Text(" " * zero, no_wrap=True, overflow="crop")
+        mid = v.midpoint
+        if mid is None:
+            return out
+        if mid < 0:  # a loss: a whole-cell bar from the value up to zero
+            start = round(pos(mid))
+            return Text(" " * start) + Text(SOLID * max(1, zero - start), style=NEGATIVE_STYLE)
+        q = v.qualifier
+        if q in ("at_most", "below"):
+            assert v.high is not None
+            end = max(zero + 1, round(pos(v.high)))
+            out.append(LIGHT * (end - zero - 1), style=LIGHT_STYLE + " dim")
+            out.append(LESS, style=ARROW_STYLE)
+            return out
+        solid_to = v.low if q in ("range", "at_least", "above") else mid
+        assert solid_to is not None
+        solid = _solid(pos(solid_to) - zero)
+        if solid or solid_to > 0:
+            out.append(solid or EIGHTHS[0], style=BAR_STYLE)  # a sliver, so a tiny value still shows
+        if q == "range":
+            assert v.high is not None
+            filled = len(out.plain)
+            end = round(pos(v.high))
+            out.append(LIGHT * max(1, end - filled), style=LIGHT_STYLE + " dim")
+        elif q in ("at_least", "above"):
+            out.append(MORE, style=ARROW_STYLE)
+        return out
+
+
+def _solid(cells: float) -> str:
+    """A bar `cells` long in full blocks with an eighth-block tip."""
+    if cells <= 0:
+        return ""
+    full = int(cells)
+    eighths = round((cells - full) * 8)
+    if eighths == 8:
+        full, eighths = full + 1, 0
+    return SOLID * full + (EIGHTHS[eighths - 1] if eighths else "")
+
+
+def scale_of(values: Iterable[Value]) -> tuple[float, float]:
+    """(top, bottom) of a chart of `values`: every bound drawn, zero always in view."""
+    numbers = [x for v in values for x in (v.low, v.high) if x is not None]
+    if not numbers:
+        return 1.0, 0.0
+    top, bottom = max(0.0, *numbers), min(0.0, *numbers)
+    return (top if top > bottom else bottom + 1.0), bottom
+
+
+# --- casekit metrics ---------------------------------------------------------
+
+def metrics_table(summaries: Sequence) -> MetricsTable:
+    """`casekit metrics`: each metric's latest value against the previous one, and its trend.
+
+    Wide terminals get one line per metric; narrower ones put each date
+    under its value and the id under the name, so names keep their room.
+    """
+    return MetricsTable(summaries)
+
+
+class MetricsTable:
+    """The metrics table, laid out for the width it is given."""
+
+    def __init__(self, summaries: Sequence) -> None:
+        self.summaries = summaries
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        wide = self.table(wide=True)
+        natural = Measurement.get(console, options.update_width(10_000), wide).maximum
+        if natural <= options.max_width:
+            yield wide
+        else:
+            yield self.table(wide=False)
+
+    def table(self, *, wide: bool) -> Table:
+        table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+        table.add_column("metric", ratio=1, min_width=12, overflow="fold")
+        table.add_column("latest", justify="right", no_wrap=True)
+        if wide:
+            table.add_column("as of", no_wrap=True)
+        table.add_column("previous", justify="right", no_wrap=wide)
+        table.add_column("change", justify="right", no_wrap=True)
+        table.add_column("%", justify="right", no_wrap=True)
+        table.add_column("trend", no_wrap=True)
+        marks: set[str] = set()
+        between = "  " if wide else "\n"
+        for s in self.summaries:
+            name = safe(s.metric.name, "bold")
+            name.append(between + clean(s.metric.id), style="dim cyan")
+            if s.latest is None:
+                table.add_row(name, Text("—", style="dim"), *[""] * (len(table.columns) - 2), end_section=not wide)
+                continue
+            latest, prev, g = s.latest, s.previous, s.growth
+            compared = prev is not None
+            _note_marks(marks, g, compared)
+            trend = sparkline(s.trend)
+            if s.other_units:
+                trend.append(" †", style="yellow")
+                marks.add("†")
+            if latest.confidence == "disputed" or (prev is not None and prev.confidence == "disputed"):
+                marks.add("‡")
+            value = safe(latest.value.display(), "bold")
+            when = date_text(latest.date, latest.confidence)
+            previous = Text()
+            if prev is not None:
+                previous = safe(prev.value.display())
+                previous.append(between.replace("  ", " ") + clean(prev.date.text), style="dim")
+                if prev.confidence == "disputed":
+                    previous.append(" ‡", style="bold yellow")
+            cells = [value, when] if wide else [Text.assemble(value, "\n", when)]
+            # Narrow rows span several lines; a blank line keeps them apart.
+            table.add_row(name, *cells, previous, change_text(g, compared=compared),
+                          pct_text(g, compared=compared), trend, end_section=not wide)
+        caption = footnotes(marks)
+        if caption:
+            table.caption = caption
+            table.caption_justify = "left"
+        return table
+
+
+def _note_marks(marks: set[str], g: Growth | None, compared: bool) -> None:
+    if g is None:
+        if compared:
+            marks.add(NOT_COMPARABLE)
+        return
+    if g.approximate:
+        marks.add("≈" if g.bound is None else "≥≤")
+
+
+FOOTNOTES = {
+    "≈": "≈ estimated: from ~ figures or the middle of a range",
+    "≥≤": "≥ ≤ only a floor or a ceiling: a figure is a bound such as 300K+ or <$4B",
+    NOT_COMPARABLE: "— no growth can be read from the two figures",
+    "†": "† observations in another unit or currency are left out of the trend and growth",
+    "‡": "‡ sources disagree; see the note",
+}
+
+
+def footnotes(marks: Iterable[str]) -> Text | None:
+    """The key to the marks a table uses, one per line, in a fixed order."""
+    lines = [FOOTNOTES[m] for m in FOOTNOTES if m in set(marks)]
+    return Text("\n".join(lines), style="dim") if lines else None
+
+
+# --- casekit metric ID -------------------------------------------------------
+
+def metric_view(metric, frame, span) -> Group:
+    """`casekit metric ID`: the series in date order with change, % change and bars, then the CAGR.
+
+    `frame` is `casekit.analytics.series_frame(metric)`, `span` its
+    `cagr_span`. A metric whose values come in several units is drawn as
+    one chart per unit, each on its own scale.
+    """
+    head = Text()
+    head.append(clean(metric.name), style="bold")
+    head.append(f"  {clean(metric.id)} · {clean(metric.unit)}", style="dim")
+    parts: list = [head]
+    if metric.description:
+        parts.append(safe(metric.description, "dim"))
+    if frame.empty:
+        parts.append(Text("no observations", style="dim"))
+        return Group(*parts)
+    units = list(dict.fromkeys(frame["unit"]))
+    marks: set[str] = set()
+    for unit in units:
+        chart = SeriesChart(frame[frame["unit"] == unit], title=f"in {unit}" if len(units) > 1 else None)
+        marks |= chart.marks()
+        parts += [Text(""), chart]
+    key = legend(glyphs_of(frame["value"]))
+    if key.plain:
+        parts.append(key)
+    parts.append(_cagr_line(frame, span))
+    if len(units) > 1:
+        parts.append(Text(f"values in {', '.join(clean(u) for u in units)} are charted apart; "
+                          "growth is computed only between values in the same unit", style="dim"))
+    notes = _notes(frame)
+    if notes is not None:
+        parts += [Text(""), notes]
+    caption = footnotes(marks)
+    if caption is not None:
+        parts += [Text(""), caption]
+    return Group(*parts)
+
+
+class SeriesChart:
+    """One unit's series as a table whose last column is a bar chart as wide as the terminal allows."""
+
+    MAX_BAR = 64  # longer bars add no precision, only eye travel
+
+    def __init__(self, rows, title: str | None = None) -> None:
+        self.rows = rows
+        self.title = title
+
+    def marks(self) -> set[str]:
+        """The footnote marks the table will use."""
+        marks: set[str] = set()
+        for row in self.rows.itertuples():
+            _note_marks(marks, _growth_of(row), _compared(row))
+            if row.confidence == "disputed":
+                marks.add("‡")
+        return marks
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        # Lay the text columns out first, then give the bars what is left.
+        text_only = self.table(bar_width=1)
+        natural = Measurement.get(console, options.update_width(10_000), text_only).maximum - 1
+        yield self.table(bar_width=max(8, min(self.MAX_BAR, options.max_width - natural)))
+
+    def table(self, bar_width: int) -> Table:
+        values = list(self.rows["value"])
+        top, bottom = scale_of(values)
+        table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+        if self.title:
+            table.title, table.title_justify, table.title_style = clean(self.title), "left", "bold"
+        table.add_column("date", no_wrap=True)
+        table.add_column("value", justify="right", no_wrap=True)
+        table.add_column("change", justify="right", no_wrap=True)
+        table.add_column("%", justify="right", no_wrap=True)
+        first = values[0]
+        axis = f"0 → {format_number(top, currency=first.currency, unit=first.unit)}" if bottom == 0 else ""
+        table.add_column(axis if len(axis) <= bar_width else "", width=bar_width, no_wrap=True)
+        for row in self.rows.itertuples():
+            g, compared = _growth_of(row), _compared(row)
+            date = Text(clean(row.date), style="green")
+            if row.confidence == "disputed":
+                date.append(" ‡", style="bold yellow")
+            table.add_row(date, safe(row.value.display(), "bold"), change_text(g, compared=compared),
+                          pct_text(g, compared=compared), Bar(row.value, top, bottom).text(bar_width))
+        return table
+
+
+def _growth_of(row) -> Growth | None:
+    return row.growth if isinstance(row.growth, Growth) else None
+
+
+def _compared(row) -> bool:
+    return not _is_na(row.previous)
+
+
+def _is_na(x) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x)) or type(x).__name__ == "NAType"
+
+
+def _cagr_line(frame, span) -> Text:
+    line = Text("CAGR ", style="bold")
+    if span.value is None:
+        line.append("—  ", style="dim")
+        line.append(clean(span.reason or "not available"), style="dim")
+        return line
+    first, last = frame.at[span.first, "date"], frame.at[span.last, "date"]
+    if len(set(frame["unit"])) > 1:
+        line.append(f"in {clean(span.unit)} ", style="bold")
+    line.append(cagr_text(span.value, span.approximate), style="bold green" if span.value >= 0 else "bold red")
+    line.append(f"  {clean(first)} → {clean(last)}, {span.years:.1f} years", style="dim")
+    if span.skipped:
+        line.append(f"\n{'; '.join(clean(d) for d in span.skipped)}: a bound, so no figure to compound from",
+                    style="dim")
+    return line
+
+
+def _notes(frame) -> Table | None:
+    noted = [(r.date, r.note, r.confidence) for r in frame.itertuples() if isinstance(r.note, str) and r.note]
+    if not noted:
+        return None
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="green", no_wrap=True)
+    table.add_column(style="dim", ratio=1)
+    for d, note, confidence in noted:
+        table.add_row(Text(clean(d) + (" ‡" if confidence == "disputed" else "")), safe(note))
+    return table
+
+
+# --- casekit segments --------------------------------------------------------
+
+def segments_view(groups: Sequence) -> Group:
+    """`casekit segments`: name, period, revenue, share as a bar, growth, margin; a note when shares do not add up.
+
+    `groups` are `casekit.analytics.SegmentShares`, one per period.
+    """
+    notes: list[Text] = []
+    for group in groups:
+        note = share_note(group)
+        if note:
+            notes.append(Text(note, style="yellow"))
+        if group.implied_total is not None:
+            notes.append(Text(f"* share implied by revenue, against the {group.implied_total.display()} total "
+                              "that the segments stating both revenue and share imply", style="dim"))
+    parts: list = [SegmentsTable(groups), *notes]
+    if any(seg.confidence == "disputed" for g in groups for seg in g.segments):
+        parts.append(Text(FOOTNOTES["‡"], style="dim"))
+    return Group(*parts)
+
+
+class SegmentsTable:
+    """The segments table; the share bars get what the names leave (10 to 25 cells, 100% = full)."""
+
+    NAME_ROOM = 28
+
+    def __init__(self, groups: Sequence) -> None:
+        self.groups = groups
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        wide = options.update_width(10_000)
+        rest = Measurement.get(console, wide, self.table(bar_width=1, name_width=1)).maximum - 2
+        names = Measurement.get(console, wide, self.table(bar_width=1)).maximum - rest - 1
+        room = options.max_width - rest
+        # Names get up to NAME_ROOM before bars grow past 8 cells; below 16
+        # cells of name a narrow terminal keeps names over bars.
+        bar_width = max(8, min(25, room - min(names, self.NAME_ROOM))) if room - 16 >= 8 else 0
+        yield self.table(bar_width=bar_width, separate=names > options.max_width - rest - bar_width)
+
+    def table(self, bar_width: int, name_width: int | None = None, separate: bool = False) -> Table:
+        table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+        table.add_column("segment", min_width=name_width, max_width=name_width)
+        table.add_column("period", no_wrap=True)
+        table.add_column("revenue", justify="right", no_wrap=True)
+        table.add_column("share", justify="right", no_wrap=True)
+        if bar_width:
+            table.add_column("", width=bar_width, no_wrap=True)
+        table.add_column("growth", justify="right", no_wrap=True)
+        table.add_column("margin", justify="right", no_wrap=True)
+        for group in self.groups:
+            top = max(100.0, group.total or 0.0)
+            for seg in group.segments:
+                name = safe(seg.name, "bold")
+                if seg.confidence == "disputed":
+                    name.append(" ‡", style="bold yellow")
+                share, shown = Text(""), None
+                if seg.share is not None:
+                    share, shown = safe(seg.share.display()), seg.share
+                elif seg.id in group.implied:
+                    shown = group.implied[seg.id]
+                    share = Text(shown.display() + "*", style="dim italic")
+                bars = [Bar(shown, top).text(bar_width) if shown else Text("")] if bar_width else []
+                table.add_row(name, safe(seg.period.text if seg.period else ""), _figure(seg.revenue),
+                              share, *bars, _figure(seg.growth), _figure(seg.margin), end_section=separate)
+        return table
+
+
+def _figure(v: Value | None) -> Text:
+    return safe(v.display()) if v is not None else Text("")
+
+
+def share_note(group) -> str | None:
+    """A sentence when a period's stated shares do not add up to about 100%, else None."""
+    period = f"{group.period}: " if group.period else ""
+    if group.total is None:
+        return None
+    total = f"{'~' if group.approximate else ''}{group.total:.0f}%"
+    if group.adds_up:
+        return None
+    if group.total > 105:
+        return f"{period}the stated shares add up to {total}, more than the whole: they overlap or differ in basis"
+    missing = len(group.missing)
+    if missing:
+        noun = "segment states" if missing == 1 else "segments state"
+        return f"{period}the stated shares add up to {total}; {missing} {noun} no share"
+    return f"{period}the stated shares add up to {total}; the rest is not in any segment"
