@@ -231,9 +231,10 @@ def test_quotes_show_the_speakers_name_and_cite_sources_by_number():
 
 def test_sources_count_the_facts_citing_them():
     out = lines(run("sources", "-c", "crossrefs").stdout)
-    memo = next(line for line in out if line.startswith("memo"))
-    press = next(line for line in out if line.startswith("press"))
-    assert memo.endswith(" 5") and press.endswith(" 8")
+    memo = next(line for line in out if "memo " in line)
+    press = next(line for line in out if "press " in line)
+    assert memo.startswith("[1]") and memo.endswith(" 5")
+    assert press.startswith("[2]") and press.endswith(" 8")
 
 
 def test_eras_show_their_event_counts_in_period_order():
@@ -380,3 +381,9 @@ def test_listings_fit_a_narrow_terminal_without_losing_text():
         out = run(section, "-c", case_id, env={"COLUMNS": "50"}).stdout
         assert needle in out and "…" not in out
         assert all(len(line) <= 50 for line in lines(out)), section
+
+
+def test_flywheel_grep_shows_the_loops_through_a_matching_edge_numbered_as_in_the_whole():
+    result = run("flywheel", "-c", "analysis", "--grep", "revenue")
+    assert "Loop 2  users → revenue → users ↺" in result.stdout and "Loop 1" not in result.stdout
+    assert [r["id"] for r in run_json("flywheel", "-c", "analysis", "--grep", "revenue")] == ["f4", "f5"]

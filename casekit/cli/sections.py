@@ -349,19 +349,14 @@ def flywheel(
         from rich.text import Text
 
         from casekit.render.sections import flywheel_view
-        from casekit.sections import Flywheel
 
         parts = []
         for c, wheel, kept in shown:
             if not kept:
                 continue
-            pairs = {(e.from_, e.to) for e in kept}
-            loops = [loop for loop in wheel.loops
-                     if any((a, loop[(i + 1) % len(loop)]) in pairs for i, a in enumerate(loop))]
-            open_edges = [e for e in wheel.open_edges if (e.from_, e.to) in pairs]
             if parts:
                 parts.append(Text(""))
-            parts.append(flywheel_view(c, Flywheel(loops, open_edges, wheel.edges), heading=several))
+            parts.append(flywheel_view(c, wheel, heading=several, keep={(e.from_, e.to) for e in kept}))
         return Group(*parts)
 
     if fmt is Format.table and not any(kept for _, _, kept in shown):

@@ -260,12 +260,14 @@ def eras_table(rows: Rows, today: date, several: bool | None = None) -> Table | 
 
 
 def sources_table(rows: Rows, several: bool | None = None) -> Table:
-    """Id, title (with author and where to find it), kind, date, how many facts cite it."""
+    """Number (as other listings cite it), id, title (with author and where to find it), kind, date,
+    how many facts cite it."""
     from casekit.sections import citations
 
     several = _several(rows) if several is None else several
     counts = {case.id: citations(case) for case, _ in rows}
     table = _table(several)
+    table.add_column("#", style="dim", no_wrap=True)
     table.add_column("id", style="cyan", no_wrap=True)
     table.add_column("source", ratio=1, min_width=20)
     table.add_column("kind", no_wrap=True)
@@ -276,7 +278,8 @@ def sources_table(rows: Rows, several: bool | None = None) -> Table:
         for extra in (s.author, s.url, s.file):
             if extra:
                 title.append("\n" + clean(extra), style="dim")
-        cells = [safe(s.id), title, safe(s.kind), safe(s.date.text if s.date else ""),
+        number = next((i for i, x in enumerate(case.sources, 1) if x is s), None)
+        cells = [Text(f"[{number}]" if number else ""), safe(s.id), title, safe(s.kind), safe(s.date.text if s.date else ""),
                  str(counts[case.id].get(s.id, 0))]
         table.add_row(*([safe(case.id)] if several else []), *cells)
     return table
@@ -384,18 +387,23 @@ def lessons_table(rows: Rows, several: bool | None = None) -> Table | Group:
 # --- the flywheel -----------------------------------------------------------
 
 
-def flywheel_view(case: Case, flywheel, heading: bool = False) -> Group:
-    """Each loop drawn as A → B → … → A, then each step with what drives it."""
-    from rich.padding import Padding
-
+def flywheel_view(case: Case, flywheel, heading: bool = False, keep: set | None = None) -> Group:
+    """Each loop drawn as A → B → … → A, then each step with what drives it. With `keep` (a set
+    of `(from, to)` pairs), only the loops and open edges through one of those edges, still
+    numbered as in the whole flywheel."""
     from casekit.sections import flywheel_edge
+
+    def kept(pairs) -> bool:
+        return keep is None or any(pair in keep for pair in pairs)
 
     parts: list = []
     if heading:
         parts.append(Text.assemble((clean(case.company), "bold"), "  ", (clean(case.id), "dim")))
     several = len(flywheel.loops) > 1
     for k, loop in enumerate(flywheel.loops, 1):
-        if k > 1:
+        if not kept((a, loop[(i + 1) % len(loop)]) for i, a in enumerate(loop)):
+            continue
+        if len(parts) > int(heading):
             parts.append(Text(""))
         pieces = [Text(f"Loop {k}  ", style="bold")] if several else []
         pieces += [Text.assemble((clean(node), "bold cyan"), (" → ", "yellow")) for node in loop]
@@ -404,11 +412,12 @@ def flywheel_view(case: Case, flywheel, heading: bool = False) -> Group:
         for i, node in enumerate(loop):
             nxt = loop[(i + 1) % len(loop)]
             parts.append(_step(node, nxt, flywheel_edge(flywheel, node, nxt), "yellow"))
-    if flywheel.open_edges:
-        if parts:
+    open_edges = [e for e in flywheel.open_edges if kept([(e.from_, e.to)])]
+    if open_edges:
+        if len(parts) > int(heading):
             parts.append(Text(""))
         parts.append(Text("Not in any loop", style="bold red"))
-        for edge in flywheel.open_edges:
+        for edge in open_edges:
             parts.append(_step(edge.from_, edge.to, edge, "red"))
     return Group(*parts)
 
@@ -435,6 +444,7 @@ class Chain:
 
 
 def _step(a: str, b: str, edge, arrow_style: str):
+    """One edge, `a → b`, with its description indented under it."""
     line = Padding(Text.assemble((clean(a), "cyan"), (" → ", arrow_style), (clean(b), "cyan")), (0, 0, 0, 2))
     if edge is None or not edge.description:
         return line
