@@ -225,7 +225,6 @@ def _listing(
     order: Callable[[list, object], list],
     render: Callable[..., object],
     doc: str,
-    noun: str | None = None,
 ) -> None:
     """Register `casekit SECTION`: the section's items from one or more cases, filtered."""
 
@@ -259,7 +258,7 @@ def _listing(
             return out
 
         if fmt is Format.table and not rows:
-            return _nothing(st, noun or section, ", ".join(c.id for c in cases),
+            return _nothing(st, section, ", ".join(c.id for c in cases),
                             any(getattr(c, section) for c in cases))
         emit(st, fmt, records, lambda: render(rows, st.today, several))
 

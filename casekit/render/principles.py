@@ -87,8 +87,7 @@ def principle_card(p: Principle) -> Panel:
         footer.append_text(_tags(p.tags))
     body = Group(safe(p.summary), Text(""), _fields(rows), Text(""), footer)
     title = Text.assemble((f"{p.n}. ", "bold"), (clean(p.title), "bold"))
-    return Panel(body, title=title, title_align="left", border_style="blue", padding=(0, 1),
-                 width=None, expand=True)
+    return Panel(body, title=title, title_align="left", border_style="blue", padding=(0, 1))
 
 
 class _Capped:
