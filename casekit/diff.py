@@ -366,15 +366,18 @@ def _observations(section: str, key: str, old: list, new: list, base: dict[str, 
         at_date[obs.date].append(j)
     pairs: list[tuple[int, int]] = []
     unmatched_old: list[int] = []
-    for i, obs in enumerate(old):
-        free = at_date.get(obs.date)
-        if not free:
-            unmatched_old.append(i)
-            continue
-        # Several observations of one date (sources disagreeing): pair equal figures first.
-        j = next((j for j in free if new[j].value.same_quantity(obs.value)), free[0])
-        free.remove(j)
-        pairs.append((i, j))
+    # Several observations of one date (sources disagreeing): equal figures pair first, the rest in order.
+    for same_only in (True, False):
+        rest = []
+        for i in (range(len(old)) if same_only else unmatched_old):
+            free = at_date.get(old[i].date)
+            j = next((j for j in free or () if not same_only or new[j].value.same_quantity(old[i].value)), None)
+            if j is None:
+                rest.append(i)
+                continue
+            free.remove(j)
+            pairs.append((i, j))
+        unmatched_old = rest
     used = {j for _, j in pairs}
     unmatched_new = [j for j in range(len(new)) if j not in used]
 

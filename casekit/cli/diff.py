@@ -236,10 +236,11 @@ def _text_fallback(st, git: GitDiffArgs, a_label: str, b_label: str, error) -> N
 
     note = error.message + (f" ({error.hint})" if error.hint else "")
     st.term.print(Text(f"casekit: {clean(note)}; showing a text diff", style="yellow"))
-    out = Text()
+    out = []
     for line in difflib.unified_diff(lines(git.old_file), lines(git.new_file), a_label, b_label, lineterm=""):
         style = {"+": "green", "-": "red", "@": "cyan"}.get(line[:1], "")
         if line.startswith(("+++", "---")):
             style = "bold"
-        out.append(clean(line) + "\n", style=style)
-    st.term.print(out, end="")
+        out.append(Text(clean(line), style=style))
+    if out:
+        st.term.print(Text("\n").join(out))

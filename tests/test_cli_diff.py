@@ -1,0 +1,326 @@
+"""`casekit diff`: output formats, exit statuses, operands and the git external-diff driver."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from casekit.cli.app import app
+from casekit.cli.diff import git_external_args
+
+FIXTURES = Path(__file__).parent / "fixtures" / "diff"
+BASE = str(FIXTURES / "base.yaml")
+ENV = {"NO_COLOR": "1", "COLUMNS": "100", "CASEKIT_CASE": "", "CASEKIT_PATH": ""}
+HEX_A = "a" * 40
+HEX_B = "b" * 40
+
+
+def run(*args: str, env: dict | None = None):
+    return CliRunner().invoke(app, ["diff", *args], env={**ENV, **(env or {})})
+
+
+def fx(name: str) -> str:
+    return str(FIXTURES / f"{name}.yaml")
+
+
+def lines(output: str) -> list[str]:
+    return [line.rstrip() for line in output.splitlines()]
+
+
+# --- exit status ---------------------------------------------------------------------------
+
+def test_same_cases_exit_0_and_print_nothing_to_stdout():
+    result = run(BASE, fx("spelled_differently"))
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert "no differences" in result.stderr
+
+
+def test_different_cases_exit_1():
+    assert run(BASE, fx("added")).exit_code == 1
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    ([BASE, "missing.yaml"], "missing.yaml: no such file"),
+    ([BASE, "nope"], "no case `nope`"),
+    ([BASE, "base@2019"], "no case `base`"),
+    ([BASE, "scale_ai@2019-13"], "month 13"),
+    ([BASE], "diff takes two cases"),
+    ([BASE, BASE, BASE], "got 3 arguments"),
+    ([BASE, BASE, "--section", "timelin"], "did you mean `timeline`"),
+])
+def test_trouble_exits_2_with_a_message(args, message):
+    result = run(*args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_an_invalid_case_exits_2_naming_its_first_problem(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(Path(BASE).read_text().replace("    severity: medium", "    severity: medium\n    severty: x"))
+    result = run(BASE, str(bad))
+    assert result.exit_code == 2
+    assert "not a valid case" in result.stderr and "unknown key `severty`" in result.stderr
+
+
+# --- human output --------------------------------------------------------------------------
+
+def test_human_output_summary_then_changes():
+    result = run(BASE, fx("metric_delta"))
+    assert lines(result.stdout) == [
+        f"{BASE} → {fx('metric_delta')}",
+        "metrics: ~1",
+        "~ changed",
+        "",
+        "metrics",
+        "  ~  revenue   Revenue",
+        "       − 2019  $10M",
+        "       ~ 2021  $50M → $75M  +$25M (+50%)",
+        "       + 2024  $150M",
+    ]
+
+
+def test_prose_shows_a_word_diff_marked_without_colour():
+    out = run(BASE, fx("changed")).stdout
+    assert "title    AcmeOS launched → AcmeOS 1.0 launched" in out
+    assert "… its own, sold per robot per [-month-]{+year+} to existing {+and new+} customers." in out
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("added", "  +  series-c  2024-02  Series C at a $1B valuation"),
+    ("removed", "  −  seed  2016-03  Seed round"),
+    ("renamed", "  ⇄  series-b → series-b-round  ~2022  Series B led by Example Ventures  (similarity 100%)"),
+    ("refined", "       date    2018 → 2018-11  refined"),
+    ("escalated", "       severity       medium → high  escalated"),
+])
+def test_each_kind_reads_as_expected(name, expected):
+    assert expected in lines(run(BASE, fx(name)).stdout)
+
+
+def test_summary_line_per_section_with_glyphs_and_their_legend():
+    result = run(fx("added"), fx("escalated"), "--stat")
+    assert lines(result.stdout)[1:] == ["timeline: −1", "risks:    ~1", "− removed   ~ changed"]
+
+
+def test_stat_prints_only_the_summary():
+    result = run(BASE, fx("escalated"), "--stat")
+    assert result.exit_code == 1
+    assert lines(result.stdout) == [f"{BASE} → {fx('escalated')}", "risks: ~1", "~ changed"]
+
+
+def test_section_limits_the_diff_and_the_exit_status():
+    assert run(BASE, fx("escalated"), "--section", "timeline").exit_code == 0
+    result = run(BASE, fx("escalated"), "-s", "risks", "-s", "timeline")
+    assert result.exit_code == 1 and "commoditisation" in result.stdout
+
+
+def test_order_reports_moves():
+    assert run(BASE, fx("moved")).exit_code == 0
+    result = run(BASE, fx("moved"), "--order")
+    assert result.exit_code == 1
+    assert "  ↕  founded  2015  Acme founded  (position 1 → 5)" in lines(result.stdout)
+
+
+def test_case_text_is_never_markup_or_terminal_control(tmp_path):
+    evil = tmp_path / "evil.yaml"
+    evil.write_text(Path(fx("added")).read_text().replace("Series C at a $1B valuation",
+                                                          '"[bold red]Series C[/] \\e[31mred"'))
+    out = run(BASE, str(evil)).stdout
+    assert "[bold red]Series C[/] ␛[31mred" in out
+    assert "\x1b" not in out
+
+
+# --- machine output ------------------------------------------------------------------------
+
+def test_json_has_the_spec_shape():
+    result = run(BASE, fx("escalated"), "-f", "json")
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert data["a"] == BASE and data["b"] == fx("escalated")
+    assert data["changes"] == [{
+        "section": "risks", "id": "commoditisation", "kind": "changed", "field": "severity",
+        "old": "medium", "new": "high", "detail": "escalated", "label": "Robots become commodities",
+    }]
+    assert data["summary"] == {"risks": {"added": 0, "removed": 0, "changed": 1, "refined": 0,
+                                         "renamed": 0, "moved": 0}}
+
+
+def test_json_of_same_cases_is_empty_with_exit_0():
+    result = run(BASE, fx("spelled_differently"), "-f", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == {"a": BASE, "b": fx("spelled_differently"), "changes": [], "summary": {}}
+
+
+def test_markdown_for_a_pull_request():
+    result = run(BASE, fx("changed"), "-f", "md")
+    assert result.exit_code == 1
+    out = result.stdout
+    assert out.startswith("### casekit diff `")
+    assert "| timeline |  |  | 1 |  |  |  |" in out
+    assert "#### timeline" in out
+    assert "- **changed** `os-launch`: AcmeOS 1.0 launched" in out
+    assert "  - detail: … its own, sold per robot per ~~month~~ **year** to existing **and new** customers." in out
+
+
+def test_markdown_escapes_case_text():
+    result = run(BASE, fx("added"), "-f", "md")
+    assert "Series C at a \\$1B valuation" in result.stdout
+
+
+def test_csv_has_one_row_per_change():
+    result = run(BASE, fx("metric_delta"), "-f", "csv")
+    rows = result.stdout.splitlines()
+    assert rows[0].startswith("section,id,kind,field,old,new")
+    assert len(rows) == 4
+
+
+# --- operands ------------------------------------------------------------------------------
+
+def test_case_at_date_against_the_case(tmp_path):
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    shutil.copy(BASE, cases / "acme.yaml")
+    result = run("acme@2019", "acme", "-f", "json", "--cases-dir", str(cases))
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert data["a"] == "acme@2019" and data["b"] == "acme"
+    assert data["summary"]["timeline"]["added"] == 2
+    assert {c["kind"] for c in data["changes"]} <= {"added", "changed"}
+
+
+def test_bundled_case_as_of_a_date_shows_only_what_came_later():
+    result = run("scale_ai@2024-12", "scale_ai", "-f", "json")
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert data["summary"]["timeline"]["added"] > 0
+    assert not any(counts["removed"] for counts in data["summary"].values())
+    assert [c for c in data["changes"] if c["section"] == "case"][0]["field"] == "as_of"
+
+
+def test_dev_null_is_no_case():
+    result = run("/dev/null", BASE, "--stat")
+    assert result.exit_code == 1
+    assert "timeline:   +5" in result.stdout
+
+
+# --- git -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["p.yaml", "/tmp/a", HEX_A, "100644", "p.yaml", HEX_B, "100644"], ("p.yaml", "p.yaml")),
+    (["p.yaml", "/dev/null", ".", ".", "p.yaml", HEX_B, "100644"], ("p.yaml", "p.yaml")),
+    (["old.yaml", "/tmp/a", HEX_A, "100644", "/tmp/b", HEX_B, "100755", "new.yaml", "similarity index 90%\n"],
+     ("old.yaml", "new.yaml")),
+])
+def test_git_external_args_are_recognised_by_count_and_shape(args, expected):
+    parsed = git_external_args(args)
+    assert parsed is not None and (parsed.path, parsed.new_path) == expected
+
+
+@pytest.mark.parametrize("args", [
+    ["a.yaml", "b.yaml"],
+    ["a", "b", "c", "d", "e", "f", "g"],  # seven operands that are not git's
+    ["p.yaml", "/tmp/a", HEX_A, "100644", "/tmp/b", HEX_B],
+])
+def test_other_arguments_are_not_git_s(args):
+    assert git_external_args(args) is None
+
+
+def test_driver_with_seven_arguments_diffs_old_file_against_new_file_and_exits_0():
+    result = run("cases/acme.yaml", BASE, HEX_A, "100644", fx("metric_delta"), HEX_B, "100644")
+    assert result.exit_code == 0
+    out = lines(result.stdout)
+    assert out[0] == "diff --casekit a/cases/acme.yaml b/cases/acme.yaml"
+    assert "       ~ 2021  $50M → $75M  +$25M (+50%)" in out
+
+
+def test_driver_new_and_deleted_files():
+    added = run("cases/acme.yaml", "/dev/null", ".", ".", BASE, HEX_B, "100644")
+    assert added.exit_code == 0
+    assert lines(added.stdout)[:3] == ["diff --casekit a/cases/acme.yaml b/cases/acme.yaml", "new file",
+                                       "case:       +1"]
+    deleted = run("cases/acme.yaml", BASE, HEX_A, "100644", "/dev/null", ".", ".")
+    assert deleted.exit_code == 0
+    assert "deleted file" in deleted.stdout and "timeline:   −5" in deleted.stdout
+
+
+def test_driver_rename_with_nine_arguments():
+    result = run("old.yaml", BASE, HEX_A, "100644", fx("escalated"), HEX_B, "100644", "new.yaml",
+                 "similarity index 95%\nrename from old.yaml\nrename to new.yaml\n")
+    assert result.exit_code == 0
+    assert lines(result.stdout)[:3] == ["diff --casekit a/old.yaml b/new.yaml", "rename from old.yaml",
+                                        "rename to new.yaml"]
+    assert "escalated" in result.stdout
+
+
+def test_driver_same_meaning_says_so():
+    result = run("acme.yaml", BASE, HEX_A, "100644", fx("spelled_differently"), HEX_B, "100644")
+    assert result.exit_code == 0
+    assert "no semantic changes" in result.stdout
+
+
+def test_driver_falls_back_to_a_text_diff_for_an_invalid_version(tmp_path):
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(Path(BASE).read_text().replace("title: Seed round", "title: [Seed round"))
+    result = run("acme.yaml", BASE, HEX_A, "100644", str(broken), HEX_B, "100644")
+    assert result.exit_code == 0
+    assert "showing a text diff" in result.stdout
+    assert "-  - {id: seed, date: 2016-03, title: Seed round," in result.stdout
+    assert "+  - {id: seed, date: 2016-03, title: [Seed round," in result.stdout
+
+
+needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+
+@pytest.fixture
+def repo(tmp_path) -> Path:
+    repo = tmp_path / "repo"
+    (repo / "cases").mkdir(parents=True)
+
+    def git(*args):
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args], cwd=repo,
+                       check=True, capture_output=True)
+
+    git("init", "-q")
+    (repo / ".gitattributes").write_text("*.yaml diff=casekit\n")
+    shutil.copy(BASE, repo / "cases" / "acme.yaml")
+    git("add", ".")
+    git("commit", "-qm", "one")
+    shutil.copy(fx("metric_delta"), repo / "cases" / "acme.yaml")
+    git("commit", "-qam", "two")
+    return repo
+
+
+@needs_git
+def test_rev_path_operands_in_a_git_repository(repo, monkeypatch):
+    monkeypatch.chdir(repo)
+    result = run("HEAD~1:cases/acme.yaml", "HEAD:cases/acme.yaml", "-f", "json")
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert data["a"] == "HEAD~1:cases/acme.yaml"
+    assert [(c["kind"], c["at"]) for c in data["changes"]] == [("removed", "2019"), ("changed", "2021"),
+                                                              ("added", "2024")]
+    bad = run("nosuchrev:cases/acme.yaml", "HEAD:cases/acme.yaml")
+    assert bad.exit_code == 2 and "nosuchrev" in bad.stderr
+
+
+@needs_git
+def test_git_uses_casekit_as_its_diff_driver(repo):
+    # git itself runs `casekit diff` with its seven arguments, as `git config diff.casekit.command` would.
+    command = f"{sys.executable} -m casekit diff"
+    env = {**os.environ, **ENV, "GIT_PAGER": "cat", "PAGER": "cat"}
+    done = subprocess.run(["git", "-c", f"diff.casekit.command={command}", "log", "-p", "--ext-diff",
+                           "-1", "--format=%s"], cwd=repo, env=env, capture_output=True, text=True, check=True)
+    out = [line.rstrip() for line in done.stdout.splitlines()]
+    assert "diff --casekit a/cases/acme.yaml b/cases/acme.yaml" in out
+    assert "       ~ 2021  $50M → $75M  +$25M (+50%)" in out
+    plain = subprocess.run(["git", "-c", f"diff.casekit.command={command}", "diff", "HEAD~1", "HEAD"],
+                           cwd=repo, env=env, capture_output=True, text=True, check=True)
+    assert "+$25M (+50%)" in plain.stdout

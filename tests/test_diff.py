@@ -1,0 +1,483 @@
+"""casekit.diff: matching by id, renames, refinements, word diffs, metric deltas, operands."""
+
+from __future__ import annotations
+
+import random
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import msgspec
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from casekit.dates import PartialDate
+from casekit.diff import (
+    Change,
+    diff,
+    longest_increasing,
+    refines,
+    resolve_operand,
+    similar_pairs,
+    word_diff,
+)
+from casekit.errors import CaseNotFound, InvalidCase, UsageError
+from casekit.library import Library
+from casekit.loader import load_case
+from casekit.model import Case, Event, Metric, Observation, Risk
+from casekit.values import Value
+
+FIXTURES = Path(__file__).parent / "fixtures" / "diff"
+KINDS = ["added", "removed", "changed", "renamed", "moved", "refined", "escalated", "metric_delta"]
+TODAY = date(2025, 7, 1)
+
+
+def fixture(name: str) -> Case:
+    return load_case(FIXTURES / f"{name}.yaml")
+
+
+def records(result) -> list[dict]:
+    """The SPEC §7 part of each change (section, id, kind, field, old, new)."""
+    keys = ("section", "id", "kind", "field", "old", "new")
+    return [{k: c.record()[k] for k in keys} for c in result.changes]
+
+
+# --- one kind per fixture pair ------------------------------------------------------------
+
+def test_added_event():
+    result = diff(fixture("base"), fixture("added"))
+    assert records(result) == [{
+        "section": "timeline", "id": "series-c", "kind": "added", "field": None, "old": None,
+        "new": {"id": "series-c", "date": "2024-02", "title": "Series C at a $1B valuation", "category": "funding",
+                "era": "platform", "sources": ["press"]},
+    }]
+    assert result.changes[0].label == "Series C at a $1B valuation"
+    assert result.changes[0].at == "2024-02"
+
+
+def test_removed_event():
+    result = diff(fixture("base"), fixture("removed"))
+    assert [(c.section, c.id, c.kind, c.field) for c in result.changes] == [("timeline", "seed", "removed", None)]
+    assert result.changes[0].old["title"] == "Seed round"
+    assert result.summary() == {"timeline": {"added": 0, "removed": 1, "changed": 0, "refined": 0,
+                                             "renamed": 0, "moved": 0}}
+
+
+def test_changed_event_has_old_new_and_a_word_diff():
+    result = diff(fixture("base"), fixture("changed"))
+    title, detail = result.changes
+    assert (title.section, title.id, title.kind, title.field) == ("timeline", "os-launch", "changed", "title")
+    assert (title.old, title.new) == ("AcmeOS launched", "AcmeOS 1.0 launched")
+    assert detail.field == "detail" and detail.kind == "changed"
+    assert detail.new.endswith("sold per robot per year to existing and new customers.")
+    assert [w for w in detail.words if w[0] != "="] == [("-", "month"), ("+", "year"), ("+", "and new")]
+
+
+def test_renamed_event_is_one_change_not_a_removal_and_an_addition():
+    result = diff(fixture("base"), fixture("renamed"))
+    assert records(result) == [{"section": "timeline", "id": "series-b", "kind": "renamed", "field": "id",
+                                "old": "series-b", "new": "series-b-round"}]
+    change = result.changes[0]
+    assert change.new_id == "series-b-round" and change.detail == "similarity 100%"
+    assert result.summary()["timeline"]["renamed"] == 1
+
+
+def test_moved_event_is_no_change_unless_order_is_asked_for():
+    assert diff(fixture("base"), fixture("moved")).same
+    result = diff(fixture("base"), fixture("moved"), order=True)
+    # `founded` went from first to last: one move, not four items shifted up.
+    assert records(result) == [{"section": "timeline", "id": "founded", "kind": "moved", "field": None,
+                                "old": 1, "new": 5}]
+
+
+def test_refined_date():
+    result = diff(fixture("base"), fixture("refined"))
+    assert records(result) == [{"section": "timeline", "id": "series-a", "kind": "refined", "field": "date",
+                                "old": "2018", "new": "2018-11"}]
+    assert result.summary()["timeline"]["refined"] == 1
+    assert result.summary()["timeline"]["changed"] == 0
+
+
+def test_escalated_risk():
+    result = diff(fixture("base"), fixture("escalated"))
+    assert records(result) == [{"section": "risks", "id": "commoditisation", "kind": "changed",
+                                "field": "severity", "old": "medium", "new": "high"}]
+    assert result.changes[0].detail == "escalated"
+    back = diff(fixture("escalated"), fixture("base"))
+    assert back.changes[0].detail == "de-escalated"
+
+
+def test_metric_observations_matched_by_date_with_growth():
+    result = diff(fixture("base"), fixture("metric_delta"))
+    assert records(result) == [
+        {"section": "metrics", "id": "revenue", "kind": "removed", "field": "observations",
+         "old": "$10M", "new": None},
+        {"section": "metrics", "id": "revenue", "kind": "changed", "field": "observations",
+         "old": "$50M", "new": "$75M"},
+        {"section": "metrics", "id": "revenue", "kind": "added", "field": "observations",
+         "old": None, "new": "$150M"},
+    ]
+    assert [c.at for c in result.changes] == ["2019", "2021", "2024"]
+    changed = result.changes[1]
+    assert changed.detail == "+$25M (+50%)"
+    assert changed.growth == {"change": 25e6, "pct": 50.0, "approximate": False, "bound": None}
+    # Observations added or removed change the metric; they do not add or remove it.
+    assert result.summary()["metrics"]["changed"] == 1
+    assert result.summary()["metrics"]["added"] == 0
+
+
+@pytest.mark.parametrize("name", ["base", "spelled_differently", *KINDS])
+def test_a_case_against_itself_is_the_same(name):
+    case = fixture(name)
+    assert diff(case, case).same
+    assert diff(case, case, order=True).same
+
+
+def test_spelling_formatting_and_order_are_not_changes():
+    # Other date and figure notations, folded prose, reordered keys and items.
+    assert diff(fixture("base"), fixture("spelled_differently")).same
+
+
+@pytest.mark.parametrize("name", KINDS)
+def test_reversed_diff_mirrors_additions_and_removals(name):
+    forward = diff(fixture("base"), fixture(name)).summary()
+    backward = diff(fixture(name), fixture("base")).summary()
+    assert forward.keys() == backward.keys()
+    for section in forward:
+        assert forward[section]["added"] == backward[section]["removed"]
+        assert forward[section]["removed"] == backward[section]["added"]
+        assert forward[section]["renamed"] == backward[section]["renamed"]
+
+
+def test_record_has_the_spec_keys():
+    record = diff(fixture("base"), fixture("escalated")).record()
+    assert set(record) == {"a", "b", "changes", "summary"}
+    assert record["a"] == record["b"] == "acme"
+    assert set(record["summary"]["risks"]) >= {"added", "removed", "changed", "renamed"}
+    assert {"section", "id", "kind", "field", "old", "new"} <= set(record["changes"][0])
+
+
+# --- the pieces ----------------------------------------------------------------------------
+
+def d(text) -> PartialDate:
+    return PartialDate.parse(text)
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ("2019", "2019-08", True),
+    ("2019", "2019-08-14", True),
+    ("2019-H2", "2019-08", True),
+    ("2019/..", "2019/2021", True),
+    ("~2015", "2015", True),          # the same year, no longer approximate
+    ("2015?", "2015", True),
+    ("2019", "2019", False),          # the same
+    ("2019-08", "2019", False),       # coarser
+    ("2019", "2020-01", False),       # elsewhere
+    ("2019", "2018/2020", False),
+    ("2015", "~2015", False),         # less sure
+    ("2019", "2019-08?", False),      # narrower but now uncertain
+])
+def test_refines(old, new, expected):
+    assert refines(d(old), d(new)) is expected
+
+
+def test_a_coarser_date_is_a_change_said_to_be_less_precise():
+    a = case_with(events=[event("x", "2019-08", "X")])
+    b = case_with(events=[event("x", "2019", "X")])
+    [change] = diff(a, b).changes
+    assert (change.kind, change.detail) == ("changed", "less precise")
+
+
+def test_word_diff():
+    assert word_diff("the quick brown fox", "the slow brown fox jumps") == (
+        ("=", "the"), ("-", "quick"), ("+", "slow"), ("=", "brown fox"), ("+", "jumps"))
+    assert word_diff("same words", "same  words") == (("=", "same words"),)
+
+
+def test_longest_increasing():
+    assert longest_increasing([]) == []
+    assert longest_increasing([3, 1, 2]) == [1, 2]
+    assert longest_increasing([1, 2, 3, 4]) == [1, 2, 3, 4]
+    assert len(longest_increasing([5, 0, 1, 2, 3, 4])) == 5
+
+
+def test_similar_pairs_best_first_and_above_the_threshold_only():
+    old = [event("a", "2020", "Acme raises a Series B round from Example Ventures"),
+           event("b", "2021", "Launch of the fleet software product")]
+    new = [event("x", "2021", "Launch of the fleet software"),
+           event("y", "2020", "Acme raises a Series B round from Example Ventures"),
+           event("z", "2020", "Something else entirely happened")]
+    pairs = similar_pairs(old, new)
+    assert [(i, j) for i, j, _ in pairs] == [(0, 1), (1, 0)]
+    assert pairs[0][2] == 1.0 and 0.6 <= pairs[1][2] < 1.0
+
+
+def test_different_events_of_one_category_and_era_are_not_a_rename():
+    # Category, era, tags and sources say little about which event it is.
+    a = case_with(events=[Event(id="seed", date=d("2016"), title="Seed round", category="funding",
+                                era="early", tags=["round"], sources=["press"])])
+    b = case_with(events=[Event(id="series-a", date=d("2016"), title="Series A round", category="funding",
+                                era="early", tags=["round"], sources=["press"])])
+    assert sorted(c.kind for c in diff(a, b).changes) == ["added", "removed"]
+
+
+def test_a_renamed_item_with_edits_reports_them_under_its_old_and_new_id():
+    a = case_with(events=[event("old-id", "2020", "Acme opens an office in Berlin to serve European customers")])
+    b = case_with(events=[event("new-id", "2020-03", "Acme opens an office in Berlin to serve European clients")])
+    result = diff(a, b)
+    assert [(c.kind, c.field) for c in result.changes] == [("renamed", "id"), ("refined", "date"),
+                                                          ("changed", "title")]
+    assert {(c.id, c.new_id) for c in result.changes} == {("old-id", "new-id")}
+    assert result.summary()["timeline"] == {"added": 0, "removed": 0, "changed": 0, "refined": 0,
+                                            "renamed": 1, "moved": 0}
+
+
+def test_list_fields_compare_as_sets_and_say_what_came_and_went():
+    a = case_with(events=[Event(id="e", date=d("2020"), title="E", tags=["a", "b"])])
+    same = case_with(events=[Event(id="e", date=d("2020"), title="E", tags=["b", "a"])])
+    other = case_with(events=[Event(id="e", date=d("2020"), title="E", tags=["a", "c"])])
+    assert diff(a, same).same
+    [change] = diff(a, other).changes
+    assert (change.field, change.old, change.new, change.detail) == ("tags", ["a", "b"], ["a", "c"], "+c, −b")
+
+
+def test_an_observation_dated_more_precisely_is_refined():
+    a = case_with(metrics=[metric("rev", ("2021", "$5M"))])
+    b = case_with(metrics=[metric("rev", ("2021-06", "$5M"))])
+    [change] = diff(a, b).changes
+    assert (change.kind, change.field, change.old, change.new) == ("refined", "observations.date", "2021", "2021-06")
+
+
+def test_observations_of_one_date_pair_equal_figures_first():
+    a = case_with(metrics=[metric("rev", ("2021", "$5M"), ("2021", "$7M"))])
+    b = case_with(metrics=[metric("rev", ("2021", "$7M"), ("2021", "$6M"))])
+    [change] = diff(a, b).changes
+    assert (change.old, change.new) == ("$5M", "$6M")
+
+
+def test_top_level_fields_are_section_case():
+    base = fixture("base")
+    other = msgspec.structs.replace(base, title="A new title", as_of=d("2025"), tags=["robotics"])
+    result = diff(base, other)
+    assert [(c.section, c.field, c.old, c.new) for c in result.changes] == [
+        ("case", "title", "From warehouse robots to a platform", "A new title"),
+        ("case", "as_of", "2024-06", "2025"),
+        ("case", "tags", ["robotics", "platform"], ["robotics"]),
+    ]
+    assert result.sections() == ["case"]
+
+
+def test_no_case_on_one_side_means_everything_added_or_removed():
+    base = fixture("base")
+    result = diff(None, base)
+    kinds = {c.kind for c in result.changes}
+    assert kinds == {"added"}
+    assert result.summary()["timeline"]["added"] == len(base.timeline)
+    assert result.summary()["case"]["added"] == 1
+    gone = diff(base, None).summary()
+    assert gone["risks"]["removed"] == len(base.risks)
+
+
+def test_only_limits_sections():
+    result = diff(fixture("base"), fixture("escalated")).only(["timeline"])
+    assert result.same
+
+
+# --- generated cases ----------------------------------------------------------------------
+
+WORDS = ["revenue", "robots", "fleet", "software", "launch", "round", "customer", "margin", "data", "labour",
+         "platform", "contract", "defence", "europe", "price", "growth"]
+DATES = ["2015", "2016-03", "2018", "late 2019", "2020-Q2", "~2022", "2023/2024", "2024-06-01"]
+SEVERITIES = ["low", "medium", "medium-high", "high", "critical"]
+
+title_st = st.lists(st.sampled_from(WORDS), min_size=1, max_size=6).map(" ".join)
+events_st = st.lists(
+    st.builds(lambda t, dt, det: (t, dt, det), title_st, st.sampled_from(DATES), st.none() | title_st),
+    max_size=8,
+)
+risks_st = st.lists(st.tuples(title_st, st.sampled_from(SEVERITIES)), max_size=4)
+obs_st = st.lists(st.tuples(st.sampled_from(DATES), st.integers(1, 500)), max_size=4)
+
+
+def build_case(events, risks, observations) -> Case:
+    return case_with(
+        events=[Event(id=f"e{k}", date=d(dt), title=t, detail=det) for k, (t, dt, det) in enumerate(events)],
+        risks=[Risk(id=f"r{k}", title=t, severity=s) for k, (t, s) in enumerate(risks)],
+        metrics=[metric("rev", *[(dt, f"${n}M") for dt, n in observations])],
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(events_st, risks_st, obs_st, st.randoms(use_true_random=False))
+def test_property_a_case_is_the_same_as_itself_and_as_itself_shuffled(events, risks, observations, rnd):
+    case = build_case(events, risks, observations)
+    assert diff(case, case).same
+    shuffled = msgspec.structs.replace(case, timeline=rnd.sample(case.timeline, len(case.timeline)),
+                                       risks=rnd.sample(case.risks, len(case.risks)))
+    assert diff(case, shuffled).same
+    moved = diff(case, shuffled, order=True)
+    positions = [int(e.id[1:]) for e in shuffled.timeline]
+    assert moved.summary().get("timeline", {}).get("moved", 0) == len(positions) - len(longest_increasing(positions))
+
+
+@settings(max_examples=150, deadline=None)
+@given(events_st, events_st, risks_st, risks_st, st.booleans())
+def test_property_every_item_is_accounted_for_once(events_a, events_b, risks_a, risks_b, order):
+    a = build_case(events_a, risks_a, [])
+    b = build_case(events_b, risks_b, [])
+    result = diff(a, b, order=order)
+    for name in ("timeline", "risks"):
+        old_ids = {x.id for x in getattr(a, name)}
+        new_ids = {x.id for x in getattr(b, name)}
+        items = [c for c in result.changes if c.section == name]
+        added = {c.id for c in items if c.kind == "added" and c.field is None}
+        removed = {c.id for c in items if c.kind == "removed" and c.field is None}
+        renamed = {(c.id, c.new_id) for c in items if c.kind == "renamed"}
+        assert added <= new_ids - old_ids and removed <= old_ids - new_ids
+        assert {o for o, _ in renamed} <= old_ids - new_ids and {n for _, n in renamed} <= new_ids - old_ids
+        # Every old item is kept, removed or renamed; every new one kept, added or renamed.
+        assert len(old_ids) == len(old_ids & new_ids) + len(removed) + len(renamed)
+        assert len(new_ids) == len(old_ids & new_ids) + len(added) + len(renamed)
+        if not order:
+            assert not any(c.kind == "moved" for c in items)
+
+
+@settings(max_examples=100, deadline=None)
+@given(events_st.filter(bool), st.data())
+def test_property_one_edited_title_is_one_change(events, data):
+    a = build_case(events, [], [])
+    k = data.draw(st.integers(0, len(events) - 1))
+    new_title = data.draw(title_st.filter(lambda t: t.split() != a.timeline[k].title.split()))
+    timeline = list(a.timeline)
+    timeline[k] = msgspec.structs.replace(timeline[k], title=new_title)
+    result = diff(a, msgspec.structs.replace(a, timeline=timeline))
+    assert records(result) == [{"section": "timeline", "id": f"e{k}", "kind": "changed", "field": "title",
+                                "old": a.timeline[k].title, "new": new_title}]
+
+
+def test_big_inputs_are_matched_without_comparing_all_pairs():
+    # 2,000 removed and 2,000 added items, all different: a prefix-filtered
+    # index scores only pairs sharing a rare word, far fewer than 4,000,000.
+    rng = random.Random(3)
+    vocab = [f"w{n}" for n in range(5000)]
+    old = [event(f"a{k}", "2020", " ".join(rng.sample(vocab, 8))) for k in range(2000)]
+    new = [event(f"b{k}", "2020", " ".join(rng.sample(vocab, 8))) for k in range(2000)]
+    new[7] = event("b7", "2020", old[3].title)
+    pairs = similar_pairs(old, new)
+    assert [(i, j) for i, j, _ in pairs] == [(3, 7)]
+
+
+# --- operands ------------------------------------------------------------------------------
+
+@pytest.fixture
+def library(tmp_path) -> Library:
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    shutil.copy(FIXTURES / "base.yaml", cases / "acme.yaml")
+    return Library(cases_dirs=[cases], env={})
+
+
+def test_operand_id_and_path(library, tmp_path):
+    label, case = resolve_operand("acme", library, TODAY)
+    assert label == "acme" and case.id == "acme"
+    path = str(FIXTURES / "added.yaml")
+    label, case = resolve_operand(path, library, TODAY)
+    assert label == path and any(e.id == "series-c" for e in case.timeline)
+
+
+def test_operand_case_at_date_is_the_case_as_of_then(library):
+    label, case = resolve_operand("acme@2019", library, TODAY)
+    assert label == "acme@2019"
+    assert [e.id for e in case.timeline] == ["founded", "seed", "series-a"]
+    assert case.as_of.text == "2019"
+    result = diff(case, resolve_operand("acme", library, TODAY)[1])
+    assert {c.id for c in result.changes if c.kind == "added" and c.field is None} == {
+        "os-launch", "series-b", "platform", "q1"}
+    assert [(c.id, c.at, c.new) for c in result.changes if c.field == "observations"] == [
+        ("revenue", "2021", "$50M"), ("revenue", "2023", "~$120M")]
+
+
+def test_operand_path_at_date(library):
+    _, case = resolve_operand(f"{FIXTURES / 'base.yaml'}@2016", library, TODAY)
+    assert [e.id for e in case.timeline] == ["founded", "seed"]
+
+
+def test_operand_existing_files_with_at_or_colon_are_paths(library, tmp_path):
+    for name in ("acme@2019.yaml", "odd:name.yaml"):
+        target = tmp_path / name
+        shutil.copy(FIXTURES / "added.yaml", target)
+        label, case = resolve_operand(str(target), library, TODAY)
+        assert label == str(target) and len(case.timeline) == 6
+
+
+def test_operand_errors(library):
+    with pytest.raises(CaseNotFound, match="no case `acm`") as found:
+        resolve_operand("acm@2019", library, TODAY)
+    assert "acme" in (found.value.hint or "")
+    with pytest.raises(UsageError, match="acme@2019-13"):
+        resolve_operand("acme@2019-13", library, TODAY)
+    with pytest.raises(CaseNotFound, match="no such file"):
+        resolve_operand("C:\\cases\\acme.yaml", library, TODAY)
+    with pytest.raises(CaseNotFound, match="no such file"):
+        resolve_operand("missing/acme.yaml", library, TODAY)
+
+
+def test_operand_invalid_case_names_the_first_problem(library, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text((FIXTURES / "base.yaml").read_text().replace("severity: medium", "severity: huge"))
+    with pytest.raises(InvalidCase) as raised:
+        resolve_operand(str(bad), library, TODAY)
+    assert "not a valid case" in raised.value.message
+    assert "huge" in raised.value.hint and "bad.yaml:" in raised.value.hint
+
+
+needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+
+def git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args], cwd=repo,
+                   check=True, capture_output=True)
+
+
+@needs_git
+def test_operand_rev_path_reads_the_file_at_a_revision(library, tmp_path, monkeypatch):
+    repo = tmp_path / "repo"
+    (repo / "cases").mkdir(parents=True)
+    git(repo, "init", "-q")
+    shutil.copy(FIXTURES / "base.yaml", repo / "cases" / "acme.yaml")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "one")
+    shutil.copy(FIXTURES / "escalated.yaml", repo / "cases" / "acme.yaml")
+    git(repo, "commit", "-qam", "two")
+    monkeypatch.chdir(repo)
+    label, old = resolve_operand("HEAD~1:cases/acme.yaml", library, TODAY)
+    assert label == "HEAD~1:cases/acme.yaml"
+    _, new = resolve_operand("HEAD:cases/acme.yaml", library, TODAY)
+    assert [c.detail for c in diff(old, new).changes] == ["escalated"]
+    with pytest.raises(CaseNotFound, match="nope"):
+        resolve_operand("nope:cases/acme.yaml", library, TODAY)
+    with pytest.raises(CaseNotFound, match="does not exist"):
+        resolve_operand("HEAD:cases/other.yaml", library, TODAY)
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+def event(ident: str, when: str, title: str) -> Event:
+    return Event(id=ident, date=d(when), title=title)
+
+
+def metric(ident: str, *observations: tuple[str, str]) -> Metric:
+    return Metric(id=ident, name=ident, unit="USD",
+                  observations=[Observation(date=d(dt), value=Value.parse(v)) for dt, v in observations])
+
+
+def case_with(events=(), risks=(), metrics=()) -> Case:
+    return Case(casekit=1, id="t", company="T", title="T", as_of=d("2025"), sources=[],
+                timeline=list(events), metrics=list(metrics), principles=[], risks=list(risks))
+
+
+def test_change_record_omits_unset_extras():
+    assert Change("timeline", "x", "added").record() == {"section": "timeline", "id": "x", "kind": "added",
+                                                          "field": None, "old": None, "new": None}
