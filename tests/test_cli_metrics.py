@@ -1,0 +1,251 @@
+"""`casekit metrics`, `casekit metric ID`, `casekit segments`; and which commands load pandas."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from casekit.cli.app import app
+
+FIXTURES = Path(__file__).parent / "fixtures"
+METRICS = FIXTURES / "metrics"
+ENV = {"NO_COLOR": "1", "COLUMNS": "200", "CASEKIT_CASE": "", "CASEKIT_PATH": ""}
+
+
+def run(*args: str, columns: int = 200):
+    return CliRunner().invoke(app, ["--cases-dir", str(METRICS), *args], env={**ENV, "COLUMNS": str(columns)})
+
+
+def line_of(output: str, start: str) -> str:
+    return next(line for line in output.splitlines() if line.strip().startswith(start))
+
+
+# --- casekit metrics ---------------------------------------------------------
+
+def test_metrics_table_shows_latest_previous_change_and_trend():
+    result = run("metrics", "-c", "series")
+    assert result.exit_code == 0, result.stderr
+    revenue = line_of(result.stdout, "Revenue  revenue")
+    for cell in ("$40M", "2020", "$10M 2018", "+$30M", "+300%", "▁█"):
+        assert cell in revenue
+    valuation = line_of(result.stdout, "Valuation")
+    assert "≥+$9.8B" in valuation and "≥+245%" in valuation and "2024 ‡" in valuation
+    price = line_of(result.stdout, "Price per hour")
+    assert "$20–$40/hr" in price and "≈+$10/hr" in price and "≈+50%" in price
+    annotators = line_of(result.stdout, "Annotators")
+    assert "<400K" in annotators and "≤-100K" in annotators and "▁█▅" in annotators
+    assert "† observations in another unit" in result.stdout
+    assert "≈ estimated" in result.stdout and "≥ ≤ only a floor or a ceiling" in result.stdout
+
+
+def test_metrics_narrow_puts_dates_and_ids_on_their_own_lines():
+    result = run("metrics", "-c", "series", columns=80)
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert max(len(line.rstrip()) for line in lines) <= 80
+    first = lines.index(next(line for line in lines if line.startswith("Revenue ")))
+    assert "$40M" in lines[first] and "+300%" in lines[first]
+    assert lines[first + 1].split() == ["revenue", "2020", "2018"]
+
+
+def test_metrics_grep_and_limit():
+    result = run("metrics", "-c", "series", "--grep", "hour", "-f", "json")
+    assert [m["id"] for m in json.loads(result.stdout)] == ["price"]
+    result = run("metrics", "-c", "series", "--limit", "2", "-f", "json")
+    assert [m["id"] for m in json.loads(result.stdout)] == ["revenue", "users"]
+    result = run("metrics", "-c", "series", "--grep", "nothing-like-this")
+    assert result.exit_code == 0 and "no metrics match" in result.stderr
+
+
+def test_metrics_json_has_the_spec_shape():
+    result = run("metrics", "-c", "series", "-f", "json")
+    assert result.exit_code == 0
+    records = json.loads(result.stdout)
+    assert len(records) == 9
+    for record in records:
+        assert list(record) == ["id", "name", "unit", "observations"]
+        for obs in record["observations"]:
+            assert list(obs) == ["date", "start", "end", "value", "note", "sources"]
+            assert list(obs["value"]) == ["text", "low", "high", "qualifier"]
+    revenue = records[0]
+    assert revenue["observations"][0] == {
+        "date": "2020", "start": "2020-01-01", "end": "2020-12-31",
+        "value": {"text": "$40M", "low": 40e6, "high": 40e6, "qualifier": "exact"},
+        "note": "Doubled twice.", "sources": ["s"],
+    }
+    bound = records[2]["observations"][0]["value"]
+    assert bound == {"text": "300,000+", "low": 300000.0, "high": None, "qualifier": "at_least"}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "md", "yaml"])
+def test_metrics_other_formats_have_no_colour_codes(fmt):
+    result = run("metrics", "-c", "series", "-f", fmt)
+    assert result.exit_code == 0 and "\x1b" not in result.stdout
+    if fmt == "csv":
+        rows = list(csv.DictReader(io.StringIO(result.stdout)))
+        assert rows[0]["id"] == "revenue" and rows[0]["observation.value.text"] == "$40M"
+        assert len(rows) == 20  # one row per observation
+
+
+def test_metrics_as_of_shows_the_latest_value_known_then():
+    result = run("metrics", "-c", "series", "--as-of", "2019", "-f", "json")
+    records = {m["id"]: m for m in json.loads(result.stdout)}
+    # Known by the end of 2019: revenue 2018, users 2019, bookings 2019, margin 2019, reported 2019.
+    assert sorted(records) == ["bookings", "margin", "reported_revenue", "revenue", "users"]
+    assert [o["date"] for o in records["revenue"]["observations"]] == ["2018"]
+    table = run("metrics", "-c", "series", "--as-of", "2019")
+    assert "$10M" in line_of(table.stdout, "Revenue  revenue")
+    assert "$40M" not in table.stdout
+    assert "4 more metrics have no observation by 2019" in table.stderr
+    later = run("metrics", "-c", "series", "--as-of", "2020")
+    revenue = line_of(later.stdout, "Revenue  revenue")
+    assert "$40M" in revenue and "+300%" in revenue
+
+
+def test_metrics_bad_as_of_is_trouble():
+    result = run("metrics", "-c", "series", "--as-of", "2019-13")
+    assert result.exit_code == 2 and "--as-of" in result.stderr
+
+
+# --- casekit metric ID -------------------------------------------------------
+
+def test_metric_series_with_change_cagr_and_bars():
+    result = run("metric", "revenue", "-c", "series", columns=100)
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert line_of(out, "2018").split()[:2] == ["2018", "$10M"]
+    row = line_of(out, "2020")
+    assert "$40M" in row and "+$30M" in row and "+300%" in row
+    assert "CAGR +100.0% a year  2018 → 2020, 2.0 years" in out
+    assert "0 → $40M" in out
+    # The longest bar gets 63 cells (+1 kept for an arrow); $10M is a quarter: 15¾ cells.
+    assert row.rstrip().endswith(" " + "█" * 63)
+    assert line_of(out, "2018").rstrip().endswith(" " + "█" * 15 + "▊")
+    assert "Doubled twice." in out
+
+
+def test_metric_bars_mark_ranges_and_bounds():
+    out = run("metric", "annotators", "-c", "series", columns=100).stdout
+    assert "▶" in line_of(out, "2020")  # 300,000+
+    assert line_of(out, "2024").rstrip().endswith("◀")  # <400,000
+    assert "░" in line_of(out, "2024")
+    assert "CAGR —  needs two values with both ends known" in out
+    assert "▶ or more" in out and "◀ below" in out
+    price = run("metric", "price", "-c", "series", columns=100).stdout
+    assert "█░" in line_of(price, "2020").replace("▏", "").replace("▌", "")
+    assert "CAGR ≈+10.7% a year" in price
+
+
+@pytest.mark.parametrize("columns", [60, 80, 200])
+def test_metric_chart_fits_the_terminal(columns):
+    result = run("metric", "valuation", "-c", "series", columns=columns)
+    assert result.exit_code == 0
+    assert max(len(line.rstrip()) for line in result.stdout.splitlines()) <= columns
+    assert "≥+$9.8B" in result.stdout  # the growth columns are never cut to make room for bars
+
+
+def test_metric_split_by_currency():
+    out = run("metric", "reported_revenue", "-c", "series", columns=100).stdout
+    assert "in AUD" in out and "in USD" in out
+    assert "CAGR in USD +22.5% a year" in out
+    assert "charted apart" in out
+
+
+def test_metric_json_adds_growth_and_cagr():
+    result = run("metric", "users", "-c", "series", "-f", "json")
+    record = json.loads(result.stdout)
+    assert list(record) == ["id", "name", "unit", "observations", "growth", "cagr"]
+    (g,) = record["growth"]
+    assert g["change"] == pytest.approx(4641) and g["pct_change"] == pytest.approx(46.41)
+    assert g["approximate"] is True and g["bound"] is None and g["text"] == "≈+4.64K (≈+46.4%)"
+    assert record["cagr"]["value"] == pytest.approx(10.0) and record["cagr"]["approximate"] is True
+    assert record["cagr"]["years"] == pytest.approx(4.0)
+
+
+def test_metric_csv_is_one_row_per_observation():
+    rows = list(csv.DictReader(io.StringIO(run("metric", "annotators", "-c", "series", "-f", "csv").stdout)))
+    assert [r["value"] for r in rows] == ["300,000+", "500,000", "<400,000"]
+    assert [r["bound"] for r in rows] == ["", "at_most", "at_most"]
+
+
+def test_metric_as_of_and_by_name():
+    out = run("metric", "Revenue", "-c", "series", "--as-of", "2019").stdout
+    assert "$10M" in out and "$40M" not in out
+    assert "CAGR —" in out
+
+
+def test_unknown_metric_is_trouble_with_a_suggestion():
+    result = run("metric", "revenu", "-c", "series")
+    assert result.exit_code == 2
+    assert "no metric `revenu` in series" in result.stderr
+    assert "did you mean `revenue`?" in result.stderr
+
+
+# --- casekit segments --------------------------------------------------------
+
+def test_segments_table_with_share_bars_and_a_note():
+    result = run("segments", "-c", "segments_partial", columns=120)
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    services = line_of(out, "Services     2023")
+    assert "~$460M" in services and "~46%" in services and "█" in services and "100%+" in services
+    assert "~10%*" in line_of(out, "Platform")
+    assert "2023: the stated shares add up to ~64%; 1 segment states no share" in out
+    assert "2022:" not in out  # 60% + 40% add up
+    assert "* share implied by revenue" in out
+
+
+def test_segments_formats_grep_and_limit():
+    records = json.loads(run("segments", "-c", "segments_partial", "-f", "json").stdout)
+    assert [r["id"] for r in records] == ["services", "hardware", "platform", "old_services", "old_hardware"]
+    assert records[0]["share"] == {"text": "~46%", "low": 46.0, "high": 46.0, "qualifier": "about"}
+    assert records[0]["period"] == "2023" and records[0]["start"] == "2023-01-01"
+    limited = json.loads(run("segments", "-c", "segments_partial", "-f", "json", "--limit", "1").stdout)
+    assert [r["id"] for r in limited] == ["services"]
+    # Shares are added up over the whole period, not only the segments shown.
+    grepped = run("segments", "-c", "segments_partial", "--grep", "platform").stdout
+    assert "Services" not in grepped and "add up to ~64%" in grepped
+
+
+def test_segments_of_a_case_without_any():
+    result = run("segments", "-c", "series")
+    assert result.exit_code == 0 and "series has no segments" in result.stderr
+
+
+# --- which commands load pandas ----------------------------------------------
+
+def loads_pandas(*argv: str) -> bool:
+    code = (
+        "import sys\n"
+        f"sys.argv = ['casekit', '--cases-dir', {str(METRICS)!r}, *{list(argv)!r}]\n"
+        "from casekit.cli import main\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as exit:\n"
+        "    assert not exit.code, exit.code\n"
+        "sys.stderr.write('\\nPANDAS=%s' % ('pandas' in sys.modules))\n"
+    )
+    env = {**os.environ, **ENV}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stderr.rstrip().endswith("PANDAS=True")
+
+
+@pytest.mark.parametrize("argv", [["timeline", "-c", "series"], ["principles", "-c", "series"],
+                                  ["risks", "-c", "series"], ["metrics", "-c", "series", "-f", "json"],
+                                  ["segments", "-c", "segments_partial"]])
+def test_commands_that_need_no_pandas_do_not_load_it(argv):
+    assert not loads_pandas(*argv)
+
+
+@pytest.mark.parametrize("argv", [["metrics", "-c", "series"], ["metric", "revenue", "-c", "series"]])
+def test_metric_tables_load_pandas(argv):
+    assert loads_pandas(*argv)
