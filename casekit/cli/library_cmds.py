@@ -80,3 +80,85 @@ def search(
         return hits_table(hits, several=len(cases) > 1)
 
     emit(st, fmt, lambda: [hit.record() for hit in hits], render)
+
+
+class ExportFormat(str, Enum):
+    md = "md"
+    json = "json"
+    html = "html"
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    case: CaseOpt = None,
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", case_sensitive=False,
+                                              help="md: a report; json: the whole case; html: one page.")]
+    = ExportFormat.md,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", show_default=False,
+                                                   help="Write to FILE (atomically) instead of stdout.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
+    as_of: AsOfOpt = None,
+    today: TodayOpt = None,
+    cases_dir: CasesDirOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """The whole case as a Markdown report, JSON, or a self-contained HTML page.
+
+    The report has the summary, key metrics, timeline, principles with their
+    tradeoffs, risks and every other section, with sources as footnotes
+    ([^source_id]). The page needs nothing but a browser: inline CSS, charts
+    as inline SVG, no scripts; it reads on a phone too. -o FILE never
+    replaces an existing file without --force.
+    """
+    from casekit.cli.common import open_case
+
+    st = state(ctx, cases_dir=cases_dir, no_color=no_color, today=today)
+    data = open_case(st, case, as_of)
+    if fmt is ExportFormat.md:
+        from casekit.export import markdown_report
+
+        text = markdown_report(data, st.today)
+    elif fmt is ExportFormat.html:
+        from casekit.export import html_page
+
+        text = html_page(data, st.today)
+    else:
+        from casekit.records import plain
+        from casekit.render.machine import write
+
+        text = write(plain(data), "json")
+    if output is None:
+        st.term.write(text)
+        return
+    from casekit.export import write_file
+
+    written = write_file(output, text, force=force)
+    st.term.err.print(f"wrote {written}", style="dim", markup=False, highlight=False, soft_wrap=True)
+
+
+@app.command()
+def new(
+    ctx: typer.Context,
+    case_id: Annotated[str, typer.Argument(metavar="ID", show_default=False,
+                                           help="The new case's id: a slug such as acme or series_b-2024.")],
+    company: Annotated[str, typer.Option("--company", metavar="NAME", show_default=False,
+                                         help="Who the case is about.")],
+    directory: Annotated[Path, typer.Option("--dir", metavar="DIR", help="Where to write ID.yaml.")]
+    = Path("cases"),
+    force: Annotated[bool, typer.Option("--force", help="Replace DIR/ID.yaml if it exists.")] = False,
+    today: TodayOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Start a case: write DIR/ID.yaml, a commented skeleton that validates.
+
+    Never replaces an existing file without --force. The path written is
+    printed on stderr.
+    """
+    from casekit.export import write_file
+    from casekit.skeleton import skeleton
+
+    st = state(ctx, no_color=no_color, today=today)
+    text = skeleton(case_id, company, st.today)
+    written = write_file(directory / f"{case_id}.yaml", text, force=force)
+    st.term.err.print(str(written), markup=False, highlight=False, soft_wrap=True)

@@ -1,0 +1,126 @@
+"""The commented skeleton `casekit new` writes: a valid case to fill in."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from datetime import date
+
+from casekit.errors import UsageError
+
+_TEMPLATE = """\
+# {company}: a casekit case (format described in SPEC §1; `casekit validate` checks it).
+# Editors complete keys from the JSON Schema: `casekit schema > casekit.schema.json`,
+# then point the yaml-language-server modeline at that file (see the README).
+#
+# Dates are written loosely: 2019, 2019-08, Aug 2019, 2024-Q1, late 2022, 2010s,
+# ~2015, 2016/2020, 2019/.. (until today). Values as analysts write them:
+# $13.8B, ~$1.4B, 300,000+, <$4B, $15–$50/hr, 45%, ~10x, A$600M.
+# Every item has an `id` (lowercase slug) and may carry `sources: [source ids]`,
+# a `note` and `confidence:` official | reported | estimated | disputed.
+casekit: 1
+id: {id}
+company: {company_yaml}
+title: {title_yaml}
+as_of: "{as_of}"  # the latest date the case covers
+summary: >-
+  One paragraph: what the company does, the bet it made and where it stands.
+tags: []  # slugs, e.g. [marketplace, b2b]
+
+sources:  # at least one; every fact should name the source it came from
+  - id: source1
+    title: Title of the first source  # replace
+    kind: article  # article, blog, memo, filing, interview, dataset, book, other
+    # date: 2024-05
+    # author: …
+    # url: https://…
+
+people: []
+#  - id: founder
+#    name: Jane Roe
+#    roles: [{{title: CEO, period: 2015/..}}]
+#    sources: [source1]
+
+eras: []
+#  - {{id: early, title: Early years, period: 2015/2019, summary: …, sources: [source1]}}
+
+timeline: []
+#  - id: founded
+#    date: 2015
+#    title: Company founded
+#    detail: …
+#    category: other  # funding, product, customer, government, market, leadership, people, deal, other
+#    era: early
+#    tags: []
+#    people: [founder]
+#    sources: [source1]
+
+metrics: []
+#  - id: revenue
+#    name: Revenue
+#    unit: USD  # USD, EUR, percent, count, ratio, USD/hour …
+#    description: …
+#    sources: [source1]
+#    observations:
+#      - {{date: 2022, value: $10M}}
+#      - {{date: 2023, value: ~$25M, confidence: estimated}}
+
+principles: []
+#  - id: first-principle
+#    n: 1
+#    title: …
+#    summary: …
+#    benefit: what it buys
+#    tradeoff: what it costs (the point of a principle)
+#    tactic: …
+#    evidence: [founded]  # timeline ids
+#    risks: [first-risk]  # risk ids
+#    tags: []
+#    sources: [source1]
+
+risks: []
+#  - id: first-risk
+#    title: …
+#    severity: medium  # low, medium, medium-high, high, critical
+#    likelihood: medium  # low, medium, high
+#    horizon: 1-2 years
+#    description: …
+#    mitigations: [ … ]
+#    principles: [first-principle]
+#    sources: [source1]
+
+# Optional sections:
+# quotes:      [{{id, text, speaker, date, context}}]
+# moats:       [{{id, rank, title, time_to_replicate, cost, description}}]
+# flywheel:    [{{id, from, to, description}}]  (edges that close a loop)
+# segments:    [{{id, name, period, revenue, share, growth, margin, description}}]
+# competitors: [{{id, name, segment, position, scale, notes}}]
+# drivers:     [{{id, title, description, horizon}}]
+# lessons:     [{{id, title, summary}}]
+"""
+
+
+def _quoted(text: str) -> str:
+    """`text` as a YAML double-quoted scalar (JSON's escapes are YAML's)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def skeleton(case_id: str, company: str, today: date) -> str:
+    """The YAML text of a new case `case_id` about `company`, as of `today`'s month."""
+    from casekit.checks import is_slug
+
+    if not is_slug(case_id):
+        raise UsageError(f"`{case_id}` is not a valid case id",
+                         hint="use lowercase letters, digits, `_` and `-`, starting with a letter or digit")
+    company = " ".join(company.split())
+    if not company:
+        raise UsageError("--company is empty")
+    if any(unicodedata.category(c) == "Cc" for c in company):
+        raise UsageError("--company holds control characters")
+    return _TEMPLATE.format(
+        id=case_id,
+        company=company,
+        company_yaml=_quoted(company),
+        title_yaml=_quoted(f"{company}: the case in one line"),
+        as_of=f"{today.year:04d}-{today.month:02d}",
+    )
