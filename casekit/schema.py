@@ -32,6 +32,12 @@ def case_schema() -> dict[str, Any]:
     from casekit.model import Case
 
     schema = msgspec.json.schema(Case, schema_hook=_hook)
+    # PartialDate and Value are dataclasses, which msgspec describes field by field
+    # without asking the hook; in a case file they are written as text or numbers.
+    defs = schema.get("$defs", {})
+    for name, tp in (("PartialDate", PartialDate), ("Value", Value)):
+        if name in defs:
+            defs[name] = _hook(tp)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "casekit case"
     # Empty lists are fine to leave out; a null list (`tags:` with nothing after it) reads as empty.
