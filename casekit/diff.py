@@ -318,7 +318,7 @@ def compare_field(name: str, old: Any, new: Any) -> dict[str, Any] | None:
         came = [x for x in new if x not in old]
         if not gone and not came and sorted(old) == sorted(new):
             return None  # the same entries in another order
-        parts = [f"+{x}" for x in came] + [f"−{x}" for x in gone]
+        parts = [f"−{x}" for x in gone] + [f"+{x}" for x in came]
         return {"kind": "changed", "field": name, "old": list(old), "new": list(new),
                 "detail": ", ".join(parts) or None}
     return {"kind": "changed", "field": name, "old": plain(old), "new": plain(new)}
@@ -707,9 +707,10 @@ def _load_revision(rev: str, path: str, spec: str) -> Case:
     except OSError as exc:
         raise CasekitError(f"{spec}: cannot run git ({exc.strerror or exc})") from None
     if done.returncode != 0:
-        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        reason = message[0].removeprefix("fatal: ") if message else f"git exited with {done.returncode}"
+        said = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        reason = said[0].removeprefix("fatal: ") if said else f"git exited with {done.returncode}"
+        git_hints = " ".join(line.removeprefix("hint: ") for line in said[1:] if line.startswith("hint: "))
         raise CaseNotFound(f"{spec}: {reason}",
-                           hint="REV:PATH is git's notation: a revision (HEAD~1, a tag, a commit) and a path "
-                                "from the repository's top (or ./path from here)")
+                           hint=git_hints or "REV:PATH is git's notation: a revision (HEAD~1, a tag, a commit) "
+                                             "and a path from the repository's top (or ./path from here)")
     return _checked(done.stdout, spec, stem=PurePosixPath(path).stem)

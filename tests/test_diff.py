@@ -240,7 +240,7 @@ def test_list_fields_compare_as_sets_and_say_what_came_and_went():
     other = case_with(events=[Event(id="e", date=d("2020"), title="E", tags=["a", "c"])])
     assert diff(a, same).same
     [change] = diff(a, other).changes
-    assert (change.field, change.old, change.new, change.detail) == ("tags", ["a", "b"], ["a", "c"], "+c, −b")
+    assert (change.field, change.old, change.new, change.detail) == ("tags", ["a", "b"], ["a", "c"], "−b, +c")
 
 
 def test_an_observation_dated_more_precisely_is_refined():

@@ -74,18 +74,19 @@ def diff_view(result: DiffResult, *, stat: bool = False, markers: bool = False, 
 
 
 def section_table(changes: Iterable[Change], *, markers: bool = False) -> Table:
-    """One section's changes: a row per item (glyph, id, date and label), a row per changed field."""
+    """One section's changes: a row per item (glyph, id, date, label), a row per changed field
+    (its name under the id, its change under the label)."""
+    groups = group_by_item(changes)
+    dated = any(_head_date(g) for g in groups)
     table = Table.grid(padding=(0, 2))
     table.add_column(no_wrap=True)  # glyph
     table.add_column(overflow="fold", max_width=36)  # id, or the field's name
+    if dated:
+        table.add_column(overflow="fold", max_width=16)  # the item's date
     table.add_column(overflow="fold")  # label, or the field's change
-    groups = group_by_item(changes)
-    # Dates are padded to one width, so the labels after them line up.
-    dates = [len(clean(_head_date(g))) for g in groups if _head_date(g)]
-    width = min(max(dates, default=0), 16)
     for group in groups:
-        for row in item_rows(group, markers=markers, date_width=width):
-            table.add_row(*row)
+        for glyph, key, when, body in item_rows(group, markers=markers):
+            table.add_row(glyph, key, when, body) if dated else table.add_row(glyph, key, body)
     return table
 
 
@@ -113,30 +114,27 @@ def item_kind(changes: list[Change]) -> str:
     return "changed" if any(c.kind != "refined" for c in changes) else "refined"
 
 
-def item_rows(changes: list[Change], *, markers: bool = False, date_width: int = 0
-              ) -> list[tuple[Text, Text, Text]]:
-    """The rows of one item: its own, then one per changed field."""
+def item_rows(changes: list[Change], *, markers: bool = False) -> list[tuple[Text, Text, Text, Text]]:
+    """The rows of one item, (glyph, id, date, label): its own, then one per changed field."""
     kind = item_kind(changes)
     first = changes[0]
     glyph = Text("  " + GLYPHS[kind], style=STYLES[kind])
     name = Text(clean(first.id), style="bold")
     if first.new_id and first.new_id != first.id:
         name.append(" → " + clean(first.new_id))
+    when = Text(clean(_head_date(changes) or ""), style="green")
     about = Text()
-    when = _head_date(changes)
-    if when:
-        about.append(clean(when).ljust(date_width), style="green")
     if first.label and first.label != first.id:
-        about.append(("  " if about else "") + clean(first.label))
+        about.append(clean(first.label))
     notes = [c.detail for c in changes if c.kind in ("renamed", "moved") and c.detail]
     if notes:
         about.append(("  " if about else "") + f"({'; '.join(clean(n) for n in notes)})", style="dim")
-    rows = [(glyph, name, about)]
+    rows = [(glyph, name, when, about)]
     for c in changes:
         if c.field is None or c.kind in ("renamed", "moved"):
             continue
         key, body = field_cells(c, markers=markers)
-        rows.append((Text(""), key, body))
+        rows.append((Text(""), key, Text(""), body))
     return rows
 
 
@@ -161,6 +159,12 @@ def field_cells(change: Change, *, markers: bool = False) -> tuple[Text, Text]:
     body = Text()
     if c.words is not None:
         body.append_text(words_text(c.words, markers=markers))
+    elif isinstance(c.old, list) and isinstance(c.new, list) and c.detail:
+        # A list of ids or phrases: what went and what came says it (the detail), not both lists.
+        for n, entry in enumerate(c.detail.split(", ")):
+            body.append(", " if n else "")
+            body.append(clean(entry), style="red" if entry.startswith("−") else "green")
+        return key, body
     else:
         body.append_text(value_text(c.old, "red"))
         body.append(" → ")
@@ -193,7 +197,7 @@ def words_text(words: Iterable[tuple[str, str]], *, markers: bool = False) -> Te
     runs = list(words)
     text = Text()
     for n, (op, chunk) in enumerate(runs):
-        if n and not (op == "+" and runs[n - 1][0] == "-"):  # a replacement reads old+new, unspaced
+        if n and not (markers and op == "+" and runs[n - 1][0] == "-"):  # [-old-]{+new+}, as git writes it
             text.append(" ")
         if op == "=":
             text.append(clean(elide(chunk, at_start=n == 0, at_end=n == len(runs) - 1)), style="dim")
@@ -287,6 +291,8 @@ def _md_field(c: Change) -> str:
             else:
                 parts.append(f"**{md(chunk)}**")
         body = " ".join(parts)
+    elif isinstance(c.old, list) and isinstance(c.new, list) and c.detail:
+        return f"{name}: {md(c.detail)}"
     else:
         old = "_(none)_" if c.old in (None, [], "") else md(short(c.old))
         new = "_(none)_" if c.new in (None, [], "") else md(short(c.new))
