@@ -347,7 +347,12 @@ def _source_line(s) -> str:
         parts.append(md(s.date.text))
     line = ", ".join(parts) + "."
     if s.url:
-        line += f" <{_one_line(s.url).replace('>', '%3E').replace(' ', '%20')}>"
+        url = _one_line(s.url)
+        # Only web addresses become links; any other scheme (javascript:…) stays text.
+        if re.match(r"https?://[^\s<>]+$", url, re.I):
+            line += f" <{url}>"
+        else:
+            line += f" {md(url)}"
     elif s.file:
         line += f" File: `{_one_line(s.file).replace('`', '')}`."
     if s.note:

@@ -1,0 +1,290 @@
+"""export: the Markdown report, JSON, the self-contained HTML page, and atomic writing."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from casekit.cli.app import app
+from casekit.errors import CasekitError
+from casekit.export import html_page, markdown_report, md, metric_svg, timeline_svg, write_file
+from casekit.loader import load_case
+from casekit.records import plain
+
+ACME = Path(__file__).parent / "fixtures" / "library" / "acme.yaml"
+TODAY = date(2024, 7, 1)
+ENV = {"NO_COLOR": "1", "COLUMNS": "100", "CASEKIT_PATH": "", "CASEKIT_CASE": ""}
+
+# Markup and control characters in every kind of text the report and page show.
+HOSTILE = {
+    "title: From warehouse robots to a platform":
+        'title: "<script>alert(1)</script> *robots* [x](http://evil.example) $5 and $6"',
+    "summary: Acme sold robots, then the software that runs them.":
+        'summary: "# not a heading <img src=http://evil.example/x.png> & \\e[31m"',
+    "title: Seed round": 'title: "<b>Seed</b> round"',
+    "title: Sell the software, not the box": "title: \"Sell <iframe src='http://evil.example'>\"",
+    "- {id: press, title: Trade press coverage, kind: article, date: 2024}":
+        '- {id: press, title: "Press <a href=x>", kind: article, date: 2024, url: "javascript:alert(1)"}',
+}
+
+
+def run(*args: str):
+    return CliRunner().invoke(app, list(args), env=ENV)
+
+
+@pytest.fixture(scope="module")
+def acme():
+    return load_case(ACME)
+
+
+@pytest.fixture
+def hostile(tmp_path):
+    text = ACME.read_text()
+    for old, new in HOSTILE.items():
+        assert old in text
+        text = text.replace(old, new)
+    path = tmp_path / "acme.yaml"
+    path.write_text(text)
+    return load_case(path)
+
+
+# --- Markdown --------------------------------------------------------------------------
+
+def test_report_has_every_section_in_order(acme):
+    report = markdown_report(acme, TODAY)
+    headings = [line for line in report.splitlines() if line.startswith("#")]
+    assert headings == [
+        "# From warehouse robots to a platform",
+        "## Key metrics",
+        "## Timeline",
+        "## Principles",
+        "### 1. Sell the software, not the box",
+        "## Risks",
+        "### Robots become commodities",
+        "## People", "## Quotes", "## Moats", "## Flywheel", "## Segments", "## Competitors",
+        "## Drivers", "## Lessons",
+        "## Sources",
+    ]
+
+
+def test_report_header_metrics_timeline_and_tradeoffs(acme):
+    report = markdown_report(acme, TODAY)
+    assert "**Acme Robotics** · as of 2024-06 · `robotics` `platform`" in report
+    assert "| Revenue[^report] | \\~\\$60M | 2023 | \\$25M (2021) | ≈+\\$35M (≈+140%) |" in report
+    # Events in date order, each with its category and era and its sources.
+    events = [line for line in report.splitlines() if line.startswith("- **") and " — " in line and "*(" in line]
+    assert [e.split("**")[1] for e in events] == ["2015", "2016-03", "late 2018", "2020-Q2", "\\~2022"]
+    assert "- **2016-03** — Seed round *(funding · Hardware years)*[^press]" in report
+    assert "- **Benefit:** Recurring revenue." in report
+    assert "- **Tradeoff:** Hardware customers feel squeezed." in report
+    assert "- **Evidence:** 2020-Q2 AcmeOS launched" in report
+    assert "severity **high** · likelihood **medium**[^press]" in report
+    assert "robots → data → software → robots" in report
+
+
+def test_every_footnote_reference_has_a_definition(acme):
+    report = markdown_report(acme, TODAY)
+    used = set(re.findall(r"\[\^([^\]]+)\](?!:)", report))
+    defined = set(re.findall(r"^\[\^([^\]]+)\]:", report, re.M))
+    assert used == {"report", "press"}
+    assert defined == {s.id for s in acme.sources}
+    assert "[^report]: *Acme annual report 2023*, filing, 2024-03." in report
+
+
+def test_markdown_escapes_case_text(hostile):
+    report = markdown_report(hostile, TODAY)
+    assert not re.search(r"(?<!\\)<", report)  # every < is escaped: no HTML, no autolink
+    assert "\\<script\\>alert(1)\\</script\\> \\*robots\\* \\[x\\](http://evil.example) \\$5 and \\$6" in report
+    assert "\n\\# not a heading" in report
+    assert "\x1b" not in report and "␛\\[31m" in report
+    assert "Press \\<a href=x\\>*, article, 2024. javascript:alert(1)" in report
+
+
+def test_md_leaves_plain_words_alone():
+    assert md("scale_ai grew 10x in 2019-2021") == "scale_ai grew 10x in 2019-2021"
+    assert md("_private_ snake_case") == "\\_private\\_ snake_case"
+    assert md("R&D &amp; more") == "R&D \\&amp; more"
+
+
+# --- JSON ------------------------------------------------------------------------------
+
+def test_json_is_the_whole_normalised_case():
+    result = run("export", "-c", str(ACME), "-f", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data == json.loads(json.dumps(plain(load_case(ACME))))
+    assert data["metrics"][0]["observations"][2]["value"] == {"text": "~$60M", "low": 6e7, "high": 6e7,
+                                                              "qualifier": "about"}
+
+
+# --- HTML ------------------------------------------------------------------------------
+
+VOID = {"meta", "br", "hr", "img", "input", "link", "area", "base", "col", "embed", "source", "track", "wbr"}
+SVG_EMPTY = {"line", "rect", "circle", "path"}
+
+
+class _Page(HTMLParser):
+    """Collects tags and attributes and checks that elements nest properly."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict]] = []
+        self.stack: list[str] = []
+        self.errors: list[str] = []
+        self.text: list[str] = []
+        self.style = ""
+        self._in_style = False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        if tag == "style":
+            self._in_style = True
+        if tag not in VOID:
+            self.stack.append(tag)
+
+    def handle_startendtag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_endtag(self, tag):
+        if tag == "style":
+            self._in_style = False
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"</{tag}> closes {self.stack[-1:] or 'nothing'}")
+        else:
+            self.stack.pop()
+
+    def handle_data(self, data):
+        if self._in_style:
+            self.style += data
+        else:
+            self.text.append(data)
+
+
+def parse(page: str) -> _Page:
+    parser = _Page()
+    parser.feed(page)
+    parser.close()
+    return parser
+
+
+def test_page_is_well_formed_and_self_contained(acme):
+    page = html_page(acme, TODAY)
+    parsed = parse(page)
+    assert parsed.errors == [] and parsed.stack == []
+    names = [t for t, _ in parsed.tags]
+    assert "script" not in names and "link" not in names and "img" not in names and "iframe" not in names
+    for tag, attrs in parsed.tags:
+        assert "src" not in attrs, tag
+        href = attrs.get("href")
+        assert href is None or href.startswith("#"), (tag, href)
+        assert not any(k.startswith("on") for k in attrs), (tag, attrs)
+    assert "@import" not in parsed.style and "url(" not in parsed.style
+    assert not re.search(r"\b(?:src|href)\s*=\s*[\"']?https?:", page)
+
+
+def test_page_reads_on_a_phone(acme):
+    page = html_page(acme, TODAY)
+    parsed = parse(page)
+    viewport = [a for t, a in parsed.tags if t == "meta" and a.get("name") == "viewport"]
+    assert viewport and "width=device-width" in viewport[0]["content"]
+    assert "@media (max-width:" in parsed.style
+    assert page.startswith("<!doctype html>") and '<meta charset="utf-8">' in page
+
+
+def test_page_holds_every_section_and_the_charts(acme):
+    parsed = parse(html_page(acme, TODAY))
+    sections = [a["id"] for t, a in parsed.tags if t == "section"]
+    assert sections == ["summary", "metrics", "timeline", "principles", "risks", "people", "quotes", "moats", "flywheel",
+                        "segments", "competitors", "drivers", "lessons", "sources"]
+    svgs = [a for t, a in parsed.tags if t == "svg"]
+    assert [s["class"].split()[1] for s in svgs] == ["metric-chart", "timeline-chart"]
+    text = " ".join(parsed.text)
+    assert "Hardware customers feel squeezed." in text  # the tradeoff
+    # Citations link to the numbered source list.
+    assert ("a", {"href": "#src-report", "title": "source report"}) in parsed.tags
+    assert any(t == "li" and a.get("id") == "src-press" for t, a in parsed.tags)
+
+
+def test_page_escapes_all_case_text(hostile):
+    page = html_page(hostile, TODAY)
+    parsed = parse(page)
+    assert parsed.errors == []
+    names = {t for t, _ in parsed.tags}
+    assert not names & {"script", "img", "iframe", "b"}
+    assert not any(t == "a" and a.get("href") in ("x", "javascript:alert(1)") for t, a in parsed.tags)
+    text = " ".join(parsed.text)
+    assert "<script>alert(1)</script> *robots*" in text  # shown as written
+    assert "<b>Seed</b> round" in text
+    assert "javascript:alert(1)" in text  # a URL is shown, never linked
+    assert "\x1b" not in page and "␛[31m" in text
+
+
+def test_timeline_chart_marks_each_event_and_era(acme):
+    svg = timeline_svg(acme, TODAY)
+    assert svg.count("<circle") == len(acme.timeline)
+    assert svg.count("<rect") == len(acme.eras)
+    assert ">Hardware years<" in svg and ">2015<" in svg and ">2024<" in svg
+    assert "<title>late 2018: Series A</title>" in svg
+
+
+def test_metric_chart_draws_a_bar_per_observation(acme):
+    svg = metric_svg(acme.metrics[0])
+    assert svg.count("<rect") == 3
+    assert ">~$60M<" in svg and ">2019<" in svg
+    single = acme.metrics[0].__class__(id="x", name="x", unit="USD", observations=acme.metrics[0].observations[:1])
+    assert metric_svg(single) == ""
+
+
+# --- writing ---------------------------------------------------------------------------
+
+def test_write_file_refuses_to_overwrite_without_force(tmp_path):
+    target = tmp_path / "out.md"
+    target.write_text("mine")
+    with pytest.raises(CasekitError, match="already exists"):
+        write_file(target, "new")
+    assert target.read_text() == "mine"
+    write_file(target, "new", force=True)
+    assert target.read_text() == "new"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.md"]  # no temporary file left behind
+
+
+def test_write_file_creates_directories_and_a_readable_file(tmp_path):
+    target = write_file(tmp_path / "a" / "b" / "page.html", "<p>x</p>")
+    assert target.read_text() == "<p>x</p>"
+    assert target.stat().st_mode & 0o044  # not the 0600 of a temporary file
+
+
+def test_cli_export_to_a_file_and_never_over_one(tmp_path):
+    out = tmp_path / "acme.html"
+    result = run("export", "-c", str(ACME), "-f", "html", "-o", str(out), "--today", "2024-07-01")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert f"wrote {out}" in result.stderr
+    first = out.read_text()
+    assert first.startswith("<!doctype html>")
+
+    result = run("export", "-c", str(ACME), "-f", "md", "-o", str(out))
+    assert result.exit_code == 2
+    assert "already exists" in result.stderr and "--force" in result.stderr
+    assert out.read_text() == first
+
+    result = run("export", "-c", str(ACME), "-f", "md", "-o", str(out), "--force")
+    assert result.exit_code == 0
+    assert out.read_text().startswith("# From warehouse robots to a platform")
+
+
+def test_cli_export_markdown_to_stdout_by_default():
+    result = run("export", "-c", str(ACME))
+    assert result.exit_code == 0
+    assert result.stdout.startswith("# From warehouse robots to a platform\n")
+
+
+def test_cli_export_as_of_drops_later_facts():
+    result = run("export", "-c", str(ACME), "--as-of", "2019")
+    assert "Series B" not in result.stdout and "Series A" in result.stdout

@@ -1,0 +1,210 @@
+"""new: the skeleton case validates and is never written over; the JSON Schema editors use."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from casekit.cli.app import app
+from casekit.errors import UsageError
+from casekit.library import bundled_dir
+from casekit.loader import check_file, load_case
+from casekit.schema import case_schema
+from casekit.skeleton import skeleton
+
+FIXTURES = Path(__file__).parent / "fixtures"
+ENV = {"NO_COLOR": "1", "COLUMNS": "100", "CASEKIT_PATH": "", "CASEKIT_CASE": ""}
+TODAY = datetime.date(2024, 5, 17)
+
+
+def run(*args: str):
+    return CliRunner().invoke(app, list(args), env=ENV)
+
+
+# --- the skeleton ----------------------------------------------------------------------
+
+def test_skeleton_validates_without_errors_or_warnings(tmp_path):
+    path = tmp_path / "acme_two.yaml"
+    path.write_text(skeleton("acme_two", "Acme Two", TODAY))
+    case, problems = check_file(path)
+    assert problems == []
+    assert case is not None
+    assert (case.id, case.company, case.as_of.text) == ("acme_two", "Acme Two", "2024-05")
+    assert [s.id for s in case.sources] == ["source1"]
+
+
+def test_skeleton_quotes_any_company_name(tmp_path):
+    name = 'Zoë & "Co": #1 [robots] — 株式会社'
+    path = tmp_path / "zoe.yaml"
+    path.write_text(skeleton("zoe", name, TODAY))
+    assert load_case(path).company == name
+
+
+def test_skeleton_comments_document_the_format():
+    text = skeleton("acme_two", "Acme Two", TODAY)
+    for key in ("timeline:", "#    tradeoff:", "#    severity:", "# flywheel:", "yaml-language-server"):
+        assert key in text
+
+
+@pytest.mark.parametrize("bad", ["Acme", "acme two", "-acme", "", "acme/x"])
+def test_skeleton_refuses_an_id_that_is_not_a_slug(bad):
+    with pytest.raises(UsageError):
+        skeleton(bad, "Acme", TODAY)
+
+
+def test_skeleton_refuses_control_characters_in_the_company():
+    with pytest.raises(UsageError):
+        skeleton("acme", "Acme\x1b[31m", TODAY)
+
+
+# --- the command -----------------------------------------------------------------------
+
+def test_new_writes_the_file_and_names_it_on_stderr(tmp_path):
+    result = run("new", "acme_two", "--company", "Acme Two", "--dir", str(tmp_path), "--today", "2024-05-17")
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "acme_two.yaml"
+    assert result.stdout == ""
+    assert result.stderr.strip() == str(path)
+    assert run("validate", str(path)).exit_code == 0
+
+
+def test_new_writes_to_cases_by_default(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert run("new", "beta", "--company", "Beta").exit_code == 0
+    assert (tmp_path / "cases" / "beta.yaml").is_file()
+
+
+def test_new_never_overwrites_without_force(tmp_path):
+    path = tmp_path / "acme_two.yaml"
+    path.write_text("my notes\n")
+    result = run("new", "acme_two", "--company", "Acme Two", "--dir", str(tmp_path))
+    assert result.exit_code == 2
+    assert "already exists" in result.stderr and "--force" in result.stderr
+    assert path.read_text() == "my notes\n"
+    result = run("new", "acme_two", "--company", "Acme Two", "--dir", str(tmp_path), "--force")
+    assert result.exit_code == 0
+    assert "company: \"Acme Two\"" in path.read_text()
+
+
+def test_new_refuses_a_bad_id(tmp_path):
+    result = run("new", "Acme Two", "--company", "Acme", "--dir", str(tmp_path))
+    assert result.exit_code == 2
+    assert "not a valid case id" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- the JSON Schema -------------------------------------------------------------------
+
+def _json_ready(data):
+    """YAML data as a JSON editor sees it: dates as text."""
+    if isinstance(data, (datetime.date, datetime.datetime)):
+        return data.isoformat()
+    if isinstance(data, dict):
+        return {k: _json_ready(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_json_ready(v) for v in data]
+    return data
+
+
+def _errors(instance, node, root, path="$") -> list[str]:
+    """A small JSON Schema check: $ref, anyOf, type, enum, properties, required,
+    additionalProperties and items, which is all the case schema uses."""
+    if "$ref" in node:
+        return _errors(instance, root["$defs"][node["$ref"].rsplit("/", 1)[1]], root, path)
+    if "anyOf" in node:
+        tries = [_errors(instance, option, root, path) for option in node["anyOf"]]
+        return [] if any(not t for t in tries) else [f"{path}: matches no alternative: {tries}"]
+    kind = node.get("type")
+    checks = {
+        "object": lambda v: isinstance(v, dict),
+        "array": lambda v: isinstance(v, list),
+        "string": lambda v: isinstance(v, str),
+        "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+        "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+        "boolean": lambda v: isinstance(v, bool),
+        "null": lambda v: v is None,
+    }
+    if kind and not checks[kind](instance):
+        return [f"{path}: expected {kind}, got {type(instance).__name__}"]
+    if "enum" in node and instance not in node["enum"]:
+        return [f"{path}: {instance!r} is not one of {node['enum']}"]
+    out: list[str] = []
+    if isinstance(instance, dict):
+        properties = node.get("properties", {})
+        out += [f"{path}: missing `{k}`" for k in node.get("required", []) if k not in instance]
+        for key, value in instance.items():
+            if key in properties:
+                out += _errors(value, properties[key], root, f"{path}.{key}")
+            elif node.get("additionalProperties") is False:
+                out.append(f"{path}: unknown key `{key}`")
+    if isinstance(instance, list) and "items" in node:
+        for i, value in enumerate(instance):
+            out += _errors(value, node["items"], root, f"{path}[{i}]")
+    return out
+
+
+def schema_errors(data) -> list[str]:
+    schema = case_schema()
+    try:
+        import jsonschema
+    except ImportError:
+        return _errors(_json_ready(data), schema, schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    return [e.message for e in validator.iter_errors(_json_ready(data))]
+
+
+def valid_case_files() -> list[Path]:
+    files = [bundled_dir() / "scale_ai.yaml"] + sorted(FIXTURES.rglob("*.y*ml"))
+    out = []
+    for path in files:
+        try:
+            case, problems = check_file(path)
+        except Exception:
+            continue
+        if case is not None and not any(p.severity == "error" for p in problems):
+            out.append(path)
+    return out
+
+
+def test_there_are_valid_fixtures_to_check():
+    names = {p.name for p in valid_case_files()}
+    assert {"scale_ai.yaml", "acme.yaml", "alpha.yaml", "beta.yaml"} <= names
+
+
+@pytest.mark.parametrize("path", valid_case_files(), ids=lambda p: str(p.relative_to(p.parents[1])))
+def test_schema_accepts_every_valid_case(path):
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert schema_errors(data) == []
+
+
+def test_schema_accepts_the_skeleton():
+    assert schema_errors(yaml.safe_load(skeleton("acme_two", "Acme Two", TODAY))) == []
+
+
+def test_schema_rejects_an_unknown_key():
+    data = yaml.safe_load((FIXTURES / "library" / "acme.yaml").read_text())
+    data["principles"][0]["tradoff"] = data["principles"][0].pop("tradeoff")
+    errors = schema_errors(data)
+    assert errors and any("tradoff" in e for e in errors)
+    data = yaml.safe_load((FIXTURES / "library" / "acme.yaml").read_text())
+    data["colour"] = "blue"
+    assert any("colour" in e for e in schema_errors(data))
+
+
+def test_schema_rejects_a_wrong_type_and_a_bad_choice():
+    data = yaml.safe_load((FIXTURES / "library" / "acme.yaml").read_text())
+    data["risks"][0]["severity"] = "huge"
+    data["principles"][0]["n"] = "one"
+    errors = schema_errors(data)
+    assert len(errors) == 2
+
+
+def test_schema_command_prints_it():
+    result = run("schema")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["$defs"]["PartialDate"]["anyOf"]
