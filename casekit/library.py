@@ -6,11 +6,19 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from casekit.errors import CaseNotFound, UsageError
+from casekit.errors import CasekitError, CaseNotFound, InvalidCase, UsageError
 from casekit.model import Case
 
+if TYPE_CHECKING:
+    from casekit.cache import CaseCache, Stamp
+    from casekit.problems import Problem
+
 SUFFIXES = (".yaml", ".yml")
+# Parsing more files than this at once goes to a process pool; below it,
+# starting the workers costs more than it saves.
+PARALLEL_MIN = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +28,29 @@ class CaseRef:
     id: str
     path: Path
     bundled: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """One case file after loading: the case (None when it has errors or is unreadable) and its problems."""
+
+    ref: CaseRef
+    case: Case | None
+    problems: list[Problem]
+    error: CasekitError | None = None  # InvalidCase or CaseNotFound, when `case` is None
+
+
+class Progress:
+    """What `Library.check_all` reports while it parses; the CLI shows it, the library never prints."""
+
+    def start(self, files: int, size: int) -> None:
+        """`files` files of `size` bytes in all are about to be parsed."""
+
+    def advance(self) -> None:
+        """One more file is parsed."""
+
+    def stop(self) -> None:
+        """Parsing is over (or was interrupted)."""
 
 
 def bundled_dir() -> Path:
@@ -42,9 +73,11 @@ class Library:
 
     cases_dirs: Sequence[str | os.PathLike] = ()
     env: Mapping[str, str] = field(default_factory=lambda: os.environ)
+    use_cache: bool = True  # False (or CASEKIT_NO_CACHE=1): always parse, never write the cache
 
     def __post_init__(self) -> None:
         self._refs: list[CaseRef] | None = None
+        self._cache: CaseCache | None | bool = False  # False: not looked up yet
 
     @property
     def user_dirs(self) -> list[Path]:
@@ -111,10 +144,55 @@ class Library:
         )
 
     def load(self, ref: CaseRef) -> Case:
-        """The parsed, checked case behind `ref`."""
-        from casekit.loader import load_case
+        """The parsed, checked case behind `ref` (from the cache when the file is unchanged)."""
+        loaded = self.check_all([ref])[0]
+        if loaded.case is None:
+            assert loaded.error is not None
+            raise loaded.error
+        return loaded.case
 
-        return load_case(ref.path)
+    def load_all(self, refs: Sequence[CaseRef], *, progress: Progress | None = None) -> list[Case]:
+        """The cases behind `refs`, in order; raises the first file's error if any file fails.
+
+        Cached cases are read back; the rest are parsed, in a process pool
+        when there are more than a few.
+        """
+        cases = []
+        for loaded in self.check_all(refs, progress=progress):
+            if loaded.case is None:
+                assert loaded.error is not None
+                raise loaded.error
+            cases.append(loaded.case)
+        return cases
+
+    def check_all(self, refs: Sequence[CaseRef], *, progress: Progress | None = None) -> list[Loaded]:
+        """Every file behind `refs` loaded and checked, in order, each with its problems; never raises for a bad file."""
+        cache = self.cache()
+        results: list[Loaded | None] = []
+        misses: list[tuple[int, CaseRef, Stamp | None]] = []
+        from casekit.cache import Stamp
+
+        for i, ref in enumerate(refs):
+            stamp = Stamp.of(ref.path)  # before reading: a later change makes the entry stale, not wrong
+            hit = cache.get(stamp, str(ref.path)) if cache is not None and stamp is not None else None
+            if hit is not None:
+                results.append(Loaded(ref, hit.case, hit.warnings))
+            else:
+                results.append(None)
+                misses.append((i, ref, stamp))
+        if misses:
+            parsed = _parse_all(misses, cache, progress)
+            for (i, _, _), loaded in zip(misses, parsed):
+                results[i] = loaded
+        return results  # type: ignore[return-value]
+
+    def cache(self) -> CaseCache | None:
+        """The parsed-case cache, or None when it is turned off."""
+        if self._cache is False:
+            from casekit.cache import CaseCache, disabled
+
+            self._cache = None if not self.use_cache or disabled(self.env) else CaseCache.default(self.env)
+        return self._cache  # type: ignore[return-value]
 
     def _where(self) -> str:
         return "looked in " + ", ".join(str(d) for d in self.user_dirs) + " and the bundled examples"
@@ -130,3 +208,139 @@ def _scan(directory: Path, bundled: bool) -> list[CaseRef]:
         for p in entries
         if p.suffix in SUFFIXES and not p.name.startswith(".") and p.is_file()
     ]
+
+
+# --- parsing ------------------------------------------------------------------
+
+def _parse_all(jobs: list[tuple[int, CaseRef, Stamp | None]], cache: CaseCache | None,
+               progress: Progress | None) -> list[Loaded]:
+    """Parse the files of `jobs` (index, ref, stamp), in worker processes when there are many."""
+    if progress is not None:
+        progress.start(len(jobs), sum(stamp.size for _, _, stamp in jobs if stamp is not None))
+    try:
+        if len(jobs) > PARALLEL_MIN and (os.cpu_count() or 1) > 1:
+            return _parse_in_pool(jobs, cache, progress)
+        return [_parse_here(ref, stamp, cache, progress) for _, ref, stamp in jobs]
+    finally:
+        if progress is not None:
+            progress.stop()
+
+
+def _parse_here(ref: CaseRef, stamp: Stamp | None, cache: CaseCache | None,
+                progress: Progress | None = None) -> Loaded:
+    from casekit.loader import check_bytes, read_bytes
+
+    display = str(ref.path)
+    try:
+        data = read_bytes(ref.path)
+    except CaseNotFound as exc:
+        loaded = _unreadable(ref, exc)
+    else:
+        case, problems = check_bytes(data, display, stem=Path(ref.path).stem)
+        if case is None:
+            loaded = Loaded(ref, None, problems, InvalidCase(display, problems))
+        else:
+            if cache is not None and stamp is not None:
+                cache.put(stamp, case, problems)
+            loaded = Loaded(ref, case, problems)
+    if progress is not None:
+        progress.advance()
+    return loaded
+
+
+def _unreadable(ref: CaseRef, exc: CaseNotFound) -> Loaded:
+    from casekit.problems import Problem
+
+    return Loaded(ref, None, [Problem(str(ref.path), None, None, "error", "unreadable", exc.message, exc.hint)], exc)
+
+
+def _parse_in_pool(jobs: list[tuple[int, CaseRef, Stamp | None]], cache: CaseCache | None,
+                   progress: Progress | None) -> list[Loaded]:
+    """Parse in a process pool; workers send back encoded entries, never live objects."""
+    import multiprocessing
+    import sys
+    from concurrent.futures import ProcessPoolExecutor
+
+    workers = min(os.cpu_count() or 1, len(jobs))
+    # Forking starts workers in milliseconds with casekit already imported.
+    context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
+    chunksize = max(1, min(8, len(jobs) // (workers * 8)))
+    directory = str(cache.directory) if cache is not None else None
+    args = [(str(ref.path), stamp and (stamp.path, stamp.size, stamp.mtime_ns), directory)
+            for _, ref, stamp in jobs]
+    out: list[Loaded] = []
+    pool = None
+    try:
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_start)
+        for (_, ref, stamp), (kind, payload) in zip(jobs, pool.map(_parse_in_worker, args, chunksize=chunksize)):
+            out.append(_from_worker(ref, stamp, kind, payload, cache))
+            if progress is not None:
+                progress.advance()
+    except (OSError, RuntimeError, ImportError, EOFError) as exc:
+        # No pool to be had (no /dev/shm, a sandbox, a worker killed: BrokenProcessPool
+        # is a RuntimeError): finish here, one file after another.
+        import logging
+
+        logging.getLogger("casekit.library").debug("parsing without workers: %s", exc)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+    out.extend(_parse_here(ref, stamp, cache, progress) for _, ref, stamp in jobs[len(out):])
+    return out
+
+
+def _from_worker(ref: CaseRef, stamp: Stamp | None, kind: str, payload: bytes,
+                 cache: CaseCache | None) -> Loaded:
+    import msgspec
+
+    from casekit.problems import Problem
+
+    display = str(ref.path)
+    if kind == "case" and stamp is not None:
+        from casekit.cache import decode
+
+        hit = decode(payload, stamp, display)
+        if hit is not None:
+            return Loaded(ref, hit.case, hit.warnings)
+    elif kind == "invalid":
+        problems = msgspec.msgpack.decode(payload, type=list[Problem])
+        return Loaded(ref, None, problems, InvalidCase(display, problems))
+    elif kind == "unreadable":
+        message, hint = msgspec.msgpack.decode(payload)
+        return _unreadable(ref, CaseNotFound(message, hint=hint))
+    # The file changed between the stat and the read, or no stamp: parse it here.
+    return _parse_here(ref, stamp, cache)
+
+
+def _worker_start() -> None:
+    # A forked worker inherits the parent's heap and GC settings (the CLI pauses
+    # the GC while it loads). Parsing makes garbage, so collect, but never
+    # rescan what was inherited.
+    import gc
+
+    gc.freeze()
+    gc.enable()
+
+
+def _parse_in_worker(job: tuple[str, tuple[str, int, int] | None, str | None]) -> tuple[str, bytes]:
+    """In a worker process: parse one file; return ("case" | "invalid" | "unreadable", msgpack bytes)."""
+    import msgspec
+
+    from casekit import cache as caching
+    from casekit.loader import check_bytes, read_bytes
+
+    path, stamp_parts, directory = job
+    try:
+        data = read_bytes(path)
+    except CaseNotFound as exc:
+        return "unreadable", msgspec.msgpack.encode((exc.message, exc.hint))
+    case, problems = check_bytes(data, path, stem=Path(path).stem)
+    if case is None:
+        return "invalid", msgspec.msgpack.encode(problems)
+    if stamp_parts is None:
+        return "unstamped", b""
+    stamp = caching.Stamp(*stamp_parts)
+    entry = caching.encode(stamp, case, problems)
+    if directory is not None:
+        caching.CaseCache(directory).put_bytes(stamp, entry)
+    return "case", entry

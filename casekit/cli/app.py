@@ -12,7 +12,7 @@ import typer
 from typer.core import TyperGroup
 
 from casekit import __version__
-from casekit.cli.options import GLOBAL, CasesDirOpt, NoColorOpt, PagerOpt, TodayOpt
+from casekit.cli.options import GLOBAL, CasesDirOpt, NoCacheOpt, NoColorOpt, PagerOpt, TodayOpt
 from casekit.errors import CasekitError, ExitCode
 from casekit.render.term import Terminal
 
@@ -60,6 +60,7 @@ class State:
     today_text: str | None = None
     debug: bool = False
     term: Terminal = field(default_factory=Terminal)
+    no_cache: bool = False
 
     def update(self, *, cases_dir=None, no_color=False, today=None, pager=False) -> State:
         """Fold a command's own copies of the global options into the state."""
@@ -79,7 +80,7 @@ class State:
     def library(self):
         from casekit.library import Library
 
-        return Library(cases_dirs=self.cases_dirs)
+        return Library(cases_dirs=self.cases_dirs, use_cache=not self.no_cache)
 
     @property
     def today(self) -> date:
@@ -134,6 +135,7 @@ def main_options(
     no_color: NoColorOpt = False,
     today: TodayOpt = None,
     pager: PagerOpt = False,
+    no_cache: NoCacheOpt = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.", rich_help_panel=GLOBAL)] = False,
     version: Annotated[
         Optional[bool], typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
@@ -144,7 +146,7 @@ def main_options(
     Cases are YAML files: a timeline, metrics, principles with their tradeoffs,
     risks and more, every fact tied to its source.
     """
-    ctx.obj = State(debug=debug)
+    ctx.obj = State(debug=debug, no_cache=no_cache)
     ctx.obj.update(cases_dir=cases_dir, no_color=no_color, today=today, pager=pager)
 
 

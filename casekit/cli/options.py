@@ -59,3 +59,5 @@ NoColorOpt = Annotated[bool, typer.Option("--no-color", help="No colour (NO_COLO
                                           rich_help_panel=GLOBAL)]
 PagerOpt = Annotated[bool, typer.Option("--pager", help="Page long output at a terminal (or set CASEKIT_PAGER).",
                                         rich_help_panel=GLOBAL)]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Parse every case file; neither read nor write the "
+                                          "parsed-case cache (or set CASEKIT_NO_CACHE=1).", rich_help_panel=GLOBAL)]
