@@ -400,7 +400,9 @@ def _observations(section: str, key: str, old: list, new: list, base: dict[str, 
         out.append(Change(section, key, "removed", "observations", obs.value.text, None, at=obs.date.text, **rest))
     for j in unmatched_new:
         obs = new[j]
-        out.append(Change(section, key, "added", "observations", None, obs.value.text, at=obs.date.text, **rest))
+        extra = _since_previous(obs, new)
+        out.append(Change(section, key, "added", "observations", None, obs.value.text, at=obs.date.text,
+                          **extra, **rest))
     for i, j in sorted(pairs, key=lambda p: p[1]):
         before, after = old[i], new[j]
         if before == after:
@@ -415,6 +417,22 @@ def _observations(section: str, key: str, old: list, new: list, base: dict[str, 
             out.append(Change(section, key, at=after.date.text, **found, **rest))
     out.sort(key=lambda c: _obs_order(c, new, old))
     return out
+
+
+def _since_previous(obs: Any, series: list) -> dict[str, Any]:
+    """For a new observation: the growth from the one before it in the series, if comparable."""
+    key = obs.date.sort_key()
+    earlier = [o for o in series if o.date.sort_key() < key and o.date.end is not None
+               and obs.date.start is not None and o.date.end < obs.date.start]
+    if not earlier:
+        return {}
+    previous = max(earlier, key=lambda o: o.date.sort_key())
+    g = growth(previous.value, obs.value)
+    if g is None or (g.change is None and g.pct is None):
+        return {}
+    return {"detail": f"since {previous.date.text}: {g.display()}",
+            "growth": {"change": g.change, "pct": g.pct, "approximate": g.approximate, "bound": g.bound,
+                       "since": previous.date.text}}
 
 
 def _obs_order(change: Change, new: list, old: list) -> tuple:

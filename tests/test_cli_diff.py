@@ -84,7 +84,7 @@ def test_human_output_summary_then_changes():
         "  ~  revenue   Revenue",
         "       − 2019  $10M",
         "       ~ 2021  $50M → $75M  +$25M (+50%)",
-        "       + 2024  $150M",
+        "       + 2024  $150M  since 2023: ≈+$30M (≈+25%)",
     ]
 
 

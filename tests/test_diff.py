@@ -123,6 +123,9 @@ def test_metric_observations_matched_by_date_with_growth():
     changed = result.changes[1]
     assert changed.detail == "+$25M (+50%)"
     assert changed.growth == {"change": 25e6, "pct": 50.0, "approximate": False, "bound": None}
+    # A new observation is measured against the one before it (here an "about" figure: approximate).
+    assert result.changes[2].detail == "since 2023: ≈+$30M (≈+25%)"
+    assert result.changes[2].growth["since"] == "2023" and result.changes[2].growth["approximate"]
     # Observations added or removed change the metric; they do not add or remove it.
     assert result.summary()["metrics"]["changed"] == 1
     assert result.summary()["metrics"]["added"] == 0

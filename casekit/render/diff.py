@@ -146,7 +146,10 @@ def field_cells(change: Change, *, markers: bool = False) -> tuple[Text, Text]:
         key = Text("  ")
         key.append(GLYPHS[c.kind] + " ", style=STYLES[c.kind])
         key.append(clean(c.at or ""), style="green")
-        return key, safe(c.new if c.kind == "added" else c.old, STYLES[c.kind])
+        body = safe(c.new if c.kind == "added" else c.old, STYLES[c.kind])
+        if c.detail:
+            body.append(f"  {clean(c.detail)}", style="dim")
+        return key, body
     if c.field and c.field.startswith("observations"):
         key = Text("  ")
         key.append(GLYPHS[c.kind] + " ", style=STYLES[c.kind])
@@ -275,7 +278,7 @@ def _md_item(changes: list[Change]) -> list[str]:
 def _md_field(c: Change) -> str:
     if c.field == "observations" and c.kind in ("added", "removed"):
         value = c.new if c.kind == "added" else c.old
-        return f"{c.kind} {md(c.at)}: {md(value)}"
+        return f"{c.kind} {md(c.at)}: {md(value)}" + (f" _({md(c.detail)})_" if c.detail else "")
     if c.field and c.field.startswith("observations"):
         sub = c.field.removeprefix("observations").lstrip(".")
         name = f"{md(c.at)} {sub}".strip()
