@@ -82,7 +82,7 @@ def test_about_values_give_approximate_growth(case):
     # ~10K -> 14,641: about +4,641, about +46.41%
     assert frame.at[1, "change"] == pytest.approx(4641)
     assert frame.at[1, "pct_change"] == pytest.approx(46.41)
-    assert frame.at[1, "approximate"] and frame.at[1, "bound"] is None
+    assert frame.at[1, "approximate"] and pd_isna(frame.at[1, "bound"])
     assert frame.at[1, "growth"].display().startswith("≈+")
 
 

@@ -211,7 +211,7 @@ class MetricsTable:
             table.add_column("as of", no_wrap=True)
         table.add_column("previous", justify="right", no_wrap=wide)
         table.add_column("change", justify="right", no_wrap=True)
-        table.add_column("%", justify="right", no_wrap=True)
+        table.add_column("% change", justify="right", no_wrap=True)
         table.add_column("trend", no_wrap=True)
         marks: set[str] = set()
         between = "  " if wide else "\n"
@@ -346,7 +346,7 @@ class SeriesChart:
         table.add_column("date", no_wrap=True)
         table.add_column("value", justify="right", no_wrap=True)
         table.add_column("change", justify="right", no_wrap=True)
-        table.add_column("%", justify="right", no_wrap=True)
+        table.add_column("% change", justify="right", no_wrap=True)
         first = values[0]
         axis = f"0 → {format_number(top, currency=first.currency, unit=first.unit)}" if bottom == 0 else ""
         table.add_column(axis if len(axis) <= bar_width else "", width=bar_width, no_wrap=True)
