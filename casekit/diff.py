@@ -72,6 +72,8 @@ _NOT_CONTENT = frozenset({
     "principles", "kind", "severity", "likelihood", "n", "rank", "horizon",
 })
 RENAME_THRESHOLD = 0.6
+# Candidates scored per unmatched item at most, so near-identical items cannot make the search quadratic.
+MAX_CANDIDATES = 500
 
 _WORD = re.compile(r"\w+")
 
@@ -533,12 +535,30 @@ def similar_pairs(old: Sequence, new: Sequence, threshold: float = RENAME_THRESH
     """Pairs (i, j, similarity) of old and new items with token-set Jaccard ≥ `threshold`,
     each item in at most one pair, best pairs first.
 
-    Candidates come from a prefix filter (tokens ordered rarest first: two
+    Items with identical words pair first, through a hash. Candidates for
+    the rest come from a prefix filter (tokens ordered rarest first: two
     sets with Jaccard ≥ t must share one of the first |x| − ⌈t·|x|⌉ + 1
-    tokens of each), so only pairs sharing a rare word are ever scored.
+    tokens of each), so only pairs sharing a rare word are ever scored, and
+    at most MAX_CANDIDATES of them per item.
     """
     a_sets = [content_tokens(x) for x in old]
     b_sets = [content_tokens(x) for x in new]
+    out: list[tuple[int, int, float]] = []
+    # Items with the very same words pair first, in order, through a hash: templated
+    # items (hundreds alike) would otherwise all land in one candidate bucket.
+    same: dict[frozenset[str], list[int]] = defaultdict(list)
+    for j, tokens in enumerate(b_sets):
+        if tokens:
+            same[tokens].append(j)
+    taken_a: set[int] = set()
+    taken_b: set[int] = set()
+    for i, tokens in enumerate(a_sets):
+        free = same.get(tokens)
+        if free:
+            j = free.pop(0)
+            taken_a.add(i)
+            taken_b.add(j)
+            out.append((i, j, 1.0))
     freq: Counter[str] = Counter()
     for s in a_sets + b_sets:
         freq.update(s)
@@ -550,12 +570,12 @@ def similar_pairs(old: Sequence, new: Sequence, threshold: float = RENAME_THRESH
 
     index: dict[str, list[int]] = defaultdict(list)
     for j, tokens in enumerate(b_sets):
-        if tokens:
+        if tokens and j not in taken_b:
             for t in prefix(tokens):
                 index[t].append(j)
     scored: list[tuple[float, int, int]] = []
     for i, tokens in enumerate(a_sets):
-        if not tokens:
+        if not tokens or i in taken_a:
             continue
         size = len(tokens)
         seen: set[int] = set()
@@ -571,10 +591,9 @@ def similar_pairs(old: Sequence, new: Sequence, threshold: float = RENAME_THRESH
                 score = common / (size + len(other) - common)
                 if score >= threshold:
                     scored.append((-score, i, j))
+            if len(seen) > MAX_CANDIDATES:
+                break  # a bucket this full holds look-alikes: the best are likely among the first
     scored.sort()
-    taken_a: set[int] = set()
-    taken_b: set[int] = set()
-    out = []
     for neg, i, j in scored:
         if i in taken_a or j in taken_b:
             continue

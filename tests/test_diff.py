@@ -372,6 +372,15 @@ def test_big_inputs_are_matched_without_comparing_all_pairs():
     assert [(i, j) for i, j, _ in pairs] == [(3, 7)]
 
 
+def test_many_look_alike_items_pair_up_without_a_quadratic_search():
+    old = [event(f"a{k}", "2020", "Quarterly update") for k in range(3000)]
+    new = [event(f"b{k}", "2020", "Quarterly update") for k in range(3000)]
+    new[5] = event("b5", "2020", "Quarterly update, revised")
+    pairs = similar_pairs(old, new)
+    assert len(pairs) == 3000
+    assert sorted(j for _, j, _ in pairs) == list(range(3000))
+
+
 # --- operands ------------------------------------------------------------------------------
 
 @pytest.fixture
