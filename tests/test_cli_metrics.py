@@ -190,6 +190,20 @@ def test_unknown_metric_is_trouble_with_a_suggestion():
     assert "did you mean `revenue`?" in result.stderr
 
 
+def test_case_text_is_shown_literally(tmp_path):
+    text = (METRICS / "series.yaml").read_text(encoding="utf-8")
+    text = text.replace("name: Revenue\n", 'name: "[bold red]Revenue[/] \\e[31m"\n', 1)
+    text = text.replace('note: "Doubled twice."', 'note: "[link=x]Doubled[/link] \\e[2J"')
+    (tmp_path / "series.yaml").write_text(text, encoding="utf-8")
+    env = {**ENV, "COLUMNS": "120"}
+    for args in (["metrics"], ["metric", "revenue"]):
+        result = CliRunner().invoke(app, ["--cases-dir", str(tmp_path), *args, "-c", "series"], env=env)
+        assert result.exit_code == 0, result.stderr
+        assert "[bold red]Revenue[/] ␛[31m" in result.stdout
+        assert "\x1b" not in result.stdout
+    assert "[link=x]Doubled[/link] ␛[2J" in result.stdout
+
+
 # --- casekit segments --------------------------------------------------------
 
 def test_segments_table_with_share_bars_and_a_note():

@@ -44,8 +44,9 @@ def metrics(
     Values are shown as analysts write them (~$1.4B, 300K+, $15–$50/hr).
     Growth from an estimate or a range is marked ≈; from a bound such as
     <$4B it is only a floor (≥) or a ceiling (≤). With --as-of, the latest
-    value is the latest known at that date. `casekit metric ID` shows one
-    series in full.
+    value is the latest known at that date, and metrics with nothing
+    observed by then are left out. `casekit metric ID` shows one series in
+    full.
     """
     from casekit.cli.common import emit, open_case
     from casekit.cli.common import limit as first
