@@ -162,3 +162,49 @@ def new(
     text = skeleton(case_id, company, st.today)
     written = write_file(directory / f"{case_id}.yaml", text, force=force)
     st.term.err.print(str(written), markup=False, highlight=False, soft_wrap=True)
+
+
+@app.command()
+def compare(
+    ctx: typer.Context,
+    cases: Annotated[list[str], typer.Argument(metavar="CASE CASE…", show_default=False,
+                                               autocompletion=complete.case_ids,
+                                               help="Two or more case ids or paths.")],
+    metric: Annotated[Optional[list[str]], typer.Option(
+        "--metric", "-m", metavar="ID", show_default=False,
+        help="Compare this metric (id or name; repeatable). Default: every metric two cases share.")] = None,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = Format.table,
+    today: TodayOpt = None,
+    cases_dir: CasesDirOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Cases side by side: company, span, counts, eras, shared metrics, top risks, shared tags and themes.
+
+    Metrics are matched by id, else by name ignoring case, and show the
+    latest value with the growth rate (CAGR) of the series. Themes are the
+    principle tags and title words every case shares. In -f json|csv|md|yaml
+    there is one record per attribute, with a key per case.
+    """
+    from casekit.cli.common import open_cases
+    from casekit.compare import compare as run_compare
+
+    st = state(ctx, cases_dir=cases_dir, no_color=no_color, today=today)
+    if len(cases) < 2:
+        from casekit.errors import UsageError
+
+        raise UsageError("compare needs at least two cases", hint="casekit compare CASE CASE …")
+    opened = open_cases(st, cases, as_of=as_of)
+    comparison = run_compare(opened, st.today, metrics=metric or (), names=cases)
+
+    def render():
+        from casekit.render.compare import comparison_table
+
+        return comparison_table(comparison)
+
+    from casekit.cli.common import emit
+
+    emit(st, fmt, comparison.records, render)
+    if fmt is Format.table and not any(row.group == "metrics" for row in comparison.rows):
+        st.term.err.print("no metric is shared by two of the cases; pick some with --metric ID",
+                          style="dim", markup=False, highlight=False, soft_wrap=True)

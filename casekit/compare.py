@@ -1,0 +1,234 @@
+"""Cases side by side: what they are, how much they hold, their eras, shared metrics, risks and themes.
+
+A comparison is a list of rows, one per compared attribute, each with one
+value per case (None where a case has nothing to say). Metrics are matched
+across cases by id, else by name ignoring case; principle themes are the
+principle tags and title words the cases share. The growth rate of a shared
+metric (CAGR, from `casekit.analytics`, which uses pandas) makes cases of
+very different size comparable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from casekit.errors import UsageError
+from casekit.model import SECTIONS, Case, Metric, Principle
+
+__all__ = ["Comparison", "Row", "case_labels", "compare", "metric_groups", "principle_themes"]
+
+# Words that say nothing about what a principle is about.
+_TITLE_STOP = frozenset(
+    "a an and are as at be but by for from has have in is it its of on or that the this to was were which with "
+    "not your you yours own just make makes every same before after into over under when what how why than then "
+    "more less most much many very only also even ever never always don t s vs via one two first last new old "
+    "keep get let use do does all any each their them they we our us".split()
+)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One compared attribute: `group` (case, counts, eras, metrics, risks, tags, themes), a label,
+    and a value per case label."""
+
+    group: str
+    label: str
+    values: dict[str, object]
+
+    def record(self) -> dict:
+        """`{group, attribute, <case>: value, …}`."""
+        return {"group": self.group, "attribute": self.label, **self.values}
+
+
+@dataclass
+class Comparison:
+    """The rows comparing `cases` (their labels in order), plus what they share."""
+
+    labels: list[str]
+    rows: list[Row]
+    shared_tags: list[str] = field(default_factory=list)
+    shared_themes: list[str] = field(default_factory=list)
+
+    def records(self) -> list[dict]:
+        return [row.record() for row in self.rows]
+
+
+def case_labels(cases: Sequence[Case], names: Sequence[str] | None = None) -> list[str]:
+    """A distinct label per case: its id, or the name it was given by when ids repeat (two versions)."""
+    ids = [c.id for c in cases]
+    out = []
+    for i, case in enumerate(cases):
+        label = case.id
+        if ids.count(case.id) > 1 and names:
+            from pathlib import Path
+
+            label = Path(names[i]).stem if names[i] else case.id
+        base, n = label, 2
+        while label in out:
+            label, n = f"{base}#{n}", n + 1
+        out.append(label)
+    return out
+
+
+# --- metrics ---------------------------------------------------------------------------
+
+def metric_groups(cases: Sequence[Case]) -> list[list[Metric | None]]:
+    """Metrics matched across cases (by id, else by name ignoring case), one list per metric with
+    one entry per case (None where the case lacks it), in order of first appearance."""
+    groups: list[list[Metric | None]] = []
+    for k, case in enumerate(cases):
+        for metric in case.metrics:
+            found = next((g for g in groups if g[k] is None and any(m is not None and m.id == metric.id for m in g)),
+                         None)
+            if found is None:
+                name = metric.name.casefold().strip()
+                found = next((g for g in groups if g[k] is None
+                              and any(m is not None and m.name.casefold().strip() == name for m in g)), None)
+            if found is None:
+                found = [None] * len(cases)
+                groups.append(found)
+            found[k] = metric
+    return groups
+
+
+def _metric_text(metric: Metric | None) -> str | None:
+    """`~$60M (2023) · CAGR ≈+44%/yr` for the latest value and the growth rate of the series."""
+    if metric is None:
+        return None
+    from casekit.analytics import cagr, latest_and_previous
+
+    latest, _ = latest_and_previous(metric)
+    if latest is None:
+        return "no observations"
+    text = f"{latest.value.display()} ({latest.date.text})"
+    rate = cagr(metric)
+    if rate is not None:
+        mark = "≈" if rate.approximate else ""
+        sign = "+" if rate.value >= 0 else "-"
+        text += f" · CAGR {mark}{sign}{abs(rate.value):.0f}%/yr"
+    return text
+
+
+def _pick_metrics(groups: list[list[Metric | None]], wanted: Sequence[str]) -> list[list[Metric | None]]:
+    picked = []
+    for name in wanted:
+        folded = name.casefold()
+        match = [g for g in groups if any(m is not None and (m.id == name or m.name.casefold() == folded)
+                                          for m in g)]
+        if not match:
+            from casekit.problems import did_you_mean
+
+            known = sorted({m.id for g in groups for m in g if m is not None})
+            raise UsageError(f"--metric: no metric `{name}` in any of the cases",
+                             hint=did_you_mean(name, known) or ("metrics: " + ", ".join(known) if known else None))
+        picked += [g for g in match if g not in picked]
+    return picked
+
+
+# --- principles ------------------------------------------------------------------------
+
+def _title_words(principle: Principle) -> set[str]:
+    from casekit.search import tokenize
+
+    return {t.term for t in tokenize(principle.title) if len(t.term) > 3 and t.term not in _TITLE_STOP
+            and not t.term.isdigit()}
+
+
+def principle_themes(cases: Sequence[Case]) -> dict[str, list[list[Principle]]]:
+    """Themes every case shares, each with the principles of each case that carry it.
+
+    A theme is a principle tag or a word of a principle's title, folded the
+    way search folds words (case, accents, plurals), so the tag `pricing`
+    and the title word "Pricing" are one theme. Alphabetical.
+    """
+    from casekit.search import fold, stem
+
+    def themes(case: Case) -> dict[str, list[Principle]]:
+        out: dict[str, list[Principle]] = {}
+        for p in sorted(case.principles, key=lambda p: p.n):
+            words = {stem(fold(t)) for t in p.tags} | _title_words(p)
+            for word in sorted(words):
+                out.setdefault(word, []).append(p)
+        return out
+
+    per_case = [themes(c) for c in cases]
+    shared = set(per_case[0]) if per_case else set()
+    for t in per_case[1:]:
+        shared &= set(t)
+    return {t: [pc[t] for pc in per_case] for t in sorted(shared)}
+
+
+# --- the comparison --------------------------------------------------------------------
+
+def _span(case: Case, today: date) -> str | None:
+    from casekit.query import sort_by_date
+
+    events = sort_by_date(case.timeline, today=today)
+    if not events:
+        return None
+    first, last = events[0].date, events[-1].date
+    years = last.latest(today).year - first.earliest().year + 1 if first.start else None
+    text = f"{first.text} – {last.text}" if first != last else first.text
+    return text + (f" ({years} years)" if years and years > 1 else "")
+
+
+def _eras(case: Case, today: date) -> str | None:
+    eras = sorted(case.eras, key=lambda e: e.period.sort_key(today))
+    return "\n".join(f"{e.period.text} {e.title}" for e in eras) or None
+
+
+def _risks(case: Case, n: int = 3) -> str | None:
+    from casekit.sections import risks_by_severity
+
+    return "\n".join(f"{r.severity}: {r.title}" for r in risks_by_severity(case.risks)[:n]) or None
+
+
+def compare(cases: Sequence[Case], today: date, *, metrics: Sequence[str] = (),
+            names: Sequence[str] | None = None) -> Comparison:
+    """Compare `cases` (two or more) attribute by attribute.
+
+    Metrics shown are those at least two cases share, or the ones named in
+    `metrics` (ids or names). `names` are the specs the cases were given by,
+    used to label two versions of one case apart.
+    """
+    if len(cases) < 2:
+        raise UsageError("compare needs at least two cases", hint="casekit compare CASE CASE …")
+    labels = case_labels(cases, names)
+
+    def row(group: str, label: str, values: Sequence[object]) -> Row:
+        return Row(group, label, dict(zip(labels, values)))
+
+    rows = [
+        row("case", "company", [c.company for c in cases]),
+        row("case", "title", [c.title for c in cases]),
+        row("case", "as of", [c.as_of.text for c in cases]),
+        row("case", "timeline span", [_span(c, today) for c in cases]),
+    ]
+    for name in SECTIONS:
+        counts = [len(getattr(c, name)) for c in cases]
+        if any(counts):
+            rows.append(row("counts", name, counts))
+    if any(c.eras for c in cases):
+        rows.append(row("eras", "eras", [_eras(c, today) for c in cases]))
+
+    groups = metric_groups(cases)
+    chosen = _pick_metrics(groups, metrics) if metrics else [g for g in groups if sum(m is not None for m in g) >= 2]
+    for group in chosen:
+        first = next(m for m in group if m is not None)
+        rows.append(row("metrics", first.name, [_metric_text(m) for m in group]))
+
+    if any(c.risks for c in cases):
+        rows.append(row("risks", "top risks", [_risks(c) for c in cases]))
+
+    tag_sets = [set(c.tags) for c in cases]
+    shared_tags = sorted(set.intersection(*tag_sets))
+    rows.append(row("tags", "tags", [", ".join(c.tags) or None for c in cases]))
+    rows.append(row("tags", "shared tags", [", ".join(shared_tags) or None] * len(cases)))
+
+    themes = principle_themes(cases)
+    for theme, per_case in themes.items():
+        rows.append(row("themes", f"theme: {theme}",
+                        ["\n".join(f"{p.n}. {p.title}" for p in principles) for principles in per_case]))
+    return Comparison(labels, rows, shared_tags, list(themes))

@@ -1,0 +1,137 @@
+"""compare: cases side by side, metrics matched by id or name, shared tags and themes."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from casekit.cli.app import app
+from casekit.compare import case_labels, compare, metric_groups, principle_themes
+from casekit.errors import UsageError
+from casekit.loader import load_case
+
+FIXTURES = Path(__file__).parent / "fixtures" / "compare"
+BOLT, VOLT = FIXTURES / "bolt.yaml", FIXTURES / "volt.yaml"
+ENV = {"NO_COLOR": "1", "COLUMNS": "120", "CASEKIT_PATH": "", "CASEKIT_CASE": ""}
+TODAY = date(2024, 7, 1)
+
+
+def run(*args: str):
+    return CliRunner().invoke(app, list(args), env=ENV)
+
+
+@pytest.fixture(scope="module")
+def cases():
+    return [load_case(BOLT), load_case(VOLT)]
+
+
+def rows(comparison) -> dict[str, dict]:
+    return {row.label: row.values for row in comparison.rows}
+
+
+def test_header_span_and_counts(cases):
+    got = rows(compare(cases, TODAY))
+    assert got["company"] == {"bolt": "Bolt Scooters", "volt": "Volt Bikes"}
+    assert got["as of"] == {"bolt": "2023", "volt": "2024"}
+    assert got["timeline span"] == {"bolt": "2017 – 2022 (6 years)", "volt": "2020 – 2024-Q2 (5 years)"}
+    assert got["timeline"] == {"bolt": 3, "volt": 2}
+    assert got["eras"]["bolt"] == "2017/2019 Launch years\n2020/.. Profit push"
+    assert got["eras"]["volt"] is None
+    assert "quotes" not in got  # a section neither case has is left out
+
+
+def test_metrics_match_by_id_then_by_name(cases):
+    groups = metric_groups(cases)
+    assert [[m.id if m else None for m in g] for g in groups] == [
+        ["revenue", "revenue"], ["riders", "mau"], ["gross-margin", None], [None, "fleet"]]
+
+
+def test_shared_metrics_show_the_latest_value_and_the_growth_rate(cases):
+    comparison = compare(cases, TODAY)
+    metrics = [(r.label, r.values) for r in comparison.rows if r.group == "metrics"]
+    # $10M (2019) to $40M (2022) is 4x in 3 years: +59% a year; $5M to $20M in 4 years: +41%.
+    assert metrics == [
+        ("Revenue", {"bolt": "$40M (2022) · CAGR +59%/yr", "volt": "$20M (2024) · CAGR +41%/yr"}),
+        ("Monthly riders", {"bolt": "1M (2022)", "volt": "300K+ (2024)"}),
+    ]
+
+
+def test_metric_option_picks_metrics_by_id_or_name(cases):
+    comparison = compare(cases, TODAY, metrics=["gross margin", "fleet"])
+    metrics = [(r.label, r.values) for r in comparison.rows if r.group == "metrics"]
+    assert metrics == [("Gross margin", {"bolt": "30% (2022)", "volt": None}),
+                       ("Fleet size", {"bolt": None, "volt": "20K (2024)"})]
+    with pytest.raises(UsageError, match="no metric `margins`"):
+        compare(cases, TODAY, metrics=["margins"])
+
+
+def test_top_risks_most_severe_first(cases):
+    got = rows(compare(cases, TODAY))
+    assert got["top risks"] == {"bolt": "high: City bans\nlow: Theft", "volt": "critical: Battery fires"}
+
+
+def test_shared_tags_and_principle_themes(cases):
+    comparison = compare(cases, TODAY)
+    assert comparison.shared_tags == ["mobility", "platform"]
+    assert rows(comparison)["shared tags"] == {"bolt": "mobility, platform", "volt": "mobility, platform"}
+    # data: a tag of both; fleet: title words; hardware: a tag of bolt's, a title word of volt's.
+    assert comparison.shared_themes == ["data", "fleet", "hardware"]
+    themes = principle_themes(cases)
+    assert [[p.id for p in ps] for ps in themes["hardware"]] == [["fleet-data"], ["simple-hardware"]]
+    assert rows(comparison)["theme: hardware"] == {"bolt": "1. Own the fleet data",
+                                                  "volt": "2. Keep the hardware simple"}
+
+
+def test_two_versions_of_one_case_get_distinct_labels(cases):
+    assert case_labels([cases[0], cases[0]], ["cases/bolt_v1.yaml", "cases/bolt_v2.yaml"]) == ["bolt_v1", "bolt_v2"]
+    assert case_labels([cases[0], cases[0]], None) == ["bolt", "bolt#2"]
+
+
+def test_compare_needs_two_cases(cases):
+    with pytest.raises(UsageError):
+        compare(cases[:1], TODAY)
+
+
+# --- the command -----------------------------------------------------------------------
+
+def test_cli_json_has_one_record_per_attribute_with_a_key_per_case():
+    result = run("compare", str(BOLT), str(VOLT), "-f", "json")
+    assert result.exit_code == 0, result.output
+    records = json.loads(result.stdout)
+    assert all(list(r) == ["group", "attribute", "bolt", "volt"] for r in records)
+    by_attribute = {r["attribute"]: r for r in records}
+    assert by_attribute["principles"] == {"group": "counts", "attribute": "principles", "bolt": 2, "volt": 2}
+    assert by_attribute["Revenue"]["volt"] == "$20M (2024) · CAGR +41%/yr"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "md", "yaml"])
+def test_cli_every_machine_format(fmt):
+    result = run("compare", str(BOLT), str(VOLT), "-f", fmt)
+    assert result.exit_code == 0, result.output
+    assert "Bolt Scooters" in result.stdout and "\x1b" not in result.stdout
+
+
+def test_cli_table_puts_cases_side_by_side():
+    result = run("compare", str(BOLT), str(VOLT))
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["bolt", "volt"]
+    company = next(line for line in lines if line.startswith("company"))
+    assert company.index("Bolt Scooters") < company.index("Volt Bikes")
+    assert any(line.startswith("theme: fleet") for line in lines)
+
+
+def test_cli_says_when_no_metric_is_shared():
+    result = run("compare", str(BOLT), str(Path(__file__).parent / "fixtures" / "search" / "beta.yaml"))
+    assert result.exit_code == 0
+    assert "--metric" in result.stderr
+
+
+def test_cli_needs_two_cases():
+    result = run("compare", str(BOLT))
+    assert result.exit_code == 2
+    assert "at least two cases" in result.stderr
