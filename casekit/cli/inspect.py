@@ -27,10 +27,8 @@ def validate(
     Every problem is reported at once as path:line:column. Exit 1 when there
     are errors (or warnings, with --strict).
     """
-    from casekit.errors import CaseNotFound
-    from casekit.library import is_case_path
-    from casekit.loader import check_file
-    from casekit.problems import Problem
+    from casekit.cli.common import ParseProgress, loading_many
+    from casekit.library import CaseRef, is_case_path
 
     st = state(ctx, cases_dir=cases_dir, no_color=no_color)
     library = st.library
@@ -39,13 +37,10 @@ def validate(
         targets.append(Path(spec) if is_case_path(spec) or Path(spec).exists() else library.find(spec).path)
     if not paths:
         targets = [ref.path for ref in library.refs()]
-    problems: list[Problem] = []
-    for target in targets:
-        try:
-            _, found = check_file(target)
-        except CaseNotFound as exc:
-            found = [Problem(str(target), None, None, "error", "unreadable", exc.message, exc.hint)]
-        problems.extend(found)
+    # Unchanged valid files come from the parsed-case cache, with their warnings.
+    with loading_many():
+        checked = library.check_all([CaseRef(t.stem, t) for t in targets], progress=ParseProgress(st))
+    problems = [problem for loaded in checked for problem in loaded.problems]
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
     if fmt is Format.table:
@@ -71,18 +66,19 @@ def cases(
     no_color: NoColorOpt = False,
 ) -> None:
     """The library: every case found, with its counts and path."""
-    from casekit.errors import CasekitError
+    from casekit.cli.common import ParseProgress, loading_many
 
     st = state(ctx, cases_dir=cases_dir, no_color=no_color)
     library = st.library
     rows = []
-    for ref in library.refs():
-        try:
-            case = library.load(ref)
-        except CasekitError as exc:
+    with loading_many():
+        checked = library.check_all(library.refs(), progress=ParseProgress(st))
+    for loaded in checked:
+        ref, case = loaded.ref, loaded.case
+        if case is None:
             rows.append({"id": ref.id, "company": None, "title": None, "as_of": None, "events": None,
                          "metrics": None, "principles": None, "risks": None, "path": str(ref.path),
-                         "bundled": ref.bundled, "error": exc.message})
+                         "bundled": ref.bundled, "error": loaded.error.message if loaded.error else None})
             continue
         rows.append({"id": ref.id, "company": case.company, "title": case.title, "as_of": case.as_of.text,
                      "events": len(case.timeline), "metrics": len(case.metrics),
