@@ -135,3 +135,18 @@ def test_cli_needs_two_cases():
     result = run("compare", str(BOLT))
     assert result.exit_code == 2
     assert "at least two cases" in result.stderr
+
+
+def complete(words: str) -> list[str]:
+    env = {**ENV, "_CASEKIT_COMPLETE": "complete_bash", "COMP_WORDS": words,
+           "COMP_CWORD": str(len(words.split()) - 1)}
+    result = CliRunner().invoke(app, [], prog_name="casekit", env=env)
+    return result.stdout.split()
+
+
+def test_case_ids_complete_for_every_command_that_takes_a_case():
+    where = f"casekit --cases-dir {FIXTURES}"
+    assert complete(f"{where} compare bolt v") == ["volt"]
+    assert complete(f"{where} search fleet -c b") == ["bolt"]
+    assert complete(f"{where} export -c v") == ["volt"]
+    assert complete("casekit search x --section ri") == ["risks"]

@@ -175,15 +175,19 @@ def test_cli_table_shows_where_each_hit_is_and_its_snippet():
     result = run("search", "butter", "-c", "alpha")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["section", "id", "match"]
-    assert "risks" in lines[2] and "butter-costs" in lines[2] and "Butter costs climb" in lines[2]
-    assert "Every croissant needs butter" in result.stdout
+    assert lines[0].split() == ["where", "match"]
+    assert lines[2].split() == ["risks", "Butter", "costs", "climb"]
+    assert lines[3].split()[0] == "butter-costs"
+    assert "Every croissant needs butter" in lines[3]
     assert "«" not in result.stdout  # the table highlights with a style, not with marks
 
 
-def test_cli_shows_a_case_column_when_several_cases_are_searched():
+def test_cli_names_the_case_when_several_cases_are_searched():
     result = run("search", "croissant", "-c", "alpha", "-c", "beta")
-    assert result.stdout.splitlines()[0].split() == ["case", "section", "id", "match"]
+    lines = result.stdout.splitlines()
+    assert [line.split()[0] for line in lines[2:5]] == ["alpha", "timeline", "croissant-launch"]
+    single = run("search", "croissant", "-c", "alpha").stdout.splitlines()
+    assert [line.split()[0] for line in single[2:4]] == ["timeline", "croissant-launch"]
 
 
 def test_cli_highlights_matches_in_colour():

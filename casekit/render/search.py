@@ -27,20 +27,20 @@ def highlighted(text: str, spans: Sequence[tuple[int, int]], style: str = "", ma
 
 
 def hits_table(hits: Sequence[Hit], several: bool) -> Table:
-    """One row per hit, best first; a case column when several cases were searched."""
+    """One row per hit, best first: where it is (case when several were searched, section, id),
+    then its title and a snippet with the matches highlighted."""
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, leading=1)
-    if several:
-        table.add_column("case", style="bold cyan", overflow="fold")
-    table.add_column("section", style="magenta", no_wrap=True)
-    table.add_column("id", style="cyan", overflow="fold", max_width=24)
+    table.add_column("where", overflow="fold", max_width=30)
     table.add_column("match", ratio=1, min_width=24)
     for hit in hits:
+        where = Text()
+        if several:
+            where.append(clean(hit.case) + "\n", style="bold cyan")
+        where.append(clean(hit.section) + "\n", style="magenta")
+        where.append(clean(hit.id), style="cyan")
         cell = highlighted(hit.title, hit.title_spans, "bold")
         if not hit.snippet.in_title:
             cell.append("\n")
             cell.append_text(highlighted(hit.snippet.text, hit.snippet.spans, "dim", HIGHLIGHT + " not dim"))
-        row = [clean(hit.section), clean(hit.id), cell]
-        if several:
-            row.insert(0, clean(hit.case))
-        table.add_row(*row)
+        table.add_row(where, cell)
     return table
