@@ -36,7 +36,7 @@ def comparison_table(comparison: Comparison) -> Table:
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
     table.add_column("", style="bold", overflow="fold", max_width=28)
     for label in comparison.labels:
-        table.add_column(safe(label), header_style="bold cyan", ratio=1, overflow="fold")
+        table.add_column(safe(label), header_style="bold cyan", overflow="fold")
     group = None
     for row in comparison.rows:
         if group is not None and row.group != group:
