@@ -4,8 +4,9 @@
 frame, one row per observation, with the growth from the previous
 observation in the same unit. The arithmetic of one growth figure is
 `casekit.values.growth`, which knows what a bound or a range allows (an
-estimate is marked approximate, a bound gives only a floor or a ceiling);
-pandas holds the series, splits it by unit and does the date arithmetic.
+estimate is marked approximate, a bound gives only a floor or a ceiling).
+pandas holds the series for whoever uses it next (a notebook, `compare`,
+`export`) and does the date arithmetic and the selections behind the CAGR.
 
 Values in different currencies or units are never compared: a metric whose
 observations mix them is split into one series per unit, and growth is only
@@ -25,6 +26,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import msgspec
 
+from casekit.dates import PartialDate
 from casekit.model import Metric, Observation, Segment
 from casekit.values import Growth, Value, ValueParseError, growth
 
@@ -39,8 +41,10 @@ __all__ = [
     "cagr",
     "cagr_span",
     "latest_and_previous",
+    "main_unit",
     "metric_summary",
     "metric_unit",
+    "missing",
     "segment_shares",
     "series",
     "series_frame",
@@ -247,17 +251,15 @@ def cagr_span(metric: Metric, frame: pd.DataFrame | None = None) -> CagrSpan:
     g = growth(frame.at[first, "value"], frame.at[last, "value"])
     rate = g.cagr(float(years)) if g else None
     if rate is None:
-        return dataclasses.replace(span, reason="undefined: the first value is not above zero")
-    fuzzy_dates = any(_fuzzy_date(metric, frame.at[i, "date"]) for i in (first, last))
+        return dataclasses.replace(span, reason="undefined: the series starts at zero or changes sign")
+    points = series(metric)  # the frame's rows, in its order
+    fuzzy_dates = any(_fuzzy(points[i][0].date) for i in (first, last))
     return dataclasses.replace(span, value=rate, approximate=bool(g.approximate or fuzzy_dates))
 
 
-def _fuzzy_date(metric: Metric, text: str) -> bool:
-    for obs in metric.observations:
-        if obs.date.text == text:
-            d = obs.date
-            return d.approximate or d.uncertain or d.precision in ("range", "decade")
-    return False
+def _fuzzy(d: PartialDate) -> bool:
+    # A span of years or a flagged date puts its middle only roughly in place.
+    return d.approximate or d.uncertain or d.precision in ("range", "decade")
 
 
 def cagr(metric: Metric) -> Cagr | None:
@@ -270,7 +272,7 @@ def cagr(metric: Metric) -> Cagr | None:
 
 def _number(x) -> float | None:
     """A frame cell as a JSON number, None for NaN/NA."""
-    return None if _missing(x) else float(x)
+    return None if missing(x) else float(x)
 
 
 def series_record(metric: Metric, today: date | None = None) -> dict:
@@ -289,7 +291,7 @@ def series_record(metric: Metric, today: date | None = None) -> dict:
     entries = []
     for i, row in frame.iterrows():
         g = row["growth"]
-        if _missing(row["previous"]):
+        if missing(row["previous"]):
             continue
         entries.append({
             "date": row["date"],
@@ -374,14 +376,15 @@ def metric_summary(metric: Metric) -> MetricSummary:
     last = len(frame) - 1
     unit = frame.at[last, "unit"]
     prev = frame.at[last, "previous"]
-    previous = None if _missing(prev) else points[int(prev)][0]
+    previous = None if missing(prev) else points[int(prev)][0]
     same = frame[frame["unit"] == unit]
     others = tuple(dict.fromkeys(u for u in frame["unit"] if u != unit))
     return MetricSummary(metric, points[last][0], previous, frame.at[last, "growth"],
                          tuple(same["value"]), others)
 
 
-def _missing(x) -> bool:
+def missing(x) -> bool:
+    """True for a frame cell that holds nothing: None, NaN, NA or NaT."""
     import pandas as pd
 
     return x is None or bool(pd.isna(x))

@@ -115,8 +115,8 @@ def metric(
         from casekit.analytics import series_record, series_rows
 
         if fmt in (Format.csv, Format.md):
-            return series_rows(m)  # flat formats: one row per observation, growth beside it
-        return series_record(m)
+            return series_rows(m, st.today)  # flat formats: one row per observation, growth beside it
+        return series_record(m, st.today)
 
     def render():
         from casekit.analytics import cagr_span, series_frame

@@ -1,8 +1,9 @@
 """Metrics, one metric's series and revenue segments: tables, sparklines and bars.
 
 Pure: data in (summaries, a series frame, segment shares), Rich renderables
-out. Bars are drawn when Rich lays the table out, so they fill whatever
-width the column gets; every bar of a chart shares one scale, from zero.
+out. The charts measure the width Rich gives them and size their bars to
+what the text columns leave; every bar of a chart shares one scale, from
+zero.
 
 Glyphs carry the meaning without colour: █ a value, ░ what a range or an
 upper bound leaves open, ▶ "or more" (`300K+`), ◀ "below" (`<$4B`).
@@ -10,7 +11,6 @@ upper bound leaves open, ▶ "or more" (`300K+`), ◀ "below" (`<$4B`).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 
 from rich import box
@@ -365,11 +365,9 @@ def _growth_of(row) -> Growth | None:
 
 
 def _compared(row) -> bool:
-    return not _is_na(row.previous)
+    from casekit.analytics import missing
 
-
-def _is_na(x) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x)) or type(x).__name__ == "NAType"
+    return not missing(row.previous)
 
 
 def _cagr_line(frame, span) -> Text:
