@@ -794,8 +794,10 @@ def html_page(case: Case, today: date) -> str:
             cards.append(_tag("div", "".join(parts), "card metric"))
         content = _tag("div", "".join(cards), "grid") if cards else ""
         if rows:
-            content += _html_table([("Metric", ""), ("Latest", "num strong"), ("As of", "nowrap"), ("Change", "")],
-                                   rows)
+            columns = [("Metric", ""), ("Latest", "num strong"), ("As of", "nowrap"), ("Change", "")]
+            if not any(row[3] for row in rows):
+                columns, rows = columns[:3], [row[:3] for row in rows]
+            content += _html_table(columns, rows)
         section("metrics", "Key metrics", content)
 
     if case.timeline or case.eras:
