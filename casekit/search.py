@@ -21,6 +21,8 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import NamedTuple
 
 import msgspec
 
@@ -93,6 +95,7 @@ def _folded_with_offsets(text: str) -> tuple[str, list[int]]:
     return "".join(out), where
 
 
+@lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
     """A light plural fold: `risks` → `risk`, `companies` → `company`, `boxes` → `box`."""
     if len(word) <= 3 or not word.isalpha():
@@ -106,8 +109,7 @@ def stem(word: str) -> str:
     return word
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     term: str  # folded and stemmed
     start: int  # span in the original text
     end: int
@@ -115,6 +117,8 @@ class Token:
 
 def tokenize(text: str) -> list[Token]:
     """The words of `text` as search terms, each with its span in `text`."""
+    if text.isascii():  # the common case: folding is lowercasing, offsets do not move
+        return [Token(stem(m.group()), m.start(), m.end()) for m in _TOKEN.finditer(text.lower())]
     folded, where = _folded_with_offsets(text)
     return [Token(stem(m.group()), where[m.start()], where[m.end() - 1] + 1) for m in _TOKEN.finditer(folded)]
 
@@ -166,6 +170,11 @@ class Field:
     title: bool
     tokens: list[Token] = field(default_factory=list)
     title_at: int | None = None  # where this text starts in the document's shown title
+    positions: dict[str, list[int]] = field(default_factory=dict)  # term -> token indexes
+
+    def __post_init__(self) -> None:
+        for i, token in enumerate(self.tokens):
+            self.positions.setdefault(token.term, []).append(i)
 
 
 @dataclass(slots=True)
@@ -238,12 +247,12 @@ def documents(case: Case) -> list[Document]:
 
 # --- matching and ranking ------------------------------------------------------------
 
-def _occurrences(tokens: Sequence[Token], unit: tuple[str, ...]) -> list[tuple[int, int]]:
+def _occurrences(f: Field, unit: tuple[str, ...]) -> list[tuple[int, int]]:
     """Spans (in the field's text) where the terms of `unit` occur in a row."""
-    n = len(unit)
+    tokens, n = f.tokens, len(unit)
     spans = []
-    for i in range(len(tokens) - n + 1):
-        if tokens[i].term == unit[0] and all(tokens[i + k].term == unit[k] for k in range(1, n)):
+    for i in f.positions.get(unit[0], ()):
+        if i + n <= len(tokens) and all(tokens[i + k].term == unit[k] for k in range(1, n)):
             spans.append((tokens[i].start, tokens[i + n - 1].end))
     return spans
 
@@ -346,7 +355,7 @@ class Index:
             for unit in query.units:
                 per_field = {}
                 for k, f in enumerate(doc.fields):
-                    spans = _occurrences(f.tokens, unit)
+                    spans = _occurrences(f, unit)
                     if spans:
                         per_field[k] = spans
                 if per_field:
