@@ -79,7 +79,10 @@ def _columns(rows: list[dict]) -> list[str]:
     columns: dict[str, None] = {}
     for row in rows:
         columns.update(dict.fromkeys(row))
-    return list(columns)
+    # A value absent in one record (`share: null`) and present in another
+    # (`share.text`, `share.low`, …) is one set of columns, not two.
+    nested = {c.split(".", 1)[0] for c in columns if "." in c}
+    return [c for c in columns if not (c in nested and all(row.get(c) is None for row in rows))]
 
 
 def to_csv(rows: list[dict]) -> str:
