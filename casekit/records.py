@@ -45,15 +45,24 @@ def plain(obj: Any) -> Any:
     return obj
 
 
+_COMMON = ("sources", "note", "confidence")
+
+
 def item_record(item: msgspec.Struct) -> dict[str, Any]:
-    """The generic record of any section item: every field, dates with ISO start/end."""
+    """The generic record of any section item: its own fields (dates with ISO start/end),
+    then the keys every item shares (`sources`, `note`, `confidence`), so tables read id, title, …"""
     out: dict[str, Any] = {}
     for f in msgspec.structs.fields(item):
+        if f.name in _COMMON:
+            continue
         value = getattr(item, f.name)
         if isinstance(value, PartialDate) and f.name in ("date", "period"):
             out.update(date_fields(value, f.encode_name))
         else:
             out[f.encode_name] = plain(value)
+    for name in _COMMON:
+        if hasattr(item, name):
+            out[name] = plain(getattr(item, name))
     return out
 
 
@@ -120,23 +129,12 @@ def metric_record(m) -> dict[str, Any]:
     }
 
 
-def section_record(item: msgspec.Struct) -> dict[str, Any]:
-    """The generic record with the item's own fields first and the keys every item shares
-    (`sources`, `note`, `confidence`) last, so tables read id, title, …, sources."""
-    record = item_record(item)
-    common = ("sources", "note", "confidence")
-    return {k: v for k, v in record.items() if k not in common} | {k: record[k] for k in common if k in record}
-
-
 RECORDS = {
     "timeline": event_record,
     "principles": principle_record,
     "risks": risk_record,
     "metrics": metric_record,
 }
-RECORDS.update(dict.fromkeys(
-    ("people", "eras", "sources", "quotes", "moats", "flywheel", "competitors", "drivers", "lessons"),
-    section_record))
 
 
 def records(section: str, items: Iterable, case_id: str | None = None) -> list[dict[str, Any]]:
