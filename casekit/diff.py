@@ -510,24 +510,12 @@ def longest_increasing(seq: Sequence[int]) -> list[int]:
 
 def content_tokens(item: Any) -> frozenset[str]:
     """The lower-cased words of an item's content (ids, references and tags left out)."""
+    from casekit.query import texts
+
     words: set[str] = set()
-    for text in _content_texts(item):
+    for text in texts(item, _NOT_CONTENT):
         words.update(_WORD.findall(text.casefold()))
     return frozenset(words)
-
-
-def _content_texts(obj: Any) -> Iterable[str]:
-    if isinstance(obj, str):
-        yield obj
-    elif isinstance(obj, (PartialDate, Value)):
-        yield obj.text
-    elif isinstance(obj, msgspec.Struct):
-        for name in obj.__struct_fields__:
-            if name not in _NOT_CONTENT:
-                yield from _content_texts(getattr(obj, name))
-    elif isinstance(obj, (list, tuple)):
-        for x in obj:
-            yield from _content_texts(x)
 
 
 def similar_pairs(old: Sequence, new: Sequence, threshold: float = RENAME_THRESHOLD

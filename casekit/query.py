@@ -48,18 +48,20 @@ def as_of(case: Case, when: PartialDate, today: date) -> Case:
     )
 
 
-def texts(obj: object) -> Iterator[str]:
-    """Every piece of text in an item: strings, dates and values as written, nested items."""
+def texts(obj: object, skip: frozenset[str] = frozenset()) -> Iterator[str]:
+    """Every piece of text in an item: strings, dates and values as written, nested items
+    (fields named in `skip` left out, at any depth)."""
     if isinstance(obj, str):
         yield obj
     elif isinstance(obj, (PartialDate, Value)):
         yield obj.text
     elif isinstance(obj, msgspec.Struct):
         for name in obj.__struct_fields__:
-            yield from texts(getattr(obj, name))
+            if name not in skip:
+                yield from texts(getattr(obj, name), skip)
     elif isinstance(obj, (list, tuple)):
         for x in obj:
-            yield from texts(x)
+            yield from texts(x, skip)
 
 
 def grep(items: Iterable, needle: str | None) -> list:
