@@ -18,9 +18,9 @@ again.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
+import zlib
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -168,8 +168,10 @@ class CaseCache:
 
     def entry_path(self, stamp: Stamp) -> Path:
         """Where the entry for the file `stamp` names lives."""
-        digest = hashlib.sha256(stamp.path.encode("utf-8", "surrogatepass")).hexdigest()[:32]
-        return self.directory / f"{digest}.msgpack"
+        # Two cheap checksums (hashlib's import alone costs more than a lookup). A
+        # collision is harmless: the entry names its file, so the other one misses.
+        raw = stamp.path.encode("utf-8", "surrogateescape")
+        return self.directory / f"{zlib.crc32(raw):08x}{zlib.adler32(raw):08x}.msgpack"
 
     def get(self, stamp: Stamp, display: str | None = None) -> Hit | None:
         """The cached case for the file as `stamp` describes it, or None."""

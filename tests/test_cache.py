@@ -364,7 +364,7 @@ def test_looking_up_one_cached_case_imports_nothing_heavy(env, acme):
         "from pathlib import Path\n"
         "from casekit.library import CaseRef, Library\n"
         f"case = Library().load(CaseRef('acme', Path({str(acme)!r})))\n"
-        "heavy = sorted(m for m in ('yaml', 'rich', 'pandas', 'casekit.loader', 'pickle', 'concurrent.futures')"
+        "heavy = sorted(m for m in ('yaml', 'rich', 'pandas', 'casekit.loader', 'pickle', 'concurrent.futures', 'hashlib')"
         " if m in sys.modules)\n"
         "print(case.id, heavy)\n"
     )
