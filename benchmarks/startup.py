@@ -41,6 +41,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
     env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100"}
+    # pip compiles an installed package's bytecode; a source checkout gets it on
+    # the first run unless this is set, and then every run would pay to compile.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     cli = [sys.executable, "-m", "casekit"]
     for _ in range(2):  # warm the OS file cache and casekit's own cache
         run(FLOOR, env)

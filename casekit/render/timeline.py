@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from rich import box
 from rich.console import Console, ConsoleOptions, Group, RenderResult
 from rich.table import Table
 from rich.text import Text
@@ -13,6 +12,7 @@ from rich.tree import Tree
 
 from casekit.dates import PartialDate
 from casekit.model import Case, Event
+from casekit.render.listing import Listing
 from casekit.render.text import clean, safe
 
 CATEGORY_STYLE = {
@@ -47,17 +47,18 @@ def _era_titles(cases: dict[str, Case]) -> dict[tuple[str, str], str]:
     return {(c.id, e.id): e.title for c in cases.values() for e in c.eras}
 
 
-def timeline_table(rows: Rows, cases: dict[str, Case]) -> Table:
+def timeline_table(rows: Rows, cases: dict[str, Case]) -> Listing:
     """Date as written, title (with detail), category, era; a case column when several."""
     several = any(cid for cid, _ in rows)
     eras = _era_titles(cases)
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    disputed = any(e.confidence == "disputed" for _, e in rows)
+    table = Listing(caption="‡ sources disagree; see the event's note" if disputed else None)
     if several:
-        table.add_column("case", style="bold cyan", overflow="fold", max_width=14)
-    table.add_column("date", overflow="fold", max_width=16)
-    table.add_column("event", min_width=12, overflow="fold")
-    table.add_column("category", overflow="fold")
-    table.add_column("era", style="dim", max_width=20, overflow="fold")
+        table.add_column("case", style="bold cyan", max_width=14)
+    table.add_column("date", max_width=16)
+    table.add_column("event", min_width=12)
+    table.add_column("category")
+    table.add_column("era", style="dim", max_width=20)
     for cid, event in rows:
         case_id = cid or next(iter(cases))
         era = eras.get((case_id, event.era or ""), event.era or "")
@@ -66,10 +67,6 @@ def timeline_table(rows: Rows, cases: dict[str, Case]) -> Table:
         if several:
             cells.insert(0, safe(cid))
         table.add_row(*cells)
-    disputed = any(e.confidence == "disputed" for _, e in rows)
-    if disputed:
-        table.caption = "‡ sources disagree; see the event's note"
-        table.caption_justify = "left"
     return table
 
 
