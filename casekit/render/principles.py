@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich import box
 from rich.console import Group
 from rich.padding import Padding
 from rich.panel import Panel
@@ -12,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from casekit.model import Principle
+from casekit.render.listing import Listing
 from casekit.render.overview import severity_text
 from casekit.render.text import clean, safe
 
@@ -35,13 +35,13 @@ def tradeoff_text(text: str, mark: bool = True) -> Text:
     return out
 
 
-def principles_table(principles: Sequence[Principle]) -> Table:
+def principles_table(principles: Sequence[Principle]) -> Listing:
     """Number, title, benefit and tradeoff side by side, a blank line between principles."""
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, leading=1)
-    table.add_column("#", justify="right", no_wrap=True)
-    table.add_column("principle", style="bold", ratio=2, min_width=12)
-    table.add_column("benefit", header_style=f"bold {BENEFIT}", ratio=3, min_width=16)
-    table.add_column(Text(TRADEOFF_MARK + "tradeoff"), header_style=f"bold {TRADEOFF}", ratio=3, min_width=16)
+    table = Listing(leading=1)
+    table.add_column("#", justify="right")
+    table.add_column("principle", style="bold", min_width=12, max_width=40)
+    table.add_column("benefit", header_style=f"bold {BENEFIT}", min_width=16)
+    table.add_column(Text(TRADEOFF_MARK + "tradeoff"), header_style=f"bold {TRADEOFF}", min_width=16)
     for p in principles:
         table.add_row(number(p), safe(p.title), safe(p.benefit, BENEFIT), tradeoff_text(p.tradeoff, mark=False))
     return table
