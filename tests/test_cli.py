@@ -158,3 +158,26 @@ def test_debug_shows_the_traceback_of_an_internal_error(monkeypatch):
     assert "Traceback" not in result.stderr
     result = run("--debug", "timeline")
     assert isinstance(result.exception, RuntimeError)
+
+
+def test_every_command_is_mapped_to_the_module_that_defines_it():
+    from casekit.cli import COMMAND_MODULES, MODULES
+
+    names = {}
+    for info in app.registered_commands:
+        name = info.name or info.callback.__name__.replace("_", "-")
+        names[name] = info.callback.__module__
+    assert names == {name: f"casekit.cli.{COMMAND_MODULES[name]}" for name in names}
+    assert set(COMMAND_MODULES) == set(names)
+    assert set(COMMAND_MODULES.values()) == set(MODULES)
+
+
+def test_a_run_imports_only_its_command_module():
+    code = (
+        "import sys\nfrom casekit.cli import main\nsys.argv = ['casekit', 'timeline', '-n', '1']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "sys.stderr.write(' '.join(sorted(m for m in sys.modules if m.startswith('casekit.cli.'))))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, **ENV})
+    assert done.stderr.split() == ["casekit.cli.app", "casekit.cli.common", "casekit.cli.complete",
+                                   "casekit.cli.options", "casekit.cli.timeline"]

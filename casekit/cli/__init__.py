@@ -6,12 +6,35 @@ import os
 import sys
 
 
+# The module that defines each command, so that a run imports only the one it
+# needs. A command missing here still works: every module is then imported.
+COMMAND_MODULES = {
+    **dict.fromkeys(("validate", "cases", "show", "schema"), "inspect"),
+    "timeline": "timeline",
+    **dict.fromkeys(("principles", "principle", "risks", "people", "eras", "sources", "quotes", "moats",
+                     "competitors", "drivers", "lessons", "flywheel"), "sections"),
+    **dict.fromkeys(("metrics", "metric", "segments"), "metrics"),
+    "diff": "diff",
+    **dict.fromkeys(("search", "compare", "export", "new"), "library_cmds"),
+}
+MODULES = ("inspect", "timeline", "sections", "metrics", "diff", "library_cmds")
+
+# Set by `main` before the app is imported: the command modules to register.
+wanted: tuple[str, ...] = MODULES
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the `casekit` console script."""
-    from casekit.cli.app import app
+    global wanted
 
     args = sys.argv[1:] if argv is None else list(argv)
-    _only_the_command_asked_for(app, args)
+    command = _command_word(args)
+    if command in COMMAND_MODULES:
+        wanted = (COMMAND_MODULES[command],)
+    from casekit.cli.app import app
+
+    if command in COMMAND_MODULES:
+        _only(app, command)
     try:
         code = app(args=args, prog_name="casekit", standalone_mode=False)
     except BrokenPipeError:
@@ -31,28 +54,30 @@ def main(argv: list[str] | None = None) -> None:
 _VALUED = {"--cases-dir", "--today"}
 
 
-def _only_the_command_asked_for(app, args: list[str]) -> None:
-    """Keep just the invoked command on the app before typer builds it.
-
-    Typer turns every registered command into a click command on each run
-    (about 2 ms a command); a run needs one. Help, completion and unknown
-    words still see them all.
-    """
+def _command_word(args: list[str]) -> str | None:
+    """The command a run asks for, or None (help, completion, no command)."""
     if any(k.endswith("_COMPLETE") for k in os.environ):
-        return
+        return None
     words = iter(args)
     for word in words:
         if word in _VALUED:
             next(words, None)
         elif not word.startswith("-"):
-            break
-    else:
-        return
+            return word
+    return None
+
+
+def _only(app, command: str) -> None:
+    """Keep just the invoked command on the app before typer builds it.
+
+    Typer turns every registered command into a click command on each run
+    (about 2 ms a command); a run needs one.
+    """
 
     def name(info) -> str:
         return info.name or info.callback.__name__.replace("_", "-")
 
-    chosen = [info for info in app.registered_commands if name(info) == word]
+    chosen = [info for info in app.registered_commands if name(info) == command]
     if chosen:
         app.registered_commands = chosen
 

@@ -150,11 +150,15 @@ def main_options(
     ctx.obj.update(cases_dir=cases_dir, no_color=no_color, today=today, pager=pager)
 
 
-# Command modules register themselves on `app`; importing them is cheap
-# because each keeps its heavy imports inside the command function.
-from casekit.cli import inspect as _inspect  # noqa: E402,F401
-from casekit.cli import timeline as _timeline  # noqa: E402,F401
-from casekit.cli import sections as _sections  # noqa: E402,F401
-from casekit.cli import metrics as _metrics  # noqa: E402,F401
-from casekit.cli import diff as _diff  # noqa: E402,F401
-from casekit.cli import library_cmds as _library_cmds  # noqa: E402,F401
+def _register_commands() -> None:
+    # Command modules register themselves on `app` when imported; `main`
+    # narrows `wanted` to the one module a run needs.
+    import importlib
+
+    import casekit.cli
+
+    for module in casekit.cli.wanted:
+        importlib.import_module(f"casekit.cli.{module}")
+
+
+_register_commands()
