@@ -12,6 +12,7 @@ from rich.text import Text
 from rich.tree import Tree
 
 from casekit.model import SECTIONS, Case, severity_rank
+from casekit.render.listing import Listing
 from casekit.render.text import clean, safe
 
 SEVERITY_STYLE = {
@@ -72,8 +73,11 @@ def latest_observation(metric):
 def overview(case: Case, today: date) -> Group:
     """`casekit show`: the case at a glance."""
     header = Text()
-    header.append(clean(case.company), style="bold")
-    header.append(" — " + clean(case.title))
+    if case.title.startswith(case.company):
+        header.append(clean(case.title), style="bold")
+    else:
+        header.append(clean(case.company), style="bold")
+        header.append(" — " + clean(case.title))
     header.append(f"\nas of {clean(case.as_of.text)}", style="dim")
     if case.tags:
         header.append("   " + " ".join("#" + clean(t) for t in case.tags), style="cyan")
@@ -82,37 +86,36 @@ def overview(case: Case, today: date) -> Group:
     parts: list = [Panel(header, title=safe(case.id), title_align="left", border_style="blue")]
 
     if case.metrics:
-        metrics = Table(title="Key metrics", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+        metrics = Listing()
         metrics.add_column("metric")
         metrics.add_column("latest", justify="right", style="bold")
-        metrics.add_column("as of", no_wrap=True)
+        metrics.add_column("as of")
         for metric in case.metrics[:8]:
             obs = latest_observation(metric)
-            if obs is None:
-                continue
-            metrics.add_row(safe(metric.name), safe(obs.value.display()), safe(obs.date.text))
-        parts.append(metrics)
+            if obs is not None:
+                metrics.add_row(safe(metric.name), safe(obs.value.display()), safe(obs.date.text))
+        parts += [Text("\nKey metrics", style="bold blue"), metrics]
 
     if case.eras:
-        eras = Table(title="Eras", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
-        eras.add_column("period", no_wrap=True)
+        eras = Listing()
+        eras.add_column("period")
         eras.add_column("era")
         for era in sorted(case.eras, key=lambda e: e.period.sort_key(today)):
             eras.add_row(safe(era.period.text), safe(era.title))
-        parts.append(eras)
+        parts += [Text("\nEras", style="bold blue"), eras]
 
-    counts = Text("Counts  ", style="bold")
-    counts.append("  ".join(f"{name} {len(getattr(case, name))}" for name in SECTIONS if getattr(case, name)))
+    counts = Text("\nCounts  ", style="bold blue")
+    counts.append("  ".join(f"{name} {len(getattr(case, name))}" for name in SECTIONS if getattr(case, name)),
+                  style="default")
     parts.append(counts)
 
     if case.risks:
-        risks = Table(title="Top risks", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
-        risks.add_column("severity", no_wrap=True)
+        risks = Listing()
+        risks.add_column("severity")
         risks.add_column("risk")
         for risk in top_risks(case):
             risks.add_row(severity_text(risk.severity), safe(risk.title))
-        parts.append(Text(""))
-        parts.append(risks)
+        parts += [Text("\nTop risks", style="bold blue"), risks]
     return Group(*parts)
 
 
