@@ -166,12 +166,12 @@ class Library:
         return cases
 
     def check_all(self, refs: Sequence[CaseRef], *, progress: Progress | None = None) -> list[Loaded]:
-        """Every file behind `refs` loaded and checked, in order, each with its problems; never raises for a bad file."""
+        """Every file behind `refs` loaded and checked, in order, with its problems; a bad file never raises."""
+        from casekit.cache import Stamp
+
         cache = self.cache()
         results: list[Loaded | None] = []
         misses: list[tuple[int, CaseRef, Stamp | None]] = []
-        from casekit.cache import Stamp
-
         for i, ref in enumerate(refs):
             stamp = Stamp.of(ref.path)  # before reading: a later change makes the entry stale, not wrong
             hit = cache.get(stamp, str(ref.path)) if cache is not None and stamp is not None else None

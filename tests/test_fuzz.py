@@ -20,6 +20,7 @@ A bounded run by default; maintainers run longer with
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import tempfile
@@ -40,7 +41,7 @@ from casekit.model import CATEGORIES, LIKELIHOODS, SEVERITIES
 
 _LONG = int(os.environ.get("CASEKIT_FUZZ_EXAMPLES", "0") or 0)
 COMMAND_EXAMPLES = _LONG or 50
-LOAD_EXAMPLES = _LONG * 4 or 150
+LOAD_EXAMPLES = _LONG * 4 or 100
 FUZZ = settings(max_examples=COMMAND_EXAMPLES, deadline=None, derandomize=not _LONG,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
@@ -59,6 +60,7 @@ NASTY = st.sampled_from([
 ])
 TEXT = st.one_of(
     st.text(max_size=24),
+    st.sampled_from(["x" * 300, "漢字かな" * 40, "word " * 120, "https://example.com/" + "a/" * 80]),
     NASTY,
     st.tuples(st.text(max_size=8), NASTY, st.text(max_size=8)).map("".join),
 )
@@ -309,7 +311,32 @@ def _metric_id(data: bytes) -> str:
 COMMAND = typer.main.get_command(app)
 
 
-def invocations(path: str, data: bytes) -> list[list[str]]:
+# Options every example applies wherever a command takes them: an output format, an as-of date
+# (good or bad), a --grep text, a terminal width.
+OPTIONS = st.fixed_dictionaries({
+    "format": st.sampled_from([None, None, None, "json", "csv", "md", "yaml"]),
+    "as_of": st.none() | DATE.map(str) | BAD_DATES,
+    "grep": st.none() | TEXT.filter(lambda t: "\x00" not in t),  # argv cannot hold a NUL
+    "columns": st.sampled_from(["30", "80", "200"]),
+})
+NO_OPTIONS = {"format": None, "as_of": None, "grep": None, "columns": "80"}
+
+
+def _with_options(command, args: list[str], options: dict) -> list[str]:
+    out = list(args)
+    for param in command.params:
+        opts = getattr(param, "opts", [])
+        choices = getattr(param.type, "choices", ())
+        if "--format" in opts and options["format"] in choices:
+            out += ["--format", options["format"]]
+        elif "--as-of" in opts and options["as_of"] is not None:
+            out += ["--as-of", options["as_of"]]
+        elif "--grep" in opts and options["grep"] is not None:
+            out += ["--grep", options["grep"]]
+    return out
+
+
+def invocations(path: str, data: bytes, options: dict = NO_OPTIONS) -> list[list[str]]:
     """One argument list per read-only command of the app, and one more per --view choice and --tree."""
     group = COMMAND
     arguments = {
@@ -325,34 +352,35 @@ def invocations(path: str, data: bytes) -> list[list[str]]:
         if name in WRITERS:
             continue
         args = [name]
-        options = {opt for p in command.params for opt in getattr(p, "opts", [])}
+        opts = {opt for p in command.params for opt in getattr(p, "opts", [])}
         for param in command.params:
             if param.param_type_name == "argument" and (param.required or param.name == "paths"):
                 args += arguments.get(param.name, ["x"])
-        if "--case" in options:
+        if "--case" in opts:
             args += ["-c", path]
+        args = _with_options(command, args, options)
         out.append(args)
         for param in command.params:
             if "--view" in getattr(param, "opts", []):
                 out += [args + ["--view", choice] for choice in param.type.choices if choice != "table"]
-        if "--tree" in options:
+        if "--tree" in opts:
             out.append(args + ["--tree"])
     return out
 
 
-def check_commands(data: bytes) -> None:
+def check_commands(data: bytes, options: dict = NO_OPTIONS) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp) / "lib"
         directory.mkdir()
         path = directory / "fuzzed.yaml"
         path.write_bytes(data)
         before = (path.read_bytes(), path.stat().st_mtime_ns)
-        env = {"NO_COLOR": "1", "COLUMNS": "80", "XDG_CACHE_HOME": str(Path(tmp) / "cache"),
+        env = {"NO_COLOR": "1", "COLUMNS": options["columns"], "XDG_CACHE_HOME": str(Path(tmp) / "cache"),
                "CASEKIT_CASE": "", "CASEKIT_PATH": "", "CASEKIT_DEBUG": "", "CASEKIT_PAGER": "", "PAGER": "cat"}
         [loaded] = Library(cases_dirs=[directory], env=env).check_all([CaseRef("fuzzed", path)])
         assert (loaded.case is None) == (loaded.error is not None)
         runner = CliRunner()
-        for args in invocations(str(path), data):
+        for args in invocations(str(path), data, options):
             argv = ["--cases-dir", str(directory), *args]
             # Typer rebuilds the click command on every invoke (~30 ms); build it once.
             with mock.patch("typer.testing._get_command", lambda _: COMMAND):
@@ -365,8 +393,11 @@ def check_commands(data: bytes) -> None:
             assert "internal error" not in result.stderr, shown
             if result.exit_code == 2:
                 assert result.stderr.strip(), shown
-            bad = CONTROL.search(result.stdout + result.stderr)
+            human = result.stderr + (result.stdout if "--format" not in argv else "")
+            bad = CONTROL.search(human)
             assert bad is None, f"control character {bad.group()!r} reached the terminal\n{shown}"
+            if result.exit_code == 0 and "json" in argv and result.stdout.strip():
+                json.loads(result.stdout)
         assert (path.read_bytes(), path.stat().st_mtime_ns) == before, "a read-only command changed the file"
 
 
@@ -394,9 +425,9 @@ def test_generated_valid_documents_load(doc):
 
 
 @FUZZ
-@given(data=case_files())
-def test_read_only_commands_on_any_file_fail_cleanly_and_change_nothing(data):
-    check_commands(data)
+@given(data=case_files(), options=OPTIONS)
+def test_read_only_commands_on_any_file_fail_cleanly_and_change_nothing(data, options):
+    check_commands(data, options)
 
 
 @pytest.mark.parametrize("text", [
