@@ -709,14 +709,8 @@ def _checked(data: bytes, label: str, stem: str | None) -> Case:
     from casekit.loader import check_bytes
 
     case, problems = check_bytes(data, label, stem=stem)
-    errors = [p for p in problems if p.severity == "error"]
-    if case is None or errors:
-        first = errors[0] if errors else None
-        error = InvalidCase(label, problems)
-        if first is not None:
-            error.hint = f"{first.location}: {first.message}" + (
-                f"; run `casekit validate` for all {len(errors)}" if len(errors) > 1 else "")
-        raise error
+    if case is None:
+        raise InvalidCase(label, problems)
     return case
 
 

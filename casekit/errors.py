@@ -41,7 +41,15 @@ class InvalidCase(CasekitError):
 
     def __init__(self, path: str, problems: list[Problem]) -> None:
         errors = [p for p in problems if p.severity == "error"]
-        noun = "problem" if len(errors) == 1 else "problems"
-        super().__init__(f"{path}: {len(errors)} {noun}; not a valid case")
+        if errors:
+            first = errors[0]
+            message = f"{first.location}: {first.message}"
+            more = len(errors) - 1
+            hint = (f"{more} more problem{'s' * (more != 1)}: " if more else "") + f"casekit validate {path}"
+            if first.hint and not more:
+                hint = f"{first.hint}; casekit validate {path} shows it in context"
+        else:
+            message, hint = f"{path}: not a valid case", None
+        super().__init__(message, hint=hint)
         self.path = path
         self.problems = problems

@@ -43,6 +43,13 @@ except AttributeError:  # PyYAML built without libyaml: slower, same behaviour
 
 _INVALID = object()
 
+# Numbers in a case (a principle's n, a moat's rank, the format version) count things.
+MAX_WHOLE_NUMBER = 1_000_000
+# Problems about a value, which name the key they were found under.
+_VALUE_CODES = frozenset({"wrong-type", "bad-choice", "bad-date", "bad-value", "out-of-range"})
+# How messages name an item of each type.
+_NOUNS = {"FlywheelEdge": "flywheel edge", "Event": "event", "Observation": "observation", "Role": "role"}
+
 
 def load_case(path: str | os.PathLike) -> Case:
     """Load and check one case file; raise `InvalidCase` on any error."""
@@ -96,7 +103,7 @@ def check_bytes(
         return None, [problem]
     walker = _Walker(path, lines)
     if root is None:
-        walker.error(None, "empty", "the file is empty; a case is a mapping of keys")
+        walker.problems.append(Problem(path, 1, 1, "error", "empty", "the file is empty; a case is a mapping of keys"))
         return None, walker.problems
     if not isinstance(root, yaml.MappingNode):
         walker.error(root, "not-a-mapping", f"a case is a mapping of keys, not {_kind(root)}")
@@ -162,6 +169,16 @@ def _compose(text: str, path: str, lines: list[str]) -> tuple[Any, Problem | Non
             path, line, column, "error", "yaml-syntax", f"YAML syntax: {message}",
             hint=_syntax_hint(message), source_line=_line(lines, line),
         )
+    except yaml.reader.ReaderError as exc:
+        before = text[: exc.position]
+        line = before.count("\n") + 1
+        column = exc.position - (before.rfind("\n") + 1) + 1
+        character = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        return None, Problem(
+            path, line, column, "error", "bad-character",
+            f"character U+{character:04X} is not allowed in YAML ({exc.reason})",
+            hint="remove it, or write it as an escape inside double quotes", source_line=_line(lines, line),
+        )
     except yaml.YAMLError as exc:
         return None, Problem(path, None, None, "error", "yaml-syntax", f"YAML syntax: {exc}")
     except RecursionError:
@@ -216,6 +233,7 @@ class _Walker:
         self._seen: set[int] = set()
         self._revisits = 0
         self._scalars = yaml.constructor.SafeConstructor()
+        self._key: str | None = None  # the key whose value is being built, to name it in messages
 
     # -- reporting ---------------------------------------------------------
     def position(self, node: Any) -> tuple[int | None, int | None, str | None]:
@@ -225,6 +243,8 @@ class _Walker:
         return mark.line + 1, mark.column + 1, _line(self.lines, mark.line + 1)
 
     def error(self, node: Any, code: str, message: str, hint: str | None = None) -> None:
+        if self._key and code in _VALUE_CODES:
+            message = f"`{self._key}`: {message}"
         line, column, text = self.position(node)
         self.problems.append(Problem(self.path, line, column, "error", code, message, hint, text))
         self.has_errors = True
@@ -299,17 +319,19 @@ class _Walker:
                            hint=did_you_mean(key, fields) or "allowed: " + ", ".join(fields))
                 ok = False
                 continue
+            outer, self._key = self._key, key
             value = self.build(value_node, field.type)
+            self._key = outer
             if value is _INVALID:
                 ok = False
             else:
                 out[key] = value
         for name, field in fields.items():
             if name not in key_nodes and field.required:
-                what = f" in this {tp.__name__.lower()}" if tp is not Case else ""
                 ident = out.get("id")
+                what = f" in {_NOUNS.get(tp.__name__, tp.__name__.lower())}" if tp is not Case else ""
                 self.error(node, "missing-key",
-                           f"missing required key `{name}`{what}" + (f" `{ident}`" if ident else ""))
+                           f"missing required key `{name}`{what}" + (f" `{ident}`" if ident and what else ""))
                 ok = False
         if ok and "id" in fields and isinstance(out.get("id"), str):
             self._check_slug(key_nodes["id"], out["id"])
@@ -358,7 +380,11 @@ class _Walker:
         if not self._scalar(node, "a whole number"):
             return _INVALID
         if node.tag == _TAG + "int":
-            return self._scalars.construct_yaml_int(node)
+            number = self._scalars.construct_yaml_int(node)
+            if 1 <= number <= MAX_WHOLE_NUMBER:
+                return number
+            self.error(node, "out-of-range", f"{node.value} is out of range; expected 1 to {MAX_WHOLE_NUMBER:,}")
+            return _INVALID
         self.error(node, "wrong-type", f"expected a whole number, got {_kind(node)}")
         return _INVALID
 

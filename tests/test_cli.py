@@ -45,7 +45,7 @@ def test_version():
     [
         (["timeline", "-c", "nope"], 2, "no case `nope`"),
         (["timeline", "-c", "missing/file.yaml"], 2, "no such file"),
-        (["timeline", "-c", str(FIXTURES / "bad" / "unknown-key.yaml")], 2, "not a valid case"),
+        (["timeline", "-c", str(FIXTURES / "bad" / "unknown-key.yaml")], 2, "unknown-key.yaml:18:5: missing required key"),
         (["timeline", "--since", "2016-13"], 2, "--since: month 13"),
         (["timeline", "--bogus"], 2, "No such option"),
         (["validate", str(FIXTURES / "bad" / "duplicate-key.yaml")], 1, "1 error"),

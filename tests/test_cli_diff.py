@@ -68,7 +68,7 @@ def test_an_invalid_case_exits_2_naming_its_first_problem(tmp_path):
     bad.write_text(Path(BASE).read_text().replace("    severity: medium", "    severity: medium\n    severty: x"))
     result = run(BASE, str(bad))
     assert result.exit_code == 2
-    assert "not a valid case" in result.stderr and "unknown key `severty`" in result.stderr
+    assert "bad.yaml:" in result.stderr and "unknown key `severty`" in result.stderr
 
 
 # --- human output --------------------------------------------------------------------------

@@ -35,7 +35,7 @@ def codes(path: Path) -> list[tuple[int | None, int | None, str, str]]:
         ("wrong-type", [(19, 8, "error", "wrong-type")]),
         ("currency-mismatch", [(16, 29, "error", "unit-mismatch")]),
         ("list-top-level", [(1, 1, "error", "not-a-mapping")]),
-        ("empty", [(None, None, "error", "empty")]),
+        ("empty", [(1, 1, "error", "empty")]),
         ("unsourced-warning", [(9, 5, "warning", "unsourced")]),
         ("open-flywheel-warning", [(29, 19, "warning", "flywheel-open"), (30, 31, "warning", "flywheel-open")]),
         ("contradiction-warning", [(17, 29, "warning", "contradiction")]),
@@ -82,7 +82,8 @@ def test_load_case_raises_with_every_problem():
     with pytest.raises(InvalidCase) as info:
         load_case(BAD / "unknown-key.yaml")
     assert len(info.value.problems) == 2
-    assert "2 problems" in info.value.message
+    assert info.value.message.endswith("unknown-key.yaml:18:5: missing required key `tradeoff` in principle `focus`")
+    assert info.value.hint.startswith("1 more problem: casekit validate ")
 
 
 def test_missing_file_and_directory_are_clear(tmp_path):
@@ -164,3 +165,21 @@ def test_large_valid_case_loads(tmp_path):
     case, problems = check_bytes(text.encode(), "big.yaml", stem="big")
     assert case is not None and len(case.timeline) == 20_000
     assert problems == []
+
+
+def test_a_nul_byte_is_positioned():
+    _, problems = check_bytes(b'casekit: 1\ncompany: "A\x00B"\n', "nul.yaml")
+    assert [(p.line, p.column, p.code) for p in problems] == [(2, 12, "bad-character")]
+    assert "U+0000" in problems[0].message and "\n" not in problems[0].message
+
+
+def test_whole_numbers_are_bounded_and_named():
+    text = (BAD / "wrong-type.yaml").read_text().replace("    n: first", "    n: 99999999999999999999999")
+    _, problems = check_bytes(text.encode(), "big.yaml")
+    assert [(p.code, p.message) for p in problems] == [
+        ("out-of-range", "`n`: 99999999999999999999999 is out of range; expected 1 to 1,000,000")]
+
+
+def test_type_errors_name_their_key():
+    _, problems = check_file(BAD / "wrong-type.yaml")
+    assert problems[0].message == "`n`: expected a whole number, got text"
