@@ -79,10 +79,20 @@ def sort_by_date(items: Iterable, key=lambda item: item.date, today: date | None
 
 
 def in_era(event: Event, era: Era, today: date) -> bool:
-    """An event belongs to an era it names, or whose period holds it entirely."""
+    """An event belongs to the era it names; one that names none, to any era whose period holds it."""
     if event.era is not None:
-        return event.era == era.id or event.date.within(era.period, today)
+        return event.era == era.id
     return event.date.within(era.period, today)
+
+
+def era_of(event: Event, eras: Sequence[Era], today: date) -> Era | None:
+    """The one era an event is shown under: the era it names, else the narrowest that holds it."""
+    if event.era is not None:
+        return next((e for e in eras if e.id == event.era), None)
+    holding = [e for e in eras if event.date.within(e.period, today)]
+    if not holding:
+        return None
+    return min(holding, key=lambda e: (e.period.latest(today) - e.period.earliest()).days)
 
 
 @dataclass

@@ -67,9 +67,9 @@ def timeline(
     """Events in date order, with fuzzy-date period filters.
 
     Dates are shown as written: ~ marks an approximate date, ? an uncertain
-    one, and ‡ an event whose sources disagree. An event shows in the tree
-    under every era it belongs to (the era it names, or any era whose period
-    holds it).
+    one, and ‡ an event whose sources disagree. An event belongs to the era
+    it names; one that names none, to the eras whose period holds it (--era),
+    and the tree shows it once, under the narrowest of them.
     """
     from casekit.cli.app import parse_date_option
     from casekit.cli.common import emit, open_cases

@@ -75,8 +75,8 @@ def _year_of(d: PartialDate, today: date) -> int:
 
 
 def timeline_tree(rows: Rows, cases: Sequence[Case], today: date) -> Tree | Group:
-    """Era → year → event; an event shows under every era it belongs to."""
-    from casekit.query import in_era
+    """Era → year → event; each event once, under its era (see `query.era_of`)."""
+    from casekit.query import era_of
 
     trees = []
     by_case: dict[str, list[Event]] = {}
@@ -87,9 +87,10 @@ def timeline_tree(rows: Rows, cases: Sequence[Case], today: date) -> Tree | Grou
         if not events:
             continue
         root = Tree(Text.assemble((clean(case.company), "bold"), "  ", (clean(case.title), "dim")))
+        home = {id(e): era_of(e, case.eras, today) for e in events}
         placed: set[int] = set()
         for era in sorted(case.eras, key=lambda e: e.period.sort_key(today)):
-            members = [e for e in events if in_era(e, era, today)]
+            members = [e for e in events if home[id(e)] is era]
             if not members:
                 continue
             placed.update(id(e) for e in members)
