@@ -371,3 +371,22 @@ def test_looking_up_one_cached_case_imports_nothing_heavy(env, acme):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={**os.environ, **env})
     assert out.stdout.strip() == "acme []"
+
+
+def test_loading_many_cases_freezes_them_out_of_the_gc_and_few_cases_do_not():
+    import gc
+
+    from casekit.cli.common import FREEZE_MIN, loading_many
+
+    gc.unfreeze()
+    try:
+        with loading_many(3):
+            assert gc.isenabled()
+        assert gc.get_freeze_count() == 0
+        with loading_many(FREEZE_MIN):
+            assert not gc.isenabled()
+            kept = [[i] for i in range(1000)]
+        assert gc.isenabled() and gc.get_freeze_count() >= len(kept)
+    finally:
+        gc.unfreeze()
+        gc.enable()

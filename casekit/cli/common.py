@@ -33,30 +33,34 @@ def open_cases(st: State, specs: Sequence[str] | None, all_cases: bool = False,
         refs = [library.find(s) for s in specs]
     else:
         refs = [library.default()]
-    with loading_many():
+    with loading_many(len(refs)):
         cases = library.load_all(refs, progress=ParseProgress(st))
     return [view(st, case, as_of) for case in cases]
 
 
+FREEZE_MIN = 50  # cases; fewer load in milliseconds whatever the GC does
+
+
 @contextmanager
-def loading_many() -> Iterator[None]:
-    """Load cases without the cyclic GC rescanning them: they are trees, and live until the command ends.
+def loading_many(count: int) -> Iterator[None]:
+    """Load `count` cases without the cyclic GC rescanning them: they are trees that live until the command ends.
 
     A thousand cases are millions of objects; each full collection while
-    they load or after would walk them all again (over a second in all).
-    Freezing moves them out of the collector's sight. A CLI run is short,
-    so this is the CLI's choice, not the library's.
+    they load or after would walk them all again (over a second in all), so
+    past a few dozen cases they are frozen out of the collector's sight. A
+    CLI run is short, so this is the CLI's choice, not the library's.
     """
     import gc
 
-    enabled = gc.isenabled()
+    if count < FREEZE_MIN or not gc.isenabled():
+        yield
+        return
     gc.disable()
     try:
         yield
     finally:
-        if enabled:
-            gc.freeze()
-            gc.enable()
+        gc.freeze()
+        gc.enable()
 
 
 class ParseProgress(Progress):

@@ -38,7 +38,7 @@ def validate(
     if not paths:
         targets = [ref.path for ref in library.refs()]
     # Unchanged valid files come from the parsed-case cache, with their warnings.
-    with loading_many():
+    with loading_many(len(targets)):
         checked = library.check_all([CaseRef(t.stem, t) for t in targets], progress=ParseProgress(st))
     problems = [problem for loaded in checked for problem in loaded.problems]
     errors = sum(p.severity == "error" for p in problems)
@@ -71,7 +71,7 @@ def cases(
     st = state(ctx, cases_dir=cases_dir, no_color=no_color)
     library = st.library
     rows = []
-    with loading_many():
+    with loading_many(len(library.refs())):
         checked = library.check_all(library.refs(), progress=ParseProgress(st))
     for loaded in checked:
         ref, case = loaded.ref, loaded.case
