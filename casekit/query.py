@@ -122,9 +122,9 @@ class EventFilter:
     def matches(self, event: Event) -> bool:
         if (self.since or self.until) and not self.period_matches(event.date):
             return False
-        if self.categories and (event.category or "") not in self.categories:
+        if self.categories and (event.category or "").casefold() not in {c.casefold() for c in self.categories}:
             return False
-        if self.tags and not all(t in event.tags for t in self.tags):
+        if self.tags and not {t.casefold() for t in self.tags} <= {t.casefold() for t in event.tags}:
             return False
         if self.sources and not any(s in event.sources for s in self.sources):
             return False

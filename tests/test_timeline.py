@@ -161,3 +161,24 @@ def test_chart_marks_eras_and_events_per_category():
     assert "funding (3)" in out and "product (1)" in out
     funding = next(line for line in out.splitlines() if line.startswith("funding (3)"))
     assert funding.count("●") == 3
+
+
+@pytest.mark.parametrize(
+    ("args", "message", "hint"),
+    [
+        (["--source", "nope"], "--source: nothing is called `nope` here", "known: press, report"),
+        (["--tag", "rounds"], "--tag: nothing is called `rounds` here", "did you mean `round`?"),
+        (["--category", "fundng"], "--category: nothing is called `fundng` here", "did you mean `funding`?"),
+        (["--since", "2022", "--until", "2019"], "--since 2022 begins after --until 2019 ends", None),
+    ],
+)
+def test_filter_values_no_case_knows_are_trouble(args, message, hint):
+    result = CliRunner().invoke(app, ["timeline", "-c", ACME, *args], env=ENV)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    if hint:
+        assert hint in result.stderr
+
+
+def test_category_and_tag_ignore_case():
+    assert ids("--category", "FUNDING", "--tag", "Round", case=ACME) == ["seed", "series-a", "series-b"]

@@ -78,33 +78,24 @@ def timeline(
 
     st = state(ctx, cases_dir=cases_dir, no_color=no_color, today=today, pager=pager)
     cases = open_cases(st, case, all_cases, as_of)
-    several = len(cases) > 1
+    several = all_cases or len(cases) > 1
     today_date = st.today
+    start = parse_date_option(since, "--since") if since else None
+    end = parse_date_option(until, "--until") if until else None
+    if start and end and start.earliest() > end.latest(today_date):
+        raise UsageError(f"--since {since} begins after --until {until} ends")
+    # A value no case knows is a typo more often than a question with no answer.
+    _known("--category", category, {e.category for c in cases for e in c.timeline if e.category})
+    _known("--tag", tag, {t for c in cases for e in c.timeline for t in e.tags})
+    _known("--source", source, {s.id for c in cases for s in c.sources})
+    _known("--era", era, {e.id for c in cases for e in c.eras} | {e.title for c in cases for e in c.eras})
     rows: list[tuple[str, object]] = []
     for c in cases:
-        eras = []
-        for name in era or []:
-            match = [e for e in c.eras if e.id == name or e.title.casefold() == name.casefold()]
-            if not match and not several:
-                from casekit.problems import did_you_mean
-
-                known = [e.id for e in c.eras]
-                raise UsageError(f"--era: no era `{name}` in {c.id}",
-                                 hint=did_you_mean(name, known) or ("eras: " + ", ".join(known) if known else None))
-            eras.extend(match)
+        eras = [e for e in c.eras for name in era or [] if e.id == name or e.title.casefold() == name.casefold()]
         if era and not eras:
             continue
-        f = EventFilter(
-            since=parse_date_option(since, "--since") if since else None,
-            until=parse_date_option(until, "--until") if until else None,
-            strict=strict,
-            eras=eras,
-            categories=category or (),
-            tags=tag or (),
-            sources=source or (),
-            grep=grep,
-            today=today_date,
-        )
+        f = EventFilter(since=start, until=end, strict=strict, eras=eras, categories=category or (),
+                        tags=tag or (), sources=source or (), grep=grep, today=today_date)
         rows.extend((c.id, e) for e in f.apply(c.timeline))
     rows = sort_by_date(rows, key=lambda row: row[1].date, today=today_date)
     if reverse:
@@ -131,3 +122,15 @@ def timeline(
         st.term.err.print("no events match", style="dim")
         return
     emit(st, fmt, records, render)
+
+
+def _known(option: str, values: list[str] | None, known: set[str]) -> None:
+    from casekit.errors import UsageError
+    from casekit.problems import did_you_mean
+
+    folded = {k.casefold() for k in known}
+    for value in values or []:
+        if value.casefold() not in folded:
+            choices = ", ".join(sorted(known)) if known else "none in this case"
+            raise UsageError(f"{option}: nothing is called `{value}` here",
+                             hint=did_you_mean(value, known) or f"known: {choices}")
