@@ -44,7 +44,7 @@ def search(
     with each match wrapped in «». Exit 1 when nothing matches, like grep.
     """
     from casekit.cli.common import emit
-    from casekit.errors import CasekitError, UsageError
+    from casekit.errors import UsageError
     from casekit.search import SEARCH_SECTIONS, parse_query
     from casekit.search import search as run_search
 
@@ -63,12 +63,17 @@ def search(
     if case:
         cases = [library.load(library.find(spec)) for spec in case]
     else:
+        from casekit.cli.common import ParseProgress, loading_many
+
+        refs = library.refs()
+        with loading_many(len(refs)):  # cached cases read back, the rest parsed in parallel
+            checked = library.check_all(refs, progress=ParseProgress(st))
         cases = []
-        for ref in library.refs():
-            try:
-                cases.append(library.load(ref))
-            except CasekitError as exc:
-                st.term.warn(f"skipping {ref.path}: {exc.message}")
+        for loaded in checked:
+            if loaded.case is not None:
+                cases.append(loaded.case)
+            elif loaded.error is not None:
+                st.term.warn(f"skipping {loaded.ref.path}: {loaded.error.message}")
     hits = run_search(cases, parsed, sections=section or (), limit=limit)
     if not hits:
         st.term.err.print(f"no matches for {text}", style="dim", markup=False, highlight=False)
