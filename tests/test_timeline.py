@@ -123,7 +123,7 @@ def test_machine_formats_have_no_colour_and_every_event(fmt):
 def test_table_at_a_pinned_width():
     result = CliRunner().invoke(app, ["timeline", "-c", ACME], env={**ENV, "COLUMNS": "70"})
     assert result.stdout.splitlines() == [
-        "date        event             category   era           ",
+        "date        event             category   era",
         "───────────────────────────────────────────────────────",
         "2015        Acme founded      other      Hardware years",
         "2016-03     Seed round        funding    Hardware years",

@@ -116,7 +116,10 @@ class Listing:
         gap = Segment(GAP)
         blank = Style()
         for k in range(height):
-            for i, (lines, width) in enumerate(zip(wrapped, widths)):
+            # Stop after the last cell with text on this line: no trailing spaces.
+            used = max((i for i, lines in enumerate(wrapped) if k < len(lines) and lines[k].plain.strip()), default=0)
+            for i, (lines, width) in enumerate(zip(wrapped[:used + 1], widths)):
+                last = i == used
                 if i:
                     yield gap
                 if k < len(lines):
@@ -131,9 +134,9 @@ class Listing:
                         yield from segments
                     else:
                         yield from segments
-                        if pad > 0:
+                        if pad > 0 and not last:
                             yield Segment(" " * pad, blank)
-                else:
+                elif not last:
                     yield Segment(" " * width)
             yield Segment.line()
 
