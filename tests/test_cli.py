@@ -181,3 +181,25 @@ def test_a_run_imports_only_its_command_module():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, **ENV})
     assert done.stderr.split() == ["casekit.cli.app", "casekit.cli.common", "casekit.cli.complete",
                                    "casekit.cli.options", "casekit.cli.timeline"]
+
+
+def test_a_full_disk_is_trouble_not_a_bug():
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full here")
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "casekit", "timeline"], stdout=full, stderr=subprocess.PIPE,
+                              text=True, env={**os.environ, **ENV})
+    assert done.returncode == 2
+    assert "cannot write the output" in done.stderr and "bug" not in done.stderr
+
+
+def test_a_closed_stdout_is_reported():
+    done = subprocess.run(["bash", "-c", f"{sys.executable} -m casekit timeline >&-"], capture_output=True, text=True,
+                          env={**os.environ, **ENV})
+    assert done.returncode == 2
+    assert "standard output is closed" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_debug_works_after_the_command_too():
+    done = _cli("timeline", "--debug", "-n", "1")
+    assert done.returncode == 0 and "Seed" not in done.stderr

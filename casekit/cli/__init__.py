@@ -28,6 +28,12 @@ def main(argv: list[str] | None = None) -> None:
     global wanted
 
     args = sys.argv[1:] if argv is None else list(argv)
+    if sys.stdout is None or sys.stderr is None:  # started with a standard stream closed (`>&-`)
+        _reopen_closed_streams()
+    if "--debug" in args[1:]:
+        # --debug belongs to the app, but is natural anywhere on the line.
+        args.remove("--debug")
+        os.environ["CASEKIT_DEBUG"] = "1"
     command = _command_word(args)
     if command in COMMAND_MODULES:
         wanted = (COMMAND_MODULES[command],)
@@ -38,7 +44,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         code = app(args=args, prog_name="casekit", standalone_mode=False)
     except BrokenPipeError:
-        code = _quiet_pipe()
+        code = quiet_pipe()
     except KeyboardInterrupt:
         code = 130
     except Exception as exc:  # usage errors from the parser, and typer's Abort
@@ -46,7 +52,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         sys.stdout.flush()
     except BrokenPipeError:
-        code = _quiet_pipe()
+        code = quiet_pipe()
     sys.exit(code if isinstance(code, int) else 0)
 
 
@@ -82,7 +88,16 @@ def _only(app, command: str) -> None:
         app.registered_commands = chosen
 
 
-def _quiet_pipe() -> int:
+def _reopen_closed_streams() -> None:
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w")
+    if sys.stdout is None:
+        sys.stdout = open(os.devnull, "w")
+        sys.stderr.write("casekit: error: standard output is closed\n")
+        sys.exit(2)
+
+
+def quiet_pipe() -> int:
     # The reader went away (`casekit … | head`): stop quietly, and keep Python
     # from complaining again when it flushes stdout at exit.
     devnull = os.open(os.devnull, os.O_WRONLY)

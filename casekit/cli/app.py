@@ -36,9 +36,19 @@ class CasekitGroup(TyperGroup):
                 state.term.error(exc.message, exc.hint)
             raise typer.Exit(int(exc.exit_code)) from None
         except BrokenPipeError:
-            raise
+            # The reader went away (`casekit … | head`, a pager quit): not a failure.
+            from casekit.cli import quiet_pipe
+
+            quiet_pipe()
+            raise typer.Exit(int(ExitCode.OK)) from None
         except (typer.Exit, typer.Abort):
             raise
+        except OSError as exc:
+            if exc.filename is not None:
+                raise  # a file the command opened; commands report those themselves
+            state = ctx.obj if isinstance(ctx.obj, State) else State()
+            state.term.error(f"cannot write the output: {exc.strerror or exc}")
+            raise typer.Exit(int(ExitCode.TROUBLE)) from None
         except Exception as exc:
             if type(exc).__module__.startswith("typer"):
                 raise
