@@ -9,7 +9,7 @@ from datetime import date
 from casekit.errors import UsageError
 
 _TEMPLATE = """\
-# {company}: a casekit case (format described in SPEC §1; `casekit validate` checks it).
+# {company}: a casekit case. `casekit validate` checks it; `casekit schema` describes every key.
 # Editors complete keys from the JSON Schema: `casekit schema > casekit.schema.json`,
 # then point the yaml-language-server modeline at that file (see the README).
 #

@@ -170,6 +170,9 @@ def test_every_command_is_mapped_to_the_module_that_defines_it():
     assert names == {name: f"casekit.cli.{COMMAND_MODULES[name]}" for name in names}
     assert set(COMMAND_MODULES) == set(names)
     assert set(COMMAND_MODULES.values()) == set(MODULES)
+    from casekit.cli import HELP_PANELS
+
+    assert sorted(n for names in HELP_PANELS.values() for n in names) == sorted(names)
 
 
 def test_a_run_imports_only_its_command_module():

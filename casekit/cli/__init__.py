@@ -19,6 +19,15 @@ COMMAND_MODULES = {
 }
 MODULES = ("inspect", "timeline", "sections", "metrics", "diff", "library_cmds")
 
+# How `casekit --help` groups the commands, in this order.
+HELP_PANELS = {
+    "Read a case": ("show", "timeline", "principles", "principle", "risks", "metrics", "metric", "segments",
+                    "people", "eras", "sources", "quotes", "moats", "flywheel", "competitors", "drivers",
+                    "lessons"),
+    "Across cases": ("cases", "search", "compare", "diff"),
+    "Write and check": ("validate", "new", "export", "schema"),
+}
+
 # Set by `main` before the app is imported: the command modules to register.
 wanted: tuple[str, ...] = MODULES
 

@@ -169,6 +169,15 @@ def _register_commands() -> None:
 
     for module in casekit.cli.wanted:
         importlib.import_module(f"casekit.cli.{module}")
+    order = [name for names in casekit.cli.HELP_PANELS.values() for name in names]
+    panel = {name: title for title, names in casekit.cli.HELP_PANELS.items() for name in names}
+
+    def name(info) -> str:
+        return info.name or info.callback.__name__.replace("_", "-")
+
+    for info in app.registered_commands:
+        info.rich_help_panel = panel.get(name(info), info.rich_help_panel)
+    app.registered_commands.sort(key=lambda info: order.index(name(info)) if name(info) in order else len(order))
 
 
 _register_commands()

@@ -18,7 +18,8 @@ def _library(ctx=None):
 
 
 def _matching(words: Iterable[str], incomplete: str) -> list[str]:
-    return sorted({w for w in words if w and w.startswith(incomplete)})
+    # In the order the case gives them (principle 2 before 10), each once.
+    return list(dict.fromkeys(w for w in words if w and w.startswith(incomplete)))
 
 
 def case_ids(ctx, incomplete: str) -> list[str]:

@@ -70,14 +70,16 @@ def latest_observation(metric):
     return max(enumerate(metric.observations), key=lambda io: (io[1].date.sort_key(), io[0]))[1]
 
 
+def _heading(case: Case) -> Text:
+    """Company — title, without saying the company twice when the title starts with it."""
+    if case.title.startswith(case.company):
+        return Text(clean(case.title), style="bold")
+    return Text.assemble((clean(case.company), "bold"), " — " + clean(case.title))
+
+
 def overview(case: Case, today: date) -> Group:
     """`casekit show`: the case at a glance."""
-    header = Text()
-    if case.title.startswith(case.company):
-        header.append(clean(case.title), style="bold")
-    else:
-        header.append(clean(case.company), style="bold")
-        header.append(" — " + clean(case.title))
+    header = _heading(case)
     header.append(f"\nas of {clean(case.as_of.text)}", style="dim")
     if case.tags:
         header.append("   " + " ".join("#" + clean(t) for t in case.tags), style="cyan")
@@ -133,8 +135,7 @@ def case_tree(case: Case, today: date) -> Tree:
     def named(section: str, ids) -> str:
         return "; ".join(clean(titles[section].get(i, i)) for i in ids)
 
-    root = Tree(Text.assemble((clean(case.company), "bold"), " — ", clean(case.title),
-                              (f"  (as of {clean(case.as_of.text)})", "dim")))
+    root = Tree(Text.assemble(_heading(case), (f"  (as of {clean(case.as_of.text)})", "dim")))
     for name in SECTIONS:
         items = getattr(case, name)
         if not items:
