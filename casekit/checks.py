@@ -86,6 +86,7 @@ class _Checker:
         yield from self.flywheel()
         yield from self.contradictions()
         yield from self.evidence()
+        yield from self.after_as_of()
         if stem is not None and stem != self.case.id:
             yield self.problem(("id",), "warning", "id-mismatch",
                                f"case id `{self.case.id}` differs from the file name `{stem}`")
@@ -187,6 +188,17 @@ class _Checker:
                             hint="mark both `confidence: disputed` with a note, or fix one")
                 else:
                     by_date[key] = (o, obs)
+
+    def after_as_of(self) -> Iterator[Problem]:
+        # Events and quotes are things that happened; a forecast belongs in a metric.
+        limit = self.case.as_of.latest(self.case.as_of.end or self.case.as_of.earliest())
+        for name in ("timeline", "quotes"):
+            for index, item in enumerate(getattr(self.case, name)):
+                if item.date is not None and item.date.start is not None and item.date.start > limit:
+                    yield self.problem((name, index, "date"), "warning", "after-as-of",
+                                       f"{name} `{item.id}` is dated {item.date.text}, after the case's "
+                                       f"as_of {self.case.as_of.text}",
+                                       hint="fix the date, or move as_of on")
 
     def evidence(self) -> Iterator[Problem]:
         for index, principle in enumerate(self.case.principles):

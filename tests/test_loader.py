@@ -40,6 +40,7 @@ def codes(path: Path) -> list[tuple[int | None, int | None, str, str]]:
         ("open-flywheel-warning", [(29, 19, "warning", "flywheel-open"), (30, 31, "warning", "flywheel-open")]),
         ("contradiction-warning", [(17, 29, "warning", "contradiction")]),
         ("no-evidence-warning", [(18, 5, "warning", "no-evidence")]),
+        ("after-as-of-warning", [(25, 26, "warning", "after-as-of")]),
     ],
 )
 def test_each_bad_fixture_reports_its_problem_at_its_position(name, expected):
