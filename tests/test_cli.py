@@ -132,6 +132,7 @@ def test_piping_into_head_exits_quietly():
                           env={**os.environ, **ENV})
     assert done.stderr == ""
     assert len(done.stdout.splitlines()) == 2
+    assert done.returncode == 0
 
 
 @pytest.mark.parametrize("command", ["timeline", "show", "validate", "cases"])
