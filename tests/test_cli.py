@@ -126,13 +126,20 @@ def _cli(*args: str, **kw) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "casekit", *args], capture_output=True, text=True, env=env, **kw)
 
 
-def test_piping_into_head_exits_quietly():
-    shell = f"{sys.executable} -m casekit timeline | head -n 2"
-    done = subprocess.run(["bash", "-o", "pipefail", "-c", shell], capture_output=True, text=True,
-                          env={**os.environ, **ENV})
-    assert done.stderr == ""
-    assert len(done.stdout.splitlines()) == 2
-    assert done.returncode == 0
+def test_piping_into_head_exits_quietly(tmp_path):
+    # Far more than a pipe holds, so the writer really meets the closed pipe.
+    events = "".join(f"  - {{id: e{i}, date: 2020, title: Event number {i}, sources: [s]}}\n" for i in range(3000))
+    big = tmp_path / "big.yaml"
+    big.write_text("casekit: 1\nid: big\ncompany: Big\ntitle: Big\nas_of: 2024\n"
+                   "sources: [{id: s, title: S, kind: other}]\nmetrics: []\nprinciples: []\nrisks: []\n"
+                   "timeline:\n" + events)
+    for fmt in ("table", "json"):
+        shell = f"{sys.executable} -m casekit timeline -c {big} -f {fmt} | head -n 2"
+        done = subprocess.run(["bash", "-o", "pipefail", "-c", shell], capture_output=True, text=True,
+                              env={**os.environ, **ENV})
+        assert done.stderr == ""
+        assert len(done.stdout.splitlines()) == 2
+        assert done.returncode == 0
 
 
 @pytest.mark.parametrize("command", ["timeline", "show", "validate", "cases"])
