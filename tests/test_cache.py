@@ -390,3 +390,16 @@ def test_loading_many_cases_freezes_them_out_of_the_gc_and_few_cases_do_not():
     finally:
         gc.unfreeze()
         gc.enable()
+
+
+def test_without_a_process_pool_the_files_are_parsed_here(env, tmp_path, monkeypatch):
+    def no_pool(*args, **kwargs):
+        raise OSError("no /dev/shm here")
+
+    monkeypatch.setattr("concurrent.futures.ProcessPoolExecutor", no_pool)
+    paths = make_library(tmp_path / "many", 10)
+    progress = Recorder()
+    cases = Library(env=env).load_all([ref(p) for p in paths], progress=progress)
+    assert [c.company for c in cases] == [f"Company {i}" for i in range(10)]
+    assert progress.calls.count("advance") == 10
+    assert all(entry(env, p).is_file() for p in paths)
