@@ -40,8 +40,8 @@ from casekit.library import CaseRef, Library
 from casekit.model import CATEGORIES, LIKELIHOODS, SEVERITIES
 
 _LONG = int(os.environ.get("CASEKIT_FUZZ_EXAMPLES", "0") or 0)
-COMMAND_EXAMPLES = _LONG or 50
-LOAD_EXAMPLES = _LONG * 4 or 100
+COMMAND_EXAMPLES = _LONG or 40
+LOAD_EXAMPLES = _LONG * 4 or 80
 FUZZ = settings(max_examples=COMMAND_EXAMPLES, deadline=None, derandomize=not _LONG,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
