@@ -173,20 +173,18 @@ def test_risks_show_linked_principles_by_number_and_title_both_ways():
 
 
 def _matrix_rows(out: str) -> dict[str, list[str]]:
-    """severity → the text of its cells, a cell's wrapped lines joined."""
+    """`header` and severity → the text of their cells, a cell's wrapped lines joined."""
     rows: dict[str, list[str]] = {}
-    current = None
+    current = "header"
     for line in out.splitlines():
+        if line.startswith("├"):
+            current = None
         if not line.startswith("│"):
             continue
         cells = [c.strip() for c in line.strip().strip("│").split("│")]
-        if cells[0] and "likelihood" not in cells[0]:
+        if current is None:
             current = cells[0]
-            rows[current] = cells[1:]
-        elif current is not None:
-            rows[current] = [f"{a} {b}".strip() for a, b in zip(rows[current], cells[1:])]
-        else:
-            rows["header"] = cells[1:]
+        rows[current] = [f"{a} {b}".strip() for a, b in zip(rows.get(current, [""] * len(cells)), cells[1:])]
     return rows
 
 
@@ -368,11 +366,37 @@ def test_the_command_module_is_light_at_import():
 def test_risks_on_a_narrow_terminal_fold_likelihood_and_horizon_into_the_cells():
     wide = run("risks", "-c", "crossrefs").stdout
     assert lines(wide)[0].split() == ["severity", "likely", "risk", "horizon", "principles"]
-    result = run("risks", "-c", "crossrefs", env={"COLUMNS": "60"})
+    result = run("risks", "-c", "crossrefs", env={"COLUMNS": "70"})
     out = lines(result.stdout)
     assert out[0].split() == ["severity", "risk", "principles"]
     assert "likely medium" in result.stdout and "Customer concentration" in result.stdout
-    assert all(len(line) <= 60 for line in out)
+    assert all(len(line) <= 70 for line in out)
+    # Narrower still, the principles go under the risk, each indented under a label.
+    out = lines(run("risks", "-c", "crossrefs", env={"COLUMNS": "40"}).stdout)
+    assert out[0].split() == ["severity", "risk"]
+    assert [line.strip() for line in out[3:5]] == ["likely medium   principles", "1. Focus on one buyer"]
+    assert all(len(line) <= 40 for line in out)
+
+
+def test_wrapped_principle_titles_hang_under_their_first_word():
+    out = lines(run("risks", "-c", "crossrefs", env={"COLUMNS": "36"}).stdout)
+    start = next(i for i, line in enumerate(out) if line.endswith("1. Focus on one"))
+    column = out[start].index("Focus")
+    assert out[start + 1] == " " * column + "buyer"
+
+
+def test_risk_matrix_on_narrow_terminals_keeps_every_title():
+    for columns in (40, 60, 80):
+        out = run("risks", "-c", "risk_order", "--view", "matrix", env={"COLUMNS": str(columns)}).stdout
+        assert all(len(line) <= columns for line in lines(out))
+        assert "…" not in out
+        flat = "".join("".join(" ".join(cells) for cells in _matrix_rows(out).values()).split())
+        for title in ("Critical", "High and unlikely", "High and likely A", "High without likelihood",
+                      "Medium-high", "Medium but likely", "Low"):
+            assert "".join(title.split()) in flat
+    # At 40 columns the grid gives way to a list of risks by likelihood under each severity.
+    narrow = run("risks", "-c", "risk_order", "--view", "matrix", env={"COLUMNS": "40"}).stdout
+    assert "risks by likelihood" in narrow and "high likelihood" in narrow
 
 
 def test_listings_fit_a_narrow_terminal_without_losing_text():

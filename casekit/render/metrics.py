@@ -13,12 +13,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from rich import box
 from rich.console import Console, ConsoleOptions, Group, RenderResult
 from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
+from casekit.render.fit import (
+    ForWidth,
+    first_fitting,
+    fits,
+    fixed,
+    longest_word,
+    natural,
+    wrapped,
+)
+from casekit.render.listing import GAP, Listing
 from casekit.render.text import clean, safe
 from casekit.render.timeline import date_text
 from casekit.values import Growth, Value, format_number
@@ -180,73 +189,98 @@ def scale_of(values: Iterable[Value]) -> tuple[float, float]:
 
 # --- casekit metrics ---------------------------------------------------------
 
-def metrics_table(summaries: Sequence) -> MetricsTable:
+def metrics_table(summaries: Sequence) -> ForWidth:
     """`casekit metrics`: each metric's latest value against the previous one, and its trend.
 
-    Wide terminals get one line per metric; narrower ones put each date
-    under its value and the id under the name, so names keep their room.
+    Wide terminals get one line per metric. Narrower ones put each date
+    under its value and the id under the name; narrower still, the previous
+    value goes under the latest and the % change under the change, and the
+    trend is left out when even that leaves the names too little room.
+    Figures are never wrapped or cut.
     """
-    return MetricsTable(summaries)
+    table = MetricsTable(summaries)
+    return ForWidth(table.layout)
 
 
 class MetricsTable:
-    """The metrics table, laid out for the width it is given."""
+    """The metrics table in its three shapes: one line, two lines, stacked."""
+
+    NAME_FLOOR = (12, 20)  # the metric column gets at least its longest word, within these bounds
 
     def __init__(self, summaries: Sequence) -> None:
         self.summaries = summaries
 
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        wide = self.table(wide=True)
-        natural = Measurement.get(console, options.update_width(10_000), wide).maximum
-        if natural <= options.max_width:
-            yield wide
-        else:
-            yield self.table(wide=False)
+    def layout(self, width: int) -> Listing:
+        """The widest shape that fits `width`."""
+        line = self.table("line")
+        if sum(natural(line)) + len(GAP) * (len(line.columns) - 1) <= width:
+            return line
+        return first_fitting(width, (lambda: self.table("two"), lambda: self.table("stacked"),
+                                     lambda: self.table("stacked", trend=False)))
 
-    def table(self, *, wide: bool) -> Table:
-        table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-        table.add_column("metric", ratio=1, min_width=12, overflow="fold")
-        table.add_column("latest", justify="right", no_wrap=True)
-        if wide:
-            table.add_column("as of", no_wrap=True)
-        table.add_column("previous", justify="right", no_wrap=wide)
-        table.add_column("change", justify="right", no_wrap=True)
-        table.add_column("% change", justify="right", no_wrap=True)
-        table.add_column("trend", no_wrap=True)
+    def table(self, shape: str, trend: bool = True) -> Listing:
+        """`shape`: "line" (one line per metric), "two" (dates and ids under their values and names),
+        "stacked" (latest over previous, change over % change)."""
         marks: set[str] = set()
-        between = "  " if wide else "\n"
-        for s in self.summaries:
-            name = safe(s.metric.name, "bold")
-            name.append(between + clean(s.metric.id), style="dim cyan")
-            if s.latest is None:
-                table.add_row(name, Text("—", style="dim"), *[""] * (len(table.columns) - 2), end_section=not wide)
-                continue
-            latest, prev, g = s.latest, s.previous, s.growth
-            compared = prev is not None
-            _note_marks(marks, g, compared)
-            trend = sparkline(s.trend)
-            if s.other_units:
-                trend.append(" †", style="yellow")
-                marks.add("†")
-            if latest.confidence == "disputed" or (prev is not None and prev.confidence == "disputed"):
-                marks.add("‡")
-            value = safe(latest.value.display(), "bold")
-            when = date_text(latest.date, latest.confidence)
-            previous = Text()
-            if prev is not None:
-                previous = safe(prev.value.display())
-                previous.append(between.replace("  ", " ") + clean(prev.date.text), style="dim")
-                if prev.confidence == "disputed":
-                    previous.append(" ‡", style="bold yellow")
-            cells = [value, when] if wide else [Text.assemble(value, "\n", when)]
-            # Narrow rows span several lines; a blank line keeps them apart.
-            table.add_row(name, *cells, previous, change_text(g, compared=compared),
-                          pct_text(g, compared=compared), trend, end_section=not wide)
-        caption = footnotes(marks)
-        if caption:
-            table.caption = caption
-            table.caption_justify = "left"
+        rows = [self._cells(s, shape, marks) for s in self.summaries]
+        table = Listing(leading=0 if shape == "line" else 1, caption=footnotes(marks))
+        names = [row[0] for row in rows]
+        low, high = self.NAME_FLOOR
+        table.add_column("metric", min_width=max(low, min(high, longest_word(*names))))
+        table.add_column("latest", justify="right")
+        if shape == "line":
+            table.add_column("as of")
+        if shape != "stacked":
+            table.add_column("previous", justify="right")
+            table.add_column("change", justify="right")
+            table.add_column("% change", justify="right")
+        else:
+            table.add_column("change", justify="right")
+        if trend:
+            table.add_column("trend")
+        for row in rows:
+            table.add_row(*(row if trend else row[:-1]))
+        figures = range(1, len(table.columns))
+        fixed(table, *figures)
+        if shape == "stacked":  # the latest column may wrap `from $7.3B` and `spring 2024` at their spaces
+            table.columns[1].min_width = longest_word(table.columns[1].header, *(row[1] for row in table.rows))
         return table
+
+    def _cells(self, s, shape: str, marks: set[str]) -> list[Text]:
+        name = wrapped(safe(s.metric.name, "bold"))
+        name.append(("  " if shape == "line" else "\n") + clean(s.metric.id), style="dim cyan")
+        blank = Text("")
+        figures = 6 if shape == "line" else 5 if shape == "two" else 3
+        if s.latest is None:
+            return [name, Text("—", style="dim"), *[blank] * (figures - 1)]
+        latest, prev, g = s.latest, s.previous, s.growth
+        compared = prev is not None
+        _note_marks(marks, g, compared)
+        trend = sparkline(s.trend)
+        if s.other_units:
+            trend.append(" †", style="yellow")
+            marks.add("†")
+        if latest.confidence == "disputed" or (prev is not None and prev.confidence == "disputed"):
+            marks.add("‡")
+        value = safe(latest.value.display(), "bold")
+        when = date_text(latest.date, latest.confidence)
+        previous = Text()
+        if prev is not None:
+            previous = safe(prev.value.display())
+            previous.append((" " if shape == "line" else "\n") + clean(prev.date.text), style="dim")
+            if prev.confidence == "disputed":
+                previous.append(" ‡", style="bold yellow")
+        change, pct = change_text(g, compared=compared), pct_text(g, compared=compared)
+        if shape == "line":
+            return [name, value, when, previous, change, pct, trend]
+        if shape == "two":
+            return [name, Text.assemble(value, "\n", when), previous, change, pct, trend]
+        latest_cell = Text.assemble(value, "\n", when)
+        if prev is not None:
+            latest_cell.append("\nfrom ", style="dim")
+            latest_cell.append_text(previous)
+        both = Text.assemble(change, "\n", pct) if compared else change
+        return [name, latest_cell, both, trend]
 
 
 def _note_marks(marks: set[str], g: Growth | None, compared: bool) -> None:
@@ -317,6 +351,7 @@ class SeriesChart:
     """One unit's series as a table whose last column is a bar chart as wide as the terminal allows."""
 
     MAX_BAR = 64  # longer bars add no precision, only eye travel
+    MIN_BAR = 8
 
     def __init__(self, rows, title: str | None = None) -> None:
         self.rows = rows
@@ -332,31 +367,45 @@ class SeriesChart:
         return marks
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        # Lay the text columns out first, then give the bars what is left.
-        text_only = self.table(bar_width=1)
-        natural = Measurement.get(console, options.update_width(10_000), text_only).maximum - 1
-        yield self.table(bar_width=max(8, min(self.MAX_BAR, options.max_width - natural)))
+        if self.title:
+            yield Text(clean(self.title), style="bold")
+        yield self.layout(options.max_width)
 
-    def table(self, bar_width: int) -> Table:
+    def layout(self, width: int) -> Listing:
+        """Bars get what the text columns leave (at least MIN_BAR cells); when that is too little the
+        % change goes under the change, and then the bars go."""
+        for stacked in (False, True):
+            text_only = self.table(0, stacked)
+            room = width - sum(natural(text_only)) - len(GAP) * len(text_only.columns)
+            if room >= self.MIN_BAR:
+                return self.table(min(self.MAX_BAR, room), stacked)
+        return self.table(0, stacked=True)
+
+    def table(self, bar_width: int, stacked: bool = False) -> Listing:
+        """The series with bars `bar_width` cells long (none when 0)."""
         values = list(self.rows["value"])
         top, bottom = scale_of(values)
-        table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-        if self.title:
-            table.title, table.title_justify, table.title_style = clean(self.title), "left", "bold"
-        table.add_column("date", no_wrap=True)
-        table.add_column("value", justify="right", no_wrap=True)
-        table.add_column("change", justify="right", no_wrap=True)
-        table.add_column("% change", justify="right", no_wrap=True)
-        first = values[0]
-        axis = f"0 → {format_number(top, currency=first.currency, unit=first.unit)}" if bottom == 0 else ""
-        table.add_column(axis if len(axis) <= bar_width else "", width=bar_width, no_wrap=True)
+        table = Listing()
+        table.add_column("date")
+        table.add_column("value", justify="right")
+        table.add_column("change", justify="right")
+        if not stacked:
+            table.add_column("% change", justify="right")
+        if bar_width:
+            first = values[0]
+            axis = f"0 → {format_number(top, currency=first.currency, unit=first.unit)}" if bottom == 0 else ""
+            table.add_column(axis if len(axis) <= bar_width else "", min_width=bar_width, max_width=bar_width)
         for row in self.rows.itertuples():
             g, compared = _growth_of(row), _compared(row)
             date = Text(clean(row.date), style="green")
             if row.confidence == "disputed":
                 date.append(" ‡", style="bold yellow")
-            table.add_row(date, safe(row.value.display(), "bold"), change_text(g, compared=compared),
-                          pct_text(g, compared=compared), Bar(row.value, top, bottom).text(bar_width))
+            change, pct = change_text(g, compared=compared), pct_text(g, compared=compared)
+            growth = [Text.assemble(change, "\n", pct) if compared else change] if stacked else [change, pct]
+            bars = [Bar(row.value, top, bottom).text(bar_width)] if bar_width else []
+            table.add_row(date, safe(row.value.display(), "bold"), *growth, *bars)
+        fixed(table, *range(1, 3 if stacked else 4))
+        table.columns[0].min_width = longest_word(*(r[0] for r in table.rows)) or 1  # `late 2022` may wrap
         return table
 
 
@@ -392,8 +441,8 @@ def _notes(frame) -> Table | None:
     if not noted:
         return None
     table = Table.grid(padding=(0, 2))
-    table.add_column(style="green", no_wrap=True)
-    table.add_column(style="dim", ratio=1)
+    table.add_column(style="green", overflow="fold")
+    table.add_column(style="dim", ratio=1, overflow="fold")
     for d, note, confidence in noted:
         table.add_row(Text(clean(d) + (" ‡" if confidence == "disputed" else "")), safe(note))
     return table
@@ -421,37 +470,41 @@ def segments_view(groups: Sequence) -> Group:
 
 
 class SegmentsTable:
-    """The segments table; the share bars get what the names leave (10 to 25 cells, 100% = full)."""
+    """The segments table: with share bars (8 to 25 cells, 100% = full) when the names keep room,
+    without them when not; narrower still, share under revenue, margin under growth and the
+    period under the name."""
 
-    NAME_ROOM = 28
+    NAME_ROOM = 28  # names get this much before bars grow past their minimum
+    NAME_FLOOR = (10, 20)
+    MIN_BAR, MAX_BAR = 8, 25
 
     def __init__(self, groups: Sequence) -> None:
         self.groups = groups
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        wide = options.update_width(10_000)
-        rest = Measurement.get(console, wide, self.table(bar_width=1, name_width=1)).maximum - 2
-        names = Measurement.get(console, wide, self.table(bar_width=1)).maximum - rest - 1
-        room = options.max_width - rest
-        # Names get up to NAME_ROOM before bars grow past 8 cells; below 16
-        # cells of name a narrow terminal keeps names over bars.
-        bar_width = max(8, min(25, room - min(names, self.NAME_ROOM))) if room - 16 >= 8 else 0
-        yield self.table(bar_width=bar_width, separate=names > options.max_width - rest - bar_width)
+        yield self.layout(options.max_width)
 
-    def table(self, bar_width: int, name_width: int | None = None, separate: bool = False) -> Table:
-        table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-        table.add_column("segment", min_width=name_width, max_width=name_width)
-        table.add_column("period", no_wrap=True)
-        table.add_column("revenue", justify="right", no_wrap=True)
-        table.add_column("share", justify="right", no_wrap=True)
-        if bar_width:
-            table.add_column("", width=bar_width, no_wrap=True)
-        table.add_column("growth", justify="right", no_wrap=True)
-        table.add_column("margin", justify="right", no_wrap=True)
+    def layout(self, width: int) -> Listing:
+        """The widest shape that fits `width`."""
+        plain = self.table()
+        if not fits(plain, width):
+            return self.table(stacked=True)
+        widths = natural(plain)
+        room = width - sum(widths[1:]) - len(GAP) * len(widths)
+        table = plain
+        if room - plain.columns[0].min_width >= self.MIN_BAR:
+            table = self.table(bar_width=max(self.MIN_BAR, min(self.MAX_BAR, room - min(widths[0], self.NAME_ROOM))))
+        # Rows whose names wrap are kept apart by a blank line.
+        table.leading = int(table.widths(width)[0] < widths[0])
+        return table
+
+    def table(self, bar_width: int = 0, stacked: bool = False) -> Listing:
+        """Segment, period, revenue, share, bar (when `bar_width`), growth, margin; `stacked` pairs them."""
+        rows = []
         for group in self.groups:
             top = max(100.0, group.total or 0.0)
             for seg in group.segments:
-                name = safe(seg.name, "bold")
+                name = wrapped(safe(seg.name, "bold"))
                 if seg.confidence == "disputed":
                     name.append(" ‡", style="bold yellow")
                 share, shown = Text(""), None
@@ -460,10 +513,56 @@ class SegmentsTable:
                 elif seg.id in group.implied:
                     shown = group.implied[seg.id]
                     share = Text(shown.display() + "*", style="dim italic")
+                period = safe(seg.period.text if seg.period else "", "green")
+                if stacked:
+                    if period.plain:
+                        name.append("\n")
+                        name.append_text(period)
+                    rows.append([name, _pair(_figure(seg.revenue), share), _pair(_figure(seg.growth),
+                                                                                 _figure(seg.margin))])
+                    continue
                 bars = [Bar(shown, top).text(bar_width) if shown else Text("")] if bar_width else []
-                table.add_row(name, safe(seg.period.text if seg.period else ""), _figure(seg.revenue),
-                              share, *bars, _figure(seg.growth), _figure(seg.margin), end_section=separate)
+                rows.append([name, period, _figure(seg.revenue), share, *bars, _figure(seg.growth),
+                             _figure(seg.margin)])
+        low, high = self.NAME_FLOOR
+        floor = max(low, min(high, longest_word(*(row[0] for row in rows))))
+        if stacked:
+            table = Listing(leading=1)
+            table.add_column("segment", min_width=floor)
+            table.add_column("revenue\nshare", justify="right")
+            table.add_column("growth\nmargin", justify="right")
+        else:
+            table = Listing()
+            table.add_column("segment", min_width=floor)
+            table.add_column("period")
+            table.add_column("revenue", justify="right")
+            table.add_column("share", justify="right")
+            if bar_width:
+                table.add_column("", min_width=bar_width, max_width=bar_width)
+            table.add_column("growth", justify="right")
+            table.add_column("margin", justify="right")
+        for row in rows:
+            table.add_row(*row)
+        fixed(table, *range(1, len(table.columns)))
+        if stacked:  # a two-line header is measured by its longest line
+            for column, width in zip(table.columns[1:], _stacked_widths(table)):
+                column.min_width = column.max_width = width
         return table
+
+
+def _pair(top: Text, bottom: Text) -> Text:
+    """Two figures, one over the other (either may be empty)."""
+    return Text.assemble(top, "\n", bottom)
+
+
+def _stacked_widths(table: Listing) -> list[int]:
+    from rich.cells import cell_len
+
+    widths = []
+    for i, column in enumerate(table.columns[1:], 1):
+        lines = str(column.header).split("\n") + [line for row in table.rows for line in row[i].plain.split("\n")]
+        widths.append(max(cell_len(line) for line in lines))
+    return widths
 
 
 def _figure(v: Value | None) -> Text:

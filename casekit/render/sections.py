@@ -8,6 +8,7 @@ legend of the sources cited under the table.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date
 
 from rich import box
@@ -17,39 +18,86 @@ from rich.table import Table
 from rich.text import Text
 
 from casekit.model import Case
+from casekit.render.fit import (
+    ForWidth,
+    Wrapped,
+    first_fitting,
+    fixed,
+    longest_word,
+    natural,
+    wrapped,
+)
+from casekit.render.listing import GAP, Listing
 from casekit.render.overview import severity_text
 from casekit.render.text import clean, safe
 
 Rows = Sequence[tuple[Case, object]]
 
 
-def _table(several: bool = False, **kwargs) -> Table:
-    """A listing table. It spans the terminal so the `ratio` columns (the prose) take the room
-    left by the short ones; Rich ignores ratios otherwise and squeezes every wide column alike."""
-    kwargs.setdefault("expand", True)
-    table = _FoldingTable(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, **kwargs)
-    if several:
-        table.add_column("case", style="bold cyan", no_wrap=False)
-    return table
+@dataclass
+class Field:
+    """One column of a listing, and how it reads when stacked under the main column."""
+
+    header: str
+    cells: list[Text]
+    main: bool = False  # the prose column the others stack under on a narrow terminal
+    keep: bool = False  # stays a column of its own even then (the case, the sources cited)
+    figure: bool = False  # a number, date or id: never wrapped
+    label: str | None = None  # its label when stacked (None: the header; "": none)
+    share: int = 0  # at most 1/share of the terminal, but never less than its longest word
+    indent: int = 0  # its lines' indent when stacked
+    options: dict = field(default_factory=dict)  # justify, header_style, min_width, max_width
+
+    def under(self, k: int) -> Text | None:
+        """Row `k`'s cell as a line under the main column, or None when it is empty."""
+        cell = self.cells[k]
+        if not cell.plain.strip():
+            return None
+        label = self.header if self.label is None else self.label
+        if label:
+            cell = Text.assemble((label + " ", "dim"), cell)
+        if self.indent:
+            cell = Text("\n").join(Text(" " * self.indent) + line for line in cell.split(allow_blank=True))
+        return cell
 
 
-class _FoldingTable(Table):
-    """A table whose columns fold a word too long for them instead of cutting it with `…`, and
-    whose short wrapping columns (names, horizons) give way to the prose on narrow terminals:
-    Rich gives a column without a ratio all the width its content asks for."""
+def stackable(fields: Sequence[Field], *, leading: int = 0) -> ForWidth:
+    """A listing of `fields`: a column each where the main one keeps room to be read (its
+    min_width, 24 by default), else the others (but the kept ones) stacked under it."""
 
-    def add_column(self, *args, **kwargs) -> None:
-        kwargs.setdefault("overflow", "fold")
-        super().add_column(*args, **kwargs)
-        self.columns[-1].meta = {"max_width": kwargs.get("max_width")}  # type: ignore[attr-defined]
+    def table(width: int, stacked: bool) -> Listing:
+        shown = [f for f in fields if f.main or f.keep or not stacked]
+        listing = Listing(leading=1 if stacked else leading)
+        for f in shown:
+            options = dict(f.options)
+            words = longest_word(f.header, *f.cells)
+            if f.main:
+                options.setdefault("min_width", 24)
+            elif not f.figure:
+                options.setdefault("min_width", words)
+                if f.share:
+                    options["max_width"] = max(words, width // f.share)
+            listing.add_column(f.header, **options)
+        main = next(i for i, f in enumerate(fields) if f.main)
+        for k in range(len(fields[main].cells)):
+            row = []
+            for f in shown:
+                cell = f.cells[k]
+                if f.main and stacked:
+                    cell = wrapped(cell)
+                    for other in fields:
+                        line = other.under(k) if other not in shown else None
+                        if line is not None:
+                            cell.append("\n")
+                            cell.append_text(line)
+                row.append(cell)
+            listing.add_row(*row)
+        return fixed(listing, *(i for i, f in enumerate(shown) if f.figure))
 
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        cap = max(10, options.max_width // 5)
-        for column in self.columns:
-            if column.ratio is None and not column.no_wrap:
-                wanted = getattr(column, "meta", {}).get("max_width")
-                column.max_width = min(wanted or cap, cap)
-        yield from super().__rich_console__(console, options)
+    def layout(width: int) -> Listing:
+        return first_fitting(width, (lambda: table(width, False), lambda: table(width, True)))
+
+    return ForWidth(layout)
 
 
 def _several(rows: Rows) -> bool:
@@ -90,7 +138,7 @@ class SourceNotes:
         if not self.used:
             return None
         grid = Table.grid(padding=(0, 1, 0, 0))
-        grid.add_column(no_wrap=True, style="dim")
+        grid.add_column(style="dim", overflow="fold")
         grid.add_column(style="dim", overflow="fold")
         for case_id, case in self.cases.items():
             known = {s.id for s in case.sources}
@@ -106,7 +154,13 @@ class SourceNotes:
         return grid
 
 
-def _with_legend(table: Table, notes: SourceNotes) -> Table | Group:
+def _case_column(listing: Listing, rows: Rows, several: bool) -> None:
+    """The first column, naming each row's case, when the rows come from several cases."""
+    if several:
+        listing.add_column("case", style="bold cyan", min_width=longest_word(*(case.id for case, _ in rows)))
+
+
+def _with_legend(table, notes: SourceNotes):
     """The table with the legend of the sources it cites under it."""
     legend = notes.legend()
     if legend is None:
@@ -117,271 +171,391 @@ def _with_legend(table: Table, notes: SourceNotes) -> Table | Group:
 # --- risks ------------------------------------------------------------------
 
 
-def _principle_lines(principles) -> Text:
-    text = Text()
+def _principle_lines(principles, indent: str = "") -> Wrapped:
+    """`1. Title` per line, a wrapped title hanging under its first word."""
+    text = Wrapped()
     for i, p in enumerate(principles):
         if i:
             text.append("\n")
-        text.append(f"{p.n}. ", style="bold")
+        text.append(f"{indent}{p.n}. ", style="bold")
         text.append(clean(p.title))
     return text
 
 
-def risks_table(case: Case, risks: Sequence, brief: bool = False) -> RisksTable:
+def risks_table(case: Case, risks: Sequence, brief: bool = False) -> ForWidth:
     """Severity (coloured), likelihood, the risk (with its description unless `brief`), horizon,
     linked principles."""
-    return RisksTable(case, risks, brief)
+    return ForWidth(RisksTable(case, risks, brief).layout)
 
 
 class RisksTable:
-    """The risks table; below 100 columns likelihood and horizon move into the cells beside them
-    so the risk and its principles keep room to be read."""
+    """The risks table. Below 100 columns likelihood and horizon move into the cells beside them so
+    the risk and its principles keep room to be read; narrower still the principles go under the
+    risk."""
 
     NARROW = 100
+    RISK_FLOOR = 24
+    PRINCIPLES_FLOOR = 20
 
     def __init__(self, case: Case, risks: Sequence, brief: bool = False) -> None:
+        from casekit.sections import linked_principles
+
         self.case = case
         self.risks = risks
         self.brief = brief
+        self.principles = [linked_principles(case, r) for r in risks]
 
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        yield self.table(narrow=options.max_width < self.NARROW)
+    def layout(self, width: int) -> Listing:
+        """The widest shape that fits `width`."""
+        shapes = ["wide", "narrow", "stacked"] if width >= self.NARROW else ["narrow", "stacked"]
+        return first_fitting(width, [lambda shape=shape: self.table(shape, width) for shape in shapes])
 
-    def table(self, narrow: bool = False) -> Table:
-        from casekit.sections import linked_principles
-
-        table = _table(leading=1)
-        table.add_column("severity", no_wrap=True)
-        if not narrow:
-            table.add_column("likely", no_wrap=True)
-        table.add_column("risk", ratio=2 if self.brief else 3, min_width=20)
-        if not narrow:
+    def table(self, shape: str = "wide", width: int = NARROW) -> Listing:
+        """`shape`: "wide" (a column each), "narrow" (likelihood under severity, horizon under the
+        title) or "stacked" (the principles under the risk too)."""
+        table = Listing(leading=1)
+        table.add_column("severity")
+        if shape == "wide":
+            table.add_column("likely")
+        table.add_column("risk", min_width=self.RISK_FLOOR)
+        if shape == "wide":
             table.add_column("horizon", max_width=16)
-        table.add_column("principles", ratio=2, min_width=14)
-        for r in self.risks:
-            likely = safe(r.likelihood or "—", "" if r.likelihood else "dim")
-            risk = safe(r.title, "bold")
+        if shape != "stacked":
+            table.add_column("principles", min_width=self.PRINCIPLES_FLOOR)
+        for r, principles in zip(self.risks, self.principles):
+            severity = severity_text(r.severity)
+            risk = wrapped(safe(r.title, "bold"))
             horizon = safe(r.horizon or "", "green")
-            principles = _principle_lines(linked_principles(self.case, r))
-            if narrow:
-                severity = severity_text(r.severity)
+            if shape != "wide":
                 if r.likelihood:
                     severity.append(f"\nlikely {clean(r.likelihood)}", style="dim")
                 if r.horizon:
                     risk.append("\nhorizon ", style="dim")
                     risk.append_text(horizon)
-                if not self.brief and r.description:
-                    risk.append("\n" + clean(r.description), style="dim")
-                table.add_row(severity, risk, principles)
+            if not self.brief and r.description:
+                risk.append("\n" + clean(r.description), style="dim")
+            if shape == "stacked":
+                if principles:
+                    risk.append("\nprinciples\n", style="dim")
+                    risk.append_text(_principle_lines(principles, indent="  "))
+                table.add_row(severity, risk)
+            elif shape == "narrow":
+                table.add_row(severity, risk, _principle_lines(principles))
             else:
-                if not self.brief and r.description:
-                    risk.append("\n" + clean(r.description), style="dim")
-                table.add_row(severity_text(r.severity), likely, risk, horizon, principles)
+                likely = safe(r.likelihood or "—", "" if r.likelihood else "dim")
+                table.add_row(severity, likely, risk, horizon, _principle_lines(principles))
+        for i, column in enumerate(table.columns):
+            floor = longest_word(column.header, *(row[i] for row in table.rows))
+            column.min_width = max(column.min_width, min(floor, column.max_width or floor))
+        fixed(table, 0)  # `likely medium` stays on one line
+        widths = natural(table)
+        if shape != "stacked" and sum(widths) + len(GAP) * (len(widths) - 1) > width:
+            # Short of room, the risk takes three parts of what is left and the principles two.
+            risk = 2 if shape == "wide" else 1
+            others = sum(w for i, w in enumerate(widths[:-1]) if i != risk)
+            room = width - others - len(GAP) * (len(widths) - 1)
+            principles = table.columns[-1]
+            principles.max_width = max(principles.min_width, room * 2 // 5)
         return table
 
 
 LIKELIHOOD_STYLE = {"high": "bold", "medium": "", "low": "dim"}
+SEVERITY_HEADER = "severity ╲ likelihood"
 
 
-def risks_matrix(matrix: dict[str, dict[str, list]]) -> Table:
+def risks_matrix(matrix: dict[str, dict[str, list]]) -> ForWidth:
     """Severity rows × likelihood columns (low → high), risk titles in the cells; an `unrated`
-    column when some risks have no likelihood. Empty columns stay, narrow, to keep the grid."""
+    column when some risks have no likelihood. Empty columns stay, narrow, to keep the grid,
+    unless the terminal is too narrow for them (a note names them); narrower still each severity
+    lists its risks by likelihood."""
+    return ForWidth(lambda width: _matrix(matrix, width))
+
+
+MATRIX_CELL = 12  # the least room a likelihood column with risks in it is given
+MATRIX_COMFORT = 16  # below this per filled column the corner header goes on two lines
+
+
+def _matrix(matrix: dict[str, dict[str, list]], width: int):
     from casekit.sections import UNRATED
 
     columns = ["low", "medium", "high"]
     if any(cells[UNRATED] for cells in matrix.values()):
         columns.append(UNRATED)
+    filled = [lk for lk in columns if any(cells[lk] for cells in matrix.values())]
+    severity = max((len(s) for s in matrix), default=8)
+
+    def needed(shown: list[str], first: int, cell: int) -> int:
+        """Borders, padding, the severity column, empty columns at their header's width."""
+        return 3 * (len(shown) + 1) + 1 + first + sum(cell if lk in filled else len(lk) for lk in shown)
+
+    if needed(columns, severity, MATRIX_CELL) <= width:
+        shown = columns
+    elif filled and needed(filled, severity, MATRIX_CELL) <= width:
+        shown = filled
+    else:
+        return _matrix_stacked(matrix, columns)
+    first = len(SEVERITY_HEADER) if needed(shown, len(SEVERITY_HEADER), MATRIX_COMFORT) <= width else severity
     table = Table(box=box.SQUARE, show_lines=True, expand=True)
-    table.add_column(Text("severity ╲ likelihood", style="dim"), no_wrap=True)
-    for lk in columns:
-        filled = any(cells[lk] for cells in matrix.values())
-        table.add_column(lk, header_style="bold" if lk != UNRATED else "dim", ratio=1 if filled else None)
-    for severity, cells in matrix.items():
-        row: list = [severity_text(severity)]
+    table.add_column(Text(SEVERITY_HEADER, style="dim"), width=first, overflow="fold")
+    for lk in shown:
+        table.add_column(lk, header_style="bold" if lk != UNRATED else "dim", ratio=1 if lk in filled else None,
+                         min_width=MATRIX_CELL if lk in filled else None, overflow="fold")
+    for name, cells in matrix.items():
+        table.add_row(severity_text(name), *(_bullets(cells[lk]) for lk in shown))
+    left_out = [lk for lk in columns if lk not in shown]
+    if not left_out:
+        return table
+    note = Text(f"empty columns left out: {', '.join(left_out)} likelihood", style="dim")
+    return Group(table, note)
+
+
+def _bullets(risks: Sequence) -> Wrapped:
+    """Risk titles, one a line after a bullet, wrapped titles hanging under their first word."""
+    text = Wrapped()
+    for i, r in enumerate(risks):
+        text.append(("\n" if i else "") + "• ")
+        text.append(clean(r.title))
+    return text
+
+
+def _matrix_stacked(matrix: dict[str, dict[str, list]], columns: list[str]) -> Table:
+    """The matrix for a narrow terminal: a row per severity listing its risks by likelihood."""
+    from casekit.sections import UNRATED
+
+    table = Table(box=box.SQUARE, show_lines=True, expand=True)
+    table.add_column("severity", no_wrap=True)
+    table.add_column(Text("risks by likelihood"), ratio=1, overflow="fold")
+    for name, cells in matrix.items():
+        text = Wrapped()
         for lk in columns:
             if not cells[lk]:
-                row.append(Text(""))
                 continue
-            bullets = Table.grid()
-            bullets.add_column(no_wrap=True)
-            bullets.add_column()
-            for r in cells[lk]:
-                bullets.add_row("• ", safe(r.title))
-            row.append(bullets)
-        table.add_row(*row)
+            if text.plain:
+                text.append("\n")
+            text.append(lk if lk == UNRATED else f"{lk} likelihood", style="dim" if lk == UNRATED else "bold")
+            text.append("\n")
+            text.append_text(_bullets(cells[lk]))
+        table.add_row(severity_text(name), text)
     return table
 
 
 # --- people, eras, sources, quotes ------------------------------------------
 
 
-def people_table(rows: Rows, several: bool | None = None) -> Table | Group:
+def _case_field(rows: Rows, several: bool) -> list[Field]:
+    """The case column, when the rows come from several cases."""
+    if not several:
+        return []
+    return [Field("case", [safe(case.id, "bold cyan") for case, _ in rows], keep=True, figure=True)]
+
+
+def _src_field(rows: Rows, notes: SourceNotes) -> Field:
+    return Field("src", [notes.cite(case, item.sources) for case, item in rows], keep=True, figure=True)
+
+
+def people_table(rows: Rows, several: bool | None = None) -> ForWidth | Group:
     """Name, roles with their periods, how many events name them, sources."""
     from casekit.sections import person_events
 
     several = _several(rows) if several is None else several
     notes = SourceNotes(rows)
     counts = {case.id: person_events(case) for case, _ in rows}
-    table = _table(several)
-    table.add_column("person", style="bold", max_width=28)
-    table.add_column("roles", ratio=1, min_width=16)
-    table.add_column("events", justify="right")
-    table.add_column("src", no_wrap=True)
-    for case, p in rows:
-        roles = Text()
+    roles = []
+    for _, p in rows:
+        text = Wrapped()
         for i, role in enumerate(p.roles):
             if i:
-                roles.append("\n")
-            roles.append(clean(role.title))
+                text.append("\n")
+            if len(p.roles) > 1:  # a bullet each, so a wrapped role reads as one
+                text.append("• ", style="dim")
+            text.append(clean(role.title))
             if role.period:
-                roles.append(f"  {clean(role.period.text)}", style="green")
-        cells = [safe(p.name), roles, str(counts[case.id].get(p.id, 0)), notes.cite(case, p.sources)]
-        table.add_row(*([safe(case.id)] if several else []), *cells)
-    return _with_legend(table, notes)
+                text.append(f"  {clean(role.period.text)}", style="green")
+        roles.append(text)
+    fields = [
+        *_case_field(rows, several),
+        Field("person", [safe(p.name, "bold") for _, p in rows], main=True, options={"min_width": 20, "max_width": 28}),
+        Field("roles", roles, label="", indent=2, options={"min_width": 16}),
+        Field("events", [Text(str(counts[case.id].get(p.id, 0))) for case, p in rows], figure=True,
+              options={"justify": "right"}),
+        _src_field(rows, notes),
+    ]
+    return _with_legend(stackable(fields), notes)
 
 
-def eras_table(rows: Rows, today: date, several: bool | None = None) -> Table | Group:
+def eras_table(rows: Rows, today: date, several: bool | None = None) -> ForWidth | Group:
     """Period, era with its summary, events in it, sources."""
     from casekit.sections import era_events
 
     several = _several(rows) if several is None else several
     notes = SourceNotes(rows)
     counts = {case.id: era_events(case, today) for case, _ in rows}
-    table = _table(several)
-    table.add_column("period", style="green", no_wrap=True)
-    table.add_column("era", ratio=1, min_width=20)
-    table.add_column("events", justify="right")
-    table.add_column("src", no_wrap=True)
-    for case, era in rows:
-        cells = [safe(era.period.text), _titled(era.title, era.summary), str(counts[case.id].get(era.id, 0)),
-                 notes.cite(case, era.sources)]
-        table.add_row(*([safe(case.id)] if several else []), *cells)
-    return _with_legend(table, notes)
+    fields = [
+        *_case_field(rows, several),
+        Field("period", [safe(era.period.text, "green") for _, era in rows], figure=True),
+        Field("era", [_titled(era.title, era.summary) for _, era in rows], main=True),
+        Field("events", [Text(str(counts[case.id].get(era.id, 0))) for case, era in rows], figure=True,
+              options={"justify": "right"}),
+        _src_field(rows, notes),
+    ]
+    return _with_legend(stackable(fields), notes)
 
 
-def sources_table(rows: Rows, several: bool | None = None) -> Table:
+def sources_table(rows: Rows, several: bool | None = None) -> ForWidth:
     """Number (as other listings cite it), id, title (with author and where to find it), kind, date,
     how many facts cite it."""
     from casekit.sections import citations
 
     several = _several(rows) if several is None else several
     counts = {case.id: citations(case) for case, _ in rows}
-    table = _table(several)
-    table.add_column("#", style="dim", no_wrap=True)
-    table.add_column("id", style="cyan", no_wrap=True)
-    table.add_column("source", ratio=1, min_width=20)
-    table.add_column("kind", no_wrap=True)
-    table.add_column("date", style="green", no_wrap=True)
-    table.add_column("cited", justify="right")
+    titles, numbers = [], []
     for case, s in rows:
         title = safe(s.title, "bold")
         for extra in (s.author, s.url, s.file):
             if extra:
                 title.append("\n" + clean(extra), style="dim")
+        titles.append(title)
         number = next((i for i, x in enumerate(case.sources, 1) if x is s), None)
-        cells = [Text(f"[{number}]" if number else ""), safe(s.id), title, safe(s.kind), safe(s.date.text if s.date else ""),
-                 str(counts[case.id].get(s.id, 0))]
-        table.add_row(*([safe(case.id)] if several else []), *cells)
-    return table
+        numbers.append(Text(f"[{number}]" if number else "", style="dim"))
+    fields = [
+        *_case_field(rows, several),
+        Field("#", numbers, keep=True, figure=True),
+        Field("id", [safe(s.id, "cyan") for _, s in rows], figure=True),
+        Field("source", titles, main=True, options={"min_width": 20}),
+        Field("kind", [safe(s.kind) for _, s in rows], figure=True),
+        Field("date", [safe(s.date.text if s.date else "", "green") for _, s in rows], figure=True),
+        Field("cited", [Text(str(counts[case.id].get(s.id, 0))) for case, s in rows], figure=True,
+              options={"justify": "right"}),
+    ]
+    return stackable(fields)
 
 
-def quotes_table(rows: Rows, several: bool | None = None) -> Table | Group:
+def quotes_table(rows: Rows, several: bool | None = None) -> ForWidth | Group:
     """Date, the quote with its context, who said it (by name), sources."""
     from casekit.sections import speaker_name
 
     several = _several(rows) if several is None else several
     notes = SourceNotes(rows)
-    table = _table(several, leading=1)
-    table.add_column("date", style="green", no_wrap=True)
-    table.add_column("quote", ratio=3, min_width=24)
-    table.add_column("speaker", style="bold", max_width=24)
-    table.add_column("src", no_wrap=True)
-    for case, q in rows:
+    quotes = []
+    for _, q in rows:
         text = Text("“" + clean(q.text) + "”", style="italic")
         if q.context:
             text.append("\n" + clean(q.context), style="dim")
-        cells = [safe(q.date.text if q.date else ""), text, safe(speaker_name(case, q.speaker)),
-                 notes.cite(case, q.sources)]
-        table.add_row(*([safe(case.id)] if several else []), *cells)
-    return _with_legend(table, notes)
+        quotes.append(text)
+    fields = [
+        *_case_field(rows, several),
+        Field("date", [safe(q.date.text if q.date else "", "green") for _, q in rows], figure=True, label=""),
+        Field("quote", quotes, main=True),
+        Field("speaker", [safe(speaker_name(case, q.speaker), "bold") for case, q in rows], label="—",
+              share=5, options={"max_width": 24}),
+        _src_field(rows, notes),
+    ]
+    return _with_legend(stackable(fields, leading=1), notes)
 
 
 # --- moats, competitors, drivers, lessons -----------------------------------
 
 
-def moats_table(rows: Rows, several: bool | None = None) -> Table | Group:
-    """Rank (1 = most durable), the moat with its description, time to replicate, cost."""
+def moats_table(rows: Rows, several: bool | None = None) -> ForWidth | Group:
+    """Rank (1 = most durable), the moat with its description, time to replicate, cost; on a
+    narrow terminal the time and cost go under the description."""
     several = _several(rows) if several is None else several
     notes = SourceNotes(rows)
-    table = _table(several, leading=1)
-    table.add_column("rank", justify="right", no_wrap=True)
-    table.add_column("moat", ratio=3, min_width=20)
-    table.add_column("to replicate", ratio=1, min_width=10)
-    table.add_column("cost", ratio=1, min_width=10)
-    table.add_column("src", no_wrap=True)
-    for case, m in rows:
-        cells = [Text(f"#{m.rank}", style="bold"), _titled(m.title, m.description),
-                 safe(m.time_to_replicate or ""), safe(m.cost or ""), notes.cite(case, m.sources)]
-        table.add_row(*([safe(case.id)] if several else []), *cells)
-    return _with_legend(table, notes)
+    fields = [
+        *_case_field(rows, several),
+        Field("rank", [Text(f"#{m.rank}", style="bold") for _, m in rows], keep=True, figure=True,
+              options={"justify": "right"}),
+        Field("moat", [_titled(m.title, m.description) for _, m in rows], main=True),
+        # The moat takes most of the room; time and cost each up to a sixth, never less than a word.
+        Field("time to replicate", [safe(m.time_to_replicate or "") for _, m in rows], share=6),
+        Field("cost", [safe(m.cost or "") for _, m in rows], share=6),
+        _src_field(rows, notes),
+    ]
+    return _with_legend(stackable(fields, leading=1), notes)
 
 
-def competitors_table(rows: Rows, several: bool | None = None) -> Table | Group:
-    """Competitors grouped by segment (a heading row per segment): name, position, scale, notes."""
+def competitors_table(rows: Rows, several: bool | None = None) -> ForWidth | Group:
+    """Competitors grouped by segment (a heading row per segment): name, position, scale, notes. On
+    a narrow terminal position and notes go under the name, and then the scale too."""
     from casekit.sections import by_segment
 
     several = _several(rows) if several is None else several
     notes = SourceNotes(rows)
-    table = _table(several)
-    table.add_column("competitor", max_width=26)
-    table.add_column("position", ratio=1, min_width=16)
-    table.add_column("scale", justify="right", no_wrap=True)
-    table.add_column("notes", style="dim", ratio=1, min_width=16)
-    table.add_column("src", no_wrap=True)
     cases: dict[str, tuple[Case, list]] = {}
     for case, c in rows:
         cases.setdefault(case.id, (case, []))[1].append(c)
-    first = True
-    for case, items in cases.values():
-        for segment, members in by_segment(items):
-            if not first:
-                table.add_row()
-            first = False
+        notes.cite(case, c.sources)
+    groups = [(case, segment, members) for case, items in cases.values() for segment, members in by_segment(items)]
+
+    def table(shape: str) -> Listing:
+        listing = Listing()
+        _case_column(listing, rows, several)
+        listing.add_column("competitor")
+        if shape == "wide":
+            listing.add_column("position", min_width=20)
+        if shape != "narrowest":
+            listing.add_column("scale", justify="right")
+        if shape == "wide":
+            listing.add_column("notes", style="dim", min_width=20)
+        listing.add_column("src")
+        width = len(listing.columns)
+        for k, (case, segment, members) in enumerate(groups):
+            if k:
+                listing.add_row()
             heading = safe(segment, "bold magenta") if segment else Text("(no segment)", style="dim italic")
-            table.add_row(*([safe(case.id)] if several else []), heading)
+            listing.add_row(*([safe(case.id)] if several else []), wrapped(heading))
             for c in members:
-                cells = [Padding(safe(c.name, "bold"), (0, 0, 0, 2)), safe(c.position or ""),
-                         safe(c.scale.display() if c.scale else ""), safe(c.notes or ""),
-                         notes.cite(case, c.sources)]
-                table.add_row(*([Text("")] if several else []), *cells)
-    return _with_legend(table, notes)
+                name = Wrapped("  ")
+                name.append(clean(c.name), style="bold")
+                scale = safe(c.scale.display() if c.scale else "")
+                if shape == "wide":
+                    cells = [name, safe(c.position or ""), scale, safe(c.notes or "")]
+                else:
+                    if shape == "narrowest" and scale.plain:
+                        name.append("\n    scale ", style="dim")
+                        name.append_text(scale)
+                    for text, style in ((c.position, ""), (c.notes, "dim")):
+                        if text:
+                            name.append("\n    " + clean(text), style=style)
+                    cells = [name] + ([scale] if shape != "narrowest" else [])
+                row = [Text("")] if several else []
+                listing.add_row(*row, *cells, notes.cite(case, c.sources))
+        first = int(several)
+        # Beside the position and notes a name needs its longest word; with them under it, room to read.
+        words = longest_word(*(row[first] for row in listing.rows)) + 2
+        listing.columns[first].min_width = max(16, min(20, words)) if shape == "wide" else max(24, words + 2)
+        figures = [first + 2, width - 1] if shape == "wide" else range(first + 1, width)  # scale, src
+        return fixed(listing, *([0] if several else []), *figures)
+
+    def layout(width: int) -> Listing:
+        return first_fitting(width, [lambda shape=shape: table(shape) for shape in ("wide", "narrow", "narrowest")])
+
+    return _with_legend(ForWidth(layout), notes)
 
 
-def drivers_table(rows: Rows, several: bool | None = None) -> Table | Group:
+def drivers_table(rows: Rows, several: bool | None = None) -> ForWidth | Group:
     """The driver with its description, and its horizon."""
     several = _several(rows) if several is None else several
     notes = SourceNotes(rows)
-    table = _table(several, leading=1)
-    table.add_column("driver", ratio=3, min_width=24)
-    table.add_column("horizon", style="green", max_width=24)
-    table.add_column("src", no_wrap=True)
-    for case, d in rows:
-        cells = [_titled(d.title, d.description), safe(d.horizon or ""), notes.cite(case, d.sources)]
-        table.add_row(*([safe(case.id)] if several else []), *cells)
-    return _with_legend(table, notes)
+    fields = [
+        *_case_field(rows, several),
+        Field("driver", [_titled(d.title, d.description) for _, d in rows], main=True),
+        Field("horizon", [safe(d.horizon or "", "green") for _, d in rows], share=6, options={"max_width": 24}),
+        _src_field(rows, notes),
+    ]
+    return _with_legend(stackable(fields, leading=1), notes)
 
 
-def lessons_table(rows: Rows, several: bool | None = None) -> Table | Group:
+def lessons_table(rows: Rows, several: bool | None = None) -> ForWidth | Group:
     """The lesson with its summary, and the source it was drawn from."""
     several = _several(rows) if several is None else several
     notes = SourceNotes(rows)
-    table = _table(several, leading=1)
-    table.add_column("lesson", ratio=1, min_width=24)
-    table.add_column("src", no_wrap=True)
-    for case, lesson in rows:
-        cells = [_titled(lesson.title, lesson.summary), notes.cite(case, lesson.sources)]
-        table.add_row(*([safe(case.id)] if several else []), *cells)
-    return _with_legend(table, notes)
+    fields = [
+        *_case_field(rows, several),
+        Field("lesson", [_titled(lesson.title, lesson.summary) for _, lesson in rows], main=True),
+        _src_field(rows, notes),
+    ]
+    return _with_legend(stackable(fields, leading=1), notes)
 
 
 # --- the flywheel -----------------------------------------------------------

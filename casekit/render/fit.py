@@ -1,0 +1,164 @@
+"""Fitting listings to the terminal: text that wraps better, and layouts chosen by width.
+
+`Wrapped` is a Rich `Text` that wraps like any other but with two habits
+listings want: a line that starts with an indent or a marker (`1. `, `• `)
+continues under the text after it (a hanging indent), and a word too long
+for its line (a metric id such as `army_contract_ceiling`) breaks after an
+`_` before it is folded. Nothing is ever cut.
+
+`fits` and `fixed` let a renderer try its layouts from the widest down and
+take the first in which every column gets the room it needs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+from rich.containers import Lines
+from rich.measure import Measurement
+from rich.text import Text
+
+from casekit.render.listing import GAP, Listing
+
+_WORD = re.compile(r"\s*\S+\s*")
+_PIECE = re.compile(r"[^_]*_+|[^_]+")  # a word split after each run of `_`
+_HANG = re.compile(r" *(?:(?:\d+\.|[•·]) +)?")  # an indent, then perhaps a number or bullet
+MIN_HANGING = 8  # below this many cells a continuation line is not indented
+BIG = 1_000_000
+
+
+class Wrapped(Text):
+    """Text wrapped with hanging indents and breaks after `_` in long words; never cut."""
+
+    __slots__ = ()
+
+    def copy(self) -> Wrapped:
+        copied = Text.copy(self)
+        copied.__class__ = Wrapped
+        return copied  # type: ignore[return-value]
+
+    def wrap(self, console: Console, width: int, *, justify=None, overflow=None, tab_size: int = 8,
+             no_wrap: bool | None = None) -> Lines:
+        justify = justify or self.justify or "default"
+        lines = Lines()
+        for line in self.split(allow_blank=True):
+            if "\t" in line:
+                line.expand_tabs(tab_size)
+            plain = line.plain
+            if no_wrap or self.no_wrap or cell_len(plain) <= width:
+                lines.append(line)
+                continue
+            indent = cell_len(_HANG.match(plain).group())
+            if width - indent < MIN_HANGING or indent >= cell_len(plain.rstrip()):
+                indent = 0
+            pieces = line.divide(offsets(plain, width, width - indent))
+            for i, piece in enumerate(pieces):
+                if i and indent:
+                    piece = Text(" " * indent) + piece
+                piece.rstrip_end(width)
+                lines.append(piece)
+        if justify != "default":
+            lines.justify(console, width, justify=justify, overflow="fold")
+        return lines
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        lines = self.plain.splitlines()
+        widest = max((cell_len(line) for line in lines), default=0)
+        return Measurement(min(widest, longest_word(self.plain)) or widest, widest)
+
+
+def wrapped(text: Text) -> Wrapped:
+    """`text` as `Wrapped` text (styles kept)."""
+    copied = text.copy()
+    copied.__class__ = Wrapped
+    return copied  # type: ignore[return-value]
+
+
+def offsets(line: str, first: int, rest: int) -> list[int]:
+    """Where to break `line`: at spaces; a word too long for a line of its own after an `_`, and
+    a piece still too long anywhere. The first line holds `first` cells, the others `rest`."""
+    breaks: list[int] = []
+    width, used = max(1, first), 0
+
+    def newline(at: int) -> None:
+        nonlocal width, used
+        breaks.append(at)
+        width, used = max(1, rest), 0
+
+    for match in _WORD.finditer(line):
+        word = match.group()
+        size = cell_len(word.rstrip())
+        if used and used + size > width:
+            newline(match.start())
+        if size <= width:
+            used += cell_len(word)
+            continue
+        position = match.start()
+        for piece in _PIECE.findall(word):
+            size = cell_len(piece.rstrip())
+            if used and used + size > width:
+                newline(position)
+            if size <= width:
+                used += cell_len(piece)
+                position += len(piece)
+                continue
+            for char in piece:
+                if used and not char.isspace() and used + cell_len(char) > width:
+                    newline(position)
+                used += cell_len(char)
+                position += 1
+    return breaks
+
+
+def longest_word(*texts: str | Text | None, underscores: bool = True) -> int:
+    """The widest word in `texts` (a word broken after `_` counts by its widest piece)."""
+    widest = 0
+    for text in texts:
+        plain = text.plain if isinstance(text, Text) else (text or "")
+        for word in plain.split():
+            pieces = _PIECE.findall(word) if underscores and "_" in word else [word]
+            widest = max(widest, *(cell_len(p) for p in pieces))
+    return widest
+
+
+def natural(listing: Listing) -> list[int]:
+    """Each column's width when there is room for everything."""
+    return listing.widths(BIG)
+
+
+def fixed(listing: Listing, *columns: int) -> Listing:
+    """Make the `columns` (indexes) keep their natural width: figures and dates that must not wrap."""
+    widths = natural(listing)
+    for i in columns:
+        listing.columns[i].min_width = widths[i]
+    return listing
+
+
+def fits(listing: Listing, width: int) -> bool:
+    """Whether every column of `listing` gets at least its minimum (or natural, if smaller) width."""
+    needed = sum(min(c.min_width, w) for c, w in zip(listing.columns, natural(listing)))
+    return needed + len(GAP) * (len(listing.columns) - 1) <= width
+
+
+def first_fitting(width: int, layouts: Iterable[Callable[[], Listing]]) -> Listing:
+    """The first layout that fits `width`, else the last (which folds rather than loses text)."""
+    listing = None
+    for layout in layouts:
+        listing = layout()
+        if fits(listing, width):
+            return listing
+    assert listing is not None, "no layouts"
+    return listing
+
+
+class ForWidth:
+    """A renderable laid out anew for the width Rich gives it: `layout(width)` says what to draw."""
+
+    def __init__(self, layout: Callable[[int], RenderableType]) -> None:
+        self.layout = layout
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self.layout(options.max_width)
