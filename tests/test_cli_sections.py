@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import subprocess
@@ -411,3 +412,121 @@ def test_flywheel_grep_shows_the_loops_through_a_matching_edge_numbered_as_in_th
     result = run("flywheel", "-c", "analysis", "--grep", "revenue")
     assert "Loop 2  users → revenue → users ↺" in result.stdout and "Loop 1" not in result.stdout
     assert [r["id"] for r in run_json("flywheel", "-c", "analysis", "--grep", "revenue")] == ["f4", "f5"]
+
+
+# --- narrow terminals wrap, never lose text (SPEC §8) -----------------------
+
+NARROW_COMMANDS = {
+    "metrics": ["metrics"],
+    "metric": ["metric", "valuation"],
+    "segments": ["segments"],
+    "risks": ["risks"],
+    "matrix": ["risks", "--view", "matrix"],
+    "moats": ["moats"],
+    "competitors": ["competitors"],
+}
+
+
+def _down_the_columns(out: str) -> str:
+    """The output read column by column within each block of lines (blocks end at blank lines and
+    rules), so a cell wrapped beside other cells reads as one text. Columns are split where every
+    line of the block has three or more spaces."""
+    blocks: list[list[str]] = [[]]
+    for line in out.splitlines():
+        if not line.strip() or set(line.strip()) <= {"─"}:
+            blocks.append([])
+        else:
+            blocks[-1].append(line)
+    parts = []
+    for block in filter(None, blocks):
+        width = max(len(line) for line in block)
+        block = [line.ljust(width) for line in block]
+        blank = [all(line[i] == " " for line in block) for i in range(width)]
+        cuts, start = [0], None
+        for i, empty in enumerate([*blank, False]):
+            if empty and start is None:
+                start = i
+            elif not empty and start is not None:
+                if i - start >= 3:
+                    cuts.append(i)
+                start = None
+        cuts.append(width)
+        for a, b in itertools.pairwise(cuts):
+            parts.append("\n".join(line[a:b] for line in block))
+    return "\n".join(parts)
+
+
+def test_reading_down_the_columns_joins_wrapped_cells():
+    out = "name         value\n───────────────────\nAnnualised   $1.4B\nrevenue       2024\n\nnote text"
+    assert "".join(_down_the_columns(out).split()) == "namevalueAnnualisedrevenue$1.4B2024notetext"
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    from casekit.library import bundled_dir
+    from casekit.loader import load_case
+
+    path = bundled_dir() / "scale_ai.yaml"
+    return path, load_case(path), path.read_text(encoding="utf-8")
+
+
+def _shown_texts(case, command: str) -> list[str]:
+    """The case text a command must show in full: names, titles, figures."""
+    def shown(value) -> list[str]:
+        return [value.display()] if value is not None else []
+
+    if command == "metrics":
+        from casekit.analytics import metric_summary
+
+        texts = []
+        for m in case.metrics:
+            s = metric_summary(m)
+            texts += [m.name, m.id, *shown(s.latest and s.latest.value), *shown(s.previous and s.previous.value)]
+        return texts
+    if command == "metric":
+        (m,) = [m for m in case.metrics if m.id == "valuation"]
+        return [m.name, *(o.value.display() for o in m.observations)]
+    if command == "segments":
+        return [t for s in case.segments for t in (s.name, *shown(s.revenue), *shown(s.growth), *shown(s.margin))]
+    if command == "risks":
+        from casekit.sections import linked_principles
+
+        return [t for r in case.risks
+                for t in (r.title, r.description or "", *(p.title for p in linked_principles(case, r)))]
+    if command == "matrix":
+        return [r.title for r in case.risks]
+    if command == "moats":
+        return [t for m in case.moats for t in (m.title, m.description or "", m.time_to_replicate or "", m.cost or "")]
+    return [t for c in case.competitors for t in (c.name, c.position or "", c.notes or "", *shown(c.scale))]
+
+
+@pytest.mark.parametrize("columns", [40, 60, 80, 200])
+@pytest.mark.parametrize("command", sorted(NARROW_COMMANDS))
+def test_narrow_terminals_wrap_and_never_lose_text(bundled, command, columns):
+    path, case, raw = bundled
+    result = CliRunner().invoke(app, [*NARROW_COMMANDS[command], "-c", str(path)],
+                                env={**ENV, "COLUMNS": str(columns)})
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    too_long = [line for line in out.splitlines() if len(line) > columns]
+    assert not too_long, too_long
+    assert out.count("…") <= raw.count("…"), "text was cut with an ellipsis"
+    if command == "matrix":  # read the grid cell by cell, not line by line across the borders
+        out = "\n".join(" ".join(cells) for cells in _matrix_rows(out).values())
+    flat = "".join(_down_the_columns(out).split())
+    missing = [text for text in _shown_texts(case, command) if "".join(text.split()) not in flat]
+    assert not missing, missing
+
+
+@pytest.mark.parametrize("columns", [60, 80, 200])
+@pytest.mark.parametrize("command", sorted(NARROW_COMMANDS))
+def test_words_are_broken_only_at_spaces_or_underscores(bundled, command, columns):
+    import re
+
+    path, case, _ = bundled
+    out = CliRunner().invoke(app, [*NARROW_COMMANDS[command], "-c", str(path)],
+                             env={**ENV, "COLUMNS": str(columns)}).stdout
+    words = {piece for text in _shown_texts(case, command) for word in text.split()
+             for piece in re.findall(r"[^_]+_?", word)}
+    broken = sorted(word for word in words if word not in out)
+    assert not broken, broken

@@ -210,20 +210,21 @@ class MetricsTable:
     def __init__(self, summaries: Sequence) -> None:
         self.summaries = summaries
 
-    def layout(self, width: int) -> Listing:
-        """The widest shape that fits `width`."""
-        line = self.table("line")
-        if sum(natural(line)) + len(GAP) * (len(line.columns) - 1) <= width:
-            return line
-        return first_fitting(width, (lambda: self.table("two"), lambda: self.table("stacked"),
-                                     lambda: self.table("stacked", trend=False)))
+    def layout(self, width: int) -> Listing | Group:
+        """The widest shape that fits `width`, and the key to its marks after a blank line."""
+        table = self.table("line")
+        if sum(natural(table)) + len(GAP) * (len(table.columns) - 1) > width:
+            table = first_fitting(width, (lambda: self.table("two"), lambda: self.table("stacked"),
+                                          lambda: self.table("stacked", trend=False)))
+        notes = footnotes(self.marks)
+        return Group(table, Text(""), notes) if notes else table
 
     def table(self, shape: str, trend: bool = True) -> Listing:
         """`shape`: "line" (one line per metric), "two" (dates and ids under their values and names),
         "stacked" (latest over previous, change over % change)."""
-        marks: set[str] = set()
-        rows = [self._cells(s, shape, marks) for s in self.summaries]
-        table = Listing(leading=0 if shape == "line" else 1, caption=footnotes(marks))
+        self.marks: set[str] = set()
+        rows = [self._cells(s, shape, self.marks) for s in self.summaries]
+        table = Listing(leading=0 if shape == "line" else 1)
         names = [row[0] for row in rows]
         low, high = self.NAME_FLOOR
         table.add_column("metric", min_width=max(low, min(high, longest_word(*names))))
@@ -463,10 +464,9 @@ def segments_view(groups: Sequence) -> Group:
         if group.implied_total is not None:
             notes.append(Text(f"* share implied by revenue, against the {group.implied_total.display()} total "
                               "that the segments stating both revenue and share imply", style="dim"))
-    parts: list = [SegmentsTable(groups), *notes]
     if any(seg.confidence == "disputed" for g in groups for seg in g.segments):
-        parts.append(Text(FOOTNOTES["‡"], style="dim"))
-    return Group(*parts)
+        notes.append(Text(FOOTNOTES["‡"], style="dim"))
+    return Group(SegmentsTable(groups), *([Text(""), *notes] if notes else []))
 
 
 class SegmentsTable:
