@@ -122,6 +122,12 @@ class Library:
             hint=did_you_mean(spec, ids) or ("cases: " + ", ".join(ids) if ids else None),
         )
 
+    def missing_dirs(self) -> list[Path]:
+        """Directories the user configured that do not exist (./cases may be absent)."""
+        if not self.configured:
+            return []
+        return [d for d in self.user_dirs if not d.is_dir()]
+
     def default(self) -> CaseRef:
         """The case used when none is named: CASEKIT_CASE, the only one, or the bundled example."""
         named = self.env.get("CASEKIT_CASE", "").strip()
@@ -133,10 +139,12 @@ class Library:
             return mine[0]
         if not mine:
             bundled = [r for r in refs if r.bundled]
-            if len(bundled) == 1 or (bundled and not self.configured):
+            if bundled and not self.configured:
                 return bundled[0]
-            if not bundled:
-                raise CaseNotFound(f"no cases found ({self._where()})")
+            raise CaseNotFound(
+                f"no cases found ({self._where()})",
+                hint=("the bundled examples are there by id: " + ", ".join(r.id for r in bundled)) if bundled else None,
+            )
         ids = ", ".join(r.id for r in refs)
         raise UsageError(
             f"several cases in the library; name one with -c CASE (cases: {ids})",
@@ -251,7 +259,8 @@ def _parse_here(ref: CaseRef, stamp: Stamp | None, cache: CaseCache | None,
 def _unreadable(ref: CaseRef, exc: CaseNotFound) -> Loaded:
     from casekit.problems import Problem
 
-    return Loaded(ref, None, [Problem(str(ref.path), None, None, "error", "unreadable", exc.message, exc.hint)], exc)
+    message = exc.message.removeprefix(f"{ref.path}: ")
+    return Loaded(ref, None, [Problem(str(ref.path), None, None, "error", "unreadable", message, exc.hint)], exc)
 
 
 def _parse_in_pool(jobs: list[tuple[int, CaseRef, Stamp | None]], cache: CaseCache | None,

@@ -70,6 +70,7 @@ class State:
     today_text: str | None = None
     debug: bool = False
     term: Terminal = field(default_factory=Terminal)
+    _library: Any = field(default=None, repr=False)
     no_cache: bool = False
 
     def update(self, *, cases_dir=None, no_color=False, today=None, pager=False) -> State:
@@ -88,9 +89,16 @@ class State:
 
     @property
     def library(self):
+        """The library, made once per run; a configured directory that is missing is warned about."""
         from casekit.library import Library
 
-        return Library(cases_dirs=self.cases_dirs, use_cache=not self.no_cache)
+        key = (tuple(self.cases_dirs), self.no_cache)
+        if self._library is None or self._library[0] != key:
+            library = Library(cases_dirs=self.cases_dirs, use_cache=not self.no_cache)
+            for missing in library.missing_dirs():
+                self.term.warn(f"{missing}: no such directory of cases")
+            self._library = (key, library)
+        return self._library[1]
 
     @property
     def today(self) -> date:

@@ -28,9 +28,15 @@ def open_cases(st: State, specs: Sequence[str] | None, all_cases: bool = False,
     if all_cases:
         if specs:
             raise UsageError("give either --all or -c CASE, not both")
-        refs = library.refs()
-    elif specs:
-        refs = [library.find(s) for s in specs]
+        # One broken file should not hide the rest of the library: skip it, say so.
+        with loading_many(len(library.refs())):
+            checked = library.check_all(library.refs(), progress=ParseProgress(st))
+        for loaded in checked:
+            if loaded.case is None and loaded.error is not None:
+                st.term.warn(f"skipping {loaded.error.message}")
+        return [view(st, loaded.case, as_of) for loaded in checked if loaded.case is not None]
+    if specs:
+        refs = list({ref.path.resolve(): ref for ref in (library.find(s) for s in specs)}.values())
     else:
         refs = [library.default()]
     with loading_many(len(refs)):

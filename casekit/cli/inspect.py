@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from casekit.cli.app import app, state
-from casekit.cli.options import AsOfOpt, CaseOpt, CasesDirOpt, Format, FormatOpt, NoColorOpt
+from casekit.cli.options import AsOfOpt, CaseOpt, CasesDirOpt, Format, FormatOpt, GrepOpt, LimitOpt, NoColorOpt
 from casekit.errors import ExitCode
 
 
@@ -24,23 +24,35 @@ def validate(
 ) -> None:
     """Check case files: syntax, types, unknown keys, dates, values, references.
 
-    Every problem is reported at once as path:line:column. Exit 1 when there
-    are errors (or warnings, with --strict).
+    Takes files, directories (every .yaml below), ids, or - for standard
+    input. Every problem is reported at once as path:line:column. Exit 1
+    when there are errors (or warnings, with --strict), 2 when a file cannot
+    be read.
     """
     from casekit.cli.common import ParseProgress, loading_many
-    from casekit.library import CaseRef, is_case_path
+    from casekit.library import SUFFIXES, CaseRef, is_case_path
 
     st = state(ctx, cases_dir=cases_dir, no_color=no_color)
     library = st.library
     targets: list[Path] = []
+    problems = []
     for spec in paths or []:
-        targets.append(Path(spec) if is_case_path(spec) or Path(spec).exists() else library.find(spec).path)
+        path = Path(spec)
+        if spec == "-":
+            problems += _check_stdin()
+        elif path.is_dir():
+            targets += sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file())
+        elif is_case_path(spec) or path.exists():
+            targets.append(path)
+        else:
+            targets.append(library.find(spec).path)
     if not paths:
         targets = [ref.path for ref in library.refs()]
     # Unchanged valid files come from the parsed-case cache, with their warnings.
     with loading_many(len(targets)):
         checked = library.check_all([CaseRef(t.stem, t) for t in targets], progress=ParseProgress(st))
-    problems = [problem for loaded in checked for problem in loaded.problems]
+    problems += [problem for loaded in checked for problem in loaded.problems]
+    unreadable = any(p.code == "unreadable" for p in problems)
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
     if fmt is Format.table:
@@ -48,19 +60,33 @@ def validate(
 
         if problems:
             st.term.out.print(render_problems(problems), soft_wrap=True)
-        summary = f"{len(targets)} file{'s' * (len(targets) != 1)} checked: {errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+        checked_count = len(targets) + ("-" in (paths or []))
+        summary = f"{checked_count} file{'s' * (checked_count != 1)} checked: {errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
         st.term.err.print(summary, style="red" if errors else ("yellow" if warnings else "green"))
     else:
         from casekit.render.machine import write
 
         st.term.write(write([p.record() for p in problems], fmt.value))
+    if unreadable:
+        raise typer.Exit(int(ExitCode.TROUBLE))
     if errors or (strict and warnings):
         raise typer.Exit(int(ExitCode.NEGATIVE))
+
+
+def _check_stdin() -> list:
+    import sys
+
+    from casekit.loader import check_bytes
+
+    _, found = check_bytes(sys.stdin.buffer.read(), "<stdin>")
+    return found
 
 
 @app.command()
 def cases(
     ctx: typer.Context,
+    grep: GrepOpt = None,
+    limit: LimitOpt = None,
     fmt: FormatOpt = Format.table,
     cases_dir: CasesDirOpt = None,
     no_color: NoColorOpt = False,
@@ -84,6 +110,12 @@ def cases(
                      "events": len(case.timeline), "metrics": len(case.metrics),
                      "principles": len(case.principles), "risks": len(case.risks), "path": str(ref.path),
                      "bundled": ref.bundled, "error": None})
+
+    if grep:
+        needle = grep.casefold()
+        rows = [r for r in rows if any(needle in str(r[k] or "").casefold() for k in ("id", "company", "title", "path"))]
+    if limit is not None:
+        rows = rows[:limit]
 
     def render():
         from casekit.render.overview import cases_table

@@ -245,11 +245,11 @@ def _listing(
         from casekit.query import grep as grep_items
 
         st = state(ctx, cases_dir=cases_dir, no_color=no_color, today=today, pager=pager)
-        cases = open_cases(st, list(dict.fromkeys(case)) if case else case, all_cases, as_of)
+        cases = open_cases(st, case, all_cases, as_of)
         rows = [(c, item) for c in cases for item in grep_items(order(getattr(c, section), st.today), grep)]
         if limit is not None:
             rows = rows[:limit]
-        several = len(cases) > 1
+        several = all_cases or len(cases) > 1
 
         def records():
             out: list[dict] = []
@@ -321,8 +321,8 @@ def flywheel(
     from casekit.sections import flywheel_loops
 
     st = state(ctx, cases_dir=cases_dir, no_color=no_color, today=today, pager=pager)
-    cases = open_cases(st, list(dict.fromkeys(case)) if case else case, all_cases, as_of)
-    several = len(cases) > 1
+    cases = open_cases(st, case, all_cases, as_of)
+    several = all_cases or len(cases) > 1
     shown: list[tuple] = []  # (case, Flywheel of the whole case, edges kept)
     for c in cases:
         wheel = flywheel_loops(c.flywheel)

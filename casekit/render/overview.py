@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from rich import box
 from rich.console import Group
 from rich.panel import Panel
-from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
@@ -29,16 +27,16 @@ def severity_text(severity: str | None) -> Text:
     return Text(severity or "—", style=SEVERITY_STYLE.get(severity or "", ""))
 
 
-def cases_table(rows: list[dict]) -> Table:
+def cases_table(rows: list[dict]) -> Listing:
     """`casekit cases`: one row per case in the library."""
     import os
 
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    table.add_column("id", style="bold cyan", overflow="fold")
-    table.add_column("company", overflow="fold")
-    table.add_column("as of", overflow="fold")
-    table.add_column("contents", overflow="fold")
-    table.add_column("path", style="dim", overflow="fold")
+    table = Listing()
+    table.add_column("id", style="bold cyan")
+    table.add_column("company")
+    table.add_column("as of")
+    table.add_column("contents")
+    table.add_column("path", style="dim")
     for row in rows:
         if row["bundled"]:
             where = "bundled example"
@@ -48,10 +46,14 @@ def cases_table(rows: list[dict]) -> Table:
         if row["error"]:
             table.add_row(safe(row["id"]), safe("invalid: run casekit validate", "red"), "", "", safe(where))
             continue
-        contents = (f"{row['events']} events · {row['metrics']} metrics · "
-                    f"{row['principles']} principles · {row['risks']} risks")
+        contents = (f"{_count(row['events'], 'event')} · {_count(row['metrics'], 'metric')}\n"
+                    f"{_count(row['principles'], 'principle')} · {_count(row['risks'], 'risk')}")
         table.add_row(safe(row["id"]), safe(row["company"]), safe(row["as_of"]), contents, safe(where))
     return table
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def top_risks(case: Case, n: int = 3) -> list:
