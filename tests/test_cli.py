@@ -214,3 +214,52 @@ def test_a_closed_stdout_is_reported():
 def test_debug_works_after_the_command_too():
     done = _cli("timeline", "--debug", "-n", "1")
     assert done.returncode == 0 and "Seed" not in done.stderr
+
+
+def test_all_skips_a_broken_case_with_a_warning(tmp_path):
+    (tmp_path / "broken.yaml").write_text("hello\n")
+    (tmp_path / "acme.yaml").write_text(ACME.read_text())
+    result = run("timeline", "--all", "-f", "json", "--cases-dir", str(tmp_path))
+    assert result.exit_code == 0
+    assert {r["case"] for r in json.loads(result.stdout)} == {"acme", "scale_ai"}
+    assert "warning: skipping" in result.stderr and "broken.yaml:1:1" in result.stderr
+
+
+def test_all_over_a_single_case_still_names_it(tmp_path):
+    result = run("timeline", "--all", "-f", "json", "-n", "1", "--cases-dir", str(tmp_path))
+    assert json.loads(result.stdout)[0]["case"] == "scale_ai"
+
+
+def test_naming_a_case_twice_reads_it_once():
+    once = json.loads(run("timeline", "-c", str(ACME), "-f", "json").stdout)
+    twice = json.loads(run("timeline", "-c", str(ACME), "-c", str(ACME), "-f", "json").stdout)
+    assert twice == once
+
+
+def test_a_missing_cases_dir_is_warned_about_and_not_replaced_by_the_example(tmp_path):
+    missing = tmp_path / "nope"
+    result = run("show", "--cases-dir", str(missing))
+    assert result.exit_code == 2
+    assert f"{missing}: no such directory of cases" in result.stderr
+    assert "bundled examples are there by id: scale_ai" in result.stderr
+
+
+def test_validate_takes_directories_and_stdin_and_a_missing_file_is_trouble(tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "acme.yaml").write_text(ACME.read_text())
+    (tmp_path / "bad.yml").write_text((FIXTURES / "bad" / "duplicate-key.yaml").read_text())
+    result = run("validate", str(tmp_path), "-f", "json")
+    assert result.exit_code == 1
+    assert [r["code"] for r in json.loads(result.stdout)] == ["duplicate-key"]
+    piped = CliRunner().invoke(app, ["validate", "-"], input=ACME.read_text(), env=ENV)
+    assert piped.exit_code == 0 and "1 file checked: 0 errors" in piped.stderr
+    missing = run("validate", str(tmp_path / "nope.yaml"))
+    assert missing.exit_code == 2
+    assert f"{tmp_path / 'nope.yaml'}: error: no such file" in missing.stdout
+
+
+def test_cases_grep_and_limit():
+    rows = json.loads(run("cases", "-f", "json", "--grep", "ROBOT", "--cases-dir", str(FIXTURES / "library")).stdout)
+    assert [r["id"] for r in rows] == ["acme"]
+    rows = json.loads(run("cases", "-f", "json", "--limit", "1", "--cases-dir", str(FIXTURES / "library")).stdout)
+    assert len(rows) == 1
