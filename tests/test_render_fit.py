@@ -125,3 +125,12 @@ def test_first_fitting_takes_the_first_layout_that_fits_else_the_last():
 
 def test_for_width_lays_out_for_the_width_given():
     assert render(ForWidth(lambda width: Text(f"{width} columns")), 33) == ["33 columns"]
+
+
+def test_a_floor_for_prose_does_not_widen_short_text():
+    table = Listing()
+    table.add_column("moat", min_width=24)
+    table.add_column("cost")
+    table.add_row("Data", "$10M+")
+    assert fits(table, 4 + 3 + 5)  # "moat"/"Data" hold 4 cells: the floor of 24 is not needed
+    assert render(first_fitting(40, [lambda: table]), 40)[2] == "Data   $10M+"

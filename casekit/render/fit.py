@@ -70,6 +70,16 @@ class Wrapped(Text):
         return Measurement(min(widest, longest_word(self.plain)) or widest, widest)
 
 
+def lead(value: object, style: str = "") -> Wrapped:
+    """Case text (made safe) styled as a span, not as the base style, so text appended after it
+    (a description, an id) does not inherit it."""
+    from casekit.render.text import clean
+
+    text = Wrapped()
+    text.append(clean(value), style=style or None)
+    return text
+
+
 def wrapped(text: Text) -> Wrapped:
     """`text` as `Wrapped` text (styles kept)."""
     copied = text.copy()
@@ -137,21 +147,42 @@ def fixed(listing: Listing, *columns: int) -> Listing:
     return listing
 
 
+def content_widths(listing: Listing) -> list[int]:
+    """Each column's width from its header and cells alone (a min_width does not widen it)."""
+    widths = []
+    for i, column in enumerate(listing.columns):
+        header = column.header if isinstance(column.header, Text) else Text(column.header)
+        width = max([_widest_line(header)] + [_widest_line(row[i]) for row in listing.rows])
+        widths.append(min(width, column.max_width) if column.max_width else width)
+    return widths
+
+
 def fits(listing: Listing, width: int) -> bool:
-    """Whether every column of `listing` gets at least its minimum (or natural, if smaller) width."""
-    needed = sum(min(c.min_width, w) for c, w in zip(listing.columns, natural(listing)))
+    """Whether every column of `listing` gets at least its min_width (or all it holds, if less)."""
+    needed = sum(min(c.min_width, w) for c, w in zip(listing.columns, content_widths(listing)))
     return needed + len(GAP) * (len(listing.columns) - 1) <= width
 
 
 def first_fitting(width: int, layouts: Iterable[Callable[[], Listing]]) -> Listing:
-    """The first layout that fits `width`, else the last (which folds rather than loses text)."""
+    """The first layout that fits `width`, else the last (which folds rather than loses text).
+    A column's min_width is then lowered to what it holds, so a floor meant for long prose does
+    not widen a column of short text."""
     listing = None
     for layout in layouts:
         listing = layout()
         if fits(listing, width):
-            return listing
+            break
     assert listing is not None, "no layouts"
+    for column, content in zip(listing.columns, content_widths(listing)):
+        column.min_width = max(1, min(column.min_width, content))
     return listing
+
+
+def _widest_line(text: Text) -> int:
+    plain = text.plain
+    if "\n" not in plain:
+        return text.cell_len
+    return max(cell_len(line) for line in plain.split("\n"))
 
 
 class ForWidth:

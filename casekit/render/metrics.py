@@ -23,9 +23,9 @@ from casekit.render.fit import (
     first_fitting,
     fits,
     fixed,
+    lead,
     longest_word,
     natural,
-    wrapped,
 )
 from casekit.render.listing import GAP, Listing
 from casekit.render.text import clean, safe
@@ -248,7 +248,7 @@ class MetricsTable:
         return table
 
     def _cells(self, s, shape: str, marks: set[str]) -> list[Text]:
-        name = wrapped(safe(s.metric.name, "bold"))
+        name = lead(s.metric.name, "bold")
         name.append(("  " if shape == "line" else "\n") + clean(s.metric.id), style="dim cyan")
         blank = Text("")
         figures = 6 if shape == "line" else 5 if shape == "two" else 3
@@ -504,7 +504,7 @@ class SegmentsTable:
         for group in self.groups:
             top = max(100.0, group.total or 0.0)
             for seg in group.segments:
-                name = wrapped(safe(seg.name, "bold"))
+                name = lead(seg.name, "bold")
                 if seg.confidence == "disputed":
                     name.append(" ‡", style="bold yellow")
                 share, shown = Text(""), None

@@ -23,6 +23,7 @@ from casekit.render.fit import (
     Wrapped,
     first_fitting,
     fixed,
+    lead,
     longest_word,
     natural,
     wrapped,
@@ -76,7 +77,7 @@ def stackable(fields: Sequence[Field], *, leading: int = 0) -> ForWidth:
             elif not f.figure:
                 options.setdefault("min_width", words)
                 if f.share:
-                    options["max_width"] = max(words, width // f.share)
+                    options["max_width"] = max(words, min(width // f.share, options.get("max_width") or width))
             listing.add_column(f.header, **options)
         main = next(i for i, f in enumerate(fields) if f.main)
         for k in range(len(fields[main].cells)):
@@ -106,7 +107,7 @@ def _several(rows: Rows) -> bool:
 
 def _titled(title: str, body: str | None, title_style: str = "bold") -> Text:
     """A title with an optional dim paragraph under it."""
-    text = safe(title, title_style)
+    text = lead(title, title_style)
     if body:
         text.append("\n")
         text.append(clean(body), style="dim")
@@ -224,7 +225,7 @@ class RisksTable:
             table.add_column("principles", min_width=self.PRINCIPLES_FLOOR)
         for r, principles in zip(self.risks, self.principles):
             severity = severity_text(r.severity)
-            risk = wrapped(safe(r.title, "bold"))
+            risk = lead(r.title, "bold")
             horizon = safe(r.horizon or "", "green")
             if shape != "wide":
                 if r.likelihood:
@@ -374,7 +375,7 @@ def people_table(rows: Rows, several: bool | None = None) -> ForWidth | Group:
         roles.append(text)
     fields = [
         *_case_field(rows, several),
-        Field("person", [safe(p.name, "bold") for _, p in rows], main=True, options={"min_width": 20, "max_width": 28}),
+        Field("person", [lead(p.name, "bold") for _, p in rows], main=True, options={"min_width": 20, "max_width": 28}),
         Field("roles", roles, label="", indent=2, options={"min_width": 16}),
         Field("events", [Text(str(counts[case.id].get(p.id, 0))) for case, p in rows], figure=True,
               options={"justify": "right"}),
@@ -410,7 +411,7 @@ def sources_table(rows: Rows, several: bool | None = None) -> ForWidth:
     counts = {case.id: citations(case) for case, _ in rows}
     titles, numbers = [], []
     for case, s in rows:
-        title = safe(s.title, "bold")
+        title = lead(s.title, "bold")
         for extra in (s.author, s.url, s.file):
             if extra:
                 title.append("\n" + clean(extra), style="dim")
@@ -438,7 +439,7 @@ def quotes_table(rows: Rows, several: bool | None = None) -> ForWidth | Group:
     notes = SourceNotes(rows)
     quotes = []
     for _, q in rows:
-        text = Text("“" + clean(q.text) + "”", style="italic")
+        text = lead(f"“{q.text}”", "italic")
         if q.context:
             text.append("\n" + clean(q.context), style="dim")
         quotes.append(text)
