@@ -263,3 +263,25 @@ def test_cases_grep_and_limit():
     assert [r["id"] for r in rows] == ["acme"]
     rows = json.loads(run("cases", "-f", "json", "--limit", "1", "--cases-dir", str(FIXTURES / "library")).stdout)
     assert len(rows) == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["timeline", "--no-color", "-n", "2"], ["--no-color", "timeline", "-n", "2"]),
+        (["--today", "2024", "show", "--cases-dir", "d", "-c", "x"], ["--today", "2024", "--cases-dir", "d", "show", "-c", "x"]),
+        (["diff", "a", "--today=2020", "b"], ["--today=2020", "diff", "a", "b"]),
+        (["search", "--", "--pager"], ["search", "--", "--pager"]),
+        (["--debug"], ["--debug"]),
+    ],
+)
+def test_global_options_after_the_command_move_before_it(args, expected):
+    from casekit.cli import hoist_global_options
+
+    assert hoist_global_options(args) == expected
+
+
+def test_every_command_takes_the_global_options_after_its_name(tmp_path):
+    for command in ("timeline", "principles", "metrics", "cases", "validate", "schema"):
+        result = run(command, "--no-color", "--today", "2024-06-30", "--cases-dir", str(tmp_path), "--no-cache")
+        assert result.exit_code in (0, 1), (command, result.stderr)

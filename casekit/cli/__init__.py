@@ -39,10 +39,6 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else list(argv)
     if sys.stdout is None or sys.stderr is None:  # started with a standard stream closed (`>&-`)
         _reopen_closed_streams()
-    if "--debug" in args[1:]:
-        # --debug belongs to the app, but is natural anywhere on the line.
-        args.remove("--debug")
-        os.environ["CASEKIT_DEBUG"] = "1"
     command = _command_word(args)
     if command in COMMAND_MODULES:
         wanted = (COMMAND_MODULES[command],)
@@ -65,8 +61,39 @@ def main(argv: list[str] | None = None) -> None:
     sys.exit(code if isinstance(code, int) else 0)
 
 
-# Global options that take a value, so the word after them is not a command.
-_VALUED = {"--cases-dir", "--today"}
+# Global options, which a user may write before or after the command.
+GLOBAL_FLAGS = frozenset({"--no-color", "--pager", "--no-cache", "--debug"})
+GLOBAL_VALUED = frozenset({"--today", "--cases-dir"})
+
+
+def hoist_global_options(args: list[str]) -> list[str]:
+    """`casekit timeline --no-color` as `casekit --no-color timeline`: global options
+    written after the command move before it, so each is defined once, on the app."""
+    i = 0
+    while i < len(args) and args[i].startswith("-"):
+        i += 2 if args[i] in GLOBAL_VALUED else 1
+    if i >= len(args):
+        return list(args)
+    moved: list[str] = []
+    kept: list[str] = []
+    rest = args[i + 1:]
+    j = 0
+    while j < len(rest):
+        word = rest[j]
+        if word == "--":
+            kept += rest[j:]
+            break
+        if word in GLOBAL_FLAGS:
+            moved.append(word)
+        elif word in GLOBAL_VALUED and j + 1 < len(rest):
+            moved += [word, rest[j + 1]]
+            j += 1
+        elif word.split("=", 1)[0] in GLOBAL_VALUED:
+            moved.append(word)
+        else:
+            kept.append(word)
+        j += 1
+    return list(args[:i]) + moved + [args[i]] + kept
 
 
 def _command_word(args: list[str]) -> str | None:
@@ -75,7 +102,7 @@ def _command_word(args: list[str]) -> str | None:
         return None
     words = iter(args)
     for word in words:
-        if word in _VALUED:
+        if word in GLOBAL_VALUED:
             next(words, None)
         elif not word.startswith("-"):
             return word

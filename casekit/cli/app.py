@@ -27,6 +27,11 @@ class CasekitGroup(TyperGroup):
     def list_commands(self, ctx) -> list[str]:
         return list(self.commands)  # the order they were defined in, not alphabetical
 
+    def parse_args(self, ctx, args: list[str]) -> list[str]:
+        from casekit.cli import hoist_global_options
+
+        return super().parse_args(ctx, hoist_global_options(args))
+
     def invoke(self, ctx) -> Any:
         try:
             return super().invoke(ctx)
@@ -119,13 +124,15 @@ def parse_date_option(text: str, option: str):
         raise CasekitError(f"{option}: {exc}") from None
 
 
-def state(ctx: typer.Context, **options) -> State:
-    """The shared state, updated with this command's copies of the global options."""
+def state(ctx: typer.Context) -> State:
+    """The state the global options made, shared by every command."""
     root = ctx.find_root()
     if not isinstance(root.obj, State):
         root.obj = State()
     ctx.obj = root.obj
-    return root.obj.update(**options)
+    return root.obj
+
+
 
 
 app = typer.Typer(
@@ -162,7 +169,8 @@ def main_options(
     """Study business strategy cases from the terminal.
 
     Cases are YAML files: a timeline, metrics, principles with their tradeoffs,
-    risks and more, every fact tied to its source.
+    risks and more, every fact tied to its source. Global options may also be
+    written after the command (casekit timeline --no-color).
     """
     ctx.obj = State(debug=debug, no_cache=no_cache)
     ctx.obj.update(cases_dir=cases_dir, no_color=no_color, today=today, pager=pager)
@@ -185,6 +193,8 @@ def _register_commands() -> None:
 
     for info in app.registered_commands:
         info.rich_help_panel = panel.get(name(info), info.rich_help_panel)
+        info.epilog = info.epilog or ("Global options work here too: --cases-dir DIR, --today DATE, --no-color, "
+                                      "--pager, --no-cache, --debug (see casekit --help).")
     app.registered_commands.sort(key=lambda info: order.index(name(info)) if name(info) in order else len(order))
 
 

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from casekit.cli.app import app, state
-from casekit.cli.options import CasesDirOpt, Format, FormatOpt, NoColorOpt, PagerOpt, TodayOpt
+from casekit.cli.options import Format, FormatOpt
 
 DEV_NULL = "/dev/null"
 # git writes "." for the hash and mode of a side that does not exist.
@@ -65,10 +65,6 @@ def diff(
         help="Only this section (repeatable): case, timeline, metrics, principles, risks, …")] = None,
     order: Annotated[bool, typer.Option("--order", help="Report items that moved in their list.")] = False,
     fmt: FormatOpt = Format.table,
-    today: TodayOpt = None,
-    cases_dir: CasesDirOpt = None,
-    no_color: NoColorOpt = False,
-    pager: PagerOpt = False,
 ) -> None:
     """Semantic diff of two cases: items added, removed, changed, renamed, refined.
 
@@ -89,7 +85,7 @@ def diff(
     """
     from casekit.errors import ExitCode, UsageError
 
-    st = state(ctx, cases_dir=cases_dir, no_color=no_color, today=today, pager=pager)
+    st = state(ctx)
     sections = _check_sections(section)
     git = git_external_args(operands)
     if git is not None:

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from casekit.cli.app import app, state
-from casekit.cli.options import AsOfOpt, CaseOpt, CasesDirOpt, Format, FormatOpt, GrepOpt, LimitOpt, NoColorOpt
+from casekit.cli.options import AsOfOpt, CaseOpt, Format, FormatOpt, GrepOpt, LimitOpt
 from casekit.errors import ExitCode
 
 
@@ -19,8 +19,6 @@ def validate(
                                                          show_default=False)] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
     fmt: FormatOpt = Format.table,
-    cases_dir: CasesDirOpt = None,
-    no_color: NoColorOpt = False,
 ) -> None:
     """Check case files: syntax, types, unknown keys, dates, values, references.
 
@@ -32,7 +30,7 @@ def validate(
     from casekit.cli.common import ParseProgress, loading_many
     from casekit.library import SUFFIXES, CaseRef, is_case_path
 
-    st = state(ctx, cases_dir=cases_dir, no_color=no_color)
+    st = state(ctx)
     library = st.library
     targets: list[Path] = []
     problems = []
@@ -88,13 +86,11 @@ def cases(
     grep: GrepOpt = None,
     limit: LimitOpt = None,
     fmt: FormatOpt = Format.table,
-    cases_dir: CasesDirOpt = None,
-    no_color: NoColorOpt = False,
 ) -> None:
     """The library: every case found, with its counts and path."""
     from casekit.cli.common import ParseProgress, loading_many
 
-    st = state(ctx, cases_dir=cases_dir, no_color=no_color)
+    st = state(ctx)
     library = st.library
     rows = []
     with loading_many(len(library.refs())):
@@ -134,14 +130,12 @@ def show(
     as_of: AsOfOpt = None,
     tree: Annotated[bool, typer.Option("--tree", help="The whole case as a tree.")] = False,
     fmt: FormatOpt = Format.table,
-    cases_dir: CasesDirOpt = None,
-    no_color: NoColorOpt = False,
 ) -> None:
     """The case at a glance: header, key metrics, eras, counts, top risks."""
     from casekit.cli.common import emit, open_case
     from casekit.render import overview
 
-    st = state(ctx, cases_dir=cases_dir, no_color=no_color)
+    st = state(ctx)
     data = open_case(st, case, as_of)
 
     def records():

@@ -10,7 +10,7 @@ import typer
 
 from casekit.cli import complete
 from casekit.cli.app import app, state
-from casekit.cli.options import AsOfOpt, CaseOpt, CasesDirOpt, CasesOpt, Format, FormatOpt, NoColorOpt, TodayOpt
+from casekit.cli.options import AsOfOpt, CaseOpt, CasesOpt, Format, FormatOpt
 from casekit.errors import ExitCode
 
 
@@ -32,8 +32,6 @@ def search(
     limit: Annotated[int, typer.Option("--limit", "-n", metavar="N", min=0,
                                        help="Show the N best hits (0: all).")] = 20,
     fmt: FormatOpt = Format.table,
-    cases_dir: CasesDirOpt = None,
-    no_color: NoColorOpt = False,
 ) -> None:
     """Ranked full-text search across the library (or the cases named with -c).
 
@@ -48,7 +46,7 @@ def search(
     from casekit.search import SEARCH_SECTIONS, parse_query
     from casekit.search import search as run_search
 
-    st = state(ctx, cases_dir=cases_dir, no_color=no_color)
+    st = state(ctx)
     text = " ".join(query)
     parsed = parse_query(text)
     if not parsed.units:
@@ -104,9 +102,6 @@ def export(
                                                    help="Write to FILE (atomically) instead of stdout.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
     as_of: AsOfOpt = None,
-    today: TodayOpt = None,
-    cases_dir: CasesDirOpt = None,
-    no_color: NoColorOpt = False,
 ) -> None:
     """The whole case as a Markdown report, JSON, or a self-contained HTML page.
 
@@ -118,7 +113,7 @@ def export(
     """
     from casekit.cli.common import open_case
 
-    st = state(ctx, cases_dir=cases_dir, no_color=no_color, today=today)
+    st = state(ctx)
     data = open_case(st, case, as_of)
     if fmt is ExportFormat.md:
         from casekit.export import markdown_report
@@ -152,8 +147,6 @@ def new(
     directory: Annotated[Path, typer.Option("--dir", metavar="DIR", help="Where to write ID.yaml.")]
     = Path("cases"),
     force: Annotated[bool, typer.Option("--force", help="Replace DIR/ID.yaml if it exists.")] = False,
-    today: TodayOpt = None,
-    no_color: NoColorOpt = False,
 ) -> None:
     """Start a case: write DIR/ID.yaml, a commented skeleton that validates.
 
@@ -163,7 +156,7 @@ def new(
     from casekit.export import write_file
     from casekit.skeleton import skeleton
 
-    st = state(ctx, no_color=no_color, today=today)
+    st = state(ctx)
     text = skeleton(case_id, company, st.today)
     written = write_file(directory / f"{case_id}.yaml", text, force=force)
     st.term.err.print(str(written), markup=False, highlight=False, soft_wrap=True)
@@ -180,9 +173,6 @@ def compare(
         help="Compare this metric (id or name; repeatable). Default: every metric two cases share.")] = None,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
-    today: TodayOpt = None,
-    cases_dir: CasesDirOpt = None,
-    no_color: NoColorOpt = False,
 ) -> None:
     """Cases side by side: company, span, counts, eras, shared metrics, top risks, shared tags and themes.
 
@@ -194,7 +184,7 @@ def compare(
     from casekit.cli.common import open_cases
     from casekit.compare import compare as run_compare
 
-    st = state(ctx, cases_dir=cases_dir, no_color=no_color, today=today)
+    st = state(ctx)
     if len(cases) < 2:
         from casekit.errors import UsageError
 

@@ -15,14 +15,10 @@ from casekit.cli.app import app, state
 from casekit.cli.options import (
     AsOfOpt,
     CaseOpt,
-    CasesDirOpt,
     Format,
     FormatOpt,
     GrepOpt,
     LimitOpt,
-    NoColorOpt,
-    PagerOpt,
-    TodayOpt,
 )
 
 
@@ -34,10 +30,6 @@ def metrics(
     limit: LimitOpt = None,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
-    today: TodayOpt = None,
-    cases_dir: CasesDirOpt = None,
-    no_color: NoColorOpt = False,
-    pager: PagerOpt = False,
 ) -> None:
     """Each metric's latest value against the previous one, with the change and a sparkline.
 
@@ -52,7 +44,7 @@ def metrics(
     from casekit.cli.common import limit as first
     from casekit.query import grep as grep_items
 
-    st = state(ctx, cases_dir=cases_dir, no_color=no_color, today=today, pager=pager)
+    st = state(ctx)
     c = open_case(st, case, as_of)
     found = grep_items(c.metrics, grep)
     unknown = 0
@@ -92,10 +84,6 @@ def metric(
     case: CaseOpt = None,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
-    today: TodayOpt = None,
-    cases_dir: CasesDirOpt = None,
-    no_color: NoColorOpt = False,
-    pager: PagerOpt = False,
 ) -> None:
     """One metric's series in date order: change, % change, CAGR and a bar chart.
 
@@ -107,7 +95,7 @@ def metric(
     """
     from casekit.cli.common import emit, open_case
 
-    st = state(ctx, cases_dir=cases_dir, no_color=no_color, today=today, pager=pager)
+    st = state(ctx)
     c = open_case(st, case, as_of)
     m = find_metric(c, metric_id)
 
@@ -155,10 +143,6 @@ def segments(
     limit: LimitOpt = None,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
-    today: TodayOpt = None,
-    cases_dir: CasesDirOpt = None,
-    no_color: NoColorOpt = False,
-    pager: PagerOpt = False,
 ) -> None:
     """Revenue segments: revenue, share of the whole as a bar, growth and margin.
 
@@ -170,7 +154,7 @@ def segments(
     from casekit.cli.common import limit as first
     from casekit.query import grep as grep_items
 
-    st = state(ctx, cases_dir=cases_dir, no_color=no_color, today=today, pager=pager)
+    st = state(ctx)
     c = open_case(st, case, as_of)
     items = first(grep_items(c.segments, grep), limit)
 

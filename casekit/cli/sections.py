@@ -14,15 +14,11 @@ from casekit.cli.options import (
     AllOpt,
     AsOfOpt,
     CaseOpt,
-    CasesDirOpt,
     CasesOpt,
     Format,
     FormatOpt,
     GrepOpt,
     LimitOpt,
-    NoColorOpt,
-    PagerOpt,
-    TodayOpt,
 )
 
 
@@ -69,10 +65,6 @@ def principles(
     limit: LimitOpt = None,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
-    today: TodayOpt = None,
-    cases_dir: CasesDirOpt = None,
-    no_color: NoColorOpt = False,
-    pager: PagerOpt = False,
 ) -> None:
     """The case's principles: what each one buys (benefit) and what it costs (⇄ tradeoff).
 
@@ -82,7 +74,7 @@ def principles(
     from casekit.cli.common import limit as first
     from casekit.sections import filter_principles
 
-    st = state(ctx, cases_dir=cases_dir, no_color=no_color, today=today, pager=pager)
+    st = state(ctx)
     data = open_case(st, case, as_of)
     items = first(filter_principles(sorted(data.principles, key=lambda p: p.n), grep, tag or ()), limit)
 
@@ -108,10 +100,6 @@ def principle(
     case: CaseOpt = None,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
-    today: TodayOpt = None,
-    cases_dir: CasesDirOpt = None,
-    no_color: NoColorOpt = False,
-    pager: PagerOpt = False,
 ) -> None:
     """One principle in full: its evidence events, related risks and kindred principles.
 
@@ -121,7 +109,7 @@ def principle(
     from casekit.cli.common import emit, open_case
     from casekit.sections import principle_detail, principle_detail_record, resolve_principle
 
-    st = state(ctx, cases_dir=cases_dir, no_color=no_color, today=today, pager=pager)
+    st = state(ctx)
     data = open_case(st, case, as_of)
     detail = principle_detail(data, resolve_principle(data, ref), st.today)
 
@@ -148,10 +136,6 @@ def risks(
     limit: LimitOpt = None,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
-    today: TodayOpt = None,
-    cases_dir: CasesDirOpt = None,
-    no_color: NoColorOpt = False,
-    pager: PagerOpt = False,
 ) -> None:
     """What could go wrong, most severe first (then most likely, then file order).
 
@@ -163,7 +147,7 @@ def risks(
     from casekit.query import grep as grep_items
     from casekit.sections import risks_by_severity
 
-    st = state(ctx, cases_dir=cases_dir, no_color=no_color, today=today, pager=pager)
+    st = state(ctx)
     data = open_case(st, case, as_of)
     floor = min_severity.value if min_severity else None
     items = first(grep_items(risks_by_severity(data.risks, floor), grep), limit)
@@ -236,15 +220,11 @@ def _listing(
         limit: LimitOpt = None,
         as_of: AsOfOpt = None,
         fmt: FormatOpt = Format.table,
-        today: TodayOpt = None,
-        cases_dir: CasesDirOpt = None,
-        no_color: NoColorOpt = False,
-        pager: PagerOpt = False,
     ) -> None:
         from casekit.cli.common import emit, open_cases
         from casekit.query import grep as grep_items
 
-        st = state(ctx, cases_dir=cases_dir, no_color=no_color, today=today, pager=pager)
+        st = state(ctx)
         cases = open_cases(st, case, all_cases, as_of)
         rows = [(c, item) for c in cases for item in grep_items(order(getattr(c, section), st.today), grep)]
         if limit is not None:
@@ -306,10 +286,6 @@ def flywheel(
     limit: LimitOpt = None,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
-    today: TodayOpt = None,
-    cases_dir: CasesDirOpt = None,
-    no_color: NoColorOpt = False,
-    pager: PagerOpt = False,
 ) -> None:
     """The flywheel drawn as its loops (A → B → … → A), each step with what drives it.
 
@@ -320,7 +296,7 @@ def flywheel(
     from casekit.query import grep as grep_items
     from casekit.sections import flywheel_loops
 
-    st = state(ctx, cases_dir=cases_dir, no_color=no_color, today=today, pager=pager)
+    st = state(ctx)
     cases = open_cases(st, case, all_cases, as_of)
     several = all_cases or len(cases) > 1
     shown: list[tuple] = []  # (case, Flywheel of the whole case, edges kept)

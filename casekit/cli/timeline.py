@@ -12,15 +12,11 @@ from casekit.cli.app import app, state
 from casekit.cli.options import (
     AllOpt,
     AsOfOpt,
-    CasesDirOpt,
     CasesOpt,
     Format,
     FormatOpt,
     GrepOpt,
     LimitOpt,
-    NoColorOpt,
-    PagerOpt,
-    TodayOpt,
 )
 
 
@@ -59,10 +55,6 @@ def timeline(
     view: Annotated[TimelineView, typer.Option("--view", "-v", help="table, tree (era → year → event) or chart.",
                                                case_sensitive=False)] = TimelineView.table,
     fmt: FormatOpt = Format.table,
-    today: TodayOpt = None,
-    cases_dir: CasesDirOpt = None,
-    no_color: NoColorOpt = False,
-    pager: PagerOpt = False,
 ) -> None:
     """Events in date order, with fuzzy-date period filters.
 
@@ -76,7 +68,7 @@ def timeline(
     from casekit.errors import UsageError
     from casekit.query import EventFilter, sort_by_date
 
-    st = state(ctx, cases_dir=cases_dir, no_color=no_color, today=today, pager=pager)
+    st = state(ctx)
     cases = open_cases(st, case, all_cases, as_of)
     several = all_cases or len(cases) > 1
     today_date = st.today
