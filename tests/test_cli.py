@@ -282,6 +282,7 @@ def test_global_options_after_the_command_move_before_it(args, expected):
 
 
 def test_every_command_takes_the_global_options_after_its_name(tmp_path):
+    (tmp_path / "acme.yaml").write_text(ACME.read_text())
     for command in ("timeline", "principles", "metrics", "cases", "validate", "schema"):
         result = run(command, "--no-color", "--today", "2024-06-30", "--cases-dir", str(tmp_path), "--no-cache")
         assert result.exit_code in (0, 1), (command, result.stderr)
