@@ -12,15 +12,26 @@ dropped, casefolded), and a light plural fold makes `risk` find `risks`.
 A query is bare words and "quoted phrases": every phrase must match; bare
 words are alternatives, ranked by BM25F. A word that splits into several
 tokens (`data-labeling`, `13.8B`) is matched as a phrase of them.
+
+A search reads every text of every case once, so that pass does as little
+as it can: it counts words without making them (BM25F needs every
+document's length) and looks for a cheap sign of each query word (a
+substring every form of it holds). Only the documents showing one are
+matched, a compiled pattern per query unit run over each folded field; and
+only the hits that are shown get their match positions and a snippet.
 """
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
+import operator
+import os
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -72,16 +83,48 @@ _STOP_WORDS = frozenset(
     "a an and are as at be but by for from has have in is it its of on or that the this to was were "
     "which with".split()
 )
-_TOKEN = re.compile(r"[^\W_]+")
+_TOKEN = re.compile(r"[^\W_]+")  # a word: letters and digits (in any script), never `_`
 _SPACE = re.compile(r"\s+")
+_NON_ASCII = re.compile(r"([^\x00-\x7f]+)")
+_TITLE_JOIN = " → "
+_LIST_JOIN = " · "
+_SEPARATOR = "\x00"  # between texts counted or scanned together: never part of a word
 
 
 # --- text ----------------------------------------------------------------------------
 
+class _WithoutCombiningMarks(dict):
+    """A `str.translate` table deleting combining marks, filled in as characters turn up."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.combining(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+_WITHOUT_COMBINING_MARKS = _WithoutCombiningMarks()
+
+
 def fold(text: str) -> str:
     """`text` casefolded with its accents removed: `Élan` and `elan` fold alike."""
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    if not decomposed.isascii():
+        decomposed = decomposed.translate(_WITHOUT_COMBINING_MARKS)
+    return decomposed.casefold()
+
+
+def folded(text: str) -> str:
+    """`text` as search reads it: `fold(text)`, the ASCII stretches merely lowercased.
+
+    Folding works character by character, so folding only the non-ASCII
+    stretches gives the same text at a fraction of the cost.
+    """
+    if text.isascii():
+        return text.lower()
+    parts = _NON_ASCII.split(text)  # ASCII, non-ASCII, ASCII, …
+    parts[::2] = [part.lower() for part in parts[::2]]
+    parts[1::2] = [fold(part) for part in parts[1::2]]
+    return "".join(parts)
 
 
 def _folded_with_offsets(text: str) -> tuple[str, list[int]]:
@@ -93,6 +136,19 @@ def _folded_with_offsets(text: str) -> tuple[str, list[int]]:
         out.append(piece)
         where.extend([i] * len(piece))
     return "".join(out), where
+
+
+# ASCII letters and digits become `a`, every other byte a space: words are then runs of `a`.
+_WORD_BYTES = bytes.maketrans(bytes(range(256)), bytes(97 if chr(b).isalnum() and b < 128 else 32
+                                                         for b in range(256)))
+
+
+def count_words(text: str) -> int:
+    """How many words `tokenize` finds in `text`, without making them."""
+    if text.isascii():
+        marked = text.encode("ascii").translate(_WORD_BYTES)
+        return marked.count(b" a") + marked.startswith(b"a")
+    return len(_TOKEN.findall(folded(text)))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -109,6 +165,14 @@ def stem(word: str) -> str:
     return word
 
 
+def stemming_to(term: str) -> list[str]:
+    """Every word that `stem` turns into `term`: `risk` and `risks`; `company` and `companies`."""
+    forms = [term, term + "s", term + "es"]
+    if term.endswith("y"):
+        forms.append(term[:-1] + "ies")
+    return [word for word in forms if stem(word) == term]
+
+
 class Token(NamedTuple):
     term: str  # folded and stemmed
     start: int  # span in the original text
@@ -119,8 +183,9 @@ def tokenize(text: str) -> list[Token]:
     """The words of `text` as search terms, each with its span in `text`."""
     if text.isascii():  # the common case: folding is lowercasing, offsets do not move
         return [Token(stem(m.group()), m.start(), m.end()) for m in _TOKEN.finditer(text.lower())]
-    folded, where = _folded_with_offsets(text)
-    return [Token(stem(m.group()), where[m.start()], where[m.end() - 1] + 1) for m in _TOKEN.finditer(folded)]
+    folded_text, where = _folded_with_offsets(text)
+    return [Token(stem(m.group()), where[m.start()], where[m.end() - 1] + 1)
+            for m in _TOKEN.finditer(folded_text)]
 
 
 def _terms(text: str) -> tuple[str, ...]:
@@ -161,24 +226,163 @@ def parse_query(text: str) -> Query:
     return Query(text, tuple(units), frozenset(required))
 
 
+class Matcher:
+    """One query unit (a term, or a phrase of terms) compiled for folded text.
+
+    A match is a run of whole words, one per term, each a word that stems to
+    its term. The words standing for the first term all start with the same
+    letters (`compan` for `company`), so the pattern starts with them as a
+    literal, and the regex engine finds candidates as fast as `str.find`.
+    """
+
+    def __init__(self, terms: tuple[str, ...]) -> None:
+        self.terms = terms
+        words = [stemming_to(term) for term in terms]
+        self.possible = all(words)  # a term no word stems to (a hand-made Query) matches nothing
+        self.needles = tuple(os.path.commonprefix(w) for w in words if w)  # what any match holds
+        # Within one field any gap between words will do; in a scan, never the separator between fields.
+        self.pattern = self._compile(words, r"[\W_]+")
+        self.scan_pattern = self._compile(words, r"(?:[^\w" + _SEPARATOR + r"]|_)+")
+
+    @staticmethod
+    def _compile(words: list[list[str]], gap: str) -> re.Pattern[str]:
+        def either(forms: Iterable[str]) -> str:
+            return "(?:" + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)) + ")"
+
+        if not all(words):
+            return re.compile(r"(?!)")
+        first, *rest = words
+        head = os.path.commonprefix(first)
+        # The literal first, then a look back: no letter or digit right before it.
+        start = re.escape(head) + rf"(?<![^\W_]{re.escape(head)})" + either(w[len(head):] for w in first)
+        return re.compile(gap.join([start, *map(either, rest)]) + r"(?![^\W_])")
+
+    def may_occur(self, folded_text: str) -> bool:
+        """False when `folded_text` certainly holds no match."""
+        for needle in self.needles:
+            if needle not in folded_text:
+                return False
+        return self.possible
+
+    def spans(self, folded_text: str, pattern: re.Pattern[str] | None = None) -> list[tuple[int, int]]:
+        """Where the unit occurs in `folded_text`, from its first word to its last.
+
+        Overlapping matches all count: a phrase `a b a` occurs twice in `a b a b a`.
+        """
+        if not self.may_occur(folded_text):
+            return []
+        pattern = pattern or self.pattern
+        found = []
+        m = pattern.search(folded_text)
+        while m:
+            found.append(m.span())
+            m = pattern.search(folded_text, m.start() + 1)
+        return found
+
+    def count(self, folded_text: str) -> int:
+        """How many times the unit occurs in `folded_text`."""
+        return len(self.spans(folded_text))
+
+
+# For each unit matched, in query order: {field index: occurrences}.
+_Matches = dict[tuple[str, ...], dict[int, int]]
+
+
 # --- documents -----------------------------------------------------------------------
 
 @dataclass(slots=True)
 class Field:
-    name: str  # the item's key, dotted for nested keys: `observations.note`
-    text: str  # whitespace collapsed
-    title: bool
-    tokens: list[Token] = field(default_factory=list)
-    title_at: int | None = None  # where this text starts in the document's shown title
-    positions: dict[str, list[int]] = field(default_factory=dict)  # term -> token indexes
+    """One text of a document: as shown (body text with its whitespace collapsed) and folded."""
 
-    def __post_init__(self) -> None:
-        for i, token in enumerate(self.tokens):
-            self.positions.setdefault(token.term, []).append(i)
+    name: str  # the item's key, dotted for nested keys: `observations.note`
+    text: str
+    title: bool
+    title_at: int | None = None  # where this text starts in the document's shown title
+    folded: str = ""
+
+    def spans(self, matcher: Matcher) -> list[tuple[int, int]]:
+        """Where `matcher` occurs in this text, as spans of `text` (not of its folded form)."""
+        found = matcher.spans(self.folded)
+        if found and not self.text.isascii():
+            _, where = _folded_with_offsets(self.text)
+            found = [(where[start], where[end - 1] + 1) for start, end in found]
+        return found
+
+
+def _field(name: str, text: str, title: bool, title_at: int | None = None) -> Field:
+    # Titles are shown as written, so their matches must point into the same text.
+    if not title:
+        text = " ".join(text.split())  # whitespace collapsed (str.split and re's \s agree on what it is)
+    return Field(name, text, title, title_at, folded(text))
+
+
+_WRITTEN_VALUES = (PartialDate, Value)  # searched as written: `2019-Q3`, `$1.2B`
+
+
+@lru_cache(maxsize=None)
+def _reader(struct: type, title_names: tuple[str, ...] = ()) -> tuple[Callable[[object], tuple], tuple[str, ...]]:
+    """How to read a struct: a getter for its title fields then its searched fields, and the latter's names."""
+    searched = [n for n in struct.__struct_fields__ if n not in _SKIPPED_FIELDS and n not in title_names]
+    wanted = [*title_names, *searched]
+    get: Callable[[object], tuple]
+    if len(wanted) > 1:
+        get = operator.attrgetter(*wanted)  # one call for all of them
+    else:
+        get = lambda obj: tuple(getattr(obj, n) for n in wanted)  # noqa: E731
+    return get, tuple(n.rstrip("_") for n in searched)
+
+
+def _add_texts(values: Sequence[object], names_of: Sequence[str], texts: list[str], names: list[str] | None,
+               joiner: str, prefix: str = "") -> None:
+    """Append the searchable text in each of `values` to `texts` (and its dotted name to `names`).
+
+    A list of strings (tags, mitigations) is one text, its strings joined with `joiner`.
+    """
+    for name, value in zip(names_of, values):
+        # Most values are strings, dates, amounts or lists of words: read those here, without a call.
+        kind = value.__class__
+        if kind is str:
+            text = value
+        elif kind in _WRITTEN_VALUES:
+            text = value.text  # type: ignore[attr-defined]
+        elif kind is list and value and all([v.__class__ is str for v in value]):  # type: ignore[attr-defined]
+            text = joiner.join(value)  # type: ignore[arg-type]
+        else:
+            if value is not None:
+                _add_text(value, prefix + name, texts, names, joiner)
+            continue
+        texts.append(text)  # type: ignore[arg-type]
+        if names is not None:
+            names.append(prefix + name)
+
+
+def _add_text(value: object, name: str, texts: list[str], names: list[str] | None, joiner: str) -> None:
+    if isinstance(value, str):
+        text = value
+    elif isinstance(value, _WRITTEN_VALUES):
+        text = value.text
+    elif isinstance(value, msgspec.Struct):
+        get, names_of = _reader(type(value))
+        _add_texts(get(value), names_of, texts, names, joiner, name + ".")
+        return
+    elif isinstance(value, (list, tuple)):
+        if not value or not all(isinstance(v, str) for v in value):
+            for v in value:
+                if v is not None:
+                    _add_text(v, name, texts, names, joiner)
+            return
+        text = joiner.join(value)
+    else:
+        return
+    texts.append(text)
+    if names is not None:
+        names.append(name)
 
 
 @dataclass(slots=True)
 class Document:
+    """A searchable item (or case): its fields, title fields first, as the hits show them."""
+
     case: str
     section: str
     id: str
@@ -186,76 +390,128 @@ class Document:
     order: int  # position in the case, for stable ordering of equal scores
     fields: list[Field]
 
-    def length(self, title: bool) -> int:
-        return sum(len(f.tokens) for f in self.fields if f.title is title)
 
-
-def _field(name: str, text: str, title: bool, title_at: int | None = None) -> Field:
-    # Titles are shown as written, so their matches must point into the same text.
-    if not title:
-        text = _SPACE.sub(" ", text).strip()
-    return Field(name, text, title, tokenize(text), title_at)
-
-
-def _body_fields(obj: object, prefix: str = "") -> Iterable[tuple[str, str]]:
-    """(dotted name, text) for every searchable text inside a struct."""
-    for name in obj.__struct_fields__:
-        if name in _SKIPPED_FIELDS:
-            continue
-        yield from _texts_of(getattr(obj, name), prefix + name.rstrip("_"))
-
-
-def _texts_of(value: object, name: str) -> Iterable[tuple[str, str]]:
-    if isinstance(value, str):
-        yield name, value
-    elif isinstance(value, (PartialDate, Value)):
-        yield name, value.text
-    elif isinstance(value, msgspec.Struct):
-        yield from _body_fields(value, name + ".")
-    elif isinstance(value, (list, tuple)):
-        if value and all(isinstance(v, str) for v in value):
-            yield name, " · ".join(value)
-        else:
-            for v in value:
-                yield from _texts_of(v, name)
+def document(case: Case, section: str, item: object, order: int) -> Document:
+    """The document for one item of `case` in `section` (for `case` itself in the section `case`)."""
+    if section == CASE_SECTION:  # the company is a title word, but not part of the title shown
+        fields = [_field("company", case.company, True), _field("title", case.title, True, title_at=0)]
+        if case.summary:
+            fields.append(_field("summary", case.summary, False))
+        if case.tags:
+            fields.append(_field("tags", _LIST_JOIN.join(case.tags), False))
+        return Document(case.id, section, case.id, case.title, order, [f for f in fields if f.text])
+    title_names = _TITLE_FIELDS[section]
+    get, names_of = _reader(type(item), title_names)
+    values = get(item)
+    parts = [value or "" for value in values[:len(title_names)]]
+    fields, at = [], 0
+    for name, text in zip(title_names, parts):
+        fields.append(_field(name.rstrip("_"), text, True, title_at=at))
+        at += len(text) + len(_TITLE_JOIN)
+    texts: list[str] = []
+    names: list[str] = []
+    _add_texts(values[len(title_names):], names_of, texts, names, _LIST_JOIN)
+    fields += [_field(name, text, False) for name, text in zip(names, texts)]
+    return Document(case.id, section, item.id, _TITLE_JOIN.join(parts), order,  # type: ignore[attr-defined]
+                    [f for f in fields if f.text])
 
 
 def documents(case: Case) -> list[Document]:
     """Every searchable document of `case`: the case itself, then each item of each section."""
-    docs = [Document(case.id, CASE_SECTION, case.id, case.title, 0, [
-        _field("company", case.company, True),
-        _field("title", case.title, True, title_at=0),
-        *([_field("summary", case.summary, False)] if case.summary else []),
-        *([_field("tags", " · ".join(case.tags), False)] if case.tags else []),
-    ])]
+    return [document(case, section, item, first + i)
+            for section, items, first in _sections(case, ()) for i, item in enumerate(items)]
+
+
+def _sections(case: Case, sections: Sequence[str]) -> Iterable[tuple[str, list, int]]:
+    """(section, items, order of its first item) for each section of `case` searched; `case` is its own item."""
+    if not sections or CASE_SECTION in sections:
+        yield CASE_SECTION, [case], 0
     order = 1
     for section in SECTIONS:
-        title_names = _TITLE_FIELDS[section]
-        for item in getattr(case, section):
-            parts = [getattr(item, n) or "" for n in title_names]
-            fields, at = [], 0
-            for name, text in zip(title_names, parts):
-                fields.append(_field(name.rstrip("_"), text, True, title_at=at))
-                at += len(text) + len(" → ")
-            fields += [_field(n, t, False) for n, t in _body_fields(item)
-                       if n not in {t.rstrip("_") for t in title_names}]
-            title = " → ".join(parts)
-            docs.append(Document(case.id, section, item.id, title, order, [f for f in fields if f.text]))
-            order += 1
-    return docs
+        items = getattr(case, section)
+        if not sections or section in sections:
+            yield section, items, order
+        order += len(items)
 
 
-# --- matching and ranking ------------------------------------------------------------
+# --- reading a whole section at once ----------------------------------------------------
 
-def _occurrences(f: Field, unit: tuple[str, ...]) -> list[tuple[int, int]]:
-    """Spans (in the field's text) where the terms of `unit` occur in a row."""
-    tokens, n = f.tokens, len(unit)
-    spans = []
-    for i in f.positions.get(unit[0], ()):
-        if i + n <= len(tokens) and all(tokens[i + k].term == unit[k] for k in range(1, n)):
-            spans.append((tokens[i].start, tokens[i + n - 1].end))
-    return spans
+# In the texts scanned, a list of strings is joined with an ASCII gap rather than ` · `:
+# the same words and the same phrases, and ASCII text stays on the fast path.
+_SCAN_LIST_JOIN = " | "
 
+
+class _Section:
+    """The texts of one section of one case, read to count their words and scan them for matches.
+
+    Each item's title fields, and its body fields, are joined with a
+    separator into one text per item (`titles`, `bodies`); those in turn are
+    joined and folded into one string per kind, scanned for all the items at
+    once. A few calls per section, not several per item and field.
+    """
+
+    def __init__(self, case: Case, section: str, items: list) -> None:
+        join = _SEPARATOR.join
+        self.titles: list[str] = []
+        self.bodies: list[str] = []
+        body_fields = 0
+        if section == CASE_SECTION:
+            self.title_fields = 2
+            bodies = ([case.summary] if case.summary else []) + ([_SCAN_LIST_JOIN.join(case.tags)] if case.tags else [])
+            self.titles.append(join((case.company, case.title)))
+            self.bodies.append(join(bodies))
+            body_fields = len(bodies) or 1
+        else:
+            title_names = _TITLE_FIELDS[section]
+            self.title_fields = k = len(title_names)
+            for item in items:
+                get, names_of = _reader(type(item), title_names)
+                values = get(item)
+                self.titles.append(values[0] or "" if k == 1 else join([v or "" for v in values[:k]]))
+                texts: list[str] = []
+                _add_texts(values[k:], names_of, texts, None, _SCAN_LIST_JOIN)
+                self.bodies.append(join(texts))
+                body_fields += len(texts) or 1  # no text at all is an empty one
+        self.title_scan = _Scan(self.titles, len(items) * self.title_fields)
+        self.body_scan = _Scan(self.bodies, body_fields)
+        # A text holding the separator itself would blur where fields end.
+        self.clean = self.title_scan.clean and self.body_scan.clean
+
+    def matches(self, matchers: Sequence[Matcher]) -> dict[int, _Matches]:
+        """For each item matching a unit: for each unit, in query order, {field index: occurrences}."""
+        found: dict[int, _Matches] = {}
+        for matcher in matchers:
+            for scan, first_field in ((self.title_scan, 0), (self.body_scan, self.title_fields)):
+                for item, field in scan.occurrences(matcher):
+                    per_field = found.setdefault(item, {}).setdefault(matcher.terms, {})
+                    per_field[first_field + field] = per_field.get(first_field + field, 0) + 1
+        return found
+
+
+class _Scan:
+    """Texts folded and joined into one string, their fields apart, with where each text ends."""
+
+    def __init__(self, texts: list[str], fields: int) -> None:
+        joined = _SEPARATOR.join(texts)
+        if joined.isascii():
+            self.text = joined.lower()
+            self.words = count_words(joined)
+        else:  # folding may change lengths: fold each text, then join
+            texts = [folded(t) for t in texts]
+            self.text = _SEPARATOR.join(texts)
+            self.words = len(_TOKEN.findall(self.text))
+        self.clean = self.text.count(_SEPARATOR) == fields - 1
+        self.ends = list(itertools.accumulate(len(t) + 1 for t in texts))  # just past each text's separator
+
+    def occurrences(self, matcher: Matcher) -> Iterable[tuple[int, int]]:
+        """(text, field within it) for each occurrence of `matcher`."""
+        text, ends = self.text, self.ends
+        for start, _ in matcher.spans(text, matcher.scan_pattern):
+            i = bisect.bisect_right(ends, start)
+            yield i, text.count(_SEPARATOR, ends[i - 1] if i else 0, start)
+
+
+# --- snippets and hits ---------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
 class Snippet:
@@ -336,80 +592,124 @@ def make_snippet(f: Field, spans: list[tuple[int, int]], width: int = SNIPPET_WI
     return Snippet(f.name, prefix + body + suffix, inside, f.title)
 
 
-class Index:
-    """BM25F statistics over a set of documents."""
+# --- matching and ranking ------------------------------------------------------------
 
-    def __init__(self, docs: list[Document]) -> None:
-        self.docs = docs
-        n = len(docs) or 1
-        self.avg = {title: (sum(d.length(title) for d in docs) / n) or 1.0 for title in (True, False)}
+def _match(fields: Sequence[str], matchers: Sequence[Matcher]) -> _Matches:
+    """Where the units occur among the folded texts of a document's fields, and how often."""
+    matches: _Matches = {}
+    for matcher in matchers:
+        per_field = {}
+        for k, text in enumerate(fields):
+            count = matcher.count(text)
+            if count:
+                per_field[k] = count
+        if per_field:
+            matches[matcher.terms] = per_field
+    return matches
 
-    def search(self, query: Query) -> list[Hit]:
-        """Every matching document as a hit, best first."""
-        if not query.units:
-            return []
-        found: list[tuple[Document, dict[tuple[str, ...], dict[int, list[tuple[int, int]]]]]] = []
-        df: dict[tuple[str, ...], int] = dict.fromkeys(query.units, 0)
-        for doc in self.docs:
-            matches: dict[tuple[str, ...], dict[int, list[tuple[int, int]]]] = {}
-            for unit in query.units:
-                per_field = {}
-                for k, f in enumerate(doc.fields):
-                    spans = _occurrences(f, unit)
-                    if spans:
-                        per_field[k] = spans
-                if per_field:
-                    matches[unit] = per_field
-                    df[unit] += 1
-            if not matches or not all(u in matches for u in query.required):
+
+def _hit(score: float, doc: Document, matchers: Sequence[Matcher]) -> Hit:
+    """The hit for a matched document: its title's matches marked, and a snippet from its best field."""
+    matches = _match([f.folded for f in doc.fields], matchers)
+    units_by_field: dict[int, int] = {}
+    count_by_field: dict[int, int] = {}
+    for per_field in matches.values():
+        for k, count in per_field.items():
+            units_by_field[k] = units_by_field.get(k, 0) + 1
+            count_by_field[k] = count_by_field.get(k, 0) + count
+    by_terms = {m.terms: m for m in matchers}
+
+    def spans(k: int) -> list[tuple[int, int]]:
+        f = doc.fields[k]
+        return [span for terms, per_field in matches.items() if k in per_field for span in f.spans(by_terms[terms])]
+
+    title_spans = [(f.title_at + s, f.title_at + e) for k, f in enumerate(doc.fields)
+                   if f.title_at is not None and k in count_by_field for s, e in spans(k)]
+    body = [k for k in count_by_field if not doc.fields[k].title]
+    if body:
+        # Prose before keywords, then the field matching the most query units, the most often, first.
+        def prose(k: int) -> bool:
+            return doc.fields[k].name.rpartition(".")[2] not in _KEYWORD_FIELDS
+
+        best = max(body, key=lambda k: (prose(k), units_by_field[k], count_by_field[k], -k))
+    else:
+        best = min(count_by_field)
+    snippet = make_snippet(doc.fields[best], spans(best))
+    return Hit(doc.case, doc.section, doc.id, doc.title, score, snippet, tuple(_merge(title_spans)))
+
+
+class _Found(NamedTuple):
+    """A matching document, before it is ranked: where it is, its lengths and its matches."""
+
+    case: Case
+    section: str
+    item: object
+    order: int
+    title_length: int
+    body_length: int
+    title_fields: int  # its first fields are its title's
+    matches: _Matches
+
+
+def _find(cases: Iterable[Case], q: Query, matchers: Sequence[Matcher], sections: Sequence[str]
+          ) -> tuple[list[_Found], int, dict[bool, int], dict[tuple[str, ...], int]]:
+    """The documents matching `q`, and what ranking them needs: how many documents were searched,
+    the words in all their titles and all their bodies, and how many documents each unit occurs in."""
+    n = 0
+    words = {True: 0, False: 0}
+    df: dict[tuple[str, ...], int] = dict.fromkeys(q.units, 0)
+    found: list[_Found] = []
+    for case in cases:
+        for section, items, first in _sections(case, sections):
+            if not items:
                 continue
-            found.append((doc, matches))
-        n = len(self.docs)
-        idf = {u: math.log(1 + (n - df[u] + 0.5) / (df[u] + 0.5)) for u in query.units}
-        hits = []
-        for doc, matches in found:
-            score = 0.0
-            norms = {title: 1 - B + B * doc.length(title) / self.avg[title] for title in (True, False)}
-            for unit, per_field in matches.items():
-                weighted = 0.0
-                for k, spans in per_field.items():
-                    f = doc.fields[k]
-                    weight = TITLE_WEIGHT if f.title else BODY_WEIGHT
-                    weighted += weight * len(spans) / norms[f.title]
-                score += idf[unit] * weighted / (K1 + weighted)
-            hits.append((score, doc, matches))
-        section_rank = {s: i for i, s in enumerate(SEARCH_SECTIONS)}
-        hits.sort(key=lambda h: (-h[0], h[1].case, section_rank[h[1].section], h[1].order))
-        return [self._hit(score, doc, matches) for score, doc, matches in hits]
-
-    def _hit(self, score: float, doc: Document, matches: dict) -> Hit:
-        spans_by_field: dict[int, list[tuple[int, int]]] = {}
-        units_by_field: dict[int, int] = {}
-        for per_field in matches.values():
-            for k, spans in per_field.items():
-                spans_by_field.setdefault(k, []).extend(spans)
-                units_by_field[k] = units_by_field.get(k, 0) + 1
-        title_spans = [(f.title_at + s, f.title_at + e)
-                       for k, f in enumerate(doc.fields) if f.title_at is not None
-                       for s, e in spans_by_field.get(k, [])]
-        body = [k for k in spans_by_field if not doc.fields[k].title]
-        if body:
-            # Prose before keywords, then the field matching the most query units, the most often, first.
-            def prose(k: int) -> bool:
-                return doc.fields[k].name.rpartition(".")[2] not in _KEYWORD_FIELDS
-
-            best = max(body, key=lambda k: (prose(k), units_by_field[k], len(spans_by_field[k]), -k))
-            snippet = make_snippet(doc.fields[best], spans_by_field[best])
-        else:
-            best = min(spans_by_field)
-            snippet = make_snippet(doc.fields[best], spans_by_field[best])
-        return Hit(doc.case, doc.section, doc.id, doc.title, score, snippet, tuple(_merge(title_spans)))
+            read = _Section(case, section, items)
+            n += len(items)
+            words[True] += read.title_scan.words
+            words[False] += read.body_scan.words
+            title_fields = [read.title_fields] * len(items)
+            if read.clean:
+                matched = read.matches(matchers)
+            else:  # a text holds the separator itself (a NUL): match field by field
+                matched = {}
+                for i, item in enumerate(items):
+                    doc = document(case, section, item, first + i)
+                    matched[i] = _match([f.folded for f in doc.fields], matchers)
+                    title_fields[i] = sum(f.title for f in doc.fields)
+            for i in sorted(matched):
+                matches = matched[i]
+                for terms in matches:
+                    df[terms] += 1
+                if matches and all(terms in matches for terms in q.required):
+                    found.append(_Found(case, section, items[i], first + i, count_words(read.titles[i]),
+                                        count_words(read.bodies[i]), title_fields[i], matches))
+    return found, n, words, df
 
 
 def search(cases: Iterable[Case], query: str | Query, *, sections: Sequence[str] = (),
            limit: int | None = None) -> list[Hit]:
     """The items of `cases` matching `query`, best first (at most `limit`; all when None or 0)."""
     q = parse_query(query) if isinstance(query, str) else query
-    docs = [d for case in cases for d in documents(case) if not sections or d.section in sections]
-    hits = Index(docs).search(q)
-    return hits[:limit] if limit else hits
+    if not q.units:
+        return []
+    matchers = [m for m in map(Matcher, q.units) if m.possible]
+    found, n, words, df = _find(cases, q, matchers, sections)
+    avg = {title: (words[title] / (n or 1)) or 1.0 for title in (True, False)}
+    idf = {u: math.log(1 + (n - df[u] + 0.5) / (df[u] + 0.5)) for u in q.units}
+    section_rank = {s: i for i, s in enumerate(SEARCH_SECTIONS)}
+    ranked = []
+    for doc in found:
+        norms = {True: 1 - B + B * doc.title_length / avg[True], False: 1 - B + B * doc.body_length / avg[False]}
+        score = 0.0
+        for unit, per_field in doc.matches.items():
+            weighted = 0.0
+            for k, count in per_field.items():
+                title = k < doc.title_fields
+                weighted += (TITLE_WEIGHT if title else BODY_WEIGHT) * count / norms[title]
+            score += idf[unit] * weighted / (K1 + weighted)
+        ranked.append((-score, doc.case.id, section_rank[doc.section], doc.order, doc))
+    ranked.sort(key=lambda r: r[:4])
+    if limit:
+        ranked = ranked[:limit]
+    # Only the hits shown are read in full: their fields as shown, their match positions, a snippet.
+    return [_hit(-r[0], document(doc.case, doc.section, doc.item, doc.order), matchers) for *r, doc in ranked]
