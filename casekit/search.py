@@ -13,12 +13,13 @@ A query is bare words and "quoted phrases": every phrase must match; bare
 words are alternatives, ranked by BM25F. A word that splits into several
 tokens (`data-labeling`, `13.8B`) is matched as a phrase of them.
 
-A search reads every text of every case once, so that pass does as little
-as it can: it counts words without making them (BM25F needs every
-document's length) and looks for a cheap sign of each query word (a
-substring every form of it holds). Only the documents showing one are
-matched, a compiled pattern per query unit run over each folded field; and
-only the hits that are shown get their match positions and a snippet.
+Every search reads every text of every case (BM25F needs the length of
+every document), so that pass is kept lean: a section's titles, and its
+bodies, are folded into one string each, their words counted without being
+made, and each query unit's pattern is run over the whole string at once,
+starting from a literal the regex engine finds as fast as `str.find`. Only
+the hits shown are then read field by field, for their match positions
+and a snippet.
 """
 
 from __future__ import annotations
@@ -84,7 +85,6 @@ _STOP_WORDS = frozenset(
     "which with".split()
 )
 _TOKEN = re.compile(r"[^\W_]+")  # a word: letters and digits (in any script), never `_`
-_SPACE = re.compile(r"\s+")
 _NON_ASCII = re.compile(r"([^\x00-\x7f]+)")
 _TITLE_JOIN = " → "
 _LIST_JOIN = " · "
@@ -242,7 +242,7 @@ class Matcher:
         self.needles = tuple(os.path.commonprefix(w) for w in words if w)  # what any match holds
         # Within one field any gap between words will do; in a scan, never the separator between fields.
         self.pattern = self._compile(words, r"[\W_]+")
-        self.scan_pattern = self._compile(words, r"(?:[^\w" + _SEPARATOR + r"]|_)+")
+        self.scan_pattern = self._compile(words, r"(?:[^\w" + re.escape(_SEPARATOR) + r"]|_)+")
 
     @staticmethod
     def _compile(words: list[list[str]], gap: str) -> re.Pattern[str]:
@@ -707,9 +707,9 @@ def search(cases: Iterable[Case], query: str | Query, *, sections: Sequence[str]
                 title = k < doc.title_fields
                 weighted += (TITLE_WEIGHT if title else BODY_WEIGHT) * count / norms[title]
             score += idf[unit] * weighted / (K1 + weighted)
-        ranked.append((-score, doc.case.id, section_rank[doc.section], doc.order, doc))
-    ranked.sort(key=lambda r: r[:4])
+        ranked.append(((-score, doc.case.id, section_rank[doc.section], doc.order), score, doc))
+    ranked.sort(key=lambda r: r[0])
     if limit:
         ranked = ranked[:limit]
     # Only the hits shown are read in full: their fields as shown, their match positions, a snippet.
-    return [_hit(-r[0], document(doc.case, doc.section, doc.item, doc.order), matchers) for *r, doc in ranked]
+    return [_hit(score, document(doc.case, doc.section, doc.item, doc.order), matchers) for _, score, doc in ranked]
