@@ -25,6 +25,7 @@ and a snippet.
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import math
 import operator
@@ -33,7 +34,6 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import NamedTuple
 
 import msgspec
@@ -143,15 +143,19 @@ _WORD_BYTES = bytes.maketrans(bytes(range(256)), bytes(97 if chr(b).isalnum() an
                                                          for b in range(256)))
 
 
+def _word_marks(ascii_text: str) -> bytes:
+    """ASCII text as ` ` and `a` bytes after a leading space, so that every word starts with the one ` a`."""
+    return b" " + ascii_text.encode("ascii").translate(_WORD_BYTES)
+
+
 def count_words(text: str) -> int:
     """How many words `tokenize` finds in `text`, without making them."""
     if text.isascii():
-        marked = text.encode("ascii").translate(_WORD_BYTES)
-        return marked.count(b" a") + marked.startswith(b"a")
+        return _word_marks(text).count(b" a")
     return len(_TOKEN.findall(folded(text)))
 
 
-@lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
     """A light plural fold: `risks` → `risk`, `companies` → `company`, `boxes` → `box`."""
     if len(word) <= 3 or not word.isalpha():
@@ -319,7 +323,7 @@ def _field(name: str, text: str, title: bool, title_at: int | None = None) -> Fi
 _WRITTEN_VALUES = (PartialDate, Value)  # searched as written: `2019-Q3`, `$1.2B`
 
 
-@lru_cache(maxsize=None)
+@functools.lru_cache(maxsize=None)
 def _reader(struct: type, title_names: tuple[str, ...] = ()) -> tuple[Callable[[object], tuple], tuple[str, ...]]:
     """How to read a struct: a getter for its title fields then its searched fields, and the latter's names."""
     searched = [n for n in struct.__struct_fields__ if n not in _SKIPPED_FIELDS and n not in title_names]
@@ -452,28 +456,30 @@ class _Section:
 
     def __init__(self, case: Case, section: str, items: list) -> None:
         join = _SEPARATOR.join
-        self.titles: list[str] = []
-        self.bodies: list[str] = []
+        titles: list[str] = []
+        bodies: list[str] = []
         body_fields = 0
         if section == CASE_SECTION:
             self.title_fields = 2
-            bodies = ([case.summary] if case.summary else []) + ([_SCAN_LIST_JOIN.join(case.tags)] if case.tags else [])
-            self.titles.append(join((case.company, case.title)))
-            self.bodies.append(join(bodies))
-            body_fields = len(bodies) or 1
+            texts = ([case.summary] if case.summary else []) + ([_SCAN_LIST_JOIN.join(case.tags)] if case.tags else [])
+            titles.append(join((case.company, case.title)))
+            bodies.append(join(texts))
+            body_fields = len(texts) or 1
         else:
             title_names = _TITLE_FIELDS[section]
             self.title_fields = k = len(title_names)
+            kind, (get, names_of) = type(items[0]), _reader(type(items[0]), title_names)
             for item in items:
-                get, names_of = _reader(type(item), title_names)
+                if type(item) is not kind:  # items built by hand may mix types
+                    kind, (get, names_of) = type(item), _reader(type(item), title_names)
                 values = get(item)
-                self.titles.append(values[0] or "" if k == 1 else join([v or "" for v in values[:k]]))
-                texts: list[str] = []
+                titles.append(values[0] or "" if k == 1 else join([v or "" for v in values[:k]]))
+                texts = []
                 _add_texts(values[k:], names_of, texts, None, _SCAN_LIST_JOIN)
-                self.bodies.append(join(texts))
+                bodies.append(join(texts))
                 body_fields += len(texts) or 1  # no text at all is an empty one
-        self.title_scan = _Scan(self.titles, len(items) * self.title_fields)
-        self.body_scan = _Scan(self.bodies, body_fields)
+        self.title_scan = _Scan(titles, len(items) * self.title_fields)
+        self.body_scan = _Scan(bodies, body_fields)
         # A text holding the separator itself would blur where fields end.
         self.clean = self.title_scan.clean and self.body_scan.clean
 
@@ -493,20 +499,35 @@ class _Scan:
 
     def __init__(self, texts: list[str], fields: int) -> None:
         joined = _SEPARATOR.join(texts)
+        self._marks: bytes | None = None
         if joined.isascii():
             self.text = joined.lower()
-            self.words = count_words(joined)
+            self._marks = _word_marks(joined)
+            self.words = self._marks.count(b" a")
         else:  # folding may change lengths: fold each text, then join
             texts = [folded(t) for t in texts]
             self.text = _SEPARATOR.join(texts)
             self.words = len(_TOKEN.findall(self.text))
         self.clean = self.text.count(_SEPARATOR) == fields - 1
-        self.ends = list(itertools.accumulate(len(t) + 1 for t in texts))  # just past each text's separator
+        self.lengths = list(map(len, texts))
+
+    @functools.cached_property
+    def ends(self) -> list[int]:
+        """Where each text ends, just past the separator after it (worked out only for a scan that matched)."""
+        return [end + i for i, end in enumerate(itertools.accumulate(self.lengths), 1)]
+
+    def words_of(self, i: int) -> int:
+        """How many words text `i` holds."""
+        start, end = self.ends[i - 1] if i else 0, self.ends[i] - 1
+        if self._marks is not None:
+            return self._marks.count(b" a", start, end + 1)  # the marks are one byte ahead of the text
+        return len(_TOKEN.findall(self.text, start, end))
 
     def occurrences(self, matcher: Matcher) -> Iterable[tuple[int, int]]:
         """(text, field within it) for each occurrence of `matcher`."""
-        text, ends = self.text, self.ends
+        text = self.text
         for start, _ in matcher.spans(text, matcher.scan_pattern):
+            ends = self.ends
             i = bisect.bisect_right(ends, start)
             yield i, text.count(_SEPARATOR, ends[i - 1] if i else 0, start)
 
@@ -681,8 +702,8 @@ def _find(cases: Iterable[Case], q: Query, matchers: Sequence[Matcher], sections
                 for terms in matches:
                     df[terms] += 1
                 if matches and all(terms in matches for terms in q.required):
-                    found.append(_Found(case, section, items[i], first + i, count_words(read.titles[i]),
-                                        count_words(read.bodies[i]), title_fields[i], matches))
+                    found.append(_Found(case, section, items[i], first + i, read.title_scan.words_of(i),
+                                        read.body_scan.words_of(i), title_fields[i], matches))
     return found, n, words, df
 
 

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
+import msgspec
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from casekit.cli.app import app
 from casekit.loader import load_case
-from casekit.search import Snippet, fold, make_snippet, parse_query, search, stem, tokenize
+from casekit.search import (B, K1, SEARCH_SECTIONS, TITLE_WEIGHT, Matcher, Snippet, count_words, documents, fold, folded,
+                            make_snippet, parse_query, search, stem, stemming_to, tokenize)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "search"
+LIBRARY = Path(__file__).parent / "fixtures" / "library"
 ENV = {"NO_COLOR": "1", "COLUMNS": "100", "CASEKIT_PATH": "", "CASEKIT_CASE": ""}
 
 
@@ -157,6 +163,129 @@ def test_long_text_is_cut_around_the_matches_on_word_boundaries():
 
 def test_marked_wraps_each_span():
     assert Snippet("x", "a b c", ((0, 1), (4, 5))).marked("[", "]") == "[a] b [c]"
+
+
+# --- the fast path agrees with the plain definitions ----------------------------------
+
+FAST = settings(max_examples=150, deadline=None)
+# Text made of words, plurals, gaps and the characters that fold oddly: accents written
+# both ways, ligatures, fullwidth letters, ß, dotted İ, Cherokee (whose casefold is upper
+# case), fractions, `_` (not a word character), our own list separator and a NUL.
+_PIECES = ["data", "Data", "labeling", "risks", "risk", "companies", "company", "boxes", " ", "  ", "-", "_",
+           "\n", "·", " · ", "é", "e\u0301", "İ", "ß", "ﬁ", "Ａ", "½", "Ꭰ", "ꭰ", "’", "13.8B", "a", "b", "\x00"]
+TEXTS = st.one_of(st.text(max_size=40), st.lists(st.sampled_from(_PIECES), max_size=30).map("".join))
+
+
+@FAST
+@given(TEXTS)
+def test_folding_only_the_non_ascii_stretches_folds_as_folding_each_character(text):
+    assert folded(text) == "".join(c.lower() if c.isascii() else fold(c) for c in text)
+
+
+@FAST
+@given(TEXTS)
+def test_words_are_counted_as_tokenize_finds_them(text):
+    assert count_words(text) == len(tokenize(text))
+
+
+def _runs(text: str, unit: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Where the terms of `unit` follow each other as tokens of `text`: the plain definition."""
+    tokens, n = tokenize(text), len(unit)
+    return [(tokens[i].start, tokens[i + n - 1].end) for i in range(len(tokens) - n + 1)
+            if all(tokens[i + k].term == unit[k] for k in range(n))]
+
+
+@FAST
+@given(TEXTS, st.data())
+def test_a_unit_matches_exactly_where_its_terms_follow_each_other(text, data):
+    from casekit.search import _field
+
+    terms = [t.term for t in tokenize(text)] or ["data"]
+    start = data.draw(st.integers(0, len(terms) - 1))
+    unit = tuple(terms[start:start + data.draw(st.integers(1, 3))])
+    assert _field("title", text, True).spans(Matcher(unit)) == _runs(text, unit)
+
+
+@FAST
+@given(st.text(alphabet="abeisuxyzch1", min_size=1, max_size=8))
+def test_a_term_is_matched_by_every_word_that_stems_to_it_and_no_other(word):
+    assert word in stemming_to(stem(word))
+    assert all(stem(w) == stem(word) for w in stemming_to(stem(word)))
+
+
+def test_plural_forms_and_overlapping_phrases():
+    assert stemming_to("risk") == ["risk", "risks"]
+    assert "companies" in stemming_to("company")
+    assert Matcher(("a", "b", "a")).count("a b a b a") == 2  # overlapping phrases all count
+    assert Matcher(("risk",)).count("risks, risk; brisk risky") == 2
+
+
+def _plain_search(cases, query: str) -> list[tuple[str, str, float]]:
+    """BM25F as defined, every field of every document matched one by one: what the scan must equal."""
+    q = parse_query(query)
+    matchers = [Matcher(u) for u in q.units]
+    docs = [d for case in cases for d in documents(case)]
+    length = {id(d): {title: sum(count_words(f.text) for f in d.fields if f.title is title) for title in (True, False)}
+              for d in docs}
+    avg = {title: (sum(length[id(d)][title] for d in docs) / len(docs)) or 1.0 for title in (True, False)}
+    matched = [(d, {m.terms: {k: m.count(f.folded) for k, f in enumerate(d.fields) if m.count(f.folded)}
+                    for m in matchers}) for d in docs]
+    matched = [(d, {u: ks for u, ks in per_unit.items() if ks}) for d, per_unit in matched]
+    df = {u: sum(1 for _, per_unit in matched if u in per_unit) for u in q.units}
+    hits = []
+    for d, per_unit in matched:
+        if not per_unit or not all(u in per_unit for u in q.required):
+            continue
+        norm = {title: 1 - B + B * length[id(d)][title] / avg[title] for title in (True, False)}
+        score = 0.0
+        for unit, per_field in per_unit.items():
+            weighted = sum((TITLE_WEIGHT if d.fields[k].title else 1.0) * n / norm[d.fields[k].title]
+                           for k, n in per_field.items())
+            score += math.log(1 + (len(docs) - df[unit] + 0.5) / (df[unit] + 0.5)) * weighted / (K1 + weighted)
+        hits.append((-score, d.case, SEARCH_SECTIONS.index(d.section), d.order, d.id, d.section, score))
+    return [h[-3:] for h in sorted(hits)]
+
+
+def _with_nul(case):
+    """`case` with a NUL in the title of its first event: a gap like any other, to search."""
+    first = case.timeline[0]
+    return msgspec.structs.replace(case, timeline=[msgspec.structs.replace(first, title=first.title.replace(" ", "\x00")),
+                                                   *case.timeline[1:]])
+
+
+@pytest.fixture(scope="module")
+def every_case(cases):
+    return [*cases, load_case(LIBRARY / "acme.yaml")]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.data())
+def test_the_scan_ranks_as_bm25f_over_every_field(every_case, data):
+    words = sorted({t.term for case in every_case for d in documents(case) for f in d.fields
+                    for t in tokenize(f.text)})
+    parts = data.draw(st.lists(st.sampled_from(words), min_size=1, max_size=3))
+    query = data.draw(st.sampled_from([" ".join(parts), f'"{" ".join(parts)}"']))
+    cases = data.draw(st.sampled_from([every_case, [_with_nul(c) if c.timeline else c for c in every_case]]))
+    expected = _plain_search(cases, query)
+    got = [(h.id, h.section, h.score) for h in search(cases, query)]
+    assert [g[:2] for g in got] == [e[:2] for e in expected]
+    assert [g[2] for g in got] == pytest.approx([e[2] for e in expected])
+
+
+def test_a_phrase_never_runs_from_one_field_or_item_into_the_next(cases):
+    # The event "Croissant launch": detail "The chain adds a pastry line.", category "product";
+    # the next event is titled "Prices go up".
+    assert search(cases, '"launch the chain"') == []
+    assert search(cases, '"line product"') == []
+    assert search(cases, '"launch prices"') == []
+    assert search(cases, '"pastry line"')[0].id == "croissant-launch"
+
+
+def test_a_nul_in_a_text_is_a_gap_like_a_space(cases):
+    nul = [_with_nul(cases[0]), cases[1]]  # "First\x00café\x00opens\x00in\x00Zürich"
+    assert [(h.id, h.score) for h in search(nul, '"cafe opens"')] == [
+        (h.id, h.score) for h in search(cases, '"cafe opens"')]
+    assert [(h.id, h.score) for h in search(nul, "croissant")] == [(h.id, h.score) for h in search(cases, "croissant")]
 
 
 # --- the command -----------------------------------------------------------------------
