@@ -8,12 +8,13 @@ median of alternating runs:
            (XDG_CACHE_HOME points at a fresh directory for each run)
     warm   the same, every case already in the cache
     yq     yq -c '.timeline[] | select(.category=="funding")' FILES
+    search casekit search "data labeling" -f json, every case in the cache
 
-and the same casekit runs over a tenth of the cases, to show how the cost
-grows, and the peak memory (largest resident set of the process tree's
-processes) of each command. Goals, printed beside each figure: cold no
-slower than yq, warm at most 0.15x yq, 10x the cases at most 11x the time,
-peak memory for 1,000 cases under 300 MB.
+and the same casekit timeline runs over a tenth of the cases, to show how
+the cost grows, and the peak memory (largest resident set of the process
+tree's processes) of each command. Goals, printed beside each figure: cold
+no slower than yq, warm at most 0.15x yq, 10x the cases at most 11x the
+time, a search within 2 s, peak memory for 1,000 cases under 300 MB.
 
     python benchmarks/library.py                     # 1,000 cases, 3 runs
     python benchmarks/library.py --quick             # 200 cases, 1 run
@@ -38,10 +39,12 @@ from pathlib import Path
 CASEKIT = [sys.executable, "-m", "casekit"]
 QUERY = ["timeline", "--all", "--category", "funding", "-f", "json"]
 YQ_FILTER = '.timeline[] | select(.category=="funding")'
+SEARCH = ["search", "data labeling", "-f", "json"]  # ranked search: every text of every case is read
 
 GOAL_COLD = 1.0  # cold / yq
 GOAL_WARM = 0.15  # warm / yq
 GOAL_GROWTH = 11.0  # time for N cases / time for N/10 cases
+GOAL_SEARCH = 2.0  # seconds, warm
 GOAL_MEMORY_MB = 300.0  # for 1,000 cases
 
 # --- generating a library ---------------------------------------------------------------
@@ -174,8 +177,11 @@ class Run:
     stdout: bytes
 
 
-def run(argv: list[str], env: dict[str, str]) -> Run:
-    """Run a command as a fresh process: its wall time, and the largest RSS among it and its children."""
+def run(argv: list[str], env: dict[str, str], ok: tuple[int, ...] = (0,)) -> Run:
+    """Run a command as a fresh process: its wall time, and the largest RSS among it and its children.
+
+    An exit status not in `ok` ends the benchmark.
+    """
     start = time.perf_counter()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as errors:
         proc = subprocess.Popen(argv, env=env, stdout=out, stderr=errors)
@@ -186,7 +192,7 @@ def run(argv: list[str], env: dict[str, str]) -> Run:
         out.seek(0)
         errors.seek(0)
         data, err = out.read(), errors.read()
-    if proc.returncode != 0:
+    if proc.returncode not in ok:
         sys.exit(f"{' '.join(argv[:6])} … failed ({proc.returncode}):\n{err.decode(errors='replace')}")
     return Run(seconds, usage.ru_maxrss / 1024, data)
 
@@ -199,7 +205,7 @@ class Bench:
         self.base = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100"}
         self.base.pop("CASEKIT_NO_CACHE", None)
         self.warm_cache = scratch / f"warm-{library.name}"
-        self.samples: dict[str, list[Run]] = {"cold": [], "warm": [], "yq": []}
+        self.samples: dict[str, list[Run]] = {"cold": [], "warm": [], "yq": [], "search": []}
         self.fresh = 0
 
     def casekit(self, cache: Path) -> Run:
@@ -214,17 +220,24 @@ class Bench:
         finally:
             shutil.rmtree(cache, ignore_errors=True)
 
+    def search(self) -> Run:
+        """casekit search over the library, every case in the warm cache (exit 1, no match, is fine)."""
+        env = {**self.base, "XDG_CACHE_HOME": str(self.warm_cache)}
+        return run(CASEKIT + ["--cases-dir", str(self.library)] + SEARCH, env, ok=(0, 1))
+
     def run_yq(self) -> Run:
         assert self.yq is not None
         return run([self.yq, "-c", YQ_FILTER, *map(str, self.files)], self.base)
 
-    def measure(self, runs: int, with_yq: bool) -> None:
+    def measure(self, runs: int, with_yq: bool, with_search: bool = False) -> None:
         self.casekit(self.warm_cache)  # fills the warm cache (and the OS's file cache)
         for _ in range(runs):
             self.samples["cold"].append(self.cold())
             self.samples["warm"].append(self.casekit(self.warm_cache))
             if with_yq and self.yq:
                 self.samples["yq"].append(self.run_yq())
+            if with_search:
+                self.samples["search"].append(self.search())
 
     def median(self, kind: str) -> float:
         return statistics.median(r.seconds for r in self.samples[kind])
@@ -273,7 +286,7 @@ def main() -> None:
 
         big = Bench(big_dir, files, scratch, yq)
         small = Bench(small_dir, small_files, scratch, None)
-        big.measure(runs, with_yq=True)
+        big.measure(runs, with_yq=True, with_search=True)
         small.measure(runs, with_yq=False)
 
         cold, warm = big.median("cold"), big.median("warm")
@@ -290,6 +303,9 @@ def main() -> None:
         else:
             print(f"{'casekit cold (empty cache)':34}{cold:8.2f}s")
             print(f"{'casekit warm (cached)':34}{warm:8.2f}s")
+        search = big.median("search")
+        print(f"{'casekit search, warm':34}{search:8.2f}s  {'':8}  <= {GOAL_SEARCH:g}s      "
+              f"{verdict(search <= GOAL_SEARCH)}  ({len(json.loads(big.samples['search'][0].stdout or b'[]'))} hits shown)")
         for kind, label in (("cold", "cold"), ("warm", "warm")):
             t_small = small.median(kind)
             t_big = big.median(kind)
@@ -298,7 +314,7 @@ def main() -> None:
                   f"<= {GOAL_GROWTH:g}x     {verdict(growth <= GOAL_GROWTH)}  ({t_big:.2f}s for {cases})")
         print()
         print(f"{'peak memory (largest process)':34}{'MB':>9}")
-        for kind in ("cold", "warm", "yq"):
+        for kind in ("cold", "warm", "yq", "search"):
             if big.samples[kind]:
                 mb = big.peak(kind)
                 goal = f"  < {GOAL_MEMORY_MB:g} MB   {verdict(mb < GOAL_MEMORY_MB)}" if kind != "yq" else ""
