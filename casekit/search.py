@@ -323,17 +323,19 @@ def _field(name: str, text: str, title: bool, title_at: int | None = None) -> Fi
 _WRITTEN_VALUES = (PartialDate, Value)  # searched as written: `2019-Q3`, `$1.2B`
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _reader(struct: type, title_names: tuple[str, ...] = ()) -> tuple[Callable[[object], tuple], tuple[str, ...]]:
     """How to read a struct: a getter for its title fields then its searched fields, and the latter's names."""
     searched = [n for n in struct.__struct_fields__ if n not in _SKIPPED_FIELDS and n not in title_names]
     wanted = [*title_names, *searched]
-    get: Callable[[object], tuple]
+    names = tuple(n.rstrip("_") for n in searched)
     if len(wanted) > 1:
-        get = operator.attrgetter(*wanted)  # one call for all of them
-    else:
-        get = lambda obj: tuple(getattr(obj, n) for n in wanted)  # noqa: E731
-    return get, tuple(n.rstrip("_") for n in searched)
+        return operator.attrgetter(*wanted), names  # one call for all of them
+
+    def get(obj: object) -> tuple:  # attrgetter gives a lone value, not a tuple of one
+        return tuple(getattr(obj, n) for n in wanted)
+
+    return get, names
 
 
 def _add_texts(values: Sequence[object], names_of: Sequence[str], texts: list[str], names: list[str] | None,
@@ -349,7 +351,7 @@ def _add_texts(values: Sequence[object], names_of: Sequence[str], texts: list[st
             text = value
         elif kind in _WRITTEN_VALUES:
             text = value.text  # type: ignore[attr-defined]
-        elif kind is list and value and all([v.__class__ is str for v in value]):  # type: ignore[attr-defined]
+        elif kind is list and value and all(isinstance(v, str) for v in value):  # type: ignore[attr-defined]
             text = joiner.join(value)  # type: ignore[arg-type]
         else:
             if value is not None:
@@ -448,10 +450,11 @@ _SCAN_LIST_JOIN = " | "
 class _Section:
     """The texts of one section of one case, read to count their words and scan them for matches.
 
-    Each item's title fields, and its body fields, are joined with a
-    separator into one text per item (`titles`, `bodies`); those in turn are
-    joined and folded into one string per kind, scanned for all the items at
-    once. A few calls per section, not several per item and field.
+    An item's title fields are joined with a separator into one text, and so
+    are its body fields; the items' title texts are joined again and folded
+    into one string, and so are their body texts. Each is counted and
+    scanned for all the items at once: a few calls per section, not several
+    per item and field.
     """
 
     def __init__(self, case: Case, section: str, items: list) -> None:

@@ -14,8 +14,24 @@ from typer.testing import CliRunner
 
 from casekit.cli.app import app
 from casekit.loader import load_case
-from casekit.search import (B, K1, SEARCH_SECTIONS, TITLE_WEIGHT, Matcher, Snippet, count_words, documents, fold, folded,
-                            make_snippet, parse_query, search, stem, stemming_to, tokenize)
+from casekit.search import (
+    K1,
+    SEARCH_SECTIONS,
+    TITLE_WEIGHT,
+    B,
+    Matcher,
+    Snippet,
+    count_words,
+    documents,
+    fold,
+    folded,
+    make_snippet,
+    parse_query,
+    search,
+    stem,
+    stemming_to,
+    tokenize,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "search"
 LIBRARY = Path(__file__).parent / "fixtures" / "library"
