@@ -16,7 +16,7 @@ from casekit.cli.app import app
 from casekit.cli.diff import git_external_args
 
 FIXTURES = Path(__file__).parent / "fixtures" / "diff"
-BASE = str(FIXTURES / "base.yaml")
+BASE = "base.yaml"  # operands are named as a user types them, from the fixtures' directory
 ENV = {"NO_COLOR": "1", "COLUMNS": "100", "CASEKIT_CASE": "", "CASEKIT_PATH": ""}
 HEX_A = "a" * 40
 HEX_B = "b" * 40
@@ -27,7 +27,14 @@ def run(*args: str, env: dict | None = None):
 
 
 def fx(name: str) -> str:
-    return str(FIXTURES / f"{name}.yaml")
+    return f"{name}.yaml"
+
+
+@pytest.fixture(autouse=True)
+def in_fixtures(monkeypatch):
+    # Relative operands keep the header (which wraps at the terminal's width) the same
+    # wherever the checkout lives.
+    monkeypatch.chdir(FIXTURES)
 
 
 def lines(output: str) -> list[str]:
