@@ -55,6 +55,8 @@ def test_contradictions_are_marked_disputed_with_a_note(case):
     assert len(disputed) >= 4
     assert all(e.note for e in disputed)
     assert Counter(e.id for e in disputed)["surge_acquisition"] == 1
+    # the round before the Series C: a $7.5M Series A in one passage, a $22.5M Series B in another
+    assert {"series_a", "series_b"} <= {e.id for e in disputed}
 
 
 def test_principles_are_linked_to_evidence_and_risks(case):
