@@ -16,8 +16,8 @@ import time
 
 import msgspec
 
+from casekit.changes import diff
 from casekit.dates import PartialDate
-from casekit.diff import diff
 from casekit.model import Case, Event, Metric, Observation
 from casekit.values import Value
 

@@ -22,7 +22,7 @@ _LAZY = {
     "CasekitError": ("casekit.errors", "CasekitError"),
     "PartialDate": ("casekit.dates", "PartialDate"),
     "Value": ("casekit.values", "Value"),
-    "diff": ("casekit.diff", "diff"),
+    "diff": ("casekit.changes", "diff"),
 }
 
 
@@ -35,3 +35,8 @@ def __getattr__(name: str) -> Any:
         module, attr = _LAZY[name]
         return getattr(importlib.import_module(module), attr)
     raise AttributeError(f"module 'casekit' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    # The lazy names are public too: list them for dir(), completion and help().
+    return sorted({*globals(), *__all__})

@@ -48,7 +48,7 @@ def git_external_args(operands: list[str]) -> GitDiffArgs | None:
 
 
 def _section_names(incomplete: str) -> list[str]:
-    from casekit.diff import SECTION_NAMES
+    from casekit.changes import SECTION_NAMES
 
     return [s for s in SECTION_NAMES if s.startswith(incomplete)]
 
@@ -95,8 +95,8 @@ def diff(
         raise UsageError(f"diff takes two cases, A and B; got {len(operands)} argument"
                          f"{'s' * (len(operands) != 1)}",
                          hint="each is a path, an id, CASE@DATE or REV:PATH, as in: casekit diff scale_ai@2024-12 scale_ai")
-    from casekit.diff import diff as diff_cases
-    from casekit.diff import resolve_operand
+    from casekit.changes import diff as diff_cases
+    from casekit.changes import resolve_operand
 
     library = st.library
     today_date = st.today
@@ -113,7 +113,7 @@ def diff(
 
 
 def _check_sections(names: list[str] | None) -> list[str]:
-    from casekit.diff import SECTION_NAMES
+    from casekit.changes import SECTION_NAMES
     from casekit.errors import UsageError
     from casekit.problems import did_you_mean
 
@@ -186,7 +186,7 @@ def _git_driver(st, git: GitDiffArgs, *, sections: list[str], stat: bool, order:
             st.term.print(header)
         _text_fallback(st, git, a_label, b_label, exc)
         return
-    from casekit.diff import diff as diff_cases
+    from casekit.changes import diff as diff_cases
 
     result = diff_cases(old, new, order=order)
     result.a, result.b = a_label, b_label
@@ -207,7 +207,7 @@ def _git_side(file: str, label: str, path: str):
         return None
     from pathlib import PurePath
 
-    from casekit.diff import load_bytes
+    from casekit.changes import load_bytes
     from casekit.loader import read_bytes
 
     return load_bytes(read_bytes(file), label, stem=PurePath(path).stem)

@@ -15,7 +15,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from casekit.diff import SUMMARY_KEYS, Change, DiffResult
+from casekit.changes import SUMMARY_KEYS, Change, DiffResult
 from casekit.render.text import clean, safe
 
 GLYPHS = {"added": "+", "removed": "−", "changed": "~", "refined": "⊂", "renamed": "⇄", "moved": "↕"}

@@ -1,4 +1,4 @@
-"""casekit.diff: matching by id, renames, refinements, word diffs, metric deltas, operands."""
+"""casekit.changes: matching by id, renames, refinements, word diffs, metric deltas, operands."""
 
 from __future__ import annotations
 
@@ -13,8 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from casekit.dates import PartialDate
-from casekit.diff import (
+from casekit.changes import (
     Change,
     diff,
     longest_increasing,
@@ -23,6 +22,7 @@ from casekit.diff import (
     similar_pairs,
     word_diff,
 )
+from casekit.dates import PartialDate
 from casekit.errors import CaseNotFound, InvalidCase, UsageError
 from casekit.library import Library
 from casekit.loader import load_case
