@@ -45,8 +45,10 @@ __all__ = [
     "DiffResult",
     "diff",
     "diff_items",
+    "load_bytes",
     "refines",
     "resolve_operand",
+    "revision_path",
     "word_diff",
 ]
 
@@ -638,14 +640,20 @@ def plain(obj: Any) -> Any:
 # --- operands: path, id, CASE@DATE, REV:PATH -------------------------------------------------
 
 _WINDOWS_DRIVE = re.compile(r"[A-Za-z]:[\\/]")
+# git's names for a file in the index: `:path` (stage 0) and `:N:path` (a merge's stages 1-3).
+_INDEX_SPEC = re.compile(r":(?:[0-3]:)?(?P<path>.*)", re.DOTALL)
+_REV_HINT = ("REV:PATH is git's notation: a revision (HEAD~1, a tag, a commit) and a path from the "
+             "repository's top (or ./path from here); :PATH is the staged version")
 
 
 def resolve_operand(spec: str, library: Library, today: date) -> tuple[str, Case]:
     """The case an operand names, and the label to show for it.
 
     In order: an existing file; `CASE@DATE` when the left side is a known id
-    or an existing file (the case as of DATE); `REV:PATH` (the file at a git
-    revision); else an id or a path in the library.
+    or an existing file (the case as of DATE); `REV:PATH` or `:PATH` (the
+    file at a git revision, or in git's index); else an id or a path in the
+    library. Files and ids load through `library`, so a parsed case comes
+    from its cache.
     """
     from pathlib import Path
 
@@ -653,7 +661,7 @@ def resolve_operand(spec: str, library: Library, today: date) -> tuple[str, Case
         raise UsageError("an empty operand names no case")
     path = Path(spec)
     if path.is_file():
-        return spec, _load_path(path)
+        return spec, _load_file(library, path)
     if "@" in spec:
         left, _, when = spec.rpartition("@")
         known = Path(left).is_file() or any(r.id == left for r in library.refs())
@@ -670,17 +678,14 @@ def resolve_operand(spec: str, library: Library, today: date) -> tuple[str, Case
         if left and ":" not in left and _is_date(when):
             library.find(left)  # raises "no case `left`" (or "no such file") with a hint
     if ":" in spec and not _WINDOWS_DRIVE.match(spec):
-        rev, _, inner = spec.partition(":")
-        if rev and inner:
-            return spec, _load_revision(rev, inner, spec)
-        raise UsageError(f"{spec}: write REV:PATH, as in HEAD~1:cases/acme.yaml")
+        return spec, _load_revision(spec)
     try:
         ref = library.find(spec)
     except CaseNotFound:
         if _WINDOWS_DRIVE.match(spec):
             raise CaseNotFound(f"{spec}: no such file") from None
         raise
-    return spec, _load_path(ref.path, label=spec if ref.path == path else str(ref.path))
+    return spec, _load_file(library, ref.path, ref)
 
 
 def _is_date(text: str) -> bool:
@@ -693,19 +698,18 @@ def _is_date(text: str) -> bool:
     return True
 
 
-def _load_path(path, label: str | None = None) -> Case:
+def _load_file(library: Library, path, ref=None) -> Case:
+    """The case in a file, through the library (and its cache); a pipe or a device is read as it is."""
+    from casekit.library import CaseRef
     from casekit.loader import read_bytes
 
-    data = read_bytes(path)
-    return _checked(data, label or str(path), stem=path.stem)
+    if not path.is_file():  # `<(git show …)`: nothing to cache, and no stamp would stay true
+        return load_bytes(read_bytes(path), str(path), stem=path.stem)
+    return library.load(ref or CaseRef(id=path.stem, path=path))
 
 
 def load_bytes(data: bytes, label: str, stem: str | None = None) -> Case:
     """A case from bytes (a file at a revision, a temporary file from git); `InvalidCase` if it is not one."""
-    return _checked(data, label, stem)
-
-
-def _checked(data: bytes, label: str, stem: str | None) -> Case:
     from casekit.loader import check_bytes
 
     case, problems = check_bytes(data, label, stem=stem)
@@ -714,22 +718,50 @@ def _checked(data: bytes, label: str, stem: str | None) -> Case:
     return case
 
 
-def _load_revision(rev: str, path: str, spec: str) -> Case:
-    """The case in `path` at git revision `rev`, read with `git show REV:PATH`."""
-    import subprocess
+def revision_path(spec: str) -> str | None:
+    """The path in a git object name for a file: `HEAD~1:cases/a.yaml`, `:cases/a.yaml`, `:2:a.yaml`;
+    None when `spec` names no file (`HEAD`, `HEAD:`, `:`)."""
+    if spec.startswith(":"):
+        m = _INDEX_SPEC.fullmatch(spec)
+        return (m.group("path") or None) if m else None
+    rev, _, inner = spec.partition(":")
+    return inner if rev and inner else None
+
+
+def _load_revision(spec: str) -> Case:
+    """The case `git show SPEC` prints: a file at a revision (`REV:PATH`) or in the index (`:PATH`)."""
     from pathlib import PurePosixPath
 
-    try:
-        done = subprocess.run(["git", "show", f"{rev}:{path}"], capture_output=True, check=False)
-    except FileNotFoundError:
-        raise CasekitError(f"{spec}: reading a file at a revision needs git, which is not installed") from None
-    except OSError as exc:
-        raise CasekitError(f"{spec}: cannot run git ({exc.strerror or exc})") from None
+    if spec.startswith("-"):
+        # git would read it as an option (`--output=FILE` writes a file): no revision starts with `-`.
+        raise UsageError(f"{spec}: a revision never starts with `-`", hint=_REV_HINT)
+    inner = revision_path(spec)
+    if inner is None:
+        raise UsageError(f"{spec}: write REV:PATH, as in HEAD~1:cases/acme.yaml (or :PATH for the staged file)")
+    done = _git_show(spec)
     if done.returncode != 0:
         said = done.stderr.decode("utf-8", "replace").strip().splitlines()
         reason = said[0].removeprefix("fatal: ") if said else f"git exited with {done.returncode}"
         git_hints = " ".join(line.removeprefix("hint: ") for line in said[1:] if line.startswith("hint: "))
-        raise CaseNotFound(f"{spec}: {reason}",
-                           hint=git_hints or "REV:PATH is git's notation: a revision (HEAD~1, a tag, a commit) "
-                                             "and a path from the repository's top (or ./path from here)")
-    return _checked(done.stdout, spec, stem=PurePosixPath(path).stem)
+        raise CaseNotFound(f"{spec}: {reason}", hint=git_hints or _REV_HINT)
+    return load_bytes(done.stdout, spec, stem=PurePosixPath(inner).stem)
+
+
+def _git_show(spec: str):
+    """Run `git show --end-of-options SPEC` (git 2.24 and later), else plain `git show SPEC`."""
+    import subprocess
+
+    def run(*args: str):
+        try:
+            return subprocess.run(["git", "show", *args], capture_output=True, check=False,
+                                  stdin=subprocess.DEVNULL)
+        except FileNotFoundError:
+            raise CasekitError(f"{spec}: reading a file at a revision needs git, which is not installed") from None
+        except OSError as exc:
+            raise CasekitError(f"{spec}: cannot run git ({exc.strerror or exc})") from None
+
+    done = run("--end-of-options", spec)
+    if done.returncode != 0 and b"end-of-options" in done.stderr:
+        # An older git takes `--end-of-options` for a revision; `spec` cannot start with `-`, so plain is safe.
+        done = run(spec)
+    return done

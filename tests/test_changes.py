@@ -19,6 +19,7 @@ from casekit.changes import (
     longest_increasing,
     refines,
     resolve_operand,
+    revision_path,
     similar_pairs,
     word_diff,
 )
@@ -471,6 +472,106 @@ def test_operand_rev_path_reads_the_file_at_a_revision(library, tmp_path, monkey
         resolve_operand("nope:cases/acme.yaml", library, TODAY)
     with pytest.raises(CaseNotFound, match="does not exist"):
         resolve_operand("HEAD:cases/other.yaml", library, TODAY)
+
+
+@needs_git
+def test_operand_colon_path_is_the_staged_file(library, tmp_path, monkeypatch):
+    repo = tmp_path / "repo"
+    (repo / "cases").mkdir(parents=True)
+    git(repo, "init", "-q")
+    shutil.copy(FIXTURES / "base.yaml", repo / "cases" / "acme.yaml")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "one")
+    shutil.copy(FIXTURES / "escalated.yaml", repo / "cases" / "acme.yaml")
+    git(repo, "add", ".")  # staged, not committed
+    shutil.copy(FIXTURES / "added.yaml", repo / "cases" / "acme.yaml")  # and the working file differs again
+    monkeypatch.chdir(repo)
+    _, committed = resolve_operand("HEAD:cases/acme.yaml", library, TODAY)
+    for spec in (":cases/acme.yaml", ":0:cases/acme.yaml"):
+        label, staged = resolve_operand(spec, library, TODAY)
+        assert label == spec
+        assert [c.detail for c in diff(committed, staged).changes] == ["escalated"]
+    with pytest.raises(CaseNotFound, match="stage 2"):
+        resolve_operand(":2:cases/acme.yaml", library, TODAY)
+
+
+@pytest.mark.parametrize(("spec", "path"), [
+    ("HEAD~1:cases/acme.yaml", "cases/acme.yaml"),
+    ("v1.0:./acme.yaml", "./acme.yaml"),
+    (":cases/acme.yaml", "cases/acme.yaml"),
+    (":0:cases/acme.yaml", "cases/acme.yaml"),
+    (":3:acme.yaml", "acme.yaml"),
+    ("HEAD:", None),
+    (":", None),
+    (":0:", None),
+])
+def test_revision_path(spec, path):
+    assert revision_path(spec) == path
+
+
+@pytest.mark.parametrize("spec", ["--output=/tmp/casekit-x:y", "-p:cases/acme.yaml", "--end-of-options:x"])
+def test_operand_starting_with_a_dash_is_never_given_to_git(library, tmp_path, monkeypatch, spec):
+    def no_git(*args, **kwargs):
+        raise AssertionError(f"git ran with {args}")
+
+    monkeypatch.setattr(subprocess, "run", no_git)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(UsageError, match="never starts with `-`"):
+        resolve_operand(spec, library, TODAY)
+
+
+def test_git_show_ends_its_options_before_the_operand(library, monkeypatch):
+    calls = []
+
+    def fake_run(args, **kwargs):
+        calls.append(args)
+        if "--end-of-options" in args:  # as git before 2.24 answers
+            return subprocess.CompletedProcess(args, 128, b"", b"fatal: unrecognized argument: --end-of-options\n")
+        return subprocess.CompletedProcess(args, 0, (FIXTURES / "base.yaml").read_bytes(), b"")
+
+    monkeypatch.setattr(subprocess, "run", fake_run)
+    _, case = resolve_operand("HEAD:cases/acme.yaml", library, TODAY)
+    assert case.id == "acme"
+    assert calls == [["git", "show", "--end-of-options", "HEAD:cases/acme.yaml"],
+                     ["git", "show", "HEAD:cases/acme.yaml"]]
+
+
+def test_operands_load_through_the_library_cache(library, tmp_path, monkeypatch):
+    import os
+
+    import casekit.loader
+
+    path = tmp_path / "other.yaml"
+    shutil.copy(FIXTURES / "escalated.yaml", path)
+    for file in (path, tmp_path / "cases" / "acme.yaml"):
+        os.utime(file, ns=(1_600_000_000 * 10**9, 1_600_000_000 * 10**9))  # old enough to be cached
+    parsed = []
+    check_bytes = casekit.loader.check_bytes
+
+    def counting(data, display, **kwargs):
+        parsed.append(display)
+        return check_bytes(data, display, **kwargs)
+
+    monkeypatch.setattr(casekit.loader, "check_bytes", counting)
+    library = Library(cases_dirs=[tmp_path / "cases"], env={"XDG_CACHE_HOME": str(tmp_path / "cache")})
+    for _ in range(2):
+        assert resolve_operand("acme", library, TODAY)[1].id == "acme"
+        assert resolve_operand(str(path), library, TODAY)[1].risks[0].severity == "high"
+        assert resolve_operand("acme@2019", library, TODAY)[1].as_of.text == "2019"
+    assert sorted(parsed) == sorted([str(tmp_path / "cases" / "acme.yaml"), str(path)])
+
+
+def test_operand_a_pipe_is_read_not_cached(library, tmp_path):
+    import os
+    import threading
+
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=lambda: fifo.write_bytes((FIXTURES / "escalated.yaml").read_bytes()))
+    writer.start()
+    label, case = resolve_operand(str(fifo), library, TODAY)
+    writer.join()
+    assert label == str(fifo) and case.risks[0].severity == "high"
 
 
 # --- helpers -------------------------------------------------------------------------------

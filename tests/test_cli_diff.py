@@ -62,12 +62,14 @@ def test_different_cases_exit_1():
     ([BASE], "diff takes two cases"),
     ([BASE, BASE, BASE], "got 3 arguments"),
     ([BASE, BASE, "--section", "timelin"], "did you mean `timeline`"),
+    (["--", "--output=written:y", BASE], "a revision never starts with `-`"),
 ])
 def test_trouble_exits_2_with_a_message(args, message):
     result = run(*args)
     assert result.exit_code == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+    assert not Path("written:y").exists()
 
 
 def test_an_invalid_case_exits_2_naming_its_first_problem(tmp_path):
