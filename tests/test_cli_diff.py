@@ -286,6 +286,31 @@ def test_driver_falls_back_to_a_text_diff_for_an_invalid_version(tmp_path):
     assert "+  - {id: seed, date: 2016-03, title: [Seed round," in result.stdout
 
 
+def run_into_closed_pipe(*args: str) -> subprocess.CompletedProcess:
+    """`casekit ARGS | head` where head has already gone: stdout is a pipe nobody reads."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        return subprocess.run([sys.executable, "-m", "casekit", *args], stdout=write_end, stderr=subprocess.PIPE,
+                              text=True, env={**os.environ, **ENV}, check=False)
+    finally:
+        os.close(write_end)
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "md"])
+def test_driver_exits_0_when_the_reader_has_gone(fmt):
+    # `git log -p --ext-diff | head`: git reports "external diff died" for any other status.
+    done = run_into_closed_pipe("diff", "cases/acme.yaml", BASE, HEX_A, "100644", fx("metric_delta"), HEX_B,
+                                "100644", "-f", fmt)
+    assert (done.returncode, done.stderr) == (0, "")
+
+
+def test_a_closed_pipe_ends_a_diff_quietly():
+    done = run_into_closed_pipe("diff", BASE, fx("metric_delta"))
+    assert done.returncode == 0
+    assert done.stderr == ""
+
+
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
 

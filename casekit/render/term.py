@@ -25,9 +25,7 @@ class Terminal:
         return not (self.no_color or os.environ.get("NO_COLOR"))
 
     def _console(self, stream) -> Console:
-        from rich.console import Console
-
-        return Console(
+        return _console_type()(
             file=stream,
             markup=False,
             highlight=False,
@@ -85,3 +83,26 @@ class Terminal:
         line.append("warning: ", style="bold yellow")
         line.append(clean(message))
         self.err.print(line, soft_wrap=True)
+
+
+_CONSOLE_TYPE: type | None = None
+
+
+def _console_type() -> type:
+    """Rich's Console, except that a closed pipe raises BrokenPipeError rather than exiting with 1.
+
+    Rich ends the program with status 1 when the reader goes away; the CLI's
+    boundary treats that as the quiet success SPEC §8 asks of `casekit … | head`
+    (and a git diff driver must exit 0 for git to carry on).
+    """
+    global _CONSOLE_TYPE
+    if _CONSOLE_TYPE is None:
+        from rich.console import Console
+
+        class _Console(Console):
+            def on_broken_pipe(self) -> None:
+                self.quiet = True  # nothing more to write to a reader that left
+                raise BrokenPipeError(32, "the reader closed the pipe")
+
+        _CONSOLE_TYPE = _Console
+    return _CONSOLE_TYPE
