@@ -263,11 +263,27 @@ def test_driver_new_and_deleted_files():
 
 def test_driver_rename_with_nine_arguments():
     result = run("old.yaml", BASE, HEX_A, "100644", fx("escalated"), HEX_B, "100644", "new.yaml",
-                 "similarity index 95%\nrename from old.yaml\nrename to new.yaml\n")
+                 "similarity index 95%\nrename from old.yaml\nrename to new.yaml\nindex 9405325..0fdf397 100644\n")
     assert result.exit_code == 0
+    # git's own description of the rename heads the diff, as in `git diff -M`.
+    assert lines(result.stdout)[:5] == ["diff --casekit a/old.yaml b/new.yaml", "similarity index 95%",
+                                        "rename from old.yaml", "rename to new.yaml",
+                                        "index 9405325..0fdf397 100644"]
+    assert "escalated" in result.stdout
+
+
+def test_driver_copy_says_copy():
+    result = run("old.yaml", BASE, HEX_A, "100644", fx("escalated"), HEX_B, "100644", "copy.yaml",
+                 "similarity index 90%\ncopy from old.yaml\ncopy to copy.yaml\n")
+    assert lines(result.stdout)[:4] == ["diff --casekit a/old.yaml b/copy.yaml", "similarity index 90%",
+                                        "copy from old.yaml", "copy to copy.yaml"]
+    assert "rename" not in result.stdout
+
+
+def test_driver_rename_without_git_s_description_says_rename():
+    result = run("old.yaml", BASE, HEX_A, "100644", fx("escalated"), HEX_B, "100644", "new.yaml", "")
     assert lines(result.stdout)[:3] == ["diff --casekit a/old.yaml b/new.yaml", "rename from old.yaml",
                                         "rename to new.yaml"]
-    assert "escalated" in result.stdout
 
 
 def test_driver_same_meaning_says_so():
@@ -359,3 +375,18 @@ def test_git_uses_casekit_as_its_diff_driver(repo):
     plain = subprocess.run(["git", "-c", f"diff.casekit.command={command}", "diff", "HEAD~1", "HEAD"],
                            cwd=repo, env=env, capture_output=True, text=True, check=True)
     assert "+$25M (+50%)" in plain.stdout
+
+
+@needs_git
+def test_git_rename_is_described_by_git_s_own_lines(repo):
+    command = f"{sys.executable} -m casekit diff"
+    env = {**os.environ, **ENV, "GIT_PAGER": "cat", "PAGER": "cat"}
+    subprocess.run(["git", "mv", "cases/acme.yaml", "cases/acme_v2.yaml"], cwd=repo, check=True)
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "three"],
+                   cwd=repo, check=True)
+    done = subprocess.run(["git", "-c", f"diff.casekit.command={command}", "log", "-p", "--ext-diff", "-M",
+                           "-1", "--format="], cwd=repo, env=env, capture_output=True, text=True, check=True)
+    out = [line.rstrip() for line in done.stdout.splitlines()]
+    assert out[:4] == ["diff --casekit a/cases/acme.yaml b/cases/acme_v2.yaml", "similarity index 100%",
+                       "rename from cases/acme.yaml", "rename to cases/acme_v2.yaml"]
+    assert "no semantic changes" in done.stdout

@@ -176,6 +176,11 @@ def _git_driver(st, git: GitDiffArgs, *, sections: list[str], stat: bool, order:
         header.append("\nnew file", style="bold")
     elif git.new_file == DEV_NULL:
         header.append("\ndeleted file", style="bold")
+    elif git.rename_info and git.rename_info.strip():
+        # git's own lines, as `git diff` prints them: similarity index, rename (or copy) from and to.
+        for line in git.rename_info.splitlines():
+            if line.strip():
+                header.append("\n" + clean(line.rstrip()), style="bold")
     elif git.new_path != git.path:
         header.append(f"\nrename from {clean(git.path)}\nrename to {clean(git.new_path)}", style="bold")
     try:
