@@ -180,6 +180,23 @@ class PartialDate:
             last = date.max.toordinal() + 1  # beyond any closed end
         return (self.start.toordinal(), 1, -last)
 
+    def ends(self) -> tuple[PartialDate | None, PartialDate | None]:
+        """A range's two ends as the dates they were written as (None for an open end); any other
+        date is both its own ends. `2016-03/2020` gives `2016-03` and `2020`, which is what tells
+        an end said more precisely from an end that moved."""
+        if self.precision != "range":
+            return self, self
+        sides: _Sides = []
+        try:
+            _parse_text(self.text, sides)
+        except DateError:
+            sides = []
+        if len(sides) != 2:  # not made by parse(): all that is known of each end is its day
+            return tuple(None if d is None else PartialDate(d.isoformat(), d, d, "day")  # type: ignore[return-value]
+                         for d in (self.start, self.end))
+        return tuple(None if side is None else PartialDate(side[0].strip(), *side[1])  # type: ignore[return-value]
+                     for side in sides)
+
     def overlaps(self, other: PartialDate, today: date) -> bool:
         """True when the two intervals share at least one day."""
         return self.earliest() <= other.latest(today) and other.earliest() <= self.latest(today)
@@ -220,17 +237,21 @@ class PartialDate:
 _Parsed = tuple[date | None, date | None, str, bool, bool]  # start, end, precision, approximate, uncertain
 
 
-def _parse_text(text: str) -> _Parsed:
-    """Parse trimmed, non-empty text into its interval, precision and flags."""
+# A range's ends as written and parsed, (text, _Parsed) or None for an open end: filled in when asked for.
+_Sides = list
+
+
+def _parse_text(text: str, sides: _Sides | None = None) -> _Parsed:
+    """Parse trimmed, non-empty text into its interval, precision and flags (a range's ends into `sides`)."""
     s = text.replace("\u2010", "-").replace("\u2011", "-")  # typographic hyphens are hyphens
 
     m = _RE_OPEN_PREFIX.fullmatch(s)
     if m:
-        return _open_prefix(m.group("word").lower(), m.group("rest").strip(), text)
+        return _open_prefix(m.group("word").lower(), m.group("rest").strip(), text, sides)
 
     m = _RE_BETWEEN.fullmatch(s)
     if m:
-        return _range(m.group("left"), m.group("right"), text)
+        return _range(m.group("left"), m.group("right"), text, sides)
 
     m = _RE_FROM.fullmatch(s)
     from_ = m is not None
@@ -238,20 +259,22 @@ def _parse_text(text: str) -> _Parsed:
         s = m.group("rest").strip()
 
     if "/" in s:
-        return _range(*_split_once(s.split("/"), "/", text), text)
+        return _range(*_split_once(s.split("/"), "/", text), text, sides)
     if _RE_RANGE_DASH.search(s):
-        return _range(*_split_once(_RE_RANGE_DASH.split(s), "–", text), text)
+        return _range(*_split_once(_RE_RANGE_DASH.split(s), "–", text), text, sides)
     parts = _RE_WORD_SEP.split(s)
     if len(parts) > 1:
-        return _range(*_split_once(parts, "to", text), text)
+        return _range(*_split_once(parts, "to", text), text, sides)
 
     single = _parse_single(s)
     if single is not None:
         if from_:  # "from 2019" on its own reads as "since 2019"
+            if sides is not None:
+                sides[:] = [(s, single), None]
             return single[0], None, "range", single[3], single[4]
         return single
     if "-" in s:
-        found = _hyphen_range(s, text)
+        found = _hyphen_range(s, text, sides)
         if found is not None:
             return found
     raise DateError(f"`{text}` is not a date casekit understands; write e.g. {_EXAMPLES}")
@@ -263,22 +286,31 @@ def _split_once(parts: list[str], sep: str, text: str) -> tuple[str, str]:
     return parts[0], parts[1]
 
 
-def _open_prefix(word: str, rest: str, text: str) -> _Parsed:
+def _open_prefix(word: str, rest: str, text: str, sides: _Sides | None = None) -> _Parsed:
     inner = _require_single(rest, text)
     start, end, _, approximate, uncertain = inner
     try:
         if word == "since":
-            return start, None, "range", approximate, uncertain
-        if word == "after":
-            return end + timedelta(days=1), None, "range", approximate, uncertain
-        if word == "before":
-            return None, start - timedelta(days=1), "range", approximate, uncertain
+            found: _Parsed = (start, None, "range", approximate, uncertain)
+        elif word == "after":
+            found = (end + timedelta(days=1), None, "range", approximate, uncertain)
+        elif word == "before":
+            found = (None, start - timedelta(days=1), "range", approximate, uncertain)
+        else:  # by / until / till: up to X's last day
+            found = (None, end, "range", approximate, uncertain)
     except OverflowError:
         raise DateError(f"`{text}` falls outside the years casekit handles (1 to 9999)") from None
-    return None, end, "range", approximate, uncertain  # by / until / till: up to X's last day
+    if sides is not None:
+        if word in ("since", "by", "until", "till"):
+            side = (rest, inner)
+        else:  # after / before X: the end is the day next to X
+            day = found[0] or found[1]
+            side = (day.isoformat(), (day, day, "day", approximate, uncertain))
+        sides[:] = [side, None] if found[0] is not None else [None, side]
+    return found
 
 
-def _range(left: str, right: str, text: str) -> _Parsed:
+def _range(left: str, right: str, text: str, sides: _Sides | None = None) -> _Parsed:
     left, right = left.strip(), right.strip()
     if not left or not right:
         raise DateError(f"`{text}` has an empty end; write `..` for an open one, as in `2019/..` or `../2024-12`")
@@ -302,6 +334,8 @@ def _range(left: str, right: str, text: str) -> _Parsed:
         raise DateError(f"the range `{text}` ends before it starts")
     approximate = bool(lo and lo[3]) or bool(hi and hi[3])
     uncertain = bool(lo and lo[4]) or bool(hi and hi[4])
+    if sides is not None:
+        sides[:] = [(left, lo) if lo else None, (right, hi) if hi else None]
     return start, end, "range", approximate, uncertain
 
 
@@ -318,7 +352,7 @@ def _borrow_year(left: str, right: str) -> _Parsed | None:
         return None
 
 
-def _hyphen_range(s: str, text: str) -> _Parsed | None:
+def _hyphen_range(s: str, text: str, sides: _Sides | None = None) -> _Parsed | None:
     """Find the one hyphen that splits `s` into two dates (`2016-2020`, `mid-2022-late 2023`)."""
     candidates: list[tuple[str, str]] = []
     first_error: DateError | None = None
@@ -339,7 +373,7 @@ def _hyphen_range(s: str, text: str) -> _Parsed | None:
     if len(candidates) > 1:
         raise DateError(f"`{text}` can be split into a range more than one way; use `/` between the ends")
     if candidates:
-        return _range(*candidates[0], text)
+        return _range(*candidates[0], text, sides)
     if first_error is not None:
         raise first_error
     return None

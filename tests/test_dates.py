@@ -451,3 +451,41 @@ def test_anything_else_fails_only_with_date_error(text):
         assert str(exc)
     else:
         assert fields(P(x.iso())) == fields(x)
+
+
+# --- a range's ends --------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "ends"), [
+    ("2016/2020", ("2016", "2020")),
+    ("2016-03/2020", ("2016-03", "2020")),
+    ("Aug–Nov 2019", ("2019-08", "2019-11")),
+    ("~2016/2020", ("2016~", "2020")),
+    ("2019/..", ("2019", None)),
+    ("2019–present", ("2019", None)),
+    ("since 2019", ("2019", None)),
+    ("from 2019", ("2019", None)),
+    ("../2024-12", (None, "2024-12")),
+    ("by late 2024", (None, "late 2024")),
+    ("after 2019", ("2020-01-01", None)),
+    ("before 2019", (None, "2018-12-31")),
+    ("between 2016 and 2018", ("2016", "2018")),
+    ("mid-2022-late 2023", ("mid 2022", "late 2023")),
+    ("2019-08", ("2019-08", "2019-08")),  # not a range: its own two ends
+])
+def test_ends_are_the_dates_each_end_was_written_as(text, ends):
+    assert tuple(None if e is None else e.iso() for e in P(text).ends()) == ends
+
+
+def test_ends_of_a_range_not_made_by_parse_are_its_days():
+    made = PartialDate("a stretch", date(2016, 3, 1), None, "range")
+    start, end = made.ends()
+    assert (start.start, start.end, start.precision, end) == (date(2016, 3, 1), date(2016, 3, 1), "day", None)
+
+
+@FAST
+@given(dates)
+def test_ends_bound_the_interval(x):
+    start, end = x.ends()
+    assert (start.start if start else None) == x.start
+    assert (end.end if end else None) == x.end
+    assert x.approximate == any(e.approximate for e in (start, end) if e)
