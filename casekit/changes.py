@@ -47,6 +47,7 @@ __all__ = [
     "diff_items",
     "load_bytes",
     "refines",
+    "refines_period",
     "resolve_operand",
     "revision_path",
     "word_diff",
@@ -55,6 +56,9 @@ __all__ = [
 KINDS = ("added", "removed", "changed", "renamed", "moved", "refined")
 # The summary's keys: SPEC §7's four, then the two it allows on top.
 SUMMARY_KEYS = ("added", "removed", "changed", "refined", "renamed", "moved")
+# Every change record has SPEC §7's keys (null where they do not apply), then whichever of these are set.
+CHANGE_KEYS = ("section", "id", "kind", "field", "old", "new")
+EXTRA_KEYS = ("new_id", "at", "entry", "detail", "label", "growth")
 # Top-level fields (as_of, title, …) are reported under this pseudo-section.
 CASE_SECTION = "case"
 SECTION_NAMES = (CASE_SECTION, *SECTIONS)
@@ -80,10 +84,17 @@ MAX_CANDIDATES = 500
 _WORD = re.compile(r"\w+")
 
 
+# Keys any item may carry: compared and shown after the item's own fields.
+_COMMON_FIELDS = ("sources", "note", "confidence")
+
+
 @functools.cache
 def _fields(tp: type) -> tuple[tuple[str, str], ...]:
-    """(attribute, name in the file) of a struct type's fields; msgspec's lookup is slow, so once per type."""
-    return tuple((f.name, f.encode_name) for f in msgspec.structs.fields(tp))
+    """(attribute, name in the file) of a struct type's fields, its own first and the keys every
+    item may carry last; msgspec's lookup is slow, so once per type."""
+    fields = msgspec.structs.fields(tp)
+    ordered = [f for f in fields if f.name not in _COMMON_FIELDS] + [f for f in fields if f.name in _COMMON_FIELDS]
+    return tuple((f.name, f.encode_name) for f in ordered)
 
 
 # --- results -----------------------------------------------------------------------------
@@ -93,12 +104,13 @@ class Change:
     """One difference. Every change of one item carries that item's (old) id.
 
     `old`/`new` are JSON-ready: dates and figures as written, an added or
-    removed item as a mapping of its fields. Extras: `new_id` (a renamed
-    item's new id, on all its changes), `at` (the item's date, or a metric
-    observation's), `detail` ("escalated", "+$25M (+50%)", "similarity 87%"),
-    `label` (what the item is called), `growth` (`{change, pct, approximate,
-    bound}` between two figures) and `words` (a prose field's word diff:
-    pairs of "=", "-" or "+" and text).
+    removed item (or entry of a list) as a mapping of its fields. Extras:
+    `new_id` (a renamed item's new id, on all its changes), `at` (the item's
+    date, or that of the observation or entry changed), `entry` (which entry
+    of a list of mappings: a role's title), `detail` ("escalated",
+    "+$25M (+50%)", "similarity 87%"), `label` (what the item is called),
+    `growth` (`{change, pct, approximate, bound}` between two figures) and
+    `words` (a prose field's word diff: pairs of "=", "-" or "+" and text).
     """
 
     section: str
@@ -113,12 +125,13 @@ class Change:
     label: str | None = None
     words: tuple[tuple[str, str], ...] | None = None
     growth: dict[str, Any] | None = None
+    entry: str | None = None
 
     def record(self) -> dict[str, Any]:
         """SPEC §7's change record, plus whichever extras are set (not `words`)."""
         out = {"section": self.section, "id": self.id, "kind": self.kind, "field": self.field,
                "old": self.old, "new": self.new}
-        for name in ("new_id", "at", "detail", "label", "growth"):
+        for name in EXTRA_KEYS:
             value = getattr(self, name)
             if value is not None:
                 out[name] = value
@@ -299,7 +312,10 @@ def compare_items(section: str, key: str, old: msgspec.Struct, new: msgspec.Stru
         if before == after:
             continue
         if name == "observations":
-            out.extend(_observations(section, key, before, after, base))
+            out.extend(_observations(section, key, old, new, base))
+            continue
+        if _is_entries(before) and _is_entries(after):
+            out.extend(_entries(section, key, written, before, after, base))
             continue
         found = compare_field(written, before, after)
         if found:
@@ -328,12 +344,17 @@ def compare_field(name: str, old: Any, new: Any) -> dict[str, Any] | None:
     return {"kind": "changed", "field": name, "old": plain(old), "new": plain(new)}
 
 
+# Fields that hold a duration (an era, a segment's figures, a role held): moving an end is a change.
+PERIOD_FIELDS = frozenset({"period"})
+
+
 def _date_change(name: str, old: PartialDate | None, new: PartialDate | None) -> dict[str, Any]:
     kind, detail = "changed", None
     if old is not None and new is not None:
-        if refines(old, new):
+        more_precise = refines_period if name.rpartition(".")[2] in PERIOD_FIELDS else refines
+        if more_precise(old, new):
             kind = "refined"
-        elif refines(new, old):
+        elif more_precise(new, old):
             detail = "less precise"
     return {"kind": kind, "field": name, "old": plain(old), "new": plain(new), "detail": detail}
 
@@ -363,17 +384,157 @@ def _text_change(name: str, old: Any, new: Any) -> dict[str, Any] | None:
     return out
 
 
-def _observations(section: str, key: str, old: list, new: list, base: dict[str, Any]) -> list[Change]:
-    """A metric's observations, matched by date (as an interval, however it is written)."""
+# --- entries: a person's roles, and any other list of mappings inside an item -------------------
+
+def _is_entries(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(x, msgspec.Struct) for x in value)
+
+
+def _entry_changes(old: msgspec.Struct, new: msgspec.Struct) -> list[dict[str, Any]]:
+    """How two entries of a list differ, field by field (in meaning)."""
+    out = []
+    for name, written in _fields(type(new)):
+        found = compare_field(written, getattr(old, name, None), getattr(new, name, None))
+        if found:
+            out.append(found)
+    return out
+
+
+def _pair_entries(old: Sequence, new: Sequence, *keys) -> tuple[list[tuple[int, int]], list[int], list[int]]:
+    """Pairs (i, j) of old and new entries, one to one: entries alike in meaning first, then entries
+    with the same value under each of `keys` in turn (in order); and the old and new left over."""
+    pairs: list[tuple[int, int]] = []
+    left_old, left_new = list(range(len(old))), list(range(len(new)))
+    tests = [lambda a, b: not _entry_changes(a, b)] + [
+        (lambda a, b, k=k: k(a) is not None and k(a) == k(b)) for k in keys]
+    for test in tests:
+        for i in list(left_old):
+            j = next((j for j in left_new if test(old[i], new[j])), None)
+            if j is not None:
+                pairs.append((i, j))
+                left_old.remove(i)
+                left_new.remove(j)
+    return pairs, left_old, left_new
+
+
+def _entries(section: str, key: str, name: str, old: list, new: list, base: dict[str, Any]) -> list[Change]:
+    """A list of mappings in an item (a person's roles) as a set: the entries added, removed or changed.
+
+    Order means nothing (roles are read by period); an entry whose label (a role's title) or date
+    stayed is the same entry edited.
+    """
+    pairs, gone, came = _pair_entries(old, new, entry_label, _entry_date)
+    rest = {k: v for k, v in base.items() if k != "at"}
+    found: list[tuple[tuple, Change]] = []  # (where the entry falls in date order, change)
+
+    def where(entry: Any) -> tuple:
+        when = _entry_date(entry)
+        return (0, when.sort_key()) if when is not None else (1,)
+
+    for i in gone:
+        found.append((where(old[i]), Change(section, key, "removed", name, plain(old[i]), None,
+                                            at=_entry_date_text(old[i]), entry=entry_label(old[i]), **rest)))
+    for j in came:
+        found.append((where(new[j]), Change(section, key, "added", name, None, plain(new[j]),
+                                            at=_entry_date_text(new[j]), entry=entry_label(new[j]), **rest)))
+    for i, j in pairs:
+        for change in _entry_changes(old[i], new[j]):
+            change["field"] = f"{name}.{change['field']}"
+            found.append((where(new[j]), Change(section, key, at=_entry_date_text(new[j]),
+                                                entry=entry_label(old[i]), **change, **rest)))
+    found.sort(key=lambda pair: pair[0])
+    return [change for _, change in found]
+
+
+def entry_label(entry: Any) -> str | None:
+    """What an entry of a list is called: a role's title (its name or text, for other kinds)."""
+    for name in ("title", "name", "text"):
+        value = getattr(entry, name, None)
+        if isinstance(value, str):
+            return value
+    return None
+
+
+def _entry_date(entry: Any) -> PartialDate | None:
+    for name in ("date", "period"):
+        value = getattr(entry, name, None)
+        if isinstance(value, PartialDate):
+            return value
+    return None
+
+
+def _entry_date_text(entry: Any) -> str | None:
+    when = _entry_date(entry)
+    return when.text if when is not None else None
+
+
+# --- a metric's observations ------------------------------------------------------------------
+
+def _observations(section: str, key: str, old_metric: Any, new_metric: Any, base: dict[str, Any]) -> list[Change]:
+    """A metric's observations, matched by date (as an interval, however it is written).
+
+    Figures are compared as the metric reads them (a bare number takes its
+    unit: `100000000` in a USD metric is `$100M`). Observations of the same
+    date pair first; then an observation whose date was made more precise or
+    vaguer (one interval inside the other) pairs with its other version.
+    """
+    from casekit.analytics import series
+
+    old = [obs for obs, _ in series(old_metric)]  # date order; a bare number in the metric's unit
+    new = [obs for obs, _ in series(new_metric)]
+    pairs, unmatched_old, unmatched_new = _pair_observations(old, new)
+    rest = {k: v for k, v in base.items() if k != "at"}
+    found: list[tuple[tuple, Change]] = []  # (where in the series, change)
+    for i in unmatched_old:
+        obs = old[i]
+        found.append((obs.date.sort_key(), Change(section, key, "removed", "observations", obs.value.text, None,
+                                                  at=obs.date.text, **rest)))
+    for j in unmatched_new:
+        obs = new[j]
+        found.append((obs.date.sort_key(), Change(section, key, "added", "observations", None, obs.value.text,
+                                                  at=obs.date.text, **_since_previous(obs, new), **rest)))
+    for i, j in pairs:
+        before, after = old[i], new[j]
+        if before == after:
+            continue
+        where = after.date.sort_key()
+        value = compare_field("value", before.value, after.value)
+        if before.date != after.date:
+            dated = _date_change("date", before.date, after.date)
+            if value is None and dated["kind"] == "refined":
+                dated["detail"] = after.value.text  # which figure was dated more precisely
+            dated["field"] = "observations.date"
+            found.append((where, Change(section, key, at=after.date.text, **dated, **rest)))
+        if value is not None:
+            value["field"] = "observations"
+            found.append((where, Change(section, key, at=after.date.text, **value, **rest)))
+        for name, _ in _fields(type(after)):
+            if name in ("date", "value"):
+                continue
+            other = compare_field(name, getattr(before, name), getattr(after, name))
+            if other:
+                other["field"] = f"observations.{name}"
+                found.append((where, Change(section, key, at=after.date.text, **other, **rest)))
+    found.sort(key=lambda pair: pair[0])  # stable: a pair's changes stay together, date first
+    return [change for _, change in found]
+
+
+def _pair_observations(old: list, new: list) -> tuple[list[tuple[int, int]], list[int], list[int]]:
+    """Pairs (i, j) of old and new observations, one to one, and those left unpaired on each side.
+
+    First by date (several observations of one date, sources disagreeing:
+    equal figures first, the rest in order); then, among the rest, dates
+    that nest (one interval inside the other: `2021` and `2021-H1`), equal
+    figures first, then the closest intervals.
+    """
     at_date: dict[PartialDate, list[int]] = defaultdict(list)
     for j, obs in enumerate(new):
         at_date[obs.date].append(j)
     pairs: list[tuple[int, int]] = []
-    unmatched_old: list[int] = []
-    # Several observations of one date (sources disagreeing): equal figures pair first, the rest in order.
+    unmatched_old = list(range(len(old)))
     for same_only in (True, False):
         rest = []
-        for i in (range(len(old)) if same_only else unmatched_old):
+        for i in unmatched_old:
             free = at_date.get(old[i].date)
             j = next((j for j in free or () if not same_only or new[j].value.same_quantity(old[i].value)), None)
             if j is None:
@@ -384,43 +545,40 @@ def _observations(section: str, key: str, old: list, new: list, base: dict[str, 
         unmatched_old = rest
     used = {j for _, j in pairs}
     unmatched_new = [j for j in range(len(new)) if j not in used]
+    if unmatched_old and unmatched_new:
+        candidates = []
+        for i in unmatched_old:
+            for j in unmatched_new:
+                a, b = old[i].date, new[j].date
+                if _nest(a, b):
+                    same = a == b or old[i].value.same_quantity(new[j].value)
+                    candidates.append((not same, abs(_span(a) - _span(b)), i, j))
+        candidates.sort()
+        taken_old: set[int] = set()
+        taken_new: set[int] = set()
+        for _, _, i, j in candidates:
+            if i not in taken_old and j not in taken_new:
+                taken_old.add(i)
+                taken_new.add(j)
+                pairs.append((i, j))
+        unmatched_old = [i for i in unmatched_old if i not in taken_old]
+        unmatched_new = [j for j in unmatched_new if j not in taken_new]
+    return pairs, unmatched_old, unmatched_new
 
-    out: list[Change] = []
-    # An observation whose date became more precise, its figure unchanged, is a refinement.
-    for i in list(unmatched_old):
-        before = old[i]
-        j = next((j for j in unmatched_new if refines(before.date, new[j].date)
-                  and new[j].value.same_quantity(before.value)), None)
-        if j is None:
-            continue
-        unmatched_old.remove(i)
-        unmatched_new.remove(j)
-        out.append(Change(section, key, "refined", "observations.date", before.date.text, new[j].date.text,
-                          at=new[j].date.text, detail=new[j].value.text,
-                          **{k: v for k, v in base.items() if k != "at"}))
-    rest = {k: v for k, v in base.items() if k != "at"}
-    for i in unmatched_old:
-        obs = old[i]
-        out.append(Change(section, key, "removed", "observations", obs.value.text, None, at=obs.date.text, **rest))
-    for j in unmatched_new:
-        obs = new[j]
-        extra = _since_previous(obs, new)
-        out.append(Change(section, key, "added", "observations", None, obs.value.text, at=obs.date.text,
-                          **extra, **rest))
-    for i, j in sorted(pairs, key=lambda p: p[1]):
-        before, after = old[i], new[j]
-        if before == after:
-            continue
-        for name, _ in _fields(type(after)):
-            if name == "date":
-                continue
-            found = compare_field(name, getattr(before, name), getattr(after, name))
-            if not found:
-                continue
-            found["field"] = "observations" if name == "value" else f"observations.{name}"
-            out.append(Change(section, key, at=after.date.text, **found, **rest))
-    out.sort(key=lambda c: _obs_order(c, new, old))
-    return out
+
+def _bounds(when: PartialDate) -> tuple[date, date]:
+    return when.start or date.min, when.end or date.max
+
+
+def _nest(a: PartialDate, b: PartialDate) -> bool:
+    """True when one interval lies inside the other."""
+    (a0, a1), (b0, b1) = _bounds(a), _bounds(b)
+    return (a0 <= b0 and b1 <= a1) or (b0 <= a0 and a1 <= b1)
+
+
+def _span(when: PartialDate) -> int:
+    lo, hi = _bounds(when)
+    return hi.toordinal() - lo.toordinal()
 
 
 def _since_previous(obs: Any, series: list) -> dict[str, Any]:
@@ -439,17 +597,6 @@ def _since_previous(obs: Any, series: list) -> dict[str, Any]:
                        "since": previous.date.text}}
 
 
-def _obs_order(change: Change, new: list, old: list) -> tuple:
-    # Observations in date order, as a series reads.
-    for obs in new:
-        if obs.date.text == change.at:
-            return obs.date.sort_key()
-    for obs in old:
-        if obs.date.text == change.at:
-            return obs.date.sort_key()
-    return (0, 0, 0)
-
-
 def refines(old: PartialDate, new: PartialDate) -> bool:
     """True when `new` says more precisely what `old` said: inside it and narrower, or surer.
 
@@ -464,6 +611,28 @@ def refines(old: PartialDate, new: PartialDate) -> bool:
     flags_old = (old.approximate, old.uncertain)
     flags_new = (new.approximate, new.uncertain)
     return flags_new != flags_old and all(o or not n for o, n in zip(flags_old, flags_new))
+
+
+def refines_period(old: PartialDate, new: PartialDate) -> bool:
+    """True when period `new` says more precisely what `old` said, end by end: each end the same
+    or refined (`refines`), and one refined.
+
+    A period is a duration, so `2016/2020` → `2016-03/2020` refines its
+    start, while `2019/..` → `2019/2024` (an ongoing era ended) and
+    `2016/2020` → `2016/2019` (an end moved) are changes.
+    """
+    refined = False
+    for before, after in zip(old.ends(), new.ends()):
+        if before is None or after is None:
+            if before is not after:
+                return False  # an end opened or closed
+            continue
+        if before == after:
+            continue
+        if not refines(before, after):
+            return False
+        refined = True
+    return refined
 
 
 def word_diff(old: str, new: str) -> tuple[tuple[str, str], ...]:

@@ -18,6 +18,7 @@ from casekit.changes import (
     diff,
     longest_increasing,
     refines,
+    refines_period,
     resolve_operand,
     revision_path,
     similar_pairs,
@@ -31,7 +32,8 @@ from casekit.model import Case, Event, Metric, Observation, Risk
 from casekit.values import Value
 
 FIXTURES = Path(__file__).parent / "fixtures" / "diff"
-KINDS = ["added", "removed", "changed", "renamed", "moved", "refined", "escalated", "metric_delta"]
+KINDS = ["added", "removed", "changed", "renamed", "moved", "refined", "escalated", "metric_delta", "metric_added",
+         "era_ended", "era_refined", "role_added", "observation_redated"]
 TODAY = date(2025, 7, 1)
 
 
@@ -99,6 +101,44 @@ def test_refined_date():
                                 "old": "2018", "new": "2018-11"}]
     assert result.summary()["timeline"]["refined"] == 1
     assert result.summary()["timeline"]["changed"] == 0
+
+
+def test_ending_an_ongoing_era_is_a_change_not_a_refinement():
+    result = diff(fixture("base"), fixture("era_ended"))
+    assert records(result) == [{"section": "eras", "id": "platform", "kind": "changed", "field": "period",
+                                "old": "2020/..", "new": "2020/2024"}]
+    assert result.summary()["eras"]["changed"] == 1 and result.summary()["eras"]["refined"] == 0
+
+
+def test_one_end_of_an_era_said_more_precisely_is_a_refinement():
+    result = diff(fixture("base"), fixture("era_refined"))
+    assert records(result) == [{"section": "eras", "id": "hardware", "kind": "refined", "field": "period",
+                                "old": "2015/2019", "new": "2015-06/2019"}]
+    back = diff(fixture("era_refined"), fixture("base"))
+    assert [(c.kind, c.detail) for c in back.changes] == [("changed", "less precise")]
+
+
+def test_a_role_added_is_that_role_only():
+    result = diff(fixture("base"), fixture("role_added"))
+    assert records(result) == [{"section": "people", "id": "jane-roe", "kind": "added", "field": "roles",
+                                "old": None, "new": {"title": "Chair", "period": "2024-05/.."}}]
+    assert (result.changes[0].entry, result.changes[0].at) == ("Chair", "2024-05/..")
+    assert result.summary()["people"]["changed"] == 1 and result.summary()["people"]["added"] == 0
+
+
+def test_an_observation_redated_and_revised_pairs_with_its_old_self():
+    result = diff(fixture("base"), fixture("observation_redated"))
+    assert records(result) == [
+        {"section": "metrics", "id": "revenue", "kind": "refined", "field": "observations.date",
+         "old": "2021", "new": "2021-H2"},
+        {"section": "metrics", "id": "revenue", "kind": "changed", "field": "observations",
+         "old": "$50M", "new": "$60M"},
+    ]
+    assert result.changes[1].growth == {"change": 10e6, "pct": 20.0, "approximate": False, "bound": None}
+    assert result.summary()["metrics"]["changed"] == 1
+    back = diff(fixture("observation_redated"), fixture("base"))
+    assert [(c.kind, c.field, c.detail) for c in back.changes] == [
+        ("changed", "observations.date", "less precise"), ("changed", "observations", "-$10M (-16.7%)")]
 
 
 def test_escalated_risk():
@@ -187,6 +227,25 @@ def test_refines(old, new, expected):
     assert refines(d(old), d(new)) is expected
 
 
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ("2016/2020", "2016-03/2020", True),     # the start said within its year
+    ("2016/2020", "2016/2020-06", True),     # the end said within its year
+    ("2016/2020", "2016-03/2020-06", True),
+    ("~2016/2020", "2016/2020", True),       # no longer approximate
+    ("../2020", "../2020-06", True),
+    ("2019", "2019-08", True),               # a single date is both its ends
+    ("2019/..", "2019/2024", False),         # an ongoing era ended
+    ("2016/2020", "2016/2019", False),       # an end moved
+    ("2016-01/2020", "2016-03/2020", False),  # the start moved from January to March
+    ("2016/2020", "2016/..", False),         # reopened
+    ("2016/2020", "2016", False),            # shortened to one year
+    ("2016/2020", "2016–2020", False),       # the same
+    ("2016-03/2020", "2016/2020", False),    # vaguer
+])
+def test_refines_period_end_by_end(old, new, expected):
+    assert refines_period(d(old), d(new)) is expected
+
+
 def test_a_coarser_date_is_a_change_said_to_be_less_precise():
     a = case_with(events=[event("x", "2019-08", "X")])
     b = case_with(events=[event("x", "2019", "X")])
@@ -252,6 +311,87 @@ def test_an_observation_dated_more_precisely_is_refined():
     b = case_with(metrics=[metric("rev", ("2021-06", "$5M"))])
     [change] = diff(a, b).changes
     assert (change.kind, change.field, change.old, change.new) == ("refined", "observations.date", "2021", "2021-06")
+
+
+def test_an_observation_made_vaguer_pairs_with_its_old_self():
+    a = case_with(metrics=[metric("rev", ("2021-H1", "$150M"))])
+    b = case_with(metrics=[metric("rev", ("2021", "$150M"))])
+    [change] = diff(a, b).changes
+    assert (change.kind, change.field, change.old, change.new, change.detail) == (
+        "changed", "observations.date", "2021-H1", "2021", "less precise")
+
+
+def test_nested_observations_pair_one_to_one_closest_first():
+    a = case_with(metrics=[metric("rev", ("2021", "$150M"))])
+    b = case_with(metrics=[metric("rev", ("2021-Q3", "$80M"), ("2021-H2", "$70M"))])
+    result = diff(a, b)
+    assert [(c.kind, c.field, c.old, c.new) for c in result.changes] == [
+        ("refined", "observations.date", "2021", "2021-H2"),
+        ("changed", "observations", "$150M", "$70M"),
+        ("added", "observations", None, "$80M"),
+    ]
+    assert [(c.kind, c.field, c.old, c.new) for c in diff(b, a).changes] == [
+        ("changed", "observations.date", "2021-H2", "2021"),
+        ("changed", "observations", "$70M", "$150M"),
+        ("removed", "observations", "$80M", None),
+    ]
+
+
+def test_an_observation_s_note_and_sources_are_compared_when_its_date_is_refined():
+    a = case_with(metrics=[Metric(id="rev", name="rev", unit="USD", observations=[
+        Observation(date=d("2021"), value=Value.parse("$5M"), note="first")])])
+    b = case_with(metrics=[Metric(id="rev", name="rev", unit="USD", observations=[
+        Observation(date=d("2021-06"), value=Value.parse("$5M"), note="second", sources=["s"])])])
+    assert [(c.kind, c.field) for c in diff(a, b).changes] == [
+        ("refined", "observations.date"), ("changed", "observations.sources"), ("changed", "observations.note")]
+
+
+@pytest.mark.parametrize(("unit", "old", "new", "same"), [
+    ("USD", "$100M", "100000000", True),     # a bare number is in the metric's unit
+    ("USD", "100,000,000", "US$100 million", True),
+    ("USD/hour", "$30/hr", "30", True),
+    ("percent", "45%", "45", True),
+    ("count", "1M", "1000000", True),
+    ("count", "$100M", "100000000", False),  # a count's bare number is no money
+    ("USD", "$100M", "€100M", False),
+    ("USD", "$100M", "~100000000", False),   # about is not exact
+])
+def test_figures_compare_as_the_metric_reads_them(unit, old, new, same):
+    def one(value):
+        return case_with(metrics=[Metric(id="m", name="m", unit=unit,
+                                         observations=[Observation(date=d("2021"), value=Value.parse(value))])])
+
+    assert diff(one(old), one(new)).same is same
+
+
+def test_a_bare_number_s_change_is_measured_in_the_metric_s_unit():
+    a = case_with(metrics=[metric("rev", ("2021", "100000000"))])
+    b = case_with(metrics=[metric("rev", ("2021", "$120M"))])
+    [change] = diff(a, b).changes
+    assert (change.old, change.new, change.detail) == ("100000000", "$120M", "+$20M (+20%)")
+
+
+def test_roles_compare_as_a_set_and_report_only_the_roles_that_changed():
+    from casekit.model import Person, Role
+
+    def person(*roles):
+        return Case(casekit=1, id="t", company="T", title="T", as_of=d("2025"), sources=[], timeline=[],
+                    metrics=[], principles=[], risks=[],
+                    people=[Person(id="ann", name="Ann", roles=[Role(title=t, period=d(p)) for t, p in roles])])
+
+    a = person(("CTO", "2015/2017"), ("CEO", "2017/.."))
+    assert diff(a, person(("CEO", "2017–present"), ("CTO", "2015–2017"))).same
+    result = diff(a, person(("CEO", "2017/2025-05"), ("CTO", "2015/2017"), ("Interim CEO", "2025-06")))
+    assert [(c.kind, c.field, c.entry, c.old, c.new) for c in result.changes] == [
+        ("changed", "roles.period", "CEO", "2017/..", "2017/2025-05"),
+        ("added", "roles", "Interim CEO", None, {"title": "Interim CEO", "period": "2025-06"}),
+    ]
+    renamed = diff(a, person(("Chief Technology Officer", "2015/2017"), ("CEO", "2017/..")))
+    assert [(c.field, c.entry, c.old, c.new) for c in renamed.changes] == [
+        ("roles.title", "CTO", "CTO", "Chief Technology Officer")]
+    refined = diff(a, person(("CTO", "2015-04/2017"), ("CEO", "2017/..")))
+    assert [(c.kind, c.field) for c in refined.changes] == [("refined", "roles.period")]
+    assert refined.summary()["people"]["refined"] == 1
 
 
 def test_observations_of_one_date_pair_equal_figures_first():
@@ -324,6 +464,26 @@ def test_property_a_case_is_the_same_as_itself_and_as_itself_shuffled(events, ri
     moved = diff(case, shuffled, order=True)
     positions = [int(e.id[1:]) for e in shuffled.timeline]
     assert moved.summary().get("timeline", {}).get("moved", 0) == len(positions) - len(longest_increasing(positions))
+
+
+roles_st = st.lists(st.tuples(st.sampled_from(["CEO", "CTO", "Chair", "COO"]), st.sampled_from(DATES)),
+                    min_size=1, max_size=5, unique=True)
+
+
+@settings(max_examples=100, deadline=None)
+@given(roles_st, st.randoms(use_true_random=False), st.data())
+def test_property_roles_are_a_set(roles, rnd, data):
+    from casekit.model import Person, Role
+
+    def with_roles(pairs):
+        person = Person(id="p", name="P", roles=[Role(title=t, period=d(p)) for t, p in pairs])
+        return msgspec.structs.replace(case_with(), people=[person])
+
+    assert diff(with_roles(roles), with_roles(rnd.sample(roles, len(roles)))).same
+    k = data.draw(st.integers(0, len(roles) - 1))
+    fewer = roles[:k] + roles[k + 1:]
+    [change] = diff(with_roles(roles), with_roles(rnd.sample(fewer, len(fewer)))).changes
+    assert (change.kind, change.field, change.entry) == ("removed", "roles", roles[k][0])
 
 
 @settings(max_examples=150, deadline=None)

@@ -105,14 +105,76 @@ def test_prose_shows_a_word_diff_marked_without_colour():
 
 
 @pytest.mark.parametrize(("name", "expected"), [
-    ("added", "  +  series-c  2024-02  Series C at a $1B valuation"),
-    ("removed", "  −  seed  2016-03  Seed round"),
+    ("added", "  +  series-c    2024-02  Series C at a $1B valuation"),
+    ("removed", "  −  seed        2016-03  Seed round"),
     ("renamed", "  ⇄  series-b → series-b-round  ~2022  Series B led by Example Ventures  (similarity 100%)"),
     ("refined", "       date             2018 → 2018-11  refined"),
     ("escalated", "       severity       medium → high  escalated"),
 ])
 def test_each_kind_reads_as_expected(name, expected):
     assert expected in lines(run(BASE, fx(name)).stdout)
+
+
+def test_an_added_or_removed_item_shows_what_it_holds_beneath_it():
+    assert lines(run(BASE, fx("added")).stdout)[4:] == [
+        "timeline",
+        "  +  series-c    2024-02  Series C at a $1B valuation",
+        "       category           funding",
+        "       era                platform",
+        "       sources            press",
+    ]
+    assert lines(run(BASE, fx("metric_added")).stdout)[4:] == [
+        "metrics",
+        "  +  robots          Robots in the field",
+        "       unit          count",
+        "       description   Robots customers run, leased or sold.",
+        "       observations  2021  1,200",
+        "                     2023  4K+",
+        "       sources       report",
+    ]
+    assert "       observations  2021  1,200" in lines(run(fx("metric_added"), BASE).stdout)
+
+
+def test_an_added_item_s_prose_wraps_at_a_narrow_terminal():
+    out = lines(run(BASE, fx("metric_added"), env={"COLUMNS": "40"}).stdout)
+    at = out.index("       description   Robots customers")
+    assert out[at + 1:at + 3] == ["                     run, leased or", "                     sold."]
+
+
+def test_stat_leaves_out_what_items_hold():
+    assert lines(run(BASE, fx("metric_added"), "--stat").stdout) == [
+        f"{BASE} → {fx('metric_added')}", "metrics: +1", "+ added"]
+
+
+def test_markdown_shows_what_an_added_item_holds():
+    out = run(BASE, fx("metric_added"), "-f", "md").stdout
+    assert ("- **added** `robots`: Robots in the field\n"
+            "  - unit: count\n"
+            "  - description: Robots customers run, leased or sold.\n"
+            "  - observations:\n"
+            "    - 2021 1,200\n"
+            "    - 2023 4K+\n"
+            "  - sources: report\n") in out
+
+
+def test_a_role_added_shows_only_that_role():
+    out = lines(run(BASE, fx("role_added")).stdout)
+    assert out[4:] == ["people", "  ~  jane-roe  Jane Roe", "       roles   + Chair (2024-05/..)"]
+    md = run(BASE, fx("role_added"), "-f", "md").stdout
+    assert "  - roles: added Chair (2024-05/..)" in md
+
+
+def test_an_era_given_an_end_is_changed_and_one_said_more_precisely_refined():
+    assert lines(run(BASE, fx("era_ended")).stdout)[1] == "eras: ~1"
+    assert "       period             2020/.. → 2020/2024" in lines(run(BASE, fx("era_ended")).stdout)
+    assert lines(run(BASE, fx("era_refined")).stdout)[1] == "eras: ⊂1"
+
+
+def test_an_observation_redated_and_revised_is_one_observation():
+    out = lines(run(BASE, fx("observation_redated")).stdout)
+    assert out[4:] == ["metrics", "  ~  revenue           Revenue",
+                       "       ⊂ 2021-H2 date  2021 → 2021-H2  refined",
+                       "       ~ 2021-H2       $50M → $60M  +$10M (+20%)"]
 
 
 def test_summary_line_per_section_with_glyphs_and_their_legend():
@@ -161,6 +223,19 @@ def test_json_has_the_spec_shape():
     }]
     assert data["summary"] == {"risks": {"added": 0, "removed": 0, "changed": 1, "refined": 0,
                                          "renamed": 0, "moved": 0}}
+
+
+@pytest.mark.parametrize("name", [p.stem for p in sorted(FIXTURES.glob("*.yaml"))])
+def test_every_change_record_has_the_spec_keys(name):
+    for a, b in ((BASE, fx(name)), (fx(name), BASE), ("/dev/null", fx(name))):
+        data = json.loads(run(a, b, "-f", "json", "--order").stdout)
+        for change in data["changes"]:
+            assert list(change)[:6] == ["section", "id", "kind", "field", "old", "new"]
+            assert set(change) <= {"section", "id", "kind", "field", "old", "new", "new_id", "at", "entry",
+                                   "detail", "label", "growth"}
+            assert change["kind"] in {"added", "removed", "changed", "renamed", "moved", "refined"}
+        for counts in data["summary"].values():
+            assert list(counts) == ["added", "removed", "changed", "refined", "renamed", "moved"]
 
 
 def test_json_of_same_cases_is_empty_with_exit_0():

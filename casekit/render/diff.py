@@ -91,10 +91,16 @@ def section_table(changes: Iterable[Change], *, markers: bool = False) -> Table:
 
 
 def _head_date(changes: list[Change]) -> str | None:
-    """The date shown beside an item: its own, unless its changes are a metric's observations."""
-    if any((c.field or "").startswith("observations") for c in changes):
+    """The date shown beside an item: its own (a metric's observations and a list's entries carry theirs)."""
+    own = [c for c in changes if not _about_part(c)]
+    if not own or len(own) < len(changes) and own[0].section == "metrics":
         return None
-    return changes[0].at
+    return own[0].at
+
+
+def _about_part(change: Change) -> bool:
+    """True for a change to one observation of a metric or one entry of a list (a role)."""
+    return (change.field or "").startswith("observations") or change.entry is not None
 
 
 def group_by_item(changes: Iterable[Change]) -> list[list[Change]]:
@@ -131,6 +137,11 @@ def item_rows(changes: list[Change], *, markers: bool = False) -> list[tuple[Tex
         about.append(("  " if about else "") + f"({'; '.join(clean(n) for n in notes)})", style="dim")
     rows = [(glyph, name, when, about)]
     for c in changes:
+        if c.field is None and c.kind in ("added", "removed"):
+            # What a new (or deleted) item holds, beneath it, as git and dyff show a new file.
+            for key, body in content_cells(c):
+                rows.append((Text(""), key, Text(""), body))
+            continue
         if c.field is None or c.kind in ("renamed", "moved"):
             continue
         key, body = field_cells(c, markers=markers)
@@ -138,10 +149,74 @@ def item_rows(changes: list[Change], *, markers: bool = False) -> list[tuple[Tex
     return rows
 
 
+# Keys written in an item's head row (its id, date and label), so not again beneath it.
+_LABEL_KEYS = ("title", "name", "text")
+
+
+def content_fields(change: Change) -> list[tuple[str, Any]]:
+    """The fields of an added or removed item worth showing beneath it: the non-empty ones that
+    its head row (id, date, label) does not already say, in the file's order."""
+    item = change.new if change.kind == "added" else change.old
+    if not isinstance(item, dict):
+        return []
+    label = change.label or ""
+    out = []
+    for key, value in item.items():
+        if value in (None, "", [], {}) or key in ("id", "casekit"):
+            continue
+        if key in ("date", "period", "as_of") and value == change.at:
+            continue
+        if key in _LABEL_KEYS and value == label:
+            continue
+        if key == "n" and label.startswith(f"{value}. ") and item.get("title") == label[len(f"{value}. "):]:
+            continue  # a principle's "4. Title"
+        if key in ("from", "to") and label == f"{item.get('from')} → {item.get('to')}":
+            continue
+        if key == "title" and label.endswith(f". {value}") and "n" in item:
+            continue
+        out.append((key, value))
+    return out
+
+
+def content_cells(change: Change) -> list[tuple[Text, Text]]:
+    """(field, value) cells for each of `content_fields`: lists one entry a line, observations as
+    `date  value`, prose as it is (the table wraps it)."""
+    style = STYLES[change.kind]
+    cells = []
+    for key, value in content_fields(change):
+        cells.append((Text("  " + clean(key), style="dim"), Text("\n").join(
+            safe(line, style) for line in content_lines(value))))
+    return cells
+
+
+def content_lines(value: Any) -> list[str]:
+    """A field's value as lines: one per entry of a list of mappings (`2021  $150M`, `CEO (2016/2020)`)."""
+    if isinstance(value, list) and value and all(isinstance(x, dict) for x in value):
+        return [entry_text(x) for x in value]
+    return [short(value)]
+
+
+def entry_text(entry: Any) -> str:
+    """One entry of a list of mappings, briefly: an observation as `date  value`, a role as
+    `title (period)`, anything else as `key: value` pairs."""
+    if not isinstance(entry, dict):
+        return short(entry)
+    if "date" in entry and "value" in entry:
+        return f"{entry['date']}  {short(entry['value'])}"
+    label = next((entry[k] for k in _LABEL_KEYS if isinstance(entry.get(k), str)), None)
+    when = entry.get("period") or entry.get("date")
+    if label is not None:
+        return f"{label} ({when})" if when else str(label)
+    return short(entry)
+
+
 def field_cells(change: Change, *, markers: bool = False) -> tuple[Text, Text]:
     """(what, how): `title` and `old → new`, a prose field and its word diff,
     an observation's date and its change."""
     c = change
+    if c.entry is not None or (c.kind in ("added", "removed") and isinstance(c.new if c.kind == "added" else c.old,
+                                                                            dict)):
+        return entry_cells(c, markers=markers)
     if c.field == "observations" and c.kind in ("added", "removed"):
         key = Text("  ")
         key.append(GLYPHS[c.kind] + " ", style=STYLES[c.kind])
@@ -168,6 +243,33 @@ def field_cells(change: Change, *, markers: bool = False) -> tuple[Text, Text]:
             body.append(", " if n else "")
             body.append(clean(entry), style="red" if entry.startswith("−") else "green")
         return key, body
+    else:
+        body.append_text(value_text(c.old, "red"))
+        body.append(" → ")
+        body.append_text(value_text(c.new, "green"))
+    if c.kind == "refined":
+        body.append("  refined", style=STYLES["refined"])
+    if c.detail:
+        body.append("  ")
+        body.append(clean(c.detail), style=DETAIL_STYLES.get(c.detail, "dim"))
+    return key, body
+
+
+def entry_cells(change: Change, *, markers: bool = False) -> tuple[Text, Text]:
+    """An entry of a list added, removed or edited: `roles  + Interim CEO (2025-06)`,
+    `roles  ~ CEO  period 2016/2020 → 2016/2021`."""
+    c = change
+    name, _, sub = (c.field or "").partition(".")
+    key = Text("  " + clean(name))
+    body = Text()
+    body.append(GLYPHS[c.kind] + " ", style=STYLES[c.kind])
+    if c.kind in ("added", "removed"):
+        body.append(clean(entry_text(c.new if c.kind == "added" else c.old)), style=STYLES[c.kind])
+        return key, body
+    body.append(clean(c.entry or ""), style="bold")
+    body.append(f"  {clean(sub)} " if sub else "  ")
+    if c.words is not None:
+        body.append_text(words_text(c.words, markers=markers))
     else:
         body.append_text(value_text(c.old, "red"))
         body.append(" → ")
@@ -269,6 +371,15 @@ def _md_item(changes: list[Change]) -> list[str]:
         head += f" _({md('; '.join(notes))})_"
     out = [head]
     for c in changes:
+        if c.field is None and c.kind in ("added", "removed"):
+            for key, value in content_fields(c):
+                lines = content_lines(value)
+                if len(lines) == 1:
+                    out.append(f"  - {md(key)}: {md(lines[0])}")
+                else:
+                    out.append(f"  - {md(key)}:")
+                    out.extend(f"    - {md(line)}" for line in lines)
+            continue
         if c.field is None or c.kind in ("renamed", "moved"):
             continue
         out.append("  - " + _md_field(c))
@@ -276,6 +387,19 @@ def _md_item(changes: list[Change]) -> list[str]:
 
 
 def _md_field(c: Change) -> str:
+    if c.entry is not None or (c.kind in ("added", "removed") and isinstance(c.new if c.kind == "added" else c.old,
+                                                                            dict)):
+        name, _, sub = (c.field or "").partition(".")
+        if c.kind in ("added", "removed"):
+            return f"{md(name)}: {c.kind} {md(entry_text(c.new if c.kind == 'added' else c.old))}"
+        old = "_(none)_" if c.old in (None, [], "") else md(short(c.old))
+        new = "_(none)_" if c.new in (None, [], "") else md(short(c.new))
+        body = f"{md(name)}: {md(c.entry or '')} {md(sub)} {old} → {new}".replace("  ", " ")
+        if c.kind == "refined":
+            body += " _(refined)_"
+        if c.detail:
+            body += f" _({md(c.detail)})_"
+        return body
     if c.field == "observations" and c.kind in ("added", "removed"):
         value = c.new if c.kind == "added" else c.old
         return f"{c.kind} {md(c.at)}: {md(value)}" + (f" _({md(c.detail)})_" if c.detail else "")
