@@ -197,6 +197,24 @@ class DiffResult:
         return {"a": self.a, "b": self.b, "changes": [c.record() for c in self.changes],
                 "summary": self.summary()}
 
+    def rows(self) -> list[dict[str, Any]]:
+        """The change records as rows of one table (csv): every key on every row, in one order,
+        and an added or removed item (a mapping, or a list of them) as its JSON text in a cell."""
+        import json
+
+        out = []
+        for change in self.changes:
+            record = change.record()
+            row = {}
+            for key in (*CHANGE_KEYS, *EXTRA_KEYS):
+                value = record.get(key)
+                if key in ("old", "new") and (isinstance(value, dict) or (
+                        isinstance(value, list) and any(isinstance(x, (dict, list)) for x in value))):
+                    value = json.dumps(value, ensure_ascii=False)
+                row[key] = value
+            out.append(row)
+        return out
+
 
 # --- the diff ------------------------------------------------------------------------------
 

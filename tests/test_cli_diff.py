@@ -267,6 +267,26 @@ def test_csv_has_one_row_per_change():
     assert len(rows) == 4
 
 
+@pytest.mark.parametrize("name", ["metric_added", "role_added", "observation_redated", "renamed"])
+def test_csv_holds_what_json_holds_one_row_per_change(name):
+    import csv
+    import io
+
+    changes = json.loads(run(BASE, fx(name), "-f", "json").stdout)["changes"]
+    rows = list(csv.DictReader(io.StringIO(run(BASE, fx(name), "-f", "csv").stdout)))
+    assert len(rows) == len(changes)
+    for row, change in zip(rows, changes):
+        for key, value in change.items():
+            if key == "growth":
+                assert float(row["growth.pct"]) == value["pct"]
+            elif isinstance(value, list) and all(isinstance(x, str) for x in value):
+                assert row[key] == "; ".join(value)  # SPEC §7: lists joined by `; `
+            elif isinstance(value, (dict, list)):
+                assert json.loads(row[key]) == value  # an item kept whole in its cell
+            else:
+                assert row[key] == ("" if value is None else str(value))
+
+
 # --- operands ------------------------------------------------------------------------------
 
 def test_case_at_date_against_the_case(tmp_path):

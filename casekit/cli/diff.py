@@ -146,21 +146,7 @@ def _emit(st, result, *, fmt: Format, stat: bool, title: bool = True) -> None:
         return
     from casekit.render.machine import write
 
-    if fmt is Format.csv:
-        st.term.write(write([_flat_record(c) for c in result.changes], "csv") if result.changes else
-                      "section,id,kind,field,old,new\n")
-        return
-    st.term.write(write(result.record(), fmt.value))
-
-
-def _flat_record(change) -> dict:
-    import json
-
-    record = change.record()
-    for key in ("old", "new"):
-        if isinstance(record[key], (dict, list)):
-            record[key] = json.dumps(record[key], ensure_ascii=False)
-    return record
+    st.term.write(write(result.rows() if fmt is Format.csv else result.record(), fmt.value))
 
 
 def _git_driver(st, git: GitDiffArgs, *, sections: list[str], stat: bool, order: bool, fmt: Format) -> None:
