@@ -6,15 +6,18 @@ text is nearly the same are one item renamed (token-set Jaccard, paired
 greedily best-first; candidates come from a prefix-filtered token index, so
 big inputs are never compared all-pairs). Matched items are compared field
 by field: dates by meaning (`Aug 2019` is `2019-08`; `2019` → `2019-08` is a
-refinement), figures by quantity (`$13.8B` is `13,800,000,000 USD`), prose
-word by word, metric observations by date.
+refinement; a period, a duration, is refined only end by end), figures by
+quantity (`$13.8B` is `13,800,000,000 USD`; a metric's bare number is in its
+unit), prose word by word, metric observations by date (an observation
+redated within its old interval is the same one), and lists of mappings
+inside an item (a person's roles) as sets.
 
     result = diff(old_case, new_case)
     result.summary()   # {"timeline": {"added": 2, ...}, ...}
     result.record()    # SPEC §7 `diff -f json`
 
-Operands as the CLI takes them (a path, an id, `CASE@DATE`, `REV:PATH`)
-become cases through `resolve_operand`.
+Operands as the CLI takes them (a path, an id, `CASE@DATE`, `REV:PATH`,
+`:PATH`) become cases through `resolve_operand`.
 """
 
 from __future__ import annotations

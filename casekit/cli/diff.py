@@ -70,13 +70,16 @@ def diff(
 
     A and B are each a path, a case id, CASE@DATE (the case as known at
     DATE, so `casekit diff scale_ai@2024-12 scale_ai` shows what came
-    later) or REV:PATH (a file at a git revision: HEAD~1:cases/acme.yaml).
+    later) or REV:PATH (a file at a git revision: HEAD~1:cases/acme.yaml;
+    :PATH is the staged file).
 
     Items match by id, so reordering is no change (--order reports it); an
     item whose id changed but whose text did not is one rename. Prose shows
-    a word diff, metrics each observation by date with its change, and a
-    date made more precise (2019 → 2019-08) a refinement. Summary glyphs:
-    + added, − removed, ~ changed, ⊂ refined, ⇄ renamed, ↕ moved.
+    a word diff, metrics each observation by date with its change, an added
+    or removed item what it holds, and a date made more precise (2019 →
+    2019-08) a refinement; ending an era or moving a period's end is a
+    change. Summary glyphs: + added, − removed, ~ changed, ⊂ refined,
+    ⇄ renamed, ↕ moved.
 
     Exit 0 when the cases are the same, 1 when they differ, 2 on trouble.
     As a git diff driver (`*.yaml diff=casekit` in .gitattributes, and

@@ -2,8 +2,10 @@
 
 Glyphs, in the summary and before each item:
 `+` added, `−` removed, `~` changed, `⊂` refined (a date made more precise:
-the new interval lies inside the old), `⇄` renamed (id changed, content
-nearly the same), `↕` moved (only with --order).
+the new interval lies inside the old; a period, each end), `⇄` renamed (id
+changed, content nearly the same), `↕` moved (only with --order). An added
+or removed item shows its fields beneath it; a list of mappings in an item
+(a person's roles) shows only the entries that came, went or changed.
 """
 
 from __future__ import annotations
