@@ -84,6 +84,10 @@ RENAME_THRESHOLD = 0.6
 # Candidates scored per unmatched item at most, so near-identical items cannot make the search quadratic.
 MAX_CANDIDATES = 500
 
+# Redated observations of one metric are paired by trying every leftover pair; past this many
+# (hundreds of observations redated at once) they are reported as removed and added instead.
+MAX_NESTING_PAIRS = 250_000
+
 _WORD = re.compile(r"\w+")
 
 
@@ -566,7 +570,7 @@ def _pair_observations(old: list, new: list) -> tuple[list[tuple[int, int]], lis
         unmatched_old = rest
     used = {j for _, j in pairs}
     unmatched_new = [j for j in range(len(new)) if j not in used]
-    if unmatched_old and unmatched_new:
+    if unmatched_old and unmatched_new and len(unmatched_old) * len(unmatched_new) <= MAX_NESTING_PAIRS:
         candidates = []
         for i in unmatched_old:
             for j in unmatched_new:

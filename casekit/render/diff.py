@@ -95,14 +95,12 @@ def section_table(changes: Iterable[Change], *, markers: bool = False) -> Table:
 def _head_date(changes: list[Change]) -> str | None:
     """The date shown beside an item: its own (a metric's observations and a list's entries carry theirs)."""
     own = [c for c in changes if not _about_part(c)]
-    if not own or len(own) < len(changes) and own[0].section == "metrics":
-        return None
-    return own[0].at
+    return own[0].at if own else None
 
 
 def _about_part(change: Change) -> bool:
     """True for a change to one observation of a metric or one entry of a list (a role)."""
-    return (change.field or "").startswith("observations") or change.entry is not None
+    return (change.field or "").startswith("observations") or is_entry_change(change)
 
 
 def group_by_item(changes: Iterable[Change]) -> list[list[Change]]:
@@ -161,23 +159,15 @@ def content_fields(change: Change) -> list[tuple[str, Any]]:
     item = change.new if change.kind == "added" else change.old
     if not isinstance(item, dict):
         return []
-    label = change.label or ""
-    out = []
-    for key, value in item.items():
-        if value in (None, "", [], {}) or key in ("id", "casekit"):
-            continue
-        if key in ("date", "period", "as_of") and value == change.at:
-            continue
-        if key in _LABEL_KEYS and value == label:
-            continue
-        if key == "n" and label.startswith(f"{value}. ") and item.get("title") == label[len(f"{value}. "):]:
-            continue  # a principle's "4. Title"
-        if key in ("from", "to") and label == f"{item.get('from')} → {item.get('to')}":
-            continue
-        if key == "title" and label.endswith(f". {value}") and "n" in item:
-            continue
-        out.append((key, value))
-    return out
+    label = change.label
+    if label == f"{item.get('n')}. {item.get('title')}":
+        in_head = {"n", "title"}  # a principle: "4. Title"
+    elif label == f"{item.get('from')} → {item.get('to')}":
+        in_head = {"from", "to"}  # a flywheel edge
+    else:
+        in_head = {next((k for k in _LABEL_KEYS if item.get(k) == label), "")}
+    in_head |= {"id", "casekit"} | {k for k in ("date", "period", "as_of") if item.get(k) == change.at}
+    return [(key, value) for key, value in item.items() if key not in in_head and value not in (None, "", [], {})]
 
 
 def content_cells(change: Change) -> list[tuple[Text, Text]]:
@@ -192,9 +182,12 @@ def content_cells(change: Change) -> list[tuple[Text, Text]]:
 
 
 def content_lines(value: Any) -> list[str]:
-    """A field's value as lines: one per entry of a list of mappings (`2021  $150M`, `CEO (2016/2020)`)."""
+    """A field's value as lines: one per entry of a list of mappings (`2021  $150M`, `CEO (2016/2020)`)
+    or of phrases."""
     if isinstance(value, list) and value and all(isinstance(x, dict) for x in value):
         return [entry_text(x) for x in value]
+    if isinstance(value, list) and any(" " in str(x) for x in value):
+        return [short(x) for x in value]  # phrases (mitigations), one a line; ids and tags share one
     return [short(value)]
 
 
@@ -216,8 +209,7 @@ def field_cells(change: Change, *, markers: bool = False) -> tuple[Text, Text]:
     """(what, how): `title` and `old → new`, a prose field and its word diff,
     an observation's date and its change."""
     c = change
-    if c.entry is not None or (c.kind in ("added", "removed") and isinstance(c.new if c.kind == "added" else c.old,
-                                                                            dict)):
+    if is_entry_change(c):
         return entry_cells(c, markers=markers)
     if c.field == "observations" and c.kind in ("added", "removed"):
         key = Text("  ")
@@ -255,6 +247,14 @@ def field_cells(change: Change, *, markers: bool = False) -> tuple[Text, Text]:
         body.append("  ")
         body.append(clean(c.detail), style=DETAIL_STYLES.get(c.detail, "dim"))
     return key, body
+
+
+def is_entry_change(change: Change) -> bool:
+    """True for a change to one entry of a list of mappings in an item (a person's role)."""
+    if change.entry is not None:
+        return True
+    return change.field is not None and change.kind in ("added", "removed") and isinstance(
+        change.new if change.kind == "added" else change.old, dict)
 
 
 def entry_cells(change: Change, *, markers: bool = False) -> tuple[Text, Text]:
@@ -389,14 +389,13 @@ def _md_item(changes: list[Change]) -> list[str]:
 
 
 def _md_field(c: Change) -> str:
-    if c.entry is not None or (c.kind in ("added", "removed") and isinstance(c.new if c.kind == "added" else c.old,
-                                                                            dict)):
+    if is_entry_change(c):
         name, _, sub = (c.field or "").partition(".")
         if c.kind in ("added", "removed"):
             return f"{md(name)}: {c.kind} {md(entry_text(c.new if c.kind == 'added' else c.old))}"
         old = "_(none)_" if c.old in (None, [], "") else md(short(c.old))
         new = "_(none)_" if c.new in (None, [], "") else md(short(c.new))
-        body = f"{md(name)}: {md(c.entry or '')} {md(sub)} {old} → {new}".replace("  ", " ")
+        body = " ".join(part for part in (f"{md(name)}:", md(c.entry or ""), md(sub), f"{old} → {new}") if part)
         if c.kind == "refined":
             body += " _(refined)_"
         if c.detail:
