@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+# Characters that would break a one-line message or act on a terminal: C0
+# controls (tab and newline too), DEL, C1 controls, the line and paragraph
+# separators, and the bidi controls that reorder what a line shows.
+_UNPRINTABLE = "[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]"  # compiled on first use
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_SHOWN_MAX = 60  # characters of case text quoted in a message
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,9 +45,27 @@ class Problem:
         }
 
 
+def _escape(match: re.Match) -> str:
+    char = match.group()
+    return _ESCAPES.get(char) or (f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
+
+
+def one_line(text: str) -> str:
+    """`text` with line breaks and control characters written as escapes (`\\n`, `\\x1b`)."""
+    return re.sub(_UNPRINTABLE, _escape, text)
+
+
+def shown(text: object, limit: int | None = _SHOWN_MAX) -> str:
+    """Case text quoted for a message: in backquotes, on one line, cut to `limit` characters."""
+    text = str(text)
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return f"`{one_line(text)}`"
+
+
 def did_you_mean(word: str, choices) -> str | None:
     """A hint naming the closest choice to `word`, or None."""
     import difflib
 
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"did you mean `{close[0]}`?" if close else None
+    return f"did you mean {shown(close[0], None)}?" if close else None
