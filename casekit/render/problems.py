@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from rich.cells import cell_len
 from rich.console import Group
 from rich.text import Text
 
@@ -21,7 +22,7 @@ def render_problem(p: Problem) -> Text:
     out.append(clean(p.message))
     out.append(f" [{p.code}]", style="dim")
     if p.source_line is not None and p.column:
-        line, column = excerpt(clean(p.source_line.expandtabs(1)), p.column)
+        line, column = excerpt(p.source_line, p.column)
         gutter = f"{p.line:>5} | "
         out.append("\n" + gutter, style="dim")
         out.append(line)
@@ -34,16 +35,41 @@ def render_problem(p: Problem) -> Text:
 
 
 def excerpt(line: str, column: int, width: int = 72) -> tuple[str, int]:
-    """At most `width` characters of `line` around `column`, and the column within them."""
-    if len(line) <= width:
-        return line, column
-    start = max(0, min(column - 1 - width // 3, len(line) - width))
-    piece = line[start:start + width]
+    """The source `line` made safe to show, at most `width` terminal cells of it around
+    character `column` (1-based), and the cell column (1-based) the caret goes under.
+
+    Columns count characters, as editors do; a caret counts cells, so a wide
+    character (CJK) before it, or a control character shown as an escape,
+    moves it accordingly.
+    """
+    column = max(1, min(column, len(line) + 1))
+    head = clean(line[: column - 1].expandtabs(1))
+    tail = clean(line[column - 1:].expandtabs(1))
+    caret = cell_len(head)
+    if cell_len(head) + cell_len(tail) <= width:
+        return head + tail, caret + 1
+    cells = [(ch, cell_len(ch)) for ch in head + tail]
+    total = sum(w for _, w in cells)
+    start = max(0, min(caret - width // 3, total - width))
+    # Whole characters that fit in [start, start + width), leaving a cell for each "…".
+    lo = start + (1 if start > 0 else 0)
+    hi = start + width - (1 if start + width < total else 0)
+    kept: list[str] = []
+    origin = None
+    position = 0
+    for ch, w in cells:
+        if position >= lo and position + w <= hi:
+            if origin is None:
+                origin = position
+            kept.append(ch)
+        position += w
+    origin = lo if origin is None else origin
+    piece = "".join(kept)
     if start > 0:
-        piece = "…" + piece[1:]
-    if start + width < len(line):
-        piece = piece[:-1] + "…"
-    return piece, column - start
+        piece, origin = "…" + piece, origin - 1
+    if start + width < total:
+        piece += "…"
+    return piece, caret - origin + 1
 
 
 def render_problems(problems: Iterable[Problem]) -> Group:

@@ -11,9 +11,10 @@ import re
 
 from rich.text import Text
 
-# C0 controls but tab and newline, DEL, C1 controls, and the bidi controls
-# that can make a line read differently from what it holds.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# C0 controls but tab and newline, DEL, C1 controls, the line and paragraph
+# separators (zero cells to Rich, a break to some terminals), and the bidi
+# controls that can make a line read differently from what it holds.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def _visible(match: re.Match) -> str:
