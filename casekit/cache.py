@@ -3,11 +3,21 @@
 One MessagePack file per case file in `$XDG_CACHE_HOME/casekit/parsed/`
 (else `~/.cache/casekit/parsed/`), named by a hash of the case file's
 absolute path. An entry holds a valid case and its warnings, and the key it
-is good for: the absolute path, the file's size and mtime_ns, casekit's
-version, the format version and a fingerprint of the modules that parse
-and check cases. Any mismatch, and any entry that does not decode, is a
-miss: the file is parsed again and the entry rewritten. Nothing is
-trusted blindly, and nothing is ever unpickled.
+is good for: the absolute path, the file's size, mtime_ns, inode and
+ctime_ns, casekit's version, the format version and a fingerprint of the
+modules that parse and check cases. Any mismatch, and any entry that does
+not decode, is a miss: the file is parsed again and the entry rewritten.
+Nothing is trusted blindly, and nothing is ever unpickled.
+
+The inode and ctime catch what size and mtime miss: an edit whose tool
+puts the mtime back (`cp -p`, `rsync -a`, `tar x`, `touch -r`) still
+changes the ctime, which no user can set, and a file replaced by another
+has a new inode. An entry is only ever read if it is a regular file, so a
+FIFO or a device planted in the cache cannot make a command hang.
+
+Entries not used for `UNUSED_DAYS` days are removed, at most once a day and
+only when an entry is written; a hit marks its entry used (a timestamp
+refreshed at most once a day), so reading stays a plain read.
 
 `PartialDate`, `Value` and `Problem` are frozen dataclasses, which msgspec
 encodes as maps and decodes without calling their parsers; measured on the
@@ -19,6 +29,7 @@ again.
 from __future__ import annotations
 
 import os
+import stat
 import time
 import zlib
 from collections.abc import Mapping
@@ -35,17 +46,26 @@ from casekit.problems import Problem
 # young (coarse file systems tick once a second or two) is parsed, not cached.
 RACY_NS = 2_000_000_000
 
+# Entries no command has used for this long are removed, the next time one is written.
+UNUSED_DAYS = 30
+_DAY_S = 24 * 3600
+# Far larger than any entry casekit writes; a bigger file in the cache is not one of them.
+MAX_ENTRY_BYTES = 1 << 30
+_PRUNE_MARK = ".pruned"  # its mtime: when the directory was last pruned
+
 _MAGIC = "casekit-parsed-case"
 # The modules whose code decides what a parsed case and its warnings are.
 _PARSING_MODULES = ("model.py", "loader.py", "checks.py", "dates.py", "values.py", "problems.py")
 
 
 class Stamp(msgspec.Struct, frozen=True, array_like=True):
-    """A case file as it was when read: absolute path, size and mtime in nanoseconds."""
+    """A case file as it was when read: absolute path, size, mtime, inode and ctime (times in ns)."""
 
     path: str
     size: int
     mtime_ns: int
+    inode: int
+    ctime_ns: int
 
     @classmethod
     def of(cls, path: str | os.PathLike) -> Stamp | None:
@@ -55,7 +75,7 @@ class Stamp(msgspec.Struct, frozen=True, array_like=True):
             st = os.stat(absolute)
         except (OSError, ValueError):
             return None
-        return cls(absolute, st.st_size, st.st_mtime_ns)
+        return cls(absolute, st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
 
     @property
     def racy(self) -> bool:
@@ -175,10 +195,8 @@ class CaseCache:
 
     def get(self, stamp: Stamp, display: str | None = None) -> Hit | None:
         """The cached case for the file as `stamp` describes it, or None."""
-        try:
-            with open(self.entry_path(stamp), "rb") as f:
-                data = f.read()
-        except (OSError, ValueError):
+        data = _read_entry(self.entry_path(stamp))
+        if data is None:
             return None
         return decode(data, stamp, display)
 
@@ -212,6 +230,96 @@ class CaseCache:
             import logging
 
             logging.getLogger("casekit.cache").debug("not caching parsed cases in %s: %s", self.directory, exc)
+            return
+        self._prune_now_and_then()
+
+    def _prune_now_and_then(self) -> None:
+        # Once a process, one stat of the mark; a prune at most once a day.
+        key = str(self.directory)
+        if key in _checked_for_pruning:
+            return
+        _checked_for_pruning.add(key)
+        mark = self.directory / _PRUNE_MARK
+        now = time.time()
+        try:
+            if now - os.stat(mark).st_mtime < _DAY_S:
+                return
+        except FileNotFoundError:
+            pass
+        except OSError:
+            return
+        try:
+            os.close(os.open(mark, os.O_WRONLY | os.O_CREAT, 0o600))
+            os.utime(mark)
+        except OSError:
+            return
+        self.prune(now)
+
+    def prune(self, now: float | None = None) -> int:
+        """Remove entries unused for `UNUSED_DAYS` days, and leftovers of interrupted writes; how many."""
+        now = time.time() if now is None else now
+        removed = 0
+        try:
+            entries = list(os.scandir(self.directory))
+        except OSError:
+            return 0
+        for entry in entries:
+            name = entry.name
+            if name.endswith(".msgpack"):
+                oldest = now - UNUSED_DAYS * _DAY_S
+            elif name.startswith(".") and name.endswith(".tmp"):
+                oldest = now - _DAY_S
+            else:
+                continue
+            try:
+                st = entry.stat(follow_symlinks=False)
+                if not stat.S_ISREG(st.st_mode) or st.st_mtime < oldest:
+                    os.unlink(entry.path)
+                    removed += 1
+            except OSError:
+                continue
+        return removed
+
+
+_checked_for_pruning: set[str] = set()
+
+
+def _read_entry(path: Path) -> bytes | None:
+    """The bytes of the entry at `path` if it is a regular file of a sane size, else None."""
+    try:
+        # Non-blocking, so a FIFO planted here opens at once (and is then refused).
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except (OSError, ValueError):
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_ENTRY_BYTES:
+            return None
+        chunks = []
+        left = st.st_size + 1  # one byte more shows a file that grew since the fstat
+        while left > 0:
+            chunk = os.read(fd, left)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        if left <= 0:
+            return None
+        if st.st_mtime < time.time() - _DAY_S:
+            _mark_used(fd)
+        return b"".join(chunks)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def _mark_used(fd: int) -> None:
+    # The entry's mtime is when it was last used, to within a day: pruning goes by it.
+    try:
+        os.utime(fd)
+    except (OSError, NotImplementedError):
+        pass
 
 
 def _unlink(path: Path) -> None:

@@ -270,13 +270,14 @@ def _parse_in_pool(jobs: list[tuple[int, CaseRef, Stamp | None]], cache: CaseCac
     import sys
     from concurrent.futures import ProcessPoolExecutor
 
+    import msgspec
+
     workers = min(os.cpu_count() or 1, len(jobs))
     # Forking starts workers in milliseconds with casekit already imported.
     context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
     chunksize = max(1, min(8, len(jobs) // (workers * 8)))
     directory = str(cache.directory) if cache is not None else None
-    args = [(str(ref.path), stamp and (stamp.path, stamp.size, stamp.mtime_ns), directory)
-            for _, ref, stamp in jobs]
+    args = [(str(ref.path), stamp and msgspec.structs.astuple(stamp), directory) for _, ref, stamp in jobs]
     out: list[Loaded] = []
     pool = None
     try:
@@ -344,7 +345,7 @@ def _collect_now_and_then() -> None:
         gc.collect()
 
 
-def _parse_in_worker(job: tuple[str, tuple[str, int, int] | None, str | None]) -> tuple[str, bytes]:
+def _parse_in_worker(job: tuple[str, tuple | None, str | None]) -> tuple[str, bytes]:
     """In a worker process: parse one file; return ("case" | "invalid" | "unreadable", msgpack bytes)."""
     import msgspec
 

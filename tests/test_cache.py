@@ -94,7 +94,8 @@ def test_entries_are_plain_msgpack_never_pickle(env, acme):
     magic, code, stamp, warnings, case = raw
     assert magic == "casekit-parsed-case"
     assert code.startswith(f"{__import__('casekit').__version__}/{caching.FORMAT_VERSION}/")
-    assert stamp == [os.path.abspath(acme), acme.stat().st_size, acme.stat().st_mtime_ns]
+    st = acme.stat()
+    assert stamp == [os.path.abspath(acme), st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns]
     assert warnings == []
     assert case["id"] == "acme" and case["timeline"][1]["date"]["text"] == "2016-03"
 
@@ -403,3 +404,99 @@ def test_without_a_process_pool_the_files_are_parsed_here(env, tmp_path, monkeyp
     assert [c.company for c in cases] == [f"Company {i}" for i in range(10)]
     assert progress.calls.count("advance") == 10
     assert all(entry(env, p).is_file() for p in paths)
+
+
+# --- stamps, entries that are not files, pruning ------------------------------------------------
+
+def test_an_edit_that_puts_size_and_mtime_back_is_seen(env, acme):
+    # cp -p, rsync -a, tar x and touch -r all restore the mtime; the ctime they cannot.
+    Library(env=env).load(ref(acme))
+    before = acme.stat()
+    retitle(acme, "From warehouse robots to a PLATFORM")
+    os.utime(acme, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = acme.stat()
+    assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    assert Library(env=env).load(ref(acme)).title == "From warehouse robots to a PLATFORM"
+
+
+def test_a_file_replaced_by_another_is_seen(env, acme, tmp_path):
+    Library(env=env).load(ref(acme))
+    before = acme.stat()
+    other = tmp_path / "other.yaml"
+    other.write_text(acme.read_text().replace("From warehouse robots to a platform",
+                                              "From warehouse robots to a PLATFORM"))
+    os.utime(other, ns=(before.st_atime_ns, before.st_mtime_ns))
+    os.replace(other, acme)  # as rsync and tar x do: a new inode
+    assert Library(env=env).load(ref(acme)).title == "From warehouse robots to a PLATFORM"
+
+
+def run_within(seconds: float, action) -> None:
+    import threading
+
+    done = threading.Event()
+    outcome: list = []
+
+    def go():
+        try:
+            outcome.append(action())
+        except BaseException as exc:  # noqa: BLE001 - handed to the test thread
+            outcome.append(exc)
+        done.set()
+
+    threading.Thread(target=go, daemon=True).start()
+    assert done.wait(seconds), "hung"
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+
+
+@pytest.mark.parametrize("plant", [
+    pytest.param(lambda path: os.mkfifo(path), id="fifo"),
+    pytest.param(lambda path: os.symlink("/dev/zero", path), id="symlink-to-dev-zero"),
+])
+def test_an_entry_that_is_not_a_regular_file_is_a_miss_not_a_hang(env, acme, plant):
+    path = entry(env, acme)
+    path.parent.mkdir(parents=True)
+    plant(path)
+    run_within(30, lambda: Library(env=env).load(ref(acme)))
+    assert path.is_file() and not path.is_symlink()  # replaced by a real entry
+
+
+def set_age(path: Path, days: float) -> None:
+    then = time.time() - days * 86400
+    os.utime(path, (then, then), follow_symlinks=False)
+
+
+def test_entries_unused_for_a_month_are_pruned_on_a_write_at_most_once_a_day(env, acme, tmp_path, monkeypatch):
+    directory = Path(env["XDG_CACHE_HOME"]) / "casekit" / "parsed"
+    directory.mkdir(parents=True)
+    old, recent, leftover = directory / "old.msgpack", directory / "recent.msgpack", directory / ".x.1.2.tmp"
+    for path, days in ((old, 31), (recent, 29), (leftover, 2)):
+        path.write_bytes(b"entry")
+        set_age(path, days)
+    monkeypatch.setattr(caching, "_checked_for_pruning", set())
+    Library(env=env).load(ref(acme))  # a miss, so a write
+    assert not old.exists() and not leftover.exists()
+    assert recent.exists() and entry(env, acme).exists()
+    # Within the day, another process writing does not prune again.
+    set_age(recent, 40)
+    monkeypatch.setattr(caching, "_checked_for_pruning", set())
+    other = acme.with_name("other.yaml")
+    other.write_text(acme.read_text())
+    age(other)
+    Library(env=env).load(ref(other))
+    assert recent.exists()
+
+
+def test_reading_never_prunes_and_a_hit_marks_its_entry_used(env, acme, monkeypatch):
+    Library(env=env).load(ref(acme))
+    path = entry(env, acme)
+    stale = path.with_name("stale.msgpack")
+    stale.write_bytes(b"entry")
+    for p in (path, stale, path.with_name(".pruned")):
+        set_age(p, 45)
+    monkeypatch.setattr(caching, "_checked_for_pruning", set())
+    no_parsing(monkeypatch)
+    Library(env=env).load(ref(acme))  # a hit
+    assert stale.exists()
+    assert time.time() - path.stat().st_mtime < 3600  # used now, so kept by the next prune
+    assert caching.CaseCache(path.parent).prune() == 1 and not stale.exists() and path.exists()
