@@ -226,7 +226,7 @@ def _parse_all(jobs: list[tuple[int, CaseRef, Stamp | None]], cache: CaseCache |
     if progress is not None:
         progress.start(len(jobs), sum(stamp.size for _, _, stamp in jobs if stamp is not None))
     try:
-        if len(jobs) > PARALLEL_MIN and (os.cpu_count() or 1) > 1:
+        if len(jobs) > PARALLEL_MIN and (os.cpu_count() or 1) > 1 and _workers_safe():
             return _parse_in_pool(jobs, cache, progress)
         return [_parse_here(ref, stamp, cache, progress) for _, ref, stamp in jobs]
     finally:
@@ -273,7 +273,7 @@ def _parse_in_pool(jobs: list[tuple[int, CaseRef, Stamp | None]], cache: CaseCac
     import msgspec
 
     workers = min(os.cpu_count() or 1, len(jobs))
-    # Forking starts workers in milliseconds with casekit already imported.
+    # Forking starts workers in milliseconds with casekit already imported (see _workers_safe).
     context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
     chunksize = max(1, min(8, len(jobs) // (workers * 8)))
     directory = str(cache.directory) if cache is not None else None
@@ -297,6 +297,23 @@ def _parse_in_pool(jobs: list[tuple[int, CaseRef, Stamp | None]], cache: CaseCac
             pool.shutdown(wait=True, cancel_futures=True)
     out.extend(_parse_here(ref, stamp, cache, progress) for _, ref, stamp in jobs[len(out):])
     return out
+
+
+def _workers_safe(platform: str | None = None) -> bool:
+    """True when parsing may start worker processes.
+
+    On Linux workers are forked: they start in milliseconds with casekit
+    already imported. But a fork copies other threads' locks in whatever
+    state they are (a program using casekit as a library may hold one in a
+    logging or I/O thread), and the child can deadlock on one. The other start
+    methods re-run the caller's main module in every worker, which a library
+    should not impose on its callers, so with other threads running the files
+    are parsed here. The CLI runs no other thread.
+    """
+    import sys
+    import threading
+
+    return (platform or sys.platform) != "linux" or threading.active_count() == 1
 
 
 def _from_worker(ref: CaseRef, stamp: Stamp | None, kind: str, payload: bytes,

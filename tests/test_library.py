@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -81,3 +82,30 @@ def test_a_file_id_is_its_stem_even_when_the_case_says_otherwise(tmp_path):
     shutil.copy(ACME, d / "acme_v2.yaml")
     library = Library(cases_dirs=[d], env={})
     assert library.load(library.find("acme_v2")).id == "acme"
+
+
+def test_files_are_parsed_in_forked_workers_only_while_no_other_thread_runs(tmp_path, monkeypatch):
+    import threading
+
+    import casekit.library as library_module
+    from casekit.library import CaseRef, _workers_safe
+
+    assert _workers_safe("linux") and _workers_safe("darwin")
+    directory = make_dir(tmp_path, "many", *[f"case{i:02d}" for i in range(10)])
+    refs = [CaseRef(p.stem, p) for p in sorted(directory.iterdir())]
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert not _workers_safe("linux") and _workers_safe("darwin")
+
+        def no_fork(*args, **kwargs):
+            raise AssertionError("forked workers beside a running thread")
+
+        monkeypatch.setattr(library_module, "_parse_in_pool", no_fork)
+        if sys.platform == "linux":
+            cases = Library(use_cache=False).load_all(refs)
+            assert [c.id for c in cases] == [r.id for r in refs]
+    finally:
+        stop.set()
+        thread.join()
