@@ -26,9 +26,10 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import msgspec
 
+from casekit.checks import in_metric_unit, unit_template
 from casekit.dates import PartialDate
 from casekit.model import Metric, Observation, Segment
-from casekit.values import Growth, Value, ValueParseError, growth
+from casekit.values import Growth, Value, growth
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -66,11 +67,7 @@ FRAME_COLUMNS = (
 
 def _unit_template(unit: str) -> Value | None:
     """The metric's unit read as a figure's (`USD/hour` -> currency USD per hour), or None."""
-    try:
-        v = Value.parse(f"1 {unit.strip()}")
-    except ValueParseError:
-        return None
-    return v if (v.currency or v.unit) else None
+    return unit_template(unit)
 
 
 def metric_unit(metric: Metric) -> str:
@@ -80,10 +77,9 @@ def metric_unit(metric: Metric) -> str:
 
 
 def _adopt(value: Value, template: Value | None) -> Value:
-    """A bare number takes the metric's unit: `1000000` in a USD metric is $1M."""
-    if template is None or value.currency or value.unit:
-        return value
-    return dataclasses.replace(value, currency=template.currency, unit=template.unit)
+    """A figure takes what it leaves out from the metric's unit: `1000000` in a USD metric is $1M,
+    `$30` in a USD/hour metric is $30/hr (the rule the checks use too)."""
+    return in_metric_unit(value, template)
 
 
 def _unit_key(value: Value, metric_label: str) -> str:

@@ -8,9 +8,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from casekit.model import SECTIONS, Case
 from casekit.problems import Problem, did_you_mean
+
+if TYPE_CHECKING:
+    from casekit.values import Value
 
 Locate = Callable[..., tuple]
 
@@ -35,6 +40,31 @@ REFERENCES: tuple[tuple[str, str, str], ...] = (
 CURRENCIES = frozenset(
     {"USD", "AUD", "EUR", "GBP", "CAD", "JPY", "CNY", "CHF", "INR", "SGD", "HKD", "KRW", "SEK", "NZD", "BRL"}
 )
+
+
+def unit_template(unit: str) -> Value | None:
+    """A metric's unit read as a figure's (`USD/hour` -> currency USD per hour), or None."""
+    from casekit.values import Value, ValueParseError
+
+    try:
+        v = Value.parse(f"1 {unit.strip()}")
+    except ValueParseError:
+        return None
+    return v if (v.currency or v.unit) else None
+
+
+def in_metric_unit(value: Value, template: Value | None) -> Value:
+    """`value` as a figure of a metric whose unit reads as `template` (see `unit_template`).
+
+    What the figure leaves out, it takes from the metric, as long as what it
+    does say agrees: `1000000` in a USD metric is $1M, and `$30` in a
+    USD/hour metric is $30/hr, as `30` is.
+    """
+    if template is None or (value.currency, value.unit) == (template.currency, template.unit):
+        return value
+    if value.currency not in (None, template.currency) or value.unit not in (None, template.unit):
+        return value
+    return replace(value, currency=template.currency, unit=template.unit)
 
 
 def unit_conflict(unit: str, value) -> str | None:
@@ -173,21 +203,29 @@ class _Checker:
                                    f"flywheel: nothing leads into `{edge.from_}`, so the loop does not close")
 
     def contradictions(self) -> Iterator[Problem]:
+        # Observations of one interval (2024 and 2024-01/2024-12 alike, not 2024 and
+        # 2024-03) that say different things, read in the metric's unit: $1M and
+        # A$1M differ, 1000000 and $1M in a USD metric do not.
         for m, metric in enumerate(self.case.metrics):
-            by_date: dict[tuple, tuple[int, object]] = {}
+            template = unit_template(metric.unit)
+            by_date: dict[tuple, tuple[object, tuple]] = {}
             for o, obs in enumerate(metric.observations):
+                if unit_conflict(metric.unit, obs.value):
+                    continue  # already an error of its own
+                value = in_metric_unit(obs.value, template)
+                said = (value.low, value.high, value.currency, value.unit)
                 key = (obs.date.start, obs.date.end)
-                if key in by_date:
-                    first_index, first = by_date[key]
-                    disputed = "disputed" in (first.confidence, obs.confidence)
-                    if (first.value.low, first.value.high) != (obs.value.low, obs.value.high) and not disputed:
-                        yield self.problem(
-                            ("metrics", m, "observations", o, "value"), "warning", "contradiction",
-                            f"metric `{metric.id}`: {obs.date} is {obs.value.text} here "
-                            f"but {first.value.text} in an earlier observation",
-                            hint="mark both `confidence: disputed` with a note, or fix one")
-                else:
-                    by_date[key] = (o, obs)
+                if key not in by_date:
+                    by_date[key] = (obs, said)
+                    continue
+                first, first_said = by_date[key]
+                disputed = "disputed" in (first.confidence, obs.confidence)
+                if said != first_said and not disputed:
+                    yield self.problem(
+                        ("metrics", m, "observations", o, "value"), "warning", "contradiction",
+                        f"metric `{metric.id}`: {obs.date} is {obs.value.text} here "
+                        f"but {first.value.text} in an earlier observation",
+                        hint="mark both `confidence: disputed` with a note, or fix one")
 
     def after_as_of(self) -> Iterator[Problem]:
         # Events and quotes are things that happened; a forecast belongs in a metric.

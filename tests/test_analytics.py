@@ -300,3 +300,10 @@ def test_implied_share_of_a_bound_is_a_bound():
     (group,) = segment_shares(segments)
     assert group.implied["b"].display() == "10%+"
     assert "c" not in group.implied
+
+
+def test_a_bare_currency_in_a_per_hour_metric_is_per_hour():
+    case = load_case(FIXTURES / "bare-currency-per-hour.yaml")  # $30, $35/hr, 40 in a USD/hour metric
+    frame = series_frame(metric_of(case, "rate"))
+    assert list(frame["unit"]) == ["USD/hour"] * 3
+    assert [g.display() for g in frame["growth"][1:]] == ["+$5/hr (+16.7%)", "+$5/hr (+14.3%)"]

@@ -41,6 +41,7 @@ def codes(path: Path) -> list[tuple[int | None, int | None, str, str]]:
         ("contradiction-warning", [(17, 29, "warning", "contradiction")]),
         ("no-evidence-warning", [(18, 5, "warning", "no-evidence")]),
         ("after-as-of-warning", [(25, 26, "warning", "after-as-of")]),
+        ("contradiction-currency-warning", [(17, 29, "warning", "contradiction")]),
     ],
 )
 def test_each_bad_fixture_reports_its_problem_at_its_position(name, expected):
