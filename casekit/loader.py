@@ -15,20 +15,20 @@ import os
 import types
 import typing
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import msgspec
 import yaml
 
 from casekit.dates import DateError, PartialDate
-from casekit.errors import CaseNotFound, InvalidCase
+from casekit.errors import CaseNotFound, InvalidCase, UsageError
 from casekit.model import Case
 from casekit.problems import Problem, did_you_mean
 from casekit.values import Value, ValueParseError
 
 # A real case is tens of kilobytes. Far beyond that, parsing takes long enough
-# to look like a hang, so refuse with a message instead.
-MAX_CASE_BYTES = int(os.environ.get("CASEKIT_MAX_CASE_MB", "16")) * 1024 * 1024
+# to look like a hang, so refuse with a message instead (CASEKIT_MAX_CASE_MB).
+DEFAULT_MAX_CASE_MB = 16
 # Nodes visited a second time through an alias; a "billion laughs" file
 # reaches this in milliseconds, real cases almost never use aliases at all.
 MAX_ALIAS_VISITS = 10_000
@@ -66,26 +66,98 @@ def check_file(path: str | os.PathLike) -> tuple[Case | None, list[Problem]]:
     return check_bytes(data, display, stem=Path(path).stem)
 
 
-def read_bytes(path: str | os.PathLike) -> bytes:
-    """The file's bytes, or `CaseNotFound` with a message naming it."""
-    p = Path(path)
+def max_case_bytes(env: typing.Mapping[str, str] | None = None) -> int:
+    """The largest case file casekit reads: CASEKIT_MAX_CASE_MB megabytes, 16 unless set."""
+    env = os.environ if env is None else env
+    raw = env.get("CASEKIT_MAX_CASE_MB", "").strip()
+    if not raw:
+        return DEFAULT_MAX_CASE_MB * 2**20
     try:
-        if p.is_dir():
-            raise CaseNotFound(f"{path}: is a directory, not a case file")
-        size = p.stat().st_size
-        if size > MAX_CASE_BYTES:
-            raise CaseNotFound(
-                f"{path}: {size / 1e6:.1f} MB is larger than the {MAX_CASE_BYTES // 2**20} MB "
-                "casekit reads as one case",
-                hint="split it into several cases, or raise CASEKIT_MAX_CASE_MB",
-            )
-        return p.read_bytes()
+        megabytes = float(raw)
+    except ValueError:
+        megabytes = float("nan")
+    if not 0 < megabytes < 2**40:  # also refuses nan and inf
+        raise UsageError(f"CASEKIT_MAX_CASE_MB is {raw!r}, not a size in megabytes",
+                         hint="set it to a number such as 16, or unset it")
+    return max(1, int(megabytes * 2**20))
+
+
+def read_bytes(path: str | os.PathLike) -> bytes:
+    """The file's bytes, or `CaseNotFound` with a message naming it.
+
+    At most the size limit plus one byte is ever read, whatever the file is
+    (a regular file, a device such as /dev/zero, a pipe).
+    """
+    import stat
+
+    limit = max_case_bytes()
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
         raise CaseNotFound(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise CaseNotFound(f"{path}: is a directory, not a case file") from None
+    except PermissionError:
+        raise CaseNotFound(f"{path}: permission denied") from None
+    except (OSError, ValueError) as exc:
+        raise CaseNotFound(f"{path}: cannot read ({getattr(exc, 'strerror', None) or exc})") from None
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise CaseNotFound(f"{path}: is a directory, not a case file")
+        regular = stat.S_ISREG(st.st_mode)
+        if regular and st.st_size > limit:
+            raise _too_large(str(path), limit, st.st_size)
+        with os.fdopen(fd, "rb", buffering=0, closefd=False) as stream:
+            return _read_at_most(stream, limit, str(path), st.st_size if regular else 0)
+    except IsADirectoryError:
+        raise CaseNotFound(f"{path}: is a directory, not a case file") from None
     except PermissionError:
         raise CaseNotFound(f"{path}: permission denied") from None
     except OSError as exc:
         raise CaseNotFound(f"{path}: cannot read ({exc.strerror or exc})") from None
+    finally:
+        os.close(fd)
+
+
+def read_stream(stream: BinaryIO, display: str = "<stdin>") -> bytes:
+    """All of a binary stream (standard input), refused past the size limit."""
+    try:
+        return _read_at_most(stream, max_case_bytes(), display)
+    except OSError as exc:
+        raise CaseNotFound(f"{display}: cannot read ({exc.strerror or exc})") from None
+
+
+def _read_at_most(stream: BinaryIO, limit: int, display: str, size_hint: int = 0) -> bytes:
+    # Chunked, so a huge limit never becomes one huge allocation; a regular
+    # file is read whole in the first chunk and confirmed at its end by the second.
+    chunks: list[bytes] = []
+    total = 0
+    chunk = max(size_hint + 1, 1 << 16)
+    while True:
+        data = stream.read(min(chunk, limit + 1 - total))
+        if not data:
+            return b"".join(chunks)
+        chunks.append(data)
+        total += len(data)
+        if total > limit:
+            raise _too_large(display, limit)
+        chunk = 1 << 20
+
+
+def _too_large(display: str, limit: int, size: int | None = None) -> CaseNotFound:
+    what = f"{_size(size)} is larger than" if size is not None else "it goes on past"
+    return CaseNotFound(
+        f"{display}: {what} the {_size(limit)} casekit reads as one case",
+        hint="split it into several cases, or raise CASEKIT_MAX_CASE_MB",
+    )
+
+
+def _size(n: int) -> str:
+    for unit, scale in (("MB", 2**20), ("KB", 2**10)):
+        if n >= scale:
+            return f"{round(n / scale, 1):g} {unit}"
+    return f"{n} bytes"
 
 
 def check_bytes(

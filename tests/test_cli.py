@@ -298,9 +298,25 @@ def test_every_command_takes_the_global_options_after_its_name(tmp_path):
     # --today took effect: an open range ends on the day it names.
     open_ended = (tmp_path / "acme.yaml").read_text().replace("date: 2016-03", "date: 2016-03/..", 1)
     (tmp_path / "acme.yaml").write_text(open_ended)
+
     def reaching_june(today: str) -> set[str]:
         result = run("timeline", "-f", "json", "--since", "2024-06", "--today", today, "--cases-dir", str(tmp_path))
         return {e["id"] for e in json.loads(result.stdout or "[]")}
 
     assert "seed" in reaching_june("2024-06-30")
     assert "seed" not in reaching_june("2024-05-31")
+
+
+def test_a_bad_size_limit_is_named_not_an_internal_error():
+    result = run("--no-cache", "timeline", env={"CASEKIT_MAX_CASE_MB": "abc"})
+    assert result.exit_code == 2
+    assert "CASEKIT_MAX_CASE_MB is 'abc', not a size in megabytes" in result.stderr
+    assert "internal error" not in result.stderr
+
+
+def test_validate_refuses_endless_input_quickly(monkeypatch):
+    endless = run("validate", "/dev/zero", env={"CASEKIT_MAX_CASE_MB": "1"})
+    assert endless.exit_code == 2 and "goes on past the 1 MB" in endless.stdout
+    piped = CliRunner().invoke(app, ["validate", "-"], input=b"#" * (2 * 2**20),
+                               env={**ENV, "CASEKIT_MAX_CASE_MB": "1"})
+    assert piped.exit_code == 2 and "<stdin>: error: it goes on past the 1 MB" in piped.stdout

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
 
-from casekit.errors import CaseNotFound, InvalidCase
-from casekit.loader import check_bytes, check_file, load_case
+from casekit.errors import CaseNotFound, InvalidCase, UsageError
+from casekit.loader import check_bytes, check_file, load_case, max_case_bytes, read_bytes, read_stream
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BAD = FIXTURES / "bad"
@@ -146,9 +147,7 @@ def test_dates_and_values_keep_the_text_as_written():
 
 
 def test_oversized_file_is_refused_with_a_message(tmp_path, monkeypatch):
-    import casekit.loader as loader
-
-    monkeypatch.setattr(loader, "MAX_CASE_BYTES", 1000)
+    monkeypatch.setenv("CASEKIT_MAX_CASE_MB", "0.001")  # 1,048 bytes
     big = tmp_path / "big.yaml"
     big.write_text("x" * 2000)
     with pytest.raises(CaseNotFound, match="larger than"):
@@ -185,3 +184,37 @@ def test_whole_numbers_are_bounded_and_named():
 def test_type_errors_name_their_key():
     _, problems = check_file(BAD / "wrong-type.yaml")
     assert problems[0].message == "`n`: expected a whole number, got text"
+
+
+# --- reading files -------------------------------------------------------------------------------
+
+def test_a_device_is_read_only_up_to_the_limit(monkeypatch):
+    monkeypatch.setenv("CASEKIT_MAX_CASE_MB", "0.01")
+    with pytest.raises(CaseNotFound, match="goes on past the 10.2 KB"):
+        read_bytes("/dev/zero")
+
+
+def test_a_stream_is_read_only_up_to_the_limit(monkeypatch):
+    monkeypatch.setenv("CASEKIT_MAX_CASE_MB", "0.01")
+
+    class Endless(io.RawIOBase):
+        def readable(self):
+            return True
+
+        def readinto(self, buffer):
+            buffer[:] = b"x" * len(buffer)
+            return len(buffer)
+
+    with pytest.raises(CaseNotFound, match="<stdin>: it goes on past"):
+        read_stream(io.BufferedReader(Endless()), "<stdin>")
+    assert read_stream(io.BytesIO(b"casekit: 1\n")) == b"casekit: 1\n"
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-1", "nan", "inf", ""])
+def test_the_size_limit_is_read_when_needed_and_a_bad_one_is_named(monkeypatch, value):
+    monkeypatch.setenv("CASEKIT_MAX_CASE_MB", value)
+    if not value:
+        assert max_case_bytes() == 16 * 2**20
+        return
+    with pytest.raises(UsageError, match="CASEKIT_MAX_CASE_MB"):
+        read_bytes(BAD / "bad-value.yaml")

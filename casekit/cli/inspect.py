@@ -74,9 +74,15 @@ def validate(
 def _check_stdin() -> list:
     import sys
 
-    from casekit.loader import check_bytes
+    from casekit.errors import CaseNotFound
+    from casekit.loader import check_bytes, read_stream
+    from casekit.problems import Problem
 
-    _, found = check_bytes(sys.stdin.buffer.read(), "<stdin>")
+    try:
+        data = read_stream(sys.stdin.buffer, "<stdin>")
+    except CaseNotFound as exc:  # reported like a file that cannot be read
+        return [Problem("<stdin>", None, None, "error", "unreadable", exc.message.removeprefix("<stdin>: "), exc.hint)]
+    _, found = check_bytes(data, "<stdin>")
     return found
 
 
