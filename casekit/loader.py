@@ -10,8 +10,10 @@ can neither run code nor exhaust memory.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
+import re
 import types
 import typing
 from pathlib import Path
@@ -23,7 +25,7 @@ import yaml
 from casekit.dates import DateError, PartialDate
 from casekit.errors import CaseNotFound, InvalidCase, UsageError
 from casekit.model import Case
-from casekit.problems import Problem, did_you_mean
+from casekit.problems import Problem, did_you_mean, shown
 from casekit.values import Value, ValueParseError
 
 # A real case is tens of kilobytes. Far beyond that, parsing takes long enough
@@ -34,6 +36,7 @@ DEFAULT_MAX_CASE_MB = 16
 MAX_ALIAS_VISITS = 10_000
 
 _TAG = "tag:yaml.org,2002:"
+_STR, _INT, _FLOAT, _NULL, _TIMESTAMP = (_TAG + t for t in ("str", "int", "float", "null", "timestamp"))
 _SAFE_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
 
 try:
@@ -49,6 +52,7 @@ MAX_WHOLE_NUMBER = 1_000_000
 _VALUE_CODES = frozenset({"wrong-type", "bad-choice", "bad-date", "bad-value", "out-of-range"})
 # How messages name an item of each type.
 _NOUNS = {"FlywheelEdge": "flywheel edge", "Event": "event", "Observation": "observation", "Role": "role"}
+_RANGE_HINT = "write it as 2019, 2019-08, 2019-08-14, Q1 2024, late 2022, 2016/2020 …"
 
 
 def load_case(path: str | os.PathLike) -> Case:
@@ -304,7 +308,6 @@ class _Walker:
         self.has_errors = False
         self._seen: set[int] = set()
         self._revisits = 0
-        self._scalars = yaml.constructor.SafeConstructor()
         self._key: str | None = None  # the key whose value is being built, to name it in messages
 
     # -- reporting ---------------------------------------------------------
@@ -451,14 +454,22 @@ class _Walker:
     def _int(self, node: Any) -> Any:
         if not self._scalar(node, "a whole number"):
             return _INVALID
-        if node.tag == _TAG + "int":
-            number = self._scalars.construct_yaml_int(node)
-            if 1 <= number <= MAX_WHOLE_NUMBER:
-                return number
-            self.error(node, "out-of-range", f"{node.value} is out of range; expected 1 to {MAX_WHOLE_NUMBER:,}")
+        text = node.value
+        if node.tag not in (_INT, _FLOAT):
+            self.error(node, "wrong-type", f"expected a whole number, got {_kind(node)}")
             return _INVALID
-        self.error(node, "wrong-type", f"expected a whole number, got {_kind(node)}")
-        return _INVALID
+        # Decimal digits only: YAML 1.1 would read 010 as 8, 0x1F as 31 and 1:30 as 90.
+        if node.tag != _INT or not re.fullmatch(r"[-+]?[0-9]+", text):
+            self.error(node, "wrong-type", f"expected a whole number, got {shown(text)}",
+                       hint="write it in decimal digits, as in 3")
+            return _INVALID
+        digits = text.lstrip("+-").lstrip("0")
+        too_long = len(digits) > len(str(MAX_WHOLE_NUMBER))  # before int(), which refuses thousands of digits
+        if text.startswith("-") or too_long or not 1 <= int(digits or "0") <= MAX_WHOLE_NUMBER:
+            number = text if len(text) <= 40 else text[:39] + "…"
+            self.error(node, "out-of-range", f"{number} is out of range; expected 1 to {MAX_WHOLE_NUMBER:,}")
+            return _INVALID
+        return int(digits)
 
     def _choice(self, node: Any, choices: tuple[str, ...]) -> Any:
         if not self._scalar(node, "one of " + ", ".join(choices)):
@@ -472,34 +483,58 @@ class _Walker:
     def _date(self, node: Any) -> Any:
         if not self._scalar(node, "a date"):
             return _INVALID
-        if node.tag not in (_TAG + "str", _TAG + "int", _TAG + "timestamp"):
-            self.error(node, "bad-date", f"expected a date, got {_kind(node)}",
-                       hint="write it as 2019, 2019-08, 2019-08-14, Q1 2024, late 2022, 2016/2020 …")
+        if node.tag not in (_STR, _INT, _TIMESTAMP):
+            self.error(node, "bad-date", f"expected a date, got {_kind(node)}", hint=_RANGE_HINT)
             return _INVALID
         try:
             return PartialDate.parse(node.value)
         except DateError as exc:
+            if node.tag == _TIMESTAMP:
+                # A YAML timestamp with a time (2022-11-30T10:00:00Z, 2022-11-30
+                # 10:00:00): the day as written, and the text as written.
+                stamp = _timestamp(node)
+                if stamp is not None:
+                    return dataclasses.replace(PartialDate.parse(stamp), text=node.value.strip())
             self.error(node, "bad-date", str(exc))
             return _INVALID
 
     def _value(self, node: Any) -> Any:
         if not self._scalar(node, "a value"):
             return _INVALID
-        tag = node.tag
-        if tag == _TAG + "int":
-            raw: Any = self._scalars.construct_yaml_int(node)
-        elif tag == _TAG + "float":
-            raw = self._scalars.construct_yaml_float(node)
-        elif tag == _TAG + "str":
-            raw = node.value
-        else:
+        tag, text = node.tag, node.value
+        if tag not in (_INT, _FLOAT, _STR):
             self.error(node, "bad-value", f"expected a value such as $13.8B, 45% or 300,000+, got {_kind(node)}")
             return _INVALID
+        # The text as written, never YAML's number: 3:1 is not 181, 010 not 8.
         try:
-            return Value.parse(raw)
+            value = Value.parse(text)
         except ValueParseError as exc:
-            self.error(node, "bad-value", str(exc))
+            self.error(node, "bad-value", str(exc), hint=_number_hint(text) if tag != _STR else None)
             return _INVALID
+        if tag != _STR and (value.qualifier != "exact" or value.currency or value.unit or value.scale):
+            kind = tag.removeprefix(_TAG)
+            self.error(node, "bad-value", f"{shown(text)} is tagged `!!{kind}` but is not a plain number",
+                       hint="remove the tag")
+            return _INVALID
+        return value
+
+
+def _number_hint(text: str) -> str | None:
+    """What to write instead of a YAML 1.1 number form that casekit does not read."""
+    if "_" in text:
+        return "write digit groups with commas (13,800,000,000) or a scale (13.8B)"
+    if ":" in text:
+        return "YAML 1.1 reads 3:1 as a base-60 number; write a ratio as 3x, or quote the text"
+    if re.fullmatch(r"[-+]?0[xXoObB].*", text):
+        return "write the number in decimal digits"
+    return None
+
+
+def _timestamp(node: Any) -> Any:
+    try:
+        return yaml.constructor.SafeConstructor().construct_yaml_timestamp(node)
+    except (ValueError, TypeError, AttributeError, OverflowError):  # an explicit !!timestamp on other text
+        return None
 
 
 @functools.cache

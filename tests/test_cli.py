@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -320,3 +321,16 @@ def test_validate_refuses_endless_input_quickly(monkeypatch):
     piped = CliRunner().invoke(app, ["validate", "-"], input=b"#" * (2 * 2**20),
                                env={**ENV, "CASEKIT_MAX_CASE_MB": "1"})
     assert piped.exit_code == 2 and "<stdin>: error: it goes on past the 1 MB" in piped.stdout
+
+
+def test_one_file_with_a_number_tag_on_text_spoils_neither_validate_nor_cases(tmp_path):
+    shutil.copy(ACME, tmp_path / "acme.yaml")
+    shutil.copy(FIXTURES / "bad" / "tagged-number-text.yaml", tmp_path / "tagged-number-text.yaml")
+    validate = run("--cases-dir", str(tmp_path), "validate", "-f", "json")
+    assert validate.exit_code == 1 and "internal error" not in validate.stderr
+    assert {r["code"] for r in json.loads(validate.stdout)} == {"bad-value", "wrong-type"}
+    cases = run("--cases-dir", str(tmp_path), "cases", "-f", "json")
+    assert cases.exit_code == 0
+    rows = {r["id"]: r for r in json.loads(cases.stdout)}
+    assert rows["acme"]["error"] is None
+    assert "tagged-number-text.yaml:17:29: `value`: cannot read 'abc'" in rows["tagged-number-text"]["error"]

@@ -43,6 +43,10 @@ def codes(path: Path) -> list[tuple[int | None, int | None, str, str]]:
         ("no-evidence-warning", [(18, 5, "warning", "no-evidence")]),
         ("after-as-of-warning", [(25, 26, "warning", "after-as-of")]),
         ("contradiction-currency-warning", [(17, 29, "warning", "contradiction")]),
+        ("tagged-number-text", [(17, 29, "error", "bad-value"), (18, 29, "error", "bad-value"),
+                                (21, 8, "error", "wrong-type")]),
+        ("yaml11-numbers", [(17, 29, "error", "bad-value"), (18, 29, "error", "bad-value"),
+                            (19, 29, "error", "bad-value"), (22, 8, "error", "wrong-type")]),
     ],
 )
 def test_each_bad_fixture_reports_its_problem_at_its_position(name, expected):
@@ -184,6 +188,67 @@ def test_whole_numbers_are_bounded_and_named():
 def test_type_errors_name_their_key():
     _, problems = check_file(BAD / "wrong-type.yaml")
     assert problems[0].message == "`n`: expected a whole number, got text"
+
+
+# --- numbers as written ------------------------------------------------------------------------
+
+def test_number_tags_on_text_are_positioned_problems_not_crashes():
+    with pytest.raises(InvalidCase) as info:
+        load_case(BAD / "tagged-number-text.yaml")
+    messages = [p.message for p in info.value.problems]
+    assert messages == [
+        "`value`: cannot read 'abc' as a value: there is no number in it",
+        "`value`: `12x` is tagged `!!int` but is not a plain number",
+        "`n`: expected a whole number, got `one`",
+    ]
+
+
+def test_a_tagged_format_version_is_a_problem():
+    text = (BAD / "bad-value.yaml").read_text().replace("casekit: 1", 'casekit: !!int "one"')
+    _, problems = check_bytes(text.encode(), "v.yaml")
+    assert [(p.line, p.column, p.code) for p in problems][0] == (1, 10, "wrong-type")
+
+
+def test_integers_of_thousands_of_digits_are_out_of_range_not_a_crash():
+    digits = "1" + "0" * 5000
+    text = (BAD / "bad-value.yaml").read_text().replace("value: lots", f"value: {digits}")
+    text = text.replace("    n: 1", f"    n: {digits}")
+    _, problems = check_bytes(text.encode(), "huge.yaml")
+    assert [(p.line, p.code) for p in problems] == [(16, "bad-value"), (19, "out-of-range")]
+    assert all(len(p.message) < 200 for p in problems)
+
+
+def test_yaml11_number_forms_are_refused_with_the_values_own_message():
+    _, problems = check_file(BAD / "yaml11-numbers.yaml")
+    assert problems[0].message == "`value`: cannot read '3:1' as a value: unexpected ':1'"
+    assert "base-60" in problems[0].hint
+    assert problems[-1].message == "`n`: expected a whole number, got `1:30`"
+
+
+def test_numbers_keep_the_text_as_written_and_are_read_in_decimal():
+    case = load_case(FIXTURES / "loader" / "numbers-as-written.yaml")
+    assert [(o.value.text, o.value.low) for o in case.metrics[0].observations] == [
+        ("010", 10.0), ("1.38e+10", 1.38e10), ("13800000000", 1.38e10), ("+2.5", 2.5)]
+    assert case.principles[0].n == 7
+
+
+# --- dates --------------------------------------------------------------------------------------
+
+def test_yaml_timestamps_keep_their_day_and_the_text_as_written():
+    case = load_case(FIXTURES / "loader" / "yaml-timestamps.yaml")
+    days = [(e.date.text, e.date.start.isoformat(), e.date.precision) for e in case.timeline]
+    assert days == [
+        ("2015-03-02", "2015-03-02", "day"),
+        ("2022-11-30 10:00:00", "2022-11-30", "day"),
+        ("2022-11-30T23:30:00-05:00", "2022-11-30", "day"),  # the day where it was written
+        ("2023-02-01t09:15:00.5Z", "2023-02-01", "day"),
+    ]
+
+
+def test_a_timestamp_tag_on_other_text_is_a_bad_date():
+    text = (BAD / "bad-value.yaml").read_text().replace("as_of: 2024", 'as_of: !!timestamp "garbage"')
+    _, problems = check_bytes(text.encode(), "x.yaml", stem="bad-value")
+    assert (problems[0].line, problems[0].code) == (5, "bad-date")
 
 
 # --- reading files -------------------------------------------------------------------------------
