@@ -2,29 +2,51 @@
 
 Each check yields problems located through a `locate(path, at_key)` callback
 that turns a path of keys and indexes into (line, column, source line).
+Paths use the file's own indexes: when the loader had to leave broken items
+out of the case, `Gaps` maps each built item back to its place in the file
+and says what is missing, so that a check skips what depends on a broken
+item instead of reporting a follow-on problem (a reference to an event whose
+date is bad is not dangling).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import replace
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from casekit.model import SECTIONS, Case
-from casekit.problems import Problem, did_you_mean
+from casekit.problems import Problem, did_you_mean, one_line, shown
 
 if TYPE_CHECKING:
     from casekit.values import Value
 
 Locate = Callable[..., tuple]
 
-_SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
+_SLUG = r"[a-z0-9][a-z0-9_-]*\Z"
 
 
 def is_slug(text: str) -> bool:
     """True for ids like `series_f` or `2024-round`."""
-    return bool(_SLUG.match(text))
+    return bool(re.match(_SLUG, text))
+
+
+def slugify(text: str) -> str:
+    """The slug closest to `text` (`Big Tag` -> `big-tag`), or "" when nothing of it is left."""
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9_-]+", "-", ascii_text.lower())
+    return re.sub(r"^[-_]+|-+$", "", slug)
+
+
+def slug_hint(text: str) -> str:
+    """How to write `text` as a slug."""
+    slug = slugify(text)
+    if slug:
+        return f"write it as {shown(slug)} (lowercase letters, digits, `_` and `-`)"
+    return "use lowercase letters, digits, `_` and `-`, starting with a letter or digit"
 
 
 # (section, field, target section): fields that hold ids of other items.
@@ -87,29 +109,66 @@ def unit_conflict(unit: str, value) -> str | None:
     return None
 
 
-def check_case(case: Case, locate: Locate, *, path: str = "", stem: str | None = None) -> list[Problem]:
+@dataclass(frozen=True)
+class Gaps:
+    """What the loader could not build, so the checks skip what depends on it.
+
+    `keys`: top-level keys missing, duplicated or broken. `positions`: for a
+    list that lost items, the file index of each item kept, by the list's
+    path (`("timeline",)`, `("metrics", 2, "observations")`). `broken`: per
+    section, the file index of each item left out and its id (None when
+    even that could not be read).
+    """
+
+    keys: frozenset[str] = frozenset()
+    positions: Mapping[tuple, Sequence[int]] = field(default_factory=dict)
+    broken: Mapping[str, Mapping[int, str | None]] = field(default_factory=dict)
+
+    def complete(self, section: str) -> bool:
+        """True when every item of `section` built."""
+        return section not in self.keys and not self.broken.get(section)
+
+    def ids_known(self, section: str) -> bool:
+        """True when the id of every item of `section` is known, built or not."""
+        return section not in self.keys and None not in self.broken.get(section, {}).values()
+
+
+def check_case(case: Case, locate: Locate, *, path: str = "", stem: str | None = None,
+               gaps: Gaps | None = None) -> list[Problem]:
     """Every cross-reference and consistency problem of `case`."""
-    checker = _Checker(case, locate, path)
+    checker = _Checker(case, locate, path, gaps or Gaps())
     return list(checker.run(stem))
 
 
 class _Checker:
-    def __init__(self, case: Case, locate: Locate, path: str) -> None:
+    def __init__(self, case: Case, locate: Locate, path: str, gaps: Gaps) -> None:
         self.case = case
         self.locate = locate
         self.path = path
-        self.ids = {name: {item.id for item in getattr(case, name)} for name in SECTIONS}
+        self.gaps = gaps
+        self.ids = {name: {item.id for item in getattr(case, name)} | {
+            i for i in gaps.broken.get(name, {}).values() if i is not None} for name in SECTIONS}
 
     def problem(self, where: tuple, severity: str, code: str, message: str,
                 hint: str | None = None, at_key: bool = False) -> Problem:
         line, column, text = self.locate(where, at_key)
-        return Problem(self._path(), line, column, severity, code, message, hint, text)
+        return Problem(self.path, line, column, severity, code, one_line(message), hint and one_line(hint), text)
 
-    def _path(self) -> str:
-        return self.path
+    def items(self, name: str) -> Iterator[tuple[int, object]]:
+        """The built items of a section, each with its index in the file."""
+        items = getattr(self.case, name)
+        return zip(self.gaps.positions.get((name,), range(len(items))), items)
+
+    def observations(self, m: int, metric) -> Iterator[tuple[int, object]]:
+        """The built observations of the metric at file index `m`, each with its index in the file."""
+        observations = metric.observations
+        return zip(self.gaps.positions.get(("metrics", m, "observations"), range(len(observations))),
+                   observations)
 
     def run(self, stem: str | None) -> Iterator[Problem]:
+        yield from self.no_sources()
         yield from self.duplicate_ids()
+        yield from self.duplicate_numbers()
         yield from self.references()
         yield from self.currencies()
         yield from self.unsourced()
@@ -117,99 +176,125 @@ class _Checker:
         yield from self.contradictions()
         yield from self.evidence()
         yield from self.after_as_of()
-        if stem is not None and stem != self.case.id:
+        if stem is not None and "id" not in self.gaps.keys and stem != self.case.id:
             yield self.problem(("id",), "warning", "id-mismatch",
-                               f"case id `{self.case.id}` differs from the file name `{stem}`")
+                               f"case id {shown(self.case.id)} differs from the file name {shown(stem)}")
+
+    def no_sources(self) -> Iterator[Problem]:
+        if not self.case.sources and self.gaps.complete("sources"):
+            yield self.problem(("sources",), "error", "no-sources", "a case names at least one source",
+                               hint="add one: `sources: [{id: report, title: …, kind: article}]`", at_key=True)
 
     def duplicate_ids(self) -> Iterator[Problem]:
         for name in SECTIONS:
+            # Items that did not build still hold their ids.
+            ids = sorted([(index, item.id) for index, item in self.items(name)] +
+                         [(index, i) for index, i in self.gaps.broken.get(name, {}).items() if i is not None])
             seen: dict[str, int] = {}
-            for index, item in enumerate(getattr(self.case, name)):
-                if item.id in seen:
-                    line, _, _ = self.locate((name, seen[item.id], "id"))
+            for index, ident in ids:
+                if ident in seen:
+                    line, _, _ = self.locate((name, seen[ident], "id"))
                     yield self.problem((name, index, "id"), "error", "duplicate-id",
-                                       f"duplicate id `{item.id}` in {name} (first on line {line})")
+                                       f"duplicate id {shown(ident)} in {name} (first on line {line})")
                 else:
-                    seen[item.id] = index
+                    seen[ident] = index
+
+    def duplicate_numbers(self) -> Iterator[Problem]:
+        # `casekit principle N` finds a principle by its number, so two with one number hide one.
+        seen: dict[int, int] = {}
+        for index, principle in self.items("principles"):
+            if principle.n in seen:
+                line, _, _ = self.locate(("principles", seen[principle.n], "n"))
+                yield self.problem(("principles", index, "n"), "error", "duplicate-number",
+                                   f"duplicate principle number {principle.n} (first on line {line})",
+                                   hint="give each principle its own number")
+            else:
+                seen[principle.n] = index
 
     def references(self) -> Iterator[Problem]:
-        for section, field, target in REFERENCES:
+        for section, field_name, target in REFERENCES:
+            if not self.gaps.ids_known(target):
+                continue  # an item there has no readable id: any reference might be to it
             known = self.ids[target]
-            for index, item in enumerate(getattr(self.case, section)):
-                value = getattr(item, field)
+            for index, item in self.items(section):
+                value = getattr(item, field_name)
                 refs = value if isinstance(value, list) else ([value] if value else [])
                 for k, ref in enumerate(refs):
                     if ref not in known:
-                        where = (section, index, field, k) if isinstance(value, list) else (section, index, field)
+                        where = ((section, index, field_name, k) if isinstance(value, list)
+                                 else (section, index, field_name))
                         yield self.problem(where, "error", "dangling-reference",
-                                           f"{section} `{item.id}`: {field} `{ref}` is not an id in {target}",
+                                           f"{section} {shown(item.id)}: {field_name} {shown(ref)} "
+                                           f"is not an id in {target}",
                                            hint=did_you_mean(ref, known))
+        if not self.gaps.ids_known("sources"):
+            return
         known_sources = self.ids["sources"]
         for where, refs in self._source_refs():
             for k, ref in enumerate(refs):
                 if ref not in known_sources:
                     yield self.problem(where + ("sources", k), "error", "dangling-reference",
-                                       f"source `{ref}` is not an id in sources",
+                                       f"source {shown(ref)} is not an id in sources",
                                        hint=did_you_mean(ref, known_sources))
 
     def _source_refs(self) -> Iterator[tuple[tuple, list[str]]]:
         for name in SECTIONS:
-            for index, item in enumerate(getattr(self.case, name)):
+            for index, item in self.items(name):
                 yield (name, index), item.sources
-        for m, metric in enumerate(self.case.metrics):
-            for o, obs in enumerate(metric.observations):
+        for m, metric in self.items("metrics"):
+            for o, obs in self.observations(m, metric):
                 yield ("metrics", m, "observations", o), obs.sources
 
     def currencies(self) -> Iterator[Problem]:
-        for m, metric in enumerate(self.case.metrics):
-            for o, obs in enumerate(metric.observations):
+        for m, metric in self.items("metrics"):
+            for o, obs in self.observations(m, metric):
                 conflict = unit_conflict(metric.unit, obs.value)
                 if conflict:
                     yield self.problem(("metrics", m, "observations", o, "value"), "error",
-                                       "unit-mismatch", f"metric `{metric.id}` ({metric.unit}): {conflict}")
+                                       "unit-mismatch", f"metric {shown(metric.id)} ({metric.unit}): {conflict}")
 
     def unsourced(self) -> Iterator[Problem]:
         for name in SECTIONS:
             if name == "sources":
                 continue
-            for index, item in enumerate(getattr(self.case, name)):
+            for index, item in self.items(name):
                 if item.sources:
                     continue
                 if name == "metrics" and item.observations and all(o.sources for o in item.observations):
                     continue
                 yield self.problem((name, index), "warning", "unsourced",
-                                   f"{name} `{item.id}` names no source",
+                                   f"{name} {shown(item.id)} names no source",
                                    hint="add `sources: [source id]`")
-        for m, metric in enumerate(self.case.metrics):
+        for m, metric in self.items("metrics"):
             if metric.sources:
                 continue
-            for o, obs in enumerate(metric.observations):
+            for o, obs in self.observations(m, metric):
                 if not obs.sources and any(x.sources for x in metric.observations):
                     yield self.problem(("metrics", m, "observations", o), "warning", "unsourced",
-                                       f"metric `{metric.id}`: the {obs.date} observation names no source")
+                                       f"metric {shown(metric.id)}: the {obs.date} observation names no source")
 
     def flywheel(self) -> Iterator[Problem]:
-        edges = self.case.flywheel
-        if not edges:
-            return
-        starts = {e.from_ for e in edges}
-        ends = {e.to for e in edges}
-        for index, edge in enumerate(edges):
+        edges = list(self.items("flywheel"))
+        if not edges or not self.gaps.complete("flywheel"):
+            return  # with an edge missing, a loop that looks open may not be
+        starts = {e.from_ for _, e in edges}
+        ends = {e.to for _, e in edges}
+        for index, edge in edges:
             if edge.to not in starts:
                 yield self.problem(("flywheel", index, "to"), "warning", "flywheel-open",
-                                   f"flywheel: nothing leads on from `{edge.to}`, so the loop does not close")
+                                   f"flywheel: nothing leads on from {shown(edge.to)}, so the loop does not close")
             if edge.from_ not in ends:
                 yield self.problem(("flywheel", index, "from"), "warning", "flywheel-open",
-                                   f"flywheel: nothing leads into `{edge.from_}`, so the loop does not close")
+                                   f"flywheel: nothing leads into {shown(edge.from_)}, so the loop does not close")
 
     def contradictions(self) -> Iterator[Problem]:
         # Observations of one interval (2024 and 2024-01/2024-12 alike, not 2024 and
         # 2024-03) that say different things, read in the metric's unit: $1M and
         # A$1M differ, 1000000 and $1M in a USD metric do not.
-        for m, metric in enumerate(self.case.metrics):
+        for m, metric in self.items("metrics"):
             template = unit_template(metric.unit)
             by_date: dict[tuple, tuple[object, tuple]] = {}
-            for o, obs in enumerate(metric.observations):
+            for o, obs in self.observations(m, metric):
                 if unit_conflict(metric.unit, obs.value):
                     continue  # already an error of its own
                 value = in_metric_unit(obs.value, template)
@@ -223,24 +308,26 @@ class _Checker:
                 if said != first_said and not disputed:
                     yield self.problem(
                         ("metrics", m, "observations", o, "value"), "warning", "contradiction",
-                        f"metric `{metric.id}`: {obs.date} is {obs.value.text} here "
+                        f"metric {shown(metric.id)}: {obs.date} is {obs.value.text} here "
                         f"but {first.value.text} in an earlier observation",
                         hint="mark both `confidence: disputed` with a note, or fix one")
 
     def after_as_of(self) -> Iterator[Problem]:
+        if "as_of" in self.gaps.keys:
+            return
         # Events and quotes are things that happened; a forecast belongs in a metric.
         limit = self.case.as_of.latest(self.case.as_of.end or self.case.as_of.earliest())
         for name in ("timeline", "quotes"):
-            for index, item in enumerate(getattr(self.case, name)):
+            for index, item in self.items(name):
                 if item.date is not None and item.date.start is not None and item.date.start > limit:
                     yield self.problem((name, index, "date"), "warning", "after-as-of",
-                                       f"{name} `{item.id}` is dated {item.date.text}, after the case's "
+                                       f"{name} {shown(item.id)} is dated {item.date.text}, after the case's "
                                        f"as_of {self.case.as_of.text}",
                                        hint="fix the date, or move as_of on")
 
     def evidence(self) -> Iterator[Problem]:
-        for index, principle in enumerate(self.case.principles):
+        for index, principle in self.items("principles"):
             if not principle.evidence:
                 yield self.problem(("principles", index), "warning", "no-evidence",
-                                   f"principle {principle.n} `{principle.id}` cites no evidence",
+                                   f"principle {principle.n} {shown(principle.id)} cites no evidence",
                                    hint="add `evidence: [timeline ids]`")

@@ -3,9 +3,13 @@
 PyYAML's C parser composes the document into nodes; nothing is constructed
 by PyYAML itself. A schema-guided walker then builds plain data from the
 nodes, which lets it see what `yaml.safe_load` hides: duplicate keys, the
-text of a date as written, the position of every value. Tags that would
-build objects are refused, and alias expansion is bounded, so a hostile file
-can neither run code nor exhaust memory.
+text of a date or a figure as written, the position of every value. Tags
+that would build objects are refused, and alias expansion is bounded, so a
+hostile file can neither run code nor exhaust memory.
+
+An item that does not build is left out of the case the checks see, and
+the checks skip what depends on it (see `checks.Gaps`), so one file's
+structural errors, dangling references and warnings all come out together.
 """
 
 from __future__ import annotations
@@ -16,16 +20,18 @@ import os
 import re
 import types
 import typing
+from datetime import date
 from pathlib import Path
 from typing import Any, BinaryIO
 
 import msgspec
 import yaml
 
+from casekit.checks import Gaps, check_case, is_slug, slug_hint
 from casekit.dates import DateError, PartialDate
 from casekit.errors import CaseNotFound, InvalidCase, UsageError
-from casekit.model import Case
-from casekit.problems import Problem, did_you_mean, shown
+from casekit.model import SECTIONS, Case, Metric
+from casekit.problems import Problem, did_you_mean, one_line, shown
 from casekit.values import Value, ValueParseError
 
 # A real case is tens of kilobytes. Far beyond that, parsing takes long enough
@@ -52,6 +58,8 @@ MAX_WHOLE_NUMBER = 1_000_000
 _VALUE_CODES = frozenset({"wrong-type", "bad-choice", "bad-date", "bad-value", "out-of-range"})
 # How messages name an item of each type.
 _NOUNS = {"FlywheelEdge": "flywheel edge", "Event": "event", "Observation": "observation", "Role": "role"}
+# Lists whose items are checked one by one: a broken item is left out and the rest are kept.
+_ITEM_LISTS = {Case: frozenset(SECTIONS), Metric: frozenset({"observations"})}
 _RANGE_HINT = "write it as 2019, 2019-08, 2019-08-14, Q1 2024, late 2022, 2016/2020 …"
 
 
@@ -168,8 +176,6 @@ def check_bytes(
     data: bytes, path: str = "<case>", *, stem: str | None = None
 ) -> tuple[Case | None, list[Problem]]:
     """Parse and check the bytes of one case file."""
-    from casekit.checks import check_case
-
     text, problem = _decode(data, path)
     if problem:
         return None, [problem]
@@ -188,25 +194,34 @@ def check_bytes(
         plain = walker.build(root, Case)
     except _TooManyAliases as exc:
         walker.error(exc.node, "alias-bomb", "aliases expand too far (a \"billion laughs\" file?)")
-        return None, walker.problems
-    if plain is _INVALID or walker.has_errors:
         return None, sorted(walker.problems, key=_position)
-    if plain.get("casekit") != 1:
-        walker.error(
-            _locate(root, ("casekit",)),
-            "format-version",
-            f"unsupported format version {plain.get('casekit')!r}; this casekit reads version 1",
-        )
-        return None, walker.problems
-    case = msgspec.convert(plain, Case, dec_hook=_keep_parsed)
+    version = plain.get("casekit")
+    if version is not None and version != 1:
+        walker.error(_locate(root, ("casekit",)), "format-version",
+                     f"unsupported format version {version}; this casekit reads version 1")
+    gaps = walker.gaps(plain)
+    case = msgspec.convert(_with_placeholders(plain), Case, dec_hook=_keep_parsed)
     problems = walker.problems + check_case(
         case, lambda where, at_key=False: walker.position(_locate(root, where, at_key)),
-        path=path, stem=stem,
+        path=path, stem=stem, gaps=gaps,
     )
-    problems.sort(key=_position)
+    problems = sorted(dict.fromkeys(problems), key=_position)  # each problem once, in file order
     if any(p.severity == "error" for p in problems):
         return None, problems
     return case, problems
+
+
+def _with_placeholders(plain: dict) -> dict:
+    """The top level with a stand-in for every required key that did not build (the checks skip those)."""
+    out = dict(plain)
+    for name, field in _fields(Case).items():
+        if name not in out and field.required:
+            out[name] = _PLACEHOLDERS.get(name, [])
+    return out
+
+
+_PLACEHOLDERS: dict[str, Any] = {"casekit": 1, "id": "", "company": "", "title": "",
+                                 "as_of": PartialDate("", date.min, date.min, "day")}
 
 
 def _position(p: Problem) -> tuple[int, int]:
@@ -284,7 +299,7 @@ def _kind(node: Any) -> str:
         return "a list"
     tag = node.tag.removeprefix(_TAG)
     return {"str": "text", "int": "a number", "float": "a number", "bool": "true/false",
-            "null": "nothing (null)", "timestamp": "a date"}.get(tag, f"`{node.value}`")
+            "null": "nothing (null)", "timestamp": "a date"}.get(tag, shown(node.value))
 
 
 def _keep_parsed(tp: type, obj: Any) -> Any:
@@ -293,9 +308,28 @@ def _keep_parsed(tp: type, obj: Any) -> Any:
     raise TypeError(f"expected {tp.__name__}")
 
 
+def _node_id(node: Any) -> str | None:
+    """The text of an item's `id`, read straight from its node (for an item that did not build)."""
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if getattr(key_node, "value", None) == "id":
+                if isinstance(value_node, yaml.ScalarNode) and value_node.tag == _STR:
+                    return value_node.value
+                return None
+    return None
+
+
 class _TooManyAliases(Exception):
     def __init__(self, node: Any) -> None:
         self.node = node
+
+
+class _Items(typing.NamedTuple):
+    """What became of one list of items: the file index of each built item, and the broken ones' ids."""
+
+    built: list
+    positions: list[int]
+    broken: dict[int, str | None]
 
 
 class _Walker:
@@ -306,9 +340,12 @@ class _Walker:
         self.lines = lines
         self.problems: list[Problem] = []
         self.has_errors = False
+        self._reported: set[tuple] = set()
         self._seen: set[int] = set()
         self._revisits = 0
         self._key: str | None = None  # the key whose value is being built, to name it in messages
+        self._items: dict[int, _Items] = {}  # id(built list) -> what became of its items
+        self._broken_keys: set[str] = set()  # top-level keys missing, duplicated or not built
 
     # -- reporting ---------------------------------------------------------
     def position(self, node: Any) -> tuple[int | None, int | None, str | None]:
@@ -319,13 +356,35 @@ class _Walker:
 
     def error(self, node: Any, code: str, message: str, hint: str | None = None) -> None:
         if self._key and code in _VALUE_CODES:
-            message = f"`{self._key}`: {message}"
+            message = f"{shown(self._key)}: {message}"
         line, column, text = self.position(node)
-        self.problems.append(Problem(self.path, line, column, "error", code, message, hint, text))
+        message, hint = one_line(message), hint and one_line(hint)
         self.has_errors = True
+        # A node reached through several aliases is reported once.
+        if (line, column, code, message) in self._reported:
+            return
+        self._reported.add((line, column, code, message))
+        self.problems.append(Problem(self.path, line, column, "error", code, message, hint, text))
+
+    def gaps(self, plain: dict) -> Gaps:
+        """What the top level and its lists lost to problems, in the file's own indexes."""
+        positions: dict[tuple, list[int]] = {}
+        broken: dict[str, dict[int, str | None]] = {}
+        for name in SECTIONS:
+            items = self._items.get(id(plain.get(name)))
+            if items is not None:
+                positions[(name,)] = items.positions
+                broken[name] = items.broken
+        metrics = self._items.get(id(plain.get("metrics")))
+        if metrics is not None:
+            for index, metric in zip(metrics.positions, metrics.built):
+                observations = self._items.get(id(metric.get("observations")))
+                if observations is not None:
+                    positions[("metrics", index, "observations")] = observations.positions
+        return Gaps(frozenset(self._broken_keys), positions, broken)
 
     # -- building ----------------------------------------------------------
-    def build(self, node: Any, tp: Any) -> Any:
+    def build(self, node: Any, tp: Any, items: bool = False) -> Any:
         if id(node) in self._seen:
             self._revisits += 1
             if self._revisits > MAX_ALIAS_VISITS:
@@ -333,18 +392,16 @@ class _Walker:
         else:
             self._seen.add(id(node))
         if node.tag not in _SAFE_TAGS:
-            tag = node.tag.replace(_TAG, "!!", 1) if node.tag.startswith(_TAG) else node.tag
-            self.error(node, "unsafe-tag", f"tag `{tag}` is not allowed in a case file",
-                       hint="casekit reads plain YAML only; remove the tag")
+            self._unsafe_tag(node)
             return _INVALID
         origin = typing.get_origin(tp)
         if origin is typing.Union or origin is types.UnionType:
             args = [a for a in typing.get_args(tp) if a is not type(None)]
-            if node.tag == _TAG + "null":
+            if node.tag == _NULL:
                 return None
             return self.build_revisited(node, args[0])
         if origin is list:
-            return self._list(node, typing.get_args(tp)[0])
+            return self._list(node, typing.get_args(tp)[0], items)
         if origin is typing.Literal:
             return self._choice(node, typing.get_args(tp))
         if isinstance(tp, type) and issubclass(tp, msgspec.Struct):
@@ -364,10 +421,17 @@ class _Walker:
         self._seen.discard(id(node))
         return self.build(node, tp)
 
+    def _unsafe_tag(self, node: Any) -> None:
+        tag = node.tag.replace(_TAG, "!!", 1) if node.tag.startswith(_TAG) else node.tag
+        self.error(node, "unsafe-tag", f"tag {shown(tag)} is not allowed in a case file",
+                   hint="casekit reads plain YAML only; remove the tag")
+
     def _struct(self, node: Any, tp: type[msgspec.Struct]) -> Any:
         if not isinstance(node, yaml.MappingNode):
             self.error(node, "wrong-type", f"expected a mapping of keys, got {_kind(node)}")
             return _INVALID
+        top = tp is Case  # the top level always builds; what it lacks is noted, not fatal
+        item_lists = _ITEM_LISTS.get(tp, frozenset())
         fields = _fields(tp)
         out: dict[str, Any] = {}
         key_nodes: dict[str, Any] = {}
@@ -380,25 +444,36 @@ class _Walker:
                 ok = False
                 continue
             key = key_node.value
+            if key_node.tag not in _SAFE_TAGS:
+                self._unsafe_tag(key_node)
+                ok = False
+                if top:
+                    self._broken_keys.add(key)
+                key_nodes.setdefault(key, key_node)  # refused, not missing
+                continue
             if key in key_nodes:
-                first = key_nodes[key].start_mark.line + 1
+                first = self.position(key_nodes[key])[0]
                 self.error(key_node, "duplicate-key",
-                           f"duplicate key `{key}` (first on line {first}); YAML would keep only the last",
+                           f"duplicate key {shown(key)} (first on line {first}); YAML would keep only the last",
                            hint="merge the two or rename one")
                 ok = False
+                if top:
+                    self._broken_keys.add(key)
                 continue
             key_nodes[key] = key_node
             field = fields.get(key)
             if field is None:
-                self.error(key_node, "unknown-key", f"unknown key `{key}`",
+                self.error(key_node, "unknown-key", f"unknown key {shown(key)}",
                            hint=did_you_mean(key, fields) or "allowed: " + ", ".join(fields))
                 ok = False
                 continue
             outer, self._key = self._key, key
-            value = self.build(value_node, field.type)
+            value = self.build(value_node, field.type, key in item_lists)
             self._key = outer
             if value is _INVALID:
                 ok = False
+                if top:
+                    self._broken_keys.add(key)
             else:
                 out[key] = value
         for name, field in fields.items():
@@ -406,35 +481,45 @@ class _Walker:
                 ident = out.get("id")
                 what = f" in {_NOUNS.get(tp.__name__, tp.__name__.lower())}" if tp is not Case else ""
                 self.error(node, "missing-key",
-                           f"missing required key `{name}`{what}" + (f" `{ident}`" if ident and what else ""))
+                           f"missing required key `{name}`{what}" + (f" {shown(ident)}" if ident and what else ""))
                 ok = False
-        if ok and "id" in fields and isinstance(out.get("id"), str):
-            self._check_slug(key_nodes["id"], out["id"])
-        return out if ok else _INVALID
+                if top:
+                    self._broken_keys.add(name)
+        # Ids and tags that are not slugs are errors, but the item still builds:
+        # references to it and its other checks stay meaningful.
+        if isinstance(out.get("id"), str) and not is_slug(out["id"]):
+            self.error(_locate(node, ("id",)), "bad-id", f"id {shown(out['id'])} is not a slug",
+                       hint=slug_hint(out["id"]))
+            if top:  # the case's own id: compared with the file name, so left out
+                self._broken_keys.add("id")
+                del out["id"]
+        for k, tag in enumerate(out.get("tags", ())):
+            if not is_slug(tag):
+                self.error(_locate(node, ("tags", k)), "bad-tag", f"tag {shown(tag)} is not a slug",
+                           hint=slug_hint(tag))
+        return out if ok or top else _INVALID
 
-    def _check_slug(self, node: Any, ident: str) -> None:
-        from casekit.checks import is_slug
-
-        if not is_slug(ident):
-            self.error(node, "bad-id", f"id `{ident}` is not a slug",
-                       hint="use lowercase letters, digits, `_` and `-`, starting with a letter or digit")
-
-    def _list(self, node: Any, item_type: Any) -> Any:
+    def _list(self, node: Any, item_type: Any, items: bool = False) -> Any:
         if not isinstance(node, yaml.SequenceNode):
-            if node.tag == _TAG + "null":
+            if node.tag == _NULL:
                 return []
             self.error(node, "wrong-type", f"expected a list, got {_kind(node)}",
                        hint="write `[a, b]` or one `- item` per line")
             return _INVALID
-        out = []
-        ok = True
-        for child in node.value:
+        out: list = []
+        positions: list[int] = []
+        broken: dict[int, str | None] = {}
+        for index, child in enumerate(node.value):
             value = self.build(child, item_type)
             if value is _INVALID:
-                ok = False
+                broken[index] = _node_id(child)
             else:
                 out.append(value)
-        return out if ok else _INVALID
+                positions.append(index)
+        if items:  # keep what built; the checks learn what did not
+            self._items[id(out)] = _Items(out, positions, broken)
+            return out
+        return _INVALID if broken else out
 
     def _scalar(self, node: Any, expected: str) -> bool:
         if isinstance(node, yaml.ScalarNode):
@@ -445,7 +530,7 @@ class _Walker:
     def _text(self, node: Any) -> Any:
         if not self._scalar(node, "text"):
             return _INVALID
-        if node.tag in (_TAG + "str", _TAG + "timestamp"):
+        if node.tag in (_STR, _TIMESTAMP):
             return node.value
         self.error(node, "wrong-type", f"expected text, got {_kind(node)}",
                    hint=f'put it in quotes: "{node.value}"')
@@ -474,9 +559,9 @@ class _Walker:
     def _choice(self, node: Any, choices: tuple[str, ...]) -> Any:
         if not self._scalar(node, "one of " + ", ".join(choices)):
             return _INVALID
-        if node.tag == _TAG + "str" and node.value in choices:
+        if node.tag == _STR and node.value in choices:
             return node.value
-        self.error(node, "bad-choice", f"`{node.value}` is not one of {', '.join(choices)}",
+        self.error(node, "bad-choice", f"{shown(node.value)} is not one of {', '.join(choices)}",
                    hint=did_you_mean(str(node.value), choices))
         return _INVALID
 
@@ -552,7 +637,8 @@ def _locate(root: Any, where: tuple, at_key: bool = False) -> Any:
                 return node
             node = node.value[step]
         elif isinstance(node, yaml.MappingNode):
-            for key_node, value_node in reversed(node.value):
+            # The first occurrence of a key: the one the walker built.
+            for key_node, value_node in node.value:
                 if getattr(key_node, "value", None) == step:
                     node = key_node if (at_key and step == where[-1]) else value_node
                     break

@@ -257,7 +257,8 @@ def test_validate_takes_directories_and_stdin_and_a_missing_file_is_trouble(tmp_
     (tmp_path / "bad.yml").write_text((FIXTURES / "bad" / "duplicate-key.yaml").read_text())
     result = run("validate", str(tmp_path), "-f", "json")
     assert result.exit_code == 1
-    assert [r["code"] for r in json.loads(result.stdout)] == ["duplicate-key"]
+    # The file's stem is not its id: a warning, reported with the error.
+    assert [r["code"] for r in json.loads(result.stdout)] == ["id-mismatch", "duplicate-key"]
     piped = CliRunner().invoke(app, ["validate", "-"], input=ACME.read_text(), env=ENV)
     assert piped.exit_code == 0 and "1 file checked: 0 errors" in piped.stderr
     missing = run("validate", str(tmp_path / "nope.yaml"))

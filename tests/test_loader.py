@@ -47,6 +47,13 @@ def codes(path: Path) -> list[tuple[int | None, int | None, str, str]]:
                                 (21, 8, "error", "wrong-type")]),
         ("yaml11-numbers", [(17, 29, "error", "bad-value"), (18, 29, "error", "bad-value"),
                             (19, 29, "error", "bad-value"), (22, 8, "error", "wrong-type")]),
+        ("every-problem-at-once", [(11, 25, "error", "bad-date"), (12, 5, "warning", "unsourced"),
+                                   (13, 10, "error", "duplicate-id"), (28, 31, "error", "dangling-reference")]),
+        ("no-sources", [(6, 1, "error", "no-sources")] + [(line, 5, "warning", "unsourced") for line in (8, 10, 16, 24)]),
+        ("duplicate-principle-number", [(27, 8, "error", "duplicate-number")]),
+        ("tag-not-slug", [(9, 54, "error", "bad-tag")]),
+        ("bad-id", [(9, 9, "error", "bad-id")]),
+        ("key-tag", [(3, 1, "error", "unsafe-tag")]),
     ],
 )
 def test_each_bad_fixture_reports_its_problem_at_its_position(name, expected):
@@ -232,6 +239,92 @@ def test_numbers_keep_the_text_as_written_and_are_read_in_decimal():
     assert case.principles[0].n == 7
 
 
+# --- every problem at once ----------------------------------------------------------------------
+
+def test_a_structural_error_does_not_hide_the_cross_checks():
+    _, problems = check_file(BAD / "every-problem-at-once.yaml")
+    dangling = [p for p in problems if p.code == "dangling-reference"]
+    # `founded` has a bad date but exists: only `launch` is dangling.
+    assert [p.message for p in dangling] == ["principles `focus`: evidence `launch` is not an id in timeline"]
+
+
+def test_a_broken_item_without_a_readable_id_stops_only_the_references_into_its_section():
+    text = (BAD / "dangling-reference.yaml").read_text().replace(
+        "  - {id: founded, date: 2015, title: Founded, sources: [press]}",
+        "  - {id: [founded], date: 2015, title: Founded, sources: [press]}")
+    text = text.replace("principles: [focus], sources: [press]}", "principles: [focus], sources: [pres]}")
+    _, problems = check_bytes(text.encode(), "x.yaml", stem="dangling-reference")
+    # `fonded` might be the event whose id cannot be read; `pres` is surely not a source.
+    assert [(p.code, p.message) for p in problems] == [
+        ("wrong-type", "`id`: expected text, got a list"),
+        ("dangling-reference", "source `pres` is not an id in sources"),
+    ]
+
+
+def test_an_open_looking_flywheel_with_a_broken_edge_is_not_reported():
+    text = (FIXTURES / "library" / "acme.yaml").read_text().replace(
+        "{id: f2, from: data, to: software,", "{id: f2, from: data, too: software,")
+    _, problems = check_bytes(text.encode(), "acme.yaml", stem="acme")
+    assert [p.code for p in problems] == ["missing-key", "unknown-key"]
+
+
+def test_broken_observations_leave_the_others_checked_in_place():
+    text = (BAD / "currency-mismatch.yaml").read_text().replace(
+        "      - {date: 2023, value: A$10M}",
+        "      - {date: 2022, value: [1]}\n      - {date: 2023, value: A$10M}")
+    _, problems = check_bytes(text.encode(), "x.yaml", stem="currency-mismatch")
+    assert [(p.line, p.column, p.code) for p in problems] == [(16, 29, "wrong-type"), (17, 29, "unit-mismatch")]
+
+
+def test_a_duplicated_section_is_not_cross_checked_from_its_first_copy():
+    text = (BAD / "dangling-reference.yaml").read_text().replace("evidence: [fonded]", "evidence: [later]")
+    text += "timeline:\n  - {id: later, date: 2016, title: Later, sources: [press]}\n"
+    _, problems = check_bytes(text.encode(), "x.yaml", stem="dangling-reference")
+    assert [p.code for p in problems] == ["duplicate-key"]
+
+
+def test_sources_must_name_at_least_one_even_when_bare():
+    text = (BAD / "no-sources.yaml").read_text().replace("sources: []", "sources:")
+    case, problems = check_bytes(text.encode(), "x.yaml", stem="no-sources")
+    assert case is None
+    assert [(p.line, p.code) for p in problems if p.severity == "error"] == [(6, "no-sources")]
+
+
+def test_duplicate_principle_numbers_name_the_first():
+    _, [problem] = check_file(BAD / "duplicate-principle-number.yaml")
+    assert problem.message == "duplicate principle number 1 (first on line 19)"
+
+
+def test_equal_moat_ranks_are_ties_not_errors():
+    text = (FIXTURES / "library" / "acme.yaml").read_text().replace(
+        "  - {id: data, rank: 1, title: Fleet data, sources: [report]}",
+        "  - {id: data, rank: 1, title: Fleet data, sources: [report]}\n"
+        "  - {id: brand, rank: 1, title: Brand, sources: [report]}")
+    case, problems = check_bytes(text.encode(), "acme.yaml", stem="acme")
+    assert case is not None and problems == []
+
+
+def test_tags_are_slugs_and_the_hint_shows_the_slug():
+    _, [problem] = check_file(BAD / "tag-not-slug.yaml")
+    assert problem.message == "tag `Big Tag` is not a slug"
+    assert problem.hint.startswith("write it as `big-tag`")
+
+
+def test_each_problem_through_aliases_is_reported_once():
+    text = (BAD / "bad-value.yaml").read_text().replace(
+        "  - {id: founded, date: 2015, title: Founded, sources: [press]}",
+        "  - {id: founded, date: 2015, title: &t {a: 1}, sources: [press]}\n"
+        "  - {id: seed, date: 2016, title: *t, sources: [press]}\n"
+        "  - {id: ipo, date: 2017, title: *t, sources: [press]}")
+    _, problems = check_bytes(text.encode(), "x.yaml", stem="bad-value")
+    assert [(p.line, p.column, p.code) for p in problems] == [(9, 38, "wrong-type"), (18, 29, "bad-value")]
+
+
+def test_tags_on_keys_are_refused_and_the_key_is_not_also_missing():
+    _, [problem] = check_file(BAD / "key-tag.yaml")
+    assert problem.message == "tag `!!python/name:os.system` is not allowed in a case file"
+
+
 # --- dates --------------------------------------------------------------------------------------
 
 def test_yaml_timestamps_keep_their_day_and_the_text_as_written():
@@ -249,6 +342,21 @@ def test_a_timestamp_tag_on_other_text_is_a_bad_date():
     text = (BAD / "bad-value.yaml").read_text().replace("as_of: 2024", 'as_of: !!timestamp "garbage"')
     _, problems = check_bytes(text.encode(), "x.yaml", stem="bad-value")
     assert (problems[0].line, problems[0].code) == (5, "bad-date")
+
+
+# --- positions and messages --------------------------------------------------------------------
+
+def test_a_bad_id_points_at_the_value():
+    _, [problem] = check_file(BAD / "bad-id.yaml")
+    assert problem.source_line[problem.column - 1:] == "T1"
+    assert problem.hint.startswith("write it as `t1`")
+
+
+def test_control_characters_in_an_id_are_shown_as_escapes():
+    text = (BAD / "bad-value.yaml").read_text().replace("{id: founded,", '{id: "found\\ned\\e[31m",')
+    _, problems = check_bytes(text.encode(), "x.yaml", stem="bad-value")
+    bad = next(p for p in problems if p.code == "bad-id")
+    assert bad.message == "id `found\\ned\\x1b[31m` is not a slug"
 
 
 # --- reading files -------------------------------------------------------------------------------
