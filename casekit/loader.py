@@ -55,11 +55,15 @@ _INVALID = object()
 # Numbers in a case (a principle's n, a moat's rank, the format version) count things.
 MAX_WHOLE_NUMBER = 1_000_000
 # Problems about a value, which name the key they were found under.
-_VALUE_CODES = frozenset({"wrong-type", "bad-choice", "bad-date", "bad-value", "out-of-range"})
+_VALUE_CODES = frozenset({"wrong-type", "bad-choice", "bad-date", "bad-value", "out-of-range", "empty-value"})
 # How messages name an item of each type.
 _NOUNS = {"FlywheelEdge": "flywheel edge", "Event": "event", "Observation": "observation", "Role": "role"}
 # Lists whose items are checked one by one: a broken item is left out and the rest are kept.
 _ITEM_LISTS = {Case: frozenset(SECTIONS), Metric: frozenset({"observations"})}
+# Line breaks as editors count them. YAML 1.1 also breaks lines at U+0085,
+# U+2028 and U+2029, and str.splitlines() at a few more; positions must
+# match what the user's editor shows.
+_BREAK = r"\r\n|\r|\n"
 _RANGE_HINT = "write it as 2019, 2019-08, 2019-08-14, Q1 2024, late 2022, 2016/2020 …"
 
 
@@ -179,11 +183,11 @@ def check_bytes(
     text, problem = _decode(data, path)
     if problem:
         return None, [problem]
-    lines = text.splitlines()
-    root, problem = _compose(text, path, lines)
+    source = _Source(text)
+    root, problem = _compose(source, path)
     if problem:
         return None, [problem]
-    walker = _Walker(path, lines)
+    walker = _Walker(path, source)
     if root is None:
         walker.problems.append(Problem(path, 1, 1, "error", "empty", "the file is empty; a case is a mapping of keys"))
         return None, walker.problems
@@ -228,68 +232,149 @@ def _position(p: Problem) -> tuple[int, int]:
     return (p.line or 0, p.column or 0)
 
 
+class _Source:
+    """A case file's text, with lines and columns counted as editors count them."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._starts: list[int] | None = None
+        self._lines: list[str] | None = None
+
+    @property
+    def lines(self) -> list[str]:
+        """The lines, split at \\n, \\r\\n and \\r only."""
+        if self._lines is None:
+            lines = re.split(_BREAK, self.text)
+            if lines and lines[-1] == "":
+                lines.pop()
+            self._lines = lines
+        return self._lines
+
+    def position(self, index: int) -> tuple[int, int]:
+        """1-based (line, column) of the character at `index`."""
+        import bisect
+
+        if self._starts is None:
+            self._starts = [0] + [m.end() for m in re.finditer(_BREAK, self.text)]
+        line = bisect.bisect_right(self._starts, index) - 1
+        return line + 1, index - self._starts[line] + 1
+
+    def line(self, number: int | None) -> str | None:
+        """The text of line `number`, or None past the end."""
+        if number is None or not 1 <= number <= len(self.lines):
+            return None
+        return self.lines[number - 1]
+
+    @property
+    def last_line(self) -> int:
+        """The number of the file's last line (1 for an empty file)."""
+        return max(1, len(self.lines))
+
+
 def _decode(data: bytes, path: str) -> tuple[str, Problem | None]:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError as exc:
-        before = data[: exc.start]
-        line = before.count(b"\n") + 1
-        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        # Everything before the bad byte is valid UTF-8: count lines and columns in its characters.
+        before = _Source(data[: exc.start].decode("utf-8"))
+        line, column = before.position(len(before.text))
+        head = before.text[len(before.text) - column + 1:]
+        rest = re.split(rb"\r|\n", data[exc.start:], maxsplit=1)[0]
+        source_line = head + rest.decode("utf-8", errors="replace")
+        hint = None
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            hint = "the file is UTF-16; save it as UTF-8"
         return "", Problem(
             path, line, column, "error", "encoding",
-            f"byte 0x{data[exc.start]:02x} is not UTF-8; save the file as UTF-8",
+            f"byte 0x{data[exc.start]:02x} is not UTF-8; save the file as UTF-8", hint, source_line,
         )
 
 
-def _compose(text: str, path: str, lines: list[str]) -> tuple[Any, Problem | None]:
-    loader = _Loader(text)
+def _compose(source: _Source, path: str) -> tuple[Any, Problem | None]:
+    loader = _Loader(source.text)
     try:
         return loader.get_single_node(), None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        message = (exc.problem or exc.context or "invalid YAML").strip()
-        if exc.context and exc.problem:
-            message = f"{exc.problem} ({exc.context})"
-        if "single document" in message or "expected <document start>" in message:
-            message = "several documents in one file; a case file holds one"
-        line = mark.line + 1 if mark else None
-        column = mark.column + 1 if mark else None
-        return None, Problem(
-            path, line, column, "error", "yaml-syntax", f"YAML syntax: {message}",
-            hint=_syntax_hint(message), source_line=_line(lines, line),
-        )
+        return None, _syntax_problem(exc, source, path)
     except yaml.reader.ReaderError as exc:
-        before = text[: exc.position]
-        line = before.count("\n") + 1
-        column = exc.position - (before.rfind("\n") + 1) + 1
+        line, column = source.position(exc.position)
         character = exc.character if isinstance(exc.character, int) else ord(exc.character)
         return None, Problem(
             path, line, column, "error", "bad-character",
             f"character U+{character:04X} is not allowed in YAML ({exc.reason})",
-            hint="remove it, or write it as an escape inside double quotes", source_line=_line(lines, line),
+            hint="remove it, or write it as an escape inside double quotes", source_line=source.line(line),
         )
     except yaml.YAMLError as exc:
-        return None, Problem(path, None, None, "error", "yaml-syntax", f"YAML syntax: {exc}")
+        return None, Problem(path, None, None, "error", "yaml-syntax", one_line(f"YAML syntax: {exc}"))
     except RecursionError:
         return None, Problem(path, None, None, "error", "too-deep", "the document is nested too deeply")
     finally:
         loader.dispose()
 
 
-def _syntax_hint(message: str) -> str | None:
-    if "'\\t'" in message or "tab" in message:
-        return "indent with spaces; YAML does not allow tabs there"
+# What was left open when the file ran out, by the parser's context.
+_UNCLOSED = {
+    "while scanning a quoted scalar": "the quote here is never closed",
+    "while parsing a flow sequence": "the `[` here is never closed",
+    "while parsing a flow mapping": "the `{` here is never closed",
+}
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, source: _Source, path: str) -> Problem:
+    problem = (exc.problem or "").strip()
+    context = (exc.context or "").strip()
+    mark, context_mark = exc.problem_mark or exc.context_mark, exc.context_mark
+    line, column = source.position(mark.index) if mark else (None, None)
+    context_line = source.position(context_mark.index)[0] if context_mark is not None else None
+    ran_out = line is not None and (mark.index >= len(source.text) or line > source.last_line)
+    if ran_out and context_mark is not None:
+        # Noticed at the end of the file; what is wrong is where the quote,
+        # bracket or key it was reading started.
+        line, column = source.position(context_mark.index)
+        if context in _UNCLOSED:
+            message = f"{_UNCLOSED[context]}; it runs to the end of the file (line {source.last_line})"
+        else:
+            message = f"{problem} ({context})"
+    elif context.startswith("found duplicate anchor"):
+        message = f"duplicate anchor (first on line {context_line})"
+    elif context and problem:
+        message = f"{problem} ({context}"
+        if context_line is not None and context_line != line:
+            message += f" that starts on line {context_line}"
+        message += ")"
+    else:
+        message = problem or context or "invalid YAML"
+    if "single document" in message or "expected <document start>" in message:
+        message = "several documents in one file; a case file holds one"
+    if ran_out and context_mark is None:
+        line, column = source.last_line, 1
+    return Problem(path, line, column, "error", "yaml-syntax", one_line(f"YAML syntax: {message}"),
+                   hint=_syntax_hint(message, source, line, column, context_line), source_line=source.line(line))
+
+
+def _syntax_hint(message: str, source: _Source, line: int | None, column: int | None,
+                 context_line: int | None = None) -> str | None:
+    text = source.line(line) or ""
+    near = text[max(0, (column or 1) - 2):(column or 1)]
+    indent = text[: len(text) - len(text.lstrip(" \t"))]
+    if "tab character" in message or "\t" in indent or "\t" in near:
+        return "YAML indents with spaces, not tabs"
+    for number in dict.fromkeys((line, context_line)):
+        if any(ch in (source.line(number) or "") for ch in "\x85\u2028\u2029"):
+            where = "this line" if number == line else f"line {number}"
+            return (f"{where} holds a line separator (U+2028, U+2029 or U+0085), which YAML reads "
+                    "as a line break though editors do not; remove it")
     if "mapping values are not allowed" in message:
-        return "a value containing ': ' needs quotes"
+        value = text.partition(": ")[2]
+        if ": " in value or value.rstrip().endswith(":"):
+            return "a value containing ': ' needs quotes"
+        above = next((s for s in reversed(source.lines[: (line or 1) - 1]) if s.strip() and
+                      not s.lstrip().startswith("#")), None)
+        if above is not None and len(text) - len(text.lstrip()) > len(above) - len(above.lstrip()):
+            return "this line is indented more than the one above, so YAML reads it as part of that value"
     return None
-
-
-def _line(lines: list[str], line: int | None) -> str | None:
-    if line is None or not (1 <= line <= len(lines)):
-        return None
-    return lines[line - 1]
 
 
 def _kind(node: Any) -> str:
@@ -335,9 +420,9 @@ class _Items(typing.NamedTuple):
 class _Walker:
     """Builds plain data from nodes against the model's types, noting every problem."""
 
-    def __init__(self, path: str, lines: list[str]) -> None:
+    def __init__(self, path: str, source: _Source) -> None:
         self.path = path
-        self.lines = lines
+        self.source = source
         self.problems: list[Problem] = []
         self.has_errors = False
         self._reported: set[tuple] = set()
@@ -351,8 +436,8 @@ class _Walker:
     def position(self, node: Any) -> tuple[int | None, int | None, str | None]:
         if node is None:
             return None, None, None
-        mark = node.start_mark
-        return mark.line + 1, mark.column + 1, _line(self.lines, mark.line + 1)
+        line, column = self.source.position(node.start_mark.index)
+        return line, column, self.source.line(line)
 
     def error(self, node: Any, code: str, message: str, hint: str | None = None) -> None:
         if self._key and code in _VALUE_CODES:
@@ -402,6 +487,9 @@ class _Walker:
             return self.build_revisited(node, args[0])
         if origin is list:
             return self._list(node, typing.get_args(tp)[0], items)
+        if node.tag == _NULL and isinstance(node, yaml.ScalarNode):
+            self.error(node, "empty-value", f"the value is empty; expected {_expected(tp)}")
+            return _INVALID
         if origin is typing.Literal:
             return self._choice(node, typing.get_args(tp))
         if isinstance(tp, type) and issubclass(tp, msgspec.Struct):
@@ -620,6 +708,14 @@ def _timestamp(node: Any) -> Any:
         return yaml.constructor.SafeConstructor().construct_yaml_timestamp(node)
     except (ValueError, TypeError, AttributeError, OverflowError):  # an explicit !!timestamp on other text
         return None
+
+
+def _expected(tp: Any) -> str:
+    if typing.get_origin(tp) is typing.Literal:
+        return "one of " + ", ".join(typing.get_args(tp))
+    if isinstance(tp, type) and issubclass(tp, msgspec.Struct):
+        return "a mapping of keys"
+    return {PartialDate: "a date", Value: "a value such as $13.8B", str: "text", int: "a whole number"}.get(tp, "a value")
 
 
 @functools.cache

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -42,7 +43,6 @@ def codes(path: Path) -> list[tuple[int | None, int | None, str, str]]:
         ("contradiction-warning", [(17, 29, "warning", "contradiction")]),
         ("no-evidence-warning", [(18, 5, "warning", "no-evidence")]),
         ("after-as-of-warning", [(25, 26, "warning", "after-as-of")]),
-        ("contradiction-currency-warning", [(17, 29, "warning", "contradiction")]),
         ("tagged-number-text", [(17, 29, "error", "bad-value"), (18, 29, "error", "bad-value"),
                                 (21, 8, "error", "wrong-type")]),
         ("yaml11-numbers", [(17, 29, "error", "bad-value"), (18, 29, "error", "bad-value"),
@@ -53,7 +53,12 @@ def codes(path: Path) -> list[tuple[int | None, int | None, str, str]]:
         ("duplicate-principle-number", [(27, 8, "error", "duplicate-number")]),
         ("tag-not-slug", [(9, 54, "error", "bad-tag")]),
         ("bad-id", [(9, 9, "error", "bad-id")]),
+        ("unclosed-quote", [(3, 10, "error", "yaml-syntax")]),
         ("key-tag", [(3, 1, "error", "unsafe-tag")]),
+        ("empty-value", [(3, 10, "error", "empty-value"), (4, 7, "error", "empty-value")]),
+        ("over-indented-key", [(5, 10, "error", "yaml-syntax")]),
+        ("line-separator", [(20, 5, "error", "missing-key"), (25, 5, "error", "unknown-key")]),
+        ("contradiction-currency-warning", [(17, 29, "warning", "contradiction")]),
     ],
 )
 def test_each_bad_fixture_reports_its_problem_at_its_position(name, expected):
@@ -344,7 +349,7 @@ def test_a_timestamp_tag_on_other_text_is_a_bad_date():
     assert (problems[0].line, problems[0].code) == (5, "bad-date")
 
 
-# --- positions and messages --------------------------------------------------------------------
+# --- positions, carets and hints ------------------------------------------------------------------
 
 def test_a_bad_id_points_at_the_value():
     _, [problem] = check_file(BAD / "bad-id.yaml")
@@ -352,11 +357,68 @@ def test_a_bad_id_points_at_the_value():
     assert problem.hint.startswith("write it as `t1`")
 
 
+def test_an_unclosed_quote_points_where_it_opens_and_says_where_it_ran_out():
+    _, [problem] = check_file(BAD / "unclosed-quote.yaml")
+    assert problem.source_line == 'company: "Acme' and problem.source_line[problem.column - 1] == '"'
+    assert problem.message == "YAML syntax: the quote here is never closed; it runs to the end of the file (line 5)"
+
+
+def test_an_unclosed_bracket_points_where_it_opens():
+    _, [problem] = check_bytes(b"casekit: 1\ntags: [a, b\n", "x.yaml")
+    assert (problem.line, problem.column) == (2, 7)
+    assert "the `[` here is never closed" in problem.message
+
+
+def test_an_encoding_error_shows_the_line_and_counts_characters():
+    _, [problem] = check_bytes("casekit: 1\ncompany: 日本 Caf".encode() + b"\xe9\n", "x.yaml")
+    assert (problem.line, problem.column) == (2, 16)
+    assert problem.source_line == "company: 日本 Caf\ufffd"
+
+
+def test_utf16_is_named():
+    _, [problem] = check_bytes("casekit: 1\n".encode("utf-16"), "x.yaml")
+    assert problem.code == "encoding" and "UTF-16" in problem.hint
+
+
+def test_lines_are_counted_as_editors_count_them():
+    # U+2028 and U+0085 are line breaks to YAML 1.1 and str.splitlines(), not to editors.
+    _, problems = check_file(BAD / "line-separator.yaml")
+    text = (BAD / "line-separator.yaml").read_text()
+    editor_line = next(n for n, line in enumerate(re.split(r"\r\n|\r|\n", text), 1) if "tradeof" in line)
+    unknown = next(p for p in problems if p.code == "unknown-key")
+    assert unknown.line == editor_line and unknown.source_line == "    tradeof: Fragility."
+
+
+def test_a_line_separator_in_a_comment_is_named_in_the_hint():
+    _, [problem] = check_bytes("casekit: 1\nas_of: 2024  # the latest\u2028date\nid: x\n".encode(), "x.yaml")
+    assert problem.code == "yaml-syntax" and "line 2 holds a line separator" in problem.hint
+
+
 def test_control_characters_in_an_id_are_shown_as_escapes():
     text = (BAD / "bad-value.yaml").read_text().replace("{id: founded,", '{id: "found\\ned\\e[31m",')
     _, problems = check_bytes(text.encode(), "x.yaml", stem="bad-value")
     bad = next(p for p in problems if p.code == "bad-id")
     assert bad.message == "id `found\\ned\\x1b[31m` is not a slug"
+
+
+@pytest.mark.parametrize(("text", "line", "hint"), [
+    ("casekit: 1\nid: x\n\tcompany: y\n", 3, "YAML indents with spaces, not tabs"),
+    ("casekit: 1\nsources:\n\t- a\n", 3, "YAML indents with spaces, not tabs"),
+    ("casekit: 1\ntitle: Scale: the story\n", 2, "a value containing ': ' needs quotes"),
+    ("casekit: 1\ntitle: t\n  company: y\n", 3,
+     "this line is indented more than the one above, so YAML reads it as part of that value"),
+])
+def test_syntax_errors_get_the_hint_that_fits(text, line, hint):
+    _, [problem] = check_bytes(text.encode(), "x.yaml")
+    assert (problem.line, problem.hint) == (line, hint)
+
+
+def test_empty_values_are_called_empty():
+    _, problems = check_file(BAD / "empty-value.yaml")
+    assert [(p.message, p.hint) for p in problems] == [
+        ("`company`: the value is empty; expected text", None),
+        ("`title`: the value is empty; expected text", None),
+    ]
 
 
 # --- reading files -------------------------------------------------------------------------------
