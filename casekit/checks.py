@@ -45,7 +45,7 @@ def slug_hint(text: str) -> str:
     """How to write `text` as a slug."""
     slug = slugify(text)
     if slug:
-        return f"write it as {shown(slug)} (lowercase letters, digits, `_` and `-`)"
+        return f"write it as {shown(slug)}"
     return "use lowercase letters, digits, `_` and `-`, starting with a letter or digit"
 
 
