@@ -424,7 +424,6 @@ class _Walker:
         self.path = path
         self.source = source
         self.problems: list[Problem] = []
-        self.has_errors = False
         self._reported: set[tuple] = set()
         self._seen: set[int] = set()
         self._revisits = 0
@@ -444,7 +443,6 @@ class _Walker:
             message = f"{shown(self._key)}: {message}"
         line, column, text = self.position(node)
         message, hint = one_line(message), hint and one_line(hint)
-        self.has_errors = True
         # A node reached through several aliases is reported once.
         if (line, column, code, message) in self._reported:
             return
