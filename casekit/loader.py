@@ -713,7 +713,8 @@ def _expected(tp: Any) -> str:
         return "one of " + ", ".join(typing.get_args(tp))
     if isinstance(tp, type) and issubclass(tp, msgspec.Struct):
         return "a mapping of keys"
-    return {PartialDate: "a date", Value: "a value such as $13.8B", str: "text", int: "a whole number"}.get(tp, "a value")
+    names = {PartialDate: "a date", Value: "a value such as $13.8B", str: "text", int: "a whole number"}
+    return names.get(tp, "a value")
 
 
 @functools.cache

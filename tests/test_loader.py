@@ -49,7 +49,8 @@ def codes(path: Path) -> list[tuple[int | None, int | None, str, str]]:
                             (19, 29, "error", "bad-value"), (22, 8, "error", "wrong-type")]),
         ("every-problem-at-once", [(11, 25, "error", "bad-date"), (12, 5, "warning", "unsourced"),
                                    (13, 10, "error", "duplicate-id"), (28, 31, "error", "dangling-reference")]),
-        ("no-sources", [(6, 1, "error", "no-sources")] + [(line, 5, "warning", "unsourced") for line in (8, 10, 16, 24)]),
+        ("no-sources", [(6, 1, "error", "no-sources")]
+         + [(line, 5, "warning", "unsourced") for line in (8, 10, 16, 24)]),
         ("duplicate-principle-number", [(27, 8, "error", "duplicate-number")]),
         ("tag-not-slug", [(9, 54, "error", "bad-tag")]),
         ("bad-id", [(9, 9, "error", "bad-id")]),
