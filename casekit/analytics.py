@@ -244,13 +244,24 @@ def cagr_span(metric: Metric, frame: pd.DataFrame | None = None) -> CagrSpan:
     span = CagrSpan(None, False, unit, first, last, float(years), skipped)
     if years < MIN_CAGR_YEARS:
         return dataclasses.replace(span, reason="the values are less than a year apart")
-    g = growth(frame.at[first, "value"], frame.at[last, "value"])
+    old, new = frame.at[first, "value"], frame.at[last, "value"]
+    g = growth(old, new)
     rate = g.cagr(float(years)) if g else None
     if rate is None:
-        return dataclasses.replace(span, reason="undefined: the series starts at zero or changes sign")
+        return dataclasses.replace(span, reason=_no_rate(old, new))
     points = series(metric)  # the frame's rows, in its order
     fuzzy_dates = any(_fuzzy(points[i][0].date) for i in (first, last))
     return dataclasses.replace(span, value=rate, approximate=bool(g.approximate or fuzzy_dates))
+
+
+def _no_rate(old: Value, new: Value) -> str:
+    """Why two closed figures give no compound rate: only growth between positive figures compounds."""
+    a, b = old.midpoint or 0.0, new.midpoint or 0.0
+    if a < 0 and b < 0:
+        return "not compounded: both values are negative"
+    if b == 0 and a > 0:
+        return "undefined: the series ends at zero"
+    return "undefined: the series starts at zero or changes sign"
 
 
 def _fuzzy(d: PartialDate) -> bool:

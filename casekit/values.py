@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 __all__ = [
     "QUALIFIERS",
@@ -467,7 +467,10 @@ class Growth:
     `approximate` is True unless both figures are exact points. `bound` is
     None for an estimate (from "about" figures or range midpoints), or
     "at_least"/"at_most" when an open-ended figure makes `change` and `pct`
-    only a guaranteed floor or ceiling of the true growth.
+    only a guaranteed floor or ceiling of the true growth. `ratio` is new ÷
+    old, what compounding needs, and is known only when both figures are
+    above zero: `pct` is taken against |old| (a loss shrinking from -$2M to
+    -$1M is +50%), which compounds to nothing meaningful.
     """
 
     change: float | None
@@ -476,6 +479,8 @@ class Growth:
     bound: str | None = None
     currency: str | None = None
     unit: str | None = None
+    # Not compared: it follows from the same two figures as `change` and `pct`.
+    ratio: float | None = field(default=None, compare=False)
 
     def display(self, *, with_change: bool = True, with_pct: bool = True) -> str:
         """Compact text: `+$25M (+50%)`, `≈+$25M (≈+50%)`, `≥+$9.8B (≥+245%)`; `+5pp` for percents."""
@@ -497,13 +502,14 @@ class Growth:
         return change or pct or ""
 
     def cagr(self, years: float) -> float | None:
-        """Compound annual growth in percent over `years`; as approximate, or as bounded, as this growth."""
-        if self.pct is None or years <= 0:
+        """Compound annual growth in percent over `years`; as approximate, or as bounded, as this growth.
+
+        None unless both figures are above zero: from zero, across a change
+        of sign or between two losses there is no rate to compound.
+        """
+        if self.ratio is None or self.ratio <= 0 or years <= 0:
             return None
-        ratio = 1 + self.pct / 100
-        if ratio <= 0:
-            return None
-        return (ratio ** (1 / years) - 1) * 100
+        return (self.ratio ** (1 / years) - 1) * 100
 
 
 def _sign(x: float) -> str:
@@ -524,6 +530,11 @@ def _relative(old: float, new: float) -> float | None:
     return None if old == 0 else (new - old) / abs(old) * 100
 
 
+def _ratio(old: float, new: float) -> float | None:
+    # Only growth between positive figures compounds.
+    return new / old if old > 0 and new > 0 else None
+
+
 def growth(old: Value, new: Value) -> Growth | None:
     """The growth from `old` to `new`, or None when they are not comparable.
 
@@ -542,7 +553,7 @@ def growth(old: Value, new: Value) -> Growth | None:
         a, b = old.midpoint, new.midpoint
         assert a is not None and b is not None
         exact = old.qualifier == "exact" and new.qualifier == "exact"
-        return Growth(b - a, _relative(a, b), not exact, None, cur, unit)
+        return Growth(b - a, _relative(a, b), not exact, None, cur, unit, _ratio(a, b))
     if new.low is not None and old.high is not None:
         # The smallest new value against the largest old one is the least growth.
         change = new.low - old.high
@@ -551,9 +562,10 @@ def growth(old: Value, new: Value) -> Growth | None:
         floor_known = old.low is not None or unit != "percent"
         old_positive = old.high > 0 and floor_known and (old.low is None or old.low > 0)
         pct = (new.low / old.high - 1) * 100 if old_positive and new.low >= 0 else None
-        return Growth(change, pct, True, "at_least", cur, unit)
+        ratio = _ratio(old.high, new.low) if old_positive else None
+        return Growth(change, pct, True, "at_least", cur, unit, ratio)
     if new.high is not None and old.low is not None:
         change = new.high - old.low
         pct = (new.high / old.low - 1) * 100 if old.low > 0 and new.high >= 0 else None
-        return Growth(change, pct, True, "at_most", cur, unit)
+        return Growth(change, pct, True, "at_most", cur, unit, _ratio(old.low, new.high))
     return None  # both open the same way (300K+ to 500K+): nothing is guaranteed

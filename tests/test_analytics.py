@@ -216,6 +216,19 @@ def test_cagr_needs_a_year_and_a_positive_start():
     assert cagr(make_metric("USD")) is None
 
 
+@pytest.mark.parametrize(("first", "last", "reason"), [
+    ("-$10M", "$5M", "undefined: the series starts at zero or changes sign"),
+    ("$5M", "-$10M", "undefined: the series starts at zero or changes sign"),
+    ("$0", "$5M", "undefined: the series starts at zero or changes sign"),
+    ("$5M", "$0", "undefined: the series ends at zero"),
+    ("-$2M", "-$1M", "not compounded: both values are negative"),
+])
+def test_no_cagr_across_zero_or_between_losses(first, last, reason):
+    span = cagr_span(make_metric("USD", (2020, first), (2024, last)))
+    assert span.value is None and span.reason == reason
+    assert cagr(make_metric("USD", (2020, first), (2024, last))) is None
+
+
 def test_cagr_from_a_date_range_is_approximate():
     # 2016/2019 has its middle at 2018-01-01; exact values, but the date is a span of years.
     _, approximate = cagr(make_metric("USD", ("2016/2019", "$1M"), (2022, "$4M")))

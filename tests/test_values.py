@@ -378,6 +378,62 @@ def test_cagr():
     assert g("0", "5").cagr(2) is None
 
 
+@pytest.mark.parametrize(("old", "new"), [
+    ("-1", "1"),          # +200% against |old|, but no rate compounds across zero
+    ("-$10M", "$5M"),
+    ("$5M", "-$10M"),
+    ("-$2M", "-$1M"),     # a shrinking loss: +50%, yet no growth rate
+    ("-$1M", "-$2M"),
+    ("$1M", "$0"),
+    ("<$4B", "-$1B"),
+    ("-$1M", "~$2M"),
+])
+def test_cagr_needs_two_figures_above_zero(old, new):
+    result = g(old, new)
+    assert result is not None
+    assert result.cagr(1) is None and result.cagr(4) is None
+
+
+def test_cagr_of_a_bound_is_the_bound_of_the_rate():
+    # <$4B -> $13.8B: at least 13.8/4 = 3.45 times in 2 years, sqrt = 1.857..., at least +85.7% a year.
+    result = g("<$4B", "$13.8B")
+    assert result.cagr(2) == pytest.approx((3.45 ** 0.5 - 1) * 100)
+    assert result.bound == "at_least"
+
+
+def test_growth_equality_ignores_the_ratio_it_carries():
+    assert g("$50M", "$75M") == Growth(25_000_000.0, 50.0, False, None, "USD", None)
+    assert g("$50M", "$75M").ratio == 1.5
+
+
+points = st.floats(min_value=1e-3, max_value=1e12, allow_nan=False)
+
+
+@settings(max_examples=200, deadline=None)
+@given(points, points, st.booleans(), st.floats(min_value=0.5, max_value=50))
+def test_opposite_signs_never_compound(a, b, negative_first, years):
+    old, new = (-a, b) if negative_first else (a, -b)
+    result = growth(Value("", old, old, "exact"), Value("", new, new, "exact"))
+    assert result is not None and result.cagr(years) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(points, points, st.floats(min_value=0.5, max_value=50))
+def test_two_negatives_never_compound(a, b, years):
+    result = growth(Value("", -a, -a, "exact"), Value("", -b, -b, "exact"))
+    assert result is not None and result.cagr(years) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(points, st.floats(min_value=0.01, max_value=100), st.floats(min_value=0.5, max_value=50))
+def test_compounding_the_cagr_gives_back_the_last_value(a, ratio, years):
+    b = a * ratio
+    result = growth(Value("", a, a, "exact"), Value("", b, b, "exact"))
+    rate = result.cagr(years)
+    assert rate is not None
+    assert a * (1 + rate / 100) ** years == pytest.approx(b, rel=1e-9)
+
+
 # --- round trip ------------------------------------------------------------
 
 CURRENCIES = [None, "USD", "AUD", "CAD", "EUR", "GBP", "JPY", "CNY", "CHF"]
