@@ -109,6 +109,7 @@ _DECADE = r"(?:(low|mid|high)\s*-?\s*)?([1-9])0['’]?s\s*(%|percent\b)?"
 _DECADE_BANDS = {None: (0, 9), "low": (0, 3), "mid": (4, 6), "high": (7, 9)}
 
 _MAX_SHOWN = 40  # characters of bad text quoted in an error message
+_MAX_DIGITS = 17  # significant figures that tell any two floats apart
 
 
 def _shown(text: str) -> str:
@@ -162,16 +163,12 @@ class Value:
         cur, unit = self.currency, self.unit
         if self.qualifier == "range":
             assert self.low is not None and self.high is not None
-            high = _format_parts(self.high, cur, unit)
-            # The parser reads "1–2K" as 1K–2K, so an unscaled low end under a
-            # scaled high end is written in that scale ("0.001K–1K") unless
-            # the scaled reading is no range at all ("$500–$2K").
-            scale = None
-            if unit not in ("percent", "ratio") and self.low != 0 and _scale_of(self.low) is None:
-                scale = _scale_of(self.high)
-                if scale and self.low * 10 ** _SCALE_EXP[scale] > self.high:
-                    scale = None
-            low = _format_parts(self.low, cur, unit, scale)
+            # Three significant figures, or as many more as it takes for the
+            # ends of a range to differ: 1,000–1,004 is `1K–1.004K`, not `1K–1K`.
+            for digits in range(3, _MAX_DIGITS + 1):
+                low, high = self._range_parts(digits)
+                if low.core != high.core or self.low == self.high:
+                    break
             # The code of a symbol-less currency and a % or x are written once.
             return f"{low.code}{low.core}–{high.core}{high.tail}{high.per}"
         bound = self.low if self.low is not None else self.high
@@ -181,6 +178,21 @@ class Value:
             return f"{p.code}{p.core}{p.tail}+{p.per}"
         mark = {"exact": "", "about": "~", "above": ">", "at_most": "≤", "below": "<"}[self.qualifier]
         return f"{mark}{p.code}{p.core}{p.tail}{p.per}"
+
+    def _range_parts(self, digits: int) -> tuple[_Parts, _Parts]:
+        """A range's two ends written to `digits` significant figures."""
+        assert self.low is not None and self.high is not None
+        cur, unit = self.currency, self.unit
+        high = _format_parts(self.high, cur, unit, digits=digits)
+        # The parser reads "1–2K" as 1K–2K, so an unscaled low end under a
+        # scaled high end is written in that scale ("0.001K–1K") unless
+        # the scaled reading is no range at all ("$500–$2K").
+        scale = None
+        if unit not in ("percent", "ratio") and self.low != 0 and _scale_of(self.low, digits) is None:
+            scale = _scale_of(self.high, digits)
+            if scale and self.low * 10 ** _SCALE_EXP[scale] > self.high:
+                scale = None
+        return _format_parts(self.low, cur, unit, scale, digits), high
 
     @property
     def is_point(self) -> bool:
@@ -234,28 +246,29 @@ def _decimal(ds: str, e: int) -> str:
     return f"{ds[:e]}.{ds[e:]}"
 
 
-def _scale_of(x: float) -> str | None:
-    """The K/M/B/T letter `x` is written with once rounded, or None below 1000."""
-    ds, e = _sig_digits(x)
+def _scale_of(x: float, digits: int = 3) -> str | None:
+    """The K/M/B/T letter `x` is written with once rounded to `digits` figures, or None below 1000."""
+    ds, e = _sig_digits(x, digits)
     magnitude = len(ds) - 1 + e
     return next((letter for letter in ("T", "B", "M", "K") if magnitude >= _SCALE_EXP[letter]), None)
 
 
-def _compact(x: float, *, scaled: bool, scale: str | None = None) -> str:
-    """|x| to 3 significant figures, with a K/M/B/T suffix when `scaled` (`scale` forces one)."""
+def _compact(x: float, *, scaled: bool, scale: str | None = None, digits: int = 3) -> str:
+    """|x| to `digits` significant figures, with a K/M/B/T suffix when `scaled` (`scale` forces one)."""
     if x == 0:
         return "0"
-    ds, e = _sig_digits(x)
+    ds, e = _sig_digits(x, digits)
     if scaled and scale is None:
-        scale = _scale_of(x)
+        scale = _scale_of(x, digits)
     if not scaled or scale is None:
         return _decimal(ds, e)
     return _decimal(ds, e - _SCALE_EXP[scale]) + scale
 
 
-def _format_parts(x: float, currency: str | None, unit: str | None, scale: str | None = None) -> _Parts:
-    sign = "-" if x < 0 and _compact(x, scaled=False) != "0" else ""
-    number = _compact(x, scaled=unit not in ("percent", "ratio"), scale=scale)
+def _format_parts(x: float, currency: str | None, unit: str | None, scale: str | None = None,
+                  digits: int = 3) -> _Parts:
+    sign = "-" if x < 0 and _compact(x, scaled=False, digits=digits) != "0" else ""
+    number = _compact(x, scaled=unit not in ("percent", "ratio"), scale=scale, digits=digits)
     symbol = _DISPLAY_SYMBOLS.get(currency or "", "")
     code = f"{currency} " if currency and not symbol else ""
     tail = {"percent": "%", "ratio": "x"}.get(unit or "", "")

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from casekit.values import Growth, Value, ValueParseError, format_number, growth
@@ -232,6 +232,13 @@ def test_non_text_errors(raw, message):
     ("$500–$2K", "$500–$2K"),
     ("1–1,000", "0.001K–1K"),
     ("0–1,000", "0–1K"),
+    # a range whose ends round alike gets the figures that tell them apart
+    ("1,000–1,004", "1K–1.004K"),
+    ("100000–100001", "100K–100.001K"),
+    ("$1.234B–$1.2345B", "$1.234B–$1.2345B"),
+    ("44.01–44.02%", "44.01–44.02%"),
+    ("-1,000–-999", "-1K–-999"),
+    ("5–5", "5–5"),
 ])
 def test_display(written, shown):
     assert Value.parse(written).display() == shown
@@ -466,6 +473,31 @@ def values(draw) -> Value:
 def test_display_round_trips(v):
     back = Value.parse(v.display())
     assert back.same_quantity(v), (v.display(), back)
+
+
+@st.composite
+def close_ranges(draw) -> Value:
+    """A range whose ends may agree to many significant figures."""
+    unit = draw(st.sampled_from(UNITS))
+    currency = None if unit in ("percent", "ratio") else draw(st.sampled_from(CURRENCIES))
+    low = draw(st.floats(min_value=-1e15, max_value=1e15, allow_nan=False))
+    gap = draw(st.one_of(
+        st.floats(min_value=1e-12, max_value=1.0).map(lambda f: abs(low) * f),
+        st.floats(min_value=1e-6, max_value=1e6),
+    ))
+    high = low + gap
+    assume(low < high)
+    return Value("", low, high, "range", currency, None, unit)
+
+
+@settings(max_examples=400, deadline=None)
+@given(close_ranges())
+def test_a_range_never_displays_with_equal_ends(v):
+    shown = v.display()
+    low, high = shown.split("–")
+    assert low.rstrip("%x") != high.rstrip("%x"), shown
+    back = Value.parse(shown)
+    assert back.qualifier == "range" and back.low < back.high, (shown, back)
 
 
 @settings(max_examples=200, deadline=None)
