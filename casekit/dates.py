@@ -160,8 +160,11 @@ class PartialDate:
         return self.start if self.start is not None else date.min
 
     def latest(self, today: date) -> date:
-        """The last day the date may mean; `today` for an open end."""
-        return self.end if self.end is not None else today
+        """The last day the date may mean; `today` for an open end, but never before its start."""
+        if self.end is not None:
+            return self.end
+        assert self.start is not None
+        return max(self.start, today)  # a `--today` before the start leaves a one-day interval
 
     def sort_key(self, today: date | None = None) -> tuple[int, int, int]:
         """Key for SPEC §2's order: by earliest day (an open start by its latest), wider first.
@@ -172,10 +175,8 @@ class PartialDate:
         if self.start is None:
             assert self.end is not None
             return (self.end.toordinal(), 0, -self.end.toordinal())
-        if self.end is not None:
-            last = self.end.toordinal()
-        elif today is not None:
-            last = today.toordinal()
+        if self.end is not None or today is not None:
+            last = self.latest(today).toordinal()  # type: ignore[arg-type]
         else:
             last = date.max.toordinal() + 1  # beyond any closed end
         return (self.start.toordinal(), 1, -last)

@@ -8,6 +8,7 @@ from datetime import date
 
 import msgspec
 
+from casekit import dates
 from casekit.dates import PartialDate
 from casekit.model import Case, Era, Event
 from casekit.values import Value
@@ -107,20 +108,25 @@ class EventFilter:
     tags: Sequence[str] = ()
     sources: Sequence[str] = ()
     grep: str | None = None
-    today: date = field(default_factory=date.today)
+    today: date = field(default_factory=lambda: dates.today())  # looked up when made, so it can be fixed
+
+    def period(self) -> PartialDate | None:
+        """The period `since` and `until` describe (from since's first day to until's last),
+        or None when it holds no day at all."""
+        start = self.since.earliest() if self.since is not None else date.min
+        end = self.until.latest(self.today) if self.until is not None else date.max
+        return PartialDate("period", start, end, "range") if start <= end else None
 
     def period_matches(self, d: PartialDate) -> bool:
-        start = self.since.earliest() if self.since else None
-        end = self.until.latest(self.today) if self.until else None
-        lo, hi = d.earliest(), d.latest(self.today)
-        if self.strict:
-            return (start is None or (d.start is not None and lo >= start)) and (
-                end is None or (d.end is not None and hi <= end)
-            )
-        return (start is None or hi >= start) and (end is None or lo <= end)
+        """True when `d` overlaps the period, or with `strict` lies wholly inside it (open ends run to today)."""
+        period = self.period()
+        if period is None:
+            return False
+        return d.within(period, self.today) if self.strict else d.overlaps(period, self.today)
 
     def matches(self, event: Event) -> bool:
-        if (self.since or self.until) and not self.period_matches(event.date):
+        """True when the event passes every filter."""
+        if (self.since is not None or self.until is not None) and not self.period_matches(event.date):
             return False
         if self.categories and (event.category or "").casefold() not in {c.casefold() for c in self.categories}:
             return False
@@ -137,4 +143,5 @@ class EventFilter:
         return True
 
     def apply(self, events: Iterable[Event]) -> list[Event]:
+        """The events that pass every filter, in their order."""
         return [e for e in events if self.matches(e)]

@@ -223,6 +223,14 @@ def test_earliest_and_latest_fill_open_ends():
     assert P("2019").latest(TODAY) == d("2019-12-31")
 
 
+def test_an_open_end_never_ends_before_it_starts():
+    # A fixed today before the start leaves the first day, as the middle of the interval does.
+    assert P("2019/..").latest(d("2015-06-01")) == d("2019-01-01")
+    assert P("2019/..").sort_key(d("2015-06-01")) == P("2019-01-01").sort_key(d("2015-06-01"))
+    assert P("2019/..").overlaps(P("2019-01"), d("2015-06-01"))
+    assert not P("2019/..").overlaps(P("2016/2018"), d("2015-06-01"))
+
+
 def test_sort_order_by_hand():
     expected = [
         "2010s",
@@ -343,8 +351,14 @@ def date_texts(draw) -> str:
         one, two = two, one
         a, b = b, a
     assume(a.start <= b.end)
-    sep = draw(st.sampled_from(["/", "–", " to ", " - "]))
-    return f"{one}{sep}{two}"
+    sep = draw(st.sampled_from(["/", "–", " to ", " - ", "-"]))
+    text = f"{one}{sep}{two}"
+    if sep == "-":  # unspaced, a hyphen may also split a day or a month: keep the texts read one way
+        try:
+            P(text)
+        except DateError:
+            assume(False)
+    return text
 
 
 dates = date_texts().map(P)
@@ -419,6 +433,27 @@ def test_overlap_is_symmetric_and_within_implies_overlap(a, b, today_):
     if a.within(b, today_) and a.earliest() <= a.latest(today_):
         assert a.overlaps(b, today_)
     assert a.within(a, today_)
+
+
+@FAST
+@given(dates, todays)
+def test_latest_is_never_before_earliest(x, today_):
+    assert x.earliest() <= x.latest(today_)
+
+
+@FAST
+@given(single_texts(), single_texts())
+def test_a_hyphen_range_is_the_slash_range(one, two):
+    a, b = P(one), P(two)
+    assume(a.start <= b.end)
+    slash = P(f"{one}/{two}")
+    for sep in ("-", " - ", "–", " to "):
+        try:
+            hyphen = P(f"{one}{sep}{two}")
+        except DateError as exc:  # only ever because a hyphen splits the text more than one way
+            assert sep == "-" and "more than one way" in str(exc)
+            continue
+        assert fields(hyphen) == fields(slash), f"{one}{sep}{two}"
 
 
 @FAST

@@ -56,6 +56,12 @@ def test_reverse_and_limit():
         (["--since", "Q4 2022", "--until", "early 2024"],
          ["open", "present", "late2022", "d20221130", "nov30", "winter2023", "q1", "q1b", "spring2024"]),
         (["--since", "2013-06", "--until", "2013-07"], ["decade", "bylate", "openstart"]),
+        # open ends run to today (2026-11-25), inside 2019–2030
+        (["--since", "2019", "--until", "2030", "--strict"], ORDER[ORDER.index("open"):]),
+        (["--since", "2019", "--until", "2025", "--strict"],
+         [i for i in ORDER[ORDER.index("open"):] if i not in ("open", "present")]),
+        # an open-start period holds open-start events
+        (["--since", "../2013", "--until", "2014", "--strict"], ["bylate", "openstart"]),
     ],
 )
 def test_period_filters_on_every_notation(args, expected):
