@@ -48,6 +48,19 @@ def test_version():
         (["timeline", "-c", "missing/file.yaml"], 2, "no such file"),
         (["timeline", "-c", str(FIXTURES / "bad" / "unknown-key.yaml")], 2, "unknown-key.yaml:18:5: missing required key"),
         (["timeline", "--since", "2016-13"], 2, "--since: month 13"),
+        # an empty date is a mistake, not "no date"
+        (["timeline", "--since="], 2, "--since: the date is empty"),
+        (["timeline", "--until", ""], 2, "--until: the date is empty"),
+        (["timeline", "--as-of="], 2, "--as-of: the date is empty"),
+        (["metrics", "--as-of="], 2, "--as-of: the date is empty"),
+        (["show", "--as-of", " "], 2, "--as-of: the date is empty"),
+        (["timeline", "--today="], 2, "--today: the date is empty"),
+        # --today fixes one day
+        (["timeline", "--today", "../2024"], 2, "--today: `../2024` is not one day"),
+        (["timeline", "--today", "2019/.."], 2, "--today: `2019/..` is not one day"),
+        (["timeline", "--today", "2024"], 2, "--today: `2024` is not one day"),
+        (["principles", "--today", "2024-06"], 2, "--today: `2024-06` is not one day"),
+        (["--today", "~2024-06-15", "risks"], 2, "--today: `~2024-06-15` is not one day"),
         (["timeline", "--bogus"], 2, "No such option"),
         (["validate", str(FIXTURES / "bad" / "duplicate-key.yaml")], 1, "1 error"),
         (["validate", str(FIXTURES / "bad" / "no-evidence-warning.yaml"), "--strict"], 1, "1 warning"),
@@ -58,6 +71,12 @@ def test_failure_modes_have_their_exit_code_and_message(args, code, message):
     assert result.exit_code == code
     assert message in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize("day", ["2024-06-15", "Jun 15, 2024", "15 June 2024"])
+def test_today_takes_a_day_however_written(day):
+    result = run("timeline", "-c", str(ACME), "--today", day, "-f", "json")
+    assert result.exit_code == 0, result.stderr
 
 
 def test_a_query_on_an_invalid_case_lists_its_problems_nowhere_but_stderr():

@@ -77,6 +77,7 @@ class State:
     term: Terminal = field(default_factory=Terminal)
     _library: Any = field(default=None, repr=False)
     no_cache: bool = False
+    fixed_today: date | None = None
 
     def update(self, *, cases_dir=None, no_color=False, today=None, pager=False) -> State:
         """Fold a command's own copies of the global options into the state."""
@@ -88,7 +89,8 @@ class State:
             self.term.pager = True
             if os.environ.get("CASEKIT_PAGER"):
                 os.environ["PAGER"] = os.environ["CASEKIT_PAGER"]
-        if today:
+        if today is not None:
+            self.fixed_today = parse_day_option(today, "--today")  # checked now, whether or not a command asks
             self.today_text = today
         return self
 
@@ -107,11 +109,12 @@ class State:
 
     @property
     def today(self) -> date:
+        """The day `--today` fixes, else the real date."""
+        if self.fixed_today is not None:
+            return self.fixed_today
         from casekit.dates import today as real_today
 
-        if not self.today_text:
-            return real_today()
-        return parse_date_option(self.today_text, "--today").earliest()
+        return real_today()
 
 
 def parse_date_option(text: str, option: str):
@@ -122,6 +125,17 @@ def parse_date_option(text: str, option: str):
         return PartialDate.parse(text)
     except DateError as exc:
         raise CasekitError(f"{option}: {exc}") from None
+
+
+def parse_day_option(text: str, option: str) -> date:
+    """One day from an option (`2025-06-15`, `Jun 15, 2025`), or a usage error naming the option."""
+    from casekit.errors import UsageError
+
+    day = parse_date_option(text, option)
+    if day.precision != "day" or day.approximate or day.uncertain:
+        raise UsageError(f"{option}: `{text.strip()}` is not one day", hint="write a day, as in 2025-06-15")
+    assert day.start is not None
+    return day.start
 
 
 def state(ctx: typer.Context) -> State:
@@ -193,7 +207,7 @@ def _register_commands() -> None:
 
     for info in app.registered_commands:
         info.rich_help_panel = panel.get(name(info), info.rich_help_panel)
-        info.epilog = info.epilog or ("Global options work here too: --cases-dir DIR, --today DATE, --no-color, "
+        info.epilog = info.epilog or ("Global options work here too: --cases-dir DIR, --today DAY, --no-color, "
                                       "--pager, --no-cache, --debug (see casekit --help).")
     app.registered_commands.sort(key=lambda info: order.index(name(info)) if name(info) in order else len(order))
 

@@ -104,7 +104,7 @@ class ParseProgress(Progress):
 
 def view(st: State, case: Case, as_of: str | None) -> Case:
     """`case`, or its as-of view."""
-    if not as_of:
+    if as_of is None:
         return case
     from casekit.query import as_of as as_of_view
 

@@ -48,7 +48,7 @@ def metrics(
     c = open_case(st, case, as_of)
     found = grep_items(c.metrics, grep)
     unknown = 0
-    if as_of:  # a metric with nothing observed by then was not known then
+    if as_of is not None:  # a metric with nothing observed by then was not known then
         kept = [m for m in found if m.observations]
         unknown, found = len(found) - len(kept), kept
     items = first(found, limit)

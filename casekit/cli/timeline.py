@@ -72,9 +72,9 @@ def timeline(
     cases = open_cases(st, case, all_cases, as_of)
     several = all_cases or len(cases) > 1
     today_date = st.today
-    start = parse_date_option(since, "--since") if since else None
-    end = parse_date_option(until, "--until") if until else None
-    if start and end and start.earliest() > end.latest(today_date):
+    start = parse_date_option(since, "--since") if since is not None else None  # `--since=` is an empty date
+    end = parse_date_option(until, "--until") if until is not None else None
+    if start is not None and end is not None and start.earliest() > end.latest(today_date):
         raise UsageError(f"--since {since} begins after --until {until} ends")
     # A value no case knows is a typo more often than a question with no answer.
     _known("--category", category, {e.category for c in cases for e in c.timeline if e.category})
