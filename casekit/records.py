@@ -112,7 +112,9 @@ def risk_record(r) -> dict[str, Any]:
 
 
 def metric_record(m) -> dict[str, Any]:
-    """SPEC §7 `metrics -f json`."""
+    """SPEC §7 `metrics -f json`, the observations in date order (SPEC §2)."""
+    from casekit.query import sort_by_date
+
     return {
         "id": m.id,
         "name": m.name,
@@ -124,7 +126,7 @@ def metric_record(m) -> dict[str, Any]:
                 "note": o.note,
                 "sources": list(o.sources),
             }
-            for o in m.observations
+            for o in sort_by_date(m.observations)
         ],
     }
 

@@ -47,6 +47,14 @@ def test_metrics_table_shows_latest_previous_change_and_trend():
     assert "≈ estimated" in result.stdout and "≥ ≤ only a floor or a ceiling" in result.stdout
 
 
+def test_metrics_json_lists_observations_in_date_order():
+    records = json.loads(run("metrics", "-c", "series", "-f", "json").stdout)
+    revenue = next(r for r in records if r["id"] == "revenue")  # written 2020 first, then 2018
+    assert [o["date"] for o in revenue["observations"]] == ["2018", "2020"]
+    single = json.loads(run("metric", "revenue", "-c", "series", "-f", "json").stdout)
+    assert single["observations"] == revenue["observations"]
+
+
 def test_metrics_narrow_puts_dates_and_ids_on_their_own_lines():
     result = run("metrics", "-c", "series", columns=80)
     assert result.exit_code == 0
@@ -76,8 +84,9 @@ def test_metrics_json_has_the_spec_shape():
         for obs in record["observations"]:
             assert list(obs) == ["date", "start", "end", "value", "note", "sources"]
             assert list(obs["value"]) == ["text", "low", "high", "qualifier"]
-    revenue = records[0]
-    assert revenue["observations"][0] == {
+    revenue = records[0]  # observations in date order: 2018, then the 2020 written first
+    assert revenue["observations"][0]["date"] == "2018"
+    assert revenue["observations"][1] == {
         "date": "2020", "start": "2020-01-01", "end": "2020-12-31",
         "value": {"text": "$40M", "low": 40e6, "high": 40e6, "qualifier": "exact"},
         "note": "Doubled twice.", "sources": ["s"],
@@ -92,7 +101,8 @@ def test_metrics_other_formats_have_no_colour_codes(fmt):
     assert result.exit_code == 0 and "\x1b" not in result.stdout
     if fmt == "csv":
         rows = list(csv.DictReader(io.StringIO(result.stdout)))
-        assert rows[0]["id"] == "revenue" and rows[0]["observation.value.text"] == "$40M"
+        assert rows[0]["id"] == "revenue" and rows[0]["observation.value.text"] == "$10M"
+        assert rows[1]["id"] == "revenue" and rows[1]["observation.value.text"] == "$40M"
         assert len(rows) == 20  # one row per observation
 
 
