@@ -46,6 +46,7 @@ __all__ = [
     "metric_summary",
     "metric_unit",
     "missing",
+    "previous_index",
     "segment_shares",
     "series",
     "series_frame",
@@ -113,6 +114,28 @@ def main_unit(metric: Metric, units: Sequence[str]) -> str | None:
     return label if label in units else units[-1]
 
 
+def previous_index(points: Sequence[tuple[Observation, str]], i: int, today: date | None = None) -> int | None:
+    """The observation growth to `points[i]` is measured from: the latest earlier one in the same unit
+    that lies wholly before it, or None.
+
+    Growth never crosses currencies or units, and two observations whose
+    dates overlap (`2024` and `2024-03`, or two of `2024`) describe the same
+    time, so a change between them is a contradiction, not growth. An open
+    end runs to `today` (without it, it is never wholly before anything).
+    """
+    obs, unit = points[i]
+    starts = obs.date.earliest()
+    for j in range(i - 1, -1, -1):
+        earlier, earlier_unit = points[j]
+        if earlier_unit != unit:
+            continue
+        d = earlier.date
+        ends = d.end if today is None else d.latest(today)
+        if ends is not None and ends < starts:
+            return j
+    return None
+
+
 # --- the frame ---------------------------------------------------------------
 
 def _mid_time(start: date | None, end: date | None, today: date | None) -> datetime | None:
@@ -133,7 +156,8 @@ def series_frame(metric: Metric, today: date | None = None) -> pd.DataFrame:
     the date's interval; an open end runs to `today` when given), `low`,
     `high`, `mid` (the number charted: a range's middle, a bound's bound),
     `qualifier`, `unit`, then the growth from `previous` (the row of the
-    previous observation in the same unit): `change`, `pct_change`,
+    latest earlier observation in the same unit that lies wholly before
+    this one, see `previous_index`): `change`, `pct_change`,
     `approximate` (NA on a unit's first row) and `bound` (`at_least` /
     `at_most` when an open bound makes the change a floor or a ceiling).
     `value` and `growth` hold the `Value` and `Growth` objects; `note`,
@@ -146,12 +170,7 @@ def series_frame(metric: Metric, today: date | None = None) -> pd.DataFrame:
     points = series(metric)
     values = [obs.value for obs, _ in points]
     units = [unit for _, unit in points]
-    # The previous row in the same unit: growth never crosses currencies or units.
-    previous: list[int | None] = []
-    last_of: dict[str, int] = {}
-    for i, unit in enumerate(units):
-        previous.append(last_of.get(unit))
-        last_of[unit] = i
+    previous = [previous_index(points, i, today) for i in range(len(points))]
     growths = [None if p is None else growth(values[p], v) for p, v in zip(previous, values)]
 
     def days(which: str) -> np.ndarray:
@@ -213,7 +232,8 @@ class CagrSpan:
 
 
 def cagr_span(metric: Metric, frame: pd.DataFrame | None = None) -> CagrSpan:
-    """CAGR from the first to the last observation with both bounds known, in the metric's headline unit.
+    """CAGR between the observations with both bounds known whose dates' middles come first and last,
+    in the metric's headline unit.
 
     Years run between the midpoints of the two dates. An "about" value or a
     range (taken at its middle) makes the result approximate, and so does a
@@ -233,11 +253,20 @@ def cagr_span(metric: Metric, frame: pd.DataFrame | None = None) -> CagrSpan:
     closed = rows[rows["low"].notna() & rows["high"].notna()]
     if len(closed) < 2:
         return CagrSpan(None, False, unit, reason="needs two values with both ends known")
-    first, last = int(closed.index[0]), int(closed.index[-1])
+    # The ends are the values whose dates' middles come first and last: in
+    # date order a span of years (`2016/2019`) comes before the year it
+    # starts with (`2016`), though most of it lies later. On a tie, a point
+    # value beats a range, then a narrower date a wider one.
+    mids = closed["mid_date"]
+    points = closed["qualifier"].isin(["exact", "about"])
+    widths = closed["end"] - closed["start"]  # NaT for an open side: widest of all
+    order = sorted(closed.index, key=lambda i: (mids[i], not points[i], _width(widths[i]), i))
+    first = int(order[0])
+    last = int(max(closed.index, key=lambda i: (mids[i], bool(points[i]), -_width(widths[i]), -i)))
     # Open bounds before the first or after the last usable value: the span
     # would have reached them if they gave a number.
     open_side = rows["low"].isna() | rows["high"].isna()
-    outside = (rows.index < first) | (rows.index > last)
+    outside = (rows["mid_date"] < mids[first]) | (rows["mid_date"] > mids[last])
     skipped = tuple(f"{d} ({v.display()})" for d, v in zip(rows[open_side & outside]["date"],
                                                           rows[open_side & outside]["value"]))
     years = (frame.at[last, "mid_date"] - frame.at[first, "mid_date"]) / pd.Timedelta(days=DAYS_PER_YEAR)
@@ -249,9 +278,14 @@ def cagr_span(metric: Metric, frame: pd.DataFrame | None = None) -> CagrSpan:
     rate = g.cagr(float(years)) if g else None
     if rate is None:
         return dataclasses.replace(span, reason=_no_rate(old, new))
-    points = series(metric)  # the frame's rows, in its order
-    fuzzy_dates = any(_fuzzy(points[i][0].date) for i in (first, last))
+    metric_points = series(metric)  # the frame's rows, in its order
+    fuzzy_dates = any(_fuzzy(metric_points[i][0].date) for i in (first, last))
     return dataclasses.replace(span, value=rate, approximate=bool(g.approximate or fuzzy_dates))
+
+
+def _width(days) -> float:
+    """An interval's length for ordering; an open side is the widest."""
+    return float("inf") if missing(days) else days.total_seconds()
 
 
 def _no_rate(old: Value, new: Value) -> str:
@@ -345,17 +379,16 @@ def series_rows(metric: Metric, today: date | None = None) -> list[dict]:
 
 # --- latest against previous -------------------------------------------------
 
-def latest_and_previous(metric: Metric) -> tuple[Observation | None, Observation | None]:
-    """The latest observation and the one before it in the same unit (either may be None).
+def latest_and_previous(metric: Metric, today: date | None = None) -> tuple[Observation | None, Observation | None]:
+    """The latest observation and the one growth to it is measured from (`previous_index`); either may be None.
 
     Values come back in the metric's unit when written as bare numbers.
     """
     points = series(metric)
     if not points:
         return None, None
-    latest, unit = points[-1]
-    previous = next((obs for obs, u in reversed(points[:-1]) if u == unit), None)
-    return latest, previous
+    j = previous_index(points, len(points) - 1, today)
+    return points[-1][0], None if j is None else points[j][0]
 
 
 @dataclass(frozen=True)
@@ -374,9 +407,9 @@ class MetricSummary:
     other_units: tuple[str, ...]
 
 
-def metric_summary(metric: Metric) -> MetricSummary:
-    """The latest value, the previous one in the same unit, the growth between them, the trend."""
-    frame = series_frame(metric)
+def metric_summary(metric: Metric, today: date | None = None) -> MetricSummary:
+    """The latest value, the one growth to it is measured from, the growth between them, the trend."""
+    frame = series_frame(metric, today)
     if frame.empty:
         return MetricSummary(metric, None, None, None, (), ())
     points = series(metric)

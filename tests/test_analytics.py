@@ -9,6 +9,7 @@ exactly 2 years apart; any two years four apart are exactly 4 years apart.
 from __future__ import annotations
 
 import math
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -140,6 +141,54 @@ def test_currencies_are_never_compared_with_each_other(case):
     assert frame.at[2, "change"] == 50e6 and frame.at[2, "pct_change"] == pytest.approx(50.0)
     assert frame.at[3, "change"] == 40e6 and frame.at[3, "pct_change"] == pytest.approx(50.0)
     assert math.isnan(frame.at[1, "change"])
+
+
+def test_no_growth_between_observations_that_overlap():
+    case = load_case(FIXTURES / "overlapping_observations.yaml")
+    # Two of 2024: each is compared with 2023, the latest wholly before it, never with the other.
+    frame = series_frame(metric_of(case, "same_year"))
+    assert [None if pd_isna(p) else int(p) for p in frame["previous"]] == [None, 0, 0]
+    assert list(frame["change"][1:]) == [2e6, 4e6]
+    # 2024-03 lies inside 2024: no change at all.
+    frame = series_frame(metric_of(case, "inside_year"))
+    assert frame["previous"].isna().all() and frame["change"].isna().all()
+    assert latest_and_previous(metric_of(case, "inside_year"))[1] is None
+    summary = metric_summary(metric_of(case, "inside_year"))
+    assert summary.previous is None and summary.growth is None
+    # 2016/2019 sorts first; 2016 overlaps it; 2018 is compared with 2016, 2020 with 2018.
+    frame = series_frame(metric_of(case, "span_of_years"))
+    assert list(frame["date"]) == ["2016/2019", "2016", "2018", "2020"]
+    assert [None if pd_isna(p) else frame.at[int(p), "date"] for p in frame["previous"]] == [
+        None, None, "2016", "2018"]
+    assert list(frame["pct_change"][2:]) == [100.0, 100.0]
+
+
+def test_an_open_end_is_wholly_before_only_once_today_is_known():
+    m = make_metric("USD", ("2020/..", "$1M"), ("2026", "$2M"))
+    assert series_frame(m)["previous"].isna().all()
+    frame = series_frame(m, today=date(2025, 6, 15))
+    assert int(frame.at[1, "previous"]) == 0 and frame.at[1, "change"] == 1e6
+
+
+def test_cagr_runs_between_the_earliest_and_latest_middles():
+    case = load_case(FIXTURES / "overlapping_observations.yaml")
+    # 2016 ($4M, middle 2016-07-02) to 2020 ($16M): 4 times in 4 years, +41.4% a year; the
+    # 2016/2019 span sorts first but its middle is 2018-01-01.
+    span = cagr_span(metric_of(case, "span_of_years"))
+    frame = series_frame(metric_of(case, "span_of_years"))
+    assert (frame.at[span.first, "date"], frame.at[span.last, "date"]) == ("2016", "2020")
+    assert span.years == pytest.approx(4.0)
+    assert span.value == pytest.approx((4 ** 0.25 - 1) * 100)
+    assert not span.approximate
+
+
+def test_cagr_ends_prefer_points_on_a_tie():
+    # The range and the point of 2016 share a middle: the point starts the span.
+    m = make_metric("USD", (2016, "$1M–$3M"), (2016, "$4M"), (2020, "$16M"), (2020, "$10M–$30M"))
+    span = cagr_span(m)
+    frame = series_frame(m)
+    assert (frame.at[span.first, "value"].text, frame.at[span.last, "value"].text) == ("$4M", "$16M")
+    assert not span.approximate
 
 
 def pd_isna(x) -> bool:

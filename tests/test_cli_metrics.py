@@ -55,6 +55,16 @@ def test_metrics_json_lists_observations_in_date_order():
     assert single["observations"] == revenue["observations"]
 
 
+def test_no_change_between_observations_that_overlap():
+    out = run("metric", "inside_year", "-c", "overlapping_observations").stdout
+    assert "-$70M" not in out and "-70%" not in out
+    assert "$30M" in line_of(out, "2024-03") and "%" not in line_of(out, "2024-03")
+    table = run("metrics", "-c", "overlapping_observations").stdout
+    assert line_of(table, "Same year twice").split()[-4:-1] == ["2023", "+$4M", "+40%"]
+    inside = line_of(table, "A month inside the year")
+    assert "$30M" in inside and "+" not in inside and "-$" not in inside
+
+
 def test_metrics_narrow_puts_dates_and_ids_on_their_own_lines():
     result = run("metrics", "-c", "series", columns=80)
     assert result.exit_code == 0

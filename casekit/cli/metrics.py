@@ -62,7 +62,7 @@ def metrics(
         from casekit.analytics import metric_summary
         from casekit.render.metrics import metrics_table
 
-        return metrics_table([metric_summary(m) for m in items])
+        return metrics_table([metric_summary(m, st.today) for m in items])
 
     if fmt is Format.table and not items:
         st.term.err.print("no metrics match", style="dim")
@@ -87,11 +87,13 @@ def metric(
 ) -> None:
     """One metric's series in date order: change, % change, CAGR and a bar chart.
 
-    Each observation is compared with the previous one in the same unit
-    (values in different currencies are charted apart, never compared).
-    CAGR runs from the first to the last value with both ends known, over
-    the years between the middles of their dates. Bars: █ a value, ░ a
-    range or an open side, ▶ "or more", ◀ "below".
+    Each observation is compared with the latest earlier one in the same
+    unit whose date lies wholly before its own (dates that overlap describe
+    the same time; values in different currencies are charted apart, never
+    compared). CAGR runs between the values with both ends known whose
+    dates' middles come first and last, over the years between those
+    middles. Bars: █ a value, ░ a range or an open side, ▶ "or more",
+    ◀ "below".
     """
     from casekit.cli.common import emit, open_case
 
