@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 # Characters that would break a one-line message or act on a terminal: C0
@@ -63,9 +64,53 @@ def shown(text: object, limit: int | None = _SHOWN_MAX) -> str:
     return f"`{one_line(text)}`"
 
 
-def did_you_mean(word: str, choices) -> str | None:
-    """A hint naming the closest choice to `word`, or None."""
+def did_you_mean(word: str, choices, *, names: Mapping[str, str] | None = None, limit: int = 4) -> str | None:
+    """A hint naming the choices `word` most likely meant (at most `limit`, likeliest first), or None.
+
+    A choice is offered when it starts with the word (`funding` → `funding_round_size`),
+    when each part of the word begins a part of it (`revenue` → `platform_revenue`;
+    parts are split at `_`, `-`, `.` and spaces), or when it is close to the word
+    (a typo: `tradoff` → `tradeoff`). `names` maps a choice to a name or title that
+    is matched the same way; the choice is what the hint shows.
+    """
     import difflib
 
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"did you mean {shown(close[0], None)}?" if close else None
+    folded = word.strip().casefold()
+    if not folded:
+        return None
+    parts = [p for p in re.split(_PARTS, folded) if len(p) >= _MIN_PART]
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(folded)  # difflib caches facts about the second sequence
+    ranked = []
+    for i, choice in enumerate(dict.fromkeys(str(c) for c in choices)):
+        texts = [choice] + ([names[choice]] if names and names.get(choice) else [])
+        best = min(_likeness(folded, parts, text.casefold(), matcher) for text in texts)
+        if best[0] < _UNLIKE:
+            ranked.append((best, i, choice))
+    ranked.sort()
+    found = [shown(choice, None) for _, _, choice in ranked[:limit]]
+    if not found:
+        return None
+    listed = found[0] if len(found) == 1 else f"{', '.join(found[:-1])} or {found[-1]}"
+    return f"did you mean {listed}?"
+
+
+_PARTS = r"[\s_.\-/]+"  # what separates the parts of an id or a name; compiled on first use
+_MIN_PART = 3  # shorter words begin too many others to say anything
+_CLOSE = 0.6  # difflib's similarity from which a choice reads as a typo of the word
+_PREFIX, _PART, _TYPO, _UNLIKE = range(4)
+
+
+def _likeness(word: str, parts: list[str], text: str, matcher) -> tuple[int, float]:
+    """(how the word matches `text`, minus their similarity): lower is likelier."""
+    matcher.set_seq1(text)
+    ratio = matcher.ratio() if matcher.real_quick_ratio() >= _CLOSE and matcher.quick_ratio() >= _CLOSE else 0.0
+    if len(word) >= _MIN_PART and text.startswith(word):
+        return _PREFIX, -ratio
+    if parts:
+        words = [w for w in re.split(_PARTS, text) if w]
+        if all(any(w.startswith(p) for w in words) for p in parts):
+            return _PART, -ratio
+    if ratio >= _CLOSE:
+        return _TYPO, -ratio
+    return _UNLIKE, 0.0

@@ -52,7 +52,7 @@ def resolve_principle(case: Case, ref: str) -> Principle:
         raise UsageError(f"no principle `{ref}`: {case.id} has no principles")
     from casekit.problems import did_you_mean
 
-    hint = did_you_mean(text, [p.id for p in case.principles])
+    hint = did_you_mean(text, [p.id for p in case.principles], names={p.id: p.title for p in case.principles})
     listing = f"principles of {case.id}: {numbers}"
     raise UsageError(f"no principle `{ref}` in {case.id}; {listing}",
                      hint=hint or "give a principle's number or its id (`casekit principles --brief` lists them)")

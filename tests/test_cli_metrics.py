@@ -207,7 +207,19 @@ def test_unknown_metric_is_trouble_with_a_suggestion():
     result = run("metric", "revenu", "-c", "series")
     assert result.exit_code == 2
     assert "no metric `revenu` in series" in result.stderr
-    assert "did you mean `revenue`?" in result.stderr
+    assert "did you mean `revenue` or `reported_revenue`?" in result.stderr
+
+
+@pytest.mark.parametrize(("ref", "hint"), [
+    ("rev", "did you mean `revenue` or `reported_revenue`?"),  # a prefix, a part
+    ("gross", "did you mean `margin`?"),                        # its name, Gross margin
+    ("hour", "did you mean `price`?"),                          # its name, Price per hour
+    ("valuaton", "did you mean `valuation`?"),                  # a typo
+])
+def test_unknown_metric_suggests_prefixes_parts_and_names(ref, hint):
+    result = run("metric", ref, "-c", "series")
+    assert result.exit_code == 2
+    assert f"hint: {hint}" in result.stderr
 
 
 def test_case_text_is_shown_literally(tmp_path):

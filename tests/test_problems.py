@@ -1,6 +1,8 @@
-"""Problems and how their messages quote case text."""
+"""Problems, how their messages quote case text, and did-you-mean hints."""
 
 from __future__ import annotations
+
+import pytest
 
 from casekit.problems import Problem, did_you_mean, one_line, shown
 
@@ -24,3 +26,50 @@ def test_location_and_record():
     p = Problem("x.yaml", 3, 5, "error", "unknown-key", "unknown key `tradoff`", "did you mean `tradeoff`?")
     assert p.location == "x.yaml:3:5"
     assert p.record()["message"] == "unknown key `tradoff` (did you mean `tradeoff`?)"
+
+
+# --- did you mean -----------------------------------------------------------------------------
+
+METRICS = ["appen_revenue", "revenue_run_rate", "platform_revenue", "defense_revenue", "valuation",
+           "funding_round_size", "gross_margin", "platform_gross_margin", "meta_stake"]
+
+
+@pytest.mark.parametrize(("word", "hint"), [
+    # a prefix of the choice
+    ("funding", "did you mean `funding_round_size`?"),
+    ("gross", "did you mean `gross_margin` or `platform_gross_margin`?"),
+    # a part of it, however far in
+    ("stake", "did you mean `meta_stake`?"),
+    ("revenue", "did you mean `revenue_run_rate`, `appen_revenue`, `defense_revenue` or `platform_revenue`?"),
+    ("gross margin", "did you mean `gross_margin` or `platform_gross_margin`?"),
+    ("Platform-Revenue", "did you mean `platform_revenue`?"),
+    # a typo
+    ("valuaton", "did you mean `valuation`?"),
+    ("VALUATION", "did you mean `valuation`?"),
+    # nothing like it; too short to begin anything
+    ("headcount", None),
+    ("re", None),
+    ("", None),
+])
+def test_did_you_mean_offers_prefixes_parts_and_typos(word, hint):
+    assert did_you_mean(word, METRICS) == hint
+
+
+def test_did_you_mean_offers_at_most_limit_choices_likeliest_first():
+    assert did_you_mean("revenue", METRICS, limit=2) == "did you mean `revenue_run_rate` or `appen_revenue`?"
+    # a prefix before a part, a part before a typo
+    assert did_you_mean("margin", ["gross_margin", "margins", "marginal"]) == (
+        "did you mean `margins`, `marginal` or `gross_margin`?")
+    assert did_you_mean("tradoff", ["tactic", "tradeoff", "title"]) == "did you mean `tradeoff`?"
+
+
+def test_did_you_mean_matches_names_and_shows_the_choice():
+    names = {"margin": "Gross margin", "price": "Price per hour"}
+    assert did_you_mean("gross", ["margin", "price"], names=names) == "did you mean `margin`?"
+    assert did_you_mean("hour", ["margin", "price"], names=names) == "did you mean `price`?"
+    assert did_you_mean("hour", ["margin", "price"]) is None
+
+
+def test_did_you_mean_offers_each_choice_once_in_a_stable_order():
+    assert did_you_mean("wave", ["b_wave", "a_wave", "b_wave"]) == "did you mean `b_wave` or `a_wave`?"
+

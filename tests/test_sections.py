@@ -105,6 +105,12 @@ def test_an_unknown_principle_id_suggests_the_closest(crossrefs):
     assert "price_high" in err.value.hint
 
 
+def test_an_unknown_principle_is_suggested_by_its_title_too(crossrefs):
+    with pytest.raises(UsageError) as err:
+        resolve_principle(crossrefs, "buyer")  # "Focus on one buyer"
+    assert err.value.hint == "did you mean `focus`?"
+
+
 def test_evidence_is_resolved_in_date_order_not_file_order(crossrefs):
     detail = principle_detail(crossrefs, resolve_principle(crossrefs, "focus"), TODAY)
     assert resolve_principle(crossrefs, "focus").evidence == ["deal", "founded", "launch"]

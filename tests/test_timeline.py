@@ -94,6 +94,14 @@ def test_unknown_era_is_trouble_with_a_suggestion():
     assert "did you mean `hardware`?" in result.stderr
 
 
+def test_unknown_era_is_suggested_by_its_id_once_whether_id_or_title_is_near():
+    result = CliRunner().invoke(app, ["timeline", "-c", ACME, "--era", "years"], env=ENV)
+    assert result.exit_code == 2
+    assert "did you mean `hardware` or `platform`?" in result.stderr
+    result = CliRunner().invoke(app, ["timeline", "-c", ACME, "--era", "platform years", "-f", "json"], env=ENV)
+    assert result.exit_code == 0, result.stderr
+
+
 def test_json_record_shape_and_key_order():
     result = CliRunner().invoke(app, ["timeline", "-c", ACME, "-f", "json"], env=ENV)
     first = json.loads(result.stdout)[0]

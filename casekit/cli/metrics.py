@@ -132,7 +132,7 @@ def find_metric(case, ref: str):
     from casekit.problems import did_you_mean
 
     ids = [m.id for m in case.metrics]
-    hint = did_you_mean(ref, ids) or did_you_mean(ref, [m.name for m in case.metrics])
+    hint = did_you_mean(ref, ids, names={m.id: m.name for m in case.metrics})
     raise UsageError(f"no metric `{ref}` in {case.id}",
                      hint=hint or ("`casekit metrics` lists them" if ids else f"{case.id} has no metrics"))
 

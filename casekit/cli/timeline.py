@@ -80,7 +80,7 @@ def timeline(
     _known("--category", category, {e.category for c in cases for e in c.timeline if e.category})
     _known("--tag", tag, {t for c in cases for e in c.timeline for t in e.tags})
     _known("--source", source, {s.id for c in cases for s in c.sources})
-    _known("--era", era, {e.id for c in cases for e in c.eras} | {e.title for c in cases for e in c.eras})
+    _known("--era", era, {e.id for c in cases for e in c.eras}, names={e.id: e.title for c in cases for e in c.eras})
     rows: list[tuple[str, object]] = []
     for c in cases:
         eras = [e for e in c.eras for name in era or [] if e.id == name or e.title.casefold() == name.casefold()]
@@ -116,13 +116,14 @@ def timeline(
     emit(st, fmt, records, render)
 
 
-def _known(option: str, values: list[str] | None, known: set[str]) -> None:
+def _known(option: str, values: list[str] | None, known: set[str], names: dict[str, str] | None = None) -> None:
+    """A usage error for the first value that is none of `known` (nor one of their `names`), with a hint."""
     from casekit.errors import UsageError
     from casekit.problems import did_you_mean
 
-    folded = {k.casefold() for k in known}
+    folded = {k.casefold() for k in known} | {n.casefold() for n in (names or {}).values()}
     for value in values or []:
         if value.casefold() not in folded:
             choices = ", ".join(sorted(known)) if known else "none in this case"
             raise UsageError(f"{option}: nothing is called `{value}` here",
-                             hint=did_you_mean(value, known) or f"known: {choices}")
+                             hint=did_you_mean(value, sorted(known), names=names) or f"known: {choices}")
