@@ -206,6 +206,14 @@ class PartialDate:
         """True when this interval lies wholly inside `other`."""
         return other.earliest() <= self.earliest() and self.latest(today) <= other.latest(today)
 
+    def open_after(self, day: date) -> PartialDate:
+        """This date as known on `day`: begun by then but ending later, its end is not known yet and
+        is opened (`2016/2025` on 2024-12-31 is `2016/..`); any other date is itself."""
+        if self.start is None or self.start > day or self.end is None or self.end <= day:
+            return self
+        opened = PartialDate("", self.start, None, "range", self.approximate, self.uncertain)
+        return PartialDate(opened.iso(), opened.start, None, "range", self.approximate, self.uncertain)
+
     def iso(self) -> str:
         """The normalised, EDTF-style form: `2019-08`, `2024-Q1`, `2016/2020`, `../2024-12`, `2015~`."""
         flag = _flag_suffix(self.approximate, self.uncertain)

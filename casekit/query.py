@@ -15,38 +15,96 @@ from casekit.values import Value
 
 
 def as_of(case: Case, when: PartialDate, today: date) -> Case:
-    """The case as known at `when`: events, observations, quotes and eras dated later are dropped."""
+    """The case as known at `when` (SPEC §5): what is dated later is dropped, wherever it is dated.
+
+    - Events, quotes, segments, sources, people's roles and eras dated after
+      `when` are dropped: those that start later, and those with an open
+      start that end later (`by late 2024` was not known in 2020).
+    - An era or a role that runs past `when` is ongoing then: its end is
+      opened (`2016/2025` becomes `2016/..`), and open ends in the view run
+      until `when` (evaluate it with `as_of_today`).
+    - A metric observation dated later is kept only when it cites sources
+      and every one is dated by `when`: a forecast published by then.
+    - A person whose every role was dropped is dropped; undated items
+      (principles, risks, lessons, …) are kept.
+    - References to what was dropped go too: cited sources, evidence, an
+      event's era and people.
+    """
     limit = when.latest(today)
 
     def known(d: PartialDate | None) -> bool:
-        return d is None or d.earliest() <= limit
+        return d is None or known_by(d, limit)
 
-    timeline = [e for e in case.timeline if known(e.date)]
+    sources = [s for s in case.sources if known(s.date)]
+    cited = {s.id for s in sources}
+    dated_by = {s.id for s in sources if s.date is not None}  # known to be out by then
+
+    def cite(item):
+        kept = [s for s in item.sources if s in cited]
+        return item if len(kept) == len(item.sources) else msgspec.structs.replace(item, sources=kept)
+
+    def observed(o) -> bool:
+        return known_by(o.date, limit) or (bool(o.sources) and all(s in dated_by for s in o.sources))
+
+    eras = [cite(msgspec.structs.replace(e, period=e.period.open_after(limit))) for e in case.eras if known(e.period)]
+    people = []
+    for person in case.people:
+        roles = [msgspec.structs.replace(r, period=r.period.open_after(limit)) if r.period is not None else r
+                 for r in person.roles if known(r.period)]
+        if person.roles and not roles:
+            continue
+        people.append(cite(msgspec.structs.replace(person, roles=roles)))
+    kept_eras = {e.id for e in eras}
+    dropped_people = {p.id for p in case.people} - {p.id for p in people}
+    timeline = []
+    for e in case.timeline:
+        if not known(e.date):
+            continue
+        if e.era is not None and e.era not in kept_eras:
+            e = msgspec.structs.replace(e, era=None)
+        if dropped_people.intersection(e.people):
+            e = msgspec.structs.replace(e, people=[p for p in e.people if p not in dropped_people])
+        timeline.append(cite(e))
     kept_events = {e.id for e in timeline}
     metrics = [
-        msgspec.structs.replace(m, observations=[o for o in m.observations if known(o.date)])
+        cite(msgspec.structs.replace(m, observations=[cite(o) for o in m.observations if observed(o)]))
         for m in case.metrics
     ]
-    principles = [
-        msgspec.structs.replace(p, evidence=[ev for ev in p.evidence if ev in kept_events])
-        for p in case.principles
-    ]
-    eras = [e for e in case.eras if known(e.period)]
-    kept_eras = {e.id for e in eras}
-    timeline = [
-        e if e.era is None or e.era in kept_eras else msgspec.structs.replace(e, era=None) for e in timeline
-    ]
-    new_as_of = when if when.latest(today) < case.as_of.latest(today) else case.as_of
+    principles = [cite(msgspec.structs.replace(p, evidence=[ev for ev in p.evidence if ev in kept_events]))
+                  for p in case.principles]
+
+    def undated(items: list) -> list:
+        return [cite(item) for item in items]
+
+    new_as_of = when if limit < case.as_of.latest(today) else case.as_of
     return msgspec.structs.replace(
         case,
         as_of=new_as_of,
+        sources=[cite(s) for s in sources],
+        people=people,
+        eras=eras,
         timeline=timeline,
         metrics=metrics,
         principles=principles,
-        eras=eras,
-        quotes=[q for q in case.quotes if known(q.date)],
-        segments=[s for s in case.segments if known(s.period)],
+        risks=undated(case.risks),
+        quotes=[cite(q) for q in case.quotes if known(q.date)],
+        segments=[cite(s) for s in case.segments if known(s.period)],
+        moats=undated(case.moats),
+        flywheel=undated(case.flywheel),
+        competitors=undated(case.competitors),
+        drivers=undated(case.drivers),
+        lessons=undated(case.lessons),
     )
+
+
+def known_by(d: PartialDate, day: date) -> bool:
+    """True when what `d` dates had begun by `day`; an open start (`by 2024`) only once it has ended."""
+    return d.start <= day if d.start is not None else d.end is not None and d.end <= day
+
+
+def as_of_today(when: PartialDate, today: date) -> date:
+    """The day open ends run to in the view as of `when`: its last day, or today if that comes first."""
+    return min(today, when.latest(today))
 
 
 def texts(obj: object, skip: frozenset[str] = frozenset()) -> Iterator[str]:

@@ -94,6 +94,20 @@ def test_principles_json_keeps_the_spec_keys():
     assert records[0]["evidence"] == ["deal", "founded", "launch"]
 
 
+QUERY = Path(__file__).parent / "fixtures" / "query" / "dated_everywhere.yaml"
+
+
+def test_people_eras_sources_and_quotes_as_of_drop_what_came_later():
+    people = run_json("people", "-c", str(QUERY), "--as-of", "2020")
+    assert [(p["id"], [(r["title"], r["period"]) for r in p["roles"]]) for p in people] == [
+        ("ann", [("CEO", "2018/..")]), ("cy", [])]
+    eras = run_json("eras", "-c", str(QUERY), "--as-of", "2020")
+    assert [(e["id"], e["period"], e["end"]) for e in eras] == [("first", "2015/2018", "2018-12-31"),
+                                                                ("middle", "2018/..", None)]
+    assert [s["id"] for s in run_json("sources", "-c", str(QUERY), "--as-of", "2020")] == ["old", "outlook", "undated"]
+    assert [q["id"] for q in run_json("quotes", "-c", str(QUERY), "--as-of", "2020")] == ["q_2019", "q_undated"]
+
+
 def test_principles_as_of_drops_later_evidence():
     records = run_json("principles", "-c", "crossrefs", "--as-of", "2022")
     assert records[0]["evidence"] == ["founded", "launch"]

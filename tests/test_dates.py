@@ -223,6 +223,23 @@ def test_earliest_and_latest_fill_open_ends():
     assert P("2019").latest(TODAY) == d("2019-12-31")
 
 
+@pytest.mark.parametrize(("text", "day", "opened"), [
+    ("2016/2025-06", "2024-12-31", "2016/.."),   # begun, not yet over: its end is not known then
+    ("2016", "2016-06-30", "2016/.."),
+    ("~2016/2025", "2020-01-01", "2016~/.."),    # the flags stay
+    ("2016/2020", "2024-12-31", "2016/2020"),    # over by then: itself
+    ("2019/..", "2024-12-31", "2019/.."),
+    ("2025", "2024-12-31", "2025"),              # not begun by then: itself
+    ("../2025", "2024-12-31", "../2025"),
+])
+def test_open_after_opens_an_end_not_known_yet(text, day, opened):
+    original = P(text)
+    got = original.open_after(d(day))
+    assert got.iso() == opened
+    assert got is original if original.iso() == opened else got.text == opened
+    assert P(str(got)) == got
+
+
 def test_an_open_end_never_ends_before_it_starts():
     # A fixed today before the start leaves the first day, as the middle of the interval does.
     assert P("2019/..").latest(d("2015-06-01")) == d("2019-01-01")

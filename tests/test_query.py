@@ -1,8 +1,9 @@
-"""Tests for casekit.query: the timeline's period filters and the as-of view."""
+"""Tests for casekit.query: the timeline's period filters and the as-of view of a case."""
 
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -10,8 +11,9 @@ from hypothesis import strategies as st
 from test_dates import dates, todays
 
 from casekit.dates import PartialDate
+from casekit.loader import load_case
 from casekit.model import Event
-from casekit.query import EventFilter
+from casekit.query import EventFilter, as_of, as_of_today
 
 P = PartialDate.parse
 TODAY = date(2025, 6, 15)
@@ -103,3 +105,86 @@ def test_strict_agrees_with_within_and_overlap_with_overlaps(d, since, until, to
     e = Event(id="e", date=d, title="e")
     assert _filter(since, until, True, today_).matches(e) == d.within(period, today_)
     assert _filter(since, until, False, today_).matches(e) == d.overlaps(period, today_)
+
+
+# --- as of a date ----------------------------------------------------------------------------
+
+DATED = Path(__file__).parent / "fixtures" / "query" / "dated_everywhere.yaml"
+
+
+@pytest.fixture(scope="module")
+def seen():
+    return as_of(load_case(DATED), P("2020"), TODAY)
+
+
+def ids(items) -> list[str]:
+    return [item.id for item in items]
+
+
+def test_as_of_drops_sources_published_later(seen):
+    assert ids(seen.sources) == ["old", "outlook", "undated"]
+    # ... and every citation of them, so nothing in the view points at a missing source
+    cited = {s for section in ("people", "eras", "timeline", "principles", "risks", "quotes", "segments", "lessons")
+             for item in getattr(seen, section) for s in item.sources}
+    cited |= {s for m in seen.metrics for o in m.observations for s in o.sources}
+    assert cited <= {"old", "outlook", "undated"}
+    assert next(e for e in seen.timeline if e.id == "hired").sources == ["old"]
+
+
+def test_as_of_drops_later_roles_and_opens_those_still_running(seen):
+    ann = next(p for p in seen.people if p.id == "ann")
+    assert [(r.title, r.period.text) for r in ann.roles] == [("CEO", "2018/..")]
+    assert ids(seen.people) == ["ann", "cy"]  # Bob's only role began in 2021; Cy has none to date him
+    hired = next(e for e in seen.timeline if e.id == "hired")
+    assert hired.people == ["ann"] and hired.era is None  # Bob and the era `last` came later
+
+
+def test_as_of_drops_later_eras_and_opens_those_still_running(seen):
+    assert [(e.id, e.period.text) for e in seen.eras] == [("first", "2015/2018"), ("middle", "2018/..")]
+
+
+def test_as_of_drops_what_an_open_start_dates_later(seen):
+    # `by 2022` may mean 2022 itself: not known in 2020; `by 2019` was.
+    assert ids(seen.timeline) == ["founded", "ongoing", "by_2019", "hired"]
+
+
+def test_as_of_drops_later_quotes_and_segments(seen):
+    assert ids(seen.quotes) == ["q_2019", "q_undated"]
+    assert ids(seen.segments) == ["s_2019"]
+
+
+def test_as_of_keeps_a_forecast_published_by_then(seen):
+    market = seen.metrics[0]
+    # 2025 was forecast by the 2020 outlook; 2024 also cites a 2021 article, 2026 only it,
+    # 2027 no source and 2028 an undated one: none of those was known to be out in 2020.
+    assert [o.date.text for o in market.observations] == ["2019", "2025"]
+
+
+def test_as_of_keeps_undated_items_and_drops_later_evidence(seen):
+    assert ids(seen.principles) == ["p"] and seen.principles[0].evidence == ["founded"]
+    assert ids(seen.risks) == ["r"] and seen.risks[0].sources == ["old"]
+    assert ids(seen.lessons) == ["l"] and seen.lessons[0].sources == []
+    assert seen.as_of.text == "2020"
+
+
+def test_as_of_today_is_the_last_day_known():
+    assert as_of_today(P("2020"), TODAY) == date(2020, 12, 31)
+    assert as_of_today(P("2030"), TODAY) == TODAY
+    assert as_of_today(P("2019/.."), TODAY) == TODAY
+
+
+def test_a_view_of_the_whole_case_drops_nothing():
+    case = load_case(DATED)
+    assert as_of(case, P("2030"), TODAY) == case
+
+
+def test_a_diff_from_the_view_shows_only_what_came_later():
+    from casekit.changes import diff
+
+    case = load_case(DATED)
+    changes = diff(as_of(case, P("2020"), TODAY), case).changes
+    added = {(c.section, c.id) for c in changes if c.kind == "added" and c.field is None}
+    assert added == {("sources", "later"), ("people", "bob"), ("eras", "last"), ("timeline", "by_2022"),
+                     ("timeline", "joined"), ("quotes", "q_2021"), ("segments", "s_2021")}
+    observations = [(c.at, c.kind) for c in changes if c.field == "observations"]
+    assert observations == [("2024", "added"), ("2026", "added"), ("2027", "added"), ("2028", "added")]

@@ -72,6 +72,22 @@ def test_as_of_drops_what_is_dated_later():
     assert ids("--as-of", "2015") == ["decade", "bylate", "openstart", "approx", "approx2", "circa", "uncertain"]
 
 
+def test_as_of_ends_open_ends_then():
+    # As known in 2020, `2019/..` and `2019–present` ran until 2020, not until today (2026-11-25).
+    assert "open" in ids("--since", "2021") and "present" in ids("--since", "2021")
+    assert ids("--as-of", "2020", "--since", "2021") == []
+    inside = ["m201908", "aug2019", "august2019"]
+    assert ids("--since", "2019", "--until", "2020", "--strict") == inside
+    assert ids("--as-of", "2020", "--since", "2019", "--until", "2020", "--strict") == ["open", "present", *inside]
+    result = CliRunner().invoke(app, ["timeline", "-c", NOTATIONS, "--today", "2026-11-25", "--as-of", "2020",
+                                      "--since", "2021"], env=ENV)
+    assert result.exit_code == 0 and "no events match" in result.stderr
+
+
+def test_as_of_drops_an_open_start_that_ends_later():
+    assert ids("--as-of", "2013") == ["decade", "bylate"]  # `../2014-12` may mean 2014
+
+
 def test_era_filter_takes_named_events_and_those_inside_the_period():
     # 2010s runs past the era's end and an open start is not known to lie inside it.
     assert ids("--era", "early") == ["approx", "approx2", "circa", "uncertain", "y2016"]

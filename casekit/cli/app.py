@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 from typer.core import TyperGroup
@@ -15,6 +15,9 @@ from casekit import __version__
 from casekit.cli.options import GLOBAL, CasesDirOpt, NoCacheOpt, NoColorOpt, PagerOpt, TodayOpt
 from casekit.errors import CasekitError, ExitCode
 from casekit.render.term import Terminal
+
+if TYPE_CHECKING:
+    from casekit.dates import PartialDate
 
 
 def debugging() -> bool:
@@ -78,6 +81,7 @@ class State:
     _library: Any = field(default=None, repr=False)
     no_cache: bool = False
     fixed_today: date | None = None
+    as_of: PartialDate | None = None  # --as-of, once a command has read it
 
     def update(self, *, cases_dir=None, no_color=False, today=None, pager=False) -> State:
         """Fold a command's own copies of the global options into the state."""
@@ -109,12 +113,19 @@ class State:
 
     @property
     def today(self) -> date:
-        """The day `--today` fixes, else the real date."""
+        """The day `--today` fixes, else the real date; in a view `--as-of` a date, no later than its last day
+        (as known then, "until today" ran until then)."""
         if self.fixed_today is not None:
-            return self.fixed_today
-        from casekit.dates import today as real_today
+            day = self.fixed_today
+        else:
+            from casekit.dates import today as real_today
 
-        return real_today()
+            day = real_today()
+        if self.as_of is not None:
+            from casekit.query import as_of_today
+
+            day = as_of_today(self.as_of, day)
+        return day
 
 
 def parse_date_option(text: str, option: str):

@@ -103,12 +103,16 @@ class ParseProgress(Progress):
 
 
 def view(st: State, case: Case, as_of: str | None) -> Case:
-    """`case`, or its as-of view."""
+    """`case`, or its as-of view; from then on `st.today` is no later than the as-of date."""
     if as_of is None:
         return case
     from casekit.query import as_of as as_of_view
 
-    return as_of_view(case, parse_date_option(as_of, "--as-of"), st.today)
+    when = parse_date_option(as_of, "--as-of")
+    st.as_of = None  # the view's limit comes from the real today, not from an earlier view's
+    seen = as_of_view(case, when, st.today)
+    st.as_of = when
+    return seen
 
 
 def limit(items: list, n: int | None) -> list:

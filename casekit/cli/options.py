@@ -47,9 +47,8 @@ AsOfOpt = Annotated[
                                 show_default=False)
 ]
 TodayOpt = Annotated[
-    Optional[str], typer.Option("--today", help="Fix today's date to one day, as in 2025-06-15 (open ranges end today).",
-                                metavar="DAY",
-                                rich_help_panel=GLOBAL, show_default=False)
+    Optional[str], typer.Option("--today", help="Fix today's date to one day, as in 2025-06-15 (open ranges "
+                                "end today).", metavar="DAY", rich_help_panel=GLOBAL, show_default=False)
 ]
 CasesDirOpt = Annotated[
     Optional[list[Path]],
