@@ -364,6 +364,7 @@ def _borrow_year(left: str, right: str) -> _Parsed | None:
 def _hyphen_range(s: str, text: str, sides: _Sides | None = None) -> _Parsed | None:
     """Find the one hyphen that splits `s` into two dates (`2016-2020`, `mid-2022-late 2023`)."""
     candidates: list[tuple[str, str]] = []
+    spaced: list[tuple[str, str]] = []  # split at a hyphen with a space each side, as ranges are written
     first_error: DateError | None = None
     for i, ch in enumerate(s):
         if ch != "-":
@@ -379,6 +380,10 @@ def _hyphen_range(s: str, text: str, sides: _Sides | None = None) -> _Parsed | N
             continue
         if ok_left and ok_right:
             candidates.append((left, right))
+            if s[i - 1].isspace() and s[i + 1].isspace():
+                spaced.append((left, right))
+    if len(candidates) > 1 and len(spaced) == 1:  # `2019-Q1 - 2020`, not `2019` to `Q1 - 2020`
+        candidates = spaced
     if len(candidates) > 1:
         raise DateError(f"`{text}` can be split into a range more than one way; use `/` between the ends")
     if candidates:

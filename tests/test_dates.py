@@ -91,6 +91,7 @@ NOTATIONS = [
     ("early 2020–late 2021", "2020-01-01", "2021-12-31", "range", False, False),
     ("mid-2022-late 2023", "2022-05-01", "2023-12-31", "range", False, False),
     ("2019-08-2020-03", "2019-08-01", "2020-03-31", "range", False, False),
+    ("2019-Q2 - 2020", "2019-04-01", "2020-12-31", "range", False, False),  # not 2019 to `Q2 - 2020`
     ("Aug–Nov 2019", "2019-08-01", "2019-11-30", "range", False, False),
     ("Nov 30–Dec 5, 2022", "2022-11-30", "2022-12-05", "range", False, False),
     ("2016/2016", "2016-01-01", "2016-12-31", "range", False, False),
@@ -179,6 +180,7 @@ def test_yaml_int_and_date():
         ("../..", "open at both ends"),
         ("2019/", "has an empty end"),
         ("2016/2018/2020", "more than one `/`"),
+        ("2019-Q1-2020", "can be split into a range more than one way"),
         ("2019-08-2020-13", "month 13 is out of range in `2020-13`"),
         ("winter 9999", "runs past the last year"),
         ("yesterday", "`yesterday` is not a date casekit understands"),
