@@ -211,6 +211,14 @@ class PartialDate:
         is opened (`2016/2025` on 2024-12-31 is `2016/..`); any other date is itself."""
         if self.start is None or self.start > day or self.end is None or self.end <= day:
             return self
+        first, _ = self.ends()
+        if first is not None:  # its start as written, with that end's own flags: `2016/2025-06?` gives `2016/..`
+            try:
+                opened = PartialDate.parse(f"{first.text}/..")
+            except DateError:
+                opened = None
+            if opened is not None and opened.start == self.start:
+                return opened
         opened = PartialDate("", self.start, None, "range", self.approximate, self.uncertain)
         return PartialDate(opened.iso(), opened.start, None, "range", self.approximate, self.uncertain)
 
