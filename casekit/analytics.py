@@ -55,7 +55,7 @@ __all__ = [
 ]
 
 DAYS_PER_YEAR = 365.25
-MIN_CAGR_YEARS = 1.0  # annualising a shorter span extrapolates more than it measures
+MIN_CAGR_DAYS = 365  # annualising a shorter span extrapolates more than it measures
 
 FRAME_COLUMNS = (
     "date", "start", "end", "mid_date", "low", "high", "mid", "qualifier", "unit",
@@ -271,7 +271,9 @@ def cagr_span(metric: Metric, frame: pd.DataFrame | None = None) -> CagrSpan:
                                                           rows[open_side & outside]["value"]))
     years = (frame.at[last, "mid_date"] - frame.at[first, "mid_date"]) / pd.Timedelta(days=DAYS_PER_YEAR)
     span = CagrSpan(None, False, unit, first, last, float(years), skipped)
-    if years < MIN_CAGR_YEARS:
+    # Counted in days: the middles of two consecutive years are 365 days
+    # apart, a little under 365.25, and that is a year.
+    if (frame.at[last, "mid_date"] - frame.at[first, "mid_date"]) < pd.Timedelta(days=MIN_CAGR_DAYS):
         return dataclasses.replace(span, reason="the values are less than a year apart")
     old, new = frame.at[first, "value"], frame.at[last, "value"]
     g = growth(old, new)

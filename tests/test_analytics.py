@@ -261,6 +261,9 @@ def test_cagr_needs_a_year_and_a_positive_start():
     assert cagr(make_metric("USD", ("2024-01", "$1M"), ("2024-06", "$2M"))) is None
     assert cagr_span(make_metric("USD", ("2024-01", "$1M"), ("2024-06", "$2M"))).reason.startswith("the values are less")
     assert cagr(make_metric("USD", (2020, "$0"), (2022, "$2M"))) is None
+    # Consecutive years are a year apart though their middles are 365 days, not 365.25, apart.
+    assert cagr(make_metric("USD", (2022, "$1M"), (2023, "$2M"))).value == pytest.approx(100, rel=1e-2)
+    assert cagr(make_metric("USD", ("2022-H1", "$1M"), ("2022-12", "$2M"))) is None
     assert cagr(make_metric("USD", (2020, "$1M"))) is None
     assert cagr(make_metric("USD")) is None
 
