@@ -73,3 +73,14 @@ def test_leading_and_caption():
     listing.add_row("one")
     listing.add_row("two")
     assert render(listing, 20) == ["a", "───", "one", "", "two", "‡ a note"]
+
+
+def test_plain_string_cells_pass_through_the_safe_text_helper():
+    listing = Listing()
+    listing.add_column("x")
+    listing.add_row("\x1b[31mred\x07 [bold]")
+    console = Console(file=io.StringIO(), width=40, color_system="standard", force_terminal=True)
+    console.print(listing)
+    out = console.file.getvalue()
+    assert "\x1b[31m" not in out and "\x07" not in out
+    assert "\u241b[31mred\u2407 [bold]" in out

@@ -19,6 +19,8 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 
+from casekit.render.text import clean
+
 GAP = "   "
 
 
@@ -48,8 +50,9 @@ class Listing:
         self.columns.append(Column(header, **options))
 
     def add_row(self, *cells: str | Text | None) -> None:
-        """Add a row; strings are taken as plain text, never markup."""
-        row = [c if isinstance(c, Text) else Text("" if c is None else str(c)) for c in cells]
+        """Add a row; strings are taken as plain text, never markup, with control characters
+        made visible."""
+        row = [c if isinstance(c, Text) else Text(clean(c)) for c in cells]
         row += [Text("")] * (len(self.columns) - len(row))
         self.rows.append(row)
 
