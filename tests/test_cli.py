@@ -354,3 +354,27 @@ def test_one_file_with_a_number_tag_on_text_spoils_neither_validate_nor_cases(tm
     rows = {r["id"]: r for r in json.loads(cases.stdout)}
     assert rows["acme"]["error"] is None
     assert "tagged-number-text.yaml:17:29: `value`: cannot read 'abc'" in rows["tagged-number-text"]["error"]
+
+
+@pytest.mark.parametrize("args", [["--no-color", "timeline", "-f", "xml"], ["timeline", "-f", "xml", "--no-color"],
+                                  ["--no-color", "--help"], ["risks", "--help", "--no-color"]])
+def test_no_color_turns_off_colour_in_help_and_usage_errors_too(args, monkeypatch):
+    from typer import rich_utils
+
+    monkeypatch.setattr(rich_utils, "FORCE_TERMINAL", True)  # as at a terminal
+    plain = [a for a in args if a != "--no-color"]
+    coloured = CliRunner().invoke(app, plain, env={"NO_COLOR": ""})
+    assert "\x1b[" in coloured.stdout + coloured.stderr
+    result = CliRunner().invoke(app, args, env={"NO_COLOR": ""})
+    assert result.exit_code == coloured.exit_code
+    assert "\x1b[" not in result.stdout + result.stderr
+    assert rich_utils.COLOR_SYSTEM == "auto"  # only for that run
+
+
+def test_no_color_reaches_usage_errors_from_the_entry_point():
+    env = {"NO_COLOR": "", "FORCE_COLOR": "1"}  # colour as at a terminal
+    coloured = _cli("timeline", "-f", "xml", env=env)
+    assert coloured.returncode == 2 and "\x1b[" in coloured.stderr
+    plain = _cli("timeline", "--no-color", "-f", "xml", env=env)
+    assert plain.returncode == 2
+    assert "'xml' is not one of" in plain.stderr and "\x1b[" not in plain.stderr

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 
 # The module that defines each command, so that a run imports only the one it
@@ -46,14 +48,15 @@ def main(argv: list[str] | None = None) -> None:
 
     if command in COMMAND_MODULES:
         _only(app, command)
-    try:
-        code = app(args=args, prog_name="casekit", standalone_mode=False)
-    except BrokenPipeError:
-        code = quiet_pipe()
-    except KeyboardInterrupt:
-        code = 130
-    except Exception as exc:  # usage errors from the parser, and typer's Abort
-        code = _parser_error(exc)
+    with colourless_help(args):
+        try:
+            code = app(args=args, prog_name="casekit", standalone_mode=False)
+        except BrokenPipeError:
+            code = quiet_pipe()
+        except KeyboardInterrupt:
+            code = 130
+        except Exception as exc:  # usage errors from the parser, and typer's Abort
+            code = _parser_error(exc)
     try:
         sys.stdout.flush()
     except BrokenPipeError:
@@ -94,6 +97,24 @@ def hoist_global_options(args: list[str]) -> list[str]:
             kept.append(word)
         j += 1
     return list(args[:i]) + moved + [args[i]] + kept
+
+
+@contextmanager
+def colourless_help(args: list[str]) -> Iterator[None]:
+    """With --no-color anywhere among the options, Typer's help and usage errors are printed
+    without escape codes too, as NO_COLOR would have them (they use consoles of their own)."""
+    options = args[:args.index("--")] if "--" in args else args
+    if "--no-color" not in options:
+        yield
+        return
+    from typer import rich_utils
+
+    saved = rich_utils.COLOR_SYSTEM
+    rich_utils.COLOR_SYSTEM = None
+    try:
+        yield
+    finally:
+        rich_utils.COLOR_SYSTEM = saved
 
 
 def _command_word(args: list[str]) -> str | None:

@@ -30,6 +30,12 @@ class CasekitGroup(TyperGroup):
     def list_commands(self, ctx) -> list[str]:
         return list(self.commands)  # the order they were defined in, not alphabetical
 
+    def main(self, args=None, *rest, **options) -> Any:
+        from casekit.cli import colourless_help
+
+        with colourless_help(list(args or [])):
+            return super().main(args, *rest, **options)
+
     def parse_args(self, ctx, args: list[str]) -> list[str]:
         from casekit.cli import hoist_global_options
 
