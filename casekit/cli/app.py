@@ -97,8 +97,7 @@ class State:
             self.term.no_color = True
         if pager or os.environ.get("CASEKIT_PAGER"):
             self.term.pager = True
-            if os.environ.get("CASEKIT_PAGER"):
-                os.environ["PAGER"] = os.environ["CASEKIT_PAGER"]
+            self.term.pager_command = os.environ.get("CASEKIT_PAGER") or None
         if today is not None:
             self.fixed_today = parse_day_option(today, "--today")  # checked now, whether or not a command asks
             self.today_text = today

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from rich.console import Console
+    from rich.console import Console, ConsoleOptions, RenderResult
+    from rich.segment import Segment
 
 
 @dataclass
@@ -17,6 +19,7 @@ class Terminal:
 
     no_color: bool = False
     pager: bool = False
+    pager_command: str | None = None  # a shell command (CASEKIT_PAGER); None: the system's pager
     _out: Console | None = field(default=None, repr=False)
     _err: Console | None = field(default=None, repr=False)
 
@@ -49,18 +52,22 @@ class Terminal:
         return self._err
 
     def print(self, *renderables) -> None:
-        """Print to stdout, through a pager when one was asked for and stdout is a TTY."""
+        """Print to stdout, through a pager when one was asked for and stdout is a TTY; no line
+        ends in spaces."""
+        trimmed = [Trimmed(r) for r in renderables]
         if self.pager and self.out.is_terminal:
-            with self.out.pager(styles=self.color):
-                self.out.print(*renderables)
+            pager = CommandPager(self.pager_command) if self.pager_command else None
+            with self.out.pager(pager, styles=self.color):
+                self.out.print(*trimmed)
         else:
-            self.out.print(*renderables)
+            self.out.print(*trimmed)
 
     def write(self, text: str) -> None:
-        """Write machine output (no colour, no wrapping) to stdout."""
-        sys.stdout.write(text)
+        """Write machine output (no colour, no wrapping) to stdout's console."""
+        file = self.out.file
+        file.write(text)
         if text and not text.endswith("\n"):
-            sys.stdout.write("\n")
+            file.write("\n")
 
     def error(self, message: str, hint: str | None = None) -> None:
         from rich.text import Text
@@ -106,3 +113,90 @@ def _console_type() -> type:
 
         _CONSOLE_TYPE = _Console
     return _CONSOLE_TYPE
+class Trimmed:
+    """A renderable whose lines end at their last visible cell.
+
+    Rich pads what it lays out (tables, trees, panels, padding) to the full
+    width with spaces; piped into a file or another tool those are noise.
+    Spaces that show (a background colour, reverse, underline) are kept.
+    """
+
+    def __init__(self, renderable) -> None:
+        self.renderable = renderable
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from rich.segment import Segment
+
+        renderable = self.renderable
+        if isinstance(renderable, str):
+            renderable = console.render_str(renderable)
+        line: list[Segment] = []
+        for segment in console.render(renderable, options):
+            if segment.control or "\n" not in segment.text:
+                line.append(segment)
+                continue
+            text, style = segment.text, segment.style
+            *ends, rest = text.split("\n")
+            for end in ends:
+                if end:
+                    line.append(Segment(end, style))
+                yield from _rstrip(line)
+                yield Segment("\n", style)
+                line = []
+            if rest:
+                line.append(Segment(rest, style))
+        yield from _rstrip(line)
+
+
+def _rstrip(line: list[Segment]) -> Iterator[Segment]:
+    """`line` without the spaces at its end that leave nothing on the screen."""
+    from rich.segment import Segment
+
+    end = len(line)
+    while end:
+        segment = line[end - 1]
+        if segment.control or _shows_blank(segment.style):
+            break
+        text = segment.text.rstrip(" ")
+        if text:
+            line = [*line[:end - 1], Segment(text, segment.style)]
+            break
+        end -= 1
+    yield from line[:end]
+
+
+def _shows_blank(style) -> bool:
+    """Whether a space in `style` is visible."""
+    return style is not None and bool(style.bgcolor or style.reverse or style.underline or style.strike
+                                      or style.overline)
+
+
+class CommandPager:
+    """A pager run as a shell command (`less -S`), given the output on its standard input.
+
+    Like git, it sets LESS=FRX when LESS is unset: quit when one screen holds
+    everything, pass colours through, leave the screen as it was.
+    """
+
+    def __init__(self, command: str) -> None:
+        self.command = command
+
+    def show(self, content: str) -> None:
+        import subprocess
+
+        env = {**os.environ}
+        env.setdefault("LESS", "FRX")
+        process = subprocess.Popen(self.command, shell=True, stdin=subprocess.PIPE, env=env,
+                                   encoding=sys.stdout.encoding or "utf-8", errors="replace")
+        try:
+            assert process.stdin is not None
+            with process.stdin as pipe:
+                pipe.write(content)
+        except BrokenPipeError:
+            pass  # the reader quit before the end
+        while True:
+            try:
+                process.wait()
+                break
+            except KeyboardInterrupt:
+                pass  # the pager handles ^C itself; wait for it to exit, as git does
