@@ -17,6 +17,7 @@ from casekit.render.fit import (
     fixed,
     longest_word,
     offsets,
+    unbroken,
     wrapped,
 )
 from casekit.render.listing import Listing
@@ -134,3 +135,20 @@ def test_a_floor_for_prose_does_not_widen_short_text():
     table.add_row("Data", "$10M+")
     assert fits(table, 4 + 3 + 5)  # "moat"/"Data" hold 4 cells: the floor of 24 is not needed
     assert render(first_fitting(40, [lambda: table]), 40)[2] == "Data   $10M+"
+
+
+def test_no_break_spaces_hold_words_together_and_print_as_spaces():
+    text = f"{unbroken('12 events')} · {unbroken('2 metrics')}"
+    assert wrap(text, 14) == ["12 events ·", "2 metrics"]
+    assert wrap(text, 30) == ["12 events · 2 metrics"]
+    assert all("\u00a0" not in line for line in wrap(text, 14) + wrap(text, 30))
+    assert longest_word(text) == len("12 events")
+
+
+def test_listing_cells_wrap_as_wrapped_text():
+    table = Listing()
+    table.add_column("when")
+    table.add_column("what", min_width=6)
+    table.add_row(unbroken("spring 2024"), "gross_margin_of_annotation")
+    lines = render(table, 26)
+    assert lines[2:] == ["spring 2024   gross_", "              margin_of_", "              annotation"]

@@ -1,10 +1,11 @@
 """Fitting listings to the terminal: text that wraps better, and layouts chosen by width.
 
-`Wrapped` is a Rich `Text` that wraps like any other but with two habits
+`Wrapped` is a Rich `Text` that wraps like any other but with three habits
 listings want: a line that starts with an indent or a marker (`1. `, `• `)
-continues under the text after it (a hanging indent), and a word too long
-for its line (a metric id such as `army_contract_ceiling`) breaks after an
-`_` before it is folded. Nothing is ever cut.
+continues under the text after it (a hanging indent), a word too long for
+its line (a metric id such as `army_contract_ceiling`) breaks after an `_`
+before it is folded, and a no-break space (`unbroken("late 2022")`) holds
+its neighbours on one line and prints as a space. Nothing is ever cut.
 
 `fits` and `fixed` let a renderer try its layouts from the widest down and
 take the first in which every column gets the room it needs.
@@ -23,7 +24,9 @@ from rich.text import Text
 
 from casekit.render.listing import GAP, Listing
 
-_WORD = re.compile(r"\s*\S+\s*")
+NBSP = "\u00a0"  # glues the words either side; printed as a plain space
+_WORD = re.compile(r"[^\S\u00a0]*[\S\u00a0]+[^\S\u00a0]*")  # a word, no-break spaces and all
+_GLUED = re.compile(r"[\S\u00a0]+")
 _PIECE = re.compile(r"[^_]*_+|[^_]+")  # a word split after each run of `_`
 _HANG = re.compile(r" *(?:(?:\d+\.|[•·]) +)?")  # an indent, then perhaps a number or bullet
 MIN_HANGING = 8  # below this many cells a continuation line is not indented
@@ -49,7 +52,7 @@ class Wrapped(Text):
                 line.expand_tabs(tab_size)
             plain = line.plain
             if no_wrap or self.no_wrap or cell_len(plain) <= width:
-                lines.append(line)
+                lines.append(_unglued(line))
                 continue
             indent = cell_len(_HANG.match(plain).group())
             if width - indent < MIN_HANGING or indent >= cell_len(plain.rstrip()):
@@ -59,7 +62,7 @@ class Wrapped(Text):
                 if i and indent:
                     piece = Text(" " * indent) + piece
                 piece.rstrip_end(width)
-                lines.append(piece)
+                lines.append(_unglued(piece))
         if justify != "default":
             lines.justify(console, width, justify=justify, overflow="fold")
         return lines
@@ -68,6 +71,18 @@ class Wrapped(Text):
         lines = self.plain.splitlines()
         widest = max((cell_len(line) for line in lines), default=0)
         return Measurement(min(widest, longest_word(self.plain)) or widest, widest)
+
+
+def unbroken(text: str) -> str:
+    """`text` with its spaces made no-break: `Wrapped` text never breaks it across lines."""
+    return text.replace(" ", NBSP)
+
+
+def _unglued(line: Text) -> Text:
+    """A wrapped line with its no-break spaces printed as spaces (same length, so styles stay)."""
+    if NBSP in line.plain:
+        line.plain = line.plain.replace(NBSP, " ")
+    return line
 
 
 def lead(value: object, style: str = "") -> Wrapped:
@@ -124,11 +139,12 @@ def offsets(line: str, first: int, rest: int) -> list[int]:
 
 
 def longest_word(*texts: str | Text | None, underscores: bool = True) -> int:
-    """The widest word in `texts` (a word broken after `_` counts by its widest piece)."""
+    """The widest word in `texts` (a word broken after `_` counts by its widest piece; words
+    joined by no-break spaces count as one)."""
     widest = 0
     for text in texts:
         plain = text.plain if isinstance(text, Text) else (text or "")
-        for word in plain.split():
+        for word in _GLUED.findall(plain):
             pieces = _PIECE.findall(word) if underscores and "_" in word else [word]
             widest = max(widest, *(cell_len(p) for p in pieces))
     return widest

@@ -4,9 +4,11 @@ Rich's `Table` measures and renders every cell through the general
 renderable protocol (padding, measurement, line splitting), which for a
 listing of a few dozen rows was most of a command's run time. Listings only
 hold text, so this lays them out directly: natural widths, the widest
-columns shrunk until the row fits, each cell wrapped by Rich's own `Text`
-wrapping (words first, long words folded, never cut). It looks like a
-`Table` with `box.SIMPLE_HEAD`, no outer edge, three spaces between columns.
+columns shrunk until the row fits, each cell wrapped as `fit.Wrapped` text
+(at spaces, a long id after an `_`, a marked line with a hanging indent, a
+no-break space holding; a word longer than its line folded, never cut). It
+looks like a `Table` with `box.SIMPLE_HEAD`, no outer edge, three spaces
+between columns.
 """
 
 from __future__ import annotations
@@ -111,8 +113,10 @@ class Listing:
             yield from console.render(caption, options)
 
     def _line(self, console: Console, cells: list[Text], widths: list[int], justify: list[str]) -> Iterable[Segment]:
+        from casekit.render.fit import Wrapped  # fit builds on this module
+
         wrapped = [
-            cell.wrap(console, width, justify="default", overflow="fold", no_wrap=False)
+            Wrapped.wrap(cell, console, width, justify="default", overflow="fold", no_wrap=False)
             for cell, width in zip(cells, widths)
         ]
         height = max((len(lines) for lines in wrapped), default=1)
