@@ -212,3 +212,54 @@ def test_filter_values_no_case_knows_are_trouble(args, message, hint):
 
 def test_category_and_tag_ignore_case():
     assert ids("--category", "FUNDING", "--tag", "Round", case=ACME) == ["seed", "series-a", "series-b"]
+
+
+LONG = str(FIXTURES / "timeline" / "long_labels.yaml")
+
+
+def table_lines(case: str, columns: int, *args: str) -> list[str]:
+    result = CliRunner().invoke(app, ["timeline", "-c", case, *args], env={**ENV, "COLUMNS": str(columns)})
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert all(len(line) <= columns for line in lines)
+    return lines
+
+
+def test_with_room_the_short_columns_keep_their_width_and_the_titles_wrap():
+    lines = table_lines(LONG, 140)
+    assert lines[0].split() == ["date", "event", "category", "era"]
+    assert "2024-06/2025-06? ‡   A large investor takes a minority stake after months of talks" in lines[4]
+    assert lines[4].endswith("deal         Interim leadership after the deal")
+    assert len(lines) == 2 + 4 + 1  # header, rule, one line per event, the caption
+
+
+@pytest.mark.parametrize("columns", [40, 50, 60])
+def test_narrow_terminals_stack_the_labels_under_the_title_and_never_split_them(columns):
+    lines = table_lines(LONG, columns)
+    assert "category" not in lines[0] and "era" not in lines[0]
+    for label in ("2024-06/2025-06? ‡", "spring 2025", "government", "leadership", "Founder-led growth years",
+                  "Interim leadership after the deal"):
+        assert any(label in line for line in lines), label
+    for word in ("Seed", "infrastructure", "readiness", "talks"):  # titles wrap at spaces
+        assert any(word in line.split() for line in lines), word
+
+
+def test_stacked_rows_read_title_then_date_category_era():
+    lines = table_lines(LONG, 40)
+    assert lines[0] == "event"
+    start = lines.index("Interim chief executive appointed")
+    assert lines[start + 1:start + 3] == ["spring 2025 · leadership ·", "Interim leadership after the deal"]
+
+
+def test_the_narrow_shape_keeps_the_date_column_beside_the_title():
+    lines = table_lines(LONG, 70)
+    assert lines[0].split() == ["date", "event"]
+    start = next(i for i, line in enumerate(lines) if line.startswith("spring 2025"))
+    assert lines[start].endswith("Interim chief executive appointed")
+    assert lines[start + 1].strip() == "leadership · Interim leadership after the deal"
+
+
+def test_a_timeline_without_eras_has_no_era_column():
+    lines = table_lines(str(FIXTURES / "timeline" / "no_eras.yaml"), 80)
+    assert lines[0].split() == ["date", "event", "category"]
+    assert lines[2].split() == ["2019", "Founded", "other"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderResult
 from rich.table import Table
 from rich.text import Text
@@ -12,7 +13,8 @@ from rich.tree import Tree
 
 from casekit.dates import PartialDate
 from casekit.model import Case, Event
-from casekit.render.listing import Listing
+from casekit.render.fit import NBSP, ForWidth, first_fitting, fixed, lead, longest_word, unbroken
+from casekit.render.listing import GAP, Listing
 from casekit.render.text import clean, safe
 
 CATEGORY_STYLE = {
@@ -47,27 +49,92 @@ def _era_titles(cases: dict[str, Case]) -> dict[tuple[str, str], str]:
     return {(c.id, e.id): e.title for c in cases.values() for e in c.eras}
 
 
-def timeline_table(rows: Rows, cases: dict[str, Case]) -> Listing:
-    """Date as written, title (with detail), category, era; a case column when several."""
-    several = any(cid for cid, _ in rows)
-    eras = _era_titles(cases)
-    disputed = any(e.confidence == "disputed" for _, e in rows)
-    table = Listing(caption="‡ sources disagree; see the event's note" if disputed else None)
-    if several:
-        table.add_column("case", style="bold cyan", max_width=14)
-    table.add_column("date", max_width=16)
-    table.add_column("event", min_width=12)
-    table.add_column("category")
-    table.add_column("era", style="dim", max_width=20)
-    for cid, event in rows:
-        case_id = cid or next(iter(cases))
-        era = eras.get((case_id, event.era or ""), event.era or "")
-        cells = [date_text(event.date, event.confidence), safe(event.title, "bold"),
-                 safe(event.category or "", CATEGORY_STYLE.get(event.category or "", "")), safe(era)]
-        if several:
-            cells.insert(0, safe(cid))
-        table.add_row(*cells)
-    return table
+def timeline_table(rows: Rows, cases: dict[str, Case]) -> ForWidth:
+    """Date as written, title, category, era; a case column when several. Short columns keep their
+    natural width and the titles wrap; narrower, category and era go under the title, and then the
+    date too."""
+    return ForWidth(TimelineTable(rows, cases).layout)
+
+
+class TimelineTable:
+    """The timeline table in its three shapes: a column each ("wide"), category and era under the
+    title ("narrow"), everything but the case under the title ("stacked")."""
+
+    EVENT_FLOOR = 24  # the least room a title gets beside the other columns
+    NARROW_FLOOR = 30  # beside the date alone, with two lines to a row, titles need more to read well
+
+    def __init__(self, rows: Rows, cases: dict[str, Case]) -> None:
+        self.several = any(cid for cid, _ in rows)
+        eras = _era_titles(cases)
+        self.rows = []
+        for cid, event in rows:
+            case_id = cid or next(iter(cases))
+            era = eras.get((case_id, event.era or ""), event.era or "")
+            self.rows.append((safe(cid or "", "bold cyan"), date_text(event.date, event.confidence),
+                              lead(event.title, "bold"),
+                              safe(event.category or "", CATEGORY_STYLE.get(event.category or "", "")),
+                              safe(era, "dim")))
+        self.categories = any(row[3].plain for row in self.rows)
+        self.eras = any(row[4].plain for row in self.rows)
+        disputed = any(e.confidence == "disputed" for _, e in rows)
+        self.caption = "‡ sources disagree; see the event's note" if disputed else None
+
+    def layout(self, width: int) -> Listing:
+        """The widest shape that fits `width`."""
+        shapes = ("wide", "narrow", "stacked")
+        return first_fitting(width, [lambda shape=shape: self.table(shape, width) for shape in shapes])
+
+    def table(self, shape: str, width: int = 80) -> Listing:
+        """The listing in `shape`: "wide", "narrow" or "stacked"; `width` says which parts of a line
+        under a title can be kept whole."""
+        # What the title column is left with beside the columns that do not wrap.
+        room = width
+        for kept, shown in ((0, self.several), (1, shape == "narrow")):
+            if shown:
+                room -= max(cell_len(row[kept].plain) for row in self.rows) + len(GAP)
+        table = Listing(leading=0 if shape == "wide" else 1, caption=self.caption)
+        if self.several:
+            table.add_column("case", style="bold cyan")
+        if shape != "stacked":
+            table.add_column("date")
+        table.add_column("event", min_width=self.EVENT_FLOOR if shape == "wide" else self.NARROW_FLOOR)
+        if shape == "wide" and self.categories:
+            table.add_column("category")
+        if shape == "wide" and self.eras:
+            table.add_column("era", min_width=longest_word("era", *(row[4] for row in self.rows)))
+        for case, when, title, category, era in self.rows:
+            cells = [case] if self.several else []
+            if shape == "wide":
+                cells += [when, title] + ([category] if self.categories else []) + ([era] if self.eras else [])
+            else:
+                under = [category, era] if shape == "narrow" else [when, category, era]
+                cells += ([when] if shape == "narrow" else []) + [_under(title, under, room)]
+            table.add_row(*cells)
+        # Ids, dates and categories are never wrapped: they are what a reader scans and copies.
+        figures = [0] if self.several else []
+        if shape != "stacked":
+            figures.append(len(figures))
+        if shape == "wide" and self.categories:
+            figures.append(len(figures) + 1)
+        return fixed(table, *figures)
+
+
+def _under(title: Text, parts: list[Text], room: int) -> Text:
+    """The title with the non-empty `parts` on a line under it, `a · b · c`. The line breaks after
+    a `·`; a part no wider than `room` is not broken."""
+    cell = title.copy()
+    shown = [part for part in parts if part.plain]
+    if not shown:
+        return cell
+    cell.append("\n")
+    for i, part in enumerate(shown):
+        if i:
+            cell.append(f"{NBSP}· ", style="dim")
+        if part.cell_len <= room:
+            part = part.copy()
+            part.plain = unbroken(part.plain)
+        cell.append_text(part)
+    return cell
 
 
 def _year_of(d: PartialDate, today: date) -> int:
