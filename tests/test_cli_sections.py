@@ -544,3 +544,30 @@ def test_words_are_broken_only_at_spaces_or_underscores(bundled, command, column
              for piece in re.findall(r"[^_]+_?", word)}
     broken = sorted(word for word in words if word not in out)
     assert not broken, broken
+
+
+@pytest.mark.parametrize("columns", [40, 60])
+def test_principles_on_a_narrow_terminal_stack_benefit_and_tradeoff_under_the_title(bundled, columns):
+    path, case, _ = bundled
+    out = lines(CliRunner().invoke(app, ["principles", "-c", str(path)], env={**ENV, "COLUMNS": str(columns)}).stdout)
+    assert out[0].split() == ["#", "principle"]
+    assert all(len(line) <= columns for line in out)
+    words = {w for p in case.principles for text in (p.title, p.benefit, p.tradeoff) for w in text.split()}
+    shown = {w for line in out for w in line.split()}
+    assert sorted(words - shown) == []  # no word broken across lines
+    assert sum(line.strip() == "benefit" for line in out) == len(case.principles)
+    assert sum(line.strip() == "⇄ tradeoff" for line in out) == len(case.principles)
+    assert out[2].startswith(" 1.   ")  # the number never wraps
+
+
+def test_a_card_title_too_long_for_the_border_is_the_cards_first_line(bundled):
+    path, case, _ = bundled
+    out = CliRunner().invoke(app, ["principles", "-c", str(path), "--view", "cards"],
+                             env={**ENV, "COLUMNS": "40"}).stdout
+    flat = " ".join(line.strip("│╭╮─ ") for line in out.splitlines())
+    flat = " ".join(flat.split())
+    for p in case.principles:
+        assert f"{p.n}. {p.title}" in flat, p.title
+    long = next(p for p in case.principles if len(p.title) > 30)
+    first = next(i for i, line in enumerate(out.splitlines()) if f"{long.n}. " in line)
+    assert out.splitlines()[first - 1] == "╭" + "─" * 38 + "╮"  # a plain top border, the title under it

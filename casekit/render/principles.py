@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from casekit.model import Principle
+from casekit.render.fit import ForWidth, Wrapped, first_fitting, fixed, lead, longest_word, wrapped
 from casekit.render.listing import Listing
 from casekit.render.overview import severity_text
 from casekit.render.text import clean, safe
@@ -35,16 +36,40 @@ def tradeoff_text(text: str, mark: bool = True) -> Text:
     return out
 
 
-def principles_table(principles: Sequence[Principle]) -> Listing:
-    """Number, title, benefit and tradeoff side by side, a blank line between principles."""
+def principles_table(principles: Sequence[Principle]) -> ForWidth:
+    """Number, title, benefit and tradeoff side by side, a blank line between principles; where
+    benefit and tradeoff would be squeezed, each goes under the title after its label."""
+    def layout(width: int) -> Listing:
+        return first_fitting(width, [lambda: _principles_table(principles, stacked=False),
+                                     lambda: _principles_table(principles, stacked=True)])
+
+    return ForWidth(layout)
+
+
+SIDE_BY_SIDE = 20  # the least room benefit and tradeoff each need to be read side by side
+
+
+def _principles_table(principles: Sequence[Principle], stacked: bool) -> Listing:
     table = Listing(leading=1)
     table.add_column("#", justify="right")
-    table.add_column("principle", style="bold", min_width=12, max_width=40)
-    table.add_column("benefit", header_style=f"bold {BENEFIT}", min_width=16)
-    table.add_column(Text(TRADEOFF_MARK + "tradeoff"), header_style=f"bold {TRADEOFF}", min_width=16)
-    for p in principles:
-        table.add_row(number(p), safe(p.title), safe(p.benefit, BENEFIT), tradeoff_text(p.tradeoff, mark=False))
-    return table
+    titles = [lead(p.title, "bold") for p in principles]
+    floor = max(12, min(24, longest_word(*titles)))
+    if stacked:
+        table.add_column("principle")
+        for p, title in zip(principles, titles):
+            cell = title.copy()
+            cell.append("\nbenefit\n", style=f"dim {BENEFIT}")
+            cell.append(clean(p.benefit), style=BENEFIT)
+            cell.append("\n" + TRADEOFF_MARK + "tradeoff\n", style=f"dim {TRADEOFF}")
+            cell.append(clean(p.tradeoff), style=TRADEOFF)
+            table.add_row(number(p), cell)
+        return fixed(table, 0)
+    table.add_column("principle", min_width=floor, max_width=40)
+    table.add_column("benefit", header_style=f"bold {BENEFIT}", min_width=SIDE_BY_SIDE)
+    table.add_column(Text(TRADEOFF_MARK + "tradeoff"), header_style=f"bold {TRADEOFF}", min_width=SIDE_BY_SIDE)
+    for p, title in zip(principles, titles):
+        table.add_row(number(p), title, safe(p.benefit, BENEFIT), tradeoff_text(p.tradeoff, mark=False))
+    return fixed(table, 0)
 
 
 def principles_brief(principles: Sequence[Principle]) -> Table:
@@ -74,7 +99,7 @@ def _tags(tags: Sequence[str]) -> Text:
     return Text(" ".join("#" + clean(t) for t in tags), style="cyan")
 
 
-def principle_card(p: Principle) -> Panel:
+def principle_card(p: Principle) -> ForWidth:
     """One principle as a panel: summary, benefit, tradeoff, tactic, evidence count."""
     rows = [(_field("benefit", f"bold {BENEFIT}"), safe(p.benefit, BENEFIT)),
             (_field(TRADEOFF_MARK + "tradeoff", f"bold {TRADEOFF}"), tradeoff_text(p.tradeoff, mark=False))]
@@ -85,9 +110,18 @@ def principle_card(p: Principle) -> Panel:
     if p.tags:
         footer.append("  ")
         footer.append_text(_tags(p.tags))
-    body = Group(safe(p.summary), Text(""), _fields(rows), Text(""), footer)
-    title = Text.assemble((f"{p.n}. ", "bold"), (clean(p.title), "bold"))
-    return Panel(body, title=title, title_align="left", border_style="blue", padding=(0, 1))
+    parts = [safe(p.summary), Text(""), _fields(rows), Text(""), footer]
+    title = Wrapped.assemble((f"{p.n}. ", "bold"), (clean(p.title), "bold"))
+    return ForWidth(lambda width: titled_panel(title, parts, width))
+
+
+def titled_panel(title: Text, parts: list, width: int, border_style: str = "blue") -> Panel:
+    """A panel with `title` in its top border when it fits there whole, else (wrapped, bold) as
+    its first line: a title is never cut."""
+    # Rich gives a title the border less its corners and a dash each side, and a space either side.
+    if title.cell_len + 2 <= width - 4:
+        return Panel(Group(*parts), title=title, title_align="left", border_style=border_style, padding=(0, 1))
+    return Panel(Group(wrapped(title), *parts), border_style=border_style, padding=(0, 1))
 
 
 class _Capped:
