@@ -152,3 +152,8 @@ def test_listing_cells_wrap_as_wrapped_text():
     table.add_row(unbroken("spring 2024"), "gross_margin_of_annotation")
     lines = render(table, 26)
     assert lines[2:] == ["spring 2024   gross_", "              margin_of_", "              annotation"]
+
+
+def test_a_path_too_long_for_its_line_breaks_after_a_slash():
+    assert wrap("tests/fixtures/library/acme.yaml", 20) == ["tests/fixtures/", "library/acme.yaml"]
+    assert longest_word("2016/2019") == 9  # a floor still counts a date whole

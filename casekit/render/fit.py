@@ -3,8 +3,8 @@
 `Wrapped` is a Rich `Text` that wraps like any other but with three habits
 listings want: a line that starts with an indent or a marker (`1. `, `• `)
 continues under the text after it (a hanging indent), a word too long for
-its line (a metric id such as `army_contract_ceiling`) breaks after an `_`
-before it is folded, and a no-break space (`unbroken("late 2022")`) holds
+its line (a metric id such as `army_contract_ceiling`, a path) breaks after
+an `_` or a `/` before it is folded, and a no-break space (`unbroken("late 2022")`) holds
 its neighbours on one line and prints as a space. Nothing is ever cut.
 
 `fits` and `fixed` let a renderer try its layouts from the widest down and
@@ -28,13 +28,14 @@ NBSP = "\u00a0"  # glues the words either side; printed as a plain space
 _WORD = re.compile(r"[^\S\u00a0]*[\S\u00a0]+[^\S\u00a0]*")  # a word, no-break spaces and all
 _GLUED = re.compile(r"[\S\u00a0]+")
 _PIECE = re.compile(r"[^_]*_+|[^_]+")  # a word split after each run of `_`
+_BREAKABLE = re.compile(r"[^_/]*[_/]+|[^_/]+")  # where a word too long for a line breaks: after `_` or `/`
 _HANG = re.compile(r" *(?:(?:\d+\.|[•·]) +)?")  # an indent, then perhaps a number or bullet
 MIN_HANGING = 8  # below this many cells a continuation line is not indented
 BIG = 1_000_000
 
 
 class Wrapped(Text):
-    """Text wrapped with hanging indents and breaks after `_` in long words; never cut."""
+    """Text wrapped with hanging indents and breaks after `_` or `/` in long words; never cut."""
 
     __slots__ = ()
 
@@ -103,8 +104,8 @@ def wrapped(text: Text) -> Wrapped:
 
 
 def offsets(line: str, first: int, rest: int) -> list[int]:
-    """Where to break `line`: at spaces; a word too long for a line of its own after an `_`, and
-    a piece still too long anywhere. The first line holds `first` cells, the others `rest`."""
+    """Where to break `line`: at spaces; a word too long for a line of its own after an `_` or a
+    `/` (an id, a path), and a piece still too long anywhere. The first line holds `first` cells, the others `rest`."""
     breaks: list[int] = []
     width, used = max(1, first), 0
 
@@ -122,7 +123,7 @@ def offsets(line: str, first: int, rest: int) -> list[int]:
             used += cell_len(word)
             continue
         position = match.start()
-        for piece in _PIECE.findall(word):
+        for piece in _BREAKABLE.findall(word):
             size = cell_len(piece.rstrip())
             if used and used + size > width:
                 newline(position)
