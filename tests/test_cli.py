@@ -378,3 +378,17 @@ def test_no_color_reaches_usage_errors_from_the_entry_point():
     plain = _cli("timeline", "--no-color", "-f", "xml", env=env)
     assert plain.returncode == 2
     assert "'xml' is not one of" in plain.stderr and "\x1b[" not in plain.stderr
+
+
+@pytest.mark.parametrize("columns", [40, 60, 80])
+def test_cases_never_splits_an_id_a_date_or_a_number_from_its_noun(columns):
+    result = run("cases", "--cases-dir", str(FIXTURES / "library"), env={"COLUMNS": str(columns)})
+    out = result.stdout.splitlines()
+    assert all(len(line) <= columns for line in out)
+    texts = ["bundled example", "Acme Robotics"]
+    for row in json.loads(run("cases", "-f", "json", "--cases-dir", str(FIXTURES / "library")).stdout):
+        texts += [row["id"], row["as_of"]]
+        texts += [f"{row[key]} {key[:-1]}" for key in ("events", "metrics", "principles", "risks")]
+    for text in texts:
+        assert any(text in line for line in out), text
+    assert "\u00a0" not in result.stdout

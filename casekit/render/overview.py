@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 
 from rich.console import Group
@@ -10,6 +11,7 @@ from rich.text import Text
 from rich.tree import Tree
 
 from casekit.model import SECTIONS, Case, severity_rank
+from casekit.render.fit import NBSP, ForWidth, first_fitting, fixed, longest_word, wrapped
 from casekit.render.listing import Listing
 from casekit.render.text import clean, safe
 
@@ -27,16 +29,10 @@ def severity_text(severity: str | None) -> Text:
     return Text(severity or "—", style=SEVERITY_STYLE.get(severity or "", ""))
 
 
-def cases_table(rows: list[dict]) -> Listing:
-    """`casekit cases`: one row per case in the library."""
-    import os
-
-    table = Listing()
-    table.add_column("id", style="bold cyan")
-    table.add_column("company")
-    table.add_column("as of")
-    table.add_column("contents")
-    table.add_column("path", style="dim")
+def cases_table(rows: list[dict]) -> ForWidth:
+    """`casekit cases`: one row per case in the library: id, company, as of, counts, path; on a
+    narrow terminal all but the id under the company."""
+    cells = []
     for row in rows:
         if row["bundled"]:
             where = "bundled example"
@@ -44,16 +40,46 @@ def cases_table(rows: list[dict]) -> Listing:
             relative = os.path.relpath(row["path"])
             where = row["path"] if relative.startswith("..") else relative
         if row["error"]:
-            table.add_row(safe(row["id"]), safe("invalid: run casekit validate", "red"), "", "", safe(where))
+            cells.append((safe(row["id"]), safe("invalid: run casekit validate", "red"), Text(""), Text(""),
+                          safe(where)))
             continue
-        contents = (f"{_count(row['events'], 'event')} · {_count(row['metrics'], 'metric')}\n"
-                    f"{_count(row['principles'], 'principle')} · {_count(row['risks'], 'risk')}")
-        table.add_row(safe(row["id"]), safe(row["company"]), safe(row["as_of"]), contents, safe(where))
-    return table
+        # A number never leaves its noun; the lines break only after a `·`.
+        contents = Text(f"{_count(row['events'], 'event')}{NBSP}· {_count(row['metrics'], 'metric')}\n"
+                        f"{_count(row['principles'], 'principle')}{NBSP}· {_count(row['risks'], 'risk')}")
+        cells.append((safe(row["id"]), safe(row["company"]), safe(row["as_of"]), contents, safe(where)))
+
+    def table(stacked: bool) -> Listing:
+        listing = Listing(leading=int(stacked))
+        listing.add_column("id", style="bold cyan")
+        if stacked:
+            listing.add_column("case")
+            for case_id, company, as_of, contents, where in cells:
+                cell = wrapped(company)
+                cell.stylize("bold")
+                if as_of.plain:
+                    cell.append(f"\nas of {as_of.plain}", style="dim")
+                if contents.plain:
+                    cell.append("\n")
+                    cell.append_text(contents)
+                cell.append("\n" + where.plain, style="dim")
+                listing.add_row(case_id, cell)
+            return fixed(listing, 0)
+        listing.add_column("company", min_width=longest_word("company", *(c[1] for c in cells)))
+        listing.add_column("as of")
+        listing.add_column("contents", min_width=longest_word("contents", *(c[3] for c in cells)))
+        listing.add_column("path", style="dim", min_width=PATH_FLOOR)
+        for row in cells:
+            listing.add_row(*row)
+        return fixed(listing, 0, 2)
+
+    return ForWidth(lambda width: first_fitting(width, (lambda: table(False), lambda: table(True))))
+
+
+PATH_FLOOR = 20  # a path narrower than this is mostly line breaks
 
 
 def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
+    return f"{n}{NBSP}{noun}" + ("" if n == 1 else "s")
 
 
 def top_risks(case: Case, n: int = 3) -> list:
