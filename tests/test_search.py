@@ -377,3 +377,31 @@ def test_case_text_is_never_markup(tmp_path):
     result = CliRunner().invoke(app, ["search", "pastry", "-c", str(path)], env=ENV)
     assert result.exit_code == 0, result.output
     assert "[bold]Pastry[/] deal ␛[31m" in result.stdout
+
+
+@pytest.mark.parametrize("columns", [30, 40, 60, 80])
+def test_cli_table_wraps_at_any_width_and_never_loses_text(columns):
+    from casekit.search import search as run_search
+
+    result = CliRunner().invoke(app, ["--cases-dir", str(FIXTURES), "search", "croissant", "-c", "alpha", "-c", "beta"],
+                                env={**ENV, "COLUMNS": str(columns)})
+    assert result.exit_code == 0, result.output
+    out = result.stdout.splitlines()
+    assert all(len(line) <= columns and line == line.rstrip() for line in out)
+    column = out[0].index("match")  # read the match column down, apart from where the hits are
+    shown = " ".join(" ".join(line[column:] for line in out).split())
+    from casekit.loader import load_case
+
+    hits = run_search([load_case(FIXTURES / "alpha.yaml"), load_case(FIXTURES / "beta.yaml")], "croissant")
+    for hit in hits:
+        assert hit.id in {w for line in out for w in line.split()}  # ids whole
+        assert " ".join(hit.title.split()) in shown
+        assert " ".join(hit.snippet.text.split()) in shown
+
+
+def test_cli_table_puts_where_above_the_title_on_a_narrow_terminal():
+    result = CliRunner().invoke(app, ["--cases-dir", str(FIXTURES), "search", "butter", "-c", "alpha"],
+                                env={**ENV, "COLUMNS": "30"})
+    lines = result.stdout.splitlines()
+    assert lines[0] == "match"
+    assert lines[2:4] == ["risks · butter-costs", "Butter costs climb"]

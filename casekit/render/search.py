@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich import box
-from rich.table import Table
 from rich.text import Text
 
+from casekit.render.fit import NBSP, ForWidth, Wrapped, first_fitting, fixed, unbroken
+from casekit.render.listing import Listing
 from casekit.render.text import clean
 from casekit.search import Hit
 
@@ -26,21 +26,38 @@ def highlighted(text: str, spans: Sequence[tuple[int, int]], style: str = "", ma
     return out
 
 
-def hits_table(hits: Sequence[Hit], several: bool) -> Table:
+def hits_table(hits: Sequence[Hit], several: bool) -> ForWidth:
     """One row per hit, best first: where it is (case when several were searched, section, id),
-    then its title and a snippet with the matches highlighted."""
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, leading=1)
-    table.add_column("where", overflow="fold", max_width=30)
-    table.add_column("match", ratio=1, min_width=24)
+    then its title and a snippet with the matches highlighted. Where the snippet would have too
+    little room beside it, where the hit is goes on a line above its title."""
+    rows = []
     for hit in hits:
-        where = Text()
-        if several:
-            where.append(clean(hit.case) + "\n", style="bold cyan")
-        where.append(clean(hit.section) + "\n", style="magenta")
-        where.append(clean(hit.id), style="cyan")
-        cell = highlighted(hit.title, hit.title_spans, "bold")
+        where = [(clean(hit.case), "bold cyan")] if several else []
+        where += [(clean(hit.section), "magenta"), (clean(hit.id), "cyan")]
+        cell = Wrapped()  # the title's bold a span, so the snippet under it is not bold
+        cell.append_text(highlighted(hit.title, hit.title_spans, "bold"))
         if not hit.snippet.in_title:
             cell.append("\n")
             cell.append_text(highlighted(hit.snippet.text, hit.snippet.spans, "dim", HIGHLIGHT + " not dim"))
-        table.add_row(where, cell)
-    return table
+        rows.append((where, cell))
+
+    def table(stacked: bool) -> Listing:
+        listing = Listing(leading=1)
+        if not stacked:
+            listing.add_column("where")
+        listing.add_column("match", min_width=MATCH_FLOOR)
+        for where, cell in rows:
+            if stacked:
+                line = Wrapped()
+                for i, (text, style) in enumerate(where):
+                    line.append(f"{NBSP}· " if i else "", style="dim")
+                    line.append(unbroken(text), style=style)
+                listing.add_row(line + Text("\n") + cell)
+            else:
+                listing.add_row(Text("\n").join(Text(text, style=style) for text, style in where), cell)
+        return listing if stacked else fixed(listing, 0)
+
+    return ForWidth(lambda width: first_fitting(width, (lambda: table(False), lambda: table(True))))
+
+
+MATCH_FLOOR = 24  # the least room a snippet is read in beside where its hit is
