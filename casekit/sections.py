@@ -169,6 +169,31 @@ def by_segment(competitors: Iterable[Competitor]) -> list[tuple[str | None, list
     return list(groups.items())
 
 
+def listing_order(section: str, items: Iterable, today: date | None = None) -> list:
+    """A section's items in the order its listing shows them: the timeline and quotes by date
+    (undated quotes last), eras by period, principles by number, risks by severity, moats by
+    rank, competitors grouped by segment; the rest as written."""
+    from casekit.query import sort_by_date
+
+    items = list(items)
+    if section == "timeline":
+        return sort_by_date(items, today=today)
+    if section == "quotes":
+        return sort_by_date([q for q in items if q.date is not None], today=today) + [
+            q for q in items if q.date is None]
+    if section == "eras":
+        return sort_by_date(items, key=lambda e: e.period, today=today)
+    if section == "principles":
+        return sorted(items, key=lambda p: p.n)
+    if section == "risks":
+        return risks_by_severity(items)
+    if section == "moats":
+        return moats_by_rank(items)
+    if section == "competitors":
+        return [c for _, members in by_segment(items) for c in members]
+    return items
+
+
 def citations(case: Case) -> dict[str, int]:
     """How many facts (items and metric observations) cite each source id."""
     counts = {s.id: 0 for s in case.sources}

@@ -17,6 +17,7 @@ from casekit.sections import (
     filter_principles,
     flywheel_loops,
     linked_principles,
+    listing_order,
     moats_by_rank,
     person_events,
     principle_detail,
@@ -249,3 +250,13 @@ def test_a_loop_is_found_once_whatever_order_its_edges_are_written_in():
     edges = [FlywheelEdge(id="c", from_="c", to="a"), FlywheelEdge(id="a", from_="a", to="b"),
              FlywheelEdge(id="b", from_="b", to="c")]
     assert flywheel_loops(edges).loops == [["c", "a", "b"]]
+
+
+def test_listing_order_is_each_listings_order(crossrefs):
+    risky = load_case(FIXTURES / "risk_order.yaml")
+    assert [r.id for r in listing_order("risks", risky.risks)] == [r.id for r in risks_by_severity(risky.risks)]
+    assert [e.id for e in listing_order("timeline", crossrefs.timeline)] == ["founded", "launch", "deal"]
+    assert [q.id for q in listing_order("quotes", crossrefs.quotes)] == ["q_guest", "q_ann"]
+    assert [e.id for e in listing_order("eras", crossrefs.eras, TODAY)] == ["early", "later"]
+    assert [p.n for p in listing_order("principles", reversed(crossrefs.principles))] == [1, 2, 3]
+    assert [p.id for p in listing_order("people", crossrefs.people)] == ["ann"]

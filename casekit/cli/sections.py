@@ -72,11 +72,11 @@ def principles(
     """
     from casekit.cli.common import emit, open_case
     from casekit.cli.common import limit as first
-    from casekit.sections import filter_principles
+    from casekit.sections import filter_principles, listing_order
 
     st = state(ctx)
     data = open_case(st, case, as_of)
-    items = first(filter_principles(sorted(data.principles, key=lambda p: p.n), grep, tag or ()), limit)
+    items = first(filter_principles(listing_order("principles", data.principles), grep, tag or ()), limit)
 
     def render():
         from casekit.render import principles as views
@@ -175,41 +175,7 @@ def _records(section: str, items, case_id: str | None = None) -> list[dict]:
 # --- one listing per remaining section --------------------------------------
 
 
-def _by_date(items: list, today) -> list:
-    from casekit.query import sort_by_date
-
-    dated = sort_by_date([q for q in items if q.date is not None], today=today)
-    return dated + [q for q in items if q.date is None]
-
-
-def _by_period(items: list, today) -> list:
-    from casekit.query import sort_by_date
-
-    return sort_by_date(items, key=lambda e: e.period, today=today)
-
-
-def _by_rank(items: list, today) -> list:
-    from casekit.sections import moats_by_rank
-
-    return moats_by_rank(items)
-
-
-def _by_segment(items: list, today) -> list:
-    from casekit.sections import by_segment
-
-    return [c for _, members in by_segment(items) for c in members]
-
-
-def _as_listed(items: list, today) -> list:
-    return list(items)
-
-
-def _listing(
-    section: str,
-    order: Callable[[list, object], list],
-    render: Callable[..., object],
-    doc: str,
-) -> None:
+def _listing(section: str, render: Callable[..., object], doc: str) -> None:
     """Register `casekit SECTION`: the section's items from one or more cases, filtered."""
 
     def command(
@@ -223,10 +189,12 @@ def _listing(
     ) -> None:
         from casekit.cli.common import emit, open_cases
         from casekit.query import grep as grep_items
+        from casekit.sections import listing_order
 
         st = state(ctx)
         cases = open_cases(st, case, all_cases, as_of)
-        rows = [(c, item) for c in cases for item in grep_items(order(getattr(c, section), st.today), grep)]
+        rows = [(c, item) for c in cases
+                for item in grep_items(listing_order(section, getattr(c, section), st.today), grep)]
         if limit is not None:
             rows = rows[:limit]
         several = all_cases or len(cases) > 1
@@ -257,23 +225,23 @@ def _view(name: str, with_today: bool = False) -> Callable:
     return render
 
 
-_listing("people", _as_listed, _view("people_table"),
+_listing("people", _view("people_table"),
          """People in the case: their roles over time and how many events name them.""")
-_listing("eras", _by_period, _view("eras_table", with_today=True),
+_listing("eras", _view("eras_table", with_today=True),
          """Named phases of the case in period order, each with the number of events in it.""")
-_listing("sources", _as_listed, _view("sources_table"),
+_listing("sources", _view("sources_table"),
          """Where the facts come from, and how many facts cite each source.
 
          Other listings cite sources by number: [1] is the first source here.""")
-_listing("quotes", _by_date, _view("quotes_table"),
+_listing("quotes", _view("quotes_table"),
          """Quotes in date order, with who said them and in what context.""")
-_listing("moats", _by_rank, _view("moats_table"),
+_listing("moats", _view("moats_table"),
          """Competitive moats by rank, most durable (#1) first, with time and cost to replicate.""")
-_listing("competitors", _by_segment, _view("competitors_table"),
+_listing("competitors", _view("competitors_table"),
          """Competitors grouped by market segment: position, scale and notes.""")
-_listing("drivers", _as_listed, _view("drivers_table"),
+_listing("drivers", _view("drivers_table"),
          """Growth drivers and their horizons.""")
-_listing("lessons", _as_listed, _view("lessons_table"),
+_listing("lessons", _view("lessons_table"),
          """Takeaways drawn from the sources.""")
 
 
