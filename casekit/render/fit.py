@@ -210,3 +210,19 @@ class ForWidth:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         yield self.layout(options.max_width)
+
+
+# Paragraphs read badly much wider than this, however wide the terminal.
+READING_WIDTH = 100
+
+
+class Capped:
+    """A renderable no wider than `width` columns (READING_WIDTH by default), however wide the
+    terminal."""
+
+    def __init__(self, renderable: RenderableType, width: int = READING_WIDTH) -> None:
+        self.renderable = renderable
+        self.width = width
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield from console.render(self.renderable, options.update(width=min(options.max_width, self.width)))

@@ -10,8 +10,8 @@ from rich.panel import Panel
 from rich.text import Text
 from rich.tree import Tree
 
-from casekit.model import SECTIONS, Case, severity_rank
-from casekit.render.fit import NBSP, ForWidth, first_fitting, fixed, longest_word, wrapped
+from casekit.model import SECTIONS, Case
+from casekit.render.fit import NBSP, Capped, ForWidth, Wrapped, first_fitting, fixed, longest_word, wrapped
 from casekit.render.listing import Listing
 from casekit.render.text import clean, safe
 
@@ -83,12 +83,10 @@ def _count(n: int, noun: str) -> str:
 
 
 def top_risks(case: Case, n: int = 3) -> list:
-    """The `n` most severe risks, most likely first among equals, then file order."""
-    from casekit.model import likelihood_rank
+    """The `n` most severe risks, as `casekit risks` lists them."""
+    from casekit.sections import risks_by_severity
 
-    order = sorted(enumerate(case.risks),
-                   key=lambda ir: (-severity_rank(ir[1].severity), -likelihood_rank(ir[1].likelihood), ir[0]))
-    return [r for _, r in order[:n]]
+    return risks_by_severity(case.risks)[:n]
 
 
 def latest_observation(metric):
@@ -98,44 +96,54 @@ def latest_observation(metric):
     return max(enumerate(metric.observations), key=lambda io: (io[1].date.sort_key(), io[0]))[1]
 
 
-def _heading(case: Case) -> Text:
-    """Company — title, without saying the company twice when the title starts with it."""
+def _heading(case: Case) -> Wrapped:
+    """Company — title, without saying the company twice when the title starts with it; bold as a
+    span, so text appended after it is not."""
+    heading = Wrapped()
     if case.title.startswith(case.company):
-        return Text(clean(case.title), style="bold")
-    return Text.assemble((clean(case.company), "bold"), " — " + clean(case.title))
+        heading.append(clean(case.title), style="bold")
+    else:
+        heading.append(clean(case.company), style="bold")
+        heading.append(" — " + clean(case.title))
+    return heading
+
+
+KEY_METRICS = 8  # `show` lists the first this many metrics, as the case orders them
 
 
 def overview(case: Case, today: date) -> Group:
     """`casekit show`: the case at a glance."""
+    from casekit.sections import listing_order
+
     header = _heading(case)
     header.append(f"\nas of {clean(case.as_of.text)}", style="dim")
     if case.tags:
         header.append("   " + " ".join("#" + clean(t) for t in case.tags), style="cyan")
     if case.summary:
         header.append("\n\n" + clean(case.summary))
-    parts: list = [Panel(header, title=safe(case.id), title_align="left", border_style="blue")]
+    parts: list = [Capped(Panel(header, title=safe(case.id), title_align="left", border_style="blue"))]
 
     if case.metrics:
         metrics = Listing()
         metrics.add_column("metric")
         metrics.add_column("latest", justify="right", style="bold")
         metrics.add_column("as of")
-        for metric in case.metrics[:8]:
+        for metric in case.metrics[:KEY_METRICS]:
             obs = latest_observation(metric)
             if obs is not None:
                 metrics.add_row(safe(metric.name), safe(obs.value.display()), safe(obs.date.text))
-        parts += [Text("\nKey metrics", style="bold blue"), metrics]
+        parts += [Text("\nKey metrics", style="bold blue"), fixed(metrics, 1, 2)]
 
     if case.eras:
         eras = Listing()
         eras.add_column("period")
         eras.add_column("era")
-        for era in sorted(case.eras, key=lambda e: e.period.sort_key(today)):
+        for era in listing_order("eras", case.eras, today):
             eras.add_row(safe(era.period.text), safe(era.title))
-        parts += [Text("\nEras", style="bold blue"), eras]
+        parts += [Text("\nEras", style="bold blue"), fixed(eras, 0)]
 
-    counts = Text("\nCounts  ", style="bold blue")
-    counts.append("  ".join(f"{name} {len(getattr(case, name))}" for name in SECTIONS if getattr(case, name)),
+    counts = Wrapped("\nCounts  ", style="bold blue")
+    counts.append("  ".join(f"{name}{NBSP}{len(getattr(case, name))}" for name in SECTIONS if getattr(case, name)),
                   style="default")
     parts.append(counts)
 
@@ -145,12 +153,16 @@ def overview(case: Case, today: date) -> Group:
         risks.add_column("risk")
         for risk in top_risks(case):
             risks.add_row(severity_text(risk.severity), safe(risk.title))
-        parts += [Text("\nTop risks", style="bold blue"), risks]
+        parts += [Text("\nTop risks", style="bold blue"), fixed(risks, 0)]
     return Group(*parts)
 
 
-def case_tree(case: Case, today: date) -> Tree:
-    """`casekit show --tree`: every section, cross-references shown by title."""
+def case_tree(case: Case, today: date) -> Capped:
+    """`casekit show --tree`: every section in the order its listing shows it, cross-references
+    (declared on either side) shown by title."""
+    from casekit.sections import listing_order
+
+    ordered = {name: listing_order(name, getattr(case, name), today) for name in SECTIONS}
     titles = {
         "eras": {e.id: e.title for e in case.eras},
         "timeline": {e.id: f"{e.date.text} {e.title}" for e in case.timeline},
@@ -165,21 +177,23 @@ def case_tree(case: Case, today: date) -> Tree:
 
     root = Tree(Text.assemble(_heading(case), (f"  (as of {clean(case.as_of.text)})", "dim")))
     for name in SECTIONS:
-        items = getattr(case, name)
+        items = ordered[name]
         if not items:
             continue
         branch = root.add(Text(f"{name} ({len(items)})", style="bold cyan"))
         for item in items:
             node = branch.add(_label(name, item))
-            for label, text in _details(name, item, named):
+            for label, text in _details(case, name, item, named, ordered):
                 if text:
                     node.add(Text.assemble((label + ": ", "dim"), clean(text)))
-    return root
+    return Capped(root)
 
 
 def _label(section: str, item) -> Text:
     if section == "timeline":
-        return Text.assemble((clean(item.date.text), "green"), "  ", clean(item.title))
+        from casekit.render.timeline import date_text
+
+        return Text.assemble(date_text(item.date, item.confidence), "  ", clean(item.title))
     if section == "principles":
         return Text.assemble((f"{item.n}. ", "bold"), clean(item.title))
     if section == "risks":
@@ -188,6 +202,8 @@ def _label(section: str, item) -> Text:
         obs = latest_observation(item)
         latest = f"  {obs.value.display()} ({obs.date.text})" if obs else ""
         return Text.assemble(clean(item.name), (clean(latest), "bold"))
+    if section == "segments" and item.period:
+        return Text.assemble(clean(item.name), (f"  {clean(item.period.text)}", "green"))
     if section == "flywheel":
         return Text(f"{clean(item.from_)} → {clean(item.to)}")
     if section == "moats":
@@ -198,20 +214,30 @@ def _label(section: str, item) -> Text:
     return Text(clean(item.id))
 
 
-def _details(section: str, item, named) -> list[tuple[str, str | None]]:
+def _details(case: Case, section: str, item, named, ordered) -> list[tuple[str, str | None]]:
+    from casekit.sections import linked_principles, related_risks
+
+    def figure(value) -> str | None:
+        return value.display() if value is not None else None
+
     rows: list[tuple[str, str | None]] = []
     if section == "timeline":
-        rows += [("era", named("eras", [item.era]) if item.era else None),
+        rows += [("detail", item.detail), ("category", item.category),
+                 ("era", named("eras", [item.era]) if item.era else None),
                  ("people", named("people", item.people) if item.people else None)]
     elif section == "principles":
+        known = {e.id for e in ordered["timeline"]}  # evidence in date order, any unknown id last
+        evidence = [e.id for e in ordered["timeline"] if e.id in item.evidence]
+        evidence += [i for i in item.evidence if i not in known]
         rows += [("benefit", item.benefit), ("tradeoff", item.tradeoff),
-                 ("evidence", named("timeline", item.evidence) if item.evidence else None),
-                 ("risks", named("risks", item.risks) if item.risks else None)]
+                 ("evidence", named("timeline", evidence) if evidence else None),
+                 ("risks", named("risks", [r.id for r in related_risks(case, item)]))]
     elif section == "risks":
-        rows += [("likelihood", item.likelihood),
-                 ("principles", named("principles", item.principles) if item.principles else None)]
+        rows += [("likelihood", item.likelihood), ("horizon", item.horizon), ("description", item.description),
+                 ("mitigations", "; ".join(item.mitigations)),
+                 ("principles", named("principles", [p.id for p in linked_principles(case, item)]))]
     elif section == "eras":
-        rows += [("period", item.period.text)]
+        rows += [("period", item.period.text), ("summary", item.summary)]
     elif section == "people":
         rows += [("roles", "; ".join(r.title + (f" ({r.period.text})" if r.period else "") for r in item.roles))]
     elif section == "quotes":
@@ -219,15 +245,25 @@ def _details(section: str, item, named) -> list[tuple[str, str | None]]:
         rows += [("speaker", speaker), ("date", item.date.text if item.date else None), ("context", item.context)]
     elif section == "metrics":
         rows += [("series", ", ".join(f"{o.date.text}: {o.value.display()}" for o in item.observations))]
+    elif section == "segments":
+        rows += [("revenue", figure(item.revenue)), ("share", figure(item.share)), ("growth", figure(item.growth)),
+                 ("margin", figure(item.margin)), ("description", item.description)]
     elif section == "moats":
-        rows += [("to replicate", item.time_to_replicate), ("cost", item.cost)]
+        rows += [("to replicate", item.time_to_replicate), ("cost", item.cost), ("description", item.description)]
     elif section == "competitors":
-        rows += [("segment", item.segment), ("scale", item.scale.display() if item.scale else None),
-                 ("position", item.position)]
+        rows += [("segment", item.segment), ("scale", figure(item.scale)), ("position", item.position),
+                 ("notes", item.notes)]
     elif section == "drivers":
-        rows += [("horizon", item.horizon)]
+        rows += [("horizon", item.horizon), ("description", item.description)]
+    elif section == "lessons":
+        rows += [("summary", item.summary)]
     elif section == "flywheel":
         rows += [("how", item.description)]
+    elif section == "sources":
+        rows += [("kind", item.kind), ("date", item.date.text if item.date else None), ("author", item.author),
+                 ("url", item.url), ("file", item.file)]
+    if getattr(item, "note", None):
+        rows.append(("note", item.note))
     if getattr(item, "sources", None) and section != "sources":
         rows.append(("sources", named("sources", item.sources)))
     return rows

@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from casekit.model import Principle
-from casekit.render.fit import ForWidth, Wrapped, first_fitting, fixed, lead, longest_word, wrapped
+from casekit.render.fit import Capped, ForWidth, Wrapped, first_fitting, fixed, lead, longest_word, wrapped
 from casekit.render.listing import Listing
 from casekit.render.overview import severity_text
 from casekit.render.text import clean, safe
@@ -19,8 +19,6 @@ from casekit.render.text import clean, safe
 BENEFIT = "green"
 TRADEOFF = "magenta"
 TRADEOFF_MARK = "⇄ "
-# Cards and the full view read badly when a paragraph runs 200 columns wide.
-READING_WIDTH = 100
 
 
 def number(p: Principle) -> Text:
@@ -124,20 +122,9 @@ def titled_panel(title: Text, parts: list, width: int, border_style: str = "blue
     return Panel(Group(wrapped(title), *parts), border_style=border_style, padding=(0, 1))
 
 
-class _Capped:
-    """A renderable no wider than `width` columns, however wide the terminal."""
-
-    def __init__(self, renderable, width: int) -> None:
-        self.renderable = renderable
-        self.width = width
-
-    def __rich_console__(self, console, options):
-        yield from console.render(self.renderable, options.update(width=min(options.max_width, self.width)))
-
-
 def principle_cards(principles: Sequence[Principle]) -> Group:
     """One card per principle."""
-    return Group(*(_Capped(principle_card(p), READING_WIDTH) for p in principles))
+    return Group(*(Capped(principle_card(p)) for p in principles))
 
 
 def principle_full(detail) -> Group:
@@ -190,7 +177,7 @@ def principle_full(detail) -> Group:
                 line.append("\nshares " + " ".join("#" + clean(t) for t in rel.tags), style="dim")
             grid.add_row(number(rel.principle), line)
         parts.append(Padding(grid, (0, 0, 0, 2)))
-    return Group(*(_Capped(part, READING_WIDTH) for part in parts))
+    return Group(*(Capped(part) for part in parts))
 
 
 def _heading(title: str, count: int) -> Text:

@@ -1,0 +1,98 @@
+"""casekit.render.overview: `show` (the case at a glance) and `show --tree` (the whole case)."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from casekit.loader import load_case
+from casekit.render import overview as views
+from casekit.render.overview import case_tree, overview, top_risks
+from casekit.sections import risks_by_severity
+
+FIXTURES = Path(__file__).parent / "fixtures"
+TODAY = date(2024, 6, 30)
+
+
+def render(renderable, width: int = 100, **console) -> str:
+    out = Console(file=io.StringIO(), width=width, color_system=console.pop("color_system", None), **console)
+    out.print(renderable)
+    return out.file.getvalue()
+
+
+def nodes(tree: str) -> list[str]:
+    """The tree's lines without their guides."""
+    return [line.lstrip("│├└─ ") for line in tree.splitlines()]
+
+
+@pytest.fixture(scope="module")
+def crossrefs():
+    return load_case(FIXTURES / "sections" / "crossrefs.yaml")
+
+
+def branch(lines: list[str], name: str) -> list[str]:
+    """The top-level items of one section's branch (the lines two guides deep)."""
+    start = next(i for i, line in enumerate(lines) if line[4:].startswith(f"{name} ("))
+    items = []
+    for line in lines[start + 1:]:
+        if line.startswith(("├── ", "└── ")):
+            break
+        if line[4:8] in ("├── ", "└── "):
+            items.append(line[8:])
+    return items
+
+
+def test_the_tree_shows_each_section_in_its_listings_order(crossrefs):
+    lines = render(case_tree(crossrefs, TODAY)).splitlines()
+    assert branch(lines, "timeline") == ["2019  Founded", "2022-05  Product launch", "2023-Q1  Big deal"]
+    assert branch(lines, "risks") == ["high  Customer concentration", "medium  A price war"]
+    assert branch(lines, "quotes") == ["They focus too much.", "We focus."]
+
+
+def test_the_tree_shows_links_declared_on_either_side(crossrefs):
+    shown = nodes(render(case_tree(crossrefs, TODAY)))
+    # `price_war` names `price_high`, which does not name it back.
+    price_high = shown.index("2. Price high")
+    assert "risks: A price war" in shown[price_high:price_high + 6]
+    price_war = shown.index("medium  A price war")
+    assert "principles: 2. Price high" in shown[price_war:price_war + 4]
+
+
+def test_the_tree_shows_segment_figures_event_details_and_date_marks():
+    acme = load_case(FIXTURES / "library" / "acme.yaml")
+    shown = nodes(render(case_tree(acme, TODAY)))
+    hardware = shown.index("Hardware  2023")
+    assert shown[hardware + 1:hardware + 3] == ["revenue: $20M", "share: 33%"]
+    labels = load_case(FIXTURES / "timeline" / "long_labels.yaml")
+    shown = nodes(render(case_tree(labels, TODAY)))
+    stake = shown.index("2024-06/2025-06? ‡  A large investor takes a minority stake after months of talks")
+    assert "note: Sources give different months." in shown[stake:stake + 6]
+    assert "category: deal" in shown[stake:stake + 6]
+
+
+def test_top_risks_are_the_risks_listings_first():
+    risky = load_case(FIXTURES / "sections" / "risk_order.yaml")
+    assert top_risks(risky, 4) == risks_by_severity(risky.risks)[:4]
+
+
+def test_show_caps_the_header_at_a_reading_width_and_lists_the_key_metrics():
+    acme = load_case(FIXTURES / "library" / "acme.yaml")
+    lines = render(overview(acme, TODAY), width=200).splitlines()
+    assert len(lines[0]) == 100 and lines[0].startswith("╭─ acme ")
+    assert views.KEY_METRICS == 8
+
+
+def test_the_summary_under_the_heading_is_not_bold():
+    import msgspec
+
+    acme = load_case(FIXTURES / "library" / "acme.yaml")
+    acme = msgspec.structs.replace(acme, title="Acme Robotics: robots, then software")  # said once, bold
+    out = render(overview(acme, TODAY), color_system="standard", force_terminal=True)
+    heading = out.index("Acme Robotics:")
+    summary = out.index("Acme sold robots")
+    assert "\x1b[1m" in out[heading - 6:heading]
+    assert "\x1b[1m" not in out[summary - 6:summary] and "\x1b[1m" not in out[summary:out.index("\n", summary)]
