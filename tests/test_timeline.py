@@ -263,3 +263,12 @@ def test_a_timeline_without_eras_has_no_era_column():
     lines = table_lines(str(FIXTURES / "timeline" / "no_eras.yaml"), 80)
     assert lines[0].split() == ["date", "event", "category"]
     assert lines[2].split() == ["2019", "Founded", "other"]
+
+
+@pytest.mark.parametrize("columns", [40, 50, 60])
+def test_tree_labels_wrap_without_leaving_a_category_or_a_date_alone(columns):
+    lines = table_lines(LONG, columns, "--view", "tree")
+    texts = [line.lstrip("│├└─ ") for line in lines]
+    assert not {"funding", "government", "deal", "leadership"} & set(texts)
+    for date in ("2024-06/2025-06? ‡", "spring 2025"):
+        assert any(text.startswith(date + "  ") for text in texts), date

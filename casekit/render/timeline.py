@@ -13,7 +13,7 @@ from rich.tree import Tree
 
 from casekit.dates import PartialDate
 from casekit.model import Case, Event
-from casekit.render.fit import NBSP, ForWidth, first_fitting, fixed, lead, longest_word, unbroken
+from casekit.render.fit import NBSP, ForWidth, Wrapped, first_fitting, fixed, lead, longest_word, unbroken
 from casekit.render.listing import GAP, Listing
 from casekit.render.text import clean, safe
 
@@ -153,7 +153,10 @@ def timeline_tree(rows: Rows, cases: Sequence[Case], today: date) -> Tree | Grou
         events = by_case.get(case.id)
         if not events:
             continue
-        root = Tree(Text.assemble((clean(case.company), "bold"), "  ", (clean(case.title), "dim")))
+        if case.title.startswith(case.company):  # say the company once
+            root = Tree(Text(clean(case.title), style="bold"))
+        else:
+            root = Tree(Text.assemble((clean(case.company), "bold"), "  ", (clean(case.title), "dim")))
         home = {id(e): era_of(e, case.eras, today) for e in events}
         placed: set[int] = set()
         for era in sorted(case.eras, key=lambda e: e.period.sort_key(today)):
@@ -177,9 +180,17 @@ def _add_years(branch: Tree, events: list[Event], today: date) -> None:
         year = _year_of(event.date, today)
         if year not in years:
             years[year] = branch.add(Text(str(year), style="bold green"))
-        label = Text.assemble(date_text(event.date, event.confidence), "  ", safe(event.title))
+        # The date is never broken, and the category goes to a new line only with the title's
+        # last word: a wrapped label never leaves either alone.
+        label = Wrapped()
+        when = date_text(event.date, event.confidence)
+        when.plain = unbroken(when.plain)
+        label.append_text(when)
+        label.append("  ")
+        label.append_text(safe(event.title))
         if event.category:
-            label.append(f"  {clean(event.category)}", style=CATEGORY_STYLE.get(event.category, "dim"))
+            label.append(f"{NBSP}{NBSP}{unbroken(clean(event.category))}",
+                         style=CATEGORY_STYLE.get(event.category, "dim"))
         years[year].add(label)
 
 
