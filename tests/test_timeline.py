@@ -272,3 +272,26 @@ def test_tree_labels_wrap_without_leaving_a_category_or_a_date_alone(columns):
     assert not {"funding", "government", "deal", "leadership"} & set(texts)
     for date in ("2024-06/2025-06? ‡", "spring 2025"):
         assert any(text.startswith(date + "  ") for text in texts), date
+
+
+@pytest.mark.parametrize("columns", [40, 80, 200])
+def test_chart_labels_wrap_at_spaces_and_take_the_room_they_need(columns):
+    lines = table_lines(LONG, columns, "--view", "chart", "--today", "2025-12-31")
+    words = {w for line in lines for w in line.split()}
+    for label in ("Founder-led growth years", "Interim leadership after the deal"):
+        assert set(label.split()) <= words, label
+    for glued in ("government (1)", "● an event", "2–9 several in one spot", "█ an era"):
+        assert any(glued in line for line in lines), glued
+    if columns >= 80:  # room enough: every label on one line
+        assert any(line.startswith("Interim leadership after the deal ") for line in lines)
+
+
+def test_chart_over_several_cases_heads_each_cases_rows_with_its_id():
+    result = CliRunner().invoke(app, ["timeline", "-c", ACME, "-c", LONG, "--view", "chart", "--today", "2025-12-31"],
+                                env={**ENV, "COLUMNS": "80"})
+    lines = result.stdout.splitlines()
+    acme, labels = lines.index("acme"), lines.index("long_labels")
+    assert acme < labels
+    assert any(line.startswith("  Hardware years ") for line in lines[acme:labels])
+    assert any(line.startswith("  funding (3) ") for line in lines[acme:labels])
+    assert any(line.startswith("  funding (1) ") for line in lines[labels:])

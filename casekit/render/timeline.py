@@ -214,11 +214,25 @@ class TimelineChart:
             return self.today.year, self.today.year
         return min(years), max(years)
 
+    # Labels are laid out whole when the years keep TRACK_ROOM cells beside them; else they take at
+    # most LABEL_SHARE of the width, but never less than their longest word.
+    TRACK_ROOM = 40
+    LABEL_SHARE = 0.4
+    MIN_TRACK = 10
+
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         first, last = self._span()
         width = options.max_width
-        label_width = max(10, min(26, width // 4))
-        track = max(10, width - label_width - 1)
+        several = len(self.cases) > 1
+        rows = self._rows(several)
+        labels = [label for label, _ in rows]
+        natural = max((label.cell_len for label in labels), default=0)
+        if width - natural - 1 >= self.TRACK_ROOM:
+            label_width = natural
+        else:
+            label_width = min(natural, max(longest_word(*labels), int(width * self.LABEL_SHARE)))
+        label_width = max(1, min(label_width, width - self.MIN_TRACK - 1))
+        track = max(self.MIN_TRACK, width - label_width - 1)
         span_days = (date(last, 12, 31) - date(first, 1, 1)).days or 1
 
         def col(day: date) -> int:
@@ -226,35 +240,62 @@ class TimelineChart:
             return max(0, min(track - 1, round(offset / span_days * (track - 1))))
 
         grid = Table.grid(padding=(0, 1))
-        grid.add_column(width=label_width, overflow="fold")
+        grid.add_column(width=label_width)
         grid.add_column(width=track, no_wrap=True, overflow="crop")
         grid.add_row(Text(""), self._axis(first, last, col, track))
-        several = len(self.cases) > 1
+        for label, draw in rows:
+            grid.add_row(label, draw(col, track) if draw else Text(""))
+        yield grid
+        legend = Wrapped(style="dim")
+        legend.append("   ".join(unbroken(key) for key in ("● an event", "2–9 several in one spot", "█ an era")))
+        yield legend
+
+    def _rows(self, several: bool) -> list:
+        """(label, draw) per row: with several cases a heading per case, then each case's eras and
+        its events per category; `draw(col, track)` is the row's track, None for a heading."""
+        by_case: dict[str, list[Event]] = {}
+        for cid, event in self.rows:
+            by_case.setdefault(cid or self.cases[0].id, []).append(event)
+        indent = "  " if several else ""
+        rows: list = []
         for case in self.cases:
-            for era in sorted(case.eras, key=lambda e: e.period.sort_key(self.today)):
-                start = col(era.period.start or date(first, 1, 1))
-                end = col(era.period.latest(self.today))
-                bar = Text(" " * track)
-                bar = Text(" " * start) + Text("█" * max(1, end - start + 1), style="magenta")
-                label = (f"{case.id}: " if several else "") + era.title
-                grid.add_row(safe(label, "magenta"), bar)
-        categories: dict[str, list[Event]] = {}
-        for _, event in self.rows:
-            categories.setdefault(event.category or "other", []).append(event)
-        for category, events in categories.items():
+            events = by_case.get(case.id, [])
+            eras = sorted(case.eras, key=lambda e: e.period.sort_key(self.today))
+            if several:
+                if not events and not eras:
+                    continue
+                rows.append((safe(case.id, "bold cyan"), None))
+            for era in eras:
+                rows.append((_chart_label(indent, era.title, "magenta"), self._era_bar(era)))
+            categories: dict[str, list[Event]] = {}
+            for event in events:
+                categories.setdefault(event.category or "other", []).append(event)
+            for category, members in categories.items():
+                style = CATEGORY_STYLE.get(category, "white")
+                label = _chart_label(indent, f"{category} {unbroken(f'({len(members)})')}", style)
+                rows.append((label, self._event_track(members, style)))
+        return rows
+
+    def _era_bar(self, era):
+        def draw(col, track: int) -> Text:
+            start = col(era.period.start or date(self._span()[0], 1, 1))
+            end = col(era.period.latest(self.today))
+            return Text(" " * start) + Text("█" * max(1, end - start + 1), style="magenta")
+        return draw
+
+    def _event_track(self, events: list[Event], style: str):
+        def draw(col, track: int) -> Text:
             cells = [0] * track
             for event in events:
                 lo, hi = event.date.earliest(), event.date.latest(self.today)
                 mid = lo + (hi - lo) / 2 if event.date.start else hi
                 cells[col(mid)] += 1
             line = Text()
-            style = CATEGORY_STYLE.get(category, "white")
             for count in cells:
                 line.append("·" if count == 0 else ("●" if count == 1 else str(min(count, 9))),
                             style="dim" if count == 0 else style)
-            grid.add_row(safe(f"{category} ({len(events)})", style), line)
-        yield grid
-        yield Text("● an event   2–9 several in one spot   █ an era", style="dim")
+            return line
+        return draw
 
     def _axis(self, first: int, last: int, col, track: int) -> Text:
         axis = [" "] * track
@@ -268,6 +309,13 @@ class TimelineChart:
             if at + len(label) <= track and all(c == " " for c in axis[at:at + len(label)]):
                 axis[at:at + len(label)] = list(label)
         return Text("".join(axis), style="bold")
+
+
+def _chart_label(indent: str, text: str, style: str) -> Wrapped:
+    """A chart row's label (case text made safe), wrapped lines hanging under its indent."""
+    label = Wrapped(indent)
+    label.append(clean(text), style=style)
+    return label
 
 
 def timeline_chart(rows: Rows, cases: Sequence[Case], today: date) -> TimelineChart:
