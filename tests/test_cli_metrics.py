@@ -35,8 +35,11 @@ def test_metrics_table_shows_latest_previous_change_and_trend():
     result = run("metrics", "-c", "series")
     assert result.exit_code == 0, result.stderr
     revenue = line_of(result.stdout, "Revenue  revenue")
-    for cell in ("$40M", "2020", "$10M 2018", "+$30M", "+300%", "▁█"):
+    for cell in ("$40M", "2020", "$10M", "+$30M", "+300%", "▁█"):
         assert cell in revenue
+    # The previous value's date has an "as of" column of its own, as the latest value's has.
+    assert re.search(r"\$40M   2020 +\$10M   2018 ", revenue)
+    assert line_of(result.stdout, "metric").split()[:6] == ["metric", "latest", "as", "of", "previous", "as"]
     valuation = line_of(result.stdout, "Valuation")
     assert "≥+$9.8B" in valuation and "≥+245%" in valuation and "2024 ‡" in valuation
     price = line_of(result.stdout, "Price per hour")

@@ -63,3 +63,21 @@ def test_share_note():
         "2024: the stated shares add up to ~64%; 2 segments state no share")
     assert share_note(Group(None, 80.0)) == "the stated shares add up to 80%; the rest is not in any segment"
     assert "more than the whole" in share_note(Group("2024", 120.0))
+
+
+@pytest.mark.parametrize("width", [60, 80, 120, 200])
+def test_metric_ids_are_never_broken_when_there_is_room(width):
+    import io
+
+    from rich.console import Console
+
+    from casekit.analytics import metric_summary
+    from casekit.library import bundled_dir
+    from casekit.loader import load_case
+    from casekit.render.metrics import metrics_table
+
+    case = load_case(bundled_dir() / "scale_ai.yaml")
+    console = Console(file=io.StringIO(), width=width, color_system=None)
+    console.print(metrics_table([metric_summary(m) for m in case.metrics]))
+    words = {w for line in console.file.getvalue().splitlines() for w in line.split()}
+    assert [m.id for m in case.metrics if m.id not in words] == []

@@ -227,12 +227,16 @@ class MetricsTable:
         table = Listing(leading=0 if shape == "line" else 1)
         names = [row[0] for row in rows]
         low, high = self.NAME_FLOOR
-        table.add_column("metric", min_width=max(low, min(high, longest_word(*names))))
+        # Ids are what users copy into `casekit metric ID`: room for the longest on one line.
+        ids = max((len(s.metric.id) for s in self.summaries), default=0)
+        table.add_column("metric", min_width=max(low, min(high, longest_word(*names)), ids))
         table.add_column("latest", justify="right")
         if shape == "line":
             table.add_column("as of")
         if shape != "stacked":
             table.add_column("previous", justify="right")
+            if shape == "line":
+                table.add_column("as of")
             table.add_column("change", justify="right")
             table.add_column("% change", justify="right")
         else:
@@ -251,7 +255,7 @@ class MetricsTable:
         name = lead(s.metric.name, "bold")
         name.append(("  " if shape == "line" else "\n") + clean(s.metric.id), style="dim cyan")
         blank = Text("")
-        figures = 6 if shape == "line" else 5 if shape == "two" else 3
+        figures = 7 if shape == "line" else 5 if shape == "two" else 3
         if s.latest is None:
             return [name, Text("—", style="dim"), *[blank] * (figures - 1)]
         latest, prev, g = s.latest, s.previous, s.growth
@@ -265,15 +269,17 @@ class MetricsTable:
             marks.add("‡")
         value = safe(latest.value.display(), "bold")
         when = date_text(latest.date, latest.confidence)
-        previous = Text()
+        previous, previous_when = Text(), Text()
         if prev is not None:
             previous = safe(prev.value.display())
-            previous.append((" " if shape == "line" else "\n") + clean(prev.date.text), style="dim")
-            if prev.confidence == "disputed":
-                previous.append(" ‡", style="bold yellow")
+            previous_when = date_text(prev.date, prev.confidence)
+            if shape != "line":  # the date under the value, as the latest's is
+                previous.append("\n" + clean(prev.date.text), style="dim")
+                if prev.confidence == "disputed":
+                    previous.append(" ‡", style="bold yellow")
         change, pct = change_text(g, compared=compared), pct_text(g, compared=compared)
         if shape == "line":
-            return [name, value, when, previous, change, pct, trend]
+            return [name, value, when, previous, previous_when, change, pct, trend]
         if shape == "two":
             return [name, Text.assemble(value, "\n", when), previous, change, pct, trend]
         latest_cell = Text.assemble(value, "\n", when)
