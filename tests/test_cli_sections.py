@@ -380,7 +380,7 @@ def test_the_command_module_is_light_at_import():
 
 def test_risks_on_a_narrow_terminal_fold_likelihood_and_horizon_into_the_cells():
     wide = run("risks", "-c", "crossrefs").stdout
-    assert lines(wide)[0].split() == ["severity", "likely", "risk", "horizon", "principles"]
+    assert lines(wide)[0].split() == ["severity", "likely", "risk", "principles"]  # no risk has a horizon
     result = run("risks", "-c", "crossrefs", env={"COLUMNS": "70"})
     out = lines(result.stdout)
     assert out[0].split() == ["severity", "risk", "principles"]
@@ -571,3 +571,10 @@ def test_a_card_title_too_long_for_the_border_is_the_cards_first_line(bundled):
     long = next(p for p in case.principles if len(p.title) > 30)
     first = next(i for i, line in enumerate(out.splitlines()) if f"{long.n}. " in line)
     assert out.splitlines()[first - 1] == "╭" + "─" * 38 + "╮"  # a plain top border, the title under it
+
+
+def test_risks_leave_out_columns_no_risk_fills():
+    out = lines(run("risks", "-c", "unrated_risks", env={"COLUMNS": "200"}).stdout)
+    assert out[0].split() == ["severity", "risk"]
+    assert out[2].split() == ["high", "Customers", "leave"]
+    assert "—" not in "\n".join(out)

@@ -205,6 +205,10 @@ class RisksTable:
         self.risks = risks
         self.brief = brief
         self.principles = [linked_principles(case, r) for r in risks]
+        # A column no risk fills is left out.
+        self.likely = any(r.likelihood for r in risks)
+        self.horizon = any(r.horizon for r in risks)
+        self.linked = any(self.principles)
 
     def layout(self, width: int) -> Listing:
         """The widest shape that fits `width`."""
@@ -216,12 +220,12 @@ class RisksTable:
         title) or "stacked" (the principles under the risk too)."""
         table = Listing(leading=1)
         table.add_column("severity")
-        if shape == "wide":
+        if shape == "wide" and self.likely:
             table.add_column("likely")
         table.add_column("risk", min_width=self.RISK_FLOOR)
-        if shape == "wide":
+        if shape == "wide" and self.horizon:
             table.add_column("horizon", max_width=16)
-        if shape != "stacked":
+        if shape != "stacked" and self.linked:
             table.add_column("principles", min_width=self.PRINCIPLES_FLOOR)
         for r, principles in zip(self.risks, self.principles):
             severity = severity_text(r.severity)
@@ -235,24 +239,25 @@ class RisksTable:
                     risk.append_text(horizon)
             if not self.brief and r.description:
                 risk.append("\n" + clean(r.description), style="dim")
+            linked = [_principle_lines(principles)] if self.linked else []
             if shape == "stacked":
                 if principles:
                     risk.append("\nprinciples\n", style="dim")
                     risk.append_text(_principle_lines(principles, indent="  "))
                 table.add_row(severity, risk)
             elif shape == "narrow":
-                table.add_row(severity, risk, _principle_lines(principles))
+                table.add_row(severity, risk, *linked)
             else:
-                likely = safe(r.likelihood or "—", "" if r.likelihood else "dim")
-                table.add_row(severity, likely, risk, horizon, _principle_lines(principles))
+                likely = [safe(r.likelihood or "—", "" if r.likelihood else "dim")] if self.likely else []
+                table.add_row(severity, *likely, risk, *([horizon] if self.horizon else []), *linked)
         for i, column in enumerate(table.columns):
             floor = longest_word(column.header, *(row[i] for row in table.rows))
             column.min_width = max(column.min_width, min(floor, column.max_width or floor))
         fixed(table, 0)  # `likely medium` stays on one line
         widths = natural(table)
-        if shape != "stacked" and sum(widths) + len(GAP) * (len(widths) - 1) > width:
+        if shape != "stacked" and self.linked and sum(widths) + len(GAP) * (len(widths) - 1) > width:
             # Short of room, the risk takes three parts of what is left and the principles two.
-            risk = 2 if shape == "wide" else 1
+            risk = 2 if shape == "wide" and self.likely else 1
             others = sum(w for i, w in enumerate(widths[:-1]) if i != risk)
             room = width - others - len(GAP) * (len(widths) - 1)
             principles = table.columns[-1]
