@@ -392,3 +392,15 @@ def test_cases_never_splits_an_id_a_date_or_a_number_from_its_noun(columns):
     for text in texts:
         assert any(text in line for line in out), text
     assert "\u00a0" not in result.stdout
+
+
+def test_help_names_what_options_take_and_keeps_each_choice_whole():
+    from typer.main import get_command
+
+    for name in get_command(app).commands:
+        out = run(name, "--help", env={"COLUMNS": "100"}).stdout
+        options = [line for line in out.splitlines() if "--" in line]
+        assert not [line for line in options if "<str>" in line], name
+    risks = run("risks", "--help", env={"COLUMNS": "100"}).stdout
+    assert "-c      CASE" in risks and "SEVERITY" in risks
+    assert "medium-high, high or critical" in " ".join(" ".join(risks.split("│")).split())

@@ -15,8 +15,9 @@ from casekit.errors import ExitCode
 @app.command()
 def validate(
     ctx: typer.Context,
-    paths: Annotated[Optional[list[str]], typer.Argument(help="Case files or ids (default: the whole library).",
-                                                         show_default=False)] = None,
+    paths: Annotated[Optional[list[str]], typer.Argument(
+        metavar="PATH…", show_default=False,
+        help="Case files, directories or ids, or - for standard input (default: the whole library).")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
     fmt: FormatOpt = Format.table,
 ) -> None:

@@ -24,11 +24,11 @@ class Format(str, Enum):
 CaseOpt = Annotated[
     Optional[str],
     typer.Option("--case", "-c", help="Case id or path (default: CASEKIT_CASE, the only case, or the bundled example).",
-                 autocompletion=complete.case_ids, show_default=False),
+                 metavar="CASE", autocompletion=complete.case_ids, show_default=False),
 ]
 CasesOpt = Annotated[
     Optional[list[str]],
-    typer.Option("--case", "-c", help="Case id or path; repeat for several cases.",
+    typer.Option("--case", "-c", help="Case id or path; repeat for several cases.", metavar="CASE",
                  autocompletion=complete.case_ids, show_default=False),
 ]
 AllOpt = Annotated[bool, typer.Option("--all", help="Every case in the library.")]

@@ -125,9 +125,9 @@ def principle(
 def risks(
     ctx: typer.Context,
     case: CaseOpt = None,
-    min_severity: Annotated[Optional[Severity], typer.Option("--min-severity", "-s", case_sensitive=False,
-                                                             show_default=False,
-                                                             help="Leave out risks less severe than this.")]
+    min_severity: Annotated[Optional[Severity], typer.Option(
+        "--min-severity", "-s", case_sensitive=False, show_default=False, metavar="SEVERITY",
+        help="Leave out risks less severe than SEVERITY: low, medium, medium-high, high or critical.")]
     = None,
     view: Annotated[RisksView, typer.Option("--view", "-v", case_sensitive=False,
                                             help="table, or matrix (severity × likelihood).")] = RisksView.table,
