@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -130,39 +129,47 @@ class Trimmed:
         renderable = self.renderable
         if isinstance(renderable, str):
             renderable = console.render_str(renderable)
-        line: list[Segment] = []
+        out: list[Segment] = []
+        append = out.append
+        start = 0  # where the current line begins in `out`
         for segment in console.render(renderable, options):
-            if segment.control or "\n" not in segment.text:
-                line.append(segment)
-                continue
-            text, style = segment.text, segment.style
-            *ends, rest = text.split("\n")
-            for end in ends:
-                if end:
-                    line.append(Segment(end, style))
-                yield from _rstrip(line)
-                yield Segment("\n", style)
-                line = []
-            if rest:
-                line.append(Segment(rest, style))
-        yield from _rstrip(line)
+            text = segment.text
+            if segment.control or "\n" not in text:
+                append(segment)
+            elif text == "\n":  # the common case: a line's end on its own
+                _rstrip(out, start)
+                append(segment)
+                start = len(out)
+            else:
+                style = segment.style
+                *ends, rest = text.split("\n")
+                for end in ends:
+                    if end:
+                        append(Segment(end, style))
+                    _rstrip(out, start)
+                    append(Segment("\n", style))
+                    start = len(out)
+                if rest:
+                    append(Segment(rest, style))
+        _rstrip(out, start)
+        return out
 
 
-def _rstrip(line: list[Segment]) -> Iterator[Segment]:
-    """`line` without the spaces at its end that leave nothing on the screen."""
+def _rstrip(line: list[Segment], start: int) -> None:
+    """Drop the spaces that leave nothing on the screen from the end of the line that begins at
+    `line[start]`."""
     from rich.segment import Segment
 
-    end = len(line)
-    while end:
-        segment = line[end - 1]
+    while len(line) > start:
+        segment = line[-1]
         if segment.control or _shows_blank(segment.style):
-            break
+            return
         text = segment.text.rstrip(" ")
         if text:
-            line = [*line[:end - 1], Segment(text, segment.style)]
-            break
-        end -= 1
-    yield from line[:end]
+            if len(text) != len(segment.text):
+                line[-1] = Segment(text, segment.style)
+            return
+        line.pop()
 
 
 def _shows_blank(style) -> bool:
