@@ -113,12 +113,15 @@ class Listing:
             yield from console.render(caption, options)
 
     def _line(self, console: Console, cells: list[Text], widths: list[int], justify: list[str]) -> Iterable[Segment]:
-        from casekit.render.fit import Wrapped  # fit builds on this module
+        from casekit.render.fit import NBSP, Wrapped  # fit builds on this module
 
-        wrapped = [
-            Wrapped.wrap(cell, console, width, justify="default", overflow="fold", no_wrap=False)
-            for cell, width in zip(cells, widths)
-        ]
+        wrapped = []
+        for cell, width in zip(cells, widths):
+            plain = cell.plain
+            if "\n" in plain or plain.endswith(" ") or NBSP in plain or "\t" in plain or cell.cell_len > width:
+                wrapped.append(Wrapped.wrap(cell, console, width, justify="default", overflow="fold", no_wrap=False))
+            else:  # most cells: one line that fits as it is
+                wrapped.append((cell,))
         height = max((len(lines) for lines in wrapped), default=1)
         gap = Segment(GAP)
         blank = Style()
