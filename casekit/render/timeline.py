@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderResult
 from rich.table import Table
 from rich.text import Text
@@ -78,20 +77,43 @@ class TimelineTable:
         self.eras = any(row[4].plain for row in self.rows)
         disputed = any(e.confidence == "disputed" for _, e in rows)
         self.caption = "‡ sources disagree; see the event's note" if disputed else None
+        # The widths the shapes need, measured once: a long timeline is not laid out three times.
+        self.case_width = max([len("case")] + [row[0].cell_len for row in self.rows]) if self.several else 0
+        self.date_width = max([len("date")] + [row[1].cell_len for row in self.rows])
+        self.title_width = max([len("event")] + [row[2].cell_len for row in self.rows])
+        self.category_width = max([len("category")] + [row[3].cell_len for row in self.rows])
+        self.era_floor = longest_word("era", *(row[4] for row in self.rows)) if self.eras else 0
+        # The widest line under a title in the narrow shape (category · era) and the stacked one.
+        self.under_width = {
+            "narrow": max((_line_width([row[3], row[4]]) for row in self.rows), default=0),
+            "stacked": max((_line_width([row[1], row[3], row[4]]) for row in self.rows), default=0),
+        }
+
+    def needed(self, shape: str) -> int:
+        """The least width `shape` fits in: its fixed columns whole, the title at its floor."""
+        floor = self.EVENT_FLOOR if shape == "wide" else self.NARROW_FLOOR
+        columns = [self.case_width] if self.several else []
+        if shape != "stacked":
+            columns.append(self.date_width)
+        columns.append(min(floor, max(self.title_width, self.under_width.get(shape, 0))))
+        if shape == "wide":
+            columns += ([self.category_width] if self.categories else []) + ([self.era_floor] if self.eras else [])
+        return sum(columns) + len(GAP) * (len(columns) - 1)
 
     def layout(self, width: int) -> Listing:
         """The widest shape that fits `width`."""
-        shapes = ("wide", "narrow", "stacked")
-        return first_fitting(width, [lambda shape=shape: self.table(shape, width) for shape in shapes])
+        shape = next((s for s in ("wide", "narrow") if self.needed(s) <= width), "stacked")
+        return first_fitting(width, [lambda: self.table(shape, width)])
 
     def table(self, shape: str, width: int = 80) -> Listing:
         """The listing in `shape`: "wide", "narrow" or "stacked"; `width` says which parts of a line
         under a title can be kept whole."""
         # What the title column is left with beside the columns that do not wrap.
         room = width
-        for kept, shown in ((0, self.several), (1, shape == "narrow")):
-            if shown:
-                room -= max(cell_len(row[kept].plain) for row in self.rows) + len(GAP)
+        if self.several:
+            room -= self.case_width + len(GAP)
+        if shape == "narrow":
+            room -= self.date_width + len(GAP)
         table = Listing(leading=0 if shape == "wide" else 1, caption=self.caption)
         if self.several:
             table.add_column("case", style="bold cyan")
@@ -117,6 +139,12 @@ class TimelineTable:
         if shape == "wide" and self.categories:
             figures.append(len(figures) + 1)
         return fixed(table, *figures)
+
+
+def _line_width(parts: list[Text]) -> int:
+    """The width of the non-empty `parts` as `_under` lays them on one line."""
+    shown = [part.cell_len for part in parts if part.plain]
+    return sum(shown) + len(" · ") * max(0, len(shown) - 1)
 
 
 def _under(title: Text, parts: list[Text], room: int) -> Text:
