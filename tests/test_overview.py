@@ -96,3 +96,10 @@ def test_the_summary_under_the_heading_is_not_bold():
     summary = out.index("Acme sold robots")
     assert "\x1b[1m" in out[heading - 6:heading]
     assert "\x1b[1m" not in out[summary - 6:summary] and "\x1b[1m" not in out[summary:out.index("\n", summary)]
+
+
+def test_the_tree_lists_a_metrics_series_in_date_order():
+    series = load_case(FIXTURES / "metrics" / "series.yaml")  # revenue is written 2020, then 2018
+    shown = nodes(render(case_tree(series, TODAY), width=200))
+    revenue = shown.index("Revenue  $40M (2020)")
+    assert shown[revenue + 1] == "series: 2018: $10M, 2020: $40M"

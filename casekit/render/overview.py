@@ -244,7 +244,10 @@ def _details(case: Case, section: str, item, named, ordered) -> list[tuple[str, 
         speaker = named("people", [item.speaker]) if item.speaker else None
         rows += [("speaker", speaker), ("date", item.date.text if item.date else None), ("context", item.context)]
     elif section == "metrics":
-        rows += [("series", ", ".join(f"{o.date.text}: {o.value.display()}" for o in item.observations))]
+        from casekit.query import sort_by_date
+
+        series = sort_by_date(item.observations)  # in date order, as `casekit metric` lists it
+        rows += [("series", ", ".join(f"{o.date.text}: {o.value.display()}" for o in series))]
     elif section == "segments":
         rows += [("revenue", figure(item.revenue)), ("share", figure(item.share)), ("growth", figure(item.growth)),
                  ("margin", figure(item.margin)), ("description", item.description)]
