@@ -81,3 +81,23 @@ def test_metric_ids_are_never_broken_when_there_is_room(width):
     console.print(metrics_table([metric_summary(m) for m in case.metrics]))
     words = {w for line in console.file.getvalue().splitlines() for w in line.split()}
     assert [m.id for m in case.metrics if m.id not in words] == []
+
+
+def test_without_room_for_a_trend_column_the_sparkline_goes_under_the_change():
+    import io
+
+    from rich.console import Console
+
+    from casekit.analytics import metric_summary
+    from casekit.library import bundled_dir
+    from casekit.loader import load_case
+    from casekit.render.metrics import metrics_table
+
+    case = load_case(bundled_dir() / "scale_ai.yaml")
+    summaries = [metric_summary(m) for m in case.metrics]
+    console = Console(file=io.StringIO(), width=60, color_system=None)
+    console.print(metrics_table(summaries))
+    lines = console.file.getvalue().splitlines()
+    assert lines[0].split() == ["metric", "latest", "change"] and lines[1].split() == ["trend"]
+    shown = {w for line in lines for w in line.split()}
+    assert [s.metric.id for s in summaries if sparkline(s.trend).plain not in shown] == []

@@ -240,10 +240,13 @@ class MetricsTable:
             table.add_column("change", justify="right")
             table.add_column("% change", justify="right")
         else:
-            table.add_column("change", justify="right")
+            table.add_column("change" if trend else "change\ntrend", justify="right")
         if trend:
             table.add_column("trend")
         for row in rows:
+            if not trend and shape == "stacked" and row[-1].plain:
+                # No room for a trend column: the sparkline goes under the change.
+                row = [*row[:-2], Text.assemble(row[-2], "\n" if row[-2].plain else "", row[-1]), row[-1]]
             table.add_row(*(row if trend else row[:-1]))
         figures = range(1, len(table.columns))
         fixed(table, *figures)
