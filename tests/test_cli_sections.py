@@ -578,3 +578,15 @@ def test_risks_leave_out_columns_no_risk_fills():
     assert out[0].split() == ["severity", "risk"]
     assert out[2].split() == ["high", "Customers", "leave"]
     assert "—" not in "\n".join(out)
+
+
+def test_on_a_wide_terminal_prose_stops_at_a_reading_width_and_side_columns_take_the_rest(bundled):
+    path, case, _ = bundled
+    out = lines(CliRunner().invoke(app, ["risks", "-c", str(path)], env={**ENV, "COLUMNS": "200"}).stdout)
+    header = out[0]
+    assert header.index("horizon") - header.index("risk") - 3 <= 100
+    out = lines(CliRunner().invoke(app, ["moats", "-c", str(path)], env={**ENV, "COLUMNS": "200"}).stdout)
+    header = out[0]
+    assert header.index("time to replicate") - header.index("moat") - 3 <= 100
+    short = [m.time_to_replicate for m in case.moats if m.time_to_replicate and len(m.time_to_replicate) <= 40]
+    assert short and all(any(text in line for line in out) for text in short)  # not wrapped: there is room

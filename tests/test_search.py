@@ -405,3 +405,14 @@ def test_cli_table_puts_where_above_the_title_on_a_narrow_terminal():
     lines = result.stdout.splitlines()
     assert lines[0] == "match"
     assert lines[2:4] == ["risks · butter-costs", "Butter costs climb"]
+
+
+def test_cli_snippets_stop_at_a_reading_width_on_a_wide_terminal(tmp_path):
+    text = (FIXTURES / "beta.yaml").read_text().replace(
+        "title: Pastry deal with a bakery", "title: Pastry deal with a bakery " + "and more words " * 12)
+    (tmp_path / "beta.yaml").write_text(text)
+    result = CliRunner().invoke(app, ["search", "pastry", "-c", str(tmp_path / "beta.yaml")],
+                                env={**ENV, "COLUMNS": "300"})
+    lines = result.stdout.splitlines()
+    column = lines[0].index("match")
+    assert max(len(line) for line in lines[2:]) - column <= 100

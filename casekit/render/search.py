@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from rich.text import Text
 
-from casekit.render.fit import NBSP, ForWidth, Wrapped, first_fitting, fixed, unbroken
+from casekit.render.fit import NBSP, READING_WIDTH, ForWidth, Wrapped, first_fitting, fixed, unbroken
 from casekit.render.listing import Listing
 from casekit.render.text import clean
 from casekit.search import Hit
@@ -45,7 +45,7 @@ def hits_table(hits: Sequence[Hit], several: bool) -> ForWidth:
         listing = Listing(leading=1)
         if not stacked:
             listing.add_column("where")
-        listing.add_column("match", min_width=MATCH_FLOOR)
+        listing.add_column("match", min_width=MATCH_FLOOR, max_width=READING_WIDTH)
         for where, cell in rows:
             if stacked:
                 line = Wrapped()

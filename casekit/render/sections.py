@@ -19,6 +19,7 @@ from rich.text import Text
 
 from casekit.model import Case
 from casekit.render.fit import (
+    READING_WIDTH,
     ForWidth,
     Wrapped,
     first_fitting,
@@ -74,6 +75,7 @@ def stackable(fields: Sequence[Field], *, leading: int = 0) -> ForWidth:
             words = longest_word(f.header, *f.cells)
             if f.main:
                 options.setdefault("min_width", 24)
+                options.setdefault("max_width", READING_WIDTH)  # paragraphs read badly much wider
             elif not f.figure:
                 options.setdefault("min_width", words)
                 if f.share:
@@ -93,7 +95,20 @@ def stackable(fields: Sequence[Field], *, leading: int = 0) -> ForWidth:
                             cell.append_text(line)
                 row.append(cell)
             listing.add_row(*row)
-        return fixed(listing, *(i for i, f in enumerate(shown) if f.figure))
+        listing = fixed(listing, *(i for i, f in enumerate(shown) if f.figure))
+        # A share only keeps a side column from crowding the main one: room the main column does
+        # not use (it stops at READING_WIDTH) goes to the side columns, up to their natural width.
+        capped = [i for i, f in enumerate(shown) if f.share and not f.main]
+        if capped:
+            spare = width - sum(listing.widths(width)) - len(GAP) * (len(listing.columns) - 1)
+            for i in capped:
+                column = listing.columns[i]
+                cap = column.max_width
+                column.max_width = shown[i].options.get("max_width")
+                wanted = natural(listing)[i]
+                column.max_width = min(wanted, cap + max(0, spare))
+                spare -= column.max_width - cap
+        return listing
 
     def layout(width: int) -> Listing:
         return first_fitting(width, (lambda: table(width, False), lambda: table(width, True)))
@@ -222,7 +237,7 @@ class RisksTable:
         table.add_column("severity")
         if shape == "wide" and self.likely:
             table.add_column("likely")
-        table.add_column("risk", min_width=self.RISK_FLOOR)
+        table.add_column("risk", min_width=self.RISK_FLOOR, max_width=READING_WIDTH)
         if shape == "wide" and self.horizon:
             table.add_column("horizon", max_width=16)
         if shape != "stacked" and self.linked:
