@@ -590,3 +590,11 @@ def test_on_a_wide_terminal_prose_stops_at_a_reading_width_and_side_columns_take
     assert header.index("time to replicate") - header.index("moat") - 3 <= 100
     short = [m.time_to_replicate for m in case.moats if m.time_to_replicate and len(m.time_to_replicate) <= 40]
     assert short and all(any(text in line for line in out) for text in short)  # not wrapped: there is room
+
+
+def test_a_wrapped_principle_title_hangs_under_its_first_word(bundled):
+    path, case, _ = bundled
+    p = next(p for p in case.principles if len(p.title) > 36)
+    out = lines(CliRunner().invoke(app, ["principle", str(p.n), "-c", str(path)], env={**ENV, "COLUMNS": "40"}).stdout)
+    indent = len(f"{p.n}. ")
+    assert out[0].startswith(f"{p.n}. ") and out[1].startswith(" " * indent) and out[1][indent] != " "

@@ -132,7 +132,7 @@ def principle_full(detail) -> Group:
     from casekit.render.timeline import date_text
 
     p = detail.principle
-    head = Text.assemble((f"{p.n}. ", "bold"), (clean(p.title), "bold"), "\n", ("id " + clean(p.id), "dim"))
+    head = Wrapped.assemble((f"{p.n}. ", "bold"), (clean(p.title), "bold"), "\n", ("id " + clean(p.id), "dim"))
     if p.tags:
         head.append("  ")
         head.append_text(_tags(p.tags))
