@@ -4,8 +4,9 @@
 listings want: a line that starts with an indent or a marker (`1. `, `• `)
 continues under the text after it (a hanging indent), a word too long for
 its line (a metric id such as `army_contract_ceiling`, a path) breaks after
-an `_` or a `/` before it is folded, and a no-break space (`unbroken("late 2022")`) holds
-its neighbours on one line and prints as a space. Nothing is ever cut.
+an `_` or a `/` before it is folded, and a no-break space (as `unbroken`
+makes them) holds its neighbours on one line and prints as a space. Nothing
+is ever cut.
 
 `fits` and `fixed` let a renderer try its layouts from the widest down and
 take the first in which every column gets the room it needs.
@@ -105,7 +106,8 @@ def wrapped(text: Text) -> Wrapped:
 
 def offsets(line: str, first: int, rest: int) -> list[int]:
     """Where to break `line`: at spaces; a word too long for a line of its own after an `_` or a
-    `/` (an id, a path), and a piece still too long anywhere. The first line holds `first` cells, the others `rest`."""
+    `/` (an id, a path), and a piece still too long anywhere. The first line holds `first`
+    cells, the others `rest`."""
     breaks: list[int] = []
     width, used = max(1, first), 0
 

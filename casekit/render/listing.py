@@ -5,8 +5,9 @@ renderable protocol (padding, measurement, line splitting), which for a
 listing of a few dozen rows was most of a command's run time. Listings only
 hold text, so this lays them out directly: natural widths, the widest
 columns shrunk until the row fits, each cell wrapped as `fit.Wrapped` text
-(at spaces, a long id after an `_`, a marked line with a hanging indent, a
-no-break space holding; a word longer than its line folded, never cut). It
+(at spaces, a long id or path after an `_` or `/`, a marked line with a
+hanging indent, a no-break space holding; a word longer than its line
+folded, never cut). It
 looks like a `Table` with `box.SIMPLE_HEAD`, no outer edge, three spaces
 between columns.
 """
