@@ -23,6 +23,7 @@ from pathlib import Path
 from casekit.dates import PartialDate
 from casekit.errors import CasekitError
 from casekit.model import SECTIONS, Case, Event, Metric
+from casekit.render import markdown
 from casekit.render.text import clean
 from casekit.values import Value
 
@@ -150,28 +151,9 @@ SECTION_TITLES = {
 
 # --- Markdown ------------------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*\[\]<>~$|])")
-_MD_UNDERSCORE = re.compile(r"(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
-_MD_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
-_MD_LEADING = re.compile(r"^(#{1,6}(?=\s|$)|[-+=](?=\s|$)|\d+(?=[.)](?:\s|$)))")
-
-
-def md(text: object) -> str:
-    """Case text as inline Markdown that renders as written (no emphasis, links, math or HTML)."""
-    t = _one_line(text)
-    t = _MD_SPECIAL.sub(r"\\\1", t)
-    t = _MD_UNDERSCORE.sub(r"\\_", t)
-    return _MD_ENTITY.sub(r"\\&", t)
-
-
-def md_block(text: object) -> str:
-    """Like `md`, for text that starts a line: a leading `#`, `-`, `+` or `1.` stays text."""
-    t = md(text)
-    m = _MD_LEADING.match(t)
-    if m:
-        lead = m.group()
-        t = (lead + "\\" + t[len(lead):]) if lead[0].isdigit() else "\\" + t
-    return t
+# One escaping for every Markdown casekit writes (listings, diff, this report).
+md = markdown.inline
+md_block = markdown.block
 
 
 def _cell(text: object) -> str:

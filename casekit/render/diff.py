@@ -327,13 +327,12 @@ def elide(chunk: str, *, at_start: bool, at_end: bool, keep: int = CONTEXT_WORDS
 
 # --- Markdown, for a pull-request comment -----------------------------------------------------
 
-# Only what is special inside a line: our text never starts one. `$` would start math on GitHub.
-_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|~$"})
-
-
 def md(text: Any) -> str:
-    """Case text made inert in Markdown (no emphasis, links or HTML), on one line."""
-    return " ".join(clean(text).split()).translate(_MD_SPECIAL)
+    """Case text made inert in Markdown (no emphasis, links or HTML), on one line: the one
+    escaping every Markdown writer uses. Our text never starts a line."""
+    from casekit.render.markdown import inline
+
+    return inline(text)
 
 
 def code(text: Any) -> str:

@@ -109,16 +109,13 @@ def _cell(value: Any) -> Any:
 
 
 def to_markdown(rows: list[dict]) -> str:
-    """A GitHub-flavoured Markdown table."""
+    """A GitHub-flavoured Markdown table, its cells escaped so that case text renders as written."""
+    from casekit.render.markdown import cell
+
     columns = _columns(rows)
     if not columns:
         return ""
-
-    def cell(value: Any) -> str:
-        text = "" if value is None else clean(value)
-        return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r\n", "<br>").replace("\n", "<br>")
-
-    lines = ["| " + " | ".join(columns) + " |", "| " + " | ".join("---" for _ in columns) + " |"]
+    lines = ["| " + " | ".join(cell(c) for c in columns) + " |", "| " + " | ".join("---" for _ in columns) + " |"]
     for row in rows:
         lines.append("| " + " | ".join(cell(row.get(c)) for c in columns) + " |")
     return "\n".join(lines) + "\n"
