@@ -125,6 +125,22 @@ def emit(st: State, fmt: Format, records: Callable[[], Any], render: Callable[[]
     if fmt is Format.table:
         st.term.print(render())
     else:
-        from casekit.render.machine import write
+        write_records(st, records(), fmt)
 
-        st.term.write(write(records(), fmt.value))
+
+def write_records(st: State, records: Any, fmt: Format) -> None:
+    """Write `records` (a list of records, or one) in the machine format `fmt` to stdout.
+
+    The formats carry case text as it is; at a terminal, control characters
+    (only csv can hold them raw) are shown, not obeyed, as `ls` does.
+    """
+    import sys
+
+    from casekit.render.machine import write
+
+    text = write(records, fmt.value)
+    if sys.stdout.isatty():
+        from casekit.render.text import clean
+
+        text = clean(text)
+    st.term.write(text)

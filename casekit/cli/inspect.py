@@ -63,9 +63,9 @@ def validate(
         summary = f"{checked_count} file{'s' * (checked_count != 1)} checked: {errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
         st.term.err.print(summary, style="red" if errors else ("yellow" if warnings else "green"))
     else:
-        from casekit.render.machine import write
+        from casekit.cli.common import write_records
 
-        st.term.write(write([p.record() for p in problems], fmt.value))
+        write_records(st, [p.record() for p in problems], fmt)
     if unreadable:
         raise typer.Exit(int(ExitCode.TROUBLE))
     if errors or (strict and warnings):

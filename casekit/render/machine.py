@@ -1,15 +1,16 @@
 """Writers for the machine formats: one per format, all fed by `casekit.records`.
 
-None of them emits colour. Key order is the records' order.
+None of them emits colour. Key order is the records' order. json, yaml and
+csv carry the data as it is (control characters included: they are data);
+md is for reading, so its text is made visible and inert.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import re
 from typing import Any
-
-from casekit.render.text import clean
 
 FORMATS = ("json", "csv", "md", "yaml")
 
@@ -35,10 +36,19 @@ def to_json(records: Any) -> str:
     return msgspec.json.format(msgspec.json.encode(records), indent=2).decode() + "\n"
 
 
+# UTF-8 lead bytes of characters beyond the Basic Multilingual Plane (emoji, …).
+_ASTRAL = re.compile(rb"[\xf0-\xf4]")
+
+
 def to_yaml(records: Any) -> str:
+    import msgspec
     import yaml
 
+    # libyaml escapes every character beyond the BMP (`\U0001F35C`) even with allow_unicode;
+    # the pure-Python dumper writes them as themselves, so it takes the (rare) text that holds one.
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    if _ASTRAL.search(msgspec.json.encode(records)):
+        dumper = yaml.SafeDumper
     return yaml.dump(records, Dumper=dumper, sort_keys=False, allow_unicode=True, width=100)
 
 
@@ -89,6 +99,7 @@ def _columns(rows: list[dict]) -> list[str]:
 
 
 def to_csv(rows: list[dict]) -> str:
+    """RFC 4180 CSV with a header row; text kept as it is."""
     import csv
 
     buffer = io.StringIO()
@@ -96,16 +107,8 @@ def to_csv(rows: list[dict]) -> str:
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: _cell(v) for k, v in row.items()})
+        writer.writerow({k: "" if v is None else v for k, v in row.items()})
     return buffer.getvalue()
-
-
-def _cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return clean(value)
-    return value
 
 
 def to_markdown(rows: list[dict]) -> str:
