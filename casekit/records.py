@@ -1,7 +1,13 @@
-"""Sections → the flat records of SPEC §7, the one shape every machine format is written from."""
+"""Sections → the flat records of SPEC §7, the one shape every machine format is written from.
+
+Dates are normalised wherever they occur: the text as written, then ISO
+`start` and `end` days (None on an open side). Values are `{text, low,
+high, qualifier}`.
+"""
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Iterable
 from typing import Any
 
@@ -10,16 +16,23 @@ import msgspec
 from casekit.dates import PartialDate
 from casekit.values import Value
 
-
 def date_fields(date: PartialDate | None, name: str = "date") -> dict[str, Any]:
-    """`{date, start, end}`: as written, then ISO days (None when open or absent)."""
+    """`{date, start, end}`: as written, then ISO days (None when open or absent).
+
+    A date named other than `date` or `period` gets `<name>_start` and `<name>_end`.
+    """
+    start, end = _bound_names(name)
     if date is None:
-        return {name: None, "start": None, "end": None}
+        return {name: None, start: None, end: None}
     return {
         name: date.text,
-        "start": date.start.isoformat() if date.start else None,
-        "end": date.end.isoformat() if date.end else None,
+        start: date.start.isoformat() if date.start else None,
+        end: date.end.isoformat() if date.end else None,
     }
+
+
+def _bound_names(name: str) -> tuple[str, str]:
+    return ("start", "end") if name in ("date", "period") else (f"{name}_start", f"{name}_end")
 
 
 def value_record(value: Value | None) -> dict[str, Any] | None:
@@ -29,41 +42,41 @@ def value_record(value: Value | None) -> dict[str, Any] | None:
     return {"text": value.text, "low": value.low, "high": value.high, "qualifier": value.qualifier}
 
 
-def plain(obj: Any) -> Any:
-    """Any model object as JSON-ready builtins, dates and values in their record shapes."""
-    if isinstance(obj, PartialDate):
-        return obj.text
-    if isinstance(obj, Value):
-        return value_record(obj)
-    if isinstance(obj, msgspec.Struct):
-        out = {}
-        for f in msgspec.structs.fields(obj):
-            out[f.encode_name] = plain(getattr(obj, f.name))
-        return out
-    if isinstance(obj, (list, tuple)):
-        return [plain(x) for x in obj]
-    return obj
-
-
 _COMMON = ("sources", "note", "confidence")
 
 
 def item_record(item: msgspec.Struct) -> dict[str, Any]:
-    """The generic record of any section item: its own fields (dates with ISO start/end),
-    then the keys every item shares (`sources`, `note`, `confidence`), so tables read id, title, …"""
+    """The normalised record of any item (or of anything nested in one): its own fields, each
+    date with its ISO start and end, then the keys every item shares (`sources`, `note`,
+    `confidence`), so tables read id, title, …"""
     out: dict[str, Any] = {}
     for f in msgspec.structs.fields(item):
         if f.name in _COMMON:
             continue
         value = getattr(item, f.name)
-        if isinstance(value, PartialDate) and f.name in ("date", "period"):
+        if f.type in _DATE_TYPES:
             out.update(date_fields(value, f.encode_name))
         else:
-            out[f.encode_name] = plain(value)
+            out[f.encode_name] = normalised(value)
     for name in _COMMON:
         if hasattr(item, name):
-            out[name] = plain(getattr(item, name))
+            out[name] = normalised(getattr(item, name))
     return out
+
+
+def normalised(obj: Any) -> Any:
+    """Any model object as JSON-ready builtins: structs as their records, values as
+    `{text, low, high, qualifier}`, dates as written (their start and end sit beside them
+    in the struct's record)."""
+    if isinstance(obj, Value):
+        return value_record(obj)
+    if isinstance(obj, PartialDate):
+        return obj.text
+    if isinstance(obj, msgspec.Struct):
+        return item_record(obj)
+    if isinstance(obj, (list, tuple)):
+        return [normalised(x) for x in obj]
+    return obj
 
 
 def event_record(event) -> dict[str, Any]:
@@ -111,6 +124,11 @@ def risk_record(r) -> dict[str, Any]:
     }
 
 
+def observation_record(o) -> dict[str, Any]:
+    """One observation of a SPEC §7 metric record."""
+    return {**date_fields(o.date), "value": value_record(o.value), "note": o.note, "sources": list(o.sources)}
+
+
 def metric_record(m) -> dict[str, Any]:
     """SPEC §7 `metrics -f json`, the observations in date order (SPEC §2)."""
     from casekit.query import sort_by_date
@@ -119,15 +137,7 @@ def metric_record(m) -> dict[str, Any]:
         "id": m.id,
         "name": m.name,
         "unit": m.unit,
-        "observations": [
-            {
-                **date_fields(o.date),
-                "value": value_record(o.value),
-                "note": o.note,
-                "sources": list(o.sources),
-            }
-            for o in sort_by_date(m.observations)
-        ],
+        "observations": [observation_record(o) for o in sort_by_date(m.observations)],
     }
 
 
@@ -145,3 +155,41 @@ def records(section: str, items: Iterable, case_id: str | None = None) -> list[d
     if case_id is None:
         return [make(item) for item in items]
     return [{"case": case_id, **make(item)} for item in items]
+
+
+# --- the whole case ----------------------------------------------------------------------
+
+def full_record(section: str, item) -> dict[str, Any]:
+    """The SPEC §7 record of `item`, then every field of it that record leaves out: nothing lost."""
+    return _extend(RECORDS.get(section, item_record)(item), item_record(item))
+
+
+def _extend(record: Any, full: Any) -> Any:
+    """`record` with the keys of `full` it lacks added, also inside lists of records of the same length."""
+    if isinstance(record, dict) and isinstance(full, dict):
+        out = {k: _extend(v, full[k]) if k in full else v for k, v in record.items()}
+        out.update((k, v) for k, v in full.items() if k not in out)
+        return out
+    if isinstance(record, list) and isinstance(full, list) and len(record) == len(full):
+        return [_extend(r, f) for r, f in zip(record, full)]
+    return record
+
+
+def case_record(case) -> dict[str, Any]:
+    """The whole case normalised (`export -f json`): the header, then each section as its
+    SPEC §7 records (with every other field of the items too)."""
+    from casekit.model import SECTIONS
+
+    return {
+        "casekit": case.casekit,
+        "id": case.id,
+        "company": case.company,
+        "title": case.title,
+        **date_fields(case.as_of, "as_of"),
+        "summary": case.summary,
+        "tags": list(case.tags),
+        **{name: [full_record(name, item) for item in getattr(case, name)] for name in SECTIONS},
+    }
+
+
+_DATE_TYPES = (PartialDate, typing.Optional[PartialDate])

@@ -15,7 +15,7 @@ from casekit.cli.app import app
 from casekit.errors import CasekitError
 from casekit.export import html_page, markdown_report, md, metric_svg, timeline_svg, write_file
 from casekit.loader import load_case
-from casekit.records import plain
+from casekit.records import case_record, records
 
 ACME = Path(__file__).parent / "fixtures" / "library" / "acme.yaml"
 TODAY = date(2024, 7, 1)
@@ -118,9 +118,71 @@ def test_json_is_the_whole_normalised_case():
     result = run("export", "-c", str(ACME), "-f", "json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert data == json.loads(json.dumps(plain(load_case(ACME))))
+    assert data == json.loads(json.dumps(case_record(load_case(ACME))))
     assert data["metrics"][0]["observations"][2]["value"] == {"text": "~$60M", "low": 6e7, "high": 6e7,
                                                               "qualifier": "about"}
+    assert (data["as_of"], data["as_of_start"], data["as_of_end"]) == ("2024-06", "2024-06-01", "2024-06-30")
+
+
+def _dates(node, where=""):
+    """(where, record) for every record in `node` holding a date or a period."""
+    if isinstance(node, dict):
+        if "date" in node or "period" in node:
+            yield where, node
+        for key, value in node.items():
+            yield from _dates(value, f"{where}.{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _dates(value, f"{where}[{i}]")
+
+
+def test_json_dates_have_start_and_end_everywhere_and_sections_the_listing_shapes():
+    data = json.loads(run("export", "-c", str(ACME), "-f", "json").stdout)
+    found = list(_dates(data))
+    assert {where.split("[")[0] for where, _ in found} >= {".sources", ".people", ".eras", ".timeline", ".metrics",
+                                                          ".quotes", ".segments"}
+    for where, record in found:
+        assert "start" in record and "end" in record, where
+    # Each section is its listing's record (SPEC §7 keys, in order) with every other field after them.
+    case = load_case(ACME)
+    for section in ("timeline", "principles", "risks", "metrics", "people", "segments"):
+        keys = list(records(section, getattr(case, section)[:1])[0])
+        assert list(data[section][0])[:len(keys)] == keys, section
+    assert data["timeline"][0]["people"] == ["jane"]  # not in the listing's record, not lost here
+    assert data["metrics"][0]["observations"][0]["confidence"] is None
+    assert data["people"][0]["roles"][0] == {"title": "CEO", "period": "2015/..", "start": "2015-01-01", "end": None}
+
+
+def test_json_round_trips_every_field_of_the_case_file():
+    # Everything the YAML says is in the JSON, as written (values' and dates' text).
+    import yaml
+
+    written = yaml.safe_load(ACME.read_text())
+    data = json.loads(run("export", "-c", str(ACME), "-f", "json").stdout)
+
+    def same(yaml_node, json_node, where):
+        if isinstance(yaml_node, dict):
+            for key, value in yaml_node.items():
+                assert key in json_node, f"{where}.{key} lost"
+                same(value, json_node[key], f"{where}.{key}")
+        elif isinstance(yaml_node, list):
+            assert len(yaml_node) == len(json_node), where
+            for i, (a, b) in enumerate(zip(yaml_node, json_node)):
+                same(a, b, f"{where}[{i}]")
+        elif isinstance(json_node, dict):  # a value: {text, low, high, qualifier}
+            assert json_node["text"] == str(yaml_node), where
+        else:
+            assert str(json_node) == str(yaml_node), where
+
+    same(written, data, "")
+
+
+def test_export_to_dash_writes_stdout(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("export", "-c", str(ACME), "-f", "md", "-o", "-")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("# From warehouse robots to a platform")
+    assert list(tmp_path.iterdir()) == []
 
 
 # --- HTML ------------------------------------------------------------------------------

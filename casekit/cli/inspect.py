@@ -146,9 +146,9 @@ def show(
     data = open_case(st, case, as_of)
 
     def records():
-        from casekit.records import plain
+        from casekit.records import case_record
 
-        return plain(data)
+        return case_record(data)
 
     emit(st, fmt, records, lambda: overview.case_tree(data, st.today) if tree else overview.overview(data, st.today))
 

@@ -96,10 +96,11 @@ def export(
     ctx: typer.Context,
     case: CaseOpt = None,
     fmt: Annotated[ExportFormat, typer.Option("--format", "-f", case_sensitive=False,
-                                              help="md: a report; json: the whole case; html: one page.")]
+                                              help="md: a report; json: the whole case, normalised; html: one page.")]
     = ExportFormat.md,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", show_default=False,
-                                                   help="Write to FILE (atomically) instead of stdout.")] = None,
+    output: Annotated[Optional[str], typer.Option("--output", "-o", metavar="FILE", show_default=False,
+                                                  help="Write to FILE (atomically) instead of stdout; - is stdout.")]
+    = None,
     force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
     as_of: AsOfOpt = None,
 ) -> None:
@@ -108,8 +109,12 @@ def export(
     The report has the summary, key metrics, timeline, principles with their
     tradeoffs, risks and every other section, with sources as footnotes
     ([^source_id]). The page needs nothing but a browser: inline CSS, charts
-    as inline SVG, no scripts; it reads on a phone too. -o FILE never
-    replaces an existing file without --force.
+    as inline SVG, no scripts; it reads on a phone too. The JSON is the case
+    normalised for tools, not a case file (the YAML file is the case): each
+    section's items are the records of `casekit SECTION -f json` with every
+    other field too, each date as written with its ISO start and end, each
+    value as {text, low, high, qualifier}. -o FILE never replaces an
+    existing file without --force.
     """
     from casekit.cli.common import open_case
 
@@ -124,11 +129,11 @@ def export(
 
         text = html_page(data, st.today)
     else:
-        from casekit.records import plain
+        from casekit.records import case_record
         from casekit.render.machine import write
 
-        text = write(plain(data), "json")
-    if output is None:
+        text = write(case_record(data), "json")
+    if output is None or output == "-":
         st.term.write(text)
         return
     from casekit.export import write_file
