@@ -2,19 +2,33 @@
 
 Dates are normalised wherever they occur: the text as written, then ISO
 `start` and `end` days (None on an open side). Values are `{text, low,
-high, qualifier}`.
+high, qualifier}`. A list of records knows its `shape` (its keys, with
+nested mappings and lists of mappings spelled out), so an empty listing
+still has columns.
 """
 
 from __future__ import annotations
 
 import typing
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from datetime import date as Date
 from typing import Any
 
 import msgspec
 
 from casekit.dates import PartialDate
 from casekit.values import Value
+
+VALUE_KEYS = ("text", "low", "high", "qualifier")
+
+
+class Records(list):
+    """A list of records of one kind, with the `shape` of one (None when unknown)."""
+
+    def __init__(self, items: Iterable[dict] = (), shape: dict | None = None) -> None:
+        super().__init__(items)
+        self.shape = shape
+
 
 def date_fields(date: PartialDate | None, name: str = "date") -> dict[str, Any]:
     """`{date, start, end}`: as written, then ISO days (None when open or absent).
@@ -149,12 +163,13 @@ RECORDS = {
 }
 
 
-def records(section: str, items: Iterable, case_id: str | None = None) -> list[dict[str, Any]]:
+def records(section: str, items: Iterable, case_id: str | None = None) -> Records:
     """The records of `items` of `section`; with `case_id`, each starts with `case`."""
     make = RECORDS.get(section, item_record)
+    shape = section_shape(section, several=case_id is not None)
     if case_id is None:
-        return [make(item) for item in items]
-    return [{"case": case_id, **make(item)} for item in items]
+        return Records((make(item) for item in items), shape)
+    return Records(({"case": case_id, **make(item)} for item in items), shape)
 
 
 # --- the whole case ----------------------------------------------------------------------
@@ -192,4 +207,117 @@ def case_record(case) -> dict[str, Any]:
     }
 
 
+# --- a case at a glance ------------------------------------------------------------------
+
+KEY_METRICS = 8  # how many metrics `show` lists
+TOP_RISKS = 3
+
+
+def latest_observation(metric):
+    """The observation with the latest date (the last written among equals), or None."""
+    if not metric.observations:
+        return None
+    return max(enumerate(metric.observations), key=lambda io: (io[1].date.sort_key(), io[0]))[1]
+
+
+def top_risks(case, n: int = TOP_RISKS) -> list:
+    """The `n` most severe risks, most likely first among equals, then file order."""
+    from casekit.sections import risks_by_severity
+
+    return risks_by_severity(case.risks)[:n]
+
+
+def overview_record(case, today: Date) -> dict[str, Any]:
+    """`show -f json`: what `show` displays — the header, counts, key metrics, eras and top risks."""
+    from casekit.model import SECTIONS
+    from casekit.query import sort_by_date
+
+    metrics = []
+    for m in case.metrics[:KEY_METRICS]:
+        obs = latest_observation(m)
+        if obs is not None:
+            metrics.append({"id": m.id, "name": m.name, "unit": m.unit, **date_fields(obs.date),
+                            "value": value_record(obs.value)})
+    eras = [{"id": e.id, "title": e.title, **date_fields(e.period, "period")}
+            for e in sort_by_date(case.eras, key=lambda e: e.period, today=today)]
+    return {
+        "id": case.id,
+        "company": case.company,
+        "title": case.title,
+        **date_fields(case.as_of, "as_of"),
+        "summary": case.summary,
+        "tags": list(case.tags),
+        "counts": {name: len(getattr(case, name)) for name in SECTIONS},
+        "key_metrics": metrics,
+        "eras": eras,
+        "top_risks": [{"id": r.id, "title": r.title, "severity": r.severity, "likelihood": r.likelihood}
+                      for r in top_risks(case)],
+    }
+
+
+def overview_shape() -> dict:
+    """The shape of `overview_record`."""
+    from casekit.model import SECTIONS
+
+    return {
+        "id": None, "company": None, "title": None, "as_of": None, "as_of_start": None, "as_of_end": None,
+        "summary": None, "tags": None, "counts": dict.fromkeys(SECTIONS),
+        "key_metrics": [{"id": None, "name": None, "unit": None, "date": None, "start": None, "end": None,
+                         "value": dict.fromkeys(VALUE_KEYS)}],
+        "eras": [dict.fromkeys(("id", "title", "period", "start", "end"))],
+        "top_risks": [dict.fromkeys(("id", "title", "severity", "likelihood"))],
+    }
+
+
+# --- shapes ------------------------------------------------------------------------------
+
 _DATE_TYPES = (PartialDate, typing.Optional[PartialDate])
+_VALUE_TYPES = (Value, typing.Optional[Value])
+
+_SPEC_SHAPES: dict[str, dict] = {
+    "timeline": dict.fromkeys(("id", "date", "start", "end", "title", "detail", "category", "era", "tags",
+                               "sources", "confidence")),
+    "principles": dict.fromkeys(("n", "id", "title", "summary", "benefit", "tradeoff", "tactic", "evidence",
+                                 "risks", "tags")),
+    "risks": dict.fromkeys(("id", "title", "severity", "likelihood", "horizon", "description", "mitigations",
+                            "principles")),
+    "metrics": {"id": None, "name": None, "unit": None,
+                "observations": [{"date": None, "start": None, "end": None, "value": dict.fromkeys(VALUE_KEYS),
+                                  "note": None, "sources": None}]},
+}
+
+
+def struct_shape(struct: type) -> dict:
+    """The shape of `item_record` for items of type `struct`."""
+    out: dict[str, Any] = {}
+    fields = msgspec.structs.fields(struct)
+    for f in fields:
+        if f.name in _COMMON:
+            continue
+        if f.type in _DATE_TYPES:
+            out.update(date_fields(None, f.encode_name))
+        elif f.type in _VALUE_TYPES:
+            out[f.encode_name] = dict.fromkeys(VALUE_KEYS)
+        elif typing.get_origin(f.type) is list and _is_struct(typing.get_args(f.type)[0]):
+            out[f.encode_name] = [struct_shape(typing.get_args(f.type)[0])]
+        else:
+            out[f.encode_name] = None
+    out.update((name, None) for name in _COMMON if any(f.name == name for f in fields))
+    return out
+
+
+def _is_struct(tp: Any) -> bool:
+    return isinstance(tp, type) and issubclass(tp, msgspec.Struct)
+
+
+def section_shape(section: str, several: bool = False) -> dict:
+    """The shape of a record of `section` (with `case` first when the listing spans several cases)."""
+    from casekit.model import SECTIONS
+
+    shape = _SPEC_SHAPES.get(section) or struct_shape(SECTIONS[section])
+    return {"case": None, **shape} if several else dict(shape)
+
+
+def shape_of(keys: Sequence[str]) -> dict:
+    """The shape of flat records with `keys`."""
+    return dict.fromkeys(keys)

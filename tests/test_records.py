@@ -1,21 +1,47 @@
-"""The records layer: SPEC §7 shapes, dates normalised everywhere, the whole case."""
+"""The records layer: SPEC §7 shapes, dates normalised everywhere, shapes that match the records."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from casekit.loader import load_case
 from casekit.model import SECTIONS
-from casekit.records import case_record, item_record, records
+from casekit.records import case_record, item_record, overview_record, records, section_shape
 
 ACME = Path(__file__).parent / "fixtures" / "library" / "acme.yaml"
+TODAY = date(2024, 7, 1)
 
 
 @pytest.fixture(scope="module")
 def acme():
     return load_case(ACME)
+
+
+def _keys(node, prefix=""):
+    """Every key path of a record, lists of records read through their first element."""
+    out = []
+    for key, value in node.items():
+        out.append(prefix + key)
+        if isinstance(value, dict):
+            out += _keys(value, prefix + key + ".")
+        elif isinstance(value, list) and value and isinstance(value[0], dict):
+            out += _keys(value[0], prefix + key + "[].")
+    return out
+
+
+@pytest.mark.parametrize("section", list(SECTIONS))
+@pytest.mark.parametrize("several", [False, True])
+def test_a_section_shape_has_the_keys_of_its_records(acme, section, several):
+    made = records(section, getattr(acme, section), "acme" if several else None)
+    assert made, f"the fixture has {section}"
+    shape = section_shape(section, several)
+    for record in made:
+        # A null value (no share given) is a leaf of the shape all the same.
+        assert set(_keys(record)) <= set(_keys(shape)), section
+    assert list(made[0]) == list(shape)
 
 
 def test_every_date_of_any_item_has_its_start_and_end(acme):
@@ -37,3 +63,14 @@ def test_the_whole_case_loses_no_field_and_keeps_the_listing_keys_first(acme):
     assert list(metric)[:4] == ["id", "name", "unit", "observations"]
     assert "description" in metric and "sources" in metric
     assert list(metric["observations"][0]) == ["date", "start", "end", "value", "note", "sources", "confidence"]
+
+
+def test_overview_record_is_what_show_shows(acme):
+    from casekit.render.overview import latest_observation, top_risks
+
+    record = overview_record(acme, TODAY)
+    assert [r["id"] for r in record["top_risks"]] == [r.id for r in top_risks(acme)]
+    shown = [(m.id, latest_observation(m).value.text) for m in acme.metrics[:8] if m.observations]
+    assert [(m["id"], m["value"]["text"]) for m in record["key_metrics"]] == shown
+    assert [e["id"] for e in record["eras"]] == ["hardware", "platform"]
+    assert record["counts"] == {name: len(getattr(acme, name)) for name in SECTIONS}

@@ -120,16 +120,19 @@ def limit(items: list, n: int | None) -> list:
     return items if n is None else items[:n]
 
 
-def emit(st: State, fmt: Format, records: Callable[[], Any], render: Callable[[], Any]) -> None:
-    """Print a table view, or write the records in a machine format."""
+def emit(st: State, fmt: Format, records: Callable[[], Any], render: Callable[[], Any],
+         shape: dict | None = None) -> None:
+    """Print a table view, or write the records in a machine format (`shape`: see `write_records`)."""
     if fmt is Format.table:
         st.term.print(render())
     else:
-        write_records(st, records(), fmt)
+        write_records(st, records(), fmt, shape)
 
 
-def write_records(st: State, records: Any, fmt: Format) -> None:
+def write_records(st: State, records: Any, fmt: Format, shape: dict | None = None) -> None:
     """Write `records` (a list of records, or one) in the machine format `fmt` to stdout.
+
+    `shape` (else the records' own) gives the columns of csv and md.
 
     The formats carry case text as it is; at a terminal, control characters
     (only csv can hold them raw) are shown, not obeyed, as `ls` does.
@@ -138,7 +141,7 @@ def write_records(st: State, records: Any, fmt: Format) -> None:
 
     from casekit.render.machine import write
 
-    text = write(records, fmt.value)
+    text = write(records, fmt.value, shape)
     if sys.stdout.isatty():
         from casekit.render.text import clean
 

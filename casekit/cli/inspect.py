@@ -64,8 +64,9 @@ def validate(
         st.term.err.print(summary, style="red" if errors else ("yellow" if warnings else "green"))
     else:
         from casekit.cli.common import write_records
+        from casekit.records import Records, shape_of
 
-        write_records(st, [p.record() for p in problems], fmt)
+        write_records(st, Records([p.record() for p in problems], shape_of(PROBLEM_KEYS)), fmt)
     if unreadable:
         raise typer.Exit(int(ExitCode.TROUBLE))
     if errors or (strict and warnings):
@@ -85,6 +86,9 @@ def _check_stdin() -> list:
         return [Problem("<stdin>", None, None, "error", "unreadable", exc.message.removeprefix("<stdin>: "), exc.hint)]
     _, found = check_bytes(data, "<stdin>")
     return found
+
+
+PROBLEM_KEYS = ("path", "line", "column", "severity", "code", "message")
 
 
 @app.command()
@@ -135,22 +139,36 @@ def show(
     ctx: typer.Context,
     case: CaseOpt = None,
     as_of: AsOfOpt = None,
-    tree: Annotated[bool, typer.Option("--tree", help="The whole case as a tree.")] = False,
+    tree: Annotated[bool, typer.Option("--tree", help="The whole case as a tree (with -f json|yaml: the whole "
+                                                      "case, normalised).")] = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """The case at a glance: header, key metrics, eras, counts, top risks."""
+    """The case at a glance: header, key metrics, eras, counts, top risks.
+
+    -f json|csv|md|yaml gives one record of what is shown: the header, the
+    counts of each section, the key metrics' latest values, the eras and the
+    top risks.
+    """
     from casekit.cli.common import emit, open_case
     from casekit.render import overview
 
     st = state(ctx)
+    if tree and fmt in (Format.csv, Format.md):
+        from casekit.errors import UsageError
+
+        raise UsageError(f"{fmt.value} holds one table and the whole case is many; use -f json or -f yaml",
+                         hint="or casekit show -f csv for the case at a glance, casekit SECTION -f csv for one section")
     data = open_case(st, case, as_of)
 
     def records():
-        from casekit.records import case_record
+        from casekit.records import case_record, overview_record
 
-        return case_record(data)
+        return case_record(data) if tree else overview_record(data, st.today)
 
-    emit(st, fmt, records, lambda: overview.case_tree(data, st.today) if tree else overview.overview(data, st.today))
+    from casekit.records import overview_shape
+
+    emit(st, fmt, records, lambda: overview.case_tree(data, st.today) if tree else overview.overview(data, st.today),
+         shape=None if tree else overview_shape())
 
 
 @app.command()

@@ -200,7 +200,9 @@ def _listing(section: str, render: Callable[..., object], doc: str) -> None:
         several = all_cases or len(cases) > 1
 
         def records():
-            out: list[dict] = []
+            from casekit.records import Records, section_shape
+
+            out = Records(shape=section_shape(section, several))
             for c in cases:
                 out += _records(section, [item for owner, item in rows if owner is c], c.id if several else None)
             return out
@@ -282,7 +284,9 @@ def flywheel(
             left = max(0, left - len(kept))
 
     def records():
-        out: list[dict] = []
+        from casekit.records import Records, section_shape
+
+        out = Records(shape=section_shape("flywheel", several))
         for c, _, kept in shown:
             out += _records("flywheel", kept, c.id if several else None)
         return out

@@ -96,9 +96,10 @@ def timeline(
         rows = rows[:limit]
 
     def records():
-        from casekit.records import event_record
+        from casekit.records import Records, event_record, section_shape
 
-        return [({"case": cid} if several else {}) | event_record(e) for cid, e in rows]
+        return Records((({"case": cid} if several else {}) | event_record(e) for cid, e in rows),
+                       section_shape("timeline", several))
 
     def render():
         from casekit.render import timeline as views

@@ -3,6 +3,12 @@
 None of them emits colour. Key order is the records' order. json, yaml and
 csv carry the data as it is (control characters included: they are data);
 md is for reading, so its text is made visible and inert.
+
+csv and md are tables, so records are flattened: nested mappings become
+`a.b` columns, lists of text are joined by `; `. A record's one list of
+mappings (a metric's observations) becomes one row per element; when a
+record holds several, each is kept whole as JSON in its cell. Nothing is
+left out.
 """
 
 from __future__ import annotations
@@ -15,17 +21,23 @@ from typing import Any
 FORMATS = ("json", "csv", "md", "yaml")
 
 
-def write(records: Any, fmt: str) -> str:
-    """`records` (a list of dicts, or one dict) in format `fmt`."""
+def write(records: Any, fmt: str, shape: dict | None = None) -> str:
+    """`records` (a list of dicts, or one dict) in format `fmt`.
+
+    `shape` (else the records' own `shape`, see `casekit.records.Records`)
+    gives the columns of csv and md even when there are no records.
+    """
     if fmt == "json":
         return to_json(records)
     if fmt == "yaml":
         return to_yaml(records)
-    rows = flatten(records if isinstance(records, list) else [records])
+    if shape is None:
+        shape = getattr(records, "shape", None)
+    columns, rows = flatten(records if isinstance(records, list) else [records], shape)
     if fmt == "csv":
-        return to_csv(rows)
+        return to_csv(rows, columns)
     if fmt == "md":
-        return to_markdown(rows)
+        return to_markdown(rows, columns)
     raise ValueError(f"unknown format {fmt!r}")
 
 
@@ -46,27 +58,46 @@ def to_yaml(records: Any) -> str:
 
     # libyaml escapes every character beyond the BMP (`\U0001F35C`) even with allow_unicode;
     # the pure-Python dumper writes them as themselves, so it takes the (rare) text that holds one.
+    if isinstance(records, list) and type(records) is not list:
+        records = list(records)  # a `Records`: the safe dumper knows plain lists only
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
     if _ASTRAL.search(msgspec.json.encode(records)):
         dumper = yaml.SafeDumper
     return yaml.dump(records, Dumper=dumper, sort_keys=False, allow_unicode=True, width=100)
 
 
-def flatten(records: list[dict]) -> list[dict[str, Any]]:
-    """Flat rows: nested mappings become `a.b` columns, lists of text are joined by `; `,
-    and a list of mappings (a metric's observations) becomes one row per element."""
-    rows: list[dict[str, Any]] = []
+# --- flattening ----------------------------------------------------------------------
+
+def _is_table(value: Any) -> bool:
+    """A list of mappings, not all of them empty."""
+    return isinstance(value, list) and any(value) and all(isinstance(x, dict) for x in value)
+
+
+def _expanded_key(records: list[dict], shape: dict | None) -> str | None:
+    """The key whose list of mappings becomes rows: the one such key of the records, if only one."""
+    keys: dict[str, None] = {}
+    for source in ([shape] if shape else []) + records:
+        keys.update((k, None) for k, v in source.items() if _is_table(v))
+    return next(iter(keys)) if len(keys) == 1 else None
+
+
+def flatten(records: list[dict], shape: dict | None = None) -> tuple[list[str], list[dict[str, Any]]]:
+    """The columns and the flat rows of `records` (see the module's docstring)."""
+    expand = _expanded_key(records, shape)
+    rows = []
     for record in records:
-        nested = [k for k, v in record.items() if isinstance(v, list) and v and all(isinstance(x, dict) for x in v)]
-        base = {k: v for k, v in record.items() if k not in nested}
-        flat_base = _flat(base)
-        if not nested:
-            rows.append(flat_base)
-            continue
-        key = nested[0]
-        for child in record[key]:
-            rows.append({**flat_base, **_flat(child, prefix=_singular(key) + ".")})
-    return rows
+        rows += _rows(record, expand)
+    template = _rows(shape, expand) if shape else []
+    return _columns(template + rows, len(template)), rows
+
+
+def _rows(record: dict, expand: str | None) -> list[dict[str, Any]]:
+    children = record.get(expand) if expand else None
+    if not _is_table(children):  # this record has no rows to give there (an empty list, a null)
+        return [_flat({k: v for k, v in record.items() if k != expand or not (v == [] or v is None)})]
+    base = _flat({k: v for k, v in record.items() if k != expand})
+    prefix = _singular(expand) + "."  # type: ignore[arg-type]
+    return [{**base, **_flat(child, prefix)} for child in children]
 
 
 def _singular(name: str) -> str:
@@ -77,33 +108,48 @@ def _flat(record: dict, prefix: str = "") -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in record.items():
         name = prefix + key
-        if isinstance(value, dict):
+        if isinstance(value, dict) and value:
             out.update(_flat(value, name + "."))
+        elif isinstance(value, dict):
+            out[name] = None  # an empty mapping: a column with nothing in it
         elif isinstance(value, list):
-            out[name] = "; ".join(
-                json.dumps(x, ensure_ascii=False) if isinstance(x, (dict, list)) else str(x) for x in value
-            )
+            if any(isinstance(x, (dict, list)) for x in value):
+                out[name] = json.dumps(value, ensure_ascii=False)  # kept whole: a table inside a cell
+            else:
+                out[name] = "; ".join("" if x is None else str(x) for x in value)
         else:
             out[name] = value
     return out
 
 
-def _columns(rows: list[dict]) -> list[str]:
+def _columns(rows: list[dict], template: int = 0) -> list[str]:
+    """Every column of `rows`, in order of appearance; the first `template` rows only name columns."""
     columns: dict[str, None] = {}
     for row in rows:
         columns.update(dict.fromkeys(row))
+    data = rows[template:]
     # A value absent in one record (`share: null`) and present in another
     # (`share.text`, `share.low`, …) is one set of columns, not two.
-    nested = {c.split(".", 1)[0] for c in columns if "." in c}
-    return [c for c in columns if not (c in nested and all(row.get(c) is None for row in rows))]
+    nested = {c.rsplit(".", 1)[0] for c in columns if "." in c}
+    nested |= {p for c in list(nested) for p in _prefixes(c)}
+    return [c for c in columns if not (c in nested and all(row.get(c) is None for row in data))]
 
 
-def to_csv(rows: list[dict]) -> str:
-    """RFC 4180 CSV with a header row; text kept as it is."""
+def _prefixes(column: str) -> list[str]:
+    parts = column.split(".")
+    return [".".join(parts[:i]) for i in range(1, len(parts))]
+
+
+# --- the tables ----------------------------------------------------------------------
+
+def to_csv(rows: list[dict], columns: list[str] | None = None) -> str:
+    """RFC 4180 CSV with a header row (also when there are no rows); text kept as it is."""
     import csv
 
     buffer = io.StringIO()
-    columns = _columns(rows)
+    columns = _columns(rows) if columns is None else columns
+    if not columns:
+        return ""
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
     for row in rows:
@@ -111,11 +157,11 @@ def to_csv(rows: list[dict]) -> str:
     return buffer.getvalue()
 
 
-def to_markdown(rows: list[dict]) -> str:
-    """A GitHub-flavoured Markdown table, its cells escaped so that case text renders as written."""
+def to_markdown(rows: list[dict], columns: list[str] | None = None) -> str:
+    """A GitHub-flavoured Markdown table (its header alone when there are no rows)."""
     from casekit.render.markdown import cell
 
-    columns = _columns(rows)
+    columns = _columns(rows) if columns is None else columns
     if not columns:
         return ""
     lines = ["| " + " | ".join(cell(c) for c in columns) + " |", "| " + " | ".join("---" for _ in columns) + " |"]
