@@ -314,9 +314,15 @@ def markdown_report(case: Case, today: date) -> str:
         out.append("")
 
     if case.sources:
+        # A footnote nothing refers to is not shown (GitHub drops it): sources no fact
+        # cites are listed as plain entries instead.
+        cited = set(re.findall(r"\[\^([^\]]+)\]", "\n".join(out)))
         out += ["## Sources", ""]
-        for s in case.sources:
-            out.append(f"[^{s.id}]: {_source_line(s)}")
+        out += [f"[^{s.id}]: {_source_line(s)}" for s in case.sources if s.id in cited]
+        uncited = [f"- {_source_line(s)}" for s in case.sources if s.id not in cited]
+        if uncited:
+            out += ["", "Not cited above:", ""] if len(uncited) < len(case.sources) else []
+            out += uncited
         out.append("")
     return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).rstrip("\n") + "\n"
 
@@ -329,13 +335,10 @@ def _source_line(s) -> str:
         parts.append(md(s.date.text))
     line = ", ".join(parts) + "."
     if s.url:
-        url = _one_line(s.url)
         # Only web addresses become links; any other scheme (javascript:…) stays text.
-        if re.match(r"https?://[^\s<>]+$", url, re.I):
-            line += f" <{url}>"
-        else:
-            line += f" {md(url)}"
-    elif s.file:
+        link = markdown.autolink(s.url)
+        line += f" {link}" if link else f" {md(s.url)}"
+    if s.file:
         line += f" File: `{_one_line(s.file).replace('`', '')}`."
     if s.note:
         line += f" {md(s.note)}"

@@ -106,6 +106,25 @@ def test_markdown_escapes_case_text(hostile):
     assert "Press \\<a href=x\\>*, article, 2024. javascript:alert(1)" in report
 
 
+def test_a_source_no_fact_cites_is_listed_not_left_as_a_dangling_footnote(tmp_path):
+    text = ACME.read_text().replace(
+        "  - {id: press, title: Trade press coverage, kind: article, date: 2024}",
+        "  - {id: press, title: Trade press coverage, kind: article, date: 2024}\n"
+        "  - {id: spare, title: Background reading, kind: book, date: 2020, url: 'https://example.com/r?a=1&b=<2> c',"
+        " file: notes.pdf}")
+    path = tmp_path / "acme.yaml"
+    path.write_text(text)
+    report = markdown_report(load_case(path), TODAY)
+    used = set(re.findall(r"\[\^([^\]]+)\](?!:)", report))
+    defined = set(re.findall(r"^\[\^([^\]]+)\]:", report, re.M))
+    assert used == defined == {"report", "press"}
+    entry = next(line for line in report.splitlines() if "Background reading" in line)
+    assert entry.startswith("- *Background reading*, book, 2020.")
+    # A web address is an autolink: only what would break it is percent-encoded; the file is kept too.
+    assert "<https://example.com/r?a=1&b=%3C2%3E%20c>" in entry and "File: `notes.pdf`." in entry
+    assert "Not cited above:" in report
+
+
 def test_md_leaves_plain_words_alone():
     assert md("scale_ai grew 10x in 2019-2021") == "scale_ai grew 10x in 2019-2021"
     assert md("_private_ snake_case") == "\\_private\\_ snake_case"

@@ -13,7 +13,7 @@ import re
 
 from casekit.render.text import clean
 
-__all__ = ["block", "cell", "inline"]
+__all__ = ["autolink", "block", "cell", "inline"]
 
 _SPECIAL = re.compile(r"([\\`*\[\]<>~$|])")
 # `_` is emphasis only at a word's edge: `scale_ai` stays as written.
@@ -53,3 +53,14 @@ def cell(value: object) -> str:
     lines = clean(value).replace("\r\n", "\n").split("\n")
     return "<br>".join(inline(line) for line in lines)
 
+
+def autolink(url: str) -> str | None:
+    """`<https://…>`, a link Markdown shows and follows, for a web address; None for anything else.
+
+    Inside an autolink nothing is escaped, so the characters that would end or
+    break it (`<`, `>`, spaces) are percent-encoded instead.
+    """
+    url = clean(url).strip()
+    if not re.match(r"https?://[^\s<>]", url, re.I):
+        return None
+    return "<" + re.sub(r"[<>\s]", lambda m: "".join(f"%{b:02X}" for b in m.group().encode()), url) + ">"
