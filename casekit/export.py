@@ -386,7 +386,63 @@ def _mid(d: PartialDate, today: date) -> date:
     return lo + (hi - lo) / 2
 
 
-_BOLD_CHAR = 7.4  # the width of an average character of a 12px bold label, in SVG units
+# How wide text is, in ems, by kind of character: a generous estimate of the bold sans-serif
+# faces browsers pick for `system-ui` (DejaVu Sans Bold, the widest common one, measures so),
+# so that a label judged to fit does fit.
+_NARROW, _MID, _WIDE = frozenset("iljI.,:;'!|"), frozenset("frt()[]-/ "), frozenset("mwMW@%")
+
+
+def _text_width(text: str, size: float = 12.0, bold: bool = True) -> float:
+    """The estimated width of `text` at `size` px (in bold, or regular), in SVG units."""
+    ems = 0.0
+    for c in text:
+        if c in _NARROW:
+            ems += 0.34
+        elif c in _MID:
+            ems += 0.46
+        elif c in _WIDE:
+            ems += 0.96
+        elif c.isupper() or c == "…":
+            ems += 0.78
+        else:
+            ems += 0.67
+    return ems * size * (1.0 if bold else 0.9)
+
+
+def _fit(text: str, room: float, size: float = 12.0, bold: bool = True) -> str:
+    """`text` cut (with …) to what fits in `room` SVG units; "" when not even a letter fits."""
+    text = _one_line(text)
+    if _text_width(text, size, bold) <= room:
+        return text
+    while text and _text_width(text.rstrip() + "…", size, bold) > room:
+        text = text[:-1]
+    return text.rstrip() + "…" if text.strip() else ""
+
+
+def _lines(text: str, room: float, size: float) -> list[str]:
+    """`text` in one line of at most `room` units, else in two split at a space (`spring` / `2024`),
+    each cut to fit only when a word alone is too wide."""
+    text = _one_line(text)
+    words = text.split(" ")
+    if _text_width(text, size, False) <= room or len(words) == 1:
+        return [_fit(text, room, size, False)]
+
+    def longer(k: int) -> float:
+        return max(_text_width(" ".join(words[:k]), size, False), _text_width(" ".join(words[k:]), size, False))
+
+    k = min(range(1, len(words)), key=longer)
+    return [_fit(" ".join(words[:k]), room, size, False), _fit(" ".join(words[k:]), room, size, False)]
+
+
+def _svg_label(lines: list[str], cx: float, y: float, width: float, size: float, cls: str) -> str:
+    """Centred text at `cx` (moved in so it stays inside a chart `width` wide), a line per entry."""
+    half = max(_text_width(line, size, cls == "value") for line in lines) / 2  # values are bold
+    x = min(max(cx, half + 1), width - half - 1)
+    if len(lines) == 1:
+        return f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="middle" class="{cls}">{esc(lines[0])}</text>'
+    spans = "".join(f'<tspan x="{x:.1f}" dy="{0 if i == 0 else size + 1:.0f}">{esc(line)}</tspan>'
+                    for i, line in enumerate(lines))
+    return f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="middle" class="{cls}">{spans}</text>'
 
 
 def _lanes(intervals: list[tuple[float, float]]) -> list[int]:
@@ -425,9 +481,31 @@ def timeline_svg(case: Case, today: date) -> str:
     def x(day: date) -> float:
         return label_w + pad + (min(max(_year_fraction(day), x0), x1) - x0) / (x1 - x0) * plot_w
 
-    spans = [(_year_fraction(e.period.earliest() if e.period.start else date(first_year, 1, 1)),
-              _year_fraction(min(e.period.latest(today), end_day))) for e in eras]
-    lanes = _lanes(spans)
+    # Each era's bar, and where its title goes: inside the bar when it fits, else after the bar,
+    # else before it, in the bar's colour. Lanes keep bars and labels apart, so a title that
+    # cannot go beside its bar in one lane gets a lane of its own.
+    left_edge, right_edge = 4.0, width - pad / 2
+    bars = []
+    for i, era in enumerate(eras):
+        lo = x(era.period.earliest()) if era.period.start else x(date(first_year, 1, 1))
+        open_end = era.period.end is None or era.period.latest(today) > end_day
+        w = max(x(min(era.period.latest(today), end_day)) - lo, 4)
+        right = lo + w + (8 if open_end else 0)  # the bar and its arrow
+        title = _one_line(era.title)
+        need = _text_width(title)
+        if need <= w - 12:
+            place, label, foot = "inside", title, (lo, right)
+        elif right + 6 + need <= right_edge:
+            place, label, foot = "after", title, (lo, right + 6 + need + 8)  # a label keeps some room clear
+        elif lo - 5 - need >= left_edge:
+            place, label, foot = "before", title, (lo - 5 - need - 8, right)
+        else:  # too long for anywhere: the most room it can have, cut (the full title is its tooltip)
+            rooms = {"inside": w - 12, "after": right_edge - right - 6, "before": lo - 5 - left_edge}
+            place = max(rooms, key=rooms.__getitem__)
+            label = _fit(title, rooms[place])
+            foot = {"inside": (lo, right), "after": (lo, right_edge), "before": (left_edge, right)}[place]
+        bars.append((era, lo, w, open_end, place, label, foot))
+    lanes = _lanes([foot for *_, foot in bars])
     lane_count = max(lanes) + 1 if lanes else 0
     categories: dict[str, list[Event]] = {}
     for e in events:
@@ -447,13 +525,8 @@ def timeline_svg(case: Case, today: date) -> str:
         gx = x(date(year, 1, 1))
         parts.append(f'<line x1="{gx:.1f}" y1="{axis_y + 6}" x2="{gx:.1f}" y2="{height - 4}" class="grid"/>')
         parts.append(f'<text x="{gx:.1f}" y="{axis_y}" text-anchor="middle" class="axis">{year}</text>')
-    lane_ends: dict[int, float] = {}  # where the last bar drawn in each lane ends
-    for i, (era, lane) in enumerate(zip(eras, lanes)):
-        lo = x(era.period.earliest()) if era.period.start else x(date(first_year, 1, 1))
-        open_end = era.period.end is None or era.period.latest(today) > end_day
-        hi = x(min(era.period.latest(today), end_day))
+    for i, ((era, lo, w, open_end, place, label, _), lane) in enumerate(zip(bars, lanes)):
         y = eras_top + lane * lane_h
-        w = max(hi - lo, 4)
         color = ERA_COLORS[i % len(ERA_COLORS)]
         parts.append(f'<g><title>{esc(era.title)} ({esc(era.period.text)})</title>'
                      f'<rect x="{lo:.1f}" y="{y}" width="{w:.1f}" height="{lane_h - 6}" rx="4" fill="{color}"'
@@ -461,17 +534,14 @@ def timeline_svg(case: Case, today: date) -> str:
         if open_end:
             parts.append(f'<path d="M{lo + w:.1f} {y} l8 {(lane_h - 6) / 2:.0f} l-8 {(lane_h - 6) / 2:.0f}z"'
                          f' fill="{color}" fill-opacity="0.85"/>')
-        title = _one_line(era.title)
-        room_left = lo - lane_ends.get(lane, label_w + pad) - 10
-        if len(title) * _BOLD_CHAR <= w - 12 or room_left < min(len(title), 12) * _BOLD_CHAR:
-            label = _clip(title, int((w - 12) / _BOLD_CHAR))
-            if label:
-                parts.append(f'<text x="{lo + 6:.1f}" y="{y + 14}" class="era-label">{esc(label)}</text>')
-        else:  # a short bar: the title goes before it, in the bar's colour
-            label = _clip(title, int(room_left / _BOLD_CHAR))
+        if label and place == "inside":
+            parts.append(f'<text x="{lo + 6:.1f}" y="{y + 14}" class="era-label">{esc(label)}</text>')
+        elif label and place == "after":
+            parts.append(f'<text x="{lo + w + (8 if open_end else 0) + 6:.1f}" y="{y + 14}" class="era-label"'
+                         f' style="fill:{color}">{esc(label)}</text>')
+        elif label:
             parts.append(f'<text x="{lo - 5:.1f}" y="{y + 14}" text-anchor="end" class="era-label"'
                          f' style="fill:{color}">{esc(label)}</text>')
-        lane_ends[lane] = lo + w
         parts.append("</g>")
     for row, (category, members) in enumerate(categories.items()):
         y = events_top + row * row_h + row_h / 2
@@ -528,6 +598,11 @@ def metric_svg(metric: Metric) -> str:
     every = 1
     while (n / every) * 46 > width:  # keep labels from colliding
         every += 1
+    room = slot * every - 4  # between the middles of two labelled bars
+    axis = {i: _lines(when, room, 11) for i, (when, _) in enumerate(points) if (n - 1 - i) % every == 0}
+    axis_y = height - 10
+    if any(len(lines) > 1 for lines in axis.values()):  # a second line of date: a taller chart, same plot
+        height += 12
     parts = [f'<svg class="chart metric-chart" viewBox="0 0 {width} {height}" role="img" '
              f'aria-label="{esc(metric.name)} over time" xmlns="http://www.w3.org/2000/svg" '
              f'font-family="inherit" font-size="11">',
@@ -551,10 +626,9 @@ def metric_svg(metric: Metric) -> str:
             parts.append(f'<path d="M{cx - 5:.1f} {y(mid):.1f} L{cx:.1f} {tip:.1f} L{cx + 5:.1f} {y(mid):.1f}z"'
                          f' class="bound"/>')
         if labelled:
-            parts.append(f'<text x="{cx:.1f}" y="{_label_y(value, y, top_y):.1f}" text-anchor="middle"'
-                         f' class="value">{esc(_clip(value.display(), 10))}</text>')
-            parts.append(f'<text x="{cx:.1f}" y="{height - 10}" text-anchor="middle" class="axis">'
-                         f'{esc(_clip(when, 10))}</text>')
+            parts.append(_svg_label([_fit(value.display(), room, 11)], cx, _label_y(value, y, top_y), width, 11,
+                                    "value"))
+            parts.append(_svg_label(axis[i], cx, axis_y, width, 11, "axis"))
         parts.append("</g>")
     parts.append("</svg>")
     return "".join(parts)
@@ -580,7 +654,7 @@ font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,san
 --card:#1d2126;--accent:#91a7ff;--good:#69db7c;--bad:#ff8787;--bar:#748ffc}}
 *{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
-body{margin:0;background:var(--bg);color:var(--fg);font-size:16px}
+body{margin:0;background:var(--bg);color:var(--fg);font-size:16px;overflow-wrap:anywhere}
 .page{max-width:68rem;margin:0 auto;padding:1.25rem 1rem 3rem}
 header.case{border-bottom:1px solid var(--line);padding-bottom:1rem;margin-bottom:.5rem}
 h1{font-size:1.7rem;line-height:1.25;margin:.2rem 0 .4rem}

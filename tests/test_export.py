@@ -306,6 +306,62 @@ def test_page_escapes_all_case_text(hostile):
     assert "\x1b" not in page and "␛[31m" in text
 
 
+def test_long_words_wrap_instead_of_widening_the_page(acme):
+    style = parse(html_page(acme, TODAY)).style
+    body = re.search(r"(?m)^body\{[^}]*\}", style).group()
+    assert "overflow-wrap:anywhere" in body  # cards, titles and table cells inherit it
+
+
+LONG_LABELS = Path(__file__).parent / "fixtures" / "export" / "long_labels.yaml"
+
+
+def _era_labels(svg: str) -> list[tuple[str, float, float, str, float, str]]:
+    """(title, bar x, bar width, label, label x, anchor) for each era bar."""
+    out = []
+    for group in re.findall(r"<g><title>(.*?)</g>", svg):
+        bar = re.search(r'<rect x="([\d.]+)" y="(\d+)" width="([\d.]+)"', group)
+        label = re.search(r'<text x="([\d.]+)" y="\d+"( text-anchor="end")? class="era-label"[^>]*>(.*?)</text>', group)
+        if bar and label:
+            out.append((group.split(" (")[0], float(bar.group(1)), float(bar.group(3)), label.group(3),
+                        float(label.group(1)), "end" if label.group(2) else "start", bar.group(2)))
+    return out
+
+
+def test_era_titles_are_shown_whole_inside_after_or_before_their_bars():
+    from casekit.export import _text_width
+
+    svg = timeline_svg(load_case(LONG_LABELS), TODAY)
+    labels = _era_labels(svg)
+    assert [label for _, _, _, label, *_ in labels] == [
+        "Founder-led", "Autonomous vehicles", "E-commerce catalogue", "Interim CEO after the Meta deal"]
+    spans: dict[str, list[tuple[float, float]]] = {}
+    for title, x, w, label, lx, anchor, lane in labels:
+        width = _text_width(label)
+        start, end = (lx - width, lx) if anchor == "end" else (lx, lx + width)
+        inside = x <= start and end <= x + w
+        assert inside or end <= x or start >= x + w, title  # in its bar, or clear of it
+        assert 0 <= start and end <= 960, title
+        spans.setdefault(lane, []).append((min(x, start), max(x + w, end)))
+    for lane, taken in spans.items():  # no label runs over another bar or label of its lane
+        taken.sort()
+        assert all(a[1] <= b[0] for a, b in zip(taken, taken[1:])), lane
+
+
+def test_chart_dates_too_wide_for_their_bar_go_on_two_lines_inside_the_chart():
+    from casekit.export import _text_width
+
+    case = load_case(LONG_LABELS)
+    svg = metric_svg(case.metrics[0])
+    labels = re.findall(r'<text x="([\d.]+)" y="[\d.]+" text-anchor="middle" class="axis">(.*?)</text>', svg)
+    shown = [re.sub(r"<[^>]+>", " ", body).split() for _, body in labels]
+    assert [" ".join(words) for words in shown] == [o.date.text for o in case.metrics[0].observations]
+    assert any("<tspan" in body for _, body in labels) and "…" not in svg
+    width = float(re.search(r'viewBox="0 0 (\d+)', svg).group(1))
+    for x, body in labels:
+        for line in re.findall(r">([^<>]+)<", f">{body}<") or [body]:
+            assert float(x) - _text_width(line, 11, False) / 2 >= 0 and float(x) + _text_width(line, 11, False) / 2 <= width
+
+
 def test_timeline_chart_marks_each_event_and_era(acme):
     svg = timeline_svg(acme, TODAY)
     assert svg.count("<circle") == len(acme.timeline)
