@@ -42,7 +42,7 @@ from casekit.dates import PartialDate
 from casekit.model import SECTIONS, Case
 from casekit.values import Value
 
-__all__ = ["CASE_SECTION", "Hit", "Query", "Snippet", "fold", "parse_query", "search", "SEARCH_SECTIONS"]
+__all__ = ["CASE_SECTION", "HIT_KEYS", "Hit", "Query", "Snippet", "fold", "parse_query", "search", "SEARCH_SECTIONS"]
 
 CASE_SECTION = "case"
 SEARCH_SECTIONS: tuple[str, ...] = (CASE_SECTION, *SECTIONS)
@@ -556,6 +556,9 @@ class Snippet:
         return "".join(out)
 
 
+HIT_KEYS = ("case", "section", "id", "title", "score", "snippet")
+
+
 @dataclass(frozen=True, slots=True)
 class Hit:
     """One search result, best first when sorted by the search."""
@@ -569,7 +572,7 @@ class Hit:
     title_spans: tuple[tuple[int, int], ...] = ()
 
     def record(self) -> dict:
-        """The machine record: `{case, section, id, title, score, snippet}`; matches wrapped in «»."""
+        """The machine record (`HIT_KEYS`): `{case, section, id, title, score, snippet}`; matches wrapped in «»."""
         return {"case": self.case, "section": self.section, "id": self.id, "title": self.title,
                 "score": round(self.score, 4), "snippet": self.snippet.marked()}
 
@@ -632,7 +635,7 @@ def _match(fields: Sequence[str], matchers: Sequence[Matcher]) -> _Matches:
     return matches
 
 
-def _hit(score: float, doc: Document, matchers: Sequence[Matcher]) -> Hit:
+def _hit(score: float, doc: Document, matchers: Sequence[Matcher], case: str) -> Hit:
     """The hit for a matched document: its title's matches marked, and a snippet from its best field."""
     matches = _match([f.folded for f in doc.fields], matchers)
     units_by_field: dict[int, int] = {}
@@ -659,7 +662,7 @@ def _hit(score: float, doc: Document, matchers: Sequence[Matcher]) -> Hit:
     else:
         best = min(count_by_field)
     snippet = make_snippet(doc.fields[best], spans(best))
-    return Hit(doc.case, doc.section, doc.id, doc.title, score, snippet, tuple(_merge(title_spans)))
+    return Hit(case, doc.section, doc.id, doc.title, score, snippet, tuple(_merge(title_spans)))
 
 
 class _Found(NamedTuple):
@@ -711,11 +714,17 @@ def _find(cases: Iterable[Case], q: Query, matchers: Sequence[Matcher], sections
 
 
 def search(cases: Iterable[Case], query: str | Query, *, sections: Sequence[str] = (),
-           limit: int | None = None) -> list[Hit]:
-    """The items of `cases` matching `query`, best first (at most `limit`; all when None or 0)."""
+           limit: int | None = None, labels: Sequence[str] | None = None) -> list[Hit]:
+    """The items of `cases` matching `query`, best first (at most `limit`; all when None or 0).
+
+    A hit names its case by the case's id, or by its entry in `labels` (one
+    per case: two versions of one case share an id, not a label).
+    """
     q = parse_query(query) if isinstance(query, str) else query
     if not q.units:
         return []
+    cases = list(cases)
+    label_of = {id(case): label for case, label in zip(cases, labels)} if labels is not None else {}
     matchers = [m for m in map(Matcher, q.units) if m.possible]
     found, n, words, df = _find(cases, q, matchers, sections)
     avg = {title: (words[title] / (n or 1)) or 1.0 for title in (True, False)}
@@ -731,9 +740,11 @@ def search(cases: Iterable[Case], query: str | Query, *, sections: Sequence[str]
                 title = k < doc.title_fields
                 weighted += (TITLE_WEIGHT if title else BODY_WEIGHT) * count / norms[title]
             score += idf[unit] * weighted / (K1 + weighted)
-        ranked.append(((-score, doc.case.id, section_rank[doc.section], doc.order), score, doc))
+        label = label_of.get(id(doc.case), doc.case.id)
+        ranked.append(((-score, label, section_rank[doc.section], doc.order), score, doc, label))
     ranked.sort(key=lambda r: r[0])
     if limit:
         ranked = ranked[:limit]
     # Only the hits shown are read in full: their fields as shown, their match positions, a snippet.
-    return [_hit(score, document(doc.case, doc.section, doc.item, doc.order), matchers) for _, score, doc in ranked]
+    return [_hit(score, document(doc.case, doc.section, doc.item, doc.order), matchers, label)
+            for _, score, doc, label in ranked]

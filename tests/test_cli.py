@@ -285,6 +285,20 @@ def test_validate_takes_directories_and_stdin_and_a_missing_file_is_trouble(tmp_
     assert f"{tmp_path / 'nope.yaml'}: error: no such file" in missing.stdout
 
 
+def test_skipped_files_are_warned_about_alike_by_every_library_command(tmp_path):
+    (tmp_path / "broken.yaml").write_text("hello\n")
+    (tmp_path / "acme.yaml").write_text(ACME.read_text())
+    warnings = set()
+    for args in (["timeline", "--all"], ["search", "robots"], ["lessons", "--all"]):
+        result = run(*args, "-f", "json", "--cases-dir", str(tmp_path))
+        assert result.exit_code == 0, result.output
+        lines = [line for line in result.stderr.splitlines() if "warning" in line]
+        assert len(lines) == 1
+        warnings.add(lines[0])
+    assert len(warnings) == 1  # one text, whichever command skips the file
+    assert warnings.pop().startswith(f"casekit: warning: skipping {tmp_path / 'broken.yaml'}:1:1: ")
+
+
 def test_cases_grep_and_limit():
     rows = json.loads(run("cases", "-f", "json", "--grep", "ROBOT", "--cases-dir", str(FIXTURES / "library")).stdout)
     assert [r["id"] for r in rows] == ["acme"]

@@ -416,3 +416,29 @@ def test_cli_snippets_stop_at_a_reading_width_on_a_wide_terminal(tmp_path):
     lines = result.stdout.splitlines()
     column = lines[0].index("match")
     assert max(len(line) for line in lines[2:]) - column <= 100
+# --- the library ----------------------------------------------------------------------------
+
+def test_cli_a_case_named_twice_is_searched_once():
+    once = json.loads(run("search", "croissant", "-c", "alpha", "-c", "beta", "-f", "json").stdout)
+    twice = json.loads(run("search", "croissant", "-c", "alpha", "-c", "beta", "-c", "alpha",
+                           "-c", str(FIXTURES / "alpha.yaml"), "-f", "json").stdout)
+    assert twice == once  # the same hits, and the same scores: BM25's statistics count each case once
+
+
+def test_cli_two_versions_of_a_case_are_told_apart_by_their_files(tmp_path):
+    for name in ("alpha_v1", "alpha_v2"):
+        (tmp_path / f"{name}.yaml").write_text((FIXTURES / "alpha.yaml").read_text())
+    result = CliRunner().invoke(app, ["--cases-dir", str(tmp_path), "search", "croissant", "-f", "json"], env=ENV)
+    assert result.exit_code == 0, result.output
+    hits = [(r["case"], r["id"]) for r in json.loads(result.stdout)]
+    assert ("alpha_v1", "croissant-launch") in hits and ("alpha_v2", "croissant-launch") in hits
+    assert len(hits) == len(set(hits))
+    table = CliRunner().invoke(app, ["--cases-dir", str(tmp_path), "search", "croissant", "-n", "2"], env=ENV)
+    assert "alpha_v1" in table.stdout and "alpha_v2" in table.stdout
+
+
+def test_cli_no_hits_in_a_machine_format_is_still_well_formed():
+    result = run("search", "zeppelin", "-c", "alpha", "-f", "json")
+    assert result.exit_code == 1 and json.loads(result.stdout) == []
+    result = run("search", "zeppelin", "-c", "alpha", "-f", "csv")
+    assert result.exit_code == 1 and result.stdout == "case,section,id,title,score,snippet\n"

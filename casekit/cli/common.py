@@ -9,7 +9,7 @@ from typing import Any
 from casekit.cli.app import State, parse_date_option
 from casekit.cli.options import Format
 from casekit.errors import UsageError
-from casekit.library import Progress
+from casekit.library import CaseRef, Loaded, Progress
 from casekit.model import Case
 
 
@@ -23,25 +23,47 @@ def open_case(st: State, spec: str | None, as_of: str | None = None) -> Case:
 
 def open_cases(st: State, specs: Sequence[str] | None, all_cases: bool = False,
                as_of: str | None = None) -> list[Case]:
-    """Several cases: those named, every case with `all_cases`, else the default one."""
+    """Several cases: those named (each file once), every case with `all_cases`, else the default one."""
     library = st.library
     if all_cases:
         if specs:
             raise UsageError("give either --all or -c CASE, not both")
-        # One broken file should not hide the rest of the library: skip it, say so.
-        with loading_many(len(library.refs())):
-            checked = library.check_all(library.refs(), progress=ParseProgress(st))
-        for loaded in checked:
-            if loaded.case is None and loaded.error is not None:
-                st.term.warn(f"skipping {loaded.error.message}")
-        return [view(st, loaded.case, as_of) for loaded in checked if loaded.case is not None]
-    if specs:
-        refs = list({ref.path.resolve(): ref for ref in (library.find(s) for s in specs)}.values())
-    else:
-        refs = [library.default()]
+        return [view(st, loaded.case, as_of) for loaded in open_library(st) if loaded.case is not None]
+    refs = find_cases(st, specs) if specs else [library.default()]
     with loading_many(len(refs)):
         cases = library.load_all(refs, progress=ParseProgress(st))
     return [view(st, case, as_of) for case in cases]
+
+
+def find_cases(st: State, specs: Sequence[str]) -> list[CaseRef]:
+    """The case files `specs` name, each once however often (or however spelled) it is named."""
+    return list({ref.path.resolve(): ref for ref in (st.library.find(s) for s in specs)}.values())
+
+
+def open_library(st: State, refs: Sequence[CaseRef] | None = None, *, warn: bool = True) -> list[Loaded]:
+    """Every case file of the library (or of `refs`), loaded and checked, in order.
+
+    A broken file never stops the rest: it comes back without a case, and
+    with `warn` each one is named on stderr as skipped.
+    """
+    library = st.library
+    refs = library.refs() if refs is None else refs
+    # Cached cases are read back, the rest parsed in parallel.
+    with loading_many(len(refs)):
+        checked = library.check_all(refs, progress=ParseProgress(st))
+    if warn:
+        for loaded in checked:
+            if loaded.case is None:
+                st.term.warn(f"skipping {skipped_reason(loaded)}")
+    return checked
+
+
+def skipped_reason(loaded: Loaded) -> str:
+    """`path:line:column: message` of the first error that kept a file from loading."""
+    problem = next((p for p in loaded.problems if p.severity == "error"), None)
+    if problem is not None:
+        return f"{problem.location}: {problem.message}"
+    return f"{loaded.ref.path}: {loaded.error.message if loaded.error else 'not a valid case'}"
 
 
 FREEZE_MIN = 50  # cases; fewer load in milliseconds whatever the GC does
@@ -137,9 +159,9 @@ def write_records(st: State, records: Any, fmt: Format, shape: dict | None = Non
     The formats carry case text as it is; at a terminal, control characters
     (only csv can hold them raw) are shown, not obeyed, as `ls` does.
     """
-    import sys
-
     from casekit.render.machine import write
+
+    import sys
 
     text = write(records, fmt.value, shape)
     if sys.stdout.isatty():

@@ -28,7 +28,7 @@ def validate(
     when there are errors (or warnings, with --strict), 2 when a file cannot
     be read.
     """
-    from casekit.cli.common import ParseProgress, loading_many
+    from casekit.cli.common import open_library, write_records
     from casekit.library import SUFFIXES, CaseRef, is_case_path
 
     st = state(ctx)
@@ -48,8 +48,7 @@ def validate(
     if not paths:
         targets = [ref.path for ref in library.refs()]
     # Unchanged valid files come from the parsed-case cache, with their warnings.
-    with loading_many(len(targets)):
-        checked = library.check_all([CaseRef(t.stem, t) for t in targets], progress=ParseProgress(st))
+    checked = open_library(st, [CaseRef(t.stem, t) for t in targets], warn=False)
     problems += [problem for loaded in checked for problem in loaded.problems]
     unreadable = any(p.code == "unreadable" for p in problems)
     errors = sum(p.severity == "error" for p in problems)
@@ -63,7 +62,6 @@ def validate(
         summary = f"{checked_count} file{'s' * (checked_count != 1)} checked: {errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
         st.term.err.print(summary, style="red" if errors else ("yellow" if warnings else "green"))
     else:
-        from casekit.cli.common import write_records
         from casekit.records import Records, shape_of
 
         write_records(st, Records([p.record() for p in problems], shape_of(PROBLEM_KEYS)), fmt)

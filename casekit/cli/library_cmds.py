@@ -39,11 +39,14 @@ def search(
     Matching ignores case and accents, and `risk` also finds `risks`. Bare
     words are alternatives ranked by relevance (BM25F); a "quoted phrase"
     must appear as written. In -f json|csv|md|yaml the snippet is plain text
-    with each match wrapped in «». Exit 1 when nothing matches, like grep.
+    with each match wrapped in «». Hits name their case by id, or by file
+    when two files share an id. Exit 1 when nothing matches, like grep.
     """
-    from casekit.cli.common import emit
+    from casekit.cli.common import ParseProgress, emit, find_cases, loading_many, open_library
+    from casekit.compare import case_labels
     from casekit.errors import UsageError
-    from casekit.search import SEARCH_SECTIONS, parse_query
+    from casekit.records import Records, shape_of
+    from casekit.search import HIT_KEYS, SEARCH_SECTIONS, parse_query
     from casekit.search import search as run_search
 
     st = state(ctx)
@@ -57,24 +60,19 @@ def search(
 
             raise UsageError(f"--section: no section `{name}`",
                              hint=did_you_mean(name, SEARCH_SECTIONS) or "sections: " + ", ".join(SEARCH_SECTIONS))
-    library = st.library
-    if case:
-        cases = [library.load(library.find(spec)) for spec in case]
-    else:
-        from casekit.cli.common import ParseProgress, loading_many
-
-        refs = library.refs()
-        with loading_many(len(refs)):  # cached cases read back, the rest parsed in parallel
-            checked = library.check_all(refs, progress=ParseProgress(st))
-        cases = []
-        for loaded in checked:
-            if loaded.case is not None:
-                cases.append(loaded.case)
-            elif loaded.error is not None:
-                st.term.warn(f"skipping {loaded.ref.path}: {loaded.error.message}")
-    hits = run_search(cases, parsed, sections=section or (), limit=limit)
+    if case:  # a case named is a case wanted: one that does not load is an error
+        refs = find_cases(st, case)
+        with loading_many(len(refs)):
+            cases = st.library.load_all(refs, progress=ParseProgress(st))
+    else:  # over the library, a broken file is skipped
+        loaded = [entry for entry in open_library(st) if entry.case is not None]
+        refs, cases = [entry.ref for entry in loaded], [entry.case for entry in loaded]
+    labels = case_labels(cases, [str(ref.path) for ref in refs])
+    hits = run_search(cases, parsed, sections=section or (), limit=limit, labels=labels)
     if not hits:
         st.term.err.print(f"no matches for {text}", style="dim", markup=False, highlight=False)
+        if fmt is not Format.table:  # tools still get a well-formed empty answer
+            emit(st, fmt, lambda: Records([], shape_of(HIT_KEYS)), lambda: None)
         raise typer.Exit(int(ExitCode.NEGATIVE))
 
     def render():
@@ -82,7 +80,7 @@ def search(
 
         return hits_table(hits, several=len(cases) > 1)
 
-    emit(st, fmt, lambda: [hit.record() for hit in hits], render)
+    emit(st, fmt, lambda: Records([hit.record() for hit in hits], shape_of(HIT_KEYS)), render)
 
 
 class ExportFormat(str, Enum):
