@@ -4,11 +4,14 @@ Every item of every section is a document with two fields: its title (the
 item's title, name or quote text) and its body (every other text it holds:
 summaries, details, notes, mitigations, dates and values as written). The
 case itself is a document too, in the pseudo-section `case` (company and
-title; summary and tags). Fields that hold ids of other items (`sources`,
+title; summary, tags and id). Fields that hold ids of other items (`sources`,
 `evidence`, `era` …) are not searched: they are references, not text.
 
 Matching is case-insensitive and accent-blind (NFKD, combining marks
 dropped, casefolded), and a light plural fold makes `risk` find `risks`.
+A hyphenated word is also found written as one word: `ecommerce` finds
+`E-commerce` and `gpt3` finds `GPT-3` (an item's own id is searched too,
+so `gpt3` finds `gpt3_release`).
 A query is bare words and "quoted phrases": every phrase must match; bare
 words are alternatives, ranked by BM25F. A word that splits into several
 tokens (`data-labeling`, `13.8B`) is matched as a phrase of them.
@@ -57,7 +60,8 @@ SNIPPET_WIDTH = 160
 MARK_OPEN, MARK_CLOSE = "«", "»"
 
 # Fields naming other items, and fields that are not prose.
-_SKIPPED_FIELDS = frozenset({"id", "sources", "evidence", "risks", "principles", "era", "people",
+# An item's own `id` is searched (a keyword: `gpt3_release` is found by `gpt3`); ids of others are not.
+_SKIPPED_FIELDS = frozenset({"sources", "evidence", "risks", "principles", "era", "people",
                              "confidence", "url", "file"})
 # The field(s) that make an item's title, per section.
 _TITLE_FIELDS: dict[str, tuple[str, ...]] = {
@@ -77,7 +81,7 @@ _TITLE_FIELDS: dict[str, tuple[str, ...]] = {
     "lessons": ("title",),
 }
 # Short keyword fields: a snippet comes from prose when prose matched.
-_KEYWORD_FIELDS = frozenset({"tags", "category", "severity", "likelihood", "kind", "date", "period", "unit",
+_KEYWORD_FIELDS = frozenset({"id", "tags", "category", "severity", "likelihood", "kind", "date", "period", "unit",
                              "value", "revenue", "share", "growth", "margin", "scale", "segment"})
 # Words too common to rank by on their own (kept when a query holds nothing else).
 _STOP_WORDS = frozenset(
@@ -196,6 +200,9 @@ def _terms(text: str) -> tuple[str, ...]:
     return tuple(t.term for t in tokenize(text))
 
 
+_HYPHENS = ("-", "\u2010")  # after folding, a non-breaking hyphen is a hyphen too
+
+
 # --- queries -------------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
@@ -243,6 +250,9 @@ class Matcher:
         self.terms = terms
         words = [stemming_to(term) for term in terms]
         self.possible = all(words)  # a term no word stems to (a hand-made Query) matches nothing
+        # A one-word unit also matches a hyphenated word that joins into it: `e-commerce` (or
+        # `e-commerce` in `e-commerce-driven`) for `ecommerce`, `gpt-3` for `gpt3`.
+        self.joined = self._compile_joined(words[0]) if len(terms) == 1 and len(terms[0]) > 1 else None
         self.needles = tuple(os.path.commonprefix(w) for w in words if w)  # what any match holds
         # Within one field any gap between words will do; in a scan, never the separator between fields.
         self.pattern = self._compile(words, r"[\W_]+")
@@ -261,6 +271,17 @@ class Matcher:
         start = re.escape(head) + rf"(?<![^\W_]{re.escape(head)})" + either(w[len(head):] for w in first)
         return re.compile(gap.join([start, *map(either, rest)]) + r"(?![^\W_])")
 
+    @staticmethod
+    def _compile_joined(forms: list[str]) -> re.Pattern[str] | None:
+        """Each form with a hyphen allowed between any two of its characters (a match without one is
+        a plain word, found by the main pattern); the first character a literal, for speed."""
+        if not forms:
+            return None
+        head = re.escape(forms[0][0])
+        hyphen = "[" + "".join(_HYPHENS) + "]?"
+        rests = ["".join(hyphen + re.escape(c) for c in form[1:]) for form in sorted(forms, key=len, reverse=True)]
+        return re.compile(head + rf"(?<![^\W_]{head})(?:" + "|".join(rests) + r")(?![^\W_])")
+
     def may_occur(self, folded_text: str) -> bool:
         """False when `folded_text` certainly holds no match."""
         for needle in self.needles:
@@ -273,14 +294,22 @@ class Matcher:
 
         Overlapping matches all count: a phrase `a b a` occurs twice in `a b a b a`.
         """
-        if not self.may_occur(folded_text):
-            return []
-        pattern = pattern or self.pattern
         found = []
-        m = pattern.search(folded_text)
-        while m:
-            found.append(m.span())
-            m = pattern.search(folded_text, m.start() + 1)
+        if self.may_occur(folded_text):
+            pattern = pattern or self.pattern
+            m = pattern.search(folded_text)
+            while m:
+                found.append(m.span())
+                m = pattern.search(folded_text, m.start() + 1)
+        if self.joined is not None and any(h in folded_text for h in _HYPHENS):
+            joined = []
+            m = self.joined.search(folded_text)
+            while m:
+                if any(h in m.group() for h in _HYPHENS):  # one without is a plain word, found above
+                    joined.append(m.span())
+                m = self.joined.search(folded_text, m.start() + 1)
+            if joined:
+                found = sorted(found + joined)
         return found
 
     def count(self, folded_text: str) -> int:
@@ -405,6 +434,7 @@ def document(case: Case, section: str, item: object, order: int) -> Document:
             fields.append(_field("summary", case.summary, False))
         if case.tags:
             fields.append(_field("tags", _LIST_JOIN.join(case.tags), False))
+        fields.append(_field("id", case.id, False))
         return Document(case.id, section, case.id, case.title, order, [f for f in fields if f.text])
     title_names = _TITLE_FIELDS[section]
     get, names_of = _reader(type(item), title_names)
@@ -465,6 +495,7 @@ class _Section:
         if section == CASE_SECTION:
             self.title_fields = 2
             texts = ([case.summary] if case.summary else []) + ([_SCAN_LIST_JOIN.join(case.tags)] if case.tags else [])
+            texts.append(case.id)
             titles.append(join((case.company, case.title)))
             bodies.append(join(texts))
             body_fields = len(texts) or 1
@@ -652,7 +683,9 @@ def _hit(score: float, doc: Document, matchers: Sequence[Matcher], case: str) ->
 
     title_spans = [(f.title_at + s, f.title_at + e) for k, f in enumerate(doc.fields)
                    if f.title_at is not None and k in count_by_field for s, e in spans(k)]
-    body = [k for k in count_by_field if not doc.fields[k].title]
+    # An id says again what a matching title says: show the title then.
+    title_matched = any(doc.fields[k].title for k in count_by_field)
+    body = [k for k in count_by_field if not doc.fields[k].title and not (title_matched and doc.fields[k].name == "id")]
     if body:
         # Prose before keywords, then the field matching the most query units, the most often, first.
         def prose(k: int) -> bool:

@@ -188,6 +188,7 @@ FAST = settings(max_examples=150, deadline=None)
 # both ways, ligatures, fullwidth letters, ß, dotted İ, Cherokee (whose casefold is upper
 # case), fractions, `_` (not a word character), our own list separator and a NUL.
 _PIECES = ["data", "Data", "labeling", "risks", "risk", "companies", "company", "boxes", " ", "  ", "-", "_",
+           "da", "ta", "e-", "commerce", "ecommerce", "\u2011", "gpt", "3",
            "\n", "·", " · ", "é", "e\u0301", "İ", "ß", "ﬁ", "Ａ", "½", "Ꭰ", "ꭰ", "’", "13.8B", "a", "b", "\x00"]
 TEXTS = st.one_of(st.text(max_size=40), st.lists(st.sampled_from(_PIECES), max_size=30).map("".join))
 
@@ -205,10 +206,19 @@ def test_words_are_counted_as_tokenize_finds_them(text):
 
 
 def _runs(text: str, unit: tuple[str, ...]) -> list[tuple[int, int]]:
-    """Where the terms of `unit` follow each other as tokens of `text`: the plain definition."""
+    """Where the terms of `unit` follow each other as tokens of `text`, and, for one term, where
+    tokens joined by single hyphens spell a word of it (`e-commerce` for `ecommerce`): the plain definition."""
     tokens, n = tokenize(text), len(unit)
-    return [(tokens[i].start, tokens[i + n - 1].end) for i in range(len(tokens) - n + 1)
-            if all(tokens[i + k].term == unit[k] for k in range(n))]
+    found = [(tokens[i].start, tokens[i + n - 1].end) for i in range(len(tokens) - n + 1)
+             if all(tokens[i + k].term == unit[k] for k in range(n))]
+    if n == 1 and len(unit[0]) > 1:
+        for i in range(len(tokens)):
+            for j in range(i + 1, len(tokens)):
+                if folded(text[tokens[j - 1].end:tokens[j].start]) not in ("-", "\u2010"):
+                    break
+                if stem("".join(folded(text[t.start:t.end]) for t in tokens[i:j + 1])) == unit[0]:
+                    found.append((tokens[i].start, tokens[j].end))
+    return sorted(found)
 
 
 @FAST
@@ -416,6 +426,29 @@ def test_cli_snippets_stop_at_a_reading_width_on_a_wide_terminal(tmp_path):
     lines = result.stdout.splitlines()
     column = lines[0].index("match")
     assert max(len(line) for line in lines[2:]) - column <= 100
+# --- hyphenated words and ids ------------------------------------------------------------
+
+def test_a_hyphenated_word_is_found_written_as_one(cases):
+    first = cases[0].timeline[0]
+    renamed = msgspec.structs.replace(cases[0], timeline=[
+        msgspec.structs.replace(first, title="E-commerce push after GPT-3-based menus"), *cases[0].timeline[1:]])
+    for query, written in (("ecommerce", "E-commerce"), ("gpt3", "GPT-3"), ("e-commerce", "E-commerce"),
+                           ("ecommerces", "E-commerce")):
+        hit = search([renamed], query)[0]
+        assert hit.id == "opening", query
+        assert [hit.title[s:e] for s, e in hit.title_spans] == [written], query
+    assert search([renamed], "commerce")[0].id == "opening"  # each part is still a word of its own
+    assert search([renamed], "pushafter") == []  # words apart are not one
+
+
+def test_an_items_own_id_is_searched_by_its_parts(cases):
+    # "price-freeze" says "freeze" only in its id; ids of other items (sources: [memo]) are not searched.
+    hit = search(cases, "freeze")[0]
+    assert (hit.id, hit.snippet.field, hit.snippet.marked()) == ("price-freeze", "id", "price-«freeze»")
+    assert [h.id for h in search(cases, "pricefreeze")] == ["price-freeze"]
+    assert ids(search(cases, "memo")) == [("alpha", "sources", "memo")]
+
+
 # --- the library ----------------------------------------------------------------------------
 
 def test_cli_a_case_named_twice_is_searched_once():

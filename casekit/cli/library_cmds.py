@@ -38,9 +38,10 @@ def search(
     Every text of every item is searched; a title counts more than body text.
     Matching ignores case and accents, and `risk` also finds `risks`. Bare
     words are alternatives ranked by relevance (BM25F); a "quoted phrase"
-    must appear as written. In -f json|csv|md|yaml the snippet is plain text
-    with each match wrapped in «». Hits name their case by id, or by file
-    when two files share an id. Exit 1 when nothing matches, like grep.
+    must appear as written. A hyphenated word is also found written as one
+    (`ecommerce` finds `E-commerce`). In -f json|csv|md|yaml the snippet is
+    plain text with each match wrapped in «». Hits name their case by id, or
+    by file when two files share an id. Exit 1 when nothing matches, like grep.
     """
     from casekit.cli.common import ParseProgress, emit, find_cases, loading_many, open_library
     from casekit.compare import case_labels
