@@ -121,15 +121,26 @@ def texts(obj: object, skip: frozenset[str] = frozenset()) -> Iterator[str]:
     elif isinstance(obj, (list, tuple)):
         for x in obj:
             yield from texts(x, skip)
+    elif isinstance(obj, dict):  # a record
+        for name, value in obj.items():
+            if name not in skip:
+                yield from texts(value, skip)
+
+
+def contains_text(item: object, needle: str) -> bool:
+    """True when some text of `item` contains `needle`, ignoring case and accents as search does."""
+    from casekit.search import folded
+
+    wanted = folded(needle)
+    return any(wanted in folded(t) for t in texts(item))
 
 
 def grep(items: Iterable, needle: str | None) -> list:
-    """Items any of whose text contains `needle`, ignoring case."""
+    """Items any of whose text contains `needle`, ignoring case and accents (`societe` finds `Société`)."""
     items = list(items)
     if not needle:
         return items
-    folded = needle.casefold()
-    return [item for item in items if any(folded in t.casefold() for t in texts(item))]
+    return [item for item in items if contains_text(item, needle)]
 
 
 def sort_by_date(items: Iterable, key=lambda item: item.date, today: date | None = None) -> list:
@@ -194,10 +205,8 @@ class EventFilter:
             return False
         if self.eras and not any(in_era(event, era, self.today) for era in self.eras):
             return False
-        if self.grep:
-            folded = self.grep.casefold()
-            if not any(folded in t.casefold() for t in texts(event)):
-                return False
+        if self.grep and not contains_text(event, self.grep):
+            return False
         return True
 
     def apply(self, events: Iterable[Event]) -> list[Event]:

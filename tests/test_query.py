@@ -1,10 +1,11 @@
-"""Tests for casekit.query: the timeline's period filters and the as-of view of a case."""
+"""Tests for casekit.query: the timeline's period filters, --grep, and the as-of view of a case."""
 
 from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
 
+import msgspec
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -13,7 +14,7 @@ from test_dates import dates, todays
 from casekit.dates import PartialDate
 from casekit.loader import load_case
 from casekit.model import Event
-from casekit.query import EventFilter, as_of, as_of_today
+from casekit.query import EventFilter, as_of, as_of_today, grep
 
 P = PartialDate.parse
 TODAY = date(2025, 6, 15)
@@ -188,3 +189,28 @@ def test_a_diff_from_the_view_shows_only_what_came_later():
                      ("timeline", "joined"), ("quotes", "q_2021"), ("segments", "s_2021")}
     observations = [(c.at, c.kind) for c in changes if c.field == "observations"]
     assert observations == [("2024", "added"), ("2026", "added"), ("2027", "added"), ("2028", "added")]
+
+
+# --- grep ----------------------------------------------------------------------------------
+
+ACME = Path(__file__).parent / "fixtures" / "library" / "acme.yaml"
+
+
+@pytest.fixture(scope="module")
+def accented():
+    case = load_case(ACME)
+    first = case.timeline[0]
+    return msgspec.structs.replace(case, timeline=[msgspec.structs.replace(first, title="Café opens in Zürich"),
+                                                   *case.timeline[1:]])
+
+
+@pytest.mark.parametrize("needle", ["cafe", "CAFÉ", "zurich", "Zürich", "cafe opens"])
+def test_grep_ignores_case_and_accents(accented, needle):
+    assert [e.id for e in grep(accented.timeline, needle)] == ["founded"]
+    assert [e.id for e in EventFilter(grep=needle, today=date(2024, 7, 1)).apply(accented.timeline)] == ["founded"]
+
+
+def test_grep_reads_records_too():
+    rows = [{"id": "acme", "company": "Société Générale", "events": 3}, {"id": "beta", "company": "Beta"}]
+    assert [r["id"] for r in grep(rows, "societe")] == ["acme"]
+    assert grep(rows, "3") == []  # numbers are not text

@@ -36,8 +36,8 @@ FormatOpt = Annotated[
     Format, typer.Option("--format", "-f", help="Output format; all but table are plain data.", case_sensitive=False)
 ]
 GrepOpt = Annotated[
-    Optional[str], typer.Option("--grep", "-g", help="Keep items whose text contains TEXT (case-insensitive).",
-                                metavar="TEXT", show_default=False)
+    Optional[str], typer.Option("--grep", "-g", metavar="TEXT", show_default=False,
+                                help="Keep items whose text contains TEXT (ignoring case and accents).")
 ]
 LimitOpt = Annotated[
     Optional[int], typer.Option("--limit", "-n", help="Show at most N items.", metavar="N", min=0, show_default=False)
