@@ -105,7 +105,7 @@ class Library:
         return self._refs
 
     def find(self, spec: str) -> CaseRef:
-        """The case named by an id or a path."""
+        """The case named by a path, or by an id: a file's stem, else the `id` inside a file."""
         path = Path(spec)
         if is_case_path(spec) or (path.suffix == "" and path.is_file()):
             if not path.exists():
@@ -114,6 +114,15 @@ class Library:
         for ref in self.refs():
             if ref.id == spec:
                 return ref
+        # No file is named so: a case may still have that id in a file named otherwise
+        # (`other.yaml` holding `id: wrongid`), as listings and search show it.
+        named = [loaded.ref for loaded in self.check_all(self.refs())
+                 if loaded.case is not None and loaded.case.id == spec]
+        if len(named) == 1:
+            return named[0]
+        if named:
+            raise UsageError(f"several case files have the id `{spec}`; name one by its file",
+                             hint="files: " + ", ".join(str(r.path) for r in named))
         from casekit.problems import did_you_mean
 
         ids = [r.id for r in self.refs()]

@@ -269,6 +269,23 @@ def overview_shape() -> dict:
     }
 
 
+# --- the library -------------------------------------------------------------------------
+
+LIBRARY_KEYS = ("id", "stem", "company", "title", "as_of", "events", "metrics", "principles", "risks", "path",
+                "bundled", "error")
+
+
+def library_record(ref, case, error: str | None = None) -> dict[str, Any]:
+    """`cases -f json`: one case file of the library — the case's id (`stem`, the file's, may differ),
+    what it holds, where it is; `error` when it does not load."""
+    if case is None:
+        return {**dict.fromkeys(LIBRARY_KEYS), "id": ref.id, "stem": ref.id, "path": str(ref.path),
+                "bundled": ref.bundled, "error": error}
+    return {"id": case.id, "stem": ref.id, "company": case.company, "title": case.title, "as_of": case.as_of.text,
+            "events": len(case.timeline), "metrics": len(case.metrics), "principles": len(case.principles),
+            "risks": len(case.risks), "path": str(ref.path), "bundled": ref.bundled, "error": None}
+
+
 # --- shapes ------------------------------------------------------------------------------
 
 _DATE_TYPES = (PartialDate, typing.Optional[PartialDate])

@@ -299,6 +299,25 @@ def test_skipped_files_are_warned_about_alike_by_every_library_command(tmp_path)
     assert warnings.pop().startswith(f"casekit: warning: skipping {tmp_path / 'broken.yaml'}:1:1: ")
 
 
+def test_cases_shows_the_id_a_case_is_found_by_and_its_file_when_they_differ(tmp_path):
+    (tmp_path / "other.yaml").write_text(ACME.read_text().replace("id: acme", "id: wrongid", 1))
+    rows = json.loads(run("cases", "-f", "json", "--cases-dir", str(tmp_path)).stdout)
+    assert [(r["id"], r["stem"]) for r in rows] == [("wrongid", "other"), ("scale_ai", "scale_ai")]
+    table = run("cases", "--cases-dir", str(tmp_path), env={"COLUMNS": "120"}).stdout
+    assert "wrongid (other)" in table
+    shown = run("show", "-c", "wrongid", "--cases-dir", str(tmp_path))
+    assert shown.exit_code == 0 and "Acme Robotics" in shown.stdout
+
+
+def test_cases_grep_ignores_accents_as_search_does(tmp_path):
+    (tmp_path / "acme.yaml").write_text(ACME.read_text().replace("company: Acme Robotics", "company: Société Robotique"))
+    for needle in ("societe", "SOCIÉTÉ", "Société"):
+        rows = json.loads(run("cases", "-f", "json", "--grep", needle, "--cases-dir", str(tmp_path)).stdout)
+        assert [r["id"] for r in rows] == ["acme"], needle
+    empty = run("cases", "--grep", "zeppelin", "--cases-dir", str(tmp_path))
+    assert empty.exit_code == 0 and empty.stdout == "" and "no cases match" in empty.stderr
+
+
 def test_cases_grep_and_limit():
     rows = json.loads(run("cases", "-f", "json", "--grep", "ROBOT", "--cases-dir", str(FIXTURES / "library")).stdout)
     assert [r["id"] for r in rows] == ["acme"]

@@ -109,3 +109,20 @@ def test_files_are_parsed_in_forked_workers_only_while_no_other_thread_runs(tmp_
     finally:
         stop.set()
         thread.join()
+def test_a_case_is_found_by_the_id_inside_its_file_when_no_file_is_named_so(tmp_path):
+    d = tmp_path / "d"
+    d.mkdir()
+    (d / "other.yaml").write_text(ACME.read_text().replace("id: acme", "id: wrongid", 1))
+    library = Library(cases_dirs=[d], env={})
+    assert library.find("wrongid").path == d / "other.yaml"
+    assert library.find("other").path == d / "other.yaml"  # the file's stem still works
+
+
+def test_an_id_two_files_share_names_neither(tmp_path):
+    d = tmp_path / "d"
+    d.mkdir()
+    shutil.copy(ACME, d / "acme_v1.yaml")
+    shutil.copy(ACME, d / "acme_v2.yaml")
+    with pytest.raises(UsageError, match="several case files have the id `acme`") as info:
+        Library(cases_dirs=[d], env={}).find("acme")
+    assert "acme_v1.yaml" in info.value.hint and "acme_v2.yaml" in info.value.hint

@@ -139,7 +139,7 @@ def test_show_is_one_record_of_what_show_displays():
 # --- empty listings ------------------------------------------------------------------
 
 @pytest.mark.parametrize("args", [["people", "-c", "empty_sections"], ["timeline", "-c", "acme", "--grep", "zzz"],
-                                  ["lessons", "-c", "acme", "-c", "scale_ai", "-g", "zzz"]])
+                                  ["cases", "--grep", "zzz"], ["lessons", "-c", "acme", "-c", "scale_ai", "-g", "zzz"]])
 def test_an_empty_listing_still_has_its_header(args, tmp_path):
     (tmp_path / "empty_sections.yaml").write_text(
         ACME.read_text().split("\npeople:")[0] + "\ntimeline: []\nmetrics: []\nprinciples: []\nrisks: []\n")

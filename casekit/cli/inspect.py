@@ -96,40 +96,30 @@ def cases(
     limit: LimitOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """The library: every case found, with its counts and path."""
-    from casekit.cli.common import ParseProgress, loading_many
+    """The library: every case found, with its counts and path.
+
+    A case is shown by its id, with its file's stem beside it when the two
+    differ; -c takes either.
+    """
+    from casekit.cli.common import emit, open_library
+    from casekit.cli.common import limit as first
+    from casekit.query import grep as grep_items
+    from casekit.records import LIBRARY_KEYS, Records, library_record, shape_of
 
     st = state(ctx)
-    library = st.library
-    rows = []
-    with loading_many(len(library.refs())):
-        checked = library.check_all(library.refs(), progress=ParseProgress(st))
-    for loaded in checked:
-        ref, case = loaded.ref, loaded.case
-        if case is None:
-            rows.append({"id": ref.id, "company": None, "title": None, "as_of": None, "events": None,
-                         "metrics": None, "principles": None, "risks": None, "path": str(ref.path),
-                         "bundled": ref.bundled, "error": loaded.error.message if loaded.error else None})
-            continue
-        rows.append({"id": ref.id, "company": case.company, "title": case.title, "as_of": case.as_of.text,
-                     "events": len(case.timeline), "metrics": len(case.metrics),
-                     "principles": len(case.principles), "risks": len(case.risks), "path": str(ref.path),
-                     "bundled": ref.bundled, "error": None})
-
-    if grep:
-        needle = grep.casefold()
-        rows = [r for r in rows if any(needle in str(r[k] or "").casefold() for k in ("id", "company", "title", "path"))]
-    if limit is not None:
-        rows = rows[:limit]
+    rows = [library_record(loaded.ref, loaded.case, loaded.error.message if loaded.error else None)
+            for loaded in open_library(st, warn=False)]
+    rows = first(grep_items(rows, grep), limit)
 
     def render():
         from casekit.render.overview import cases_table
 
         return cases_table(rows)
 
-    from casekit.cli.common import emit
-
-    emit(st, fmt, lambda: rows, render)
+    if fmt is Format.table and not rows:
+        st.term.err.print("no cases match" if grep else "no cases found", style="dim")
+        return
+    emit(st, fmt, lambda: Records(rows, shape_of(LIBRARY_KEYS)), render)
 
 
 @app.command()

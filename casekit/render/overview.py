@@ -39,14 +39,17 @@ def cases_table(rows: list[dict]) -> ForWidth:
         else:
             relative = os.path.relpath(row["path"])
             where = row["path"] if relative.startswith("..") else relative
+        ident = safe(row["id"])
+        if row.get("stem") not in (None, row["id"]):  # the file is named otherwise: -c takes either
+            ident.append(f" ({clean(row['stem'])})", style="dim")
         if row["error"]:
-            cells.append((safe(row["id"]), safe("invalid: run casekit validate", "red"), Text(""), Text(""),
+            cells.append((ident, safe("invalid: run casekit validate", "red"), Text(""), Text(""),
                           safe(where)))
             continue
         # A number never leaves its noun; the lines break only after a `·`.
         contents = Text(f"{_count(row['events'], 'event')}{NBSP}· {_count(row['metrics'], 'metric')}\n"
                         f"{_count(row['principles'], 'principle')}{NBSP}· {_count(row['risks'], 'risk')}")
-        cells.append((safe(row["id"]), safe(row["company"]), safe(row["as_of"]), contents, safe(where)))
+        cells.append((ident, safe(row["company"]), safe(row["as_of"]), contents, safe(where)))
 
     def table(stacked: bool) -> Listing:
         listing = Listing(leading=int(stacked))
