@@ -13,11 +13,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from casekit.errors import UsageError
 from casekit.model import SECTIONS, Case, Metric, Principle
 
-__all__ = ["Comparison", "Row", "case_labels", "compare", "metric_groups", "principle_themes"]
+__all__ = ["Comparison", "Row", "TopRisk", "case_labels", "compare", "metric_groups", "principle_themes"]
 
 # Words that say nothing about what a principle is about.
 _TITLE_STOP = frozenset(
@@ -28,18 +29,34 @@ _TITLE_STOP = frozenset(
 )
 
 
+class TopRisk(NamedTuple):
+    """One of a case's most severe risks, as the `risks` row holds them."""
+
+    id: str
+    severity: str
+    title: str
+
+
 @dataclass(frozen=True)
 class Row:
     """One compared attribute: `group` (case, counts, eras, metrics, risks, tags, themes), a label,
-    and a value per case label."""
+    and a value per case label (for `risks`, a tuple of `TopRisk`)."""
 
     group: str
     label: str
     values: dict[str, object]
 
     def record(self) -> dict:
-        """`{group, attribute, <case>: value, …}`."""
-        return {"group": self.group, "attribute": self.label, **self.values}
+        """`{group, attribute, values: {<case>: value, …}}`: the cases' values apart from the row's own
+        keys, so no case id (`group`, say) can clash with them. Top risks are `{id, severity, title}`."""
+        return {"group": self.group, "attribute": self.label,
+                "values": {label: _plain(value) for label, value in self.values.items()}}
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, tuple):
+        return [item._asdict() if isinstance(item, TopRisk) else item for item in value]
+    return value
 
 
 @dataclass
@@ -52,6 +69,7 @@ class Comparison:
     shared_themes: list[str] = field(default_factory=list)
 
     def records(self) -> list[dict]:
+        """One record per row (see `Row.record`)."""
         return [row.record() for row in self.rows]
 
 
@@ -111,19 +129,26 @@ def _metric_text(metric: Metric | None) -> str | None:
     return text
 
 
-def _pick_metrics(groups: list[list[Metric | None]], wanted: Sequence[str]) -> list[list[Metric | None]]:
-    picked = []
+def _pick_metrics(cases: Sequence[Case], wanted: Sequence[str]) -> list[list[Metric | None]]:
+    """One group per metric asked for: in each case, the metric with that id, else with that name
+    (ignoring case), so one figure named differently by each case is still one row."""
+    picked: list[list[Metric | None]] = []
     for name in wanted:
-        folded = name.casefold()
-        match = [g for g in groups if any(m is not None and (m.id == name or m.name.casefold() == folded)
-                                          for m in g)]
-        if not match:
+        folded = name.casefold().strip()
+        group = [next((m for m in c.metrics if m.id == name), None)
+                 or next((m for m in c.metrics if m.name.casefold().strip() == folded), None) for c in cases]
+        if not any(group):
             from casekit.problems import did_you_mean
 
-            known = sorted({m.id for g in groups for m in g if m is not None})
+            known = sorted({m.id for c in cases for m in c.metrics})
             raise UsageError(f"--metric: no metric `{name}` in any of the cases",
                              hint=did_you_mean(name, known) or ("metrics: " + ", ".join(known) if known else None))
-        picked += [g for g in match if g not in picked]
+        # Asked for twice (by id, then by name), a metric is still one row: the rows merge.
+        same = next((p for p in picked if any(m is not None and m is q for m, q in zip(group, p))), None)
+        if same is None:
+            picked.append(group)
+        else:
+            same[:] = [q if q is not None else m for m, q in zip(group, same)]
     return picked
 
 
@@ -179,10 +204,10 @@ def _eras(case: Case, today: date) -> str | None:
     return "\n".join(f"{e.period.text} {e.title}" for e in eras) or None
 
 
-def _risks(case: Case, n: int = 3) -> str | None:
+def _risks(case: Case, n: int = 3) -> tuple[TopRisk, ...] | None:
     from casekit.sections import risks_by_severity
 
-    return "\n".join(f"{r.severity}: {r.title}" for r in risks_by_severity(case.risks)[:n]) or None
+    return tuple(TopRisk(r.id, r.severity, r.title) for r in risks_by_severity(case.risks)[:n]) or None
 
 
 def compare(cases: Sequence[Case], today: date, *, metrics: Sequence[str] = (),
@@ -213,8 +238,10 @@ def compare(cases: Sequence[Case], today: date, *, metrics: Sequence[str] = (),
     if any(c.eras for c in cases):
         rows.append(row("eras", "eras", [_eras(c, today) for c in cases]))
 
-    groups = metric_groups(cases)
-    chosen = _pick_metrics(groups, metrics) if metrics else [g for g in groups if sum(m is not None for m in g) >= 2]
+    if metrics:
+        chosen = _pick_metrics(cases, metrics)
+    else:
+        chosen = [g for g in metric_groups(cases) if sum(m is not None for m in g) >= 2]
     for group in chosen:
         first = next(m for m in group if m is not None)
         rows.append(row("metrics", first.name, [_metric_text(m) for m in group]))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from datetime import date
 from pathlib import Path
@@ -10,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from casekit.cli.app import app
-from casekit.compare import case_labels, compare, metric_groups, principle_themes
+from casekit.compare import TopRisk, case_labels, compare, metric_groups, principle_themes
 from casekit.errors import UsageError
 from casekit.loader import load_case
 
@@ -69,9 +71,39 @@ def test_metric_option_picks_metrics_by_id_or_name(cases):
         compare(cases, TODAY, metrics=["margins"])
 
 
+def test_a_metric_asked_for_is_one_row_matched_by_id_or_name_in_each_case(cases):
+    # bolt has the id `riders` ("Monthly riders"), cargo the name "Riders" (id `users`), volt neither.
+    cargo = load_case(FIXTURES / "cargo.yaml")
+    comparison = compare([cases[0], cases[1], cargo], TODAY, metrics=["riders"])
+    metrics = [(r.label, r.values) for r in comparison.rows if r.group == "metrics"]
+    assert metrics == [("Monthly riders", {"bolt": "1M (2022)", "volt": None, "cargo": "50K (2024)"})]
+    # By name in every case, whatever each calls it by id; and asked twice, shown once.
+    comparison = compare(cases, TODAY, metrics=["MONTHLY RIDERS", "riders"])
+    assert [(r.label, r.values) for r in comparison.rows if r.group == "metrics"] == [
+        ("Monthly riders", {"bolt": "1M (2022)", "volt": "300K+ (2024)"})]
+
+
 def test_top_risks_most_severe_first(cases):
     got = rows(compare(cases, TODAY))
-    assert got["top risks"] == {"bolt": "high: City bans\nlow: Theft", "volt": "critical: Battery fires"}
+    assert got["top risks"] == {"bolt": (TopRisk("regulation", "high", "City bans"), TopRisk("theft", "low", "Theft")),
+                                "volt": (TopRisk("battery", "critical", "Battery fires"),)}
+
+
+def test_a_risk_title_with_a_newline_or_a_colon_stays_one_risk(cases):
+    from casekit.render.compare import comparison_table
+    from rich.console import Console
+    import msgspec
+
+    risk = cases[1].risks[0]
+    odd = msgspec.structs.replace(cases[1], risks=[msgspec.structs.replace(risk, title="Fires:\nhigh: recalls")])
+    comparison = compare([cases[0], odd], TODAY)
+    assert rows(comparison)["top risks"]["volt"] == (TopRisk("battery", "critical", "Fires:\nhigh: recalls"),)
+    record = next(r for r in comparison.records() if r["attribute"] == "top risks")
+    assert record["values"]["volt"] == [{"id": "battery", "severity": "critical", "title": "Fires:\nhigh: recalls"}]
+    console = Console(width=120, record=True, color_system=None)
+    console.print(comparison_table(comparison))
+    text = console.export_text()
+    assert "critical Fires:" in text and "high: recalls" in text
 
 
 def test_shared_tags_and_principle_themes(cases):
@@ -98,14 +130,31 @@ def test_compare_needs_two_cases(cases):
 
 # --- the command -----------------------------------------------------------------------
 
-def test_cli_json_has_one_record_per_attribute_with_a_key_per_case():
+def test_cli_json_has_one_record_per_attribute_with_the_values_per_case_apart():
     result = run("compare", str(BOLT), str(VOLT), "-f", "json")
     assert result.exit_code == 0, result.output
     records = json.loads(result.stdout)
-    assert all(list(r) == ["group", "attribute", "bolt", "volt"] for r in records)
+    assert all(list(r) == ["group", "attribute", "values"] and list(r["values"]) == ["bolt", "volt"]
+               for r in records)
     by_attribute = {r["attribute"]: r for r in records}
-    assert by_attribute["principles"] == {"group": "counts", "attribute": "principles", "bolt": 2, "volt": 2}
-    assert by_attribute["Revenue"]["volt"] == "$20M (2024) · CAGR +41%/yr"
+    assert by_attribute["principles"] == {"group": "counts", "attribute": "principles",
+                                          "values": {"bolt": 2, "volt": 2}}
+    assert by_attribute["Revenue"]["values"]["volt"] == "$20M (2024) · CAGR +41%/yr"
+
+
+def test_cases_named_like_the_record_keys_lose_nothing(tmp_path):
+    # Case ids `group` and `attribute` cannot overwrite the record's own keys.
+    for name, source in (("group", BOLT), ("attribute", VOLT)):
+        (tmp_path / f"{name}.yaml").write_text(source.read_text().replace(f"id: {source.stem}\n", f"id: {name}\n", 1))
+    result = run("compare", str(tmp_path / "group.yaml"), str(tmp_path / "attribute.yaml"), "-f", "json")
+    assert result.exit_code == 0, result.output
+    company = json.loads(result.stdout)[0]
+    assert company == {"group": "case", "attribute": "company",
+                       "values": {"group": "Bolt Scooters", "attribute": "Volt Bikes"}}
+    rows_ = list(csv.DictReader(io.StringIO(run("compare", str(tmp_path / "group.yaml"),
+                                                str(tmp_path / "attribute.yaml"), "-f", "csv").stdout)))
+    assert rows_[0] == {"group": "case", "attribute": "company", "values.group": "Bolt Scooters",
+                        "values.attribute": "Volt Bikes"}
 
 
 @pytest.mark.parametrize("fmt", ["csv", "md", "yaml"])
@@ -135,6 +184,17 @@ def test_cli_needs_two_cases():
     result = run("compare", str(BOLT))
     assert result.exit_code == 2
     assert "at least two cases" in result.stderr
+
+
+@pytest.mark.parametrize("second", ["bolt", str(BOLT), str(FIXTURES / ".." / "compare" / "bolt.yaml")])
+def test_cli_says_when_both_operands_are_one_case(second):
+    result = CliRunner().invoke(app, ["--cases-dir", str(FIXTURES), "compare", "bolt", second], env=ENV)
+    assert result.exit_code == 2 and result.stdout == ""
+    if second == "bolt":
+        assert "`bolt` is named twice" in result.stderr
+    else:
+        assert f"`bolt` and `{second}` are the same case file" in result.stderr
+    assert "at least two" not in result.stderr
 
 
 def complete(words: str) -> list[str]:

@@ -181,18 +181,29 @@ def compare(
     """Cases side by side: company, span, counts, eras, shared metrics, top risks, shared tags and themes.
 
     Metrics are matched by id, else by name ignoring case, and show the
-    latest value with the growth rate (CAGR) of the series. Themes are the
-    principle tags and title words every case shares. In -f json|csv|md|yaml
-    there is one record per attribute, with a key per case.
+    latest value with the growth rate (CAGR) of the series; a metric named
+    with --metric is found in each case by id, else by name, and is one row.
+    Themes are the principle tags and title words every case shares. In
+    -f json|csv|md|yaml there is one record per attribute, {group, attribute,
+    values}, with the value of each case under `values` (csv: values.CASE).
+    Cases are labelled by id, or by file when two versions share an id.
     """
     from casekit.cli.common import open_cases
     from casekit.compare import compare as run_compare
+    from casekit.errors import UsageError
 
     st = state(ctx)
     if len(cases) < 2:
-        from casekit.errors import UsageError
-
         raise UsageError("compare needs at least two cases", hint="casekit compare CASE CASE …")
+    named: dict[Path, str] = {}
+    for spec in cases:
+        path = st.library.find(spec).path.resolve()
+        if path in named:
+            same = (f"`{spec}` is named twice" if named[path] == spec
+                    else f"`{named[path]}` and `{spec}` are the same case file ({path})")
+            raise UsageError(f"{same}; compare needs different cases",
+                             hint="two versions of one case are two files: casekit compare acme_v1.yaml acme_v2.yaml")
+        named[path] = spec
     opened = open_cases(st, cases, as_of=as_of)
     comparison = run_compare(opened, st.today, metrics=metric or (), names=cases)
 

@@ -19,14 +19,13 @@ def _cell(group: str, value: object) -> Text:
         return Text("—", style="dim")
     if isinstance(value, int):
         return Text(str(value))
-    if group == "risks":
+    if group == "risks" and isinstance(value, tuple):
         out = Text()
-        for i, line in enumerate(str(value).split("\n")):
-            severity, _, title = line.partition(": ")
+        for i, risk in enumerate(value):
             if i:
                 out.append("\n")
-            out.append(clean(severity), style=SEVERITY_STYLE.get(severity, ""))
-            out.append(" " + clean(title))
+            out.append(clean(risk.severity), style=SEVERITY_STYLE.get(risk.severity, ""))
+            out.append(" " + clean(risk.title))
         return out
     return safe(value, GROUP_STYLE.get(group, "") if group in ("tags", "themes") else "")
 
