@@ -318,6 +318,17 @@ def test_cases_grep_ignores_accents_as_search_does(tmp_path):
     assert empty.exit_code == 0 and empty.stdout == "" and "no cases match" in empty.stderr
 
 
+@pytest.mark.parametrize("command", ["timeline", "principles", "risks", "metrics", "segments", "people", "eras",
+                                     "sources", "quotes", "moats", "flywheel", "competitors", "drivers", "lessons",
+                                     "cases", "search x"])
+def test_limit_must_be_at_least_one_everywhere(command):
+    for n in ("0", "-1"):
+        result = run(*command.split(), "-n", n)
+        assert result.exit_code == 2, (command, n)
+        assert "--limit" in result.stderr and "1" in result.stderr, result.stderr
+    assert run(*command.split(), "-n", "1", "-f", "json").exit_code in (0, 1)
+
+
 def test_cases_grep_and_limit():
     rows = json.loads(run("cases", "-f", "json", "--grep", "ROBOT", "--cases-dir", str(FIXTURES / "library")).stdout)
     assert [r["id"] for r in rows] == ["acme"]

@@ -29,8 +29,8 @@ def search(
     section: Annotated[Optional[list[str]], typer.Option(
         "--section", "-s", metavar="SECTION", show_default=False, autocompletion=_section_names,
         help="Search only this section (repeatable; `case` is the case's own title and summary).")] = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", metavar="N", min=0,
-                                       help="Show the N best hits (0: all).")] = 20,
+    limit: Annotated[int, typer.Option("--limit", "-n", metavar="N", min=1,
+                                       help="Show the N best hits.")] = 20,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Ranked full-text search across the library (or the cases named with -c).

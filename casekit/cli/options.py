@@ -40,7 +40,8 @@ GrepOpt = Annotated[
                                 help="Keep items whose text contains TEXT (ignoring case and accents).")
 ]
 LimitOpt = Annotated[
-    Optional[int], typer.Option("--limit", "-n", help="Show at most N items.", metavar="N", min=0, show_default=False)
+    Optional[int], typer.Option("--limit", "-n", help="Show at most N items (N ≥ 1).", metavar="N", min=1,
+                                show_default=False)
 ]
 AsOfOpt = Annotated[
     Optional[str], typer.Option("--as-of", help="The case as known at DATE: later facts dropped.", metavar="DATE",
