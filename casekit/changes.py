@@ -62,6 +62,9 @@ SUMMARY_KEYS = ("added", "removed", "changed", "refined", "renamed", "moved")
 # Every change record has SPEC §7's keys (null where they do not apply), then whichever of these are set.
 CHANGE_KEYS = ("section", "id", "kind", "field", "old", "new")
 EXTRA_KEYS = ("new_id", "at", "entry", "detail", "label", "growth")
+# The columns of `diff -f csv`, the same whatever the changes hold.
+ROW_SHAPE: dict = {**dict.fromkeys((*CHANGE_KEYS, *EXTRA_KEYS)),
+                   "growth": dict.fromkeys(("change", "pct", "approximate", "bound", "since"))}
 # Top-level fields (as_of, title, …) are reported under this pseudo-section.
 CASE_SECTION = "case"
 SECTION_NAMES = (CASE_SECTION, *SECTIONS)

@@ -265,6 +265,8 @@ def test_csv_has_one_row_per_change():
     rows = result.stdout.splitlines()
     assert rows[0].startswith("section,id,kind,field,old,new")
     assert len(rows) == 4
+    same = run(BASE, fx("spelled_differently"), "-f", "csv")
+    assert same.exit_code == 0 and same.stdout.splitlines() == [rows[0]]  # no changes: the header alone
 
 
 @pytest.mark.parametrize("name", ["metric_added", "role_added", "observation_redated", "renamed"])

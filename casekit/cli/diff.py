@@ -147,9 +147,13 @@ def _emit(st, result, *, fmt: Format, stat: bool, title: bool = True) -> None:
 
         st.term.write(diff_markdown(result))
         return
+    from casekit.changes import ROW_SHAPE
     from casekit.render.machine import write
 
-    st.term.write(write(result.rows() if fmt is Format.csv else result.record(), fmt.value))
+    if fmt is Format.csv:  # a row a change; with none, still the header
+        st.term.write(write(result.rows(), "csv", shape=ROW_SHAPE))
+    else:
+        st.term.write(write(result.record(), fmt.value))
 
 
 def _git_driver(st, git: GitDiffArgs, *, sections: list[str], stat: bool, order: bool, fmt: Format) -> None:
