@@ -121,10 +121,16 @@ def previous_index(points: Sequence[tuple[Observation, str]], i: int, today: dat
     Growth never crosses currencies or units, and two observations whose
     dates overlap (`2024` and `2024-03`, or two of `2024`) describe the same
     time, so a change between them is a contradiction, not growth. An open
-    end runs to `today` (without it, it is never wholly before anything).
+    end runs to `today` (without it, it is never wholly before anything). An
+    open start (`by late 2022`) says where the series stood at its end, so
+    it is measured from what lies wholly before that end (`late 2022`).
     """
     obs, unit = points[i]
-    starts = obs.date.earliest()
+    if obs.date.start is None and obs.date.end is not None:
+        _, last = obs.date.ends()
+        starts = last.earliest() if last is not None else obs.date.end
+    else:
+        starts = obs.date.earliest()
     for j in range(i - 1, -1, -1):
         earlier, earlier_unit = points[j]
         if earlier_unit != unit:

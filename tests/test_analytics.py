@@ -170,6 +170,15 @@ def test_an_open_end_is_wholly_before_only_once_today_is_known():
     assert int(frame.at[1, "previous"]) == 0 and frame.at[1, "change"] == 1e6
 
 
+def test_an_open_start_is_measured_from_what_ends_before_its_end():
+    # "Below $4B by late 2022": where the series stood then, after the 2021 peak.
+    frame = series_frame(make_metric("USD", ("2021-07", "$7.3B"), ("by late 2022", "<$4B"),
+                                     ("2022-11", "$3B")))
+    assert list(frame["date"]) == ["2021-07", "2022-11", "by late 2022"]
+    assert int(frame.at[2, "previous"]) == 0  # not 2022-11, which ends inside late 2022
+    assert frame.at[2, "bound"] == "at_most" and frame.at[2, "change"] == pytest.approx(-3.3e9)
+
+
 def test_cagr_runs_between_the_earliest_and_latest_middles():
     case = load_case(FIXTURES / "overlapping_observations.yaml")
     # 2016 ($4M, middle 2016-07-02) to 2020 ($16M): 4 times in 4 years, +41.4% a year; the
