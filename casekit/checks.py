@@ -24,12 +24,13 @@ if TYPE_CHECKING:
 
 Locate = Callable[..., tuple]
 
-_SLUG = r"[a-z0-9][a-z0-9_-]*\Z"
+_SLUG = "[a-z0-9][a-z0-9_-]*"
+SLUG_PATTERN = f"^{_SLUG}$"  # the same rule, as JSON Schema writes it
 
 
 def is_slug(text: str) -> bool:
     """True for ids like `series_f` or `2024-round`."""
-    return bool(re.match(_SLUG, text))
+    return re.fullmatch(_SLUG, text) is not None
 
 
 def slugify(text: str) -> str:

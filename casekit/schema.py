@@ -38,7 +38,31 @@ def case_schema() -> dict[str, Any]:
     for name, tp in (("PartialDate", PartialDate), ("Value", Value)):
         if name in defs:
             defs[name] = _hook(tp)
+    _tighten(defs)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "casekit case"
     # Empty lists are fine to leave out; a null list (`tags:` with nothing after it) reads as empty.
     return schema
+
+
+def _tighten(defs: dict[str, Any]) -> None:
+    """What the structs leave to the checks but an editor can say as you type: ids and tags
+    are slugs, the format version is 1, a case cites at least one source, and numbers
+    and ranks are whole numbers from 1."""
+    from casekit.checks import SLUG_PATTERN
+    from casekit.loader import MAX_WHOLE_NUMBER
+
+    slug = {"type": "string", "pattern": SLUG_PATTERN}
+    for definition in defs.values():
+        properties = definition.get("properties", {})
+        if "id" in properties:
+            properties["id"] = {**slug, "description": "a slug, unique within its section"}
+        if "tags" in properties:
+            properties["tags"]["items"] = dict(slug)
+        for whole in ("n", "rank"):
+            if properties.get(whole, {}).get("type") == "integer":
+                properties[whole].update(minimum=1, maximum=MAX_WHOLE_NUMBER)
+    case = defs["Case"]["properties"]
+    case["casekit"] = {"const": 1, "description": "the format version"}
+    case["sources"]["minItems"] = 1
+
