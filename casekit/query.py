@@ -1,4 +1,4 @@
-"""Filters and views over a case: as-of views, period filters, grep, era membership."""
+"""Filters and views over a case: as-of views, period filters, grep, era membership, the timeline."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import msgspec
 
 from casekit import dates
 from casekit.dates import PartialDate
+from casekit.errors import UsageError
 from casekit.model import Case, Era, Event
 from casekit.values import Value
 
@@ -212,3 +213,60 @@ class EventFilter:
     def apply(self, events: Iterable[Event]) -> list[Event]:
         """The events that pass every filter, in their order."""
         return [e for e in events if self.matches(e)]
+
+
+@dataclass
+class TimelineQuery:
+    """What `casekit timeline` asks of one or more cases: the filters (eras by id or title), the
+    order and how many."""
+
+    since: PartialDate | None = None
+    until: PartialDate | None = None
+    strict: bool = False
+    eras: Sequence[str] = ()
+    categories: Sequence[str] = ()
+    tags: Sequence[str] = ()
+    sources: Sequence[str] = ()
+    grep: str | None = None
+    reverse: bool = False
+    limit: int | None = None
+
+
+def timeline(cases: Sequence[Case], query: TimelineQuery, today: date) -> list[tuple[Case, Event]]:
+    """The events of `cases` that `query` selects, each with its case, merged in date order
+    (newest first with `reverse`), at most `limit` of them.
+
+    A usage error when the period ends before it begins, or when a category, tag, source or era
+    is one no case has: a typo more often than a question with no answer.
+    """
+    q = query
+    if q.since is not None and q.until is not None and q.since.earliest() > q.until.latest(today):
+        raise UsageError(f"--since {q.since.text} begins after --until {q.until.text} ends")
+    _known("--category", q.categories, {e.category for c in cases for e in c.timeline if e.category})
+    _known("--tag", q.tags, {t for c in cases for e in c.timeline for t in e.tags})
+    _known("--source", q.sources, {s.id for c in cases for s in c.sources})
+    _known("--era", q.eras, {e.id for c in cases for e in c.eras}, names={e.id: e.title for c in cases for e in c.eras})
+    rows: list[tuple[Case, Event]] = []
+    for c in cases:
+        eras = [e for e in c.eras for name in q.eras if e.id == name or e.title.casefold() == name.casefold()]
+        if q.eras and not eras:
+            continue
+        f = EventFilter(since=q.since, until=q.until, strict=q.strict, eras=eras, categories=q.categories,
+                        tags=q.tags, sources=q.sources, grep=q.grep, today=today)
+        rows.extend((c, e) for e in f.apply(c.timeline))
+    rows = sort_by_date(rows, key=lambda row: row[1].date, today=today)
+    if q.reverse:
+        rows.reverse()
+    return rows if q.limit is None else rows[:q.limit]
+
+
+def _known(option: str, values: Sequence[str], known: set[str], names: dict[str, str] | None = None) -> None:
+    """A usage error for the first value that is none of `known` (nor one of their `names`), with a hint."""
+    from casekit.problems import did_you_mean
+
+    folded = {k.casefold() for k in known} | {n.casefold() for n in (names or {}).values()}
+    for value in values:
+        if value.casefold() not in folded:
+            choices = ", ".join(sorted(known)) if known else "none in this case"
+            raise UsageError(f"{option}: nothing is called `{value}` here",
+                             hint=did_you_mean(value, sorted(known), names=names) or f"known: {choices}")

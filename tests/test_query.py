@@ -1,4 +1,4 @@
-"""Tests for casekit.query: the timeline's period filters, --grep, and the as-of view of a case."""
+"""Tests for casekit.query: the timeline's period filters, --grep, the as-of view of a case, the timeline query."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from test_dates import dates, todays
 from casekit.dates import PartialDate
 from casekit.loader import load_case
 from casekit.model import Event
-from casekit.query import EventFilter, as_of, as_of_today, grep
+from casekit.errors import UsageError
+from casekit.query import EventFilter, TimelineQuery, as_of, as_of_today, grep, timeline
 
 P = PartialDate.parse
 TODAY = date(2025, 6, 15)
@@ -214,3 +215,48 @@ def test_grep_reads_records_too():
     rows = [{"id": "acme", "company": "Société Générale", "events": 3}, {"id": "beta", "company": "Beta"}]
     assert [r["id"] for r in grep(rows, "societe")] == ["acme"]
     assert grep(rows, "3") == []  # numbers are not text
+
+
+# --- the timeline over one or more cases --------------------------------------------------------
+
+LIBRARY = Path(__file__).parent / "fixtures" / "library"
+NO_ERAS = Path(__file__).parent / "fixtures" / "timeline" / "no_eras.yaml"
+
+
+@pytest.fixture(scope="module")
+def two_cases():
+    return [load_case(LIBRARY / "acme.yaml"), load_case(NO_ERAS)]
+
+
+def selected(cases, **asked) -> list[tuple[str, str]]:
+    return [(c.id, e.id) for c, e in timeline(cases, TimelineQuery(**asked), TODAY)]
+
+
+def test_the_timeline_merges_the_cases_in_date_order_and_reverses_before_it_limits(two_cases):
+    assert selected(two_cases, since=P("2019"), until=P("2021")) == [
+        ("no_eras", "founded"), ("acme", "os-launch"), ("no_eras", "launch")]
+    assert selected(two_cases, reverse=True, limit=2) == [("acme", "series-b"), ("no_eras", "launch")]
+    assert selected(two_cases, limit=1) == [("acme", "founded")]
+
+
+def test_an_era_is_named_by_id_or_title_and_a_case_without_it_adds_nothing(two_cases):
+    by_title = selected(two_cases, eras=["PLATFORM YEARS"])
+    assert by_title == selected(two_cases, eras=["platform"]) == [("acme", "os-launch"), ("acme", "series-b")]
+
+
+@pytest.mark.parametrize(("asked", "message", "hint"), [
+    ({"categories": ["fundng"]}, "--category: nothing is called `fundng` here", "did you mean `funding`?"),
+    ({"tags": ["rounds"]}, "--tag: nothing is called `rounds` here", "did you mean `round`?"),
+    ({"sources": ["nope"]}, "--source: nothing is called `nope` here", "known: press, report, s"),
+    ({"eras": ["Platfrom years"]}, "--era: nothing is called `Platfrom years` here", "did you mean `platform`?"),
+    ({"since": P("2022"), "until": P("2019")}, "--since 2022 begins after --until 2019 ends", None),
+])
+def test_a_name_no_case_has_and_a_backwards_period_are_usage_errors(two_cases, asked, message, hint):
+    with pytest.raises(UsageError) as info:
+        timeline(two_cases, TimelineQuery(**asked), TODAY)
+    assert (info.value.message, info.value.hint) == (message, hint)
+
+
+def test_names_are_checked_against_every_case_together(two_cases):
+    # `product` is acme's and no_eras' alike; `hardware` only acme's era, yet a name known anywhere is no typo.
+    assert selected(two_cases, categories=["product"], eras=["hardware"]) == []

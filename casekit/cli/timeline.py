@@ -65,35 +65,19 @@ def timeline(
     """
     from casekit.cli.app import parse_date_option
     from casekit.cli.common import emit, open_cases
-    from casekit.errors import UsageError
-    from casekit.query import EventFilter, sort_by_date
+    from casekit.query import TimelineQuery
+    from casekit.query import timeline as select
 
     st = state(ctx)
     cases = open_cases(st, case, all_cases, as_of)
     several = all_cases or len(cases) > 1
     today_date = st.today
-    start = parse_date_option(since, "--since") if since is not None else None  # `--since=` is an empty date
-    end = parse_date_option(until, "--until") if until is not None else None
-    if start is not None and end is not None and start.earliest() > end.latest(today_date):
-        raise UsageError(f"--since {since} begins after --until {until} ends")
-    # A value no case knows is a typo more often than a question with no answer.
-    _known("--category", category, {e.category for c in cases for e in c.timeline if e.category})
-    _known("--tag", tag, {t for c in cases for e in c.timeline for t in e.tags})
-    _known("--source", source, {s.id for c in cases for s in c.sources})
-    _known("--era", era, {e.id for c in cases for e in c.eras}, names={e.id: e.title for c in cases for e in c.eras})
-    rows: list[tuple[str, object]] = []
-    for c in cases:
-        eras = [e for e in c.eras for name in era or [] if e.id == name or e.title.casefold() == name.casefold()]
-        if era and not eras:
-            continue
-        f = EventFilter(since=start, until=end, strict=strict, eras=eras, categories=category or (),
-                        tags=tag or (), sources=source or (), grep=grep, today=today_date)
-        rows.extend((c.id, e) for e in f.apply(c.timeline))
-    rows = sort_by_date(rows, key=lambda row: row[1].date, today=today_date)
-    if reverse:
-        rows.reverse()
-    if limit is not None:
-        rows = rows[:limit]
+    query = TimelineQuery(
+        since=parse_date_option(since, "--since") if since is not None else None,  # `--since=` is an empty date
+        until=parse_date_option(until, "--until") if until is not None else None,
+        strict=strict, eras=era or (), categories=category or (), tags=tag or (), sources=source or (),
+        grep=grep, reverse=reverse, limit=limit)
+    rows = [(c.id, e) for c, e in select(cases, query, today_date)]
 
     def records():
         from casekit.records import Records, event_record, section_shape
@@ -116,15 +100,3 @@ def timeline(
         return
     emit(st, fmt, records, render)
 
-
-def _known(option: str, values: list[str] | None, known: set[str], names: dict[str, str] | None = None) -> None:
-    """A usage error for the first value that is none of `known` (nor one of their `names`), with a hint."""
-    from casekit.errors import UsageError
-    from casekit.problems import did_you_mean
-
-    folded = {k.casefold() for k in known} | {n.casefold() for n in (names or {}).values()}
-    for value in values or []:
-        if value.casefold() not in folded:
-            choices = ", ".join(sorted(known)) if known else "none in this case"
-            raise UsageError(f"{option}: nothing is called `{value}` here",
-                             hint=did_you_mean(value, sorted(known), names=names) or f"known: {choices}")
