@@ -124,6 +124,21 @@ def principle_record(p) -> dict[str, Any]:
     }
 
 
+def principle_detail_record(detail) -> dict[str, Any]:
+    """`principle REF -f json`: the principle record (SPEC §7) plus the `evidence_events`,
+    `related_risks` and `related_principles` of its `casekit.sections.PrincipleDetail`."""
+    return {
+        **principle_record(detail.principle),
+        "evidence_events": [{"id": e.id, **date_fields(e.date), "title": e.title, "category": e.category}
+                            for e in detail.evidence],
+        "related_risks": [{"id": r.id, "title": r.title, "severity": r.severity, "likelihood": r.likelihood}
+                          for r in detail.risks],
+        "related_principles": [{"n": rel.principle.n, "id": rel.principle.id, "title": rel.principle.title,
+                                "shared_risks": [r.id for r in rel.risks], "shared_tags": list(rel.tags)}
+                               for rel in detail.related],
+    }
+
+
 def risk_record(r) -> dict[str, Any]:
     """SPEC §7 `risks -f json`."""
     return {
@@ -165,11 +180,19 @@ RECORDS = {
 
 def records(section: str, items: Iterable, case_id: str | None = None) -> Records:
     """The records of `items` of `section`; with `case_id`, each starts with `case`."""
+    return _records(section, ((case_id, item) for item in items), several=case_id is not None)
+
+
+def listing_records(section: str, rows: Iterable[tuple[Any, Any]], several: bool = False) -> Records:
+    """The records of a listing's `(case, item)` rows of `section`; with `several`, each starts with
+    `case`, its case's id."""
+    return _records(section, ((case.id, item) for case, item in rows), several)
+
+
+def _records(section: str, rows: Iterable[tuple[str | None, Any]], several: bool) -> Records:
     make = RECORDS.get(section, item_record)
-    shape = section_shape(section, several=case_id is not None)
-    if case_id is None:
-        return Records((make(item) for item in items), shape)
-    return Records(({"case": case_id, **make(item)} for item in items), shape)
+    return Records(({"case": case_id, **make(item)} if several else make(item) for case_id, item in rows),
+                   section_shape(section, several))
 
 
 # --- the whole case ----------------------------------------------------------------------

@@ -37,6 +37,12 @@ def filter_principles(principles: Iterable[Principle], grep: str | None = None,
     return grep_items(kept, grep)
 
 
+def principles_listing(case: Case, *, grep: str | None = None, tags: Sequence[str] = (),
+                       limit: int | None = None) -> list[Principle]:
+    """The principles `casekit principles` lists: by number, filtered as `filter_principles`, at most `limit`."""
+    return _first(filter_principles(listing_order("principles", case.principles), grep, tags), limit)
+
+
 def resolve_principle(case: Case, ref: str) -> Principle:
     """The principle whose number or id is `ref`; a `UsageError` listing the numbers otherwise."""
     text = ref.strip()
@@ -110,23 +116,6 @@ def principle_detail(case: Case, principle: Principle, today: date | None = None
     return PrincipleDetail(principle, evidence, missing, risks, related)
 
 
-def principle_detail_record(detail: PrincipleDetail) -> dict:
-    """The principle record (SPEC §7) plus its resolved `evidence_events`, `related_risks`
-    and `related_principles`."""
-    from casekit.records import date_fields, principle_record
-
-    return {
-        **principle_record(detail.principle),
-        "evidence_events": [{"id": e.id, **date_fields(e.date), "title": e.title, "category": e.category}
-                            for e in detail.evidence],
-        "related_risks": [{"id": r.id, "title": r.title, "severity": r.severity, "likelihood": r.likelihood}
-                          for r in detail.risks],
-        "related_principles": [{"n": rel.principle.n, "id": rel.principle.id, "title": rel.principle.title,
-                                "shared_risks": [r.id for r in rel.risks], "shared_tags": list(rel.tags)}
-                               for rel in detail.related],
-    }
-
-
 # --- risks ------------------------------------------------------------------
 
 
@@ -138,6 +127,15 @@ def risks_by_severity(risks: Iterable[Risk], min_severity: str | None = None) ->
     floor = severity_rank(min_severity) if min_severity else -1
     kept = [r for r in risks if severity_rank(r.severity) >= floor]
     return sorted(kept, key=lambda r: (-severity_rank(r.severity), -likelihood_rank(r.likelihood)))
+
+
+def risks_listing(case: Case, *, min_severity: str | None = None, grep: str | None = None,
+                  limit: int | None = None) -> list[Risk]:
+    """The risks `casekit risks` lists: by severity (see `risks_by_severity`), those whose text
+    contains `grep`, at most `limit`."""
+    from casekit.query import grep as grep_items
+
+    return _first(grep_items(risks_by_severity(case.risks, min_severity), grep), limit)
 
 
 UNRATED = "unrated"
@@ -192,6 +190,20 @@ def listing_order(section: str, items: Iterable, today: date | None = None) -> l
     if section == "competitors":
         return [c for _, members in by_segment(items) for c in members]
     return items
+
+
+def listing(section: str, cases: Sequence[Case], *, grep: str | None = None, limit: int | None = None,
+            today: date | None = None) -> list[tuple[Case, object]]:
+    """The items of `section` that `casekit SECTION` lists over `cases`, each with its case: case by
+    case in `listing_order`, those whose text contains `grep`, at most `limit` in all."""
+    from casekit.query import grep as grep_items
+
+    rows = [(c, item) for c in cases for item in grep_items(listing_order(section, getattr(c, section), today), grep)]
+    return _first(rows, limit)
+
+
+def _first(items: list, limit: int | None) -> list:
+    return items if limit is None else items[:limit]
 
 
 def citations(case: Case) -> dict[str, int]:
@@ -290,6 +302,38 @@ def flywheel_loops(edges: Sequence[FlywheelEdge]) -> Flywheel:
     on_loop = {(a, loop[(i + 1) % len(loop)]) for loop in loops for i, a in enumerate(loop)}
     open_edges = [e for e in edges if (e.from_, e.to) not in on_loop]
     return Flywheel(loops, open_edges, list(edges))
+
+
+@dataclass
+class FlywheelShown:
+    """One case's flywheel in a listing: the whole wheel and the edges kept."""
+
+    case: Case
+    wheel: Flywheel
+    edges: list[FlywheelEdge]
+
+    def warnings(self) -> list[str]:
+        """What is wrong with the whole wheel: each edge on no loop, or no loop at all."""
+        found = self.wheel.problems()
+        if self.case.flywheel and not self.wheel.loops:
+            found.append("the flywheel's edges make no loop")
+        return found
+
+
+def flywheel_listing(cases: Sequence[Case], *, grep: str | None = None,
+                     limit: int | None = None) -> list[FlywheelShown]:
+    """Each case's flywheel as `casekit flywheel` shows it: its loops, and the edges whose text
+    contains `grep`, at most `limit` in all (the first cases' first)."""
+    from casekit.query import grep as grep_items
+
+    shown = []
+    left = limit
+    for c in cases:
+        kept = grep_items(c.flywheel, grep)
+        if left is not None:
+            kept, left = kept[:left], max(0, left - len(kept))
+        shown.append(FlywheelShown(c, flywheel_loops(c.flywheel), kept))
+    return shown
 
 
 def flywheel_edge(flywheel: Flywheel, a: str, b: str) -> FlywheelEdge | None:

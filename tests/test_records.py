@@ -9,9 +9,19 @@ import pytest
 
 from casekit.loader import load_case
 from casekit.model import SECTIONS
-from casekit.records import case_record, item_record, overview_record, records, section_shape
+from casekit.records import (
+    case_record,
+    item_record,
+    listing_records,
+    overview_record,
+    principle_detail_record,
+    records,
+    section_shape,
+)
+from casekit.sections import principle_detail, resolve_principle
 
 ACME = Path(__file__).parent / "fixtures" / "library" / "acme.yaml"
+CROSSREFS = Path(__file__).parent / "fixtures" / "sections" / "crossrefs.yaml"
 TODAY = date(2024, 7, 1)
 
 
@@ -74,3 +84,28 @@ def test_overview_record_is_what_show_shows(acme):
     assert [(m["id"], m["value"]["text"]) for m in record["key_metrics"]] == shown
     assert [e["id"] for e in record["eras"]] == ["hardware", "platform"]
     assert record["counts"] == {name: len(getattr(acme, name)) for name in SECTIONS}
+
+
+@pytest.fixture(scope="module")
+def crossrefs():
+    return load_case(CROSSREFS)
+
+
+def test_principle_detail_record_adds_the_resolved_references(crossrefs):
+    record = principle_detail_record(principle_detail(crossrefs, resolve_principle(crossrefs, "1"), date(2024, 6, 1)))
+    assert list(record)[:10] == ["n", "id", "title", "summary", "benefit", "tradeoff", "tactic", "evidence",
+                                 "risks", "tags"]
+    assert [e["title"] for e in record["evidence_events"]] == ["Founded", "Product launch", "Big deal"]
+    assert record["evidence_events"][0]["start"] == "2019-01-01"
+    assert record["related_risks"] == [{"id": "concentration", "title": "Customer concentration",
+                                        "severity": "high", "likelihood": "medium"}]
+    assert record["related_principles"][0]["shared_tags"] == ["sales"]
+
+
+def test_listing_records_start_with_the_case_only_over_several_cases(acme, crossrefs):
+    rows = [(acme, e) for e in acme.timeline[:2]] + [(crossrefs, crossrefs.timeline[0])]
+    several = listing_records("timeline", rows, several=True)
+    assert [(r["case"], r["id"]) for r in several] == [("acme", "founded"), ("acme", "seed"), ("crossrefs", "launch")]
+    assert list(several.shape)[:2] == ["case", "id"]
+    one = listing_records("moats", [(acme, m) for m in acme.moats])
+    assert one == records("moats", acme.moats) and "case" not in one.shape

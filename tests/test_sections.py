@@ -15,17 +15,20 @@ from casekit.sections import (
     citations,
     era_events,
     filter_principles,
+    flywheel_listing,
     flywheel_loops,
     linked_principles,
+    listing,
     listing_order,
     moats_by_rank,
     person_events,
     principle_detail,
-    principle_detail_record,
+    principles_listing,
     related_risks,
     resolve_principle,
     risk_matrix,
     risks_by_severity,
+    risks_listing,
     speaker_name,
 )
 
@@ -154,17 +157,6 @@ def test_principles_sharing_a_risk_are_related(crossrefs):
     assert [(rel.principle.id, [r.id for r in rel.risks]) for rel in detail.related] == [("focus", ["concentration"])]
 
 
-def test_principle_detail_record_adds_the_resolved_references(crossrefs):
-    record = principle_detail_record(principle_detail(crossrefs, resolve_principle(crossrefs, "1"), TODAY))
-    assert list(record)[:10] == ["n", "id", "title", "summary", "benefit", "tradeoff", "tactic", "evidence",
-                                 "risks", "tags"]
-    assert [e["title"] for e in record["evidence_events"]] == ["Founded", "Product launch", "Big deal"]
-    assert record["evidence_events"][0]["start"] == "2019-01-01"
-    assert record["related_risks"] == [{"id": "concentration", "title": "Customer concentration",
-                                        "severity": "high", "likelihood": "medium"}]
-    assert record["related_principles"][0]["shared_tags"] == ["sales"]
-
-
 def test_filter_principles_tags_must_all_match_and_grep_ignores_case(crossrefs):
     assert [p.id for p in filter_principles(crossrefs.principles, tags=["sales"])] == ["focus", "sell_direct"]
     assert [p.id for p in filter_principles(crossrefs.principles, tags=["sales", "market"])] == ["focus"]
@@ -260,3 +252,44 @@ def test_listing_order_is_each_listings_order(crossrefs):
     assert [e.id for e in listing_order("eras", crossrefs.eras, TODAY)] == ["early", "later"]
     assert [p.n for p in listing_order("principles", reversed(crossrefs.principles))] == [1, 2, 3]
     assert [p.id for p in listing_order("people", crossrefs.people)] == ["ann"]
+
+
+# --- listings -----------------------------------------------------------------
+
+
+def test_principles_listing_is_by_number_then_filtered_then_limited(crossrefs):
+    reordered = msgspec.structs.replace(crossrefs, principles=list(reversed(crossrefs.principles)))
+    assert [p.id for p in principles_listing(reordered)] == ["focus", "price_high", "sell_direct"]
+    assert [p.id for p in principles_listing(reordered, tags=["sales"], limit=1)] == ["focus"]
+    assert [p.id for p in principles_listing(reordered, grep="RESELLERS")] == ["sell_direct"]
+
+
+def test_risks_listing_is_by_severity_then_filtered_then_limited(risky):
+    assert [r.id for r in risks_listing(risky, min_severity="high", limit=2)] == ["critical", "high_high_a"]
+    assert [r.id for r in risks_listing(risky, limit=3)] == [r.id for r in risks_by_severity(risky.risks)][:3]
+
+
+def test_a_listing_over_several_cases_keeps_each_cases_order_and_limits_them_together(crossrefs, analysis):
+    rows = listing("eras", [crossrefs, analysis, crossrefs], today=TODAY)
+    assert [(c.id, e.id) for c, e in rows] == [("crossrefs", "early"), ("crossrefs", "later"),
+                                              ("crossrefs", "early"), ("crossrefs", "later")]
+    assert [(c.id, e.id) for c, e in listing("timeline", [crossrefs, analysis], limit=2)] == [
+        ("crossrefs", "founded"), ("crossrefs", "launch")]
+    assert [e.id for _, e in listing("timeline", [crossrefs], grep="DEAL")] == ["deal"]
+
+
+def test_the_flywheel_listing_keeps_the_whole_wheel_and_limits_the_edges_across_cases(analysis):
+    open_wheel = load_case(FIXTURES / "open_flywheel.yaml")
+    shown = flywheel_listing([analysis, open_wheel], limit=6)
+    assert [[e.id for e in s.edges] for s in shown] == [["f1", "f2", "f3", "f4", "f5"], ["f1"]]
+    assert len(shown[1].wheel.edges) == len(open_wheel.flywheel)  # the loops are the whole wheel's
+    assert shown[0].warnings() == [] and "nothing leads on from `profit`" in shown[1].warnings()[0]
+    assert [[e.id for e in s.edges] for s in flywheel_listing([analysis], grep="make data")] == [["f1"]]
+
+
+def test_a_flywheel_of_no_loop_says_so():
+    from casekit.model import FlywheelEdge
+
+    chain = load_case(FIXTURES / "open_flywheel.yaml")
+    chain = msgspec.structs.replace(chain, flywheel=[FlywheelEdge(id="a", from_="x", to="y")])
+    assert flywheel_listing([chain])[0].warnings()[-1] == "the flywheel's edges make no loop"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from enum import Enum
 from typing import Annotated, Optional
 
@@ -71,12 +70,11 @@ def principles(
     `casekit principle N` shows one in full, with its evidence and risks.
     """
     from casekit.cli.common import emit, open_case
-    from casekit.cli.common import limit as first
-    from casekit.sections import filter_principles, listing_order
+    from casekit.sections import principles_listing
 
     st = state(ctx)
     data = open_case(st, case, as_of)
-    items = first(filter_principles(listing_order("principles", data.principles), grep, tag or ()), limit)
+    items = principles_listing(data, grep=grep, tags=tag or (), limit=limit)
 
     def render():
         from casekit.render import principles as views
@@ -87,9 +85,14 @@ def principles(
             return views.principle_cards(items)
         return views.principles_table(items)
 
+    def records():
+        from casekit.records import records as make
+
+        return make("principles", items)
+
     if fmt is Format.table and not items:
         return _nothing(st, "principles", data.id, bool(data.principles))
-    emit(st, fmt, lambda: _records("principles", items), render)
+    emit(st, fmt, records, render)
 
 
 @app.command()
@@ -107,7 +110,8 @@ def principle(
     principles share a risk or a tag with it.
     """
     from casekit.cli.common import emit, open_case
-    from casekit.sections import principle_detail, principle_detail_record, resolve_principle
+    from casekit.records import principle_detail_record
+    from casekit.sections import principle_detail, resolve_principle
 
     st = state(ctx)
     data = open_case(st, case, as_of)
@@ -143,14 +147,11 @@ def risks(
     lists its principles: those it names and those that name it.
     """
     from casekit.cli.common import emit, open_case
-    from casekit.cli.common import limit as first
-    from casekit.query import grep as grep_items
-    from casekit.sections import risks_by_severity
+    from casekit.sections import risks_listing
 
     st = state(ctx)
     data = open_case(st, case, as_of)
-    floor = min_severity.value if min_severity else None
-    items = first(grep_items(risks_by_severity(data.risks, floor), grep), limit)
+    items = risks_listing(data, min_severity=min_severity.value if min_severity else None, grep=grep, limit=limit)
 
     def render():
         from casekit.render import sections as views
@@ -161,21 +162,20 @@ def risks(
             return views.risks_matrix(risk_matrix(items))
         return views.risks_table(data, items, brief=brief)
 
+    def records():
+        from casekit.records import records as make
+
+        return make("risks", items)
+
     if fmt is Format.table and not items:
         return _nothing(st, "risks", data.id, bool(data.risks))
-    emit(st, fmt, lambda: _records("risks", items), render)
-
-
-def _records(section: str, items, case_id: str | None = None) -> list[dict]:
-    from casekit.records import records
-
-    return records(section, items, case_id)
+    emit(st, fmt, records, render)
 
 
 # --- one listing per remaining section --------------------------------------
 
 
-def _listing(section: str, render: Callable[..., object], doc: str) -> None:
+def _listing(section: str, doc: str) -> None:
     """Register `casekit SECTION`: the section's items from one or more cases, filtered."""
 
     def command(
@@ -188,63 +188,43 @@ def _listing(section: str, render: Callable[..., object], doc: str) -> None:
         fmt: FormatOpt = Format.table,
     ) -> None:
         from casekit.cli.common import emit, open_cases
-        from casekit.query import grep as grep_items
-        from casekit.sections import listing_order
+        from casekit.sections import listing
 
         st = state(ctx)
         cases = open_cases(st, case, all_cases, as_of)
-        rows = [(c, item) for c in cases
-                for item in grep_items(listing_order(section, getattr(c, section), st.today), grep)]
-        if limit is not None:
-            rows = rows[:limit]
+        rows = listing(section, cases, grep=grep, limit=limit, today=st.today)
         several = all_cases or len(cases) > 1
 
         def records():
-            from casekit.records import Records, section_shape
+            from casekit.records import listing_records
 
-            out = Records(shape=section_shape(section, several))
-            for c in cases:
-                out += _records(section, [item for owner, item in rows if owner is c], c.id if several else None)
-            return out
+            return listing_records(section, rows, several)
+
+        def render():
+            from casekit.render.sections import section_listing
+
+            return section_listing(section, rows, st.today, several=several)
 
         if fmt is Format.table and not rows:
             return _nothing(st, section, ", ".join(c.id for c in cases),
                             any(getattr(c, section) for c in cases))
-        emit(st, fmt, records, lambda: render(rows, st.today, several))
+        emit(st, fmt, records, render)
 
     command.__name__ = section
     command.__doc__ = doc
     app.command(section)(command)
 
 
-def _view(name: str, with_today: bool = False) -> Callable:
-    def render(rows, today, several):
-        from casekit.render import sections as views
-
-        fn = getattr(views, name)
-        return fn(rows, today, several=several) if with_today else fn(rows, several=several)
-
-    return render
-
-
-_listing("people", _view("people_table"),
-         """People in the case: their roles over time and how many events name them.""")
-_listing("eras", _view("eras_table", with_today=True),
-         """Named phases of the case in period order, each with the number of events in it.""")
-_listing("sources", _view("sources_table"),
-         """Where the facts come from, and how many facts cite each source.
+_listing("people", """People in the case: their roles over time and how many events name them.""")
+_listing("eras", """Named phases of the case in period order, each with the number of events in it.""")
+_listing("sources", """Where the facts come from, and how many facts cite each source.
 
          Other listings cite sources by number: [1] is the first source here.""")
-_listing("quotes", _view("quotes_table"),
-         """Quotes in date order, with who said them and in what context.""")
-_listing("moats", _view("moats_table"),
-         """Competitive moats by rank, most durable (#1) first, with time and cost to replicate.""")
-_listing("competitors", _view("competitors_table"),
-         """Competitors grouped by market segment: position, scale and notes.""")
-_listing("drivers", _view("drivers_table"),
-         """Growth drivers and their horizons.""")
-_listing("lessons", _view("lessons_table"),
-         """Takeaways drawn from the sources.""")
+_listing("quotes", """Quotes in date order, with who said them and in what context.""")
+_listing("moats", """Competitive moats by rank, most durable (#1) first, with time and cost to replicate.""")
+_listing("competitors", """Competitors grouped by market segment: position, scale and notes.""")
+_listing("drivers", """Growth drivers and their horizons.""")
+_listing("lessons", """Takeaways drawn from the sources.""")
 
 
 @app.command()
@@ -263,33 +243,20 @@ def flywheel(
     through a matching edge are shown.
     """
     from casekit.cli.common import emit, open_cases
-    from casekit.query import grep as grep_items
-    from casekit.sections import flywheel_loops
+    from casekit.sections import flywheel_listing
 
     st = state(ctx)
     cases = open_cases(st, case, all_cases, as_of)
     several = all_cases or len(cases) > 1
-    shown: list[tuple] = []  # (case, Flywheel of the whole case, edges kept)
-    for c in cases:
-        wheel = flywheel_loops(c.flywheel)
-        for problem in wheel.problems():
-            st.term.warn((f"{c.id}: " if several else "") + problem)
-        if c.flywheel and not wheel.loops:
-            st.term.warn((f"{c.id}: " if several else "") + "the flywheel's edges make no loop")
-        shown.append((c, wheel, grep_items(c.flywheel, grep)))
-    if limit is not None:
-        left = limit
-        for i, (c, wheel, kept) in enumerate(shown):
-            shown[i] = (c, wheel, kept[:left])
-            left = max(0, left - len(kept))
+    shown = flywheel_listing(cases, grep=grep, limit=limit)
+    for wheel in shown:
+        for warning in wheel.warnings():
+            st.term.warn((f"{wheel.case.id}: " if several else "") + warning)
 
     def records():
-        from casekit.records import Records, section_shape
+        from casekit.records import listing_records
 
-        out = Records(shape=section_shape("flywheel", several))
-        for c, _, kept in shown:
-            out += _records("flywheel", kept, c.id if several else None)
-        return out
+        return listing_records("flywheel", [(wheel.case, edge) for wheel in shown for edge in wheel.edges], several)
 
     def render():
         from rich.console import Group
@@ -298,14 +265,15 @@ def flywheel(
         from casekit.render.sections import flywheel_view
 
         parts = []
-        for c, wheel, kept in shown:
-            if not kept:
+        for wheel in shown:
+            if not wheel.edges:
                 continue
             if parts:
                 parts.append(Text(""))
-            parts.append(flywheel_view(c, wheel, heading=several, keep={(e.from_, e.to) for e in kept}))
+            parts.append(flywheel_view(wheel.case, wheel.wheel, heading=several,
+                                       keep={(e.from_, e.to) for e in wheel.edges}))
         return Group(*parts)
 
-    if fmt is Format.table and not any(kept for _, _, kept in shown):
+    if fmt is Format.table and not any(wheel.edges for wheel in shown):
         return _nothing(st, "flywheel edges", ", ".join(c.id for c in cases), any(c.flywheel for c in cases))
     emit(st, fmt, records, render)

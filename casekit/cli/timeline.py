@@ -77,18 +77,17 @@ def timeline(
         until=parse_date_option(until, "--until") if until is not None else None,
         strict=strict, eras=era or (), categories=category or (), tags=tag or (), sources=source or (),
         grep=grep, reverse=reverse, limit=limit)
-    rows = [(c.id, e) for c, e in select(cases, query, today_date)]
+    rows = select(cases, query, today_date)
 
     def records():
-        from casekit.records import Records, event_record, section_shape
+        from casekit.records import listing_records
 
-        return Records((({"case": cid} if several else {}) | event_record(e) for cid, e in rows),
-                       section_shape("timeline", several))
+        return listing_records("timeline", rows, several)
 
     def render():
         from casekit.render import timeline as views
 
-        events = [(cid if several else None, e) for cid, e in rows]
+        events = [(c.id if several else None, e) for c, e in rows]
         if view is TimelineView.tree:
             return views.timeline_tree(events, cases, today_date)
         if view is TimelineView.chart:

@@ -579,6 +579,25 @@ def lessons_table(rows: Rows, several: bool | None = None) -> ForWidth | Group:
     return _with_legend(stackable(fields, leading=1), notes)
 
 
+def section_listing(section: str, rows: Rows, today: date, *, several: bool | None = None) -> ForWidth | Group:
+    """The listing of `casekit SECTION` for `section`'s rows (an era's events are counted as of `today`)."""
+    if section == "eras":
+        return eras_table(rows, today, several=several)
+    return LISTINGS[section](rows, several=several)
+
+
+# The listings that need nothing but their rows.
+LISTINGS = {
+    "people": people_table,
+    "sources": sources_table,
+    "quotes": quotes_table,
+    "moats": moats_table,
+    "competitors": competitors_table,
+    "drivers": drivers_table,
+    "lessons": lessons_table,
+}
+
+
 # --- the flywheel -----------------------------------------------------------
 
 
