@@ -464,8 +464,13 @@ class SegmentShares:
         return self.total is not None and not self.missing and abs(self.total - 100) <= 5
 
 
-def segment_shares(segments: Iterable[Segment]) -> list[SegmentShares]:
-    """The segments grouped by period (in order of first appearance), with their shares added up."""
+def segment_shares(segments: Iterable[Segment], shown: Iterable[str] | None = None) -> list[SegmentShares]:
+    """The segments grouped by period (in order of first appearance), with their shares added up.
+
+    With `shown` (segment ids), each group keeps only those segments and a group left with none
+    is dropped; the shares are still added up over every segment of the period, so a filter does
+    not make the whole look incomplete.
+    """
     groups: dict[str | None, list[Segment]] = {}
     for s in segments:
         groups.setdefault(s.period.text if s.period else None, []).append(s)
@@ -478,6 +483,10 @@ def segment_shares(segments: Iterable[Segment]) -> list[SegmentShares]:
         missing = tuple(s.id for s in members if s.id not in stated_ids)
         implied, implied_total = _implied_shares(members, stated)
         out.append(SegmentShares(period, tuple(members), total, approximate, missing, implied, implied_total))
+    if shown is not None:
+        kept = set(shown)
+        out = [dataclasses.replace(g, segments=tuple(s for s in g.segments if s.id in kept)) for g in out]
+        out = [g for g in out if g.segments]
     return out
 
 

@@ -144,6 +144,12 @@ def grep(items: Iterable, needle: str | None) -> list:
     return [item for item in items if contains_text(item, needle)]
 
 
+def select(items: Iterable, grep_text: str | None = None, limit: int | None = None) -> list:
+    """The items whose text contains `grep_text` (as `grep` finds them), at most `limit` of them."""
+    kept = grep(items, grep_text)
+    return kept if limit is None else kept[:limit]
+
+
 def sort_by_date(items: Iterable, key=lambda item: item.date, today: date | None = None) -> list:
     """Items in SPEC §2 order: by earliest day, wider first on ties, then file order."""
     return sorted(items, key=lambda item: key(item).sort_key(today))

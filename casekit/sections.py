@@ -1,7 +1,8 @@
-"""Ordering and cross-reference resolution for the analysis sections.
+"""Ordering, listings and cross-reference resolution for the sections of a case.
 
-Principles, risks, moats, the flywheel and the rest, as data: sorted,
-filtered and with their references to other items resolved. No Rich here.
+Principles, risks, metrics, moats, the flywheel and the rest, as data:
+sorted, filtered and limited as their listings show them, and with their
+references to other items resolved. No Rich here.
 """
 
 from __future__ import annotations
@@ -18,12 +19,15 @@ from casekit.model import (
     Competitor,
     Event,
     FlywheelEdge,
+    Metric,
     Moat,
     Principle,
     Risk,
     likelihood_rank,
     severity_rank,
 )
+from casekit.query import grep as grep_items
+from casekit.query import in_era, select, sort_by_date
 
 # --- principles -------------------------------------------------------------
 
@@ -31,8 +35,6 @@ from casekit.model import (
 def filter_principles(principles: Iterable[Principle], grep: str | None = None,
                       tags: Sequence[str] = ()) -> list[Principle]:
     """Principles whose text contains `grep` (ignoring case) and that carry every tag in `tags`."""
-    from casekit.query import grep as grep_items
-
     kept = [p for p in principles if all(t in p.tags for t in tags)]
     return grep_items(kept, grep)
 
@@ -40,7 +42,7 @@ def filter_principles(principles: Iterable[Principle], grep: str | None = None,
 def principles_listing(case: Case, *, grep: str | None = None, tags: Sequence[str] = (),
                        limit: int | None = None) -> list[Principle]:
     """The principles `casekit principles` lists: by number, filtered as `filter_principles`, at most `limit`."""
-    return _first(filter_principles(listing_order("principles", case.principles), grep, tags), limit)
+    return select(filter_principles(listing_order("principles", case.principles), tags=tags), grep, limit)
 
 
 def resolve_principle(case: Case, ref: str) -> Principle:
@@ -98,8 +100,6 @@ class PrincipleDetail:
 def principle_detail(case: Case, principle: Principle, today: date | None = None) -> PrincipleDetail:
     """`principle` with its evidence in date order, its risks (back-links too) and the
     principles that share a risk or a tag with it."""
-    from casekit.query import sort_by_date
-
     events = {e.id: e for e in case.timeline}
     evidence = sort_by_date((events[i] for i in principle.evidence if i in events), today=today)
     missing = [i for i in principle.evidence if i not in events]
@@ -114,6 +114,40 @@ def principle_detail(case: Case, principle: Principle, today: date | None = None
         if shared_risks or shared_tags:
             related.append(Relation(other, shared_risks, shared_tags))
     return PrincipleDetail(principle, evidence, missing, risks, related)
+
+
+# --- metrics ----------------------------------------------------------------
+
+
+def resolve_metric(case: Case, ref: str) -> Metric:
+    """The metric with id `ref`, else the one whose id or name matches it ignoring case; a
+    `UsageError` with a hint otherwise."""
+    for m in case.metrics:
+        if m.id == ref:
+            return m
+    folded = ref.casefold()
+    for m in case.metrics:
+        if folded in (m.id.casefold(), m.name.casefold()):
+            return m
+    from casekit.problems import did_you_mean
+
+    ids = [m.id for m in case.metrics]
+    hint = did_you_mean(ref, ids, names={m.id: m.name for m in case.metrics})
+    raise UsageError(f"no metric `{ref}` in {case.id}",
+                     hint=hint or ("`casekit metrics` lists them" if ids else f"{case.id} has no metrics"))
+
+
+def metrics_listing(case: Case, *, grep: str | None = None, limit: int | None = None,
+                    observed_only: bool = False) -> tuple[list[Metric], int]:
+    """The metrics `casekit metrics` lists (as written, those whose text contains `grep`, at most
+    `limit`), and how many matching ones `observed_only` left out for having no observation: in a
+    view as of a date, a metric with nothing observed by then was not known then."""
+    found = grep_items(case.metrics, grep)
+    unknown = 0
+    if observed_only:
+        kept = [m for m in found if m.observations]
+        unknown, found = len(found) - len(kept), kept
+    return select(found, limit=limit), unknown
 
 
 # --- risks ------------------------------------------------------------------
@@ -133,9 +167,7 @@ def risks_listing(case: Case, *, min_severity: str | None = None, grep: str | No
                   limit: int | None = None) -> list[Risk]:
     """The risks `casekit risks` lists: by severity (see `risks_by_severity`), those whose text
     contains `grep`, at most `limit`."""
-    from casekit.query import grep as grep_items
-
-    return _first(grep_items(risks_by_severity(case.risks, min_severity), grep), limit)
+    return select(risks_by_severity(case.risks, min_severity), grep, limit)
 
 
 UNRATED = "unrated"
@@ -171,8 +203,6 @@ def listing_order(section: str, items: Iterable, today: date | None = None) -> l
     """A section's items in the order its listing shows them: the timeline and quotes by date
     (undated quotes last), eras by period, principles by number, risks by severity, moats by
     rank, competitors grouped by segment; the rest as written."""
-    from casekit.query import sort_by_date
-
     items = list(items)
     if section == "timeline":
         return sort_by_date(items, today=today)
@@ -196,14 +226,8 @@ def listing(section: str, cases: Sequence[Case], *, grep: str | None = None, lim
             today: date | None = None) -> list[tuple[Case, object]]:
     """The items of `section` that `casekit SECTION` lists over `cases`, each with its case: case by
     case in `listing_order`, those whose text contains `grep`, at most `limit` in all."""
-    from casekit.query import grep as grep_items
-
     rows = [(c, item) for c in cases for item in grep_items(listing_order(section, getattr(c, section), today), grep)]
-    return _first(rows, limit)
-
-
-def _first(items: list, limit: int | None) -> list:
-    return items if limit is None else items[:limit]
+    return select(rows, limit=limit)
 
 
 def citations(case: Case) -> dict[str, int]:
@@ -223,8 +247,6 @@ def citations(case: Case) -> dict[str, int]:
 
 def era_events(case: Case, today: date) -> dict[str, int]:
     """How many timeline events belong to each era (the era they name, or one holding them)."""
-    from casekit.query import in_era
-
     return {era.id: sum(in_era(e, era, today) for e in case.timeline) for era in case.eras}
 
 
@@ -324,8 +346,6 @@ def flywheel_listing(cases: Sequence[Case], *, grep: str | None = None,
                      limit: int | None = None) -> list[FlywheelShown]:
     """Each case's flywheel as `casekit flywheel` shows it: its loops, and the edges whose text
     contains `grep`, at most `limit` in all (the first cases' first)."""
-    from casekit.query import grep as grep_items
-
     shown = []
     left = limit
     for c in cases:

@@ -365,6 +365,14 @@ def test_segment_shares_add_up_per_period():
     assert earlier.period == "2022" and earlier.total == 100.0 and earlier.adds_up and not earlier.implied
 
 
+def test_shares_shown_for_some_segments_are_still_added_up_over_all():
+    segments = load_case(FIXTURES / "segments_partial.yaml").segments
+    (recent,) = segment_shares(segments, shown=["platform"])
+    assert [s.id for s in recent.segments] == ["platform"]
+    assert recent.total == pytest.approx(64.0) and recent.implied["platform"].display() == "~10%"
+    assert segment_shares(segments, shown=[]) == []
+
+
 def test_implied_share_of_a_bound_is_a_bound():
     segments = [
         Segment(id="a", name="A", revenue=Value.parse("$500M"), share=Value.parse("50%")),

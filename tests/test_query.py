@@ -15,7 +15,7 @@ from casekit.dates import PartialDate
 from casekit.loader import load_case
 from casekit.model import Event
 from casekit.errors import UsageError
-from casekit.query import EventFilter, TimelineQuery, as_of, as_of_today, grep, timeline
+from casekit.query import EventFilter, TimelineQuery, as_of, as_of_today, grep, select, timeline
 
 P = PartialDate.parse
 TODAY = date(2025, 6, 15)
@@ -260,3 +260,10 @@ def test_a_name_no_case_has_and_a_backwards_period_are_usage_errors(two_cases, a
 def test_names_are_checked_against_every_case_together(two_cases):
     # `product` is acme's and no_eras' alike; `hardware` only acme's era, yet a name known anywhere is no typo.
     assert selected(two_cases, categories=["product"], eras=["hardware"]) == []
+
+
+def test_select_greps_then_limits(two_cases):
+    acme = two_cases[0]
+    assert [e.id for e in select(acme.timeline, "round", 2)] == ["seed", "series-a"]
+    assert select(acme.timeline, limit=1) == acme.timeline[:1]
+    assert select(acme.timeline) == acme.timeline

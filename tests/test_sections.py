@@ -20,11 +20,13 @@ from casekit.sections import (
     linked_principles,
     listing,
     listing_order,
+    metrics_listing,
     moats_by_rank,
     person_events,
     principle_detail,
     principles_listing,
     related_risks,
+    resolve_metric,
     resolve_principle,
     risk_matrix,
     risks_by_severity,
@@ -293,3 +295,28 @@ def test_a_flywheel_of_no_loop_says_so():
     chain = load_case(FIXTURES / "open_flywheel.yaml")
     chain = msgspec.structs.replace(chain, flywheel=[FlywheelEdge(id="a", from_="x", to="y")])
     assert flywheel_listing([chain])[0].warnings()[-1] == "the flywheel's edges make no loop"
+
+
+
+def test_a_metric_is_found_by_id_then_by_id_or_name_ignoring_case():
+    acme = load_case(Path(__file__).parent / "fixtures" / "library" / "acme.yaml")
+    assert resolve_metric(acme, "revenue").id == resolve_metric(acme, "REVENUE").id == "revenue"
+    with pytest.raises(UsageError) as info:
+        resolve_metric(acme, "revenu")
+    assert (info.value.message, info.value.hint) == ("no metric `revenu` in acme", "did you mean `revenue`?")
+    with pytest.raises(UsageError) as info:
+        resolve_metric(msgspec.structs.replace(acme, metrics=[]), "revenue")
+    assert info.value.hint == "acme has no metrics"
+
+
+def test_metrics_listing_leaves_out_metrics_not_yet_observed_only_when_asked(crossrefs):
+    from casekit.model import Metric
+
+    metrics = [Metric(id="later", name="Later", unit="USD"), *load_case(
+        Path(__file__).parent / "fixtures" / "library" / "acme.yaml").metrics]
+    case = msgspec.structs.replace(crossrefs, metrics=metrics)
+    assert [m.id for m in metrics_listing(case)[0]] == ["later", "revenue"]
+    assert [m.id for m in metrics_listing(case, observed_only=True)[0]] == ["revenue"]
+    assert metrics_listing(case, observed_only=True)[1] == 1
+    assert metrics_listing(case, grep="revenue", observed_only=True) == ([metrics[1]], 0)
+    assert metrics_listing(case, limit=1) == ([metrics[0]], 0)

@@ -137,11 +137,6 @@ def view(st: State, case: Case, as_of: str | None) -> Case:
     return seen
 
 
-def limit(items: list, n: int | None) -> list:
-    """The first `n` items (all when `n` is None)."""
-    return items if n is None else items[:n]
-
-
 def emit(st: State, fmt: Format, records: Callable[[], Any], render: Callable[[], Any],
          shape: dict | None = None) -> None:
     """Print a table view, or write the records in a machine format (`shape`: see `write_records`)."""

@@ -102,14 +102,12 @@ def cases(
     differ; -c takes either.
     """
     from casekit.cli.common import emit, open_library
-    from casekit.cli.common import limit as first
-    from casekit.query import grep as grep_items
+    from casekit.query import select
     from casekit.records import LIBRARY_KEYS, Records, library_record, shape_of
 
     st = state(ctx)
-    rows = [library_record(loaded.ref, loaded.case, loaded.error.message if loaded.error else None)
-            for loaded in open_library(st, warn=False)]
-    rows = first(grep_items(rows, grep), limit)
+    rows = select([library_record(loaded.ref, loaded.case, loaded.error.message if loaded.error else None)
+                   for loaded in open_library(st, warn=False)], grep, limit)
 
     def render():
         from casekit.render.overview import cases_table

@@ -41,17 +41,11 @@ def metrics(
     full.
     """
     from casekit.cli.common import emit, open_case
-    from casekit.cli.common import limit as first
-    from casekit.query import grep as grep_items
+    from casekit.sections import metrics_listing
 
     st = state(ctx)
     c = open_case(st, case, as_of)
-    found = grep_items(c.metrics, grep)
-    unknown = 0
-    if as_of is not None:  # a metric with nothing observed by then was not known then
-        kept = [m for m in found if m.observations]
-        unknown, found = len(found) - len(kept), kept
-    items = first(found, limit)
+    items, unknown = metrics_listing(c, grep=grep, limit=limit, observed_only=as_of is not None)
 
     def records():
         from casekit.records import records as make
@@ -96,10 +90,11 @@ def metric(
     ◀ "below".
     """
     from casekit.cli.common import emit, open_case
+    from casekit.sections import resolve_metric
 
     st = state(ctx)
     c = open_case(st, case, as_of)
-    m = find_metric(c, metric_id)
+    m = resolve_metric(c, metric_id)
 
     def records():
         from casekit.analytics import series_record, series_rows
@@ -118,25 +113,6 @@ def metric(
     emit(st, fmt, records, render)
 
 
-def find_metric(case, ref: str):
-    """The metric with id `ref`, else the one whose id or name matches it ignoring case."""
-    from casekit.errors import UsageError
-
-    for m in case.metrics:
-        if m.id == ref:
-            return m
-    folded = ref.casefold()
-    for m in case.metrics:
-        if folded in (m.id.casefold(), m.name.casefold()):
-            return m
-    from casekit.problems import did_you_mean
-
-    ids = [m.id for m in case.metrics]
-    hint = did_you_mean(ref, ids, names={m.id: m.name for m in case.metrics})
-    raise UsageError(f"no metric `{ref}` in {case.id}",
-                     hint=hint or ("`casekit metrics` lists them" if ids else f"{case.id} has no metrics"))
-
-
 @app.command()
 def segments(
     ctx: typer.Context,
@@ -153,12 +129,11 @@ def segments(
     *) when other segments of the period state both.
     """
     from casekit.cli.common import emit, open_case
-    from casekit.cli.common import limit as first
-    from casekit.query import grep as grep_items
+    from casekit.sections import listing
 
     st = state(ctx)
     c = open_case(st, case, as_of)
-    items = first(grep_items(c.segments, grep), limit)
+    items = [s for _, s in listing("segments", [c], grep=grep, limit=limit)]
 
     def records():
         from casekit.records import records as make
@@ -166,17 +141,10 @@ def segments(
         return make("segments", items)
 
     def render():
-        import dataclasses
-
         from casekit.analytics import segment_shares
         from casekit.render.metrics import segments_view
 
-        # Shares are added up over every segment of a period, then filtered
-        # for display, so a --grep does not make the whole look incomplete.
-        kept = {s.id for s in items}
-        groups = [dataclasses.replace(g, segments=tuple(s for s in g.segments if s.id in kept))
-                  for g in segment_shares(c.segments)]
-        return segments_view([g for g in groups if g.segments])
+        return segments_view(segment_shares(c.segments, shown=[s.id for s in items]))
 
     if fmt is Format.table and not items:
         st.term.err.print("no segments match" if c.segments else f"{c.id} has no segments", style="dim")
