@@ -228,15 +228,19 @@ class DiffResult:
 
 # --- the diff ------------------------------------------------------------------------------
 
-def diff(a: Case | None, b: Case | None, *, order: bool = False,
+def diff(a: Case | None, b: Case | None, *, order: bool = False, sections: Iterable[str] = (),
          threshold: float = RENAME_THRESHOLD) -> DiffResult:
     """The changes from case `a` to case `b`; None stands for no case (a file added or deleted).
 
     With `order`, items whose relative position changed are reported as moved.
+    With `sections` (names in SECTION_NAMES), only those sections are compared.
     `threshold` is the similarity (0–1) above which an unmatched pair is a rename.
     """
-    changes: list[Change] = _case_fields(a, b)
+    wanted = set(sections) or set(SECTION_NAMES)
+    changes: list[Change] = _case_fields(a, b) if CASE_SECTION in wanted else []
     for name in SECTIONS:
+        if name not in wanted:
+            continue
         old = getattr(a, name) if a is not None else []
         new = getattr(b, name) if b is not None else []
         changes.extend(diff_items(name, old, new, order=order, threshold=threshold))

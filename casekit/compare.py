@@ -13,12 +13,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import NamedTuple
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
 from casekit.errors import UsageError
 from casekit.model import SECTIONS, Case, Metric, Principle
 
-__all__ = ["Comparison", "Row", "TopRisk", "case_labels", "compare", "metric_groups", "principle_themes"]
+if TYPE_CHECKING:
+    from casekit.library import Library
+
+__all__ = ["Comparison", "Row", "TopRisk", "case_labels", "check_different", "compare", "metric_groups",
+           "principle_themes"]
 
 # Words that say nothing about what a principle is about.
 _TITLE_STOP = frozenset(
@@ -208,6 +213,22 @@ def _risks(case: Case, n: int = 3) -> tuple[TopRisk, ...] | None:
     from casekit.sections import risks_by_severity
 
     return tuple(TopRisk(r.id, r.severity, r.title) for r in risks_by_severity(case.risks)[:n]) or None
+
+
+def check_different(library: Library, specs: Sequence[str]) -> None:
+    """A usage error unless `specs` name two or more different case files (two versions of one
+    case are two files)."""
+    if len(specs) < 2:
+        raise UsageError("compare needs at least two cases", hint="casekit compare CASE CASE …")
+    named: dict[Path, str] = {}
+    for spec in specs:
+        path = library.find(spec).path.resolve()
+        if path in named:
+            same = (f"`{spec}` is named twice" if named[path] == spec
+                    else f"`{named[path]}` and `{spec}` are the same case file ({path})")
+            raise UsageError(f"{same}; compare needs different cases",
+                             hint="two versions of one case are two files: casekit compare acme_v1.yaml acme_v2.yaml")
+        named[path] = spec
 
 
 def compare(cases: Sequence[Case], today: date, *, metrics: Sequence[str] = (),

@@ -131,6 +131,22 @@ class Library:
             hint=did_you_mean(spec, ids) or ("cases: " + ", ".join(ids) if ids else None),
         )
 
+    def case_files(self, specs: Sequence[str] | None = None) -> list[CaseRef]:
+        """The case files `specs` name, to check: a file as named (read or not), every case file
+        below a directory, a case by id; with `specs` None, every case of the library."""
+        if specs is None:
+            return self.refs()
+        paths: list[Path] = []
+        for spec in specs:
+            path = Path(spec)
+            if path.is_dir():
+                paths += sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file())
+            elif is_case_path(spec) or path.exists():
+                paths.append(path)
+            else:
+                paths.append(self.find(spec).path)
+        return [CaseRef(p.stem, p) for p in paths]
+
     def missing_dirs(self) -> list[Path]:
         """Directories the user configured that do not exist (./cases may be absent)."""
         if not self.configured:
@@ -266,10 +282,9 @@ def _parse_here(ref: CaseRef, stamp: Stamp | None, cache: CaseCache | None,
 
 
 def _unreadable(ref: CaseRef, exc: CaseNotFound) -> Loaded:
-    from casekit.problems import Problem
+    from casekit.loader import unreadable_problem
 
-    message = exc.message.removeprefix(f"{ref.path}: ")
-    return Loaded(ref, None, [Problem(str(ref.path), None, None, "error", "unreadable", message, exc.hint)], exc)
+    return Loaded(ref, None, [unreadable_problem(str(ref.path), exc)], exc)
 
 
 def _parse_in_pool(jobs: list[tuple[int, CaseRef, Stamp | None]], cache: CaseCache | None,

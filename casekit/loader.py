@@ -144,6 +144,21 @@ def read_stream(stream: BinaryIO, display: str = "<stdin>") -> bytes:
         raise CaseNotFound(f"{display}: cannot read ({exc.strerror or exc})") from None
 
 
+def check_stream(stream: BinaryIO, display: str = "<stdin>") -> tuple[Case | None, list[Problem]]:
+    """Parse and check the case a binary stream (standard input) holds; one that cannot be read
+    whole is one `unreadable` problem."""
+    try:
+        data = read_stream(stream, display)
+    except CaseNotFound as exc:
+        return None, [unreadable_problem(display, exc)]
+    return check_bytes(data, display)
+
+
+def unreadable_problem(path: str, exc: CaseNotFound) -> Problem:
+    """A file or stream that could not be read, as the one problem reported for it."""
+    return Problem(path, None, None, "error", "unreadable", exc.message.removeprefix(f"{path}: "), exc.hint)
+
+
 def _read_at_most(stream: BinaryIO, limit: int, display: str, size_hint: int = 0) -> bytes:
     # Chunked, so a huge limit never becomes one huge allocation; a regular
     # file is read whole in the first chunk and confirmed at its end by the second.

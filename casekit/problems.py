@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 # Characters that would break a one-line message or act on a terminal: C0
@@ -62,6 +62,17 @@ def shown(text: object, limit: int | None = _SHOWN_MAX) -> str:
     if limit is not None and len(text) > limit:
         text = text[: limit - 1] + "…"
     return f"`{one_line(text)}`"
+
+
+def check_choices(option: str, values: Iterable[str], choices: Sequence[str], noun: str) -> None:
+    """A usage error for the first of `values` that is none of `choices` (`--section: no section
+    `x``), with a hint: the choices it most likely meant, else all of them."""
+    from casekit.errors import UsageError
+
+    for value in values:
+        if value not in choices:
+            raise UsageError(f"{option}: no {noun} `{value}`",
+                             hint=did_you_mean(value, choices) or f"{noun}s: " + ", ".join(choices))
 
 
 def did_you_mean(word: str, choices, *, names: Mapping[str, str] | None = None, limit: int = 4) -> str | None:

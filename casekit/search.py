@@ -237,6 +237,19 @@ def parse_query(text: str) -> Query:
     return Query(text, tuple(units), frozenset(required))
 
 
+def search_query(text: str, sections: Sequence[str] = ()) -> Query:
+    """The query `casekit search` runs: a usage error when `text` has no words to search for, or
+    when one of `sections` is not searched."""
+    from casekit.errors import UsageError
+    from casekit.problems import check_choices
+
+    query = parse_query(text)
+    if not query.units:
+        raise UsageError("the query has no words to search for", hint='try a word or a "quoted phrase"')
+    check_choices("--section", sections, SEARCH_SECTIONS, "section")
+    return query
+
+
 class Matcher:
     """One query unit (a term, or a phrase of terms) compiled for folded text.
 

@@ -429,6 +429,13 @@ def test_only_limits_sections():
     assert result.same
 
 
+@pytest.mark.parametrize("sections", [["timeline"], ["risks"], ["case", "principles"], []])
+def test_diffing_some_sections_finds_what_the_whole_diff_finds_there(sections):
+    for a, b in [(fixture("base"), fixture("escalated")), (fixture("base"), None), (None, fixture("base"))]:
+        whole = diff(a, b)
+        assert diff(a, b, sections=sections).record() == (whole.only(sections) if sections else whole).record()
+
+
 # --- generated cases ----------------------------------------------------------------------
 
 WORDS = ["revenue", "robots", "fleet", "software", "launch", "round", "customer", "margin", "data", "labour",

@@ -12,8 +12,9 @@ import pytest
 from typer.testing import CliRunner
 
 from casekit.cli.app import app
-from casekit.compare import TopRisk, case_labels, compare, metric_groups, principle_themes
+from casekit.compare import TopRisk, case_labels, check_different, compare, metric_groups, principle_themes
 from casekit.errors import UsageError
+from casekit.library import Library
 from casekit.loader import load_case
 
 FIXTURES = Path(__file__).parent / "fixtures" / "compare"
@@ -210,3 +211,15 @@ def test_case_ids_complete_for_every_command_that_takes_a_case():
     assert complete(f"{where} search fleet -c b") == ["bolt"]
     assert complete(f"{where} export -c v") == ["volt"]
     assert complete("casekit search x --section ri") == ["risks"]
+
+
+def test_compare_needs_two_different_case_files():
+    library = Library(cases_dirs=[FIXTURES], env={})
+    check_different(library, ["bolt", str(VOLT)])
+    with pytest.raises(UsageError, match="at least two cases"):
+        check_different(library, ["bolt"])
+    with pytest.raises(UsageError, match="`bolt` is named twice; compare needs different cases"):
+        check_different(library, ["bolt", "volt", "bolt"])
+    with pytest.raises(UsageError) as info:
+        check_different(library, ["bolt", str(BOLT)])
+    assert info.value.message.startswith(f"`bolt` and `{BOLT}` are the same case file")

@@ -126,3 +126,18 @@ def test_an_id_two_files_share_names_neither(tmp_path):
     with pytest.raises(UsageError, match="several case files have the id `acme`") as info:
         Library(cases_dirs=[d], env={}).find("acme")
     assert "acme_v1.yaml" in info.value.hint and "acme_v2.yaml" in info.value.hint
+
+
+def test_case_files_are_files_as_named_every_case_below_a_directory_and_ids(tmp_path):
+    lib_dir = make_dir(tmp_path, "lib", "acme", "beta")
+    nested = tmp_path / "tree" / "deep"
+    nested.mkdir(parents=True)
+    (nested / "one.yml").write_text("x")
+    (nested / "notes.txt").write_text("x")
+    library = Library(cases_dirs=[lib_dir], env={})
+    found = library.case_files([str(tmp_path / "tree"), "beta", str(tmp_path / "missing.yaml")])
+    assert [(r.id, r.path) for r in found] == [("one", nested / "one.yml"), ("beta", lib_dir / "beta.yaml"),
+                                               ("missing", tmp_path / "missing.yaml")]  # checked, then unreadable
+    assert library.case_files() == library.refs()
+    with pytest.raises(CaseNotFound):
+        library.case_files(["nosuchid"])

@@ -9,7 +9,15 @@ from pathlib import Path
 import pytest
 
 from casekit.errors import CaseNotFound, InvalidCase, UsageError
-from casekit.loader import check_bytes, check_file, load_case, max_case_bytes, read_bytes, read_stream
+from casekit.loader import (
+    check_bytes,
+    check_file,
+    check_stream,
+    load_case,
+    max_case_bytes,
+    read_bytes,
+    read_stream,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BAD = FIXTURES / "bad"
@@ -454,3 +462,13 @@ def test_the_size_limit_is_read_when_needed_and_a_bad_one_is_named(monkeypatch, 
         return
     with pytest.raises(UsageError, match="CASEKIT_MAX_CASE_MB"):
         read_bytes(BAD / "bad-value.yaml")
+
+
+def test_a_stream_is_checked_as_a_file_is_and_one_past_the_limit_is_unreadable(monkeypatch):
+    data = (BAD / "unsourced-warning.yaml").read_bytes()
+    case, problems = check_stream(io.BytesIO(data))
+    assert case is not None and [(p.path, p.code) for p in problems] == [("<stdin>", "unsourced")]
+    monkeypatch.setenv("CASEKIT_MAX_CASE_MB", "0.0001")
+    case, [problem] = check_stream(io.BytesIO(data), "<pipe>")
+    assert case is None and (problem.path, problem.line, problem.code) == ("<pipe>", None, "unreadable")
+    assert problem.message.startswith("it goes on past") and "CASEKIT_MAX_CASE_MB" in problem.hint

@@ -28,6 +28,7 @@ from casekit.search import (
     make_snippet,
     parse_query,
     search,
+    search_query,
     stem,
     stemming_to,
     tokenize,
@@ -475,3 +476,14 @@ def test_cli_no_hits_in_a_machine_format_is_still_well_formed():
     assert result.exit_code == 1 and json.loads(result.stdout) == []
     result = run("search", "zeppelin", "-c", "alpha", "-f", "csv")
     assert result.exit_code == 1 and result.stdout == "case,section,id,title,score,snippet\n"
+
+
+def test_a_search_query_needs_words_and_known_sections():
+    from casekit.errors import UsageError
+
+    assert search_query('"data engine" risk', ["risks"]).required == {("data", "engine")}
+    with pytest.raises(UsageError, match="no words to search for"):
+        search_query(' "" ')
+    with pytest.raises(UsageError) as info:
+        search_query("data", ["risk"])
+    assert (info.value.message, info.value.hint) == ("--section: no section `risk`", "did you mean `risks`?")

@@ -86,10 +86,13 @@ def diff(
     `git config diff.casekit.command 'casekit diff'`) it takes git's 7 or 9
     arguments, and always exits 0.
     """
+    from casekit.changes import SECTION_NAMES
     from casekit.errors import ExitCode, UsageError
+    from casekit.problems import check_choices
 
     st = state(ctx)
-    sections = _check_sections(section)
+    sections = section or []
+    check_choices("--section", sections, SECTION_NAMES, "section")
     git = git_external_args(operands)
     if git is not None:
         _git_driver(st, git, sections=sections, stat=stat, order=order, fmt=fmt)
@@ -106,25 +109,11 @@ def diff(
     # /dev/null is no case at all, as git spells it: everything in the other is added (or removed).
     a, b = ((spec, None) if spec == DEV_NULL else resolve_operand(spec, library, today_date)
             for spec in operands)
-    result = diff_cases(a[1], b[1], order=order)
+    result = diff_cases(a[1], b[1], order=order, sections=sections)
     result.a, result.b = a[0], b[0]
-    if sections:
-        result = result.only(sections)
     _emit(st, result, fmt=fmt, stat=stat)
     if not result.same:
         raise typer.Exit(int(ExitCode.NEGATIVE))
-
-
-def _check_sections(names: list[str] | None) -> list[str]:
-    from casekit.changes import SECTION_NAMES
-    from casekit.errors import UsageError
-    from casekit.problems import did_you_mean
-
-    for name in names or []:
-        if name not in SECTION_NAMES:
-            raise UsageError(f"--section: no section `{name}`",
-                             hint=did_you_mean(name, SECTION_NAMES) or "sections: " + ", ".join(SECTION_NAMES))
-    return list(names or [])
 
 
 def _markers(st) -> bool:
@@ -186,10 +175,8 @@ def _git_driver(st, git: GitDiffArgs, *, sections: list[str], stat: bool, order:
         return
     from casekit.changes import diff as diff_cases
 
-    result = diff_cases(old, new, order=order)
+    result = diff_cases(old, new, order=order, sections=sections)
     result.a, result.b = a_label, b_label
-    if sections:
-        result = result.only(sections)
     if fmt is not Format.table:
         _emit(st, result, fmt=fmt, stat=stat)
         return

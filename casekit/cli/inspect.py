@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -28,27 +27,16 @@ def validate(
     when there are errors (or warnings, with --strict), 2 when a file cannot
     be read.
     """
+    import sys
+
     from casekit.cli.common import open_library, write_records
-    from casekit.library import SUFFIXES, CaseRef, is_case_path
+    from casekit.loader import check_stream
 
     st = state(ctx)
-    library = st.library
-    targets: list[Path] = []
-    problems = []
-    for spec in paths or []:
-        path = Path(spec)
-        if spec == "-":
-            problems += _check_stdin()
-        elif path.is_dir():
-            targets += sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file())
-        elif is_case_path(spec) or path.exists():
-            targets.append(path)
-        else:
-            targets.append(library.find(spec).path)
-    if not paths:
-        targets = [ref.path for ref in library.refs()]
+    problems = check_stream(sys.stdin.buffer)[1] if "-" in (paths or []) else []
+    targets = st.library.case_files([p for p in paths if p != "-"] if paths else None)
     # Unchanged valid files come from the parsed-case cache, with their warnings.
-    checked = open_library(st, [CaseRef(t.stem, t) for t in targets], warn=False)
+    checked = open_library(st, targets, warn=False)
     problems += [problem for loaded in checked for problem in loaded.problems]
     unreadable = any(p.code == "unreadable" for p in problems)
     errors = sum(p.severity == "error" for p in problems)
@@ -69,21 +57,6 @@ def validate(
         raise typer.Exit(int(ExitCode.TROUBLE))
     if errors or (strict and warnings):
         raise typer.Exit(int(ExitCode.NEGATIVE))
-
-
-def _check_stdin() -> list:
-    import sys
-
-    from casekit.errors import CaseNotFound
-    from casekit.loader import check_bytes, read_stream
-    from casekit.problems import Problem
-
-    try:
-        data = read_stream(sys.stdin.buffer, "<stdin>")
-    except CaseNotFound as exc:  # reported like a file that cannot be read
-        return [Problem("<stdin>", None, None, "error", "unreadable", exc.message.removeprefix("<stdin>: "), exc.hint)]
-    _, found = check_bytes(data, "<stdin>")
-    return found
 
 
 PROBLEM_KEYS = ("path", "line", "column", "severity", "code", "message")

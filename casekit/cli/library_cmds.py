@@ -45,22 +45,13 @@ def search(
     """
     from casekit.cli.common import ParseProgress, emit, find_cases, loading_many, open_library
     from casekit.compare import case_labels
-    from casekit.errors import UsageError
     from casekit.records import Records, shape_of
-    from casekit.search import HIT_KEYS, SEARCH_SECTIONS, parse_query
+    from casekit.search import HIT_KEYS, search_query
     from casekit.search import search as run_search
 
     st = state(ctx)
     text = " ".join(query)
-    parsed = parse_query(text)
-    if not parsed.units:
-        raise UsageError("the query has no words to search for", hint='try a word or a "quoted phrase"')
-    for name in section or []:
-        if name not in SEARCH_SECTIONS:
-            from casekit.problems import did_you_mean
-
-            raise UsageError(f"--section: no section `{name}`",
-                             hint=did_you_mean(name, SEARCH_SECTIONS) or "sections: " + ", ".join(SEARCH_SECTIONS))
+    parsed = search_query(text, section or ())
     if case:  # a case named is a case wanted: one that does not load is an error
         refs = find_cases(st, case)
         with loading_many(len(refs)):
@@ -189,21 +180,11 @@ def compare(
     Cases are labelled by id, or by file when two versions share an id.
     """
     from casekit.cli.common import open_cases
+    from casekit.compare import check_different
     from casekit.compare import compare as run_compare
-    from casekit.errors import UsageError
 
     st = state(ctx)
-    if len(cases) < 2:
-        raise UsageError("compare needs at least two cases", hint="casekit compare CASE CASE …")
-    named: dict[Path, str] = {}
-    for spec in cases:
-        path = st.library.find(spec).path.resolve()
-        if path in named:
-            same = (f"`{spec}` is named twice" if named[path] == spec
-                    else f"`{named[path]}` and `{spec}` are the same case file ({path})")
-            raise UsageError(f"{same}; compare needs different cases",
-                             hint="two versions of one case are two files: casekit compare acme_v1.yaml acme_v2.yaml")
-        named[path] = spec
+    check_different(st.library, cases)
     opened = open_cases(st, cases, as_of=as_of)
     comparison = run_compare(opened, st.today, metrics=metric or (), names=cases)
 
