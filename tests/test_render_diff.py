@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from casekit.changes import Change
-from casekit.render.diff import content_fields, content_lines, entry_text, is_entry_change
+from casekit.render.diff import content_fields, content_lines, entry_text, git_header, is_entry_change, text_diff
 
 
 def added(section: str, item: dict, label: str, at: str | None = None) -> Change:
@@ -41,3 +41,18 @@ def test_entry_changes_are_told_from_observation_changes():
     assert is_entry_change(Change("people", "a", "changed", "roles.period", "2016", "2017", entry="CEO"))
     assert not is_entry_change(Change("metrics", "m", "added", "observations", None, "$5M", at="2021"))
     assert not is_entry_change(Change("timeline", "e", "added", None, None, {"id": "e"}))
+
+
+def test_the_git_header_says_what_happened_to_the_file_and_shows_names_harmlessly():
+    assert git_header("a/x.yaml", "b/x.yaml").plain == "diff --casekit a/x.yaml b/x.yaml"
+    assert git_header("a/x", "b/x", added=True).plain.splitlines()[1:] == ["new file"]
+    assert git_header("a/x", "b/x", deleted=True, rename_lines=["ignored"]).plain.splitlines()[1:] == ["deleted file"]
+    renamed = git_header("a/x", "b/y\x1b[31m", rename_lines=["rename from x", "rename to y"])
+    assert renamed.plain.splitlines() == ["diff --casekit a/x b/y␛[31m", "rename from x", "rename to y"]
+
+
+def test_a_text_diff_follows_the_note_saying_why():
+    text = text_diff(["a", "b"], ["a", "c"], "a/x", "b/x", "x: not valid")
+    assert text.plain.splitlines() == ["casekit: x: not valid; showing a text diff", "--- a/x", "+++ b/x",
+                                       "@@ -1,2 +1,2 @@", " a", "-b", "+c"]
+    assert text_diff(["a"], ["a"], "a/x", "b/x", "same").plain == "casekit: same; showing a text diff"

@@ -31,6 +31,15 @@ class GitDiffArgs:
     new_path: str
     rename_info: str | None = None
 
+    def rename_lines(self) -> list[str]:
+        """How the file was renamed, as `git diff` says it: git's own lines (similarity index,
+        rename or copy from and to), else `rename from` and `rename to`; none when it was not."""
+        if self.rename_info and self.rename_info.strip():
+            return [line.rstrip() for line in self.rename_info.splitlines() if line.strip()]
+        if self.new_path != self.path:
+            return [f"rename from {self.path}", f"rename to {self.new_path}"]
+        return []
+
 
 def git_external_args(operands: list[str]) -> GitDiffArgs | None:
     """git's 7 arguments (`path old-file old-hex old-mode new-file new-hex new-mode`),
@@ -150,21 +159,11 @@ def _git_driver(st, git: GitDiffArgs, *, sections: list[str], stat: bool, order:
     from rich.text import Text
 
     from casekit.errors import CasekitError
-    from casekit.render.text import clean
+    from casekit.render.diff import git_header
 
     a_label, b_label = f"a/{git.path}", f"b/{git.new_path}"
-    header = Text(f"diff --casekit {clean(a_label)} {clean(b_label)}", style="bold")
-    if git.old_file == DEV_NULL:
-        header.append("\nnew file", style="bold")
-    elif git.new_file == DEV_NULL:
-        header.append("\ndeleted file", style="bold")
-    elif git.rename_info and git.rename_info.strip():
-        # git's own lines, as `git diff` prints them: similarity index, rename (or copy) from and to.
-        for line in git.rename_info.splitlines():
-            if line.strip():
-                header.append("\n" + clean(line.rstrip()), style="bold")
-    elif git.new_path != git.path:
-        header.append(f"\nrename from {clean(git.path)}\nrename to {clean(git.new_path)}", style="bold")
+    header = git_header(a_label, b_label, added=git.old_file == DEV_NULL, deleted=git.new_file == DEV_NULL,
+                        rename_lines=git.rename_lines())
     try:
         old = _git_side(git.old_file, a_label, git.path)
         new = _git_side(git.new_file, b_label, git.new_path)
@@ -200,11 +199,7 @@ def _git_side(file: str, label: str, path: str):
 
 def _text_fallback(st, git: GitDiffArgs, a_label: str, b_label: str, error) -> None:
     """A plain unified diff, for versions that are not valid cases."""
-    import difflib
-
-    from rich.text import Text
-
-    from casekit.render.text import clean
+    from casekit.render.diff import text_diff
 
     def lines(file: str) -> list[str]:
         if file == DEV_NULL:
@@ -216,12 +211,4 @@ def _text_fallback(st, git: GitDiffArgs, a_label: str, b_label: str, error) -> N
             return []
 
     note = error.message + (f" ({error.hint})" if error.hint else "")
-    st.term.print(Text(f"casekit: {clean(note)}; showing a text diff", style="yellow"))
-    out = []
-    for line in difflib.unified_diff(lines(git.old_file), lines(git.new_file), a_label, b_label, lineterm=""):
-        style = {"+": "green", "-": "red", "@": "cyan"}.get(line[:1], "")
-        if line.startswith(("+++", "---")):
-            style = "bold"
-        out.append(Text(clean(line), style=style))
-    if out:
-        st.term.print(Text("\n").join(out))
+    st.term.print(text_diff(lines(git.old_file), lines(git.new_file), a_label, b_label, note))

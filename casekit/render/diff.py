@@ -228,25 +228,14 @@ def field_cells(change: Change, *, markers: bool = False) -> tuple[Text, Text]:
             key.append(" " + sub)
     else:
         key = Text("  " + clean(c.field))
-    body = Text()
-    if c.words is not None:
-        body.append_text(words_text(c.words, markers=markers))
-    elif isinstance(c.old, list) and isinstance(c.new, list) and c.detail:
+    if c.words is None and isinstance(c.old, list) and isinstance(c.new, list) and c.detail:
         # A list of ids or phrases: what went and what came says it (the detail), not both lists.
+        body = Text()
         for n, entry in enumerate(c.detail.split(", ")):
             body.append(", " if n else "")
             body.append(clean(entry), style="red" if entry.startswith("−") else "green")
         return key, body
-    else:
-        body.append_text(value_text(c.old, "red"))
-        body.append(" → ")
-        body.append_text(value_text(c.new, "green"))
-    if c.kind == "refined":
-        body.append("  refined", style=STYLES["refined"])
-    if c.detail:
-        body.append("  ")
-        body.append(clean(c.detail), style=DETAIL_STYLES.get(c.detail, "dim"))
-    return key, body
+    return key, change_text(c, markers=markers)
 
 
 def is_entry_change(change: Change) -> bool:
@@ -270,6 +259,14 @@ def entry_cells(change: Change, *, markers: bool = False) -> tuple[Text, Text]:
         return key, body
     body.append(clean(c.entry or ""), style="bold")
     body.append(f"  {clean(sub)} " if sub else "  ")
+    body.append_text(change_text(c, markers=markers))
+    return key, body
+
+
+def change_text(change: Change, *, markers: bool = False) -> Text:
+    """What a field became: its word diff, or `old → new`; then `refined` and the detail, if any."""
+    c = change
+    body = Text()
     if c.words is not None:
         body.append_text(words_text(c.words, markers=markers))
     else:
@@ -281,7 +278,7 @@ def entry_cells(change: Change, *, markers: bool = False) -> tuple[Text, Text]:
     if c.detail:
         body.append("  ")
         body.append(clean(c.detail), style=DETAIL_STYLES.get(c.detail, "dim"))
-    return key, body
+    return body
 
 
 def value_text(value: Any, style: str) -> Text:
@@ -429,3 +426,34 @@ def _md_field(c: Change) -> str:
     if c.detail:
         body += f" _({md(c.detail)})_"
     return f"{name}: {body}"
+
+
+# --- as git's external diff -------------------------------------------------------------
+
+
+def git_header(a_label: str, b_label: str, *, added: bool = False, deleted: bool = False,
+               rename_lines: Iterable[str] = ()) -> Text:
+    """`diff --casekit a/PATH b/PATH`, then `new file`, `deleted file` or the lines saying how the
+    file was renamed, as `git diff` heads a file."""
+    header = Text(f"diff --casekit {clean(a_label)} {clean(b_label)}", style="bold")
+    if added:
+        header.append("\nnew file", style="bold")
+    elif deleted:
+        header.append("\ndeleted file", style="bold")
+    else:
+        for line in rename_lines:
+            header.append("\n" + clean(line), style="bold")
+    return header
+
+
+def text_diff(old: list[str], new: list[str], a_label: str, b_label: str, note: str) -> Text:
+    """A plain unified diff of two texts' lines under `note` (why it is not a semantic one)."""
+    import difflib
+
+    out = [Text(f"casekit: {clean(note)}; showing a text diff", style="yellow")]
+    for line in difflib.unified_diff(old, new, a_label, b_label, lineterm=""):
+        style = {"+": "green", "-": "red", "@": "cyan"}.get(line[:1], "")
+        if line.startswith(("+++", "---")):
+            style = "bold"
+        out.append(Text(clean(line), style=style))
+    return Text("\n").join(out)
