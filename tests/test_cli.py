@@ -188,6 +188,47 @@ def test_debug_shows_the_traceback_of_an_internal_error(monkeypatch):
     assert isinstance(result.exception, RuntimeError)
 
 
+def _main_with(patch: str, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """`casekit ARGS` run by `casekit.cli.main` in a fresh process, after the Python in `patch`."""
+    code = f"import sys\nimport casekit.cli\n{patch}\ncasekit.cli.main({list(args)!r})\n"
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**os.environ, **ENV, **(env or {})})
+
+
+STARTUP_BUG = "def boom(args):\n    raise RuntimeError('kaboom')\ncasekit.cli.hoist_global_options = boom"
+IMPORT_BUG = "sys.modules['casekit.cli.timeline'] = None  # the command's module fails to import"
+
+
+@pytest.mark.parametrize("patch", [STARTUP_BUG, IMPORT_BUG])
+def test_an_unexpected_error_before_a_command_runs_is_an_internal_error_not_a_traceback(patch):
+    done = _main_with(patch, "timeline", "-n", "1")
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.startswith("casekit: error: internal error: ")
+    assert "hint: this is a bug in casekit; run again with --debug" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(("args", "env"), [(("timeline", "--debug"), None), (("--debug", "timeline"), None),
+                                           (("timeline",), {"CASEKIT_DEBUG": "1"})])
+def test_debug_shows_the_traceback_of_an_error_before_a_command_runs(args, env):
+    done = _main_with(STARTUP_BUG, *args, env=env)
+    assert done.returncode == 1
+    assert "Traceback" in done.stderr and done.stderr.rstrip().endswith("RuntimeError: kaboom")
+
+
+def test_a_file_error_no_command_reports_is_an_internal_error(monkeypatch):
+    import casekit.cli.common as common
+
+    def unreadable(*a, **k):
+        raise PermissionError(13, "Permission denied", "/some/file")
+
+    monkeypatch.setattr(common, "open_cases", unreadable)
+    result = run("timeline")
+    assert result.exit_code == 2
+    assert "internal error: PermissionError: [Errno 13] Permission denied: '/some/file'" in result.stderr
+    assert isinstance(run("--debug", "timeline").exception, PermissionError)
+
+
 def test_every_command_is_mapped_to_the_module_that_defines_it():
     from casekit.cli import COMMAND_MODULES, MODULES
 

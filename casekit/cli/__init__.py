@@ -44,19 +44,19 @@ def main(argv: list[str] | None = None) -> None:
     command = _command_word(args)
     if command in COMMAND_MODULES:
         wanted = (COMMAND_MODULES[command],)
-    from casekit.cli.app import app
-
-    if command in COMMAND_MODULES:
-        _only(app, command)
     with colourless_help(args):
         try:
+            from casekit.cli.app import app
+
+            if command in COMMAND_MODULES:
+                _only(app, command)
             code = app(args=args, prog_name="casekit", standalone_mode=False)
         except BrokenPipeError:
             code = quiet_pipe()
         except KeyboardInterrupt:
             code = 130
-        except Exception as exc:  # usage errors from the parser, and typer's Abort
-            code = _parser_error(exc)
+        except Exception as exc:  # raised outside the commands' boundary: the parser's errors, and any other
+            code = _startup_error(exc, args)
     try:
         sys.stdout.flush()
     except BrokenPipeError:
@@ -162,7 +162,10 @@ def quiet_pipe() -> int:
     return 0
 
 
-def _parser_error(exc: Exception) -> int:
+def _startup_error(exc: Exception, args: list[str]) -> int:
+    """The exit code for an error raised outside the commands' boundary (`CasekitGroup.invoke`),
+    after saying what it was: the parser's usage errors as click shows them, the rest as the
+    boundary would."""
     # Parser errors are click's ClickException (vendored inside newer typer):
     # recognise them by shape rather than by a private import path.
     if hasattr(exc, "show") and isinstance(getattr(exc, "exit_code", None), int):
@@ -176,4 +179,36 @@ def _parser_error(exc: Exception) -> int:
     if type(exc).__name__ == "Abort":
         sys.stderr.write("Aborted.\n")
         return 1
-    raise exc
+    options = args[:args.index("--")] if "--" in args else args
+    if "--debug" in options or debugging():
+        raise exc
+    from casekit.errors import CasekitError
+
+    if isinstance(exc, CasekitError):
+        terminal(no_color="--no-color" in options).error(exc.message, exc.hint)
+        return int(exc.exit_code)
+    return internal_error(exc, terminal(no_color="--no-color" in options))
+
+
+INTERNAL_ERROR_HINT = "this is a bug in casekit; run again with --debug (or CASEKIT_DEBUG=1) for the traceback"
+
+
+def debugging() -> bool:
+    """True when CASEKIT_DEBUG asks for tracebacks."""
+    return os.environ.get("CASEKIT_DEBUG", "") not in ("", "0")
+
+
+def internal_error(exc: BaseException, term) -> int:
+    """Say on `term`'s stderr that `exc` is a bug in casekit, the one way every unexpected error is
+    reported; the exit code."""
+    from casekit.errors import ExitCode
+
+    term.error(f"internal error: {type(exc).__name__}: {exc}", hint=INTERNAL_ERROR_HINT)
+    return int(ExitCode.TROUBLE)
+
+
+def terminal(no_color: bool = False):
+    """A terminal for messages when no command's state has one."""
+    from casekit.render.term import Terminal
+
+    return Terminal(no_color=no_color)

@@ -20,10 +20,6 @@ if TYPE_CHECKING:
     from casekit.dates import PartialDate
 
 
-def debugging() -> bool:
-    return os.environ.get("CASEKIT_DEBUG", "") not in ("", "0")
-
-
 class CasekitGroup(TyperGroup):
     """Runs every command inside the boundary that turns errors into messages and exit codes."""
 
@@ -57,23 +53,19 @@ class CasekitGroup(TyperGroup):
             raise typer.Exit(int(ExitCode.OK)) from None
         except (typer.Exit, typer.Abort):
             raise
-        except OSError as exc:
-            if exc.filename is not None:
-                raise  # a file the command opened; commands report those themselves
-            state = ctx.obj if isinstance(ctx.obj, State) else State()
-            state.term.error(f"cannot write the output: {exc.strerror or exc}")
-            raise typer.Exit(int(ExitCode.TROUBLE)) from None
         except Exception as exc:
+            from casekit.cli import debugging, internal_error
+
             if type(exc).__module__.startswith("typer"):
                 raise
             state = ctx.obj if isinstance(ctx.obj, State) else State()
+            if isinstance(exc, OSError) and exc.filename is None:
+                # Writing to stdout failed (a full disk); a file a command opens, it reports itself.
+                state.term.error(f"cannot write the output: {exc.strerror or exc}")
+                raise typer.Exit(int(ExitCode.TROUBLE)) from None
             if state.debug or debugging():
                 raise
-            state.term.error(
-                f"internal error: {type(exc).__name__}: {exc}",
-                hint="this is a bug in casekit; run again with --debug (or CASEKIT_DEBUG=1) for the traceback",
-            )
-            raise typer.Exit(int(ExitCode.TROUBLE)) from None
+            raise typer.Exit(internal_error(exc, state.term)) from None
 
 
 @dataclass
