@@ -6,7 +6,7 @@ No I/O and no Rich here. Dates and values arrive already parsed
 
 from __future__ import annotations
 
-from typing import Literal, Optional
+from typing import Literal, Optional, get_args
 
 import msgspec
 
@@ -20,8 +20,8 @@ Severity = Literal["low", "medium", "medium-high", "high", "critical"]
 Likelihood = Literal["low", "medium", "high"]
 SourceKind = Literal["article", "blog", "memo", "filing", "interview", "dataset", "book", "other"]
 
-SEVERITIES: tuple[str, ...] = ("low", "medium", "medium-high", "high", "critical")
-LIKELIHOODS: tuple[str, ...] = ("low", "medium", "high")
+SEVERITIES: tuple[str, ...] = get_args(Severity)  # in rising order
+LIKELIHOODS: tuple[str, ...] = get_args(Likelihood)
 CATEGORIES: tuple[str, ...] = (
     "funding",
     "product",

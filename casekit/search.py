@@ -152,13 +152,6 @@ def _word_marks(ascii_text: str) -> bytes:
     return b" " + ascii_text.encode("ascii").translate(_WORD_BYTES)
 
 
-def count_words(text: str) -> int:
-    """How many words `tokenize` finds in `text`, without making them."""
-    if text.isascii():
-        return _word_marks(text).count(b" a")
-    return len(_TOKEN.findall(folded(text)))
-
-
 @functools.lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
     """A light plural fold: `risks` → `risk`, `companies` → `company`, `boxes` → `box`."""
@@ -463,12 +456,6 @@ def document(case: Case, section: str, item: object, order: int) -> Document:
     fields += [_field(name, text, False) for name, text in zip(names, texts)]
     return Document(case.id, section, item.id, _TITLE_JOIN.join(parts), order,  # type: ignore[attr-defined]
                     [f for f in fields if f.text])
-
-
-def documents(case: Case) -> list[Document]:
-    """Every searchable document of `case`: the case itself, then each item of each section."""
-    return [document(case, section, item, first + i)
-            for section, items, first in _sections(case, ()) for i, item in enumerate(items)]
 
 
 def _sections(case: Case, sections: Sequence[str]) -> Iterable[tuple[str, list, int]]:

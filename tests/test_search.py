@@ -14,15 +14,16 @@ from typer.testing import CliRunner
 
 from casekit.cli.app import app
 from casekit.loader import load_case
+from casekit.model import SECTIONS
 from casekit.search import (
+    CASE_SECTION,
     K1,
     SEARCH_SECTIONS,
     TITLE_WEIGHT,
     B,
     Matcher,
     Snippet,
-    count_words,
-    documents,
+    document,
     fold,
     folded,
     make_snippet,
@@ -201,9 +202,14 @@ def test_folding_only_the_non_ascii_stretches_folds_as_folding_each_character(te
 
 
 @FAST
-@given(TEXTS)
-def test_words_are_counted_as_tokenize_finds_them(text):
-    assert count_words(text) == len(tokenize(text))
+@given(st.lists(TEXTS, min_size=1, max_size=3))
+def test_the_scan_counts_words_as_tokenize_finds_them(texts):
+    from casekit.search import _Scan
+
+    scan = _Scan(texts, len(texts))
+    assert scan.words == sum(len(tokenize(t)) for t in texts)
+    if scan.clean:  # no text holds the separator: each text's own count is known too
+        assert [scan.words_of(i) for i in range(len(texts))] == [len(tokenize(t)) for t in texts]
 
 
 def _runs(text: str, unit: tuple[str, ...]) -> list[tuple[int, int]]:
@@ -247,13 +253,21 @@ def test_plural_forms_and_overlapping_phrases():
     assert Matcher(("risk",)).count("risks, risk; brisk risky") == 2
 
 
+def _documents(case):
+    """Every searchable document of `case`, one by one: the case itself, then each item of each section."""
+    docs = [document(case, CASE_SECTION, case, 0)]
+    for section in SECTIONS:
+        docs += [document(case, section, item, len(docs)) for item in getattr(case, section)]
+    return docs
+
+
 def _plain_search(cases, query: str) -> list[tuple[str, str, float]]:
     """BM25F as defined, every field of every document matched one by one: what the scan must equal."""
     q = parse_query(query)
     matchers = [Matcher(u) for u in q.units]
-    docs = [d for case in cases for d in documents(case)]
-    length = {id(d): {title: sum(count_words(f.text) for f in d.fields if f.title is title) for title in (True, False)}
-              for d in docs}
+    docs = [d for case in cases for d in _documents(case)]
+    length = {id(d): {title: sum(len(tokenize(f.text)) for f in d.fields if f.title is title)
+                      for title in (True, False)} for d in docs}
     avg = {title: (sum(length[id(d)][title] for d in docs) / len(docs)) or 1.0 for title in (True, False)}
     matched = [(d, {m.terms: {k: m.count(f.folded) for k, f in enumerate(d.fields) if m.count(f.folded)}
                     for m in matchers}) for d in docs]
@@ -288,7 +302,7 @@ def every_case(cases):
 @settings(max_examples=80, deadline=None)
 @given(st.data())
 def test_the_scan_ranks_as_bm25f_over_every_field(every_case, data):
-    words = sorted({t.term for case in every_case for d in documents(case) for f in d.fields
+    words = sorted({t.term for case in every_case for d in _documents(case) for f in d.fields
                     for t in tokenize(f.text)})
     parts = data.draw(st.lists(st.sampled_from(words), min_size=1, max_size=3))
     query = data.draw(st.sampled_from([" ".join(parts), f'"{" ".join(parts)}"']))

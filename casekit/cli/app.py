@@ -73,7 +73,6 @@ class State:
     """What every command shares: the library, the terminal, today."""
 
     cases_dirs: list[Path] = field(default_factory=list)
-    today_text: str | None = None
     debug: bool = False
     term: Terminal = field(default_factory=Terminal)
     _library: Any = field(default=None, repr=False)
@@ -92,7 +91,6 @@ class State:
             self.term.pager_command = os.environ.get("CASEKIT_PAGER") or None
         if today is not None:
             self.fixed_today = parse_day_option(today, "--today")  # checked now, whether or not a command asks
-            self.today_text = today
         return self
 
     @property

@@ -18,8 +18,6 @@ import json
 import re
 from typing import Any
 
-FORMATS = ("json", "csv", "md", "yaml")
-
 
 def write(records: Any, fmt: str, shape: dict | None = None) -> str:
     """`records` (a list of dicts, or one dict) in format `fmt`.

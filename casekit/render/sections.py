@@ -280,7 +280,6 @@ class RisksTable:
         return table
 
 
-LIKELIHOOD_STYLE = {"high": "bold", "medium": "", "low": "dim"}
 SEVERITY_HEADER = "severity ╲ likelihood"
 
 
