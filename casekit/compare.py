@@ -205,14 +205,15 @@ def _span(case: Case, today: date) -> str | None:
 
 
 def _eras(case: Case, today: date) -> str | None:
-    eras = sorted(case.eras, key=lambda e: e.period.sort_key(today))
-    return "\n".join(f"{e.period.text} {e.title}" for e in eras) or None
+    from casekit.sections import listing_order
+
+    return "\n".join(f"{e.period.text} {e.title}" for e in listing_order("eras", case.eras, today)) or None
 
 
-def _risks(case: Case, n: int = 3) -> tuple[TopRisk, ...] | None:
-    from casekit.sections import risks_by_severity
+def _risks(case: Case) -> tuple[TopRisk, ...] | None:
+    from casekit.sections import top_risks
 
-    return tuple(TopRisk(r.id, r.severity, r.title) for r in risks_by_severity(case.risks)[:n]) or None
+    return tuple(TopRisk(r.id, r.severity, r.title) for r in top_risks(case)) or None
 
 
 def check_different(library: Library, specs: Sequence[str]) -> None:

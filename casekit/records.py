@@ -131,12 +131,19 @@ def principle_detail_record(detail) -> dict[str, Any]:
         **principle_record(detail.principle),
         "evidence_events": [{"id": e.id, **date_fields(e.date), "title": e.title, "category": e.category}
                             for e in detail.evidence],
-        "related_risks": [{"id": r.id, "title": r.title, "severity": r.severity, "likelihood": r.likelihood}
-                          for r in detail.risks],
+        "related_risks": [_risk_brief(r) for r in detail.risks],
         "related_principles": [{"n": rel.principle.n, "id": rel.principle.id, "title": rel.principle.title,
                                 "shared_risks": [r.id for r in rel.risks], "shared_tags": list(rel.tags)}
                                for rel in detail.related],
     }
+
+
+_RISK_BRIEF = ("id", "title", "severity", "likelihood")
+
+
+def _risk_brief(r) -> dict[str, Any]:
+    """A risk named by another record: its id, title, severity and likelihood."""
+    return {key: getattr(r, key) for key in _RISK_BRIEF}
 
 
 def risk_record(r) -> dict[str, Any]:
@@ -232,37 +239,15 @@ def case_record(case) -> dict[str, Any]:
 
 # --- a case at a glance ------------------------------------------------------------------
 
-KEY_METRICS = 8  # how many metrics `show` lists
-TOP_RISKS = 3
-
-
-def latest_observation(metric):
-    """The observation with the latest date (the last written among equals), or None."""
-    if not metric.observations:
-        return None
-    return max(enumerate(metric.observations), key=lambda io: (io[1].date.sort_key(), io[0]))[1]
-
-
-def top_risks(case, n: int = TOP_RISKS) -> list:
-    """The `n` most severe risks, most likely first among equals, then file order."""
-    from casekit.sections import risks_by_severity
-
-    return risks_by_severity(case.risks)[:n]
-
-
 def overview_record(case, today: Date) -> dict[str, Any]:
     """`show -f json`: what `show` displays — the header, counts, key metrics, eras and top risks."""
     from casekit.model import SECTIONS
-    from casekit.query import sort_by_date
+    from casekit.sections import key_metrics, listing_order, top_risks
 
-    metrics = []
-    for m in case.metrics[:KEY_METRICS]:
-        obs = latest_observation(m)
-        if obs is not None:
-            metrics.append({"id": m.id, "name": m.name, "unit": m.unit, **date_fields(obs.date),
-                            "value": value_record(obs.value)})
+    metrics = [{"id": m.id, "name": m.name, "unit": m.unit, **date_fields(obs.date), "value": value_record(obs.value)}
+               for m, obs in key_metrics(case)]
     eras = [{"id": e.id, "title": e.title, **date_fields(e.period, "period")}
-            for e in sort_by_date(case.eras, key=lambda e: e.period, today=today)]
+            for e in listing_order("eras", case.eras, today)]
     return {
         "id": case.id,
         "company": case.company,
@@ -273,8 +258,7 @@ def overview_record(case, today: Date) -> dict[str, Any]:
         "counts": {name: len(getattr(case, name)) for name in SECTIONS},
         "key_metrics": metrics,
         "eras": eras,
-        "top_risks": [{"id": r.id, "title": r.title, "severity": r.severity, "likelihood": r.likelihood}
-                      for r in top_risks(case)],
+        "top_risks": [_risk_brief(r) for r in top_risks(case)],
     }
 
 
@@ -288,7 +272,7 @@ def overview_shape() -> dict:
         "key_metrics": [{"id": None, "name": None, "unit": None, "date": None, "start": None, "end": None,
                          "value": dict.fromkeys(VALUE_KEYS)}],
         "eras": [dict.fromkeys(("id", "title", "period", "start", "end"))],
-        "top_risks": [dict.fromkeys(("id", "title", "severity", "likelihood"))],
+        "top_risks": [dict.fromkeys(_RISK_BRIEF)],
     }
 
 

@@ -21,6 +21,7 @@ from casekit.model import (
     FlywheelEdge,
     Metric,
     Moat,
+    Observation,
     Principle,
     Risk,
     likelihood_rank,
@@ -181,6 +182,31 @@ def risk_matrix(risks: Iterable[Risk]) -> dict[str, dict[str, list[Risk]]]:
     for risk in risks_by_severity(risks):
         matrix[risk.severity][risk.likelihood or UNRATED].append(risk)
     return matrix
+
+
+# --- a case at a glance -----------------------------------------------------
+
+KEY_METRICS = 8  # `show` lists the first this many metrics, as the case orders them
+TOP_RISKS = 3
+
+
+def latest_observation(metric: Metric) -> Observation | None:
+    """The observation with the latest date (the last written among equals), or None."""
+    if not metric.observations:
+        return None
+    return max(enumerate(metric.observations), key=lambda io: (io[1].date.sort_key(), io[0]))[1]
+
+
+def key_metrics(case: Case) -> list[tuple[Metric, Observation]]:
+    """What `show` leads with: the first `KEY_METRICS` metrics as the case orders them, each with
+    its latest observation (a metric with none is left out)."""
+    found = [(m, latest_observation(m)) for m in case.metrics[:KEY_METRICS]]
+    return [(m, obs) for m, obs in found if obs is not None]
+
+
+def top_risks(case: Case, n: int = TOP_RISKS) -> list[Risk]:
+    """The `n` most severe risks, as `casekit risks` lists them."""
+    return risks_by_severity(case.risks)[:n]
 
 
 # --- the other sections -----------------------------------------------------

@@ -10,9 +10,8 @@ import pytest
 from rich.console import Console
 
 from casekit.loader import load_case
-from casekit.render import overview as views
-from casekit.render.overview import case_tree, overview, top_risks
-from casekit.sections import risks_by_severity
+from casekit.render.overview import case_tree, overview
+from casekit.sections import KEY_METRICS
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TODAY = date(2024, 6, 30)
@@ -74,16 +73,11 @@ def test_the_tree_shows_segment_figures_event_details_and_date_marks():
     assert "category: deal" in shown[stake:stake + 6]
 
 
-def test_top_risks_are_the_risks_listings_first():
-    risky = load_case(FIXTURES / "sections" / "risk_order.yaml")
-    assert top_risks(risky, 4) == risks_by_severity(risky.risks)[:4]
-
-
 def test_show_caps_the_header_at_a_reading_width_and_lists_the_key_metrics():
     acme = load_case(FIXTURES / "library" / "acme.yaml")
     lines = render(overview(acme, TODAY), width=200).splitlines()
     assert len(lines[0]) == 100 and lines[0].startswith("╭─ acme ")
-    assert views.KEY_METRICS == 8
+    assert KEY_METRICS == 8
 
 
 def test_the_summary_under_the_heading_is_not_bold():

@@ -76,7 +76,7 @@ def test_the_whole_case_loses_no_field_and_keeps_the_listing_keys_first(acme):
 
 
 def test_overview_record_is_what_show_shows(acme):
-    from casekit.render.overview import latest_observation, top_risks
+    from casekit.sections import latest_observation, top_risks
 
     record = overview_record(acme, TODAY)
     assert [r["id"] for r in record["top_risks"]] == [r.id for r in top_risks(acme)]

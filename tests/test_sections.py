@@ -8,6 +8,7 @@ from pathlib import Path
 import msgspec
 import pytest
 
+from casekit.dates import PartialDate
 from casekit.errors import UsageError
 from casekit.loader import load_case
 from casekit.sections import (
@@ -17,6 +18,8 @@ from casekit.sections import (
     filter_principles,
     flywheel_listing,
     flywheel_loops,
+    key_metrics,
+    latest_observation,
     linked_principles,
     listing,
     listing_order,
@@ -32,6 +35,7 @@ from casekit.sections import (
     risks_by_severity,
     risks_listing,
     speaker_name,
+    top_risks,
 )
 
 FIXTURES = Path(__file__).parent / "fixtures" / "sections"
@@ -78,6 +82,11 @@ def test_an_unknown_min_severity_is_a_usage_error(risky):
     with pytest.raises(UsageError) as err:
         risks_by_severity(risky.risks, "severe")
     assert "medium-high" in err.value.hint
+
+
+def test_top_risks_are_the_risks_listings_first(risky):
+    assert top_risks(risky, 4) == risks_by_severity(risky.risks)[:4]
+    assert top_risks(risky) == risks_by_severity(risky.risks)[:3]
 
 
 def test_risk_matrix_puts_each_risk_in_its_cell_and_unrated_apart(risky):
@@ -320,3 +329,20 @@ def test_metrics_listing_leaves_out_metrics_not_yet_observed_only_when_asked(cro
     assert metrics_listing(case, observed_only=True)[1] == 1
     assert metrics_listing(case, grep="revenue", observed_only=True) == ([metrics[1]], 0)
     assert metrics_listing(case, limit=1) == ([metrics[0]], 0)
+
+
+
+def test_the_key_metrics_are_the_first_eight_with_their_latest_observation():
+    from casekit.model import Metric, Observation
+    from casekit.values import Value
+
+    def observed(*dates: str) -> list:
+        return [Observation(date=PartialDate.parse(d), value=Value.parse(str(i))) for i, d in enumerate(dates)]
+
+    tied = Metric(id="tied", name="Tied", unit="count", observations=observed("2021", "2023", "2023"))
+    assert latest_observation(tied) is tied.observations[2]  # the last written among equals
+    assert latest_observation(Metric(id="none", name="None", unit="count")) is None
+    metrics = [Metric(id=f"m{i}", name=f"M{i}", unit="count", observations=observed("2020") if i != 3 else [])
+               for i in range(10)]
+    case = msgspec.structs.replace(load_case(FIXTURES / "crossrefs.yaml"), metrics=metrics)
+    assert [m.id for m, _ in key_metrics(case)] == ["m0", "m1", "m2", "m4", "m5", "m6", "m7"]

@@ -85,20 +85,6 @@ def _count(n: int, noun: str) -> str:
     return f"{n}{NBSP}{noun}" + ("" if n == 1 else "s")
 
 
-def top_risks(case: Case, n: int = 3) -> list:
-    """The `n` most severe risks, as `casekit risks` lists them."""
-    from casekit.sections import risks_by_severity
-
-    return risks_by_severity(case.risks)[:n]
-
-
-def latest_observation(metric):
-    """The observation with the latest date, or None."""
-    if not metric.observations:
-        return None
-    return max(enumerate(metric.observations), key=lambda io: (io[1].date.sort_key(), io[0]))[1]
-
-
 def _heading(case: Case) -> Wrapped:
     """Company — title, without saying the company twice when the title starts with it; bold as a
     span, so text appended after it is not."""
@@ -111,12 +97,9 @@ def _heading(case: Case) -> Wrapped:
     return heading
 
 
-KEY_METRICS = 8  # `show` lists the first this many metrics, as the case orders them
-
-
 def overview(case: Case, today: date) -> Group:
     """`casekit show`: the case at a glance."""
-    from casekit.sections import listing_order
+    from casekit.sections import key_metrics, listing_order, top_risks
 
     header = _heading(case)
     header.append(f"\nas of {clean(case.as_of.text)}", style="dim")
@@ -131,10 +114,8 @@ def overview(case: Case, today: date) -> Group:
         metrics.add_column("metric")
         metrics.add_column("latest", justify="right", style="bold")
         metrics.add_column("as of")
-        for metric in case.metrics[:KEY_METRICS]:
-            obs = latest_observation(metric)
-            if obs is not None:
-                metrics.add_row(safe(metric.name), safe(obs.value.display()), safe(obs.date.text))
+        for metric, obs in key_metrics(case):
+            metrics.add_row(safe(metric.name), safe(obs.value.display()), safe(obs.date.text))
         parts += [Text("\nKey metrics", style="bold blue"), fixed(metrics, 1, 2)]
 
     if case.eras:
@@ -202,6 +183,8 @@ def _label(section: str, item) -> Text:
     if section == "risks":
         return Text.assemble(severity_text(item.severity), "  ", clean(item.title))
     if section == "metrics":
+        from casekit.sections import latest_observation
+
         obs = latest_observation(item)
         latest = f"  {obs.value.display()} ({obs.date.text})" if obs else ""
         return Text.assemble(clean(item.name), (clean(latest), "bold"))
