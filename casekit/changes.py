@@ -167,6 +167,7 @@ class DiffResult:
         return [s for s in SECTION_NAMES if s in present]
 
     def in_section(self, name: str) -> list[Change]:
+        """The changes in section `name`, in order."""
         return [c for c in self.changes if c.section == name]
 
     def only(self, sections: Iterable[str]) -> DiffResult:

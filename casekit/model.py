@@ -49,6 +49,8 @@ class Item(_Struct, kw_only=True):
 
 
 class Source(Item, kw_only=True):
+    """Where facts come from: an article, a filing, an interview…"""
+
     title: str
     kind: SourceKind
     date: Optional[PartialDate] = None
@@ -58,22 +60,30 @@ class Source(Item, kw_only=True):
 
 
 class Role(_Struct, kw_only=True):
+    """A title a person held, and when."""
+
     title: str
     period: Optional[PartialDate] = None
 
 
 class Person(Item, kw_only=True):
+    """Someone in the case, with the roles they held."""
+
     name: str
     roles: list[Role] = []
 
 
 class Era(Item, kw_only=True):
+    """A named phase of the case over a period."""
+
     title: str
     period: PartialDate
     summary: Optional[str] = None
 
 
 class Event(Item, kw_only=True):
+    """Something that happened: an item of the timeline."""
+
     date: PartialDate
     title: str
     detail: Optional[str] = None
@@ -84,6 +94,8 @@ class Event(Item, kw_only=True):
 
 
 class Observation(_Struct, kw_only=True):
+    """One value of a metric at a date (matched by date, so it has no id)."""
+
     date: PartialDate
     value: Value
     sources: list[str] = []
@@ -92,6 +104,8 @@ class Observation(_Struct, kw_only=True):
 
 
 class Metric(Item, kw_only=True):
+    """A figure measured over time: its unit and its observations."""
+
     name: str
     unit: str
     description: Optional[str] = None
@@ -99,6 +113,8 @@ class Metric(Item, kw_only=True):
 
 
 class Principle(Item, kw_only=True):
+    """What the case teaches: numbered, with what it buys (benefit) and what it costs (tradeoff)."""
+
     n: int
     title: str
     summary: str
@@ -111,6 +127,8 @@ class Principle(Item, kw_only=True):
 
 
 class Risk(Item, kw_only=True):
+    """What could go wrong: severity, likelihood, mitigations."""
+
     title: str
     severity: Severity
     likelihood: Optional[Likelihood] = None
@@ -121,6 +139,8 @@ class Risk(Item, kw_only=True):
 
 
 class Quote(Item, kw_only=True):
+    """Something said, by a person id or a name."""
+
     text: str
     speaker: str
     date: Optional[PartialDate] = None
@@ -128,6 +148,8 @@ class Quote(Item, kw_only=True):
 
 
 class Moat(Item, kw_only=True):
+    """A competitive advantage, ranked (1 = most durable)."""
+
     rank: int
     title: str
     time_to_replicate: Optional[str] = None
@@ -136,12 +158,16 @@ class Moat(Item, kw_only=True):
 
 
 class FlywheelEdge(Item, kw_only=True):
+    """One step of the flywheel: `from` drives `to`."""
+
     from_: str = msgspec.field(name="from")
     to: str
     description: Optional[str] = None
 
 
 class Segment(Item, kw_only=True):
+    """A part of the business over a period, with its figures."""
+
     name: str
     period: Optional[PartialDate] = None
     revenue: Optional[Value] = None
@@ -152,6 +178,8 @@ class Segment(Item, kw_only=True):
 
 
 class Competitor(Item, kw_only=True):
+    """A rival: its segment, position and scale."""
+
     name: str
     segment: Optional[str] = None
     position: Optional[str] = None
@@ -160,12 +188,16 @@ class Competitor(Item, kw_only=True):
 
 
 class Driver(Item, kw_only=True):
+    """A force behind the growth, and its horizon."""
+
     title: str
     description: Optional[str] = None
     horizon: Optional[str] = None
 
 
 class Lesson(Item, kw_only=True):
+    """A takeaway drawn from a source."""
+
     title: str
     summary: Optional[str] = None
 

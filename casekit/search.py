@@ -185,6 +185,8 @@ def stemming_to(term: str) -> list[str]:
 
 
 class Token(NamedTuple):
+    """A word of a text as search reads it."""
+
     term: str  # folded and stemmed
     start: int  # span in the original text
     end: int

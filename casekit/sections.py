@@ -302,6 +302,7 @@ class Flywheel:
 
     @property
     def closed(self) -> bool:
+        """True when the edges make loops and every edge lies on one."""
         return bool(self.loops) and not self.open_edges
 
     def problems(self) -> list[str]:

@@ -155,8 +155,8 @@ def _reopen_closed_streams() -> None:
 
 
 def quiet_pipe() -> int:
-    # The reader went away (`casekit … | head`): stop quietly, and keep Python
-    # from complaining again when it flushes stdout at exit.
+    """The exit code when the reader went away (`casekit … | head`): 0, with stdout pointed at
+    /dev/null so that Python does not complain again when it flushes it at exit."""
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
     return 0

@@ -24,20 +24,24 @@ class CasekitGroup(TyperGroup):
     """Runs every command inside the boundary that turns errors into messages and exit codes."""
 
     def list_commands(self, ctx) -> list[str]:
-        return list(self.commands)  # the order they were defined in, not alphabetical
+        """The commands in the order they were defined in (the help's), not alphabetical."""
+        return list(self.commands)
 
     def main(self, args=None, *rest, **options) -> Any:
+        """Run the app; with --no-color, Typer's own help and usage errors come without colour too."""
         from casekit.cli import colourless_help
 
         with colourless_help(list(args or [])):
             return super().main(args, *rest, **options)
 
     def parse_args(self, ctx, args: list[str]) -> list[str]:
+        """Parse `args` with the global options written after the command moved before it."""
         from casekit.cli import hoist_global_options
 
         return super().parse_args(ctx, hoist_global_options(args))
 
     def invoke(self, ctx) -> Any:
+        """Run the command; what it raises becomes a message on stderr and an exit code."""
         try:
             return super().invoke(ctx)
         except CasekitError as exc:

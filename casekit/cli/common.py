@@ -102,6 +102,7 @@ class ParseProgress(Progress):
         self.bar: Any = None
 
     def start(self, files: int, size: int) -> None:
+        """Show the bar, when `files` (of `size` bytes in all) take a while to parse and stderr is a terminal."""
         if (files <= self.MIN_FILES and size <= self.MIN_BYTES) or not self.st.term.err.is_terminal:
             return
         from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
@@ -114,11 +115,13 @@ class ParseProgress(Progress):
         self.bar.start()
 
     def advance(self) -> None:
+        """One more file parsed."""
         if self.bar is not None:
             self.bar.advance(self.task)
             self.bar.refresh()
 
     def stop(self) -> None:
+        """Take the bar off the screen."""
         if self.bar is not None:
             self.bar.stop()
             self.bar = None

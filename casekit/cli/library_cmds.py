@@ -76,6 +76,8 @@ def search(
 
 
 class ExportFormat(str, Enum):
+    """What `casekit export` writes."""
+
     md = "md"
     json = "json"
     html = "html"

@@ -14,6 +14,8 @@ GLOBAL = "Global options"
 
 
 class Format(str, Enum):
+    """A listing's output: a table for people, or records in a machine format."""
+
     table = "table"
     json = "json"
     csv = "csv"

@@ -22,16 +22,22 @@ from casekit.cli.options import (
 
 
 class PrinciplesView(str, Enum):
+    """How `casekit principles` lays the principles out."""
+
     table = "table"
     cards = "cards"
 
 
 class RisksView(str, Enum):
+    """How `casekit risks` lays the risks out."""
+
     table = "table"
     matrix = "matrix"
 
 
 class Severity(str, Enum):
+    """The severities `--min-severity` takes, lowest first."""
+
     low = "low"
     medium = "medium"
     medium_high = "medium-high"

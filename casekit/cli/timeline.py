@@ -21,6 +21,8 @@ from casekit.cli.options import (
 
 
 class TimelineView(str, Enum):
+    """How `casekit timeline` shows the events."""
+
     table = "table"
     tree = "tree"
     chart = "chart"

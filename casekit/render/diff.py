@@ -289,6 +289,7 @@ def value_text(value: Any, style: str) -> Text:
 
 
 def short(value: Any) -> str:
+    """A value on one line: lists joined by commas, mappings as `key: value`."""
     if isinstance(value, list):
         return ", ".join(short(x) for x in value)
     if isinstance(value, dict):
@@ -333,6 +334,7 @@ def md(text: Any) -> str:
 
 
 def code(text: Any) -> str:
+    """Case text as a Markdown code span (its backquotes made quotes)."""
     inner = clean(text).replace("`", "'")
     return f"`{inner}`"
 

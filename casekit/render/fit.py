@@ -49,12 +49,14 @@ class Wrapped(Text):
     __slots__ = ()
 
     def copy(self) -> Wrapped:
+        """A copy that wraps as this does."""
         copied = Text.copy(self)
         copied.__class__ = Wrapped
         return copied  # type: ignore[return-value]
 
     def wrap(self, console: Console, width: int, *, justify=None, overflow=None, tab_size: int = 8,
              no_wrap: bool | None = None) -> Lines:
+        """The text's lines at `width`, with hanging indents and breaks after `_` or `/`; nothing cut."""
         justify = justify or self.justify or "default"
         lines = Lines()
         for line in self.split(allow_blank=True):

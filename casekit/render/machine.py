@@ -40,6 +40,7 @@ def write(records: Any, fmt: str, shape: dict | None = None) -> str:
 
 
 def to_json(records: Any) -> str:
+    """The records as indented JSON, every character as itself."""
     import msgspec
 
     # msgspec writes the same text as json.dumps(indent=2, ensure_ascii=False), ten times faster.
@@ -51,6 +52,7 @@ _ASTRAL = re.compile(rb"[\xf0-\xf4]")
 
 
 def to_yaml(records: Any) -> str:
+    """The records as block YAML, every character as itself."""
     import msgspec
     import yaml
 

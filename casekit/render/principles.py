@@ -22,6 +22,7 @@ TRADEOFF_MARK = "⇄ "
 
 
 def number(p: Principle) -> Text:
+    """A principle's number as it heads it: `4.`."""
     return Text(f"{p.n}.", style="bold")
 
 

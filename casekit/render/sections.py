@@ -144,6 +144,7 @@ class SourceNotes:
         return sid
 
     def cite(self, case: Case, ids: Sequence[str]) -> Text:
+        """The sources `ids` of `case` by number (`[1],[3]`), remembered for the legend."""
         for sid in ids:
             self.used[(case.id, sid)] = None
         numbers = sorted((self._number(case, sid) for sid in ids), key=lambda n: (not n.isdigit(), n.zfill(6)))

@@ -24,6 +24,7 @@ class Terminal:
 
     @property
     def color(self) -> bool:
+        """False with --no-color or NO_COLOR."""
         return not (self.no_color or os.environ.get("NO_COLOR"))
 
     def _console(self, stream) -> Console:
@@ -40,12 +41,14 @@ class Terminal:
 
     @property
     def out(self) -> Console:
+        """The console on stdout, for data."""
         if self._out is None:
             self._out = self._console(sys.stdout)
         return self._out
 
     @property
     def err(self) -> Console:
+        """The console on stderr, for messages."""
         if self._err is None:
             self._err = self._console(sys.stderr)
         return self._err
@@ -69,6 +72,7 @@ class Terminal:
             file.write("\n")
 
     def error(self, message: str, hint: str | None = None) -> None:
+        """`casekit: error: MESSAGE` on stderr, then `hint: HINT`; case text shown harmlessly."""
         from rich.text import Text
 
         from casekit.render.text import clean
@@ -81,6 +85,7 @@ class Terminal:
             self.err.print(Text("hint: ", style="cyan") + Text(clean(hint)), soft_wrap=True)
 
     def warn(self, message: str) -> None:
+        """`casekit: warning: MESSAGE` on stderr; case text shown harmlessly."""
         from rich.text import Text
 
         from casekit.render.text import clean
@@ -189,6 +194,7 @@ class CommandPager:
         self.command = command
 
     def show(self, content: str) -> None:
+        """Page `content` through the command, and wait for it to quit."""
         import subprocess
 
         env = {**os.environ}
