@@ -53,3 +53,21 @@ def test_dir_lists_the_public_names():
     names = dir(casekit)
     assert set(casekit.__all__) <= set(names)
     assert "__version__" in names
+
+
+def test_every_public_function_method_and_class_has_a_docstring():
+    import ast
+
+    missing = []
+
+    def visit(node, path: Path, prefix: str = "") -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and not child.name.startswith("_"):
+                if ast.get_docstring(child) is None:
+                    missing.append(f"{path.name}:{child.lineno} {prefix}{child.name}")
+                if isinstance(child, ast.ClassDef):
+                    visit(child, path, prefix + child.name + ".")
+
+    for path in sorted(Path(casekit.__file__).parent.rglob("*.py")):
+        visit(ast.parse(path.read_text(encoding="utf-8")), path)
+    assert missing == []
