@@ -489,3 +489,14 @@ def test_help_names_what_options_take_and_keeps_each_choice_whole():
     risks = run("risks", "--help", env={"COLUMNS": "100"}).stdout
     assert "-c      CASE" in risks and "SEVERITY" in risks
     assert "medium-high, high or critical" in " ".join(" ".join(risks.split("│")).split())
+
+
+@pytest.mark.parametrize(("words", "expected"), [
+    ("casekit search data --section ti", ["timeline"]),
+    ("casekit search data -s ri", ["risks"]),
+    ("casekit diff a b --section ri", ["risks"]),
+    ("casekit diff a b --section ca", ["case"]),
+])
+def test_section_names_complete(words, expected):
+    env = {**ENV, "_CASEKIT_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": str(len(words.split()) - 1)}
+    assert CliRunner().invoke(app, [], prog_name="casekit", env=env).stdout.split() == expected

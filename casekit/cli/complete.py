@@ -30,6 +30,20 @@ def case_ids(ctx, incomplete: str) -> list[str]:
         return []
 
 
+def search_sections(ctx, incomplete: str) -> list[str]:
+    """The sections `casekit search --section` takes."""
+    from casekit.search import SEARCH_SECTIONS
+
+    return _matching(SEARCH_SECTIONS, incomplete)
+
+
+def diff_sections(ctx, incomplete: str) -> list[str]:
+    """The sections `casekit diff --section` takes."""
+    from casekit.changes import SECTION_NAMES
+
+    return _matching(SECTION_NAMES, incomplete)
+
+
 def _from_case(words: Callable) -> Callable:
     def complete(ctx, incomplete: str) -> list[str]:
         try:

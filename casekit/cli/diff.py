@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from casekit.cli import complete
 from casekit.cli.app import app, state
 from casekit.cli.options import Format, FormatOpt
 
@@ -56,12 +57,6 @@ def git_external_args(operands: list[str]) -> GitDiffArgs | None:
     return GitDiffArgs(path, old_file, old_hex, old_mode, new_file, new_hex, new_mode, new_path, info)
 
 
-def _section_names(incomplete: str) -> list[str]:
-    from casekit.changes import SECTION_NAMES
-
-    return [s for s in SECTION_NAMES if s.startswith(incomplete)]
-
-
 @app.command()
 def diff(
     ctx: typer.Context,
@@ -70,7 +65,7 @@ def diff(
         help="Two cases, each a path, an id, CASE@DATE or REV:PATH.")],
     stat: Annotated[bool, typer.Option("--stat", help="Only the summary line per section.")] = False,
     section: Annotated[Optional[list[str]], typer.Option(
-        "--section", "-s", metavar="SECTION", show_default=False, autocompletion=_section_names,
+        "--section", "-s", metavar="SECTION", show_default=False, autocompletion=complete.diff_sections,
         help="Only this section (repeatable): case, timeline, metrics, principles, risks, …")] = None,
     order: Annotated[bool, typer.Option("--order", help="Report items that moved in their list.")] = False,
     fmt: FormatOpt = Format.table,

@@ -14,12 +14,6 @@ from casekit.cli.options import AsOfOpt, CaseOpt, CasesOpt, Format, FormatOpt
 from casekit.errors import ExitCode
 
 
-def _section_names(ctx, incomplete: str) -> list[str]:
-    from casekit.search import SEARCH_SECTIONS
-
-    return [s for s in SEARCH_SECTIONS if s.startswith(incomplete)]
-
-
 @app.command()
 def search(
     ctx: typer.Context,
@@ -27,7 +21,7 @@ def search(
                                                help='Words and "quoted phrases" (quote the phrase for the shell too).')],
     case: CasesOpt = None,
     section: Annotated[Optional[list[str]], typer.Option(
-        "--section", "-s", metavar="SECTION", show_default=False, autocompletion=_section_names,
+        "--section", "-s", metavar="SECTION", show_default=False, autocompletion=complete.search_sections,
         help="Search only this section (repeatable; `case` is the case's own title and summary).")] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", metavar="N", min=1,
                                        help="Show the N best hits.")] = 20,
