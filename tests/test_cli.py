@@ -208,6 +208,16 @@ def test_an_unexpected_error_before_a_command_runs_is_an_internal_error_not_a_tr
     assert "Traceback" not in done.stderr
 
 
+@pytest.mark.parametrize("args", [("timeline",), ("timeline", "--debug")])
+def test_a_casekit_error_before_a_command_runs_is_its_message_as_in_a_command(args):
+    patch = ("from casekit.errors import UsageError\n"
+             "def boom(args):\n    raise UsageError('no such thing', hint='try another')\n"
+             "casekit.cli.hoist_global_options = boom")
+    done = _main_with(patch, *args)
+    assert done.returncode == 2
+    assert done.stderr == "casekit: error: no such thing\nhint: try another\n"
+
+
 @pytest.mark.parametrize(("args", "env"), [(("timeline", "--debug"), None), (("--debug", "timeline"), None),
                                            (("timeline",), {"CASEKIT_DEBUG": "1"})])
 def test_debug_shows_the_traceback_of_an_error_before_a_command_runs(args, env):

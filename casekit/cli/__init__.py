@@ -6,6 +6,10 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from casekit.render.term import Terminal
 
 
 # The module that defines each command, so that a run imports only the one it
@@ -179,14 +183,14 @@ def _startup_error(exc: Exception, args: list[str]) -> int:
     if type(exc).__name__ == "Abort":
         sys.stderr.write("Aborted.\n")
         return 1
-    options = args[:args.index("--")] if "--" in args else args
-    if "--debug" in options or debugging():
-        raise exc
     from casekit.errors import CasekitError
 
+    options = args[:args.index("--")] if "--" in args else args
     if isinstance(exc, CasekitError):
         terminal(no_color="--no-color" in options).error(exc.message, exc.hint)
         return int(exc.exit_code)
+    if "--debug" in options or debugging():
+        raise exc
     return internal_error(exc, terminal(no_color="--no-color" in options))
 
 
@@ -198,7 +202,7 @@ def debugging() -> bool:
     return os.environ.get("CASEKIT_DEBUG", "") not in ("", "0")
 
 
-def internal_error(exc: BaseException, term) -> int:
+def internal_error(exc: BaseException, term: Terminal) -> int:
     """Say on `term`'s stderr that `exc` is a bug in casekit, the one way every unexpected error is
     reported; the exit code."""
     from casekit.errors import ExitCode
@@ -207,7 +211,7 @@ def internal_error(exc: BaseException, term) -> int:
     return int(ExitCode.TROUBLE)
 
 
-def terminal(no_color: bool = False):
+def terminal(no_color: bool = False) -> Terminal:
     """A terminal for messages when no command's state has one."""
     from casekit.render.term import Terminal
 
