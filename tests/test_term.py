@@ -67,3 +67,57 @@ def test_the_pager_command_is_given_to_rich_not_to_the_environment(tmp_path, mon
     st.term.print(Text("through the pager"))
     assert paged.read_text() == "through the pager\n"
     assert st.term.out.file.getvalue() == ""
+
+
+def fake_pager(directory, name: str = "less"):
+    """A pager on PATH that writes what it was given, and the LESS and LV it saw, to a file."""
+    seen = directory / "seen.txt"
+    script = directory / name
+    script.write_text(f'#!/bin/sh\n{{ echo "LESS=$LESS LV=$LV"; cat; }} > "{seen}"\n')
+    script.chmod(0o755)
+    return seen
+
+
+def paging_terminal(monkeypatch) -> Terminal:
+    from casekit.cli.app import State
+
+    st = State().update(pager=True)
+    st.term._out = Console(file=io.StringIO(), width=40, force_terminal=True, color_system="standard")
+    return st.term
+
+
+def test_the_system_pager_gets_less_frx_in_its_own_environment(tmp_path, monkeypatch):
+    seen = fake_pager(tmp_path)
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")  # before the real less
+    monkeypatch.delenv("LESS", raising=False)
+    monkeypatch.delenv("LV", raising=False)
+    term = paging_terminal(monkeypatch)
+    term.print(Text("bold", style="bold"))
+    lines = seen.read_text().splitlines()
+    assert lines[0] == "LESS=FRX LV=-c"  # colours pass through, one screen quits at once
+    assert lines[1] == "\x1b[1mbold\x1b[0m"
+    assert "LESS" not in os.environ and "LV" not in os.environ
+    assert term.out.file.getvalue() == ""
+
+
+def test_the_system_pager_keeps_the_users_less_and_honours_pager(tmp_path, monkeypatch):
+    seen = fake_pager(tmp_path, "mypager")
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("PAGER", "mypager")
+    monkeypatch.setenv("LESS", "S")
+    paging_terminal(monkeypatch).print(Text("paged"))
+    assert seen.read_text().splitlines() == ["LESS=S LV=-c", "paged"]
+
+
+def test_pager_cat_or_empty_and_no_pager_installed_print_as_usual(tmp_path, monkeypatch):
+    from casekit.render.term import system_pager
+
+    monkeypatch.setenv("PATH", str(tmp_path))  # neither less nor more
+    monkeypatch.delenv("PAGER", raising=False)
+    assert system_pager() is None
+    for pager in ("cat", ""):
+        monkeypatch.setenv("PAGER", pager)
+        assert system_pager() is None
+    term = paging_terminal(monkeypatch)
+    term.print(Text("straight out"))
+    assert term.out.file.getvalue() == "straight out\n"

@@ -18,7 +18,7 @@ class Terminal:
 
     no_color: bool = False
     pager: bool = False
-    pager_command: str | None = None  # a shell command (CASEKIT_PAGER); None: the system's pager
+    pager_command: str | None = None  # a shell command (CASEKIT_PAGER); None: the system's (`system_pager`)
     _out: Console | None = field(default=None, repr=False)
     _err: Console | None = field(default=None, repr=False)
 
@@ -57,9 +57,9 @@ class Terminal:
         """Print to stdout, through a pager when one was asked for and stdout is a TTY; no line
         ends in spaces."""
         trimmed = [Trimmed(r) for r in renderables]
-        if self.pager and self.out.is_terminal:
-            pager = CommandPager(self.pager_command) if self.pager_command else None
-            with self.out.pager(pager, styles=self.color):
+        command = (self.pager_command or system_pager()) if self.pager and self.out.is_terminal else None
+        if command:
+            with self.out.pager(CommandPager(command), styles=self.color):
                 self.out.print(*trimmed)
         else:
             self.out.print(*trimmed)
@@ -183,11 +183,26 @@ def _shows_blank(style) -> bool:
                                       or style.overline)
 
 
+def system_pager() -> str | None:
+    """The pager `--pager` runs when CASEKIT_PAGER names none, chosen as git chooses one: PAGER,
+    else `less`, else `more`; None (print as usual) when PAGER is empty or `cat`, or on a dumb
+    terminal with no PAGER, or when neither is installed."""
+    import shutil
+
+    command = os.environ.get("PAGER")
+    if command is not None:
+        return command if command.strip() not in ("", "cat") else None
+    if os.environ.get("TERM") in ("dumb", "emacs"):
+        return None
+    return next((name for name in ("less", "more") if shutil.which(name)), None)
+
+
 class CommandPager:
     """A pager run as a shell command (`less -S`), given the output on its standard input.
 
-    Like git, it sets LESS=FRX when LESS is unset: quit when one screen holds
-    everything, pass colours through, leave the screen as it was.
+    Like git, it sets LESS=FRX when LESS is unset (quit when one screen holds
+    everything, pass colours through, leave the screen as it was) and LV=-c
+    when LV is unset, in the pager's environment only.
     """
 
     def __init__(self, command: str) -> None:
@@ -199,6 +214,7 @@ class CommandPager:
 
         env = {**os.environ}
         env.setdefault("LESS", "FRX")
+        env.setdefault("LV", "-c")
         process = subprocess.Popen(self.command, shell=True, stdin=subprocess.PIPE, env=env,
                                    encoding=sys.stdout.encoding or "utf-8", errors="replace")
         try:
