@@ -97,3 +97,23 @@ def test_the_tree_lists_a_metrics_series_in_date_order():
     shown = nodes(render(case_tree(series, TODAY), width=200))
     revenue = shown.index("Revenue  $40M (2020)")
     assert shown[revenue + 1] == "series: 2018: $10M, 2020: $40M"
+
+
+def test_show_wraps_the_tags_and_the_counts_under_their_first_word():
+    import msgspec
+
+    acme = load_case(FIXTURES / "library" / "acme.yaml")
+    acme = msgspec.structs.replace(acme, tags=["robotics", "warehouse-automation", "platform", "software",
+                                               "hardware", "subscriptions"])
+    lines = render(overview(acme, TODAY), width=50).splitlines()
+    dated = next(i for i, line in enumerate(lines) if "as of 2024-06" in line)
+    column = lines[dated].index("#robotics")
+    end = next(i for i in range(dated, len(lines)) if not lines[i].strip("│ "))  # the line before the summary
+    tags = lines[dated + 1:end]
+    assert tags and all(line.index("#") == column for line in tags), lines[dated:end]
+    assert " ".join(line.strip("│ ") for line in tags).split()[-1] == "#subscriptions"
+    counts = next(i for i, line in enumerate(lines) if line.startswith("Counts  "))
+    assert lines[counts].startswith("Counts  sources 2  people 1")
+    rest = lines[counts + 1:lines.index("", counts)]
+    assert rest and all(line.startswith(" " * 8) and line[8] != " " for line in rest), rest
+    assert "lessons 1" in rest[-1]

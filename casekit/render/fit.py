@@ -3,7 +3,8 @@
 `Wrapped` is a Rich `Text` that wraps like any other but with three habits
 listings want and Rich's wrapping lacks: a line that starts with an indent
 or a marker (`1. `, `• `) continues under the text after it (a hanging
-indent), a word too long for its line (a metric id such as
+indent; `hang=N` sets one for a label such as `Counts  ` or a date), a
+word too long for its line (a metric id such as
 `army_contract_ceiling`, a path) breaks after an `_` or a `/` before it is
 folded, and a no-break space (as `unbroken` makes them) holds its
 neighbours on one line and prints as a space. Nothing is ever cut.
@@ -44,20 +45,28 @@ BIG = 1_000_000
 
 
 class Wrapped(Text):
-    """Text wrapped with hanging indents and breaks after `_` or `/` in long words; never cut."""
+    """Text wrapped with hanging indents and breaks after `_` or `/` in long words; never cut.
 
-    __slots__ = ()
+    `hang`, when given, is how many cells a line's continuations are indented by (the width of
+    a label before the text), unless that leaves too little room: fewer than MIN_HANGING cells,
+    or less than the longest word needs.
+    """
+
+    __slots__ = ("hang",)
+
+    def __init__(self, text: str = "", *args, hang: int | None = None, **options) -> None:
+        super().__init__(text, *args, **options)
+        self.hang = hang
 
     def copy(self) -> Wrapped:
         """A copy that wraps as this does."""
-        copied = Text.copy(self)
-        copied.__class__ = Wrapped
-        return copied  # type: ignore[return-value]
+        return wrapped(self, self.hang)
 
     def wrap(self, console: Console, width: int, *, justify=None, overflow=None, tab_size: int = 8,
              no_wrap: bool | None = None) -> Lines:
         """The text's lines at `width`, with hanging indents and breaks after `_` or `/`; nothing cut."""
         justify = justify or self.justify or "default"
+        hang = getattr(self, "hang", None)  # a listing's cell is a plain Text, wrapped by this method
         lines = Lines()
         for line in self.split(allow_blank=True):
             if "\t" in line:
@@ -66,7 +75,10 @@ class Wrapped(Text):
             if no_wrap or self.no_wrap or cell_len(plain) <= width:
                 lines.append(_unglued(line))
                 continue
-            indent = cell_len(_HANG.match(plain).group())
+            if hang is None:
+                indent = cell_len(_HANG.match(plain).group())
+            else:
+                indent = hang if longest_word(plain, underscores=False) <= width - hang else 0
             if width - indent < MIN_HANGING or indent >= cell_len(plain.rstrip()):
                 indent = 0
             pieces = line.divide(offsets(plain, width, width - indent))
@@ -107,11 +119,12 @@ def lead(value: object, style: str = "") -> Wrapped:
     return text
 
 
-def wrapped(text: Text) -> Wrapped:
-    """`text` as `Wrapped` text (styles kept)."""
-    copied = text.copy()
-    copied.__class__ = Wrapped
-    return copied  # type: ignore[return-value]
+def wrapped(text: Text, hang: int | None = None) -> Wrapped:
+    """`text` as `Wrapped` text (styles kept), its continuation lines indented `hang` cells if given."""
+    copied = Wrapped(text.plain, style=text.style, justify=text.justify, overflow=text.overflow,
+                     no_wrap=text.no_wrap, end=text.end, tab_size=text.tab_size, hang=hang)
+    copied._spans[:] = text._spans
+    return copied
 
 
 def offsets(line: str, first: int, rest: int) -> list[int]:

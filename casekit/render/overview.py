@@ -101,13 +101,17 @@ def overview(case: Case, today: date) -> Group:
     """`casekit show`: the case at a glance."""
     from casekit.sections import key_metrics, listing_order, top_risks
 
-    header = _heading(case)
-    header.append(f"\nas of {clean(case.as_of.text)}", style="dim")
+    # The tags and the counts wrap under their first word, not under the label before them.
+    as_of = f"as of {clean(case.as_of.text)}"
+    dated = Wrapped(hang=len(as_of) + 3 if case.tags else None)
+    dated.append(as_of, style="dim")
     if case.tags:
-        header.append("   " + " ".join("#" + clean(t) for t in case.tags), style="cyan")
+        dated.append("   ")
+        dated.append(" ".join("#" + clean(t) for t in case.tags), style="cyan")
+    header: list = [_heading(case), dated]
     if case.summary:
-        header.append("\n\n" + clean(case.summary))
-    parts: list = [Capped(Panel(header, title=safe(case.id), title_align="left", border_style="blue"))]
+        header += [Text(""), Wrapped(clean(case.summary))]
+    parts: list = [Capped(Panel(Group(*header), title=safe(case.id), title_align="left", border_style="blue"))]
 
     if case.metrics:
         metrics = Listing()
@@ -126,10 +130,10 @@ def overview(case: Case, today: date) -> Group:
             eras.add_row(safe(era.period.text), safe(era.title))
         parts += [Text("\nEras", style="bold blue"), fixed(eras, 0)]
 
-    counts = Wrapped("\nCounts  ", style="bold blue")
-    counts.append("  ".join(f"{name}{NBSP}{len(getattr(case, name))}" for name in SECTIONS if getattr(case, name)),
-                  style="default")
-    parts.append(counts)
+    counts = Wrapped(hang=len("Counts  "))
+    counts.append("Counts  ", style="bold blue")
+    counts.append("  ".join(f"{name}{NBSP}{len(getattr(case, name))}" for name in SECTIONS if getattr(case, name)))
+    parts += [Text(""), counts]
 
     if case.risks:
         risks = Listing()
