@@ -157,3 +157,16 @@ def test_listing_cells_wrap_as_wrapped_text():
 def test_a_path_too_long_for_its_line_breaks_after_a_slash():
     assert wrap("tests/fixtures/library/acme.yaml", 20) == ["tests/fixtures/", "library/acme.yaml"]
     assert longest_word("2016/2019") == 9  # a floor still counts a date whole
+
+
+def test_a_given_hang_indents_the_continuations_under_the_text_after_a_label():
+    console = Console(file=io.StringIO(), width=80)
+
+    def hung(text: str, width: int, hang: int) -> list[str]:
+        return [line.plain.rstrip() for line in Wrapped(text, hang=hang).wrap(console, width)]
+
+    assert hung("Counts  sources 3 people 5 eras 6", 24, 8) == ["Counts  sources 3 people", "        5 eras 6"]
+    # a word the hang would leave no room for: the lines wrap flush rather than fold it
+    assert hung("as of 2024   #robotics #warehouse-automation", 30, 13) == [
+        "as of 2024   #robotics", "#warehouse-automation"]
+    assert Wrapped("a b", hang=2).copy().hang == 2 and wrapped(Text("a b"), 3).hang == 3
