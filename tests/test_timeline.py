@@ -160,6 +160,7 @@ def test_table_at_a_pinned_width():
         "late 2018   Series A          funding    Hardware years",
         "2020-Q2     AcmeOS launched   product    Platform years",
         "~2022       Series B          funding    Platform years",
+        "~ approximate",
     ]
 
 
@@ -295,3 +296,26 @@ def test_chart_over_several_cases_heads_each_cases_rows_with_its_id():
     assert any(line.startswith("  Hardware years ") for line in lines[acme:labels])
     assert any(line.startswith("  funding (3) ") for line in lines[acme:labels])
     assert any(line.startswith("  funding (1) ") for line in lines[labels:])
+
+
+ONE_LONG_DATE = str(FIXTURES / "timeline" / "one_long_date.yaml")
+
+
+def test_squeezed_the_date_column_is_as_wide_as_most_dates_and_a_rare_range_breaks_after_its_slash():
+    lines = table_lines(ONE_LONG_DATE, 80)
+    header = lines[0]
+    assert header.index("event") == len("2019-11? ‡") + 3  # the widest piece of a date, not the whole range
+    talks = next(i for i, line in enumerate(lines) if line.startswith("2016-03/ "))
+    assert lines[talks + 1].startswith("2019-11? ‡   merger")
+    assert any(line.startswith("late 2018    ") for line in lines)  # never broken at a space
+    # The titles get the room: the era column wraps beside them, at most a third of what they share.
+    event = header.index("category") - header.index("event")
+    era = 80 - header.index("era")
+    assert event >= 2 * era and event > 30
+    assert lines[-1] == "? uncertain   ‡ sources disagree; see the event's note"
+
+
+def test_with_room_a_long_date_keeps_its_line():
+    lines = table_lines(ONE_LONG_DATE, 200)
+    assert any(line.startswith("2016-03/2019-11? ‡   Talks with a larger rival") for line in lines)
+    assert len(lines) == 2 + 10 + 1

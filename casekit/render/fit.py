@@ -176,6 +176,17 @@ def longest_word(*texts: str | Text | None, underscores: bool = True) -> int:
     return widest
 
 
+def longest_piece(*texts: str | Text | None) -> int:
+    """The widest piece of `texts` that `Wrapped` never breaks: a word, or of a word too long for
+    its line the widest part between the `_` or `/` it breaks after (no-break spaces glue)."""
+    widest = 0
+    for text in texts:
+        plain = text.plain if isinstance(text, Text) else (text or "")
+        for word in _GLUED.findall(plain):
+            widest = max(widest, *(cell_len(piece) for piece in _BREAKABLE.findall(word)))
+    return widest
+
+
 def natural(listing: Listing) -> list[int]:
     """Each column's width when there is room for everything."""
     return listing.widths(BIG)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Iterable, Sequence
 from datetime import date
 
+from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderResult
 from rich.table import Table
 from rich.text import Text
@@ -12,7 +14,18 @@ from rich.tree import Tree
 
 from casekit.dates import PartialDate
 from casekit.model import Case, Event
-from casekit.render.fit import NBSP, ForWidth, Wrapped, first_fitting, fixed, lead, longest_word, unbroken
+from casekit.render.fit import (
+    NBSP,
+    ForWidth,
+    Wrapped,
+    first_fitting,
+    fixed,
+    lead,
+    longest_piece,
+    longest_word,
+    offsets,
+    unbroken,
+)
 from casekit.render.listing import GAP, Listing
 from casekit.render.text import clean, safe
 
@@ -44,6 +57,23 @@ def date_text(d: PartialDate, confidence: str | None = None) -> Text:
     return text
 
 
+# What the marks on a date mean, in the order a legend lists them.
+MARKS = {
+    "~": "~ approximate",
+    "?": "? uncertain",
+    "‡": "‡ sources disagree; see the event's note",
+}
+
+
+def marks_legend(dates: Iterable[Text]) -> Wrapped | None:
+    """The key to the marks the shown `dates` carry, on one line; None when they carry none."""
+    shown = "".join(d.plain for d in dates)
+    keys = [key for mark, key in MARKS.items() if mark in shown]
+    if not keys:
+        return None
+    return Wrapped("   ".join(key.replace(" ", NBSP, 1) for key in keys), style="dim")  # a mark keeps its word
+
+
 def _era_titles(cases: dict[str, Case]) -> dict[tuple[str, str], str]:
     return {(c.id, e.id): e.title for c in cases.values() for e in c.eras}
 
@@ -57,10 +87,18 @@ def timeline_table(rows: Rows, cases: dict[str, Case]) -> ForWidth:
 
 class TimelineTable:
     """The timeline table in its three shapes: a column each ("wide"), category and era under the
-    title ("narrow"), everything but the case under the title ("stacked")."""
+    title ("narrow"), everything but the case under the title ("stacked").
+
+    When the table must be squeezed, the date column is as wide as the dates most rows have
+    (DATES_MOST of them), never narrower than a date's longest piece: a rare long date (a range)
+    breaks after its `/` rather than take room from every title. In the wide shape the era
+    column then gets at most ERA_SHARE of what it and the titles share.
+    """
 
     EVENT_FLOOR = 24  # the least room a title gets beside the other columns
     NARROW_FLOOR = 30  # beside the date alone, with two lines to a row, titles need more to read well
+    DATES_MOST = 0.9
+    ERA_SHARE = 1 / 3
 
     def __init__(self, rows: Rows, cases: dict[str, Case]) -> None:
         self.several = any(cid for cid, _ in rows)
@@ -69,17 +107,22 @@ class TimelineTable:
         for cid, event in rows:
             case_id = cid or next(iter(cases))
             era = eras.get((case_id, event.era or ""), event.era or "")
-            self.rows.append((safe(cid or "", "bold cyan"), date_text(event.date, event.confidence),
-                              lead(event.title, "bold"),
+            when = date_text(event.date, event.confidence)
+            when.plain = unbroken(when.plain)  # a date breaks only after a `/`, never at a space
+            self.rows.append((safe(cid or "", "bold cyan"), when, lead(event.title, "bold"),
                               safe(event.category or "", CATEGORY_STYLE.get(event.category or "", "")),
                               safe(era, "dim")))
         self.categories = any(row[3].plain for row in self.rows)
         self.eras = any(row[4].plain for row in self.rows)
-        disputed = any(e.confidence == "disputed" for _, e in rows)
-        self.caption = "‡ sources disagree; see the event's note" if disputed else None
+        self.caption = marks_legend(row[1] for row in self.rows)
         # The widths the shapes need, measured once: a long timeline is not laid out three times.
         self.case_width = max([len("case")] + [row[0].cell_len for row in self.rows]) if self.several else 0
         self.date_width = max([len("date")] + [row[1].cell_len for row in self.rows])
+        dates = sorted(row[1].cell_len for row in self.rows)
+        most = dates[max(0, math.ceil(len(dates) * self.DATES_MOST) - 1)] if dates else 0
+        self.date_compact = max(len("date"), most, longest_piece(*(row[1] for row in self.rows)))
+        self.era_width = max([len("era")] + [row[4].cell_len for row in self.rows]) if self.eras else 0
+        self.era_texts = {row[4].plain for row in self.rows}
         self.title_width = max([len("event")] + [row[2].cell_len for row in self.rows])
         self.category_width = max([len("category")] + [row[3].cell_len for row in self.rows])
         self.era_floor = longest_word("era", *(row[4] for row in self.rows)) if self.eras else 0
@@ -89,12 +132,23 @@ class TimelineTable:
             "stacked": max((_line_width([row[1], row[3], row[4]]) for row in self.rows), default=0),
         }
 
-    def needed(self, shape: str) -> int:
-        """The least width `shape` fits in: its fixed columns whole, the title at its floor."""
-        floor = self.EVENT_FLOOR if shape == "wide" else self.NARROW_FLOOR
+    def natural(self, shape: str) -> int:
+        """The width `shape` takes with nothing wrapped."""
         columns = [self.case_width] if self.several else []
         if shape != "stacked":
             columns.append(self.date_width)
+        columns.append(max(self.title_width, self.under_width.get(shape, 0)))
+        if shape == "wide":
+            columns += ([self.category_width] if self.categories else []) + ([self.era_width] if self.eras else [])
+        return sum(columns) + len(GAP) * (len(columns) - 1)
+
+    def needed(self, shape: str) -> int:
+        """The least width `shape` fits in: its fixed columns whole (the date as most are), the title
+        at its floor."""
+        floor = self.EVENT_FLOOR if shape == "wide" else self.NARROW_FLOOR
+        columns = [self.case_width] if self.several else []
+        if shape != "stacked":
+            columns.append(self.date_compact)
         columns.append(min(floor, max(self.title_width, self.under_width.get(shape, 0))))
         if shape == "wide":
             columns += ([self.category_width] if self.categories else []) + ([self.era_floor] if self.eras else [])
@@ -106,24 +160,30 @@ class TimelineTable:
         return first_fitting(width, [lambda: self.table(shape, width)])
 
     def table(self, shape: str, width: int = 80) -> Listing:
-        """The listing in `shape`: "wide", "narrow" or "stacked"; `width` says which parts of a line
-        under a title can be kept whole."""
+        """The listing in `shape`: "wide", "narrow" or "stacked", laid out for `width`."""
+        squeezed = self.natural(shape) > width
+        date_width = self.date_compact if squeezed else self.date_width
         # What the title column is left with beside the columns that do not wrap.
         room = width
         if self.several:
             room -= self.case_width + len(GAP)
-        if shape == "narrow":
-            room -= self.date_width + len(GAP)
+        if shape != "stacked":
+            room -= date_width + len(GAP)
         table = Listing(leading=0 if shape == "wide" else 1, caption=self.caption)
         if self.several:
             table.add_column("case", style="bold cyan")
         if shape != "stacked":
-            table.add_column("date")
+            table.add_column("date", min_width=date_width, max_width=date_width)
         table.add_column("event", min_width=self.EVENT_FLOOR if shape == "wide" else self.NARROW_FLOOR)
         if shape == "wide" and self.categories:
             table.add_column("category")
+            room -= self.category_width + len(GAP)
         if shape == "wide" and self.eras:
-            table.add_column("era", min_width=longest_word("era", *(row[4] for row in self.rows)))
+            # Beside titles that wrap, an era wraps too rather than take the room they need.
+            shared = room - len(GAP)
+            era_cap = _wrapped_width(self.era_texts, max(self.era_floor, int(shared * self.ERA_SHARE))) \
+                if squeezed else None
+            table.add_column("era", min_width=self.era_floor, max_width=era_cap)
         for case, when, title, category, era in self.rows:
             cells = [case] if self.several else []
             if shape == "wide":
@@ -132,13 +192,20 @@ class TimelineTable:
                 under = [category, era] if shape == "narrow" else [when, category, era]
                 cells += ([when] if shape == "narrow" else []) + [_under(title, under, room)]
             table.add_row(*cells)
-        # Ids, dates and categories are never wrapped: they are what a reader scans and copies.
+        # Ids and categories are never wrapped: they are what a reader scans and copies.
         figures = [0] if self.several else []
-        if shape != "stacked":
-            figures.append(len(figures))
         if shape == "wide" and self.categories:
-            figures.append(len(figures) + 1)
+            figures.append(len(figures) + 2)
         return fixed(table, *figures)
+
+
+def _wrapped_width(texts: Iterable[str], width: int) -> int:
+    """The widest line of `texts` wrapped at `width`: a column no wider than its cells need."""
+    widest = 1
+    for text in texts:
+        starts = [0, *offsets(text, width, width), len(text)]
+        widest = max(widest, *(cell_len(text[a:b].rstrip()) for a, b in zip(starts, starts[1:])))
+    return min(widest, width)
 
 
 def _line_width(parts: list[Text]) -> int:
