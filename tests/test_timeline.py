@@ -180,7 +180,7 @@ def test_views_wrap_and_keep_every_title(view, columns):
 def test_tree_groups_by_era_then_year():
     result = CliRunner().invoke(app, ["timeline", "-c", ACME, "--view", "tree"], env=ENV)
     lines = [line.strip("│├└─ ") for line in result.stdout.splitlines()]
-    assert lines[1:4] == ["Hardware years  2015/2019", "2015", "2015  Acme founded  other"]
+    assert lines[1:4] == ["Hardware years  2015/2019", "2015", "2015  Acme founded · other"]
     assert "Platform years  2020/.." in lines
 
 
@@ -319,3 +319,14 @@ def test_with_room_a_long_date_keeps_its_line():
     lines = table_lines(ONE_LONG_DATE, 200)
     assert any(line.startswith("2016-03/2019-11? ‡   Talks with a larger rival") for line in lines)
     assert len(lines) == 2 + 10 + 1
+
+
+def test_tree_titles_hang_under_their_first_word_and_the_marks_have_a_key():
+    lines = table_lines(LONG, 60, "--view", "tree", "--today", "2025-12-31")
+    seed = next(i for i, line in enumerate(lines) if "2016  Seed round" in line)
+    title = lines[seed].index("Seed")
+    assert lines[seed + 1][title - 1] == " " and lines[seed + 1][title] != " ", lines[seed:seed + 2]
+    assert lines[seed + 1].rstrip().endswith("founders · funding")  # set off without colour
+    assert lines[-1] == "? uncertain   ‡ sources disagree; see the event's note"
+    plain = table_lines(ACME, 80, "--view", "tree")
+    assert plain[-1] == "~ approximate" and not any("‡" in line for line in plain)

@@ -48,8 +48,8 @@ class Wrapped(Text):
     """Text wrapped with hanging indents and breaks after `_` or `/` in long words; never cut.
 
     `hang`, when given, is how many cells a line's continuations are indented by (the width of
-    a label before the text), unless that leaves too little room: fewer than MIN_HANGING cells,
-    or less than the longest word needs.
+    a label before the text), unless that leaves too little room: less than half the line, fewer
+    than MIN_HANGING cells, or less than the longest word needs.
     """
 
     __slots__ = ("hang",)
@@ -77,8 +77,10 @@ class Wrapped(Text):
                 continue
             if hang is None:
                 indent = cell_len(_HANG.match(plain).group())
+            elif hang > width // 2 or longest_word(plain, underscores=False) > width - hang:
+                indent = 0  # a narrow column of text beside a wide label reads worse than flush lines
             else:
-                indent = hang if longest_word(plain, underscores=False) <= width - hang else 0
+                indent = hang
             if width - indent < MIN_HANGING or indent >= cell_len(plain.rstrip()):
                 indent = 0
             pieces = line.divide(offsets(plain, width, width - indent))

@@ -237,7 +237,8 @@ def _year_of(d: PartialDate, today: date) -> int:
 
 
 def timeline_tree(rows: Rows, cases: Sequence[Case], today: date) -> Tree | Group:
-    """Era → year → event; each event once, under its era (see `query.era_of`)."""
+    """Era → year → event; each event once, under its era (see `query.era_of`); the key to the
+    dates' marks under it."""
     from casekit.query import era_of
 
     trees = []
@@ -266,6 +267,9 @@ def timeline_tree(rows: Rows, cases: Sequence[Case], today: date) -> Tree | Grou
         if rest:
             _add_years(root.add(Text("(no era)", style="dim italic")) if placed else root, rest, today)
         trees.append(root)
+    legend = marks_legend(date_text(e.date, e.confidence) for _, e in rows)
+    if legend is not None:
+        trees.append(legend)
     return trees[0] if len(trees) == 1 else Group(*trees)
 
 
@@ -275,17 +279,18 @@ def _add_years(branch: Tree, events: list[Event], today: date) -> None:
         year = _year_of(event.date, today)
         if year not in years:
             years[year] = branch.add(Text(str(year), style="bold green"))
-        # The date is never broken, and the category goes to a new line only with the title's
+        # The date is never broken and the title's lines hang under its first word; the category,
+        # set off by a `·` that shows without colour, goes to a new line only with the title's
         # last word: a wrapped label never leaves either alone.
-        label = Wrapped()
         when = date_text(event.date, event.confidence)
         when.plain = unbroken(when.plain)
+        label = Wrapped(hang=when.cell_len + 2)
         label.append_text(when)
         label.append("  ")
         label.append_text(safe(event.title))
         if event.category:
-            label.append(f"{NBSP}{NBSP}{unbroken(clean(event.category))}",
-                         style=CATEGORY_STYLE.get(event.category, "dim"))
+            label.append(f"{NBSP}·{NBSP}", style="dim")
+            label.append(unbroken(clean(event.category)), style=CATEGORY_STYLE.get(event.category, "dim"))
         years[year].add(label)
 
 
