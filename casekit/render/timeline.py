@@ -241,7 +241,8 @@ def timeline_tree(rows: Rows, cases: Sequence[Case], today: date) -> Tree | Grou
     dates' marks under it."""
     from casekit.query import era_of
 
-    trees = []
+    trees: list = []
+    periods: list[Text] = []  # the eras' periods shown, whose marks the key explains too
     by_case: dict[str, list[Event]] = {}
     for cid, event in rows:
         by_case.setdefault(cid or cases[0].id, []).append(event)
@@ -260,6 +261,7 @@ def timeline_tree(rows: Rows, cases: Sequence[Case], today: date) -> Tree | Grou
             if not members:
                 continue
             placed.update(id(e) for e in members)
+            periods.append(Text(era.period.text))
             branch = root.add(Text.assemble((clean(era.title), "bold magenta"), "  ",
                                             (clean(era.period.text), "dim")))
             _add_years(branch, members, today)
@@ -267,7 +269,7 @@ def timeline_tree(rows: Rows, cases: Sequence[Case], today: date) -> Tree | Grou
         if rest:
             _add_years(root.add(Text("(no era)", style="dim italic")) if placed else root, rest, today)
         trees.append(root)
-    legend = marks_legend(date_text(e.date, e.confidence) for _, e in rows)
+    legend = marks_legend([*periods, *(date_text(e.date, e.confidence) for _, e in rows)])
     if legend is not None:
         trees.append(legend)
     return trees[0] if len(trees) == 1 else Group(*trees)
