@@ -254,7 +254,7 @@ def timeline(cases: Sequence[Case], query: TimelineQuery, today: date) -> list[t
     _known("--era", q.eras, {e.id for c in cases for e in c.eras}, names={e.id: e.title for c in cases for e in c.eras})
     rows: list[tuple[Case, Event]] = []
     for c in cases:
-        eras = [e for e in c.eras for name in q.eras if e.id == name or e.title.casefold() == name.casefold()]
+        eras = matching_eras(c, q.eras)
         if q.eras and not eras:
             continue
         f = EventFilter(since=q.since, until=q.until, strict=q.strict, eras=eras, categories=q.categories,
@@ -264,6 +264,12 @@ def timeline(cases: Sequence[Case], query: TimelineQuery, today: date) -> list[t
     if q.reverse:
         rows.reverse()
     return rows if q.limit is None else rows[:q.limit]
+
+
+def matching_eras(case: Case, names: Sequence[str]) -> list[Era]:
+    """The eras of `case` that `names` name, by id or by title (ignoring case), in the case's order."""
+    folded = {name.casefold() for name in names}
+    return [e for e in case.eras if e.id in names or e.title.casefold() in folded]
 
 
 def _known(option: str, values: Sequence[str], known: set[str], names: dict[str, str] | None = None) -> None:

@@ -330,3 +330,35 @@ def test_tree_titles_hang_under_their_first_word_and_the_marks_have_a_key():
     assert lines[-1] == "? uncertain   ‡ sources disagree; see the event's note"
     plain = table_lines(ACME, 80, "--view", "tree")
     assert plain[-1] == "~ approximate" and not any("‡" in line for line in plain)
+
+
+NESTED = str(FIXTURES / "timeline" / "nested_eras.yaml")
+
+
+def test_chart_with_era_draws_only_the_eras_named():
+    lines = table_lines(NESTED, 80, "--view", "chart", "--era", "founder", "--today", "2026-11-25")
+    assert any(line.startswith("Founder years ") for line in lines)
+    assert not any("The pivot" in line for line in lines)
+    lines = table_lines(ACME, 80, "--view", "chart", "--era", "Hardware years")
+    assert any(line.startswith("Hardware years ") for line in lines)
+    assert not any("Platform years" in line for line in lines)
+
+
+def test_chart_draws_an_ongoing_era_to_the_cases_as_of_with_an_arrow():
+    lines = table_lines(NESTED, 80, "--view", "chart", "--today", "2026-11-25")
+    axis = lines[0].split()
+    assert axis[0] == "2010" and int(axis[-1]) <= 2021  # the case ends in 2021, not today
+    founder = next(line for line in lines if line.startswith("Founder years "))
+    assert founder.endswith("█►")
+    pivot = next(line for line in lines if line.startswith("The pivot "))
+    assert pivot.endswith("█") and "►" not in pivot
+    assert lines[-1].endswith("► ongoing")
+    # As known in 2018 (before the case's as_of) the era runs until then.
+    lines = table_lines(NESTED, 80, "--view", "chart", "--today", "2026-11-25", "--as-of", "2018")
+    assert int(lines[0].split()[-1]) <= 2018
+
+
+def test_tree_with_era_puts_each_event_under_an_era_named():
+    lines = table_lines(NESTED, 80, "--view", "tree", "--era", "founder", "--today", "2026-11-25")
+    assert not any("The pivot" in line for line in lines)
+    assert any("2015-06  Pivots to software" in line for line in lines)

@@ -91,9 +91,9 @@ def timeline(
 
         events = [(c.id if several else None, e) for c, e in rows]
         if view is TimelineView.tree:
-            return views.timeline_tree(events, cases, today_date)
+            return views.timeline_tree(events, cases, today_date, eras=query.eras)
         if view is TimelineView.chart:
-            return views.timeline_chart(events, cases, today_date)
+            return views.timeline_chart(events, cases, today_date, eras=query.eras)
         return views.timeline_table(events, {c.id: c for c in cases})
 
     if fmt is Format.table and not rows:

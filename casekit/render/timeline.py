@@ -236,10 +236,10 @@ def _year_of(d: PartialDate, today: date) -> int:
     return (d.start or d.latest(today)).year
 
 
-def timeline_tree(rows: Rows, cases: Sequence[Case], today: date) -> Tree | Group:
-    """Era → year → event; each event once, under its era (see `query.era_of`); the key to the
-    dates' marks under it."""
-    from casekit.query import era_of
+def timeline_tree(rows: Rows, cases: Sequence[Case], today: date, eras: Sequence[str] = ()) -> Tree | Group:
+    """Era → year → event; each event once, under its era (see `query.era_of`) among those `eras`
+    names if any; the key to the dates' marks under it."""
+    from casekit.query import era_of, matching_eras
 
     trees: list = []
     periods: list[Text] = []  # the eras' periods shown, whose marks the key explains too
@@ -254,9 +254,10 @@ def timeline_tree(rows: Rows, cases: Sequence[Case], today: date) -> Tree | Grou
             root = Tree(Text(clean(case.title), style="bold"))
         else:
             root = Tree(Text.assemble((clean(case.company), "bold"), "  ", (clean(case.title), "dim")))
-        home = {id(e): era_of(e, case.eras, today) for e in events}
+        shown = matching_eras(case, eras) if eras else case.eras
+        home = {id(e): era_of(e, shown, today) for e in events}
         placed: set[int] = set()
-        for era in sorted(case.eras, key=lambda e: e.period.sort_key(today)):
+        for era in sorted(shown, key=lambda e: e.period.sort_key(today)):
             members = [e for e in events if home[id(e)] is era]
             if not members:
                 continue
@@ -297,21 +298,41 @@ def _add_years(branch: Tree, events: list[Event], today: date) -> None:
 
 
 class TimelineChart:
-    """Eras as bars across a year axis, each category's events marked on a track below."""
+    """Eras as bars across a year axis, each category's events marked on a track below.
 
-    def __init__(self, rows: Rows, cases: Sequence[Case], today: date) -> None:
+    With `eras` (names, as `--era` takes them) only the eras they name are drawn. An open end
+    runs to today, but a case is drawn only as far as it goes: an ongoing era's bar (or an
+    open-ended event) stops at the case's as_of when that comes first, the bar ending in an
+    arrow, and the years run no further for it.
+    """
+
+    def __init__(self, rows: Rows, cases: Sequence[Case], today: date, eras: Sequence[str] = ()) -> None:
+        from casekit.query import matching_eras
+
         self.rows = rows
         self.cases = cases
         self.today = today
+        self.now = {c.id: min(today, c.as_of.latest(today)) for c in cases}  # where each case's open ends stop
+        self.eras = {c.id: sorted(matching_eras(c, eras) if eras else c.eras, key=lambda e: e.period.sort_key(today))
+                     for c in cases}
+        self.first, self.last = self._span()
+
+    def _events(self) -> dict[str, list[Event]]:
+        by_case: dict[str, list[Event]] = {}
+        for cid, event in self.rows:
+            by_case.setdefault(cid or self.cases[0].id, []).append(event)
+        return by_case
 
     def _span(self) -> tuple[int, int]:
         years: list[int] = []
-        for _, event in self.rows:
-            years += [_year_of(event.date, self.today), event.date.latest(self.today).year]
+        for cid, event in self.rows:
+            now = self.now[cid or self.cases[0].id]
+            years += [_year_of(event.date, now), event.date.latest(now).year]
         for case in self.cases:
-            for era in case.eras:
-                years += [era.period.earliest().year if era.period.start else era.period.latest(self.today).year,
-                          era.period.latest(self.today).year]
+            now = self.now[case.id]
+            for era in self.eras[case.id]:
+                end = era.period.latest(now).year
+                years += [era.period.earliest().year if era.period.start else end, end]
         if not years:
             return self.today.year, self.today.year
         return min(years), max(years)
@@ -321,9 +342,10 @@ class TimelineChart:
     TRACK_ROOM = 40
     LABEL_SHARE = 0.4
     MIN_TRACK = 10
+    ONGOING = "►"  # after an era's bar: the era runs on after the case ends
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        first, last = self._span()
+        first, last = self.first, self.last
         width = options.max_width
         several = len(self.cases) > 1
         rows = self._rows(several)
@@ -348,48 +370,55 @@ class TimelineChart:
         for label, draw in rows:
             grid.add_row(label, draw(col, track) if draw else Text(""))
         yield grid
+        keys = ["● an event", "2–9 several in one spot", "█ an era"]
+        if any(era.period.end is None for eras in self.eras.values() for era in eras):
+            keys.append(f"{self.ONGOING} ongoing")
         legend = Wrapped(style="dim")
-        legend.append("   ".join(unbroken(key) for key in ("● an event", "2–9 several in one spot", "█ an era")))
+        legend.append("   ".join(unbroken(key) for key in keys))
         yield legend
 
     def _rows(self, several: bool) -> list:
         """(label, draw) per row: with several cases a heading per case, then each case's eras and
         its events per category; `draw(col, track)` is the row's track, None for a heading."""
-        by_case: dict[str, list[Event]] = {}
-        for cid, event in self.rows:
-            by_case.setdefault(cid or self.cases[0].id, []).append(event)
+        by_case = self._events()
         indent = "  " if several else ""
         rows: list = []
         for case in self.cases:
             events = by_case.get(case.id, [])
-            eras = sorted(case.eras, key=lambda e: e.period.sort_key(self.today))
+            eras = self.eras[case.id]
             if several:
                 if not events and not eras:
                     continue
                 rows.append((safe(case.id, "bold cyan"), None))
             for era in eras:
-                rows.append((_chart_label(indent, era.title, "magenta"), self._era_bar(era)))
+                rows.append((_chart_label(indent, era.title, "magenta"), self._era_bar(era, self.now[case.id])))
             categories: dict[str, list[Event]] = {}
             for event in events:
                 categories.setdefault(event.category or "other", []).append(event)
             for category, members in categories.items():
                 style = CATEGORY_STYLE.get(category, "white")
                 label = _chart_label(indent, f"{category} {unbroken(f'({len(members)})')}", style)
-                rows.append((label, self._event_track(members, style)))
+                rows.append((label, self._event_track(members, style, self.now[case.id])))
         return rows
 
-    def _era_bar(self, era):
+    def _era_bar(self, era, now: date):
         def draw(col, track: int) -> Text:
-            start = col(era.period.start or date(self._span()[0], 1, 1))
-            end = col(era.period.latest(self.today))
-            return Text(" " * start) + Text("█" * max(1, end - start + 1), style="magenta")
+            start = col(era.period.start or date(self.first, 1, 1))
+            end = col(era.period.latest(now))
+            bar = Text(" " * start) + Text("█" * max(1, end - start + 1), style="magenta")
+            if era.period.end is None:  # it runs on: an arrow after the bar, or as its last cell
+                if end + 1 < track:
+                    bar.append(self.ONGOING, style="magenta")
+                else:
+                    bar = bar[:-1] + Text(self.ONGOING, style="magenta") if end > start else bar
+            return bar
         return draw
 
-    def _event_track(self, events: list[Event], style: str):
+    def _event_track(self, events: list[Event], style: str, now: date):
         def draw(col, track: int) -> Text:
             cells = [0] * track
             for event in events:
-                lo, hi = event.date.earliest(), event.date.latest(self.today)
+                lo, hi = event.date.earliest(), event.date.latest(now)
                 mid = lo + (hi - lo) / 2 if event.date.start else hi
                 cells[col(mid)] += 1
             line = Text()
@@ -420,6 +449,6 @@ def _chart_label(indent: str, text: str, style: str) -> Wrapped:
     return label
 
 
-def timeline_chart(rows: Rows, cases: Sequence[Case], today: date) -> TimelineChart:
-    """The chart view: eras as bars, events marked per category."""
-    return TimelineChart(rows, cases, today)
+def timeline_chart(rows: Rows, cases: Sequence[Case], today: date, eras: Sequence[str] = ()) -> TimelineChart:
+    """The chart view: eras as bars (only those `eras` names, if any), events marked per category."""
+    return TimelineChart(rows, cases, today, eras)
