@@ -96,7 +96,52 @@ def test_the_tree_lists_a_metrics_series_in_date_order():
     series = load_case(FIXTURES / "metrics" / "series.yaml")  # revenue is written 2020, then 2018
     shown = nodes(render(case_tree(series, TODAY), width=200))
     revenue = shown.index("Revenue  $40M (2020)")
-    assert shown[revenue + 1] == "series: 2018: $10M, 2020: $40M"
+    observations = shown.index("observations (2)", revenue)
+    assert shown[observations + 1] == "2018  $10M"
+    assert shown[observations + 2:observations + 6] == ["sources: Annual reports", "2020  $40M",
+                                                        "note: Doubled twice.", "sources: Annual reports"]
+
+
+def leaves(value) -> list[str]:
+    """Every scalar in a YAML document, as text."""
+    if isinstance(value, dict):
+        return [text for v in value.values() for text in leaves(v)]
+    if isinstance(value, list):
+        return [text for v in value for text in leaves(v)]
+    return [str(value)]
+
+
+def test_the_tree_shows_every_field_of_every_item():
+    import yaml
+
+    path = FIXTURES / "overview" / "every_field.yaml"  # every field written as the tree shows it
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    del raw["casekit"]
+    shown = nodes(render(case_tree(load_case(path), TODAY)))
+    missing = [text for text in leaves(raw) if not any(text in line for line in shown)]
+    assert missing == []
+    # References are shown by title, under the item that makes them.
+    observation = shown.index("2021  $5M")
+    assert shown[observation + 1:observation + 4] == ["note: Observation note", "confidence: estimated",
+                                                      "sources: Observation source title"]
+    principle = shown.index("1. Principle title")
+    assert "evidence: 2020-05 Event title" in shown[principle:principle + 12]
+    assert "tags: #principle-tag" in shown[principle:principle + 12]
+    assert shown[1:4] == ["summary: The case summary.", "tags: #case-tag-one #case-tag-two", "id: every_field"]
+
+
+def test_the_bundled_cases_tree_holds_all_its_prose():
+    import yaml
+
+    from casekit.library import bundled_dir
+
+    path = bundled_dir() / "scale_ai.yaml"
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    # Wrapped prose is whole again once the guides are gone and the lines rejoined.
+    tree = " ".join(line.strip() for line in nodes(render(case_tree(load_case(path), TODAY))))
+    prose = {" ".join(text.split()) for text in leaves(raw) if " " in text.strip()}
+    missing = sorted(text for text in prose if text not in tree)
+    assert missing == [], missing[:5]
 
 
 def test_show_wraps_the_tags_and_the_counts_under_their_first_word():

@@ -146,8 +146,8 @@ def overview(case: Case, today: date) -> Group:
 
 
 def case_tree(case: Case, today: date) -> Capped:
-    """`casekit show --tree`: every section in the order its listing shows it, cross-references
-    (declared on either side) shown by title."""
+    """`casekit show --tree`: the whole case, every field of every item, each section in the order
+    its listing shows it; cross-references (declared on either side) shown by title."""
     from casekit.sections import listing_order
 
     ordered = {name: listing_order(name, getattr(case, name), today) for name in SECTIONS}
@@ -164,6 +164,7 @@ def case_tree(case: Case, today: date) -> Capped:
         return "; ".join(clean(titles[section].get(i, i)) for i in ids)
 
     root = Tree(Text.assemble(_heading(case), (f"  (as of {clean(case.as_of.text)})", "dim")))
+    _add_details(root, [("summary", case.summary), ("tags", _tags(case.tags)), ("id", case.id)])
     for name in SECTIONS:
         items = ordered[name]
         if not items:
@@ -171,10 +172,37 @@ def case_tree(case: Case, today: date) -> Capped:
         branch = root.add(Text(f"{name} ({len(items)})", style="bold cyan"))
         for item in items:
             node = branch.add(_label(name, item))
-            for label, text in _details(case, name, item, named, ordered):
-                if text:
-                    node.add(Text.assemble((label + ": ", "dim"), clean(text)))
+            _add_details(node, _details(case, name, item, named, ordered))
+            if name == "metrics" and item.observations:
+                _add_observations(node, item, named)
+            _add_details(node, [("id", item.id)])
     return Capped(root)
+
+
+def _add_details(node: Tree, details: list[tuple[str, str | None]]) -> None:
+    """A `label: text` node under `node` for each detail that holds something."""
+    for label, text in details:
+        if text:
+            node.add(Text.assemble((label + ": ", "dim"), clean(text)))
+
+
+def _add_observations(node: Tree, metric, named) -> None:
+    """A metric's observations in date order (as `casekit metric` lists them), each with its note,
+    sources and confidence."""
+    from casekit.query import sort_by_date
+    from casekit.render.timeline import date_text
+
+    series = sort_by_date(metric.observations)
+    branch = node.add(Text(f"observations ({len(series)})", style="dim"))
+    for obs in series:
+        value = (clean(obs.value.display()), "bold")
+        point = branch.add(Text.assemble(date_text(obs.date, obs.confidence), "  ", value))
+        _add_details(point, [("note", obs.note), ("confidence", obs.confidence),
+                             ("sources", named("sources", obs.sources))])
+
+
+def _tags(tags) -> str:
+    return " ".join("#" + t for t in tags)
 
 
 def _label(section: str, item) -> Text:
@@ -204,59 +232,59 @@ def _label(section: str, item) -> Text:
     return Text(clean(item.id))
 
 
+# The fields each section's label shows, so its details do not repeat them.
+LABELLED = {
+    "timeline": ("date", "title"), "principles": ("n", "title"), "risks": ("severity", "title"),
+    "metrics": ("name", "observations"), "segments": ("name", "period"), "flywheel": ("from_", "to"),
+    "moats": ("rank", "title"), "quotes": ("text",), "people": ("name",), "sources": ("title",),
+    "eras": ("title",), "competitors": ("name",), "drivers": ("title",), "lessons": ("title",),
+}
+DETAIL_NAMES = {"time_to_replicate": "to replicate"}
+COMMON = ("note", "confidence", "sources")  # every item's own keys, after its section's
+
+
 def _details(case: Case, section: str, item, named, ordered) -> list[tuple[str, str | None]]:
+    """Every field of `item` its label does not show, as (label, text): its section's fields in the
+    format's order, then note, confidence and sources (the caller adds the id last); references by
+    title."""
+    import msgspec
+
+    from casekit.dates import PartialDate
     from casekit.sections import linked_principles, related_risks
+    from casekit.values import Value
 
-    def figure(value) -> str | None:
-        return value.display() if value is not None else None
+    def evidence() -> list[str]:
+        known = {e.id for e in ordered["timeline"]}  # in date order, any unknown id last
+        return [e.id for e in ordered["timeline"] if e.id in item.evidence] + [
+            i for i in item.evidence if i not in known]
 
+    references = {
+        ("timeline", "era"): lambda: named("eras", [item.era]) if item.era else None,
+        ("timeline", "people"): lambda: named("people", item.people),
+        ("principles", "evidence"): lambda: named("timeline", evidence()),
+        ("principles", "risks"): lambda: named("risks", [r.id for r in related_risks(case, item)]),
+        ("risks", "principles"): lambda: named("principles", [p.id for p in linked_principles(case, item)]),
+        ("quotes", "speaker"): lambda: named("people", [item.speaker]),
+        ("people", "roles"): lambda: "; ".join(
+            clean(r.title) + (f" ({clean(r.period.text)})" if r.period else "") for r in item.roles),
+    }
+    skip = set(LABELLED.get(section, ())) | {"id", *COMMON}
     rows: list[tuple[str, str | None]] = []
-    if section == "timeline":
-        rows += [("detail", item.detail), ("category", item.category),
-                 ("era", named("eras", [item.era]) if item.era else None),
-                 ("people", named("people", item.people) if item.people else None)]
-    elif section == "principles":
-        known = {e.id for e in ordered["timeline"]}  # evidence in date order, any unknown id last
-        evidence = [e.id for e in ordered["timeline"] if e.id in item.evidence]
-        evidence += [i for i in item.evidence if i not in known]
-        rows += [("benefit", item.benefit), ("tradeoff", item.tradeoff),
-                 ("evidence", named("timeline", evidence) if evidence else None),
-                 ("risks", named("risks", [r.id for r in related_risks(case, item)]))]
-    elif section == "risks":
-        rows += [("likelihood", item.likelihood), ("horizon", item.horizon), ("description", item.description),
-                 ("mitigations", "; ".join(item.mitigations)),
-                 ("principles", named("principles", [p.id for p in linked_principles(case, item)]))]
-    elif section == "eras":
-        rows += [("period", item.period.text), ("summary", item.summary)]
-    elif section == "people":
-        rows += [("roles", "; ".join(r.title + (f" ({r.period.text})" if r.period else "") for r in item.roles))]
-    elif section == "quotes":
-        speaker = named("people", [item.speaker]) if item.speaker else None
-        rows += [("speaker", speaker), ("date", item.date.text if item.date else None), ("context", item.context)]
-    elif section == "metrics":
-        from casekit.query import sort_by_date
-
-        series = sort_by_date(item.observations)  # in date order, as `casekit metric` lists it
-        rows += [("series", ", ".join(f"{o.date.text}: {o.value.display()}" for o in series))]
-    elif section == "segments":
-        rows += [("revenue", figure(item.revenue)), ("share", figure(item.share)), ("growth", figure(item.growth)),
-                 ("margin", figure(item.margin)), ("description", item.description)]
-    elif section == "moats":
-        rows += [("to replicate", item.time_to_replicate), ("cost", item.cost), ("description", item.description)]
-    elif section == "competitors":
-        rows += [("segment", item.segment), ("scale", figure(item.scale)), ("position", item.position),
-                 ("notes", item.notes)]
-    elif section == "drivers":
-        rows += [("horizon", item.horizon), ("description", item.description)]
-    elif section == "lessons":
-        rows += [("summary", item.summary)]
-    elif section == "flywheel":
-        rows += [("how", item.description)]
-    elif section == "sources":
-        rows += [("kind", item.kind), ("date", item.date.text if item.date else None), ("author", item.author),
-                 ("url", item.url), ("file", item.file)]
-    if getattr(item, "note", None):
-        rows.append(("note", item.note))
-    if getattr(item, "sources", None) and section != "sources":
-        rows.append(("sources", named("sources", item.sources)))
+    names = [f.name for f in msgspec.structs.fields(item) if f.name not in skip]
+    for name in [*names, *COMMON]:
+        label = DETAIL_NAMES.get(name, name.rstrip("_").replace("_", " "))
+        if name == "sources":
+            rows.append((label, named("sources", item.sources)))
+            continue
+        if (section, name) in references:
+            rows.append((label, references[(section, name)]()))
+            continue
+        value = getattr(item, name)
+        if isinstance(value, (PartialDate, Value)):
+            text = value.text if isinstance(value, PartialDate) else value.display()
+        elif isinstance(value, list):
+            text = _tags(value) if name == "tags" else "; ".join(str(v) for v in value)
+        else:
+            text = None if value is None else str(value)
+        rows.append((label, text))
     return rows
