@@ -1,7 +1,10 @@
 """Cases side by side: what they are, how much they hold, their eras, shared metrics, risks and themes.
 
 A comparison is a list of rows, one per compared attribute, each with one
-value per case (None where a case has nothing to say). Metrics are matched
+value per case (None where a case has nothing to say). The values are data
+(dates, a metric's latest figure and growth rate, eras, risks, tags,
+principles), so the records carry them as data and the table formats them.
+Metrics are matched
 across cases by id, else by name ignoring case; principle themes are the
 principle tags and title words the cases share. The growth rate of a shared
 metric (CAGR, from `casekit.analytics`, which uses pandas) makes cases of
@@ -16,14 +19,16 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from casekit.dates import PartialDate
 from casekit.errors import UsageError
-from casekit.model import SECTIONS, Case, Metric, Principle
+from casekit.model import SECTIONS, Case, Era, Metric, Observation, Principle
 
 if TYPE_CHECKING:
+    from casekit.analytics import Cagr
     from casekit.library import Library
 
-__all__ = ["Comparison", "Row", "TopRisk", "case_labels", "check_different", "compare", "metric_groups",
-           "principle_themes"]
+__all__ = ["Comparison", "MetricCell", "Row", "Span", "TopRisk", "case_labels", "check_different", "compare",
+           "metric_groups", "principle_themes"]
 
 # Words that say nothing about what a principle is about.
 _TITLE_STOP = frozenset(
@@ -42,10 +47,34 @@ class TopRisk(NamedTuple):
     title: str
 
 
+class Span(NamedTuple):
+    """The dates of a case's first and last events, and how many calendar years they cover
+    (None when the first date has an open start)."""
+
+    first: PartialDate
+    last: PartialDate
+    years: int | None
+
+
+class MetricCell(NamedTuple):
+    """A case's metric in a `metrics` row: its latest observation (None when it has none) and the
+    growth rate (CAGR) of its series (None when it cannot be computed)."""
+
+    metric: Metric
+    latest: Observation | None
+    cagr: Cagr | None
+
+
 @dataclass(frozen=True)
 class Row:
     """One compared attribute: `group` (case, counts, eras, metrics, risks, tags, themes), a label,
-    and a value per case label (for `risks`, a tuple of `TopRisk`)."""
+    and a value per case label, None where the case has nothing to say.
+
+    The values by group: `case` text, the `as of` date (a `PartialDate`) and
+    the `timeline span` (a `Span`); `counts` numbers; `eras` tuples of
+    `Era`; `metrics` a `MetricCell`; `risks` tuples of `TopRisk`; `tags`
+    tuples of tags; `themes` tuples of `Principle`.
+    """
 
     group: str
     label: str
@@ -53,15 +82,45 @@ class Row:
 
     def record(self) -> dict:
         """`{group, attribute, values: {<case>: value, …}}`: the cases' values apart from the row's own
-        keys, so no case id (`group`, say) can clash with them. Top risks are `{id, severity, title}`."""
+        keys, so no case id (`group`, say) can clash with them. Each value is data: see `plain`."""
         return {"group": self.group, "attribute": self.label,
-                "values": {label: _plain(value) for label, value in self.values.items()}}
+                "values": {label: plain(value) for label, value in self.values.items()}}
 
 
-def _plain(value: object) -> object:
+def plain(value: object) -> object:
+    """A compared value as JSON-ready data: a date as `{date, start, end}`; a span as `{from, to,
+    start, end, years}`; a metric as `{id, value: {text, low, high, qualifier}, date, start, end,
+    cagr: {value, approximate} | null}`; eras as `[{id, title, period, start, end}]`; top risks as
+    `[{id, severity, title}]`; principles as `[{n, id, title}]`; tags as a list."""
+    from casekit.records import date_fields, value_record
+
+    if isinstance(value, PartialDate):
+        return date_fields(value)
+    if isinstance(value, Span):
+        return {"from": value.first.text, "to": value.last.text,
+                "start": value.first.start.isoformat() if value.first.start else None,
+                "end": value.last.end.isoformat() if value.last.end else None, "years": value.years}
+    if isinstance(value, MetricCell):
+        latest = value.latest
+        return {"id": value.metric.id, "value": value_record(latest.value if latest else None),
+                **date_fields(latest.date if latest else None),
+                "cagr": None if value.cagr is None else {"value": value.cagr.value,
+                                                         "approximate": value.cagr.approximate}}
     if isinstance(value, tuple):
-        return [item._asdict() if isinstance(item, TopRisk) else item for item in value]
+        return [_plain_item(item) for item in value]
     return value
+
+
+def _plain_item(item: object) -> object:
+    from casekit.records import date_fields
+
+    if isinstance(item, TopRisk):
+        return item._asdict()
+    if isinstance(item, Era):
+        return {"id": item.id, "title": item.title, **date_fields(item.period, "period")}
+    if isinstance(item, Principle):
+        return {"n": item.n, "id": item.id, "title": item.title}
+    return item
 
 
 @dataclass
@@ -74,8 +133,14 @@ class Comparison:
     shared_themes: list[str] = field(default_factory=list)
 
     def records(self) -> list[dict]:
-        """One record per row (see `Row.record`)."""
-        return [row.record() for row in self.rows]
+        """One record per row (see `Row.record`), with a shape that gives csv and md the same
+        columns for these cases whatever their rows hold, each case's together."""
+        from casekit.records import VALUE_KEYS, Records
+
+        cell = {"date": None, "from": None, "to": None, "start": None, "end": None, "years": None, "id": None,
+                "value": dict.fromkeys(VALUE_KEYS), "cagr": {"value": None, "approximate": None}}
+        shape = {"group": None, "attribute": None, "values": {label: dict(cell) for label in self.labels}}
+        return Records([row.record() for row in self.rows], shape)
 
 
 def case_labels(cases: Sequence[Case], names: Sequence[str] | None = None) -> list[str]:
@@ -116,22 +181,14 @@ def metric_groups(cases: Sequence[Case]) -> list[list[Metric | None]]:
     return groups
 
 
-def _metric_text(metric: Metric | None) -> str | None:
-    """`~$60M (2023) · CAGR ≈+44%/yr` for the latest value and the growth rate of the series."""
+def _metric_cell(metric: Metric | None) -> MetricCell | None:
+    """The latest value of `metric` and the growth rate of its series (None for a case without it)."""
     if metric is None:
         return None
     from casekit.analytics import cagr, latest_and_previous
 
     latest, _ = latest_and_previous(metric)
-    if latest is None:
-        return "no observations"
-    text = f"{latest.value.display()} ({latest.date.text})"
-    rate = cagr(metric)
-    if rate is not None:
-        mark = "≈" if rate.approximate else ""
-        sign = "+" if rate.value >= 0 else "-"
-        text += f" · CAGR {mark}{sign}{abs(rate.value):.0f}%/yr"
-    return text
+    return MetricCell(metric, latest, cagr(metric) if latest is not None else None)
 
 
 def _pick_metrics(cases: Sequence[Case], wanted: Sequence[str]) -> list[list[Metric | None]]:
@@ -192,7 +249,7 @@ def principle_themes(cases: Sequence[Case]) -> dict[str, list[list[Principle]]]:
 
 # --- the comparison --------------------------------------------------------------------
 
-def _span(case: Case, today: date) -> str | None:
+def _span(case: Case, today: date) -> Span | None:
     from casekit.query import sort_by_date
 
     events = sort_by_date(case.timeline, today=today)
@@ -200,14 +257,13 @@ def _span(case: Case, today: date) -> str | None:
         return None
     first, last = events[0].date, events[-1].date
     years = last.latest(today).year - first.earliest().year + 1 if first.start else None
-    text = f"{first.text} – {last.text}" if first != last else first.text
-    return text + (f" ({years} years)" if years and years > 1 else "")
+    return Span(first, last, years)
 
 
-def _eras(case: Case, today: date) -> str | None:
+def _eras(case: Case, today: date) -> tuple[Era, ...] | None:
     from casekit.sections import listing_order
 
-    return "\n".join(f"{e.period.text} {e.title}" for e in listing_order("eras", case.eras, today)) or None
+    return tuple(listing_order("eras", case.eras, today)) or None
 
 
 def _risks(case: Case) -> tuple[TopRisk, ...] | None:
@@ -250,7 +306,7 @@ def compare(cases: Sequence[Case], today: date, *, metrics: Sequence[str] = (),
     rows = [
         row("case", "company", [c.company for c in cases]),
         row("case", "title", [c.title for c in cases]),
-        row("case", "as of", [c.as_of.text for c in cases]),
+        row("case", "as of", [c.as_of for c in cases]),
         row("case", "timeline span", [_span(c, today) for c in cases]),
     ]
     for name in SECTIONS:
@@ -266,18 +322,17 @@ def compare(cases: Sequence[Case], today: date, *, metrics: Sequence[str] = (),
         chosen = [g for g in metric_groups(cases) if sum(m is not None for m in g) >= 2]
     for group in chosen:
         first = next(m for m in group if m is not None)
-        rows.append(row("metrics", first.name, [_metric_text(m) for m in group]))
+        rows.append(row("metrics", first.name, [_metric_cell(m) for m in group]))
 
     if any(c.risks for c in cases):
         rows.append(row("risks", "top risks", [_risks(c) for c in cases]))
 
     tag_sets = [set(c.tags) for c in cases]
     shared_tags = sorted(set.intersection(*tag_sets))
-    rows.append(row("tags", "tags", [", ".join(c.tags) or None for c in cases]))
-    rows.append(row("tags", "shared tags", [", ".join(shared_tags) or None] * len(cases)))
+    rows.append(row("tags", "tags", [tuple(c.tags) or None for c in cases]))
+    rows.append(row("tags", "shared tags", [tuple(shared_tags) or None] * len(cases)))
 
     themes = principle_themes(cases)
     for theme, per_case in themes.items():
-        rows.append(row("themes", f"theme: {theme}",
-                        ["\n".join(f"{p.n}. {p.title}" for p in principles) for principles in per_case]))
+        rows.append(row("themes", f"theme: {theme}", [tuple(principles) for principles in per_case]))
     return Comparison(labels, rows, shared_tags, list(themes))

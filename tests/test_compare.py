@@ -36,15 +36,47 @@ def rows(comparison) -> dict[str, dict]:
     return {row.label: row.values for row in comparison.rows}
 
 
+def values(comparison) -> dict[str, dict]:
+    """Each attribute's values per case, as the records hold them."""
+    return {record["attribute"]: record["values"] for record in comparison.records()}
+
+
+def table_text(comparison, width: int = 120) -> str:
+    from rich.console import Console
+
+    from casekit.render.compare import comparison_table
+
+    console = Console(width=width, record=True, color_system=None)
+    console.print(comparison_table(comparison))
+    return console.export_text()
+
+
 def test_header_span_and_counts(cases):
-    got = rows(compare(cases, TODAY))
+    got = values(compare(cases, TODAY))
     assert got["company"] == {"bolt": "Bolt Scooters", "volt": "Volt Bikes"}
-    assert got["as of"] == {"bolt": "2023", "volt": "2024"}
-    assert got["timeline span"] == {"bolt": "2017 – 2022 (6 years)", "volt": "2020 – 2024-Q2 (5 years)"}
+    assert got["as of"] == {"bolt": {"date": "2023", "start": "2023-01-01", "end": "2023-12-31"},
+                            "volt": {"date": "2024", "start": "2024-01-01", "end": "2024-12-31"}}
+    assert got["timeline span"] == {
+        "bolt": {"from": "2017", "to": "2022", "start": "2017-01-01", "end": "2022-12-31", "years": 6},
+        "volt": {"from": "2020", "to": "2024-Q2", "start": "2020-01-01", "end": "2024-06-30", "years": 5}}
     assert got["timeline"] == {"bolt": 3, "volt": 2}
-    assert got["eras"]["bolt"] == "2017/2019 Launch years\n2020/.. Profit push"
+    assert got["eras"]["bolt"] == [
+        {"id": "launch", "title": "Launch years", "period": "2017/2019", "start": "2017-01-01", "end": "2019-12-31"},
+        {"id": "profit", "title": "Profit push", "period": "2020/..", "start": "2020-01-01", "end": None}]
     assert got["eras"]["volt"] is None
     assert "quotes" not in got  # a section neither case has is left out
+
+
+def test_the_table_shows_the_values_as_text(cases):
+    lines = [line.rstrip() for line in table_text(compare(cases, TODAY)).splitlines()]
+    assert "as of             2023                           2024" in lines
+    assert "timeline span     2017 – 2022 (6 years)          2020 – 2024-Q2 (5 years)" in lines
+    assert "eras              2017/2019 Launch years         —" in lines
+    assert "                  2020/.. Profit push" in lines
+    assert "Revenue           $40M (2022) · CAGR +59%/yr     $20M (2024) · CAGR +41%/yr" in lines
+    assert "Monthly riders    1M (2022)                      300K+ (2024)" in lines
+    assert "tags              mobility, platform, hardware   platform, mobility" in lines
+    assert "theme: hardware   1. Own the fleet data          2. Keep the hardware simple" in lines
 
 
 def test_metrics_match_by_id_then_by_name(cases):
@@ -53,21 +85,45 @@ def test_metrics_match_by_id_then_by_name(cases):
         ["revenue", "revenue"], ["riders", "mau"], ["gross-margin", None], [None, "fleet"]]
 
 
-def test_shared_metrics_show_the_latest_value_and_the_growth_rate(cases):
+def metric_cell(id_: str, text: str, low, high, qualifier: str, year: str, cagr=None) -> dict:
+    return {"id": id_, "value": {"text": text, "low": low, "high": high, "qualifier": qualifier},
+            "date": year, "start": f"{year}-01-01", "end": f"{year}-12-31", "cagr": cagr}
+
+
+def shown_metrics(comparison) -> list[tuple[str, dict]]:
+    """The `(figure, date)` of each case in each metrics row: what the table shows."""
+    return [(r.label, {label: None if cell is None else (cell.latest.value.display(), cell.latest.date.text)
+                       for label, cell in r.values.items()}) for r in comparison.rows if r.group == "metrics"]
+
+
+def test_shared_metrics_give_the_latest_value_and_the_growth_rate(cases):
     comparison = compare(cases, TODAY)
-    metrics = [(r.label, r.values) for r in comparison.rows if r.group == "metrics"]
+    metrics = [(r["attribute"], r["values"]) for r in comparison.records() if r["group"] == "metrics"]
     # $10M (2019) to $40M (2022) is 4x in 3 years: +59% a year; $5M to $20M in 4 years: +41%.
     assert metrics == [
-        ("Revenue", {"bolt": "$40M (2022) · CAGR +59%/yr", "volt": "$20M (2024) · CAGR +41%/yr"}),
-        ("Monthly riders", {"bolt": "1M (2022)", "volt": "300K+ (2024)"}),
+        ("Revenue", {"bolt": metric_cell("revenue", "$40M", 4e7, 4e7, "exact", "2022",
+                                         {"value": pytest.approx(58.72, abs=0.01), "approximate": False}),
+                     "volt": metric_cell("revenue", "$20M", 2e7, 2e7, "exact", "2024",
+                                         {"value": pytest.approx(41.42, abs=0.01), "approximate": False})}),
+        ("Monthly riders", {"bolt": metric_cell("riders", "1M", 1e6, 1e6, "exact", "2022"),
+                            "volt": metric_cell("mau", "300K+", 3e5, None, "at_least", "2024")}),
     ]
+
+
+def test_a_metric_without_observations_is_a_cell_without_a_value(cases):
+    import msgspec
+
+    empty = msgspec.structs.replace(cases[1], metrics=[msgspec.structs.replace(cases[1].metrics[0], observations=[])])
+    comparison = compare([cases[0], empty], TODAY)
+    assert values(comparison)["Revenue"]["volt"] == {"id": "revenue", "value": None, "date": None, "start": None,
+                                                     "end": None, "cagr": None}
+    assert "no observations" in table_text(comparison)
 
 
 def test_metric_option_picks_metrics_by_id_or_name(cases):
     comparison = compare(cases, TODAY, metrics=["gross margin", "fleet"])
-    metrics = [(r.label, r.values) for r in comparison.rows if r.group == "metrics"]
-    assert metrics == [("Gross margin", {"bolt": "30% (2022)", "volt": None}),
-                       ("Fleet size", {"bolt": None, "volt": "20K (2024)"})]
+    assert shown_metrics(comparison) == [("Gross margin", {"bolt": ("30%", "2022"), "volt": None}),
+                                         ("Fleet size", {"bolt": None, "volt": ("20K", "2024")})]
     with pytest.raises(UsageError, match="no metric `margins`"):
         compare(cases, TODAY, metrics=["margins"])
 
@@ -76,12 +132,12 @@ def test_a_metric_asked_for_is_one_row_matched_by_id_or_name_in_each_case(cases)
     # bolt has the id `riders` ("Monthly riders"), cargo the name "Riders" (id `users`), volt neither.
     cargo = load_case(FIXTURES / "cargo.yaml")
     comparison = compare([cases[0], cases[1], cargo], TODAY, metrics=["riders"])
-    metrics = [(r.label, r.values) for r in comparison.rows if r.group == "metrics"]
-    assert metrics == [("Monthly riders", {"bolt": "1M (2022)", "volt": None, "cargo": "50K (2024)"})]
+    assert shown_metrics(comparison) == [("Monthly riders", {"bolt": ("1M", "2022"), "volt": None,
+                                                             "cargo": ("50K", "2024")})]
+    assert values(comparison)["Monthly riders"]["cargo"]["id"] == "users"
     # By name in every case, whatever each calls it by id; and asked twice, shown once.
     comparison = compare(cases, TODAY, metrics=["MONTHLY RIDERS", "riders"])
-    assert [(r.label, r.values) for r in comparison.rows if r.group == "metrics"] == [
-        ("Monthly riders", {"bolt": "1M (2022)", "volt": "300K+ (2024)"})]
+    assert shown_metrics(comparison) == [("Monthly riders", {"bolt": ("1M", "2022"), "volt": ("300K+", "2024")})]
 
 
 def test_top_risks_most_severe_first(cases):
@@ -91,8 +147,6 @@ def test_top_risks_most_severe_first(cases):
 
 
 def test_a_risk_title_with_a_newline_or_a_colon_stays_one_risk(cases):
-    from casekit.render.compare import comparison_table
-    from rich.console import Console
     import msgspec
 
     risk = cases[1].risks[0]
@@ -101,22 +155,22 @@ def test_a_risk_title_with_a_newline_or_a_colon_stays_one_risk(cases):
     assert rows(comparison)["top risks"]["volt"] == (TopRisk("battery", "critical", "Fires:\nhigh: recalls"),)
     record = next(r for r in comparison.records() if r["attribute"] == "top risks")
     assert record["values"]["volt"] == [{"id": "battery", "severity": "critical", "title": "Fires:\nhigh: recalls"}]
-    console = Console(width=120, record=True, color_system=None)
-    console.print(comparison_table(comparison))
-    text = console.export_text()
+    text = table_text(comparison)
     assert "critical Fires:" in text and "high: recalls" in text
 
 
 def test_shared_tags_and_principle_themes(cases):
     comparison = compare(cases, TODAY)
     assert comparison.shared_tags == ["mobility", "platform"]
-    assert rows(comparison)["shared tags"] == {"bolt": "mobility, platform", "volt": "mobility, platform"}
+    assert values(comparison)["tags"] == {"bolt": ["mobility", "platform", "hardware"], "volt": ["platform", "mobility"]}
+    assert values(comparison)["shared tags"] == {"bolt": ["mobility", "platform"], "volt": ["mobility", "platform"]}
     # data: a tag of both; fleet: title words; hardware: a tag of bolt's, a title word of volt's.
     assert comparison.shared_themes == ["data", "fleet", "hardware"]
     themes = principle_themes(cases)
     assert [[p.id for p in ps] for ps in themes["hardware"]] == [["fleet-data"], ["simple-hardware"]]
-    assert rows(comparison)["theme: hardware"] == {"bolt": "1. Own the fleet data",
-                                                  "volt": "2. Keep the hardware simple"}
+    assert values(comparison)["theme: hardware"] == {
+        "bolt": [{"n": 1, "id": "fleet-data", "title": "Own the fleet data"}],
+        "volt": [{"n": 2, "id": "simple-hardware", "title": "Keep the hardware simple"}]}
 
 
 def test_two_versions_of_one_case_get_distinct_labels(cases):
@@ -140,7 +194,31 @@ def test_cli_json_has_one_record_per_attribute_with_the_values_per_case_apart():
     by_attribute = {r["attribute"]: r for r in records}
     assert by_attribute["principles"] == {"group": "counts", "attribute": "principles",
                                           "values": {"bolt": 2, "volt": 2}}
-    assert by_attribute["Revenue"]["values"]["volt"] == "$20M (2024) · CAGR +41%/yr"
+    revenue = by_attribute["Revenue"]["values"]["volt"]
+    assert revenue["value"] == {"text": "$20M", "low": 2e7, "high": 2e7, "qualifier": "exact"}
+    assert (revenue["date"], revenue["cagr"]["approximate"], round(revenue["cagr"]["value"])) == ("2024", False, 41)
+    assert by_attribute["tags"]["values"]["bolt"] == ["mobility", "platform", "hardware"]
+    assert [e["id"] for e in by_attribute["eras"]["values"]["bolt"]] == ["launch", "profit"]
+
+
+def test_cli_csv_flattens_the_records_with_the_same_columns_whatever_the_rows():
+    result = run("compare", str(BOLT), str(VOLT), "-f", "csv")
+    assert result.exit_code == 0, result.output
+    got = list(csv.DictReader(io.StringIO(result.stdout)))
+    by_attribute = {row["attribute"]: row for row in got}
+    assert by_attribute["Revenue"]["values.bolt.value.text"] == "$40M"
+    assert by_attribute["Revenue"]["values.bolt.value.low"] == "40000000.0"
+    assert by_attribute["Revenue"]["values.bolt.date"] == "2022"
+    assert by_attribute["Revenue"]["values.volt.cagr.approximate"] == "False"
+    assert by_attribute["tags"]["values.bolt"] == "mobility; platform; hardware"
+    assert by_attribute["principles"]["values.volt"] == "2"
+    assert by_attribute["timeline span"]["values.volt.to"] == "2024-Q2"
+    assert json.loads(by_attribute["eras"]["values.bolt"])[1]["period"] == "2020/.."
+    # Cases without eras, metrics or spans in common still give every column.
+    beta = Path(__file__).parent / "fixtures" / "search" / "beta.yaml"
+    other = run("compare", str(BOLT), str(beta), "-f", "csv")
+    header = other.stdout.splitlines()[0].split(",")
+    assert {"values.bolt.value.text", "values.bolt.cagr.value", "values.bolt.years"} <= set(header)
 
 
 def test_cases_named_like_the_record_keys_lose_nothing(tmp_path):
@@ -154,8 +232,9 @@ def test_cases_named_like_the_record_keys_lose_nothing(tmp_path):
                        "values": {"group": "Bolt Scooters", "attribute": "Volt Bikes"}}
     rows_ = list(csv.DictReader(io.StringIO(run("compare", str(tmp_path / "group.yaml"),
                                                 str(tmp_path / "attribute.yaml"), "-f", "csv").stdout)))
-    assert rows_[0] == {"group": "case", "attribute": "company", "values.group": "Bolt Scooters",
-                        "values.attribute": "Volt Bikes"}
+    assert {k: v for k, v in rows_[0].items() if v} == {"group": "case", "attribute": "company",
+                                                        "values.group": "Bolt Scooters",
+                                                        "values.attribute": "Volt Bikes"}
 
 
 @pytest.mark.parametrize("fmt", ["csv", "md", "yaml"])
@@ -223,3 +302,44 @@ def test_compare_needs_two_different_case_files():
     with pytest.raises(UsageError) as info:
         check_different(library, ["bolt", str(BOLT)])
     assert info.value.message.startswith(f"`bolt` and `{BOLT}` are the same case file")
+
+
+# --- the table at any width ------------------------------------------------------------
+
+LAB = FIXTURES / "artificial_intelligence_lab.yaml"
+LONG_WORDS = ("artificial_intelligence_lab", "artificial-intelligence", "machine-learning-operations")
+
+
+def test_tags_and_ids_are_never_broken_mid_word_at_any_width(cases):
+    four = [*cases, load_case(FIXTURES / "cargo.yaml"), load_case(LAB)]
+    comparison = compare(four, TODAY)
+    ids = [c.id for c in four]
+    layouts = set()
+    for width in range(60, 201, 2):
+        lines = table_text(comparison, width).splitlines()
+        assert all(len(line) <= width for line in lines)
+        words = {word.rstrip(",") for line in lines for word in line.split()}
+        assert set(LONG_WORDS) | {"mobility", "platform", "hardware"} <= words, width
+        assert {"Bolt", "Volt", "Cargo", "Lab"} <= words  # nothing lost
+        if lines[0].split() == ids:
+            layouts.add("side by side")
+            continue
+        assert lines[0].split() == ["case", "value"]
+        if "company" in lines:  # the attribute on a line of its own, its cases under it
+            layouts.add("narrow")
+            company = lines.index("company") + 1
+            assert [line.split()[0] for line in lines[company:company + 4]] == ids
+        else:  # the attribute beside its cases, one under the other
+            layouts.add("stacked")
+            company = next(i for i, line in enumerate(lines) if line.startswith("company"))
+            assert lines[company].split()[:2] == ["company", "bolt"]
+            assert [line.split()[0] for line in lines[company + 1:company + 4]] == ids[1:]
+    assert layouts == {"side by side", "stacked", "narrow"}
+
+
+def test_cli_table_at_a_narrow_terminal_keeps_tags_whole():
+    result = CliRunner().invoke(app, ["compare", str(BOLT), str(VOLT), str(LAB)],
+                                env={**ENV, "COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    assert "artificial-intelligence," in result.stdout.split()
+    assert "machine-learning-operations," in result.stdout.split()

@@ -172,8 +172,11 @@ def compare(
     with --metric is found in each case by id, else by name, and is one row.
     Themes are the principle tags and title words every case shares. In
     -f json|csv|md|yaml there is one record per attribute, {group, attribute,
-    values}, with the value of each case under `values` (csv: values.CASE).
-    Cases are labelled by id, or by file when two versions share an id.
+    values}, with the value of each case under `values` as data: dates with
+    their ISO start and end, a metric as {id, value, date, start, end, cagr},
+    eras, risks and themes as lists of records, tags as lists (csv:
+    values.CASE, values.CASE.value.low, …). Cases are labelled by id, or by
+    file when two versions share an id.
     """
     from casekit.cli.common import open_cases
     from casekit.compare import check_different
