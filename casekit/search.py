@@ -587,7 +587,7 @@ class Snippet:
     field: str
     text: str
     spans: tuple[tuple[int, int], ...]
-    in_title: bool = False
+    in_title: bool = False  # the text is (part of) the hit's title as shown, so not shown again
 
     def marked(self, open_: str = MARK_OPEN, close: str = MARK_CLOSE) -> str:
         """The snippet as plain text, each match wrapped: `the «data engine» runs…`."""
@@ -634,8 +634,9 @@ def make_snippet(f: Field, spans: list[tuple[int, int]], width: int = SNIPPET_WI
     """The stretch of `f` at most about `width` characters long holding the most matches."""
     spans = _merge(spans)
     text = f.text
+    shown = f.title_at is not None  # the text is part of the hit's title as shown
     if len(text) <= width:
-        return Snippet(f.name, text, tuple(spans), f.title)
+        return Snippet(f.name, text, tuple(spans), shown)
     best_start, best_count = 0, -1
     for i, (start, _) in enumerate(spans):
         count = sum(1 for s, e in spans[i:] if e <= start + width - width // 4)
@@ -659,7 +660,7 @@ def make_snippet(f: Field, spans: list[tuple[int, int]], width: int = SNIPPET_WI
     body = text[lo:hi].strip()
     shift = lo + (len(text[lo:hi]) - len(text[lo:hi].lstrip())) - len(prefix)
     inside = tuple((s - shift, e - shift) for s, e in spans if s >= lo and e <= hi)
-    return Snippet(f.name, prefix + body + suffix, inside, f.title)
+    return Snippet(f.name, prefix + body + suffix, inside, shown)
 
 
 # --- matching and ranking ------------------------------------------------------------
@@ -696,8 +697,11 @@ def _hit(score: float, doc: Document, matchers: Sequence[Matcher], case: str) ->
     title_spans = [(f.title_at + s, f.title_at + e) for k, f in enumerate(doc.fields)
                    if f.title_at is not None and k in count_by_field for s, e in spans(k)]
     # An id says again what a matching title says: show the title then.
-    title_matched = any(doc.fields[k].title for k in count_by_field)
-    body = [k for k in count_by_field if not doc.fields[k].title and not (title_matched and doc.fields[k].name == "id")]
+    title_matched = any(doc.fields[k].title_at is not None for k in count_by_field)
+    # The snippet comes from a matching field the title shown does not hold (a case's company is
+    # a title field, not shown), so that every match a hit is found by is seen.
+    body = [k for k in count_by_field
+            if doc.fields[k].title_at is None and not (title_matched and doc.fields[k].name == "id")]
     if body:
         # Prose before keywords, then the field matching the most query units, the most often, first.
         def prose(k: int) -> bool:

@@ -501,3 +501,50 @@ def test_a_search_query_needs_words_and_known_sections():
     with pytest.raises(UsageError) as info:
         search_query("data", ["risk"])
     assert (info.value.message, info.value.hint) == ("--section: no section `risk`", "did you mean `risks`?")
+
+
+# --- a snippet for every match ---------------------------------------------------------
+
+COMPANY = FIXTURES / "company" / "societe.yaml"
+
+
+def test_a_match_on_the_company_shows_the_company_as_the_snippet():
+    # The company is not part of the title a hit shows: the snippet shows it, marked.
+    hit, = search([load_case(COMPANY)], "societe")
+    assert (hit.section, hit.id, hit.title) == ("case", "maison", "Bakeries at scale")
+    assert not hit.snippet.in_title and hit.title_spans == ()
+    assert hit.snippet.marked() == "«Société» Générale des Croissants"
+    # With the title matched too, the company still shows what else matched.
+    hit, = search([load_case(COMPANY)], "societe bakeries")
+    assert hit.title_spans == ((0, 8),) and hit.snippet.marked() == "«Société» Générale des Croissants"
+
+
+def test_cli_shows_the_matched_company_highlighted():
+    result = CliRunner().invoke(app, ["search", "societe", "-c", str(COMPANY)], env=ENV)
+    assert result.exit_code == 0, result.output
+    assert "Société Générale des Croissants" in result.stdout
+    coloured = CliRunner().invoke(app, ["search", "societe", "-c", str(COMPANY)],
+                                  env={**ENV, "NO_COLOR": "", "FORCE_COLOR": "1"}, color=True)
+    assert "\x1b[1;31mSociété\x1b[0m" in coloured.stdout
+
+
+@pytest.mark.parametrize("path", [FIXTURES / "alpha.yaml", FIXTURES / "beta.yaml", COMPANY])
+def test_every_hit_shows_what_it_was_found_by(path):
+    # For each field of each item, a word of it: the item's hit marks that word in its
+    # title as shown or in a snippet shown under it, never in neither.
+    from casekit.search import _STOP_WORDS, _sections, document, tokenize
+
+    case = load_case(path)
+    checked = 0
+    for section, items, first in _sections(case, ()):
+        for i, item in enumerate(items):
+            doc = document(case, section, item, first + i)
+            for f in doc.fields:
+                words = [t for t in tokenize(f.text) if len(t.term) > 3 and t.term not in _STOP_WORDS]
+                if not words:
+                    continue
+                word = f.text[words[0].start:words[0].end]
+                hit = next(h for h in search([case], word, sections=[section]) if h.id == doc.id)
+                assert hit.title_spans or (not hit.snippet.in_title and hit.snippet.spans), (section, f.name, word)
+                checked += 1
+    assert checked > 10
