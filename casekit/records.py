@@ -146,8 +146,10 @@ def _risk_brief(r) -> dict[str, Any]:
     return {key: getattr(r, key) for key in _RISK_BRIEF}
 
 
-def risk_record(r) -> dict[str, Any]:
-    """SPEC §7 `risks -f json`."""
+def risk_record(r, case=None) -> dict[str, Any]:
+    """SPEC §7 `risks -f json`. `principles` are linked either way, as `casekit risks` shows them:
+    the ids the risk names, as written, then (given the risk's `case`) the principles that name
+    the risk, by number."""
     return {
         "id": r.id,
         "title": r.title,
@@ -156,8 +158,17 @@ def risk_record(r) -> dict[str, Any]:
         "horizon": r.horizon,
         "description": r.description,
         "mitigations": list(r.mitigations),
-        "principles": list(r.principles),
+        "principles": linked_principle_ids(r, case),
     }
+
+
+def linked_principle_ids(risk, case=None) -> list[str]:
+    """The principles `risk` names, as written, then those of `case` that name it, by number."""
+    ids = list(dict.fromkeys(risk.principles))
+    if case is not None:
+        naming = sorted((p for p in case.principles if risk.id in p.risks and p.id not in ids), key=lambda p: p.n)
+        ids += [p.id for p in naming]
+    return ids
 
 
 def observation_record(o) -> dict[str, Any]:
@@ -185,28 +196,37 @@ RECORDS = {
 }
 
 
-def records(section: str, items: Iterable, case_id: str | None = None) -> Records:
-    """The records of `items` of `section`; with `case_id`, each starts with `case`."""
-    return _records(section, ((case_id, item) for item in items), several=case_id is not None)
+def _record(section: str, item, case=None) -> dict[str, Any]:
+    """The SPEC §7 record of `item` of `section`, from its `case` where the record needs it (a
+    risk's principles include those that name it)."""
+    if section == "risks":
+        return risk_record(item, case)
+    return RECORDS.get(section, item_record)(item)
+
+
+def records(section: str, items: Iterable, case_id: str | None = None, *, case=None) -> Records:
+    """The records of `items` of `section`; with `case_id`, each starts with `case`. `case` is the
+    case the items are from: a risk's record then links the principles that name it too."""
+    return _records(section, ((case_id, case, item) for item in items), several=case_id is not None)
 
 
 def listing_records(section: str, rows: Iterable[tuple[Any, Any]], several: bool = False) -> Records:
     """The records of a listing's `(case, item)` rows of `section`; with `several`, each starts with
     `case`, its case's id."""
-    return _records(section, ((case.id, item) for case, item in rows), several)
+    return _records(section, ((case.id, case, item) for case, item in rows), several)
 
 
-def _records(section: str, rows: Iterable[tuple[str | None, Any]], several: bool) -> Records:
-    make = RECORDS.get(section, item_record)
-    return Records(({"case": case_id, **make(item)} if several else make(item) for case_id, item in rows),
-                   section_shape(section, several))
+def _records(section: str, rows: Iterable[tuple[str | None, Any, Any]], several: bool) -> Records:
+    return Records(({"case": case_id, **_record(section, item, case)} if several else _record(section, item, case)
+                    for case_id, case, item in rows), section_shape(section, several))
 
 
 # --- the whole case ----------------------------------------------------------------------
 
-def full_record(section: str, item) -> dict[str, Any]:
-    """The SPEC §7 record of `item`, then every field of it that record leaves out: nothing lost."""
-    return _extend(RECORDS.get(section, item_record)(item), item_record(item))
+def full_record(section: str, item, case=None) -> dict[str, Any]:
+    """The SPEC §7 record of `item` (from its `case`, see `records`), then every field of it that
+    record leaves out: nothing lost."""
+    return _extend(_record(section, item, case), item_record(item))
 
 
 def _extend(record: Any, full: Any) -> Any:
@@ -233,7 +253,7 @@ def case_record(case) -> dict[str, Any]:
         **date_fields(case.as_of, "as_of"),
         "summary": case.summary,
         "tags": list(case.tags),
-        **{name: [full_record(name, item) for item in getattr(case, name)] for name in SECTIONS},
+        **{name: [full_record(name, item, case) for item in getattr(case, name)] for name in SECTIONS},
     }
 
 

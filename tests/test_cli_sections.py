@@ -187,6 +187,12 @@ def test_risks_show_linked_principles_by_number_and_title_both_ways():
     assert "2. Price high" in out  # named by the risk only
 
 
+def test_risk_records_give_the_linked_principles_both_ways_as_the_table_does():
+    assert run_json("risks", "-c", "risk_named_by_principles")[0]["principles"] == [
+        "one_vendor", "own_the_stack", "scale_fast"]  # declared, then the principles naming the risk
+    assert run_json("risks", "-c", "crossrefs")[1]["principles"] == ["price_high"]  # no duplicate
+
+
 def _matrix_rows(out: str) -> dict[str, list[str]]:
     """`header` and severity → the text of their cells, a cell's wrapped lines joined."""
     rows: dict[str, list[str]] = {}

@@ -109,3 +109,11 @@ def test_listing_records_start_with_the_case_only_over_several_cases(acme, cross
     assert list(several.shape)[:2] == ["case", "id"]
     one = listing_records("moats", [(acme, m) for m in acme.moats])
     assert one == records("moats", acme.moats) and "case" not in one.shape
+
+
+def test_a_risk_record_links_its_principles_both_ways_declared_first():
+    case = load_case(Path(__file__).parent / "fixtures" / "sections" / "risk_named_by_principles.yaml")
+    linked = ["one_vendor", "own_the_stack", "scale_fast"]  # named by the risk, then those naming it by number
+    assert [r["principles"] for r in records("risks", case.risks, case=case)] == [linked]
+    assert [r["principles"] for r in listing_records("risks", [(case, r) for r in case.risks], several=True)] == [linked]
+    assert case_record(case)["risks"][0]["principles"] == linked

@@ -171,7 +171,7 @@ def risks(
     def records():
         from casekit.records import records as make
 
-        return make("risks", items)
+        return make("risks", items, case=data)
 
     if fmt is Format.table and not items:
         return _nothing(st, "risks", data.id, bool(data.risks))
