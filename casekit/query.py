@@ -248,10 +248,10 @@ def timeline(cases: Sequence[Case], query: TimelineQuery, today: date) -> list[t
     q = query
     if q.since is not None and q.until is not None and q.since.earliest() > q.until.latest(today):
         raise UsageError(f"--since {q.since.text} begins after --until {q.until.text} ends")
-    _known("--category", q.categories, {e.category for c in cases for e in c.timeline if e.category})
-    _known("--tag", q.tags, {t for c in cases for e in c.timeline for t in e.tags})
-    _known("--source", q.sources, {s.id for c in cases for s in c.sources})
-    _known("--era", q.eras, {e.id for c in cases for e in c.eras}, names={e.id: e.title for c in cases for e in c.eras})
+    known = timeline_choices(cases)
+    for option, values in (("--category", q.categories), ("--tag", q.tags), ("--source", q.sources)):
+        _known(option, values, set(known[option]))
+    _known("--era", q.eras, set(known["--era"]), names={e.id: e.title for c in cases for e in c.eras})
     rows: list[tuple[Case, Event]] = []
     for c in cases:
         eras = matching_eras(c, q.eras)
@@ -270,6 +270,17 @@ def matching_eras(case: Case, names: Sequence[str]) -> list[Era]:
     """The eras of `case` that `names` name, by id or by title (ignoring case), in the case's order."""
     folded = {name.casefold() for name in names}
     return [e for e in case.eras if e.id in names or e.title.casefold() in folded]
+
+
+def timeline_choices(cases: Sequence[Case]) -> dict[str, list[str]]:
+    """What `timeline`'s filters accept over `cases`, each value once in the cases' order:
+    `--category`, `--tag` (the events' tags), `--source` and `--era` (ids; an era's title is taken too)."""
+    return {
+        "--category": list(dict.fromkeys(e.category for c in cases for e in c.timeline if e.category)),
+        "--tag": list(dict.fromkeys(t for c in cases for e in c.timeline for t in e.tags)),
+        "--source": list(dict.fromkeys(s.id for c in cases for s in c.sources)),
+        "--era": list(dict.fromkeys(e.id for c in cases for e in c.eras)),
+    }
 
 
 def _known(option: str, values: Sequence[str], known: set[str], names: dict[str, str] | None = None) -> None:

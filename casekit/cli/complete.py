@@ -1,20 +1,36 @@
-"""Shell completion of case ids and of names drawn from the chosen case."""
+"""Shell completion: case ids and paths, and the names each option accepts, drawn from the cases
+the command line names so far (`--cases-dir`, `-c` however often, `--all`, `--as-of`).
+
+A completion never prints to stderr and never raises: whatever goes wrong, it offers nothing."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
+from pathlib import Path
+
+
+def _params(ctx) -> dict:
+    """The options parsed so far, the command's own over the global ones (which may be written after
+    the command too: the app moves them before it)."""
+    found: dict = {}
+    chain = []
+    while ctx is not None:
+        chain.append(ctx)
+        ctx = ctx.parent
+    for each in reversed(chain):
+        found.update({k: v for k, v in each.params.items() if v not in (None, (), [])})
+    dirs = [d for each in chain for d in (each.params.get("cases_dir") or ())]
+    found["cases_dir"] = list(dict.fromkeys(dirs))
+    return found
 
 
 def _library(ctx=None):
     from casekit.library import Library
 
-    dirs = []
-    if ctx is not None:
-        dirs = list(ctx.params.get("cases_dir") or [])
-        parent = ctx.parent
-        if parent is not None and parent.params.get("cases_dir"):
-            dirs += list(parent.params["cases_dir"])
-    return Library(cases_dirs=dirs)
+    params = _params(ctx) if ctx is not None else {}
+    no_cache = bool(params.get("no_cache")) or os.environ.get("CASEKIT_NO_CACHE", "") not in ("", "0")
+    return Library(cases_dirs=params.get("cases_dir", []), use_cache=not no_cache)
 
 
 def _matching(words: Iterable[str], incomplete: str) -> list[str]:
@@ -22,12 +38,66 @@ def _matching(words: Iterable[str], incomplete: str) -> list[str]:
     return list(dict.fromkeys(w for w in words if w and w.startswith(incomplete)))
 
 
+def _quietly(complete: Callable[..., list[str]]) -> Callable[..., list[str]]:
+    def quiet(ctx, incomplete: str) -> list[str]:
+        try:
+            return complete(ctx, incomplete)
+        except Exception:  # completion must never print a traceback into the shell
+            return []
+
+    quiet.__doc__ = complete.__doc__
+    return quiet
+
+
+def _ids(ctx) -> list[str]:
+    return [r.id for r in _library(ctx).refs()]
+
+
+def _paths(incomplete: str) -> list[str]:
+    """Case files and directories (a step towards one) whose path begins with `incomplete`,
+    spelled as it is (`cases/`, `~/work/a.yaml`); hidden ones only once a `.` is typed. A lone
+    directory comes with what it holds, so that the shell completes to it without a space after."""
+    found = _entries(incomplete)
+    if len(found) == 1 and found[0].endswith("/"):
+        found += _entries(found[0])
+    return found
+
+
+def _entries(incomplete: str) -> list[str]:
+    from casekit.library import SUFFIXES
+
+    head, _, name = incomplete.rpartition("/")
+    prefix = head + "/" if "/" in incomplete else ""
+    directory = Path(os.path.expanduser(prefix or "."))
+    found = []
+    for entry in sorted(directory.iterdir(), key=lambda p: p.name):
+        if not entry.name.startswith(name) or (entry.name.startswith(".") and not name.startswith(".")):
+            continue
+        if entry.is_dir():
+            found.append(f"{prefix}{entry.name}/")
+        elif entry.name.endswith(SUFFIXES):
+            found.append(prefix + entry.name)
+    return found
+
+
+@_quietly
 def case_ids(ctx, incomplete: str) -> list[str]:
     """Ids of the cases in the library."""
-    try:
-        return _matching((r.id for r in _library(ctx).refs()), incomplete)
-    except Exception:  # completion must never print a traceback into the shell
-        return []
+    return _matching(_ids(ctx), incomplete)
+
+
+@_quietly
+def cases_or_paths(ctx, incomplete: str) -> list[str]:
+    """Ids of the cases in the library, then case files and directories (`validate`, `compare`)."""
+    ids = [] if "/" in incomplete else _ids(ctx)
+    return _matching(ids + _paths(incomplete), incomplete)
+
+
+@_quietly
+def diff_operands(ctx, incomplete: str) -> list[str]:
+    """A `diff` operand: a case id, `ID@` (the case as of a date, to be typed), or a case file."""
+    ids = [] if "/" in incomplete else [w for i in _ids(ctx) for w in (i, f"{i}@")]
+    return _matching(ids + _paths(incomplete), incomplete)
 
 
 def search_sections(ctx, incomplete: str) -> list[str]:
@@ -44,27 +114,79 @@ def diff_sections(ctx, incomplete: str) -> list[str]:
     return _matching(SECTION_NAMES, incomplete)
 
 
-def _from_case(words: Callable) -> Callable:
+def _given(ctx, key: str) -> list[str]:
+    """The values of parameter `key` typed so far. An option still waiting for its value (the one
+    being completed) ends the parse before the operands are read, so they are read again without it."""
+    value = ctx.params.get(key)
+    if not value:
+        words = list(getattr(ctx.parent, "args", None) or [])
+        if words and words[-1].startswith("-"):
+            value = ctx.command.make_context(ctx.info_name, words[:-1], parent=ctx.parent,
+                                             resilient_parsing=True).params.get(key)
+    if isinstance(value, str):
+        return [value]
+    return list(value or [])
+
+
+def _cases(ctx, key: str = "case") -> list:
+    """The cases the command will read, as `open_cases` picks them: every case of the library with
+    `--all`, else those `key` names (once each), else the default case; each as of `--as-of`."""
+    from datetime import date
+
+    from casekit.dates import PartialDate
+    from casekit.query import as_of
+
+    params = _params(ctx)
+    library = _library(ctx)
+    if params.get("all_cases"):
+        cases = [loaded.case for loaded in library.check_all(library.refs()) if loaded.case is not None]
+    else:
+        specs = _given(ctx, key)
+        refs = [library.find(s) for s in specs] if specs else [library.default()]
+        refs = list({ref.path.resolve(): ref for ref in refs}.values())
+        cases = [loaded.case for loaded in library.check_all(refs) if loaded.case is not None]
+    if params.get("as_of"):
+        when = PartialDate.parse(params["as_of"])
+        today = date.today()
+        if params.get("today"):
+            today = PartialDate.parse(params["today"]).start or today
+        cases = [as_of(case, when, today) for case in cases]
+    return cases
+
+
+def _from_cases(words: Callable, key: str = "case") -> Callable:
+    """A completion offering `words(cases)` of the cases the command line names."""
+
+    @_quietly
     def complete(ctx, incomplete: str) -> list[str]:
-        try:
-            library = _library(ctx)
-            specs = ctx.params.get("case")
-            if isinstance(specs, str):
-                specs = [specs]
-            refs = [library.find(s) for s in specs] if specs else [library.default()]
-            found: list[str] = []
-            for ref in refs:
-                found.extend(words(library.load(ref)))
-            return _matching(found, incomplete)
-        except Exception:
-            return []
+        return _matching(words(_cases(ctx, key)), incomplete)
 
     return complete
 
 
-eras = _from_case(lambda case: [e.id for e in case.eras])
-categories = _from_case(lambda case: [e.category for e in case.timeline if e.category])
-tags = _from_case(lambda case: [t for e in case.timeline for t in e.tags] + [t for p in case.principles for t in p.tags])
-sources = _from_case(lambda case: [s.id for s in case.sources])
-metric_ids = _from_case(lambda case: [m.id for m in case.metrics])
-principle_refs = _from_case(lambda case: [str(p.n) for p in case.principles] + [p.id for p in case.principles])
+def _timeline(option: str) -> Callable:
+    """What `timeline OPTION` accepts over the cases named: `query.timeline_choices`."""
+
+    def words(cases) -> list[str]:
+        from casekit.query import timeline_choices
+
+        return timeline_choices(cases)[option]
+
+    return _from_cases(words)
+
+
+eras = _timeline("--era")
+categories = _timeline("--category")
+tags = _timeline("--tag")
+sources = _timeline("--source")
+principle_tags = _from_cases(lambda cases: [t for c in cases for p in c.principles for t in p.tags])
+metric_ids = _from_cases(lambda cases: [m.id for c in cases for m in c.metrics])
+
+
+def _principle_refs(cases) -> list[str]:
+    numbered = [p for c in cases for p in sorted(c.principles, key=lambda p: p.n)]
+    return [str(p.n) for p in numbered] + [p.id for p in numbered]
+
+
+principle_refs = _from_cases(_principle_refs)
+compared_metrics = _from_cases(lambda cases: [m.id for c in cases for m in c.metrics], key="cases")

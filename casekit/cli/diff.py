@@ -61,7 +61,7 @@ def git_external_args(operands: list[str]) -> GitDiffArgs | None:
 def diff(
     ctx: typer.Context,
     operands: Annotated[list[str], typer.Argument(
-        metavar="A B", show_default=False,
+        metavar="A B", show_default=False, autocompletion=complete.diff_operands,
         help="Two cases, each a path, an id, CASE@DATE or REV:PATH.")],
     stat: Annotated[bool, typer.Option("--stat", help="Only the summary line per section.")] = False,
     section: Annotated[Optional[list[str]], typer.Option(

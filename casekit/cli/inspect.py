@@ -6,6 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from casekit.cli import complete
 from casekit.cli.app import app, state
 from casekit.cli.options import AsOfOpt, CaseOpt, Format, FormatOpt, GrepOpt, LimitOpt
 from casekit.errors import ExitCode
@@ -15,7 +16,7 @@ from casekit.errors import ExitCode
 def validate(
     ctx: typer.Context,
     paths: Annotated[Optional[list[str]], typer.Argument(
-        metavar="PATH…", show_default=False,
+        metavar="PATH…", show_default=False, autocompletion=complete.cases_or_paths,
         help="Case files, directories or ids, or - for standard input (default: the whole library).")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
     fmt: FormatOpt = Format.table,

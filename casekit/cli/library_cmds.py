@@ -157,10 +157,10 @@ def new(
 def compare(
     ctx: typer.Context,
     cases: Annotated[list[str], typer.Argument(metavar="CASE CASE…", show_default=False,
-                                               autocompletion=complete.case_ids,
+                                               autocompletion=complete.cases_or_paths,
                                                help="Two or more case ids or paths.")],
     metric: Annotated[Optional[list[str]], typer.Option(
-        "--metric", "-m", metavar="ID", show_default=False,
+        "--metric", "-m", metavar="ID", show_default=False, autocompletion=complete.compared_metrics,
         help="Compare this metric (id or name; repeatable). Default: every metric two cases share.")] = None,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,

@@ -47,7 +47,7 @@ class Severity(str, Enum):
 
 TagOpt = Annotated[
     Optional[list[str]],
-    typer.Option("--tag", "-t", metavar="TAG", show_default=False, autocompletion=complete.tags,
+    typer.Option("--tag", "-t", metavar="TAG", show_default=False, autocompletion=complete.principle_tags,
                  help="Principles with this tag (repeatable: all must match)."),
 ]
 
