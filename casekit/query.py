@@ -25,11 +25,17 @@ def as_of(case: Case, when: PartialDate, today: date) -> Case:
       opened (`2016/2025` becomes `2016/..`), and open ends in the view run
       until `when` (evaluate it with `as_of_today`).
     - A metric observation dated later is kept only when it cites sources
-      and every one is dated by `when`: a forecast published by then.
-    - A person whose every role was dropped is dropped; undated items
-      (principles, risks, lessons, …) are kept.
+      and every one is dated by `when`: a forecast published by then. A
+      metric left with none of its observations did not exist yet.
+    - A person is dated by their roles: one whose every dated role was
+      dropped is dropped.
+    - An item with no date of its own (a principle, risk, lesson, driver,
+      moat, competitor, flywheel edge, an undated quote or segment, a person
+      without dated roles, a metric without observations) is dated by its
+      sources: it is dropped when every source it cites came out later. One
+      citing no source, or any source out by then or undated, stays.
     - References to what was dropped go too: cited sources, evidence, an
-      event's era and people.
+      event's era and people, a principle's risks and a risk's principles.
     """
     limit = when.latest(today)
 
@@ -38,11 +44,16 @@ def as_of(case: Case, when: PartialDate, today: date) -> Case:
 
     sources = [s for s in case.sources if known(s.date)]
     cited = {s.id for s in sources}
+    later = {s.id for s in case.sources} - cited  # published after `when`
     dated_by = {s.id for s in sources if s.date is not None}  # known to be out by then
 
     def cite(item):
         kept = [s for s in item.sources if s in cited]
         return item if len(kept) == len(item.sources) else msgspec.structs.replace(item, sources=kept)
+
+    def sourced(item) -> bool:
+        """An undated item was known when it cites nothing, or something not published later."""
+        return not item.sources or not later.issuperset(item.sources)
 
     def observed(o) -> bool:
         return known_by(o.date, limit) or (bool(o.sources) and all(s in dated_by for s in o.sources))
@@ -52,7 +63,10 @@ def as_of(case: Case, when: PartialDate, today: date) -> Case:
     for person in case.people:
         roles = [msgspec.structs.replace(r, period=r.period.open_after(limit)) if r.period is not None else r
                  for r in person.roles if known(r.period)]
-        if person.roles and not roles:
+        if any(r.period is not None for r in person.roles):
+            if not any(r.period is not None for r in roles):
+                continue  # every role that dates them came later
+        elif not sourced(person):
             continue
         people.append(cite(msgspec.structs.replace(person, roles=roles)))
     kept_eras = {e.id for e in eras}
@@ -67,15 +81,29 @@ def as_of(case: Case, when: PartialDate, today: date) -> Case:
             e = msgspec.structs.replace(e, people=[p for p in e.people if p not in dropped_people])
         timeline.append(cite(e))
     kept_events = {e.id for e in timeline}
-    metrics = [
-        cite(msgspec.structs.replace(m, observations=[cite(o) for o in m.observations if observed(o)]))
-        for m in case.metrics
-    ]
-    principles = [cite(msgspec.structs.replace(p, evidence=[ev for ev in p.evidence if ev in kept_events]))
-                  for p in case.principles]
+    metrics = []
+    for m in case.metrics:
+        observations = [cite(o) for o in m.observations if observed(o)]
+        if not observations if m.observations else not sourced(m):
+            continue  # observed only later: the metric did not exist yet
+        metrics.append(cite(msgspec.structs.replace(m, observations=observations)))
+    principles = [p for p in case.principles if sourced(p)]
+    risks = [r for r in case.risks if sourced(r)]
+    kept_principles = {p.id for p in principles}
+    kept_risks = {r.id for r in risks}
+    principles = [cite(msgspec.structs.replace(p, evidence=[ev for ev in p.evidence if ev in kept_events],
+                                               risks=[r for r in p.risks if r in kept_risks]))
+                  for p in principles]
+    risks = [cite(msgspec.structs.replace(r, principles=[p for p in r.principles if p in kept_principles]))
+             for r in risks]
 
     def undated(items: list) -> list:
-        return [cite(item) for item in items]
+        return [cite(item) for item in items if sourced(item)]
+
+    def dated(items: list, own) -> list:
+        """Items dated by `own(item)`, those without a date by their sources."""
+        return [cite(item) for item in items if (known_by(own(item), limit) if own(item) is not None
+                                                 else sourced(item))]
 
     new_as_of = when if limit < case.as_of.latest(today) else case.as_of
     return msgspec.structs.replace(
@@ -87,9 +115,9 @@ def as_of(case: Case, when: PartialDate, today: date) -> Case:
         timeline=timeline,
         metrics=metrics,
         principles=principles,
-        risks=undated(case.risks),
-        quotes=[cite(q) for q in case.quotes if known(q.date)],
-        segments=[cite(s) for s in case.segments if known(s.period)],
+        risks=risks,
+        quotes=dated(case.quotes, lambda q: q.date),
+        segments=dated(case.segments, lambda s: s.period),
         moats=undated(case.moats),
         flywheel=undated(case.flywheel),
         competitors=undated(case.competitors),

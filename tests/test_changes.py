@@ -573,9 +573,9 @@ def test_operand_case_at_date_is_the_case_as_of_then(library):
     assert [e.id for e in case.timeline] == ["founded", "seed", "series-a"]
     assert case.as_of.text == "2019"
     result = diff(case, resolve_operand("acme", library, TODAY)[1])
-    # The sources, both dated 2024, were not out in 2019 either.
+    # The sources, both dated 2024, were not out in 2019 either, nor the principle and the risk they alone cite.
     assert {c.id for c in result.changes if c.kind == "added" and c.field is None} == {
-        "os-launch", "series-b", "platform", "q1", "report", "press"}
+        "os-launch", "series-b", "platform", "q1", "report", "press", "software-margin", "commoditisation"}
     assert [(c.id, c.at, c.new) for c in result.changes if c.field == "observations"] == [
         ("revenue", "2021", "$50M"), ("revenue", "2023", "~$120M")]
 

@@ -312,6 +312,20 @@ def test_bundled_case_as_of_a_date_shows_only_what_came_later():
     assert [c for c in data["changes"] if c["section"] == "case"][0]["field"] == "as_of"
 
 
+def test_bundled_case_as_of_a_date_adds_what_only_later_sources_tell():
+    data = json.loads(run("scale_ai@2024-12", "scale_ai", "-f", "json").stdout)
+    added = {(c["section"], c["id"]) for c in data["changes"] if c["kind"] == "added" and c["field"] is None}
+    # Known only from the two 2025 documents: no longer kept in the 2024-12 view without their sources.
+    assert {("lessons", "step_function_change"), ("lessons", "hard_work"), ("lessons", "zoom_out"),
+            ("lessons", "have_principles"), ("risks", "leadership_transition"), ("drivers", "meta_capital"),
+            ("metrics", "meta_stake")} <= added
+    assert data["summary"]["lessons"] == {**data["summary"]["lessons"], "added": 4, "changed": 0}
+    undated = {"metrics", "principles", "risks", "moats", "flywheel", "competitors", "drivers", "lessons"}
+    for change in data["changes"]:
+        if change["section"] in undated and change["field"] == "sources":
+            assert change["old"], change  # an undated item kept cites a source out by then
+
+
 def test_dev_null_is_no_case():
     result = run("/dev/null", BASE, "--stat")
     assert result.exit_code == 1

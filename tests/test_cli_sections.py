@@ -100,7 +100,7 @@ QUERY = Path(__file__).parent / "fixtures" / "query" / "dated_everywhere.yaml"
 def test_people_eras_sources_and_quotes_as_of_drop_what_came_later():
     people = run_json("people", "-c", str(QUERY), "--as-of", "2020")
     assert [(p["id"], [(r["title"], r["period"]) for r in p["roles"]]) for p in people] == [
-        ("ann", [("CEO", "2018/..")]), ("cy", [])]
+        ("ann", [("CEO", "2018/..")])]
     eras = run_json("eras", "-c", str(QUERY), "--as-of", "2020")
     assert [(e["id"], e["period"], e["end"]) for e in eras] == [("first", "2015/2018", "2018-12-31"),
                                                                 ("middle", "2018/..", None)]
@@ -109,8 +109,15 @@ def test_people_eras_sources_and_quotes_as_of_drop_what_came_later():
 
 
 def test_principles_as_of_drops_later_evidence():
-    records = run_json("principles", "-c", "crossrefs", "--as-of", "2022")
-    assert records[0]["evidence"] == ["founded", "launch"]
+    records = run_json("principles", "-c", str(QUERY), "--as-of", "2020")
+    assert [(r["id"], r["evidence"]) for r in records] == [("p", ["founded"])]
+
+
+def test_principles_and_risks_as_of_drop_those_known_only_from_later_sources():
+    # Every principle and risk of crossrefs cites a memo of 2023 or press of 2024.
+    assert run_json("principles", "-c", "crossrefs", "--as-of", "2022") == []
+    assert run_json("risks", "-c", "crossrefs", "--as-of", "2022") == []
+    assert [r["id"] for r in run_json("principles", "-c", "crossrefs", "--as-of", "2023")] == ["focus", "price_high"]
 
 
 def test_no_matching_principles_says_so_on_stderr():

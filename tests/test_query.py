@@ -136,7 +136,8 @@ def test_as_of_drops_sources_published_later(seen):
 def test_as_of_drops_later_roles_and_opens_those_still_running(seen):
     ann = next(p for p in seen.people if p.id == "ann")
     assert [(r.title, r.period.text) for r in ann.roles] == [("CEO", "2018/..")]
-    assert ids(seen.people) == ["ann", "cy"]  # Bob's only role began in 2021; Cy has none to date him
+    # Bob's only role began in 2021; Cy has none to date him, and his one source came out in 2021
+    assert ids(seen.people) == ["ann"]
     hired = next(e for e in seen.timeline if e.id == "hired")
     assert hired.people == ["ann"] and hired.era is None  # Bob and the era `last` came later
 
@@ -162,11 +163,57 @@ def test_as_of_keeps_a_forecast_published_by_then(seen):
     assert [o.date.text for o in market.observations] == ["2019", "2025"]
 
 
-def test_as_of_keeps_undated_items_and_drops_later_evidence(seen):
+def test_as_of_keeps_undated_items_cited_by_then_and_drops_later_evidence(seen):
     assert ids(seen.principles) == ["p"] and seen.principles[0].evidence == ["founded"]
+    assert seen.principles[0].sources == ["old"]
     assert ids(seen.risks) == ["r"] and seen.risks[0].sources == ["old"]
-    assert ids(seen.lessons) == ["l"] and seen.lessons[0].sources == []
+    assert ids(seen.lessons) == []  # its one source came out in 2021
     assert seen.as_of.text == "2020"
+
+
+UNDATED = Path(__file__).parent / "fixtures" / "query" / "undated_by_sources.yaml"
+
+
+@pytest.fixture(scope="module")
+def undated_seen():
+    return as_of(load_case(UNDATED), P("2020"), TODAY)
+
+
+@pytest.mark.parametrize(("section", "expected"), [
+    ("principles", ["pr_both"]),
+    ("risks", ["r_both", "r_unsourced"]),
+    ("moats", ["mo_both"]),
+    ("flywheel", ["fw_unsourced"]),
+    ("competitors", ["c_undated"]),
+    ("drivers", ["d_unsourced"]),
+    ("lessons", ["l_both"]),
+    ("quotes", ["q_dated", "q_undated"]),  # a dated quote goes by its date, whatever it cites
+    ("segments", ["s_undated", "s_dated"]),
+    ("people", ["p_both", "p_role"]),  # a person with a role goes by its period
+    ("timeline", ["e_early", "e_dated"]),
+])
+def test_as_of_drops_an_undated_item_whose_every_source_came_later(undated_seen, section, expected):
+    assert ids(getattr(undated_seen, section)) == expected
+
+
+def test_as_of_drops_a_metric_observed_only_later(undated_seen):
+    # m_both was observed in 2019, whatever its own sources say; one with no observations goes by its sources
+    assert ids(undated_seen.metrics) == ["m_both", "m_unobserved"]
+    assert [o.date.text for o in undated_seen.metrics[0].observations] == ["2019"]
+
+
+def test_as_of_drops_references_to_undated_items_dropped(undated_seen):
+    assert undated_seen.principles[0].risks == ["r_both"]
+    assert undated_seen.risks[0].principles == ["pr_both"]
+    assert undated_seen.risks[0].sources == ["early"]
+    assert next(e for e in undated_seen.timeline if e.id == "e_dated").people == ["p_role"]
+
+
+def test_as_of_view_of_undated_items_is_a_valid_case(undated_seen):
+    from casekit.checks import check_case
+
+    problems = check_case(undated_seen, lambda where, at_key: (1, 1, ""))
+    assert [p.message for p in problems if p.severity == "error"] == []
 
 
 def test_as_of_today_is_the_last_day_known():
@@ -186,8 +233,9 @@ def test_a_diff_from_the_view_shows_only_what_came_later():
     case = load_case(DATED)
     changes = diff(as_of(case, P("2020"), TODAY), case).changes
     added = {(c.section, c.id) for c in changes if c.kind == "added" and c.field is None}
-    assert added == {("sources", "later"), ("people", "bob"), ("eras", "last"), ("timeline", "by_2022"),
-                     ("timeline", "joined"), ("quotes", "q_2021"), ("segments", "s_2021")}
+    assert added == {("sources", "later"), ("people", "bob"), ("people", "cy"), ("eras", "last"),
+                     ("timeline", "by_2022"), ("timeline", "joined"), ("quotes", "q_2021"), ("segments", "s_2021"),
+                     ("lessons", "l")}
     observations = [(c.at, c.kind) for c in changes if c.field == "observations"]
     assert observations == [("2024", "added"), ("2026", "added"), ("2027", "added"), ("2028", "added")]
 
