@@ -1,10 +1,14 @@
-"""Time `casekit.diff` on two 20,000-event cases that differ in 1% of their items.
+"""Time `casekit.diff` on two 20,000-event cases that differ in 1% of their items, and in the
+rename search's worst case.
 
     python benchmarks/diff.py [EVENTS]
 
 The second case has 1% of the events changed (a reworded detail, a refined
-date, a new title), and 1% each added, removed, renamed and moved; the
-median of three runs is printed.
+date, a new title), and 1% each added, removed, renamed and moved. Then the
+worst case for pairing renames: the first N events (an eighth, a quarter,
+half, all of them) replaced by unrelated new ones, so N removed items are
+searched for a look-alike among N added ones. The median of three runs is
+printed for each.
 """
 
 from __future__ import annotations
@@ -71,20 +75,37 @@ def make_pair(n: int, seed: int = 7) -> tuple[Case, Case]:
     return a, b
 
 
-def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
-    a, b = make_pair(n)
+def replaced(a: Case, count: int, seed: int = 99) -> Case:
+    """`a` with its first `count` events replaced by unrelated new ones."""
+    rng = random.Random(seed)
+    fresh = [event(rng, len(a.timeline) + k) for k in range(count)]
+    return msgspec.structs.replace(a, timeline=fresh + a.timeline[count:])
+
+
+def timed(a: Case, b: Case, **options) -> tuple[float, list[float], dict]:
+    """The median of three runs of diff(a, b), the runs, and the timeline's summary."""
     times = []
     result = None
     for _ in range(3):
         start = time.perf_counter()
-        result = diff(a, b, order=True)
+        result = diff(a, b, **options)
         times.append(time.perf_counter() - start)
     assert result is not None
-    counts = result.summary().get("timeline", {})
+    return statistics.median(times), times, result.summary().get("timeline", {})
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
+    a, b = make_pair(n)
+    median, times, counts = timed(a, b, order=True)
     print(f"diff of two {n:,}-event cases, 1% each changed, refined, renamed, moved, removed, added")
     print("  timeline: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
-    print(f"  median of 3: {statistics.median(times):.3f} s  (runs: {', '.join(f'{t:.3f}' for t in times)})")
+    print(f"  median of 3: {median:.3f} s  (runs: {', '.join(f'{t:.3f}' for t in times)})")
+    print(f"the first N of {n:,} events replaced by unrelated ones (N removed, N added, none a rename)")
+    for count in (n // 8, n // 4, n // 2, n):
+        median, times, counts = timed(a, replaced(a, count))
+        print(f"  N = {count:>6,}: median of 3 {median:.3f} s  (runs: {', '.join(f'{t:.3f}' for t in times)}),"
+              f" renamed {counts.get('renamed', 0)}")
 
 
 if __name__ == "__main__":

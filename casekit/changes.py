@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import functools
 import math
+import operator
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -84,14 +85,17 @@ _NOT_CONTENT = frozenset({
     "principles", "kind", "severity", "likelihood", "n", "rank", "horizon",
 })
 RENAME_THRESHOLD = 0.6
-# Candidates scored per unmatched item at most, so near-identical items cannot make the search quadratic.
-MAX_CANDIDATES = 500
+# The rename search's work per unmatched item, so that it stays near-linear: index entries read
+# (the rarest tokens' first), and candidates scored (those sharing the most rare tokens).
+MAX_POSTINGS = 200
+MAX_CANDIDATES = 20
 
 # Redated observations of one metric are paired by trying every leftover pair; past this many
 # (hundreds of observations redated at once) they are reported as removed and added instead.
 MAX_NESTING_PAIRS = 250_000
 
 _WORD = re.compile(r"\w+")
+_second = operator.itemgetter(1)
 
 
 # Keys any item may carry: compared and shown after the item's own fields.
@@ -730,8 +734,12 @@ def similar_pairs(old: Sequence, new: Sequence, threshold: float = RENAME_THRESH
     Items with identical words pair first, through a hash. Candidates for
     the rest come from a prefix filter (tokens ordered rarest first: two
     sets with Jaccard ≥ t must share one of the first |x| − ⌈t·|x|⌉ + 1
-    tokens of each), so only pairs sharing a rare word are ever scored, and
-    at most MAX_CANDIDATES of them per item.
+    tokens of each), so only pairs sharing a rare word are ever looked at.
+    The work per item is bounded, so the search stays near-linear however
+    many items are unmatched: at most MAX_POSTINGS index entries are read
+    (the rarest tokens' first), and when they name more than MAX_CANDIDATES
+    items, only those sharing the most of its rare tokens are scored. Below
+    both bounds (any case written by hand) the search is exact.
     """
     a_sets = [content_tokens(x) for x in old]
     b_sets = [content_tokens(x) for x in new]
@@ -754,9 +762,11 @@ def similar_pairs(old: Sequence, new: Sequence, threshold: float = RENAME_THRESH
     freq: Counter[str] = Counter()
     for s in a_sets + b_sets:
         freq.update(s)
+    # One global order, rarest first (ties by text), as the prefix filter needs; by rank it sorts in C.
+    rank = {t: n for n, t in enumerate(sorted(freq, key=lambda t: (freq[t], t)))}.__getitem__
 
     def prefix(tokens: frozenset[str]) -> list[str]:
-        ranked = sorted(tokens, key=lambda t: (freq[t], t))
+        ranked = sorted(tokens, key=rank)
         keep = len(ranked) - math.ceil(threshold * len(ranked) - 1e-9) + 1
         return ranked[:max(1, keep)]
 
@@ -769,22 +779,30 @@ def similar_pairs(old: Sequence, new: Sequence, threshold: float = RENAME_THRESH
     for i, tokens in enumerate(a_sets):
         if not tokens or i in taken_a:
             continue
-        size = len(tokens)
-        seen: set[int] = set()
+        shared: Counter[int] = Counter()  # candidate → how many of the item's rare tokens it has
+        budget = MAX_POSTINGS
         for t in prefix(tokens):
-            for j in index.get(t, ()):
-                if j in seen:
-                    continue
-                seen.add(j)
-                other = b_sets[j]
-                if len(other) < threshold * size or size < threshold * len(other):
-                    continue  # too different in size to reach the threshold
-                common = len(tokens & other)
-                score = common / (size + len(other) - common)
-                if score >= threshold:
-                    scored.append((-score, i, j))
-            if len(seen) > MAX_CANDIDATES:
-                break  # a bucket this full holds look-alikes: the best are likely among the first
+            postings = index.get(t)
+            if not postings:
+                continue
+            if len(postings) > budget:
+                if not shared:  # even the rarest token is common: look-alikes, the first of them
+                    shared.update(postings[:budget])
+                break
+            shared.update(postings)
+            budget -= len(postings)
+        candidates = shared if len(shared) <= MAX_CANDIDATES else [
+            j for j, _ in sorted(shared.items(), key=_second, reverse=True)[:MAX_CANDIDATES]]
+        size = len(tokens)
+        low, high = threshold * size, size / threshold
+        for j in candidates:
+            other = b_sets[j]
+            if not low <= len(other) <= high:
+                continue  # too different in size to reach the threshold
+            common = len(tokens & other)
+            score = common / (size + len(other) - common)
+            if score >= threshold:
+                scored.append((-score, i, j))
     scored.sort()
     for neg, i, j in scored:
         if i in taken_a or j in taken_b:

@@ -540,6 +540,31 @@ def test_big_inputs_are_matched_without_comparing_all_pairs():
     assert [(i, j) for i, j, _ in pairs] == [(3, 7)]
 
 
+def test_the_rename_search_scores_a_bounded_number_of_candidates_per_item(monkeypatch):
+    # 3,000 removed and 3,000 added items drawn from 300 common words: every rare word is in dozens
+    # of items, so a prefix filter alone would score hundreds of candidates per item.
+    import casekit.changes as changes
+
+    scored = 0
+
+    class Counted(frozenset):
+        def __and__(self, other):
+            nonlocal scored
+            scored += 1
+            return frozenset.__and__(self, other)
+
+    real = changes.content_tokens
+    monkeypatch.setattr(changes, "content_tokens", lambda item: Counted(real(item)))
+    rng = random.Random(4)
+    vocab = [f"w{n}" for n in range(300)]
+    old = [event(f"a{k}", "2020", " ".join(rng.sample(vocab, 8))) for k in range(3000)]
+    new = [event(f"b{k}", "2020", " ".join(rng.sample(vocab, 8))) for k in range(3000)]
+    new[11] = event("b11", "2020", old[5].title + " again")
+    pairs = similar_pairs(old, new)
+    assert (5, 11) in {(i, j) for i, j, _ in pairs}
+    assert scored <= 30 * len(old)  # by the prefix filter alone, some 240 per item
+
+
 def test_many_look_alike_items_pair_up_without_a_quadratic_search():
     old = [event(f"a{k}", "2020", "Quarterly update") for k in range(3000)]
     new = [event(f"b{k}", "2020", "Quarterly update") for k in range(3000)]
