@@ -928,13 +928,14 @@ def _load_file(library: Library, path, ref=None) -> Case:
     return library.load(ref or CaseRef(id=path.stem, path=path))
 
 
-def load_bytes(data: bytes, label: str, stem: str | None = None) -> Case:
-    """A case from bytes (a file at a revision, a temporary file from git); `InvalidCase` if it is not one."""
+def load_bytes(data: bytes, label: str, stem: str | None = None, validate: str | None = None) -> Case:
+    """A case from bytes (a file at a revision, a temporary file from git); `InvalidCase` if it is not
+    one, its hint `validate` (the command that shows every problem) or `casekit validate LABEL`."""
     from casekit.loader import check_bytes
 
     case, problems = check_bytes(data, label, stem=stem)
     if case is None:
-        raise InvalidCase(label, problems)
+        raise InvalidCase(label, problems, validate=validate)
     return case
 
 

@@ -39,15 +39,18 @@ class CaseNotFound(CasekitError):
 class InvalidCase(CasekitError):
     """A case file that failed to load; carries every problem found."""
 
-    def __init__(self, path: str, problems: list[Problem]) -> None:
+    def __init__(self, path: str, problems: list[Problem], *, validate: str | None = None) -> None:
+        # `validate`: the command that shows every problem, when `casekit validate PATH` would not
+        # read this version (a file at a git revision).
+        validate = validate or f"casekit validate {path}"
         errors = [p for p in problems if p.severity == "error"]
         if errors:
             first = errors[0]
             message = f"{first.location}: {first.message}"
             more = len(errors) - 1
-            hint = (f"{more} more problem{'s' * (more != 1)}: " if more else "") + f"casekit validate {path}"
+            hint = (f"{more} more problem{'s' * (more != 1)}: " if more else "") + validate
             if first.hint and not more:
-                hint = f"{first.hint}; casekit validate {path} shows it in context"
+                hint = f"{first.hint}; {validate} shows it in context"
         else:
             message, hint = f"{path}: not a valid case", None
         super().__init__(message, hint=hint)

@@ -32,8 +32,7 @@ def fx(name: str) -> str:
 
 @pytest.fixture(autouse=True)
 def in_fixtures(monkeypatch):
-    # Relative operands keep the header (which wraps at the terminal's width) the same
-    # wherever the checkout lives.
+    # Relative operands keep the header the same wherever the checkout lives.
     monkeypatch.chdir(FIXTURES)
 
 
@@ -411,6 +410,35 @@ def test_driver_falls_back_to_a_text_diff_for_an_invalid_version(tmp_path):
     assert "showing a text diff" in result.stdout
     assert "-  - {id: seed, date: 2016-03, title: Seed round," in result.stdout
     assert "+  - {id: seed, date: 2016-03, title: [Seed round," in result.stdout
+
+
+def test_driver_text_diff_is_not_wrapped_at_the_terminal_s_width(tmp_path):
+    long_line = "# " + "x" * 150
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(long_line + "\n" + Path(BASE).read_text() + "  - : [broken\n")
+    result = run("acme.yaml", BASE, HEX_A, "100644", str(broken), HEX_B, "100644")
+    assert "+" + long_line in lines(result.stdout)
+    body = lines(result.stdout)[lines(result.stdout).index("+++ b/acme.yaml") + 1:]
+    assert body and all(line[:1] in "@ +-" for line in body)  # each line keeps its prefix
+
+
+def test_driver_notice_names_the_repository_path_and_how_to_validate_that_version(tmp_path, monkeypatch):
+    broken = Path(BASE).read_text() + "  - : [broken\n"
+    (tmp_path / "cases").mkdir()
+    (tmp_path / "cases" / "acme.yaml").write_text(broken)
+    blob = tmp_path / "blob"  # git's temporary copy of an older version
+    blob.write_text(broken)
+    base = str(FIXTURES / BASE)
+    monkeypatch.chdir(tmp_path)  # git runs the driver at the top of the work tree
+    working = run("cases/acme.yaml", base, HEX_A, "100644", "cases/acme.yaml", HEX_B, "100644")
+    assert "casekit: cases/acme.yaml:62:5: YAML syntax" in working.stdout
+    assert "(casekit validate cases/acme.yaml)" in working.stdout
+    older = run("cases/acme.yaml", str(blob), HEX_A, "100644", base, HEX_B, "100644")
+    assert "casekit: cases/acme.yaml:62:5: YAML syntax" in older.stdout
+    assert f"(git show {HEX_A[:12]} | casekit validate -)" in older.stdout
+    for result in (working, older):
+        notice = lines(result.stdout)[1]
+        assert notice.startswith("casekit: ") and "a/cases" not in notice and "b/cases" not in notice
 
 
 def run_into_closed_pipe(*args: str) -> subprocess.CompletedProcess:

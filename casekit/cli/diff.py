@@ -160,11 +160,11 @@ def _git_driver(st, git: GitDiffArgs, *, sections: list[str], stat: bool, order:
     header = git_header(a_label, b_label, added=git.old_file == DEV_NULL, deleted=git.new_file == DEV_NULL,
                         rename_lines=git.rename_lines())
     try:
-        old = _git_side(git.old_file, a_label, git.path)
-        new = _git_side(git.new_file, b_label, git.new_path)
+        old = _git_side(git.old_file, git.old_hex, git.path)
+        new = _git_side(git.new_file, git.new_hex, git.new_path)
     except CasekitError as exc:
         if fmt is Format.table:
-            st.term.print(header)
+            st.term.out.print(header, soft_wrap=True)
         _text_fallback(st, git, a_label, b_label, exc)
         return
     from casekit.changes import diff as diff_cases
@@ -174,22 +174,38 @@ def _git_driver(st, git: GitDiffArgs, *, sections: list[str], stat: bool, order:
     if fmt is not Format.table:
         _emit(st, result, fmt=fmt, stat=stat)
         return
-    st.term.print(header)
+    st.term.out.print(header, soft_wrap=True)  # one line a path, as git heads a file, however long
     if result.same:
         st.term.print(Text("no semantic changes (only formatting, comments or spelling)", style="dim"))
         return
     _emit(st, result, fmt=fmt, stat=stat, title=False)
 
 
-def _git_side(file: str, label: str, path: str):
+def _git_side(file: str, blob: str, path: str):
+    """The case in `file`, one side of git's diff of the repository's `path` (None for /dev/null).
+    Problems are placed at `path`; the hint validates this very version, the working file or
+    (when git wrote it to a temporary file) its blob."""
     if file == DEV_NULL:
         return None
+    import os
     from pathlib import PurePath
 
     from casekit.changes import load_bytes
     from casekit.loader import read_bytes
 
-    return load_bytes(read_bytes(file), label, stem=PurePath(path).stem)
+    validate = None
+    if _HEX.fullmatch(blob) and blob.strip("0.") and not _same_file(file, path):
+        validate = f"git show {blob[:12]} | casekit validate -"
+    return load_bytes(read_bytes(file), os.fspath(path), stem=PurePath(path).stem, validate=validate)
+
+
+def _same_file(a: str, b: str) -> bool:
+    import os
+
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def _text_fallback(st, git: GitDiffArgs, a_label: str, b_label: str, error) -> None:
@@ -206,4 +222,5 @@ def _text_fallback(st, git: GitDiffArgs, a_label: str, b_label: str, error) -> N
             return []
 
     note = error.message + (f" ({error.hint})" if error.hint else "")
-    st.term.print(text_diff(lines(git.old_file), lines(git.new_file), a_label, b_label, note))
+    # Unwrapped: a diff line split at the terminal's width would lose its +/- prefix.
+    st.term.out.print(text_diff(lines(git.old_file), lines(git.new_file), a_label, b_label, note), soft_wrap=True)
