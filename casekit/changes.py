@@ -95,6 +95,8 @@ MAX_CANDIDATES = 20
 MAX_NESTING_PAIRS = 250_000
 
 _WORD = re.compile(r"\w+")
+_MARK = re.compile(r"\w+|[^\w\s]")  # words and punctuation marks
+_ID_ONLY = frozenset({"id"})
 _second = operator.itemgetter(1)
 
 
@@ -302,12 +304,13 @@ def diff_items(section: str, old: Sequence, new: Sequence, *, order: bool = Fals
         item = new[j]
         out.append(Change(section, b_keys[j], "added", None, None, plain(item),
                           at=_item_date(item), label=item_label(item)))
-    for i, j, score in sorted(renames, key=lambda r: r[1]):
+    for i, j, _ in sorted(renames, key=lambda r: r[1]):
         before, after = old[i], new[j]
         base = {"new_id": b_keys[j], "at": _item_date(after), "label": item_label(after)}
+        changed = compare_items(section, a_keys[i], before, after, base)
         out.append(Change(section, a_keys[i], "renamed", "id", a_keys[i], b_keys[j],
-                          detail=f"similarity {round(score * 100)}%", **base))
-        out.extend(compare_items(section, a_keys[i], before, after, base))
+                          detail=f"similarity {rename_similarity(before, after, changed)}%", **base))
+        out.extend(changed)
     for i, j in pairs:
         before, after = old[i], new[j]
         if before == after:  # the common case, decided in C
@@ -724,6 +727,26 @@ def content_tokens(item: Any) -> frozenset[str]:
     for text in texts(item, _NOT_CONTENT):
         words.update(_WORD.findall(text.casefold()))
     return frozenset(words)
+
+
+def rename_similarity(before: Any, after: Any, changed: Sequence[Change]) -> int:
+    """How alike a renamed item is to what it was, in percent: 100 when nothing but its id
+    changed (`changed` is empty), else how much of the sequence of its words and marks (every
+    field but the id, in order, case kept) survived, at most 99.
+
+    Pairing goes by sets of words, which cannot see a word repeated, reordered or moved
+    between fields: this shows what the rename carries with it."""
+    if not changed:
+        return 100
+    import difflib
+
+    from casekit.query import texts
+
+    def marks(item: Any) -> list[str]:
+        return [m for text in texts(item, _ID_ONLY) for m in _MARK.findall(text)]
+
+    ratio = difflib.SequenceMatcher(None, marks(before), marks(after), autojunk=False).ratio()
+    return min(99, math.floor(ratio * 100))
 
 
 def similar_pairs(old: Sequence, new: Sequence, threshold: float = RENAME_THRESHOLD

@@ -87,6 +87,15 @@ def test_renamed_event_is_one_change_not_a_removal_and_an_addition():
     assert result.summary()["timeline"]["renamed"] == 1
 
 
+def test_a_rename_that_changed_more_than_the_id_is_not_shown_as_alike_as_a_pure_one():
+    # The same set of words (a comma added), so pairing sees no difference; the similarity must.
+    result = diff(fixture("base"), fixture("renamed_retitled"))
+    rename, title = result.changes
+    assert rename.kind == "renamed" and title.field == "title"
+    assert rename.detail.startswith("similarity ") and rename.detail != "similarity 100%"
+    assert 80 <= int(rename.detail.removeprefix("similarity ").rstrip("%")) <= 99
+
+
 def test_moved_event_is_no_change_unless_order_is_asked_for():
     assert diff(fixture("base"), fixture("moved")).same
     result = diff(fixture("base"), fixture("moved"), order=True)
