@@ -66,6 +66,8 @@ EXTRA_KEYS = ("new_id", "at", "entry", "detail", "label", "growth")
 # The columns of `diff -f csv`, the same whatever the changes hold.
 ROW_SHAPE: dict = {**dict.fromkeys((*CHANGE_KEYS, *EXTRA_KEYS)),
                    "growth": dict.fromkeys(("change", "pct", "approximate", "bound", "since"))}
+# The columns of `diff --stat -f csv`.
+SUMMARY_SHAPE: dict = dict.fromkeys(("section", *SUMMARY_KEYS))
 # Top-level fields (as_of, title, …) are reported under this pseudo-section.
 CASE_SECTION = "case"
 SECTION_NAMES = (CASE_SECTION, *SECTIONS)
@@ -213,6 +215,14 @@ class DiffResult:
         """SPEC §7 `diff -f json`: `{a, b, changes, summary}`."""
         return {"a": self.a, "b": self.b, "changes": [c.record() for c in self.changes],
                 "summary": self.summary()}
+
+    def summary_record(self) -> dict[str, Any]:
+        """`diff --stat -f json`: `{a, b, summary}`, the counts without the changes."""
+        return {"a": self.a, "b": self.b, "summary": self.summary()}
+
+    def summary_rows(self) -> list[dict[str, Any]]:
+        """`diff --stat -f csv`: a row per section that changed, its counts in SUMMARY_KEYS order."""
+        return [{"section": name, **counts} for name, counts in self.summary().items()]
 
     def rows(self) -> list[dict[str, Any]]:
         """The change records as rows of one table (csv): every key on every row, in one order,

@@ -187,6 +187,18 @@ def test_stat_prints_only_the_summary():
     assert lines(result.stdout) == [f"{BASE} → {fx('escalated')}", "risks: ~1", "~ changed"]
 
 
+def test_stat_in_machine_formats_carries_the_summary_alone():
+    result = run(BASE, fx("escalated"), "--stat", "-f", "json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == {"a": BASE, "b": fx("escalated"), "summary": {"risks": {
+        "added": 0, "removed": 0, "changed": 1, "refined": 0, "renamed": 0, "moved": 0}}}
+    assert "changes" not in run(BASE, fx("escalated"), "--stat", "-f", "yaml").stdout
+    assert lines(run(BASE, fx("escalated"), "--stat", "-f", "csv").stdout) == [
+        "section,added,removed,changed,refined,renamed,moved", "risks,0,0,1,0,0,0"]
+    md = run(BASE, fx("escalated"), "--stat", "-f", "md").stdout
+    assert "| risks |  |  | 1 |  |  |  |" in md and "####" not in md and "commoditisation" not in md
+
+
 def test_section_limits_the_diff_and_the_exit_status():
     assert run(BASE, fx("escalated"), "--section", "timeline").exit_code == 0
     result = run(BASE, fx("escalated"), "-s", "risks", "-s", "timeline")

@@ -63,7 +63,7 @@ def diff(
     operands: Annotated[list[str], typer.Argument(
         metavar="A B", show_default=False, autocompletion=complete.diff_operands,
         help="Two cases, each a path, an id, CASE@DATE or REV:PATH.")],
-    stat: Annotated[bool, typer.Option("--stat", help="Only the summary line per section.")] = False,
+    stat: Annotated[bool, typer.Option("--stat", help="Only the counts per section, in every format.")] = False,
     section: Annotated[Optional[list[str]], typer.Option(
         "--section", "-s", metavar="SECTION", show_default=False, autocompletion=complete.diff_sections,
         help="Only this section (repeatable): case, timeline, metrics, principles, risks, …")] = None,
@@ -138,15 +138,16 @@ def _emit(st, result, *, fmt: Format, stat: bool, title: bool = True) -> None:
     if fmt is Format.md:
         from casekit.render.diff import diff_markdown
 
-        st.term.write(diff_markdown(result))
+        st.term.write(diff_markdown(result, stat=stat))
         return
-    from casekit.changes import ROW_SHAPE
+    from casekit.changes import ROW_SHAPE, SUMMARY_SHAPE
     from casekit.render.machine import write
 
-    if fmt is Format.csv:  # a row a change; with none, still the header
-        st.term.write(write(result.rows(), "csv", shape=ROW_SHAPE))
+    if fmt is Format.csv:  # a row a change (with --stat, a section); with none, still the header
+        rows, shape = (result.summary_rows(), SUMMARY_SHAPE) if stat else (result.rows(), ROW_SHAPE)
+        st.term.write(write(rows, "csv", shape=shape))
     else:
-        st.term.write(write(result.record(), fmt.value))
+        st.term.write(write(result.summary_record() if stat else result.record(), fmt.value))
 
 
 def _git_driver(st, git: GitDiffArgs, *, sections: list[str], stat: bool, order: bool, fmt: Format) -> None:

@@ -339,8 +339,9 @@ def code(text: Any) -> str:
     return f"`{inner}`"
 
 
-def diff_markdown(result: DiffResult) -> str:
-    """Headings per section, a bullet per changed item and a sub-bullet per field."""
+def diff_markdown(result: DiffResult, *, stat: bool = False) -> str:
+    """A table of counts per section, then (unless `stat`) headings per section, a bullet per
+    changed item and a sub-bullet per field."""
     lines = [f"### casekit diff {code(result.a)} → {code(result.b)}", ""]
     summary = result.summary()
     if not summary:
@@ -349,7 +350,7 @@ def diff_markdown(result: DiffResult) -> str:
     lines.append("| --- | " + " | ".join("---:" for _ in SUMMARY_KEYS) + " |")
     for section, counts in summary.items():
         lines.append(f"| {section} | " + " | ".join(str(counts[k] or "") for k in SUMMARY_KEYS) + " |")
-    for section in result.sections():
+    for section in [] if stat else result.sections():
         lines += ["", f"#### {section}", ""]
         for changes in group_by_item(result.in_section(section)):
             lines.extend(_md_item(changes))
