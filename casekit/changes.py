@@ -30,7 +30,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import msgspec
 
@@ -892,6 +892,7 @@ def plain(obj: Any) -> Any:
 
 # --- operands: path, id, CASE@DATE, REV:PATH -------------------------------------------------
 
+_STDIN_LABEL = "<stdin>"  # where problems in the case read from standard input are placed
 _WINDOWS_DRIVE = re.compile(r"[A-Za-z]:[\\/]")
 # git's names for a file in the index: `:path` (stage 0) and `:N:path` (a merge's stages 1-3).
 _INDEX_SPEC = re.compile(r":(?:[0-3]:)?(?P<path>.*)", re.DOTALL)
@@ -899,25 +900,39 @@ _REV_HINT = ("REV:PATH is git's notation: a revision (HEAD~1, a tag, a commit) a
              "repository's top (or ./path from here); :PATH is the staged version")
 
 
-def resolve_operand(spec: str, library: Library, today: date) -> tuple[str, Case]:
+STDIN = "-"
+
+
+def resolve_operand(spec: str, library: Library, today: date, stdin: BinaryIO | None = None
+                    ) -> tuple[str, Case]:
     """The case an operand names, and the label to show for it.
 
-    In order: an existing file; `CASE@DATE` when the left side is a known id
-    or an existing file (the case as of DATE); `REV:PATH` or `:PATH` (the
-    file at a git revision, or in git's index); else an id or a path in the
-    library. Files and ids load through `library`, so a parsed case comes
-    from its cache.
+    In order: `-`, the case on `stdin`; an existing file; `CASE@DATE` when
+    the left side is `-`, a known id, an existing file or `REV:PATH` (the
+    case as of DATE); `REV:PATH` or `:PATH` (the file at a git revision, or
+    in git's index); else an id or a path in the library. Files and ids load
+    through `library`, so a parsed case comes from its cache.
     """
     from pathlib import Path
 
     if not spec:
         raise UsageError("an empty operand names no case")
+    if spec == STDIN:
+        if stdin is None:
+            raise UsageError("-: no standard input to read a case from")
+        from casekit.loader import read_stream
+
+        return spec, load_bytes(read_stream(stdin, _STDIN_LABEL), _STDIN_LABEL, validate="casekit validate -")
     path = Path(spec)
     if path.is_file():
         return spec, _load_file(library, path)
     if "@" in spec:
         left, _, when = spec.rpartition("@")
-        known = Path(left).is_file() or any(r.id == left for r in library.refs())
+        # A revision's path may hold an @ of its own: REV:PATH@DATE only when DATE is a date.
+        at_revision = (":" in left and not _WINDOWS_DRIVE.match(left) and revision_path(left) is not None
+                       and _is_date(when))
+        known = (left == STDIN or at_revision or Path(left).is_file()
+                 or any(r.id == left for r in library.refs()))
         if known:
             from casekit.dates import DateError
             from casekit.query import as_of
@@ -926,7 +941,7 @@ def resolve_operand(spec: str, library: Library, today: date) -> tuple[str, Case
                 moment = PartialDate.parse(when)
             except DateError as exc:
                 raise UsageError(f"{spec}: {exc}", hint="write CASE@DATE, as in scale_ai@2024-12") from None
-            _, case = resolve_operand(left, library, today)
+            _, case = resolve_operand(left, library, today, stdin)
             return spec, as_of(case, moment, today)
         if left and ":" not in left and _is_date(when):
             library.find(left)  # raises "no case `left`" (or "no such file") with a hint

@@ -314,6 +314,27 @@ def test_case_at_date_against_the_case(tmp_path):
     assert {c["kind"] for c in data["changes"]} <= {"added", "changed"}
 
 
+def test_dash_reads_one_side_from_standard_input():
+    result = CliRunner().invoke(app, ["diff", BASE, "-", "-f", "json"], env=ENV,
+                                input=Path(fx("escalated")).read_bytes())
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert (data["a"], data["b"]) == (BASE, "-")
+    assert data["summary"] == {"risks": {"added": 0, "removed": 0, "changed": 1, "refined": 0, "renamed": 0,
+                                         "moved": 0}}
+    dated = CliRunner().invoke(app, ["diff", "-f", "json", "--", "-@2019", BASE], env=ENV,
+                               input=Path(BASE).read_bytes())
+    assert dated.exit_code == 1 and json.loads(dated.stdout)["a"] == "-@2019"
+
+
+def test_standard_input_holds_one_case_and_a_bad_one_is_placed_there():
+    both = CliRunner().invoke(app, ["diff", "-", "-"], env=ENV, input=Path(BASE).read_bytes())
+    assert both.exit_code == 2 and "at most one of A and B can be -" in both.stderr
+    bad = CliRunner().invoke(app, ["diff", BASE, "-"], env=ENV, input=b"id: [acme\n")
+    assert bad.exit_code == 2 and bad.stderr.startswith("casekit: error: <stdin>:1:5: YAML syntax")
+    assert "casekit validate -" in bad.stderr and "Traceback" not in bad.stderr
+
+
 def test_bundled_case_as_of_a_date_shows_only_what_came_later():
     result = run("scale_ai@2024-12", "scale_ai", "-f", "json")
     assert result.exit_code == 1
@@ -511,6 +532,19 @@ def test_rev_path_operands_in_a_git_repository(repo, monkeypatch):
                                                               ("added", "2024")]
     bad = run("nosuchrev:cases/acme.yaml", "HEAD:cases/acme.yaml")
     assert bad.exit_code == 2 and "nosuchrev" in bad.stderr
+
+
+@needs_git
+def test_rev_path_at_a_date_is_the_file_at_that_revision_as_known_then(repo, monkeypatch):
+    monkeypatch.chdir(repo)
+    result = run("HEAD:cases/acme.yaml@2019", "HEAD:cases/acme.yaml", "-f", "json")
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert data["a"] == "HEAD:cases/acme.yaml@2019"
+    assert data["summary"]["timeline"]["added"] == 2 and not data["summary"]["timeline"]["removed"]
+    # Not a date: the whole of it is the revision's path, as git would read it.
+    bad = run("HEAD:cases/acme.yaml@2019-13", "HEAD:cases/acme.yaml")
+    assert bad.exit_code == 2 and "cases/acme.yaml@2019-13" in bad.stderr
 
 
 @needs_git

@@ -62,7 +62,7 @@ def diff(
     ctx: typer.Context,
     operands: Annotated[list[str], typer.Argument(
         metavar="A B", show_default=False, autocompletion=complete.diff_operands,
-        help="Two cases, each a path, an id, CASE@DATE or REV:PATH.")],
+        help="Two cases, each a path, an id, CASE@DATE, REV:PATH, or - (standard input).")],
     stat: Annotated[bool, typer.Option("--stat", help="Only the counts per section, in every format.")] = False,
     section: Annotated[Optional[list[str]], typer.Option(
         "--section", "-s", metavar="SECTION", show_default=False, autocompletion=complete.diff_sections,
@@ -74,8 +74,9 @@ def diff(
 
     A and B are each a path, a case id, CASE@DATE (the case as known at
     DATE, so `casekit diff scale_ai@2024-12 scale_ai` shows what came
-    later) or REV:PATH (a file at a git revision: HEAD~1:cases/acme.yaml;
-    :PATH is the staged file).
+    later), REV:PATH (a file at a git revision: HEAD~1:cases/acme.yaml;
+    :PATH is the staged file; REV:PATH@DATE as known at DATE) or - (a case
+    read from standard input, for one side).
 
     Items match by id, so reordering is no change (--order reports it); an
     item whose id changed but whose text did not is one rename. Prose shows
@@ -104,14 +105,21 @@ def diff(
     if len(operands) != 2:
         raise UsageError(f"diff takes two cases, A and B; got {len(operands)} argument"
                          f"{'s' * (len(operands) != 1)}",
-                         hint="each is a path, an id, CASE@DATE or REV:PATH, as in: casekit diff scale_ai@2024-12 scale_ai")
+                         hint="each is a path, an id, CASE@DATE, REV:PATH or - (standard input), as in: "
+                              "casekit diff scale_ai@2024-12 scale_ai")
+    import sys
+
+    from casekit.changes import STDIN
     from casekit.changes import diff as diff_cases
     from casekit.changes import resolve_operand
 
+    if sum(spec == STDIN or spec.startswith(STDIN + "@") for spec in operands) > 1:
+        raise UsageError("standard input holds one case: at most one of A and B can be -",
+                         hint="save one of them to a file: casekit diff saved.yaml -")
     library = st.library
     today_date = st.today
     # /dev/null is no case at all, as git spells it: everything in the other is added (or removed).
-    a, b = ((spec, None) if spec == DEV_NULL else resolve_operand(spec, library, today_date)
+    a, b = ((spec, None) if spec == DEV_NULL else resolve_operand(spec, library, today_date, sys.stdin.buffer)
             for spec in operands)
     result = diff_cases(a[1], b[1], order=order, sections=sections)
     result.a, result.b = a[0], b[0]
