@@ -81,8 +81,10 @@ def did_you_mean(word: str, choices, *, names: Mapping[str, str] | None = None, 
     A choice is offered when it starts with the word (`funding` → `funding_round_size`),
     when each part of the word begins a part of it (`revenue` → `platform_revenue`;
     parts are split at `_`, `-`, `.` and spaces), or when it is close to the word
-    (a typo: `tradoff` → `tradeoff`). `names` maps a choice to a name or title that
-    is matched the same way; the choice is what the hint shows.
+    (a typo: `tradoff` → `tradeoff`; one slip in a word of up to five letters, two
+    up to eight, and so on, so that `nope` is not taken for `openai`). `names` maps
+    a choice to a name or title that is matched the same way; the choice is what the
+    hint shows.
     """
     import difflib
 
@@ -109,6 +111,7 @@ def did_you_mean(word: str, choices, *, names: Mapping[str, str] | None = None, 
 _PARTS = r"[\s_.\-/]+"  # what separates the parts of an id or a name; compiled on first use
 _MIN_PART = 3  # shorter words begin too many others to say anything
 _CLOSE = 0.6  # difflib's similarity from which a choice reads as a typo of the word
+_LETTERS_PER_EDIT = 3  # a typo has a slip per this many letters, at least one: `nope` is four from `openai`
 _PREFIX, _PART, _TYPO, _UNLIKE = range(4)
 
 
@@ -122,6 +125,20 @@ def _likeness(word: str, parts: list[str], text: str, matcher) -> tuple[int, flo
         words = [w for w in re.split(_PARTS, text) if w]
         if all(any(w.startswith(p) for w in words) for p in parts):
             return _PART, -ratio
-    if ratio >= _CLOSE:
+    if ratio >= _CLOSE and _edits(word, text) <= max(1, len(word) // _LETTERS_PER_EDIT):
         return _TYPO, -ratio
     return _UNLIKE, 0.0
+
+
+def _edits(a: str, b: str) -> int:
+    """The fewest letters inserted, deleted, changed or swapped with a neighbour that turn `a` into `b`."""
+    before, row = None, list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        current = [i]
+        for j, y in enumerate(b, 1):
+            cost = min(row[j] + 1, current[j - 1] + 1, row[j - 1] + (x != y))
+            if before is not None and i > 1 and j > 1 and x == b[j - 2] and a[i - 2] == y:
+                cost = min(cost, before[j - 2] + 1)
+            current.append(cost)
+        before, row = row, current
+    return row[-1]

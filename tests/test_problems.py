@@ -71,6 +71,15 @@ def test_did_you_mean_matches_names_and_shows_the_choice():
     assert did_you_mean("hour", ["margin", "price"]) is None
 
 
+def test_a_typo_of_a_short_word_is_a_slip_or_two_not_a_likeness():
+    # difflib finds `nope` 60% like `openai`, but it is four edits away: no typo of it.
+    assert did_you_mean("nope", ["openai", "meta"]) is None
+    assert did_you_mean("nope", ["open"]) is None
+    assert did_you_mean("opnai", ["openai", "meta"]) == "did you mean `openai`?"
+    assert did_you_mean("mtea", ["openai", "meta"]) == "did you mean `meta`?"  # letters swapped: one slip
+    assert did_you_mean("valutaion", ["valuation"]) == "did you mean `valuation`?"
+
+
 def test_did_you_mean_offers_each_choice_once_in_a_stable_order():
     assert did_you_mean("wave", ["b_wave", "a_wave", "b_wave"]) == "did you mean `b_wave` or `a_wave`?"
 
