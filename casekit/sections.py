@@ -40,10 +40,18 @@ def filter_principles(principles: Iterable[Principle], grep: str | None = None,
     return grep_items(kept, grep)
 
 
+def principle_rows(cases: Sequence[Case], *, grep: str | None = None, tags: Sequence[str] = (),
+                   limit: int | None = None) -> list[tuple[Case, Principle]]:
+    """The principles `casekit principles` lists over `cases`, each with its case: case by case, by
+    number, filtered as `filter_principles`, at most `limit` in all."""
+    rows = [(c, p) for c in cases for p in filter_principles(listing_order("principles", c.principles), grep, tags)]
+    return select(rows, limit=limit)
+
+
 def principles_listing(case: Case, *, grep: str | None = None, tags: Sequence[str] = (),
                        limit: int | None = None) -> list[Principle]:
-    """The principles `casekit principles` lists: by number, filtered as `filter_principles`, at most `limit`."""
-    return select(filter_principles(listing_order("principles", case.principles), tags=tags), grep, limit)
+    """The principles `casekit principles` lists for one case (see `principle_rows`)."""
+    return [p for _, p in principle_rows([case], grep=grep, tags=tags, limit=limit)]
 
 
 def resolve_principle(case: Case, ref: str) -> Principle:
@@ -138,17 +146,26 @@ def resolve_metric(case: Case, ref: str) -> Metric:
                      hint=hint or ("`casekit metrics` lists them" if ids else f"{case.id} has no metrics"))
 
 
-def metrics_listing(case: Case, *, grep: str | None = None, limit: int | None = None,
-                    observed_only: bool = False) -> tuple[list[Metric], int]:
-    """The metrics `casekit metrics` lists (as written, those whose text contains `grep`, at most
-    `limit`), and how many matching ones `observed_only` left out for having no observation: in a
-    view as of a date, a metric with nothing observed by then was not known then."""
-    found = grep_items(case.metrics, grep)
+def metric_rows(cases: Sequence[Case], *, grep: str | None = None, limit: int | None = None,
+                observed_only: bool = False) -> tuple[list[tuple[Case, Metric]], int]:
+    """The metrics `casekit metrics` lists over `cases`, each with its case (as written, case by
+    case, those whose text contains `grep`, at most `limit` in all), and how many matching ones
+    `observed_only` left out for having no observation: in a view as of a date, a metric with
+    nothing observed by then was not known then."""
+    found = [(c, m) for c in cases for m in grep_items(c.metrics, grep)]
     unknown = 0
     if observed_only:
-        kept = [m for m in found if m.observations]
+        kept = [(c, m) for c, m in found if m.observations]
         unknown, found = len(found) - len(kept), kept
     return select(found, limit=limit), unknown
+
+
+def metrics_listing(case: Case, *, grep: str | None = None, limit: int | None = None,
+                    observed_only: bool = False) -> tuple[list[Metric], int]:
+    """The metrics `casekit metrics` lists for one case, and how many `observed_only` left out
+    (see `metric_rows`)."""
+    rows, unknown = metric_rows([case], grep=grep, limit=limit, observed_only=observed_only)
+    return [m for _, m in rows], unknown
 
 
 # --- risks ------------------------------------------------------------------
@@ -164,11 +181,18 @@ def risks_by_severity(risks: Iterable[Risk], min_severity: str | None = None) ->
     return sorted(kept, key=lambda r: (-severity_rank(r.severity), -likelihood_rank(r.likelihood)))
 
 
+def risk_rows(cases: Sequence[Case], *, min_severity: str | None = None, grep: str | None = None,
+              limit: int | None = None) -> list[tuple[Case, Risk]]:
+    """The risks `casekit risks` lists over `cases`, each with its case: case by case by severity
+    (see `risks_by_severity`), those whose text contains `grep`, at most `limit` in all."""
+    rows = [(c, r) for c in cases for r in grep_items(risks_by_severity(c.risks, min_severity), grep)]
+    return select(rows, limit=limit)
+
+
 def risks_listing(case: Case, *, min_severity: str | None = None, grep: str | None = None,
                   limit: int | None = None) -> list[Risk]:
-    """The risks `casekit risks` lists: by severity (see `risks_by_severity`), those whose text
-    contains `grep`, at most `limit`."""
-    return select(risks_by_severity(case.risks, min_severity), grep, limit)
+    """The risks `casekit risks` lists for one case (see `risk_rows`)."""
+    return [r for _, r in risk_rows([case], min_severity=min_severity, grep=grep, limit=limit)]
 
 
 UNRATED = "unrated"

@@ -300,3 +300,35 @@ def test_commands_that_need_no_pandas_do_not_load_it(argv):
 @pytest.mark.parametrize("argv", [["metrics", "-c", "series"], ["metric", "revenue", "-c", "series"]])
 def test_metric_tables_load_pandas(argv):
     assert loads_pandas(*argv)
+
+
+# --- several cases -----------------------------------------------------------
+
+
+def test_metrics_over_several_cases_are_a_table_under_each_cases_name():
+    result = run("metrics", "-c", "series", "-c", "overlapping_observations")
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert out.index("Series Co  series") < out.index("Revenue  revenue") < out.index(
+        "Overlap Co  overlapping_observations") < out.index("Same year twice")
+    records = json.loads(run("metrics", "-c", "series", "-c", "overlapping_observations", "-f", "json").stdout)
+    assert [r["case"] for r in records] == ["series"] * 9 + ["overlapping_observations"] * 3
+    assert list(records[0]) == ["case", "id", "name", "unit", "observations"]
+    assert len(json.loads(run("metrics", "--all", "-f", "json", "--limit", "10").stdout)) == 10
+
+
+def test_segments_over_several_cases_are_a_table_under_each_cases_name():
+    result = run("segments", "-c", "series", "-c", "segments_partial")
+    assert result.exit_code == 0 and "Parts Co  segments_partial" in result.stdout
+    assert "Series Co" not in result.stdout  # it has no segments to show
+    records = json.loads(run("segments", "-c", "series", "-c", "segments_partial", "-f", "json").stdout)
+    assert {r["case"] for r in records} == {"segments_partial"} and len(records) == 5
+    none = run("segments", "-c", "series", "-c", "overlapping_observations")
+    assert none.exit_code == 0 and "series, overlapping_observations have no segments" in none.stderr
+
+
+def test_metric_refuses_a_second_case():
+    result = run("metric", "revenue", "-c", "series", "-c", "overlapping_observations")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "`casekit metric` shows one case; -c names 2" in result.stderr
+    assert "casekit metrics -c series -c overlapping_observations" in result.stderr

@@ -611,3 +611,58 @@ def test_a_wrapped_principle_title_hangs_under_its_first_word(bundled):
     out = lines(CliRunner().invoke(app, ["principle", str(p.n), "-c", str(path)], env={**ENV, "COLUMNS": "40"}).stdout)
     indent = len(f"{p.n}. ")
     assert out[0].startswith(f"{p.n}. ") and out[1].startswith(" " * indent) and out[1][indent] != " "
+
+
+# --- listings over several cases ----------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["principles", "risks"])
+def test_principles_and_risks_over_several_cases_add_the_case_to_every_record(command):
+    records = run_json(command, "-c", "crossrefs", "-c", "more_principles")
+    assert {r["case"] for r in records} == {"crossrefs", "more_principles"}
+    assert all(list(r)[0] == "case" for r in records)
+    # Case by case, each in its listing's order; --limit counts them all.
+    assert [r["case"] for r in records] == sorted(r["case"] for r in records)
+    assert len(run_json(command, "-c", "crossrefs", "-c", "more_principles", "--limit", "2")) == 2
+    # A case named twice is listed once, without a case key.
+    assert "case" not in run_json(command, "-c", "crossrefs", "-c", "crossrefs")[0]
+
+
+def test_principles_over_several_cases_show_a_case_column():
+    out = lines(run("principles", "-c", "crossrefs", "-c", "more_principles").stdout)
+    assert out[0].split()[:3] == ["case", "#", "principle"]
+    assert any(line.split()[:3] == ["more_principles", "2.", "Ship"] for line in out)
+    brief = lines(run("principles", "-c", "crossrefs", "-c", "more_principles", "--brief").stdout)
+    assert brief[-1].split() == ["more_principles", "2.", "Ship", "weekly"]
+    # Narrow, the case goes under each title rather than taking a column from the text.
+    narrow = lines(run("principles", "-c", "crossrefs", "-c", "more_principles", env={"COLUMNS": "40"}).stdout)
+    assert narrow[0].split() == ["#", "principle"] and "     case more_principles" in narrow
+
+
+def test_principle_cards_over_several_cases_go_under_each_cases_name():
+    out = run("principles", "-c", "crossrefs", "-c", "more_principles", "--view", "cards").stdout
+    assert out.count("╭─") == 5
+    assert out.index("More Principles Co  more_principles") < out.index("1. Listen first")
+
+
+def test_risks_over_several_cases_show_a_case_column():
+    out = lines(run("risks", "-c", "crossrefs", "-c", "more_principles").stdout)
+    assert out[0].split()[:2] == ["case", "severity"]
+    assert any(line.split()[:3] == ["more_principles", "medium", "high"] for line in out)
+
+
+def test_the_risk_matrix_over_several_cases_is_drawn_under_each_cases_name():
+    out = run("risks", "-c", "crossrefs", "-c", "more_principles", "--view", "matrix").stdout
+    headings = [line for line in lines(out) if line.endswith(("  crossrefs", "  more_principles"))]
+    assert [h.split()[-1] for h in headings] == ["crossrefs", "more_principles"]
+    assert out.count("┌") == 2
+
+
+@pytest.mark.parametrize(("command", "several"), [("principle", "principles")])
+def test_a_single_case_command_refuses_a_second_case(command, several):
+    result = run(command, "1", "-c", "crossrefs", "-c", "more_principles")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert f"`casekit {command}` shows one case; -c names 2: crossrefs, more_principles" in result.stderr
+    assert f"casekit {several} -c crossrefs -c more_principles" in result.stderr
+    # The same case named twice is one case.
+    assert run(command, "1", "-c", "crossrefs", "-c", "crossrefs").exit_code == 0

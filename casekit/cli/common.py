@@ -21,6 +21,22 @@ def open_case(st: State, spec: str | None, as_of: str | None = None) -> Case:
     return view(st, case, as_of)
 
 
+def open_one_case(st: State, specs: Sequence[str] | None, as_of: str | None, command: str,
+                  several: str) -> Case:
+    """The one case a single-case command was given (each file once however often it is named), or
+    the default one; a `UsageError` naming the cases when `-c` names several, with a hint at
+    `several`, the command that takes them."""
+    if not specs:
+        return open_case(st, None, as_of)
+    refs = find_cases(st, specs)
+    if len(refs) > 1:
+        named = " ".join(f"-c {s}" for s in dict.fromkeys(specs))
+        raise UsageError(f"`casekit {command}` shows one case; -c names {len(refs)}: "
+                         + ", ".join(ref.id for ref in refs),
+                         hint=f"`casekit {several} {named}` lists them over several cases")
+    return view(st, st.library.load(refs[0]), as_of)
+
+
 def open_cases(st: State, specs: Sequence[str] | None, all_cases: bool = False,
                as_of: str | None = None) -> list[Case]:
     """Several cases: those named (each file once), every case with `all_cases`, else the default one."""
@@ -33,6 +49,16 @@ def open_cases(st: State, specs: Sequence[str] | None, all_cases: bool = False,
     with loading_many(len(refs)):
         cases = library.load_all(refs, progress=ParseProgress(st))
     return [view(st, case, as_of) for case in cases]
+
+
+def say_nothing(st: State, what: str, cases: Sequence[Case], section: str | None = None) -> None:
+    """Say on stderr why a listing of `what` (the items of `section`, by default `what`) over
+    `cases` is empty: nothing matched, or there was nothing to list."""
+    if any(getattr(c, section or what) for c in cases):
+        message = f"no {what} match"
+    else:
+        message = f"{', '.join(c.id for c in cases)} {'has' if len(cases) == 1 else 'have'} no {what}"
+    st.term.err.print(message, style="dim")
 
 
 def find_cases(st: State, specs: Sequence[str]) -> list[CaseRef]:

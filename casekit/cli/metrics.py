@@ -13,19 +13,22 @@ import typer
 from casekit.cli import complete
 from casekit.cli.app import app, state
 from casekit.cli.options import (
+    AllOpt,
     AsOfOpt,
-    CaseOpt,
+    CasesOpt,
     Format,
     FormatOpt,
     GrepOpt,
     LimitOpt,
+    OneCaseOpt,
 )
 
 
 @app.command()
 def metrics(
     ctx: typer.Context,
-    case: CaseOpt = None,
+    case: CasesOpt = None,
+    all_cases: AllOpt = False,
     grep: GrepOpt = None,
     limit: LimitOpt = None,
     as_of: AsOfOpt = None,
@@ -37,30 +40,33 @@ def metrics(
     Growth from an estimate or a range is marked ≈; from a bound such as
     <$4B it is only a floor (≥) or a ceiling (≤). With --as-of, the latest
     value is the latest known at that date, and metrics with nothing
-    observed by then are left out. `casekit metric ID` shows one series in
-    full.
+    observed by then are left out. With several cases (-c repeated, or
+    --all) each case's metrics are a table under its name. `casekit metric
+    ID` shows one series in full.
     """
-    from casekit.cli.common import emit, open_case
-    from casekit.sections import metrics_listing
+    from casekit.cli.common import emit, open_cases, say_nothing
+    from casekit.sections import metric_rows
 
     st = state(ctx)
-    c = open_case(st, case, as_of)
-    items, unknown = metrics_listing(c, grep=grep, limit=limit, observed_only=as_of is not None)
+    cases = open_cases(st, case, all_cases, as_of)
+    several = all_cases or len(cases) > 1
+    rows, unknown = metric_rows(cases, grep=grep, limit=limit, observed_only=as_of is not None)
 
     def records():
-        from casekit.records import records as make
+        from casekit.records import listing_records
 
-        return make("metrics", items)
+        return listing_records("metrics", rows, several)
 
     def render():
         from casekit.analytics import metric_summary
         from casekit.render.metrics import metrics_table
+        from casekit.render.sections import by_case
 
-        return metrics_table([metric_summary(m, st.today) for m in items])
+        return by_case([(c, metrics_table([metric_summary(m, st.today) for mc, m in rows if mc is c]))
+                        for c in _with_rows(cases, rows)], several=several)
 
-    if fmt is Format.table and not items:
-        st.term.err.print("no metrics match", style="dim")
-        return
+    if fmt is Format.table and not rows:
+        return say_nothing(st, "metrics", cases)
     emit(st, fmt, records, render)
     if fmt is Format.table and unknown:
         import sys
@@ -70,12 +76,17 @@ def metrics(
         st.term.err.print(f"{unknown} more {noun} no observation by {as_of}", style="dim")
 
 
+def _with_rows(cases, rows) -> list:
+    """The cases some of `rows` (`(case, item)`) come from, in order."""
+    return [c for c in cases if any(rc is c for rc, _ in rows)]
+
+
 @app.command()
 def metric(
     ctx: typer.Context,
     metric_id: Annotated[str, typer.Argument(metavar="ID", autocompletion=complete.metric_ids, show_default=False,
                                              help="The metric's id (or its name); `casekit metrics` lists them.")],
-    case: CaseOpt = None,
+    case: OneCaseOpt = None,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
@@ -89,11 +100,11 @@ def metric(
     middles. Bars: █ a value, ░ a range or an open side, ▶ "or more",
     ◀ "below".
     """
-    from casekit.cli.common import emit, open_case
+    from casekit.cli.common import emit, open_one_case
     from casekit.sections import resolve_metric
 
     st = state(ctx)
-    c = open_case(st, case, as_of)
+    c = open_one_case(st, case, as_of, "metric", "metrics")
     m = resolve_metric(c, metric_id)
 
     def records():
@@ -116,7 +127,8 @@ def metric(
 @app.command()
 def segments(
     ctx: typer.Context,
-    case: CaseOpt = None,
+    case: CasesOpt = None,
+    all_cases: AllOpt = False,
     grep: GrepOpt = None,
     limit: LimitOpt = None,
     as_of: AsOfOpt = None,
@@ -126,27 +138,30 @@ def segments(
 
     A note says when a period's stated shares do not add up to about 100%.
     A share a segment does not state is worked out from its revenue (marked
-    *) when other segments of the period state both.
+    *) when other segments of the period state both. With several cases
+    (-c repeated, or --all) each case's segments are a table under its name.
     """
-    from casekit.cli.common import emit, open_case
+    from casekit.cli.common import emit, open_cases, say_nothing
     from casekit.sections import listing
 
     st = state(ctx)
-    c = open_case(st, case, as_of)
-    items = [s for _, s in listing("segments", [c], grep=grep, limit=limit)]
+    cases = open_cases(st, case, all_cases, as_of)
+    several = all_cases or len(cases) > 1
+    rows = listing("segments", cases, grep=grep, limit=limit)
 
     def records():
-        from casekit.records import records as make
+        from casekit.records import listing_records
 
-        return make("segments", items)
+        return listing_records("segments", rows, several)
 
     def render():
         from casekit.analytics import segment_shares
         from casekit.render.metrics import segments_view
+        from casekit.render.sections import by_case
 
-        return segments_view(segment_shares(c.segments, shown=[s.id for s in items]))
+        return by_case([(c, segments_view(segment_shares(c.segments, shown=[s.id for sc, s in rows if sc is c])))
+                        for c in _with_rows(cases, rows)], several=several)
 
-    if fmt is Format.table and not items:
-        st.term.err.print("no segments match" if c.segments else f"{c.id} has no segments", style="dim")
-        return
+    if fmt is Format.table and not rows:
+        return say_nothing(st, "segments", cases)
     emit(st, fmt, records, render)

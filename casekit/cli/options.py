@@ -28,6 +28,12 @@ CaseOpt = Annotated[
     typer.Option("--case", "-c", help="Case id or path (default: CASEKIT_CASE, the only case, or the bundled example).",
                  metavar="CASE", autocompletion=complete.case_ids, show_default=False),
 ]
+# `-c CASE` of a command that shows one case: taken as a list only so that a second -c is refused, not lost.
+OneCaseOpt = Annotated[
+    Optional[list[str]],
+    typer.Option("--case", "-c", help="Case id or path (default: CASEKIT_CASE, the only case, or the bundled example).",
+                 metavar="CASE", autocompletion=complete.case_ids, show_default=False),
+]
 CasesOpt = Annotated[
     Optional[list[str]],
     typer.Option("--case", "-c", help="Case id or path; repeat for several cases.", metavar="CASE",

@@ -12,12 +12,12 @@ from casekit.cli.app import app, state
 from casekit.cli.options import (
     AllOpt,
     AsOfOpt,
-    CaseOpt,
     CasesOpt,
     Format,
     FormatOpt,
     GrepOpt,
     LimitOpt,
+    OneCaseOpt,
 )
 
 
@@ -52,15 +52,11 @@ TagOpt = Annotated[
 ]
 
 
-def _nothing(st, what: str, case_id: str, had_any: bool) -> None:
-    """Say on stderr why a listing is empty."""
-    st.term.err.print(f"no {what} match" if had_any else f"{case_id} has no {what}", style="dim")
-
-
 @app.command()
 def principles(
     ctx: typer.Context,
-    case: CaseOpt = None,
+    case: CasesOpt = None,
+    all_cases: AllOpt = False,
     brief: Annotated[bool, typer.Option("--brief", "-b", help="Numbers and titles only.")] = False,
     view: Annotated[PrinciplesView, typer.Option("--view", "-v", case_sensitive=False,
                                                  help="table (side by side) or cards (one panel each).")]
@@ -74,30 +70,38 @@ def principles(
     """The case's principles: what each one buys (benefit) and what it costs (⇄ tradeoff).
 
     `casekit principle N` shows one in full, with its evidence and risks.
+    With several cases (-c repeated, or --all) a first column names each
+    principle's case.
     """
-    from casekit.cli.common import emit, open_case
-    from casekit.sections import principles_listing
+    from casekit.cli.common import emit, open_cases, say_nothing
+    from casekit.sections import principle_rows
 
     st = state(ctx)
-    data = open_case(st, case, as_of)
-    items = principles_listing(data, grep=grep, tags=tag or (), limit=limit)
+    cases = open_cases(st, case, all_cases, as_of)
+    several = all_cases or len(cases) > 1
+    rows = principle_rows(cases, grep=grep, tags=tag or (), limit=limit)
 
     def render():
         from casekit.render import principles as views
 
+        items = [p for _, p in rows]
+        ids = [c.id for c, _ in rows] if several else None
         if brief:
-            return views.principles_brief(items)
+            return views.principles_brief(items, ids)
         if view is PrinciplesView.cards:
-            return views.principle_cards(items)
-        return views.principles_table(items)
+            from casekit.render.sections import by_case
+
+            return by_case([(c, views.principle_cards([p for pc, p in rows if pc is c]))
+                            for c in cases if any(pc is c for pc, _ in rows)], several)
+        return views.principles_table(items, ids)
 
     def records():
-        from casekit.records import records as make
+        from casekit.records import listing_records
 
-        return make("principles", items)
+        return listing_records("principles", rows, several)
 
-    if fmt is Format.table and not items:
-        return _nothing(st, "principles", data.id, bool(data.principles))
+    if fmt is Format.table and not rows:
+        return say_nothing(st, "principles", cases)
     emit(st, fmt, records, render)
 
 
@@ -106,7 +110,7 @@ def principle(
     ctx: typer.Context,
     ref: Annotated[str, typer.Argument(metavar="REF", help="The principle's number or id.",
                                        autocompletion=complete.principle_refs, show_default=False)],
-    case: CaseOpt = None,
+    case: OneCaseOpt = None,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
@@ -115,12 +119,12 @@ def principle(
     Related risks include those whose `principles` name this one; kindred
     principles share a risk or a tag with it.
     """
-    from casekit.cli.common import emit, open_case
+    from casekit.cli.common import emit, open_one_case
     from casekit.records import principle_detail_record
     from casekit.sections import principle_detail, resolve_principle
 
     st = state(ctx)
-    data = open_case(st, case, as_of)
+    data = open_one_case(st, case, as_of, "principle", "principles")
     detail = principle_detail(data, resolve_principle(data, ref), st.today)
 
     def render():
@@ -134,7 +138,8 @@ def principle(
 @app.command()
 def risks(
     ctx: typer.Context,
-    case: CaseOpt = None,
+    case: CasesOpt = None,
+    all_cases: AllOpt = False,
     min_severity: Annotated[Optional[Severity], typer.Option(
         "--min-severity", "-s", case_sensitive=False, show_default=False, metavar="SEVERITY",
         help="Leave out risks less severe than SEVERITY: low, medium, medium-high, high or critical.")]
@@ -150,14 +155,18 @@ def risks(
     """What could go wrong, most severe first (then most likely, then file order).
 
     Severity runs low < medium < medium-high < high < critical. Each risk
-    lists its principles: those it names and those that name it.
+    lists its principles: those it names and those that name it. With
+    several cases (-c repeated, or --all) the table names each risk's case
+    in a first column, and the matrix is drawn for each case under its name.
     """
-    from casekit.cli.common import emit, open_case
-    from casekit.sections import risks_listing
+    from casekit.cli.common import emit, open_cases, say_nothing
+    from casekit.sections import risk_rows
 
     st = state(ctx)
-    data = open_case(st, case, as_of)
-    items = risks_listing(data, min_severity=min_severity.value if min_severity else None, grep=grep, limit=limit)
+    cases = open_cases(st, case, all_cases, as_of)
+    several = all_cases or len(cases) > 1
+    floor = min_severity.value if min_severity else None
+    rows = risk_rows(cases, min_severity=floor, grep=grep, limit=limit)
 
     def render():
         from casekit.render import sections as views
@@ -165,16 +174,18 @@ def risks(
         if view is RisksView.matrix:
             from casekit.sections import risk_matrix
 
-            return views.risks_matrix(risk_matrix(items))
-        return views.risks_table(data, items, brief=brief)
+            shown = [c for c in cases if any(rc is c for rc, _ in rows)]
+            matrices = [(c, risk_matrix([r for rc, r in rows if rc is c])) for c in shown]
+            return views.risks_matrices(matrices, several=several)
+        return views.risks_table(rows, brief=brief, several=several)
 
     def records():
-        from casekit.records import records as make
+        from casekit.records import listing_records
 
-        return make("risks", items, case=data)
+        return listing_records("risks", rows, several)
 
-    if fmt is Format.table and not items:
-        return _nothing(st, "risks", data.id, bool(data.risks))
+    if fmt is Format.table and not rows:
+        return say_nothing(st, "risks", cases)
     emit(st, fmt, records, render)
 
 
@@ -193,7 +204,7 @@ def _listing(section: str, doc: str) -> None:
         as_of: AsOfOpt = None,
         fmt: FormatOpt = Format.table,
     ) -> None:
-        from casekit.cli.common import emit, open_cases
+        from casekit.cli.common import emit, open_cases, say_nothing
         from casekit.sections import listing
 
         st = state(ctx)
@@ -212,8 +223,7 @@ def _listing(section: str, doc: str) -> None:
             return section_listing(section, rows, st.today, several=several)
 
         if fmt is Format.table and not rows:
-            return _nothing(st, section, ", ".join(c.id for c in cases),
-                            any(getattr(c, section) for c in cases))
+            return say_nothing(st, section, cases)
         emit(st, fmt, records, render)
 
     command.__name__ = section
@@ -248,7 +258,7 @@ def flywheel(
     Warns on stderr when an edge lies on no loop. With --grep, the loops
     through a matching edge are shown.
     """
-    from casekit.cli.common import emit, open_cases
+    from casekit.cli.common import emit, open_cases, say_nothing
     from casekit.sections import flywheel_listing
 
     st = state(ctx)
@@ -281,5 +291,5 @@ def flywheel(
         return Group(*parts)
 
     if fmt is Format.table and not any(wheel.edges for wheel in shown):
-        return _nothing(st, "flywheel edges", ", ".join(c.id for c in cases), any(c.flywheel for c in cases))
+        return say_nothing(st, "flywheel edges", cases, "flywheel")
     emit(st, fmt, records, render)

@@ -35,12 +35,13 @@ def tradeoff_text(text: str, mark: bool = True) -> Text:
     return out
 
 
-def principles_table(principles: Sequence[Principle]) -> ForWidth:
+def principles_table(principles: Sequence[Principle], case_ids: Sequence[str] | None = None) -> ForWidth:
     """Number, title, benefit and tradeoff side by side, a blank line between principles; where
-    benefit and tradeoff would be squeezed, each goes under the title after its label."""
+    benefit and tradeoff would be squeezed, each goes under the title after its label. With
+    `case_ids` (one per principle), a first column names each principle's case."""
     def layout(width: int) -> Listing:
-        return first_fitting(width, [lambda: _principles_table(principles, stacked=False),
-                                     lambda: _principles_table(principles, stacked=True)])
+        return first_fitting(width, [lambda: _principles_table(principles, case_ids, stacked=False),
+                                     lambda: _principles_table(principles, case_ids, stacked=True)])
 
     return ForWidth(layout)
 
@@ -48,36 +49,53 @@ def principles_table(principles: Sequence[Principle]) -> ForWidth:
 SIDE_BY_SIDE = 20  # the least room benefit and tradeoff each need to be read side by side
 
 
-def _principles_table(principles: Sequence[Principle], stacked: bool) -> Listing:
+def _principles_table(principles: Sequence[Principle], case_ids: Sequence[str] | None, stacked: bool) -> Listing:
     table = Listing(leading=1)
+    # Stacked, the case goes under the title: a column of its own would squeeze the text.
+    cases = _case_cells(table, None if stacked else case_ids, len(principles))
+    first = len(table.columns)  # the number column
     table.add_column("#", justify="right")
     titles = [lead(p.title, "bold") for p in principles]
     floor = max(12, min(24, longest_word(*titles)))
     if stacked:
         table.add_column("principle")
-        for p, title in zip(principles, titles):
+        for k, (p, title, case) in enumerate(zip(principles, titles, cases)):
             cell = title.copy()
+            if case_ids is not None:
+                cell.append("\ncase ", style="dim")
+                cell.append(clean(case_ids[k]), style="cyan")
             cell.append("\nbenefit\n", style=f"dim {BENEFIT}")
             cell.append(clean(p.benefit), style=BENEFIT)
             cell.append("\n" + TRADEOFF_MARK + "tradeoff\n", style=f"dim {TRADEOFF}")
             cell.append(clean(p.tradeoff), style=TRADEOFF)
-            table.add_row(number(p), cell)
-        return fixed(table, 0)
+            table.add_row(*case, number(p), cell)
+        return fixed(table, *range(first + 1))
     table.add_column("principle", min_width=floor, max_width=40)
     table.add_column("benefit", header_style=f"bold {BENEFIT}", min_width=SIDE_BY_SIDE)
     table.add_column(Text(TRADEOFF_MARK + "tradeoff"), header_style=f"bold {TRADEOFF}", min_width=SIDE_BY_SIDE)
-    for p, title in zip(principles, titles):
-        table.add_row(number(p), title, safe(p.benefit, BENEFIT), tradeoff_text(p.tradeoff, mark=False))
-    return fixed(table, 0)
+    for p, title, case in zip(principles, titles, cases):
+        table.add_row(*case, number(p), title, safe(p.benefit, BENEFIT), tradeoff_text(p.tradeoff, mark=False))
+    return fixed(table, *range(first + 1))
 
 
-def principles_brief(principles: Sequence[Principle]) -> Table:
-    """Numbers and titles."""
+def _case_cells(table: Listing, case_ids: Sequence[str] | None, count: int) -> list[list[Text]]:
+    """With `case_ids`, a first column naming each row's case: its cells, a list per row (empty
+    lists without)."""
+    if case_ids is None:
+        return [[] for _ in range(count)]
+    table.add_column("case", style="bold cyan")
+    return [[safe(c)] for c in case_ids]
+
+
+def principles_brief(principles: Sequence[Principle], case_ids: Sequence[str] | None = None) -> Table:
+    """Numbers and titles (each principle's case first, with `case_ids`)."""
     table = Table(box=None, show_header=False, pad_edge=False, show_edge=False)
+    if case_ids is not None:
+        table.add_column("case", style="bold cyan", no_wrap=True)
     table.add_column("#", justify="right", no_wrap=True)
     table.add_column("principle")
-    for p in principles:
-        table.add_row(number(p), safe(p.title, "bold"))
+    for k, p in enumerate(principles):
+        table.add_row(*([safe(case_ids[k])] if case_ids is not None else []), number(p), safe(p.title, "bold"))
     return table
 
 

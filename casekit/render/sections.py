@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from rich import box
-from rich.console import Console, ConsoleOptions, Group, RenderResult
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
@@ -185,6 +185,24 @@ def _with_legend(table, notes: SourceNotes):
     return Group(table, Text(""), legend)
 
 
+def case_heading(case: Case) -> Text:
+    """A case's name over what is shown of it: its company, then its id."""
+    return Wrapped.assemble((clean(case.company), "bold"), "  ", (clean(case.id), "dim"))
+
+
+def by_case(parts: Sequence[tuple[Case, RenderableType]], several: bool = True) -> RenderableType:
+    """Each case's renderable under its heading, a blank line between cases; with one case and
+    not `several`, the renderable alone."""
+    if not several and len(parts) == 1:
+        return parts[0][1]
+    out: list = []
+    for case, part in parts:
+        if out:
+            out.append(Text(""))
+        out += [case_heading(case), part]
+    return Group(*out)
+
+
 # --- risks ------------------------------------------------------------------
 
 
@@ -199,10 +217,10 @@ def _principle_lines(principles, indent: str = "") -> Wrapped:
     return text
 
 
-def risks_table(case: Case, risks: Sequence, brief: bool = False) -> ForWidth:
+def risks_table(rows: Rows, brief: bool = False, several: bool | None = None) -> ForWidth:
     """Severity (coloured), likelihood, the risk (with its description unless `brief`), horizon,
-    linked principles."""
-    return ForWidth(RisksTable(case, risks, brief).layout)
+    linked principles; the case first when the rows come from several cases."""
+    return ForWidth(RisksTable(rows, brief, _several(rows) if several is None else several).layout)
 
 
 class RisksTable:
@@ -214,16 +232,16 @@ class RisksTable:
     RISK_FLOOR = 24
     PRINCIPLES_FLOOR = 20
 
-    def __init__(self, case: Case, risks: Sequence, brief: bool = False) -> None:
+    def __init__(self, rows: Rows, brief: bool = False, several: bool = False) -> None:
         from casekit.sections import linked_principles
 
-        self.case = case
-        self.risks = risks
+        self.rows = rows
         self.brief = brief
-        self.principles = [linked_principles(case, r) for r in risks]
+        self.several = several
+        self.principles = [linked_principles(case, r) for case, r in rows]
         # A column no risk fills is left out.
-        self.likely = any(r.likelihood for r in risks)
-        self.horizon = any(r.horizon for r in risks)
+        self.likely = any(r.likelihood for _, r in rows)
+        self.horizon = any(r.horizon for _, r in rows)
         self.linked = any(self.principles)
 
     def layout(self, width: int) -> Listing:
@@ -235,6 +253,10 @@ class RisksTable:
         """`shape`: "wide" (a column each), "narrow" (likelihood under severity, horizon under the
         title) or "stacked" (the principles under the risk too)."""
         table = Listing(leading=1)
+        # Stacked, the case goes under the risk's title: a column of its own would squeeze the risk.
+        in_column = self.several and shape != "stacked"
+        _case_column(table, self.rows, in_column)
+        first = int(in_column)  # the severity column
         table.add_column("severity")
         if shape == "wide" and self.likely:
             table.add_column("likely")
@@ -243,9 +265,13 @@ class RisksTable:
             table.add_column("horizon", max_width=16)
         if shape != "stacked" and self.linked:
             table.add_column("principles", min_width=self.PRINCIPLES_FLOOR)
-        for r, principles in zip(self.risks, self.principles):
+        for (case, r), principles in zip(self.rows, self.principles):
+            named = [safe(case.id)] if in_column else []
             severity = severity_text(r.severity)
             risk = lead(r.title, "bold")
+            if self.several and not in_column:
+                risk.append("\ncase ", style="dim")
+                risk.append(clean(case.id), style="cyan")
             horizon = safe(r.horizon or "", "green")
             if shape != "wide":
                 if r.likelihood:
@@ -260,20 +286,20 @@ class RisksTable:
                 if principles:
                     risk.append("\nprinciples\n", style="dim")
                     risk.append_text(_principle_lines(principles, indent="  "))
-                table.add_row(severity, risk)
+                table.add_row(*named, severity, risk)
             elif shape == "narrow":
-                table.add_row(severity, risk, *linked)
+                table.add_row(*named, severity, risk, *linked)
             else:
                 likely = [safe(r.likelihood or "—", "" if r.likelihood else "dim")] if self.likely else []
-                table.add_row(severity, *likely, risk, *([horizon] if self.horizon else []), *linked)
+                table.add_row(*named, severity, *likely, risk, *([horizon] if self.horizon else []), *linked)
         for i, column in enumerate(table.columns):
             floor = longest_word(column.header, *(row[i] for row in table.rows))
             column.min_width = max(column.min_width, min(floor, column.max_width or floor))
-        fixed(table, 0)  # `likely medium` stays on one line
+        fixed(table, *range(first + 1))  # the case, and `likely medium` on one line
         widths = natural(table)
         if shape != "stacked" and self.linked and sum(widths) + len(GAP) * (len(widths) - 1) > width:
             # Short of room, the risk takes three parts of what is left and the principles two.
-            risk = 2 if shape == "wide" and self.likely else 1
+            risk = first + (2 if shape == "wide" and self.likely else 1)
             others = sum(w for i, w in enumerate(widths[:-1]) if i != risk)
             room = width - others - len(GAP) * (len(widths) - 1)
             principles = table.columns[-1]
@@ -282,6 +308,11 @@ class RisksTable:
 
 
 SEVERITY_HEADER = "severity ╲ likelihood"
+
+
+def risks_matrices(matrices: Sequence[tuple[Case, dict[str, dict[str, list]]]], several: bool = False):
+    """A risk matrix (see `risks_matrix`) for each case, under the case's name when there are several."""
+    return by_case([(case, risks_matrix(matrix)) for case, matrix in matrices], several)
 
 
 def risks_matrix(matrix: dict[str, dict[str, list]]) -> ForWidth:
