@@ -278,8 +278,8 @@ def timeline(cases: Sequence[Case], query: TimelineQuery, today: date) -> list[t
         raise UsageError(f"--since {q.since.text} begins after --until {q.until.text} ends")
     known = timeline_choices(cases)
     for option, values in (("--category", q.categories), ("--tag", q.tags), ("--source", q.sources)):
-        _known(option, values, set(known[option]))
-    _known("--era", q.eras, set(known["--era"]), names={e.id: e.title for c in cases for e in c.eras})
+        check_known(option, values, set(known[option]))
+    check_known("--era", q.eras, set(known["--era"]), names={e.id: e.title for c in cases for e in c.eras})
     rows: list[tuple[Case, Event]] = []
     for c in cases:
         eras = matching_eras(c, q.eras)
@@ -311,7 +311,7 @@ def timeline_choices(cases: Sequence[Case]) -> dict[str, list[str]]:
     }
 
 
-def _known(option: str, values: Sequence[str], known: set[str], names: dict[str, str] | None = None) -> None:
+def check_known(option: str, values: Sequence[str], known: set[str], names: dict[str, str] | None = None) -> None:
     """A usage error for the first value that is none of `known` (nor one of their `names`), with a hint."""
     from casekit.problems import did_you_mean
 

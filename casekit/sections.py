@@ -35,15 +35,21 @@ from casekit.query import in_era, select, sort_by_date
 
 def filter_principles(principles: Iterable[Principle], grep: str | None = None,
                       tags: Sequence[str] = ()) -> list[Principle]:
-    """Principles whose text contains `grep` (ignoring case) and that carry every tag in `tags`."""
-    kept = [p for p in principles if all(t in p.tags for t in tags)]
+    """Principles whose text contains `grep` (ignoring case) and that carry every tag in `tags`
+    (ignoring case, as the timeline's `--tag` does)."""
+    wanted = {t.casefold() for t in tags}
+    kept = [p for p in principles if wanted <= {t.casefold() for t in p.tags}]
     return grep_items(kept, grep)
 
 
 def principle_rows(cases: Sequence[Case], *, grep: str | None = None, tags: Sequence[str] = (),
                    limit: int | None = None) -> list[tuple[Case, Principle]]:
     """The principles `casekit principles` lists over `cases`, each with its case: case by case, by
-    number, filtered as `filter_principles`, at most `limit` in all."""
+    number, filtered as `filter_principles`, at most `limit` in all. A tag no principle of the
+    cases carries is a `UsageError`, as the timeline's is: a typo more often than a question."""
+    from casekit.query import check_known
+
+    check_known("--tag", tags, {t for c in cases for p in c.principles for t in p.tags})
     rows = [(c, p) for c in cases for p in filter_principles(listing_order("principles", c.principles), grep, tags)]
     return select(rows, limit=limit)
 

@@ -666,3 +666,24 @@ def test_a_single_case_command_refuses_a_second_case(command, several):
     assert f"casekit {several} -c crossrefs -c more_principles" in result.stderr
     # The same case named twice is one case.
     assert run(command, "1", "-c", "crossrefs", "-c", "crossrefs").exit_code == 0
+
+
+# --- filters a case does not know are usage errors ----------------------------------
+
+
+def test_an_unknown_tag_is_a_usage_error_as_in_the_timeline():
+    result = run("principles", "-c", "crossrefs", "--tag", "salse")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "--tag: nothing is called `salse` here" in result.stderr and "did you mean `sales`?" in result.stderr
+    result = run("principles", "-c", "crossrefs", "--tag", "nope")
+    assert result.exit_code == 2 and "known: market, pricing, sales" in result.stderr
+    # Known in one of the cases listed is known; tags match ignoring case, as the timeline's do.
+    assert [p["id"] for p in run_json("principles", "-c", "crossrefs", "-c", "more_principles", "-t", "speed")] == [
+        "ship"]
+    assert [p["n"] for p in run_json("principles", "-c", "crossrefs", "--tag", "SALES")] == [1, 3]
+
+
+def test_brief_and_cards_together_are_refused():
+    result = run("principles", "-c", "crossrefs", "--view", "cards", "--brief")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "--brief and --view cards" in result.stderr

@@ -57,7 +57,8 @@ def principles(
     ctx: typer.Context,
     case: CasesOpt = None,
     all_cases: AllOpt = False,
-    brief: Annotated[bool, typer.Option("--brief", "-b", help="Numbers and titles only.")] = False,
+    brief: Annotated[bool, typer.Option("--brief", "-b", help="Numbers and titles only (a table of its own: "
+                                        "not with --view cards).")] = False,
     view: Annotated[PrinciplesView, typer.Option("--view", "-v", case_sensitive=False,
                                                  help="table (side by side) or cards (one panel each).")]
     = PrinciplesView.table,
@@ -74,8 +75,12 @@ def principles(
     principle's case.
     """
     from casekit.cli.common import emit, open_cases, say_nothing
+    from casekit.errors import UsageError
     from casekit.sections import principle_rows
 
+    if brief and view is PrinciplesView.cards:
+        raise UsageError("--brief and --view cards are two views: give one",
+                         hint="--brief lists numbers and titles; --view cards shows each principle in a panel")
     st = state(ctx)
     cases = open_cases(st, case, all_cases, as_of)
     several = all_cases or len(cases) > 1
