@@ -332,3 +332,32 @@ def test_metric_refuses_a_second_case():
     assert result.exit_code == 2 and result.stdout == ""
     assert "`casekit metric` shows one case; -c names 2" in result.stderr
     assert "casekit metrics -c series -c overlapping_observations" in result.stderr
+
+
+# --- growth left out where dates overlap -------------------------------------
+
+
+OVERLAP_NOTE = "— dates overlap: no growth measured (they describe the same time)"
+
+
+def test_a_row_whose_date_overlaps_the_earlier_ones_shows_a_dash_and_says_why():
+    out = run("metric", "inside_year", "-c", "overlapping_observations", columns=100).stdout
+    assert line_of(out, "2024-03").split()[:4] == ["2024-03", "$30M", "—", "—"]
+    assert line_of(out, "2024 ").split()[:2] == ["2024", "$100M"] and "—" not in line_of(out, "2024 ")  # the first
+    assert OVERLAP_NOTE in out
+    # A span of years sorts before a point inside it: the point is not measured from it either.
+    spans = run("metric", "span_of_years", "-c", "overlapping_observations", columns=100).stdout
+    assert line_of(spans, "2016/2019").split()[:2] == ["2016/2019", "$20M"] and "—" not in line_of(spans, "2016/")
+    assert line_of(spans, "2016 ").split()[:4] == ["2016", "$4M", "—", "—"]
+    assert OVERLAP_NOTE in spans
+
+
+def test_the_metrics_table_marks_a_latest_value_that_overlaps_every_earlier_one():
+    for columns in (60, 200):
+        out = run("metrics", "-c", "overlapping_observations", columns=columns).stdout
+        assert "—" in line_of(out, "A month inside the year")
+        assert "—" not in line_of(out, "Same year twice")
+        assert " ".join(out.split()).count(" ".join(OVERLAP_NOTE.split())) == 1
+    # A lone observation has nothing to be measured from: no dash, no note.
+    lone = run("metrics", "-c", "series", "--grep", "Gross margin").stdout
+    assert "overlap" not in lone

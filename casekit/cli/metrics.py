@@ -94,11 +94,11 @@ def metric(
 
     Each observation is compared with the latest earlier one in the same
     unit whose date lies wholly before its own (dates that overlap describe
-    the same time; values in different currencies are charted apart, never
-    compared). CAGR runs between the values with both ends known whose
-    dates' middles come first and last, over the years between those
-    middles. Bars: █ a value, ░ a range or an open side, ▶ "or more",
-    ◀ "below".
+    the same time, so no growth is measured between them: — in the table;
+    values in different currencies are charted apart, never compared).
+    CAGR runs between the values with both ends known whose dates' middles
+    come first and last, over the years between those middles. Bars: █ a
+    value, ░ a range or an open side, ▶ "or more", ◀ "below".
     """
     from casekit.cli.common import emit, open_one_case
     from casekit.sections import resolve_metric

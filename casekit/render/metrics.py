@@ -37,6 +37,7 @@ EIGHTHS = "▏▎▍▌▋▊▉"  # 1/8 … 7/8 of a cell, for the tip of a bar
 SOLID, LIGHT, MORE, LESS = "█", "░", "▶", "◀"
 BAR_STYLE, LIGHT_STYLE, ARROW_STYLE, NEGATIVE_STYLE = "cyan", "cyan", "yellow", "red"
 NOT_COMPARABLE = "—"
+OVERLAP = "overlap"  # the footnote of a `—` where dates overlap: no growth measured
 
 GLYPH_LEGEND = {
     SOLID: "█ value",
@@ -60,7 +61,8 @@ def sparkline(values: Sequence[Value]) -> Text:
 
 
 def change_text(g: Growth | None, *, compared: bool) -> Text:
-    """The change part of a growth (`+$6.5B`, `≈+$25M`, `≥+$3.3B`), `—` when not comparable."""
+    """The change part of a growth (`+$6.5B`, `≈+$25M`, `≥+$3.3B`), `—` when not comparable (or,
+    with `compared` true and no growth, when the dates overlap)."""
     if g is None:
         return Text(NOT_COMPARABLE if compared else "", style="dim")
     return _growth_style(g, g.display(with_pct=False) or NOT_COMPARABLE)
@@ -262,8 +264,10 @@ class MetricsTable:
         if s.latest is None:
             return [name, Text("—", style="dim"), *[blank] * (figures - 1)]
         latest, prev, g = s.latest, s.previous, s.growth
-        compared = prev is not None
-        _note_marks(marks, g, compared)
+        # Earlier values in the latest's unit, none wholly before it: the dates overlap.
+        overlapped = prev is None and len(s.trend) > 1
+        compared = prev is not None or overlapped
+        _note_marks(marks, g, compared, overlapped)
         trend = sparkline(s.trend)
         if s.other_units:
             trend.append(" †", style="yellow")
@@ -289,13 +293,15 @@ class MetricsTable:
         if prev is not None:
             latest_cell.append("\nfrom ", style="dim")
             latest_cell.append_text(previous)
-        both = Text.assemble(change, "\n", pct) if compared else change
+        both = Text.assemble(change, "\n", pct) if prev is not None else change
         return [name, latest_cell, both, trend]
 
 
-def _note_marks(marks: set[str], g: Growth | None, compared: bool) -> None:
+def _note_marks(marks: set[str], g: Growth | None, compared: bool, overlapped: bool = False) -> None:
     if g is None:
-        if compared:
+        if overlapped:
+            marks.add(OVERLAP)
+        elif compared:
             marks.add(NOT_COMPARABLE)
         return
     if g.approximate:
@@ -306,6 +312,7 @@ FOOTNOTES = {
     "≈": "≈ estimated: from ~ figures or the middle of a range",
     "≥≤": "≥ ≤ only a floor or a ceiling: a figure is a bound such as 300K+ or <$4B",
     NOT_COMPARABLE: "— no growth can be read from the two figures",
+    OVERLAP: "— dates overlap: no growth measured (they describe the same time)",
     "†": "† observations in another unit or currency are left out of the trend and growth",
     "‡": "‡ sources disagree; see the note",
 }
@@ -370,8 +377,9 @@ class SeriesChart:
     def marks(self) -> set[str]:
         """The footnote marks the table will use."""
         marks: set[str] = set()
-        for row in self.rows.itertuples():
-            _note_marks(marks, _growth_of(row), _compared(row))
+        for k, row in enumerate(self.rows.itertuples()):
+            overlapped = _overlapped(row, k)
+            _note_marks(marks, _growth_of(row), _compared(row) or overlapped, overlapped)
             if row.confidence == "disputed":
                 marks.add("‡")
         return marks
@@ -405,12 +413,13 @@ class SeriesChart:
             first = values[0]
             axis = f"0 → {format_number(top, currency=first.currency, unit=first.unit)}" if bottom == 0 else ""
             table.add_column(axis if len(axis) <= bar_width else "", min_width=bar_width, max_width=bar_width)
-        for row in self.rows.itertuples():
+        for k, row in enumerate(self.rows.itertuples()):
             g, compared = _growth_of(row), _compared(row)
             date = Text(clean(row.date), style="green")
             if row.confidence == "disputed":
                 date.append(" ‡", style="bold yellow")
-            change, pct = change_text(g, compared=compared), pct_text(g, compared=compared)
+            shown = compared or _overlapped(row, k)
+            change, pct = change_text(g, compared=shown), pct_text(g, compared=shown)
             growth = [Text.assemble(change, "\n", pct) if compared else change] if stacked else [change, pct]
             bars = [Bar(row.value, top, bottom).text(bar_width)] if bar_width else []
             table.add_row(date, safe(row.value.display(), "bold"), *growth, *bars)
@@ -427,6 +436,12 @@ def _compared(row) -> bool:
     from casekit.analytics import missing
 
     return not missing(row.previous)
+
+
+def _overlapped(row, k: int) -> bool:
+    """Whether the `k`th row of one unit's series has no growth though earlier rows come before it:
+    none lies wholly before it (`casekit.analytics.previous_index`), their dates overlap its own."""
+    return k > 0 and not _compared(row)
 
 
 def _cagr_line(frame, span) -> Text:
