@@ -302,62 +302,29 @@ def test_metric_tables_load_pandas(argv):
     assert loads_pandas(*argv)
 
 
-# --- several cases -----------------------------------------------------------
+# --- share bars at every width -----------------------------------------------
 
 
-def test_metrics_over_several_cases_are_a_table_under_each_cases_name():
-    result = run("metrics", "-c", "series", "-c", "overlapping_observations")
-    assert result.exit_code == 0, result.stderr
-    out = result.stdout
-    assert out.index("Series Co  series") < out.index("Revenue  revenue") < out.index(
-        "Overlap Co  overlapping_observations") < out.index("Same year twice")
-    records = json.loads(run("metrics", "-c", "series", "-c", "overlapping_observations", "-f", "json").stdout)
-    assert [r["case"] for r in records] == ["series"] * 9 + ["overlapping_observations"] * 3
-    assert list(records[0]) == ["case", "id", "name", "unit", "observations"]
-    assert len(json.loads(run("metrics", "--all", "-f", "json", "--limit", "10").stdout)) == 10
+def _bars(out: str) -> list[int]:
+    """The length in cells of each bar drawn, in order."""
+    return [len(bar) for bar in re.findall(r"[█▏▎▍▌▋▊▉]+[░▶◀]*", out)]
 
 
-def test_segments_over_several_cases_are_a_table_under_each_cases_name():
-    result = run("segments", "-c", "series", "-c", "segments_partial")
-    assert result.exit_code == 0 and "Parts Co  segments_partial" in result.stdout
-    assert "Series Co" not in result.stdout  # it has no segments to show
-    records = json.loads(run("segments", "-c", "series", "-c", "segments_partial", "-f", "json").stdout)
-    assert {r["case"] for r in records} == {"segments_partial"} and len(records) == 5
-    none = run("segments", "-c", "series", "-c", "overlapping_observations")
-    assert none.exit_code == 0 and "series, overlapping_observations have no segments" in none.stderr
+@pytest.mark.parametrize("columns", [40, 50, 60, 80, 100, 120, 200])
+def test_every_share_gets_a_bar_at_every_width(columns):
+    out = run("segments", "-c", "segments_partial", columns=columns).stdout
+    assert all(len(line) <= columns for line in out.splitlines())
+    bars = _bars(out)
+    assert len(bars) == 5, out  # each segment states a share or has one implied
+    # Room is given to the bars: at 80 columns and more, 46% takes 9 cells or more (a bar of 20 or more).
+    if columns >= 80:
+        assert bars[0] >= 9, out
 
 
-def test_metric_refuses_a_second_case():
-    result = run("metric", "revenue", "-c", "series", "-c", "overlapping_observations")
-    assert result.exit_code == 2 and result.stdout == ""
-    assert "`casekit metric` shows one case; -c names 2" in result.stderr
-    assert "casekit metrics -c series -c overlapping_observations" in result.stderr
-
-
-# --- growth left out where dates overlap -------------------------------------
-
-
-OVERLAP_NOTE = "— dates overlap: no growth measured (they describe the same time)"
-
-
-def test_a_row_whose_date_overlaps_the_earlier_ones_shows_a_dash_and_says_why():
-    out = run("metric", "inside_year", "-c", "overlapping_observations", columns=100).stdout
-    assert line_of(out, "2024-03").split()[:4] == ["2024-03", "$30M", "—", "—"]
-    assert line_of(out, "2024 ").split()[:2] == ["2024", "$100M"] and "—" not in line_of(out, "2024 ")  # the first
-    assert OVERLAP_NOTE in out
-    # A span of years sorts before a point inside it: the point is not measured from it either.
-    spans = run("metric", "span_of_years", "-c", "overlapping_observations", columns=100).stdout
-    assert line_of(spans, "2016/2019").split()[:2] == ["2016/2019", "$20M"] and "—" not in line_of(spans, "2016/")
-    assert line_of(spans, "2016 ").split()[:4] == ["2016", "$4M", "—", "—"]
-    assert OVERLAP_NOTE in spans
-
-
-def test_the_metrics_table_marks_a_latest_value_that_overlaps_every_earlier_one():
-    for columns in (60, 200):
-        out = run("metrics", "-c", "overlapping_observations", columns=columns).stdout
-        assert "—" in line_of(out, "A month inside the year")
-        assert "—" not in line_of(out, "Same year twice")
-        assert " ".join(out.split()).count(" ".join(OVERLAP_NOTE.split())) == 1
-    # A lone observation has nothing to be measured from: no dash, no note.
-    lone = run("metrics", "-c", "series", "--grep", "Gross margin").stdout
-    assert "overlap" not in lone
+@pytest.mark.parametrize("columns", [60, 80, 120])
+def test_long_segment_names_leave_the_bars_room(columns):
+    out = run("segments", "-c", "long_segment_names", columns=columns).stdout
+    assert all(len(line) <= columns for line in out.splitlines())
+    bars = _bars(out)
+    assert len(bars) == 2, out
+    assert bars[0] >= 9, out  # 46% of a bar of 20 cells or more, beside the figures or under the name

@@ -494,13 +494,13 @@ def segments_view(groups: Sequence) -> Group:
 
 
 class SegmentsTable:
-    """The segments table: with share bars (8 to 25 cells, 100% = full) when the names keep room,
-    without them when not; narrower still, share under revenue, margin under growth and the
-    period under the name."""
+    """The segments table, each share drawn as a bar (100% = the bar's whole width): beside the
+    figures when it gets room there, else under the segment's name, as wide as the name's column;
+    narrower still, share under revenue, margin under growth and the period under the name."""
 
-    NAME_ROOM = 28  # names get this much before bars grow past their minimum
+    NAME_ROOM = 28  # names wrap to this before a bar beside them gets less than BAR_COMFORT cells
     NAME_FLOOR = (10, 20)
-    MIN_BAR, MAX_BAR = 8, 25
+    BAR_BESIDE, BAR_COMFORT, MAX_BAR = 16, 24, 40  # cells: the least beside the figures, the room wanted, the most
 
     def __init__(self, groups: Sequence) -> None:
         self.groups = groups
@@ -511,26 +511,40 @@ class SegmentsTable:
     def layout(self, width: int) -> Listing:
         """The widest shape that fits `width`."""
         plain = self.table()
-        if not fits(plain, width):
-            return self.table(stacked=True)
-        widths = natural(plain)
-        room = width - sum(widths[1:]) - len(GAP) * len(widths)
-        table = plain
-        if room - plain.columns[0].min_width >= self.MIN_BAR:
-            table = self.table(bar_width=max(self.MIN_BAR, min(self.MAX_BAR, room - min(widths[0], self.NAME_ROOM))))
-        # Rows whose names wrap are kept apart by a blank line.
-        table.leading = int(table.widths(width)[0] < widths[0])
+        stacked = not fits(plain, width)
+        if not stacked:
+            widths = natural(plain)
+            room = width - sum(widths[1:]) - len(GAP) * len(widths)  # for the names, the bars and a gap
+            bar = room - widths[0]
+            if bar < self.BAR_COMFORT:
+                bar = room - min(widths[0], self.NAME_ROOM)
+            if bar >= self.BAR_BESIDE:
+                table = self.table(bar_width=min(self.MAX_BAR, bar))
+                # Rows whose names wrap are kept apart by a blank line.
+                table.leading = int(table.widths(width)[0] < widths[0])
+                return table
+        # The bars go under the names: with the figures paired up when that gives them more room.
+        under = min(self.MAX_BAR, self.table(stacked=stacked).widths(width)[0])
+        if not stacked and under < self.BAR_COMFORT:
+            paired = min(self.MAX_BAR, self.table(stacked=True).widths(width)[0])
+            if paired > under:
+                stacked, under = True, paired
+        table = self.table(stacked=stacked, under=under)
+        table.leading = 1
         return table
 
-    def table(self, bar_width: int = 0, stacked: bool = False) -> Listing:
-        """Segment, period, revenue, share, bar (when `bar_width`), growth, margin; `stacked` pairs them."""
+    def table(self, bar_width: int = 0, stacked: bool = False, under: int = 0) -> Listing:
+        """Segment, period, revenue, share, bar (when `bar_width`), growth, margin; `stacked` pairs
+        them; with `under`, a bar that wide goes under each name instead."""
         rows = []
+        names = []
         for group in self.groups:
             top = max(100.0, group.total or 0.0)
             for seg in group.segments:
                 name = lead(seg.name, "bold")
                 if seg.confidence == "disputed":
                     name.append(" ‡", style="bold yellow")
+                names.append(name.copy())
                 share, shown = Text(""), None
                 if seg.share is not None:
                     share, shown = safe(seg.share.display()), seg.share
@@ -538,10 +552,13 @@ class SegmentsTable:
                     shown = group.implied[seg.id]
                     share = Text(shown.display() + "*", style="dim italic")
                 period = safe(seg.period.text if seg.period else "", "green")
+                if stacked and period.plain:
+                    name.append("\n")
+                    name.append_text(period)
+                if under and shown:
+                    name.append("\n")
+                    name.append_text(Bar(shown, top).text(under))
                 if stacked:
-                    if period.plain:
-                        name.append("\n")
-                        name.append_text(period)
                     rows.append([name, _pair(_figure(seg.revenue), share), _pair(_figure(seg.growth),
                                                                                  _figure(seg.margin))])
                     continue
@@ -549,7 +566,7 @@ class SegmentsTable:
                 rows.append([name, period, _figure(seg.revenue), share, *bars, _figure(seg.growth),
                              _figure(seg.margin)])
         low, high = self.NAME_FLOOR
-        floor = max(low, min(high, longest_word(*(row[0] for row in rows))))
+        floor = max(low, min(high, longest_word(*names)), under)
         if stacked:
             table = Listing(leading=1)
             table.add_column("segment", min_width=floor)
