@@ -204,12 +204,15 @@ def risks_listing(case: Case, *, min_severity: str | None = None, grep: str | No
 UNRATED = "unrated"
 
 
-def risk_matrix(risks: Iterable[Risk]) -> dict[str, dict[str, list[Risk]]]:
-    """severity → likelihood (or `unrated`) → risks, every cell present, most severe row first."""
+def risk_matrix(risks: Iterable[Risk], min_severity: str | None = None) -> dict[str, dict[str, list[Risk]]]:
+    """severity → likelihood (or `unrated`) → risks, every cell present, most severe row first;
+    with `min_severity`, the rows stop at it."""
     from casekit.model import LIKELIHOODS
 
-    matrix = {s: {lk: [] for lk in (*LIKELIHOODS, UNRATED)} for s in reversed(SEVERITIES)}
-    for risk in risks_by_severity(risks):
+    floor = severity_rank(min_severity) if min_severity else -1
+    matrix = {s: {lk: [] for lk in (*LIKELIHOODS, UNRATED)} for s in reversed(SEVERITIES)
+              if severity_rank(s) >= floor}
+    for risk in risks_by_severity(risks, min_severity):
         matrix[risk.severity][risk.likelihood or UNRATED].append(risk)
     return matrix
 

@@ -687,3 +687,41 @@ def test_brief_and_cards_together_are_refused():
     result = run("principles", "-c", "crossrefs", "--view", "cards", "--brief")
     assert result.exit_code == 2 and result.stdout == ""
     assert "--brief and --view cards" in result.stderr
+
+
+# --- the risk matrix ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("columns", [60, 80, 100, 120, 200])
+def test_the_matrix_keeps_every_likelihood_column_at_every_width(columns):
+    out = run("risks", "-c", "partly_rated_risks", "--view", "matrix", env={"COLUMNS": str(columns)}).stdout
+    assert all(len(line) <= columns for line in lines(out))
+    assert "left out" not in out
+    rows = _matrix_rows(out)
+    if "risks by likelihood" in out:  # too narrow for the grid: a list under each severity
+        return
+    assert rows["header"][-4:] == ["low", "medium", "high", "unrated"]
+    assert rows["high"] == ["", "• Rent rises [red]fast[/red]", "", ""]
+    # A word is never split while a column has room: `[red]fast[/red]` stays whole.
+    assert any("[red]fast[/red]" in line for line in lines(out))
+
+
+def test_the_matrix_cells_stop_at_a_reading_width():
+    out = lines(run("risks", "-c", "partly_rated_risks", "--view", "matrix", env={"COLUMNS": "200"}).stdout)
+    cells = [len(cell) - 2 for cell in out[0].strip("┌┐").split("┬")]
+    assert max(cells[1:]) <= 40 and len(out[0]) < 200
+
+
+def test_the_matrix_stops_at_the_minimum_severity():
+    rows = _matrix_rows(run("risks", "-c", "risk_order", "--view", "matrix", "--min-severity", "high").stdout)
+    assert list(rows) == ["header", "critical", "high"]
+
+
+def test_without_any_likelihood_the_matrix_is_the_severities_alone():
+    result = run("risks", "-c", "unrated_risks", "--view", "matrix", env={"COLUMNS": "200"})
+    out = lines(result.stdout)
+    assert out[0] == "no risk has a likelihood: the risks by severity alone"
+    rows = _matrix_rows("\n".join(out[1:]))
+    assert rows == {"header": ["risks"], "critical": [""], "high": ["• Customers leave"],
+                    "medium-high": [""], "medium": ["• A long outage"], "low": [""]}
+    assert len(out[1]) < 60  # as wide as the titles need, not the terminal

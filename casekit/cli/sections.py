@@ -180,7 +180,7 @@ def risks(
             from casekit.sections import risk_matrix
 
             shown = [c for c in cases if any(rc is c for rc, _ in rows)]
-            matrices = [(c, risk_matrix([r for rc, r in rows if rc is c])) for c in shown]
+            matrices = [(c, risk_matrix([r for rc, r in rows if rc is c], floor)) for c in shown]
             return views.risks_matrices(matrices, several=several)
         return views.risks_table(rows, brief=brief, several=several)
 

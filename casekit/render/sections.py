@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.padding import Padding
 from rich.table import Table
@@ -29,7 +30,7 @@ from casekit.render.fit import (
     natural,
     wrapped,
 )
-from casekit.render.listing import GAP, Listing
+from casekit.render.listing import GAP, Listing, widest_line
 from casekit.render.overview import severity_text
 from casekit.render.text import clean, safe
 
@@ -316,49 +317,87 @@ def risks_matrices(matrices: Sequence[tuple[Case, dict[str, dict[str, list]]]], 
 
 
 def risks_matrix(matrix: dict[str, dict[str, list]]) -> ForWidth:
-    """Severity rows × likelihood columns (low → high), risk titles in the cells; an `unrated`
-    column when some risks have no likelihood. Empty columns stay, narrow, to keep the grid,
-    unless the terminal is too narrow for them (a note names them); narrower still each severity
-    lists its risks by likelihood."""
+    """Severity rows (those `matrix` holds, most severe first) × likelihood columns (low → high),
+    risk titles in the cells; an `unrated` column when some risks have no likelihood. Every
+    likelihood stays a column, whatever the width, an empty one narrow, so the grid always means
+    the same; cells stop at a reading width. Where the grid does not fit, each severity lists its
+    risks by likelihood. When no risk has a likelihood, the severities alone, with a line that
+    says so."""
     return ForWidth(lambda width: _matrix(matrix, width))
 
 
 MATRIX_CELL = 12  # the least room a likelihood column with risks in it is given
-MATRIX_COMFORT = 16  # below this per filled column the corner header goes on two lines
+MATRIX_COMFORT = 16  # cells get this much before the corner header gets room for one line
+MATRIX_CELL_MAX = 40  # titles read badly in wider cells, and the grid spreads too far to scan
+BULLET = 2  # `• ` before each title, and the hanging indent of its wrapped lines
 
 
 def _matrix(matrix: dict[str, dict[str, list]], width: int):
+    from casekit.model import LIKELIHOODS
     from casekit.sections import UNRATED
 
-    columns = ["low", "medium", "high"]
+    if not any(cells[lk] for cells in matrix.values() for lk in LIKELIHOODS):
+        return _severity_axis(matrix, width)
+    columns = [*LIKELIHOODS]
     if any(cells[UNRATED] for cells in matrix.values()):
         columns.append(UNRATED)
-    filled = [lk for lk in columns if any(cells[lk] for cells in matrix.values())]
     severity = max((len(s) for s in matrix), default=8)
+    floors, wants = [], []
+    for lk in columns:
+        risks = [r for cells in matrix.values() for r in cells[lk]]
+        if not risks:
+            floors.append(len(lk))
+            wants.append(len(lk))
+            continue
+        titles = [clean(r.title) for r in risks]
+        floor = min(MATRIX_CELL_MAX, max(MATRIX_CELL, len(lk), longest_word(*titles) + BULLET))
+        floors.append(floor)
+        wants.append(max(floor, min(MATRIX_CELL_MAX, max(cell_len(t) for t in titles) + BULLET)))
 
-    def needed(shown: list[str], first: int, cell: int) -> int:
-        """Borders, padding, the severity column, empty columns at their header's width."""
-        return 3 * (len(shown) + 1) + 1 + first + sum(cell if lk in filled else len(lk) for lk in shown)
+    def needed(cells: list[int], first: int) -> int:
+        """Each column's cells, and its padding and border: `│ x │ y │`."""
+        return first + sum(cells) + 3 * len(cells) + 4
 
-    if needed(columns, severity, MATRIX_CELL) <= width:
-        shown = columns
-    elif filled and needed(filled, severity, MATRIX_CELL) <= width:
-        shown = filled
-    else:
-        return _matrix_stacked(matrix, columns)
-    first = len(SEVERITY_HEADER) if needed(shown, len(SEVERITY_HEADER), MATRIX_COMFORT) <= width else severity
-    table = Table(box=box.SQUARE, show_lines=True, expand=True)
+    if needed(floors, severity) > width:
+        return _matrix_stacked(matrix, columns, width)
+    widths = floors[:]
+    spare = _grow(widths, [min(w, max(f, MATRIX_COMFORT)) for f, w in zip(floors, wants)],
+                  width - needed(widths, severity))
+    first = len(SEVERITY_HEADER) if spare >= len(SEVERITY_HEADER) - severity else severity
+    _grow(widths, wants, width - needed(widths, first))
+    table = Table(box=box.SQUARE, show_lines=True)
     table.add_column(Text(SEVERITY_HEADER, style="dim"), width=first, overflow="fold")
-    for lk in shown:
-        table.add_column(lk, header_style="bold" if lk != UNRATED else "dim", ratio=1 if lk in filled else None,
-                         min_width=MATRIX_CELL if lk in filled else None, overflow="fold")
+    for lk, cell in zip(columns, widths):
+        table.add_column(lk, header_style="bold" if lk != UNRATED else "dim", width=cell, overflow="fold")
     for name, cells in matrix.items():
-        table.add_row(severity_text(name), *(_bullets(cells[lk]) for lk in shown))
-    left_out = [lk for lk in columns if lk not in shown]
-    if not left_out:
-        return table
-    note = Text(f"empty columns left out: {', '.join(left_out)} likelihood", style="dim")
-    return Group(table, note)
+        table.add_row(severity_text(name), *(_bullets(cells[lk]) for lk in columns))
+    return table
+
+
+def _grow(widths: list[int], targets: Sequence[int], spare: int) -> int:
+    """Widen `widths` toward `targets`, the narrowest first, with up to `spare` cells; what is left."""
+    while spare > 0:
+        growing = [i for i, (w, t) in enumerate(zip(widths, targets)) if w < t]
+        if not growing:
+            break
+        widths[min(growing, key=lambda i: widths[i])] += 1
+        spare -= 1
+    return spare
+
+
+def _severity_axis(matrix: dict[str, dict[str, list]], width: int) -> Group:
+    """The severities alone, each with its risks: no risk has a likelihood to draw a matrix with."""
+    titles = [clean(r.title) for cells in matrix.values() for risks in cells.values() for r in risks]
+    severity = max((len(s) for s in matrix), default=8)
+    room = width - severity - 7  # `│ severity │ risks │`
+    cell = max(1, min(READING_WIDTH, room, max((cell_len(t) for t in titles), default=1) + BULLET))
+    table = Table(box=box.SQUARE, show_lines=True)
+    table.add_column("severity", width=severity, overflow="fold")
+    table.add_column("risks", width=cell, overflow="fold")
+    for name, cells in matrix.items():
+        table.add_row(severity_text(name), _bullets([r for risks in cells.values() for r in risks]))
+    note = Text("no risk has a likelihood: the risks by severity alone", style="dim")
+    return Group(note, table)
 
 
 def _bullets(risks: Sequence) -> Wrapped:
@@ -370,14 +409,13 @@ def _bullets(risks: Sequence) -> Wrapped:
     return text
 
 
-def _matrix_stacked(matrix: dict[str, dict[str, list]], columns: list[str]) -> Table:
+def _matrix_stacked(matrix: dict[str, dict[str, list]], columns: list[str], width: int) -> Table:
     """The matrix for a narrow terminal: a row per severity listing its risks by likelihood."""
     from casekit.sections import UNRATED
 
-    table = Table(box=box.SQUARE, show_lines=True, expand=True)
-    table.add_column("severity", no_wrap=True)
-    table.add_column(Text("risks by likelihood"), ratio=1, overflow="fold")
-    for name, cells in matrix.items():
+    severity = max((len(s) for s in matrix), default=8)
+    texts = []
+    for cells in matrix.values():
         text = Wrapped()
         for lk in columns:
             if not cells[lk]:
@@ -387,6 +425,12 @@ def _matrix_stacked(matrix: dict[str, dict[str, list]], columns: list[str]) -> T
             text.append(lk if lk == UNRATED else f"{lk} likelihood", style="dim" if lk == UNRATED else "bold")
             text.append("\n")
             text.append_text(_bullets(cells[lk]))
+        texts.append(text)
+    widest = max([len("risks by likelihood"), *(widest_line(t) for t in texts)])
+    table = Table(box=box.SQUARE, show_lines=True)
+    table.add_column("severity", width=severity, no_wrap=True)
+    table.add_column(Text("risks by likelihood"), width=max(1, min(widest, width - severity - 7)), overflow="fold")
+    for name, text in zip(matrix, texts):
         table.add_row(severity_text(name), text)
     return table
 
