@@ -725,3 +725,29 @@ def test_without_any_likelihood_the_matrix_is_the_severities_alone():
     assert rows == {"header": ["risks"], "critical": [""], "high": ["• Customers leave"],
                     "medium-high": [""], "medium": ["• A long outage"], "low": [""]}
     assert len(out[1]) < 60  # as wide as the titles need, not the terminal
+
+
+# --- small layout ---------------------------------------------------------------------
+
+
+def test_people_give_the_roles_the_room():
+    for columns in (60, 80):
+        out = lines(run("people", "-c", "long_roles", env={"COLUMNS": str(columns)}).stdout)
+        roles = out[0].index("roles")
+        assert roles <= columns // 4 + 3, out[0]  # the name takes a quarter at most
+        assert out[2][roles:].startswith("• Member of the advisory board on")
+    # Too narrow for both side by side, the roles go under the name, across the line.
+    out = lines(run("people", "-c", "long_roles", env={"COLUMNS": "40"}).stdout)
+    assert out[0].split() == ["person", "src"]
+    assert out[3].startswith("  • Member of the advisory board")
+
+
+def test_sources_are_cited_as_papers_cite_them():
+    out = lines(run("lessons", "-c", "cited_twice").stdout)
+    assert out[2].endswith("[1, 2]")
+
+
+def test_a_loop_too_long_for_a_line_continues_under_its_first_node():
+    out = lines(run("flywheel", "-c", "analysis", env={"COLUMNS": "30"}).stdout)
+    assert out[0] == "Loop 1  users → data →"
+    assert out[1] == "        product → users ↺"

@@ -20,6 +20,7 @@ from rich.text import Text
 
 from casekit.model import Case
 from casekit.render.fit import (
+    MIN_HANGING,
     READING_WIDTH,
     ForWidth,
     Wrapped,
@@ -28,6 +29,7 @@ from casekit.render.fit import (
     lead,
     longest_word,
     natural,
+    unbroken,
     wrapped,
 )
 from casekit.render.listing import GAP, Listing, widest_line
@@ -47,7 +49,7 @@ class Field:
     keep: bool = False  # stays a column of its own even then (the case, the sources cited)
     figure: bool = False  # a number, date or id: never wrapped
     label: str | None = None  # its label when stacked (None: the header; "": none)
-    share: int = 0  # at most 1/share of the terminal, but never less than its longest word
+    share: int = 0  # at most 1/share of the terminal (the main column: unless stacked), never less than its longest word
     indent: int = 0  # its lines' indent when stacked
     options: dict = field(default_factory=dict)  # justify, header_style, min_width, max_width
 
@@ -76,11 +78,13 @@ def stackable(fields: Sequence[Field], *, leading: int = 0) -> ForWidth:
             words = longest_word(f.header, *f.cells)
             if f.main:
                 options.setdefault("min_width", 24)
+                if stacked:  # the others under it: its limits were for it alone
+                    options["max_width"] = READING_WIDTH
                 options.setdefault("max_width", READING_WIDTH)  # paragraphs read badly much wider
             elif not f.figure:
                 options.setdefault("min_width", words)
-                if f.share:
-                    options["max_width"] = max(words, min(width // f.share, options.get("max_width") or width))
+            if f.share and not f.figure and not (f.main and stacked):
+                options["max_width"] = max(words, min(width // f.share, options.get("max_width") or width))
             listing.add_column(f.header, **options)
         main = next(i for i, f in enumerate(fields) if f.main)
         for k in range(len(fields[main].cells)):
@@ -145,11 +149,11 @@ class SourceNotes:
         return sid
 
     def cite(self, case: Case, ids: Sequence[str]) -> Text:
-        """The sources `ids` of `case` by number (`[1],[3]`), remembered for the legend."""
+        """The sources `ids` of `case` by number (`[1, 3]`, as papers cite), remembered for the legend."""
         for sid in ids:
             self.used[(case.id, sid)] = None
         numbers = sorted((self._number(case, sid) for sid in ids), key=lambda n: (not n.isdigit(), n.zfill(6)))
-        return Text(",".join(f"[{clean(n)}]" for n in numbers), style="dim")
+        return Text(unbroken(f"[{', '.join(clean(n) for n in numbers)}]") if numbers else "", style="dim")
 
     def legend(self) -> Table | None:
         """The cited sources, numbered, each on its own line (wrapped lines hang under the title)."""
@@ -470,8 +474,10 @@ def people_table(rows: Rows, several: bool | None = None) -> ForWidth | Group:
         roles.append(text)
     fields = [
         *_case_field(rows, several),
-        Field("person", [lead(p.name, "bold") for _, p in rows], main=True, options={"min_width": 20, "max_width": 28}),
-        Field("roles", roles, label="", indent=2, options={"min_width": 16}),
+        # Names are short and wrap well; the roles are the prose, and get the room.
+        Field("person", [lead(p.name, "bold") for _, p in rows], main=True, share=4,
+              options={"min_width": 12, "max_width": 28}),
+        Field("roles", roles, label="", indent=2, options={"min_width": 28}),
         Field("events", [Text(str(counts[case.id].get(p.id, 0))) for case, p in rows], figure=True,
               options={"justify": "right"}),
         _src_field(rows, notes),
@@ -687,17 +693,17 @@ def flywheel_view(case: Case, flywheel, heading: bool = False, keep: set | None 
 
     parts: list = []
     if heading:
-        parts.append(Text.assemble((clean(case.company), "bold"), "  ", (clean(case.id), "dim")))
+        parts.append(case_heading(case))
     several = len(flywheel.loops) > 1
     for k, loop in enumerate(flywheel.loops, 1):
         if not kept((a, loop[(i + 1) % len(loop)]) for i, a in enumerate(loop)):
             continue
         if len(parts) > int(heading):
             parts.append(Text(""))
-        pieces = [Text(f"Loop {k}  ", style="bold")] if several else []
-        pieces += [Text.assemble((clean(node), "bold cyan"), (" → ", "yellow")) for node in loop]
+        label = Text(f"Loop {k}  ", style="bold") if several else Text("")
+        pieces = [Text.assemble((clean(node), "bold cyan"), (" → ", "yellow")) for node in loop]
         pieces.append(Text.assemble((clean(loop[0]), "bold cyan"), (" ↺", "yellow")))
-        parts.append(Chain(pieces))
+        parts.append(Chain(pieces, label))
         for i, node in enumerate(loop):
             nxt = loop[(i + 1) % len(loop)]
             parts.append(_step(node, nxt, flywheel_edge(flywheel, node, nxt), "yellow"))
@@ -712,24 +718,37 @@ def flywheel_view(case: Case, flywheel, heading: bool = False, keep: set | None 
 
 
 class Chain:
-    """Pieces laid out left to right, a line broken only between pieces where one can be,
-    continuation lines indented: a loop's nodes are never split across lines."""
+    """Pieces laid out left to right after a label, a line broken only between pieces where one
+    can be, continuation lines starting under the first piece: a loop's nodes are never split
+    across lines, unless one is longer than a line."""
 
-    def __init__(self, pieces: list[Text], indent: int = 4) -> None:
+    def __init__(self, pieces: list[Text], label: Text | None = None) -> None:
         self.pieces = pieces
-        self.indent = indent
+        self.label = label or Text("")
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        from rich.cells import cell_len
-
         width = options.max_width
+        label = self.label
+        if width - label.cell_len < MIN_HANGING:  # too little room beside the label: it takes a line
+            if label.plain:
+                yield Text(label.plain.rstrip(), style=label.style)
+            label = Text("")
+        room = width - label.cell_len
+        lines: list[Text] = []
         line = Text()
         for piece in self.pieces:
-            if line.plain.strip() and line.cell_len + cell_len(piece.plain.rstrip()) > width:
-                yield line
-                line = Text(" " * self.indent)
+            if line.plain and line.cell_len + cell_len(piece.plain.rstrip()) > room:
+                lines.append(line)
+                line = Text()
             line.append_text(piece)
-        yield line
+        lines.append(line)
+        first = True
+        for line in lines:
+            line.rstrip()
+            # A piece too long for any line wraps, its lines under its start too.
+            for part in (wrapped(line).wrap(console, room) if line.cell_len > room else [line]):
+                yield Text.assemble(label if first else " " * label.cell_len, part)
+                first = False
 
 
 def _step(a: str, b: str, edge, arrow_style: str):
