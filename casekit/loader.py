@@ -40,6 +40,10 @@ DEFAULT_MAX_CASE_MB = 16
 # Nodes visited a second time through an alias; a "billion laughs" file
 # reaches this in milliseconds, real cases almost never use aliases at all.
 MAX_ALIAS_VISITS = 10_000
+# A few aliases of a long text expand as far as many aliases of short ones, so
+# the size is bounded too: the text reached again through aliases, added to the
+# file's own, may not pass the size casekit reads as one case (max_case_bytes).
+# An alias never lets through what the same file written out would not.
 
 _TAG = "tag:yaml.org,2002:"
 _STR, _INT, _FLOAT, _NULL, _TIMESTAMP = (_TAG + t for t in ("str", "int", "float", "null", "timestamp"))
@@ -212,7 +216,7 @@ def check_bytes(
     try:
         plain = walker.build(root, Case)
     except _TooManyAliases as exc:
-        walker.error(exc.node, "alias-bomb", "aliases expand too far (a \"billion laughs\" file?)")
+        walker.alias_bomb(exc)
         return None, sorted(walker.problems, key=_position)
     version = plain.get("casekit")
     if version is not None and version != 1:
@@ -420,8 +424,60 @@ def _node_id(node: Any) -> str | None:
 
 
 class _TooManyAliases(Exception):
-    def __init__(self, node: Any) -> None:
+    """Raised where alias expansion passes a bound; the frames it unwinds through add their
+    steps (keys and indexes) to `path`, the way from the root to `node`, innermost first."""
+
+    def __init__(self, node: Any, message: str, hint: str | None = None) -> None:
         self.node = node
+        self.message = message
+        self.hint = hint
+        self.path: list[str | int] = []
+
+
+def _alias_index(text: str, path: tuple) -> int | None:
+    """Where in `text` the alias lies through which the walker reached the node at `path`.
+
+    Composed nodes keep no trace of the aliases that led to them (an alias is its
+    anchor's node), so the events are read again, only when expansion went too
+    far: the alias is the first one met on the way down `path`.
+    """
+    loader = _Loader(text)
+    stack: list[list] = []  # per open collection: [its path, is a mapping, next index or key, expecting a key]
+    try:
+        while True:
+            event = loader.get_event()
+            if event is None or isinstance(event, yaml.StreamEndEvent):
+                return None
+            if isinstance(event, yaml.CollectionEndEvent):
+                stack.pop()
+                continue
+            if not isinstance(event, yaml.NodeEvent):
+                continue
+            if not stack:
+                where: tuple = ()
+            else:
+                frame = stack[-1]
+                if not frame[1]:
+                    where = frame[0] + (frame[2],)
+                    frame[2] += 1
+                elif frame[3]:  # a key: no step of a path (`_KEY` matches none)
+                    frame[2] = event.value if isinstance(event, yaml.ScalarEvent) else _KEY
+                    frame[3] = False
+                    where = frame[0] + (_KEY,)
+                else:
+                    where = frame[0] + (frame[2],)
+                    frame[3] = True
+            if isinstance(event, yaml.AliasEvent) and where == path[: len(where)]:
+                return event.start_mark.index
+            if isinstance(event, yaml.CollectionStartEvent):
+                stack.append([where, isinstance(event, yaml.MappingStartEvent), 0, True])
+    except yaml.YAMLError:  # the text composed once, so this is not expected
+        return None
+    finally:
+        loader.dispose()
+
+
+_KEY = object()
 
 
 class _Items(typing.NamedTuple):
@@ -442,6 +498,8 @@ class _Walker:
         self._reported: set[tuple] = set()
         self._seen: set[int] = set()
         self._revisits = 0
+        self._aliased_chars = 0  # characters of text reached again through aliases
+        self._alias_budget: int | None = None  # how many more the size limit allows, once an alias is met
         self._key: str | None = None  # the key whose value is being built, to name it in messages
         self._items: dict[int, _Items] = {}  # id(built list) -> what became of its items
         self._broken_keys: set[str] = set()  # top-level keys missing, duplicated or not built
@@ -484,9 +542,7 @@ class _Walker:
     # -- building ----------------------------------------------------------
     def build(self, node: Any, tp: Any, items: bool = False) -> Any:
         if id(node) in self._seen:
-            self._revisits += 1
-            if self._revisits > MAX_ALIAS_VISITS:
-                raise _TooManyAliases(node)
+            self._revisit(node)
         else:
             self._seen.add(id(node))
         if node.tag not in _SAFE_TAGS:
@@ -516,6 +572,32 @@ class _Walker:
         if tp is int:
             return self._int(node)
         raise TypeError(f"no builder for {tp!r}")  # a model type this walker does not know
+
+    def _revisit(self, node: Any) -> None:
+        """Count a node reached again through an alias; raise when expansion goes too far."""
+        self._revisits += 1
+        if self._revisits > MAX_ALIAS_VISITS:
+            raise _TooManyAliases(node, f"aliases expand too far: over {MAX_ALIAS_VISITS:,} items reached "
+                                        "again through them (a \"billion laughs\" file?)")
+        if isinstance(node, yaml.ScalarNode):
+            if self._alias_budget is None:  # see MAX_ALIAS_VISITS
+                self._alias_budget = max_case_bytes() - len(self.source.text)
+            self._aliased_chars += len(node.value)
+            if self._aliased_chars > self._alias_budget:
+                raise _TooManyAliases(
+                    node, f"aliases expand the case past {_size(max_case_bytes())} of text, "
+                          "more than casekit reads as one case (a \"billion laughs\" file?)",
+                    hint="an alias repeats all its anchor holds; write the text out once, or raise CASEKIT_MAX_CASE_MB")
+
+    def alias_bomb(self, exc: _TooManyAliases) -> None:
+        """Report expansion that went too far at the alias in the file that led there."""
+        index = _alias_index(self.source.text, tuple(reversed(exc.path)))
+        if index is None:  # not found (not expected): at what the alias reached
+            self.error(exc.node, "alias-bomb", exc.message, exc.hint)
+            return
+        line, column = self.source.position(index)
+        self.problems.append(Problem(self.path, line, column, "error", "alias-bomb", exc.message, exc.hint,
+                                     self.source.line(line)))
 
     def build_revisited(self, node: Any, tp: Any) -> Any:
         # The union step already counted this node once.
@@ -569,7 +651,11 @@ class _Walker:
                 ok = False
                 continue
             outer, self._key = self._key, key
-            value = self.build(value_node, field.type, key in item_lists)
+            try:
+                value = self.build(value_node, field.type, key in item_lists)
+            except _TooManyAliases as exc:
+                exc.path.append(key)
+                raise
             self._key = outer
             if value is _INVALID:
                 ok = False
@@ -611,7 +697,11 @@ class _Walker:
         positions: list[int] = []
         broken: dict[int, str | None] = {}
         for index, child in enumerate(node.value):
-            value = self.build(child, item_type)
+            try:
+                value = self.build(child, item_type)
+            except _TooManyAliases as exc:
+                exc.path.append(index)
+                raise
             if value is _INVALID:
                 broken[index] = _node_id(child)
             else:

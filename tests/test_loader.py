@@ -125,6 +125,61 @@ def test_alias_revisits_are_bounded(monkeypatch):
     assert [p.code for p in problems if p.code == "alias-bomb"] == ["alias-bomb"]
 
 
+def test_alias_revisits_are_reported_at_the_alias_that_goes_too_far(monkeypatch):
+    import casekit.loader as loader
+
+    monkeypatch.setattr(loader, "MAX_ALIAS_VISITS", 50)
+    event = "{id: e, date: 2020, title: T}"  # four nodes each time it is reached again
+    text = f"casekit: 1\nx: &e {event}\ntimeline:\n" + "  - *e\n" * 200
+    _, problems = check_bytes(text.encode(), "aliases.yaml")
+    [bomb] = [p for p in problems if p.code == "alias-bomb"]
+    # x is an unknown key, so its value is first built through the first *e; the 14th *e is
+    # the 13th time the event is reached again, and 13 * 4 nodes pass 50.
+    assert (bomb.line, bomb.column, bomb.source_line) == (3 + 14, 5, "  - *e")
+
+
+def _long_text_aliased(length: int, aliases: int) -> str:
+    events = "".join(f"  - {{id: e{i}, date: 2020, title: *big, sources: [s]}}\n" for i in range(aliases))
+    return ("casekit: 1\nid: x\ncompany: X\ntitle: &big " + "A" * length + "\nas_of: 2024\n"
+            "sources: [{id: s, title: S, kind: other}]\nmetrics: []\nprinciples: []\nrisks: []\n"
+            "timeline:\n" + events)
+
+
+def test_aliases_of_a_long_text_are_bounded_by_the_size_they_expand_to():
+    # 1 MB behind each of 2,000 aliases: 2 GB of text, from a file of 1 MB.
+    text = _long_text_aliased(1_000_000, 2_000)
+    case, problems = check_bytes(text.encode(), "x.yaml", stem="x")
+    assert case is None
+    [bomb] = problems
+    # Past 16 MB with the file's own 1 MB: at the 16th alias, event e15, line 10 + 16.
+    assert (bomb.code, bomb.line, bomb.column) == ("alias-bomb", 26, 34)
+    assert bomb.source_line.startswith("  - {id: e15, ") and bomb.source_line[33:37] == "*big"
+    assert "16 MB" in bomb.message and "CASEKIT_MAX_CASE_MB" in bomb.hint
+
+
+def test_aliases_may_expand_a_case_up_to_the_size_limit(monkeypatch):
+    text = _long_text_aliased(10_000, 60)  # 610 KB expanded
+    case, problems = check_bytes(text.encode(), "x.yaml", stem="x")
+    assert problems == [] and case.timeline[59].title == "A" * 10_000
+    monkeypatch.setenv("CASEKIT_MAX_CASE_MB", "0.5")
+    case, [bomb] = check_bytes(text.encode(), "x.yaml", stem="x")
+    assert case is None and bomb.code == "alias-bomb" and "512 KB" in bomb.message
+    assert bomb.line == 10 + 52  # 52 * 10,000 characters, and the file's own 10 KB, pass 512 KB
+
+
+def test_an_alias_inside_an_anchor_is_reported_where_the_outer_alias_is(monkeypatch):
+    import casekit.loader as loader
+
+    monkeypatch.setattr(loader, "MAX_ALIAS_VISITS", 18)
+    text = ("casekit: 1\nsummary: &t T\nx: &e {id: e, date: 2020, title: *t, tags: [a, b]}\n"
+            "y: [*e]\ntimeline:\n" + "  - *e\n" * 10)
+    _, problems = check_bytes(text.encode(), "aliases.yaml")
+    [bomb] = [p for p in problems if p.code == "alias-bomb"]
+    # The first *e reaches T again, each later one 7 nodes: the 19th is the 4th *e's title,
+    # reached through the *t written in x, but what the file says there is the *e.
+    assert (bomb.line, bomb.column) == (5 + 4, 5)
+
+
 def test_deep_nesting_is_an_error_not_a_recursion_error():
     text = "casekit: " + "[" * 20000 + "]" * 20000 + "\n"
     case, problems = check_bytes(text.encode(), "deep.yaml")
