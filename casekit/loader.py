@@ -31,7 +31,7 @@ from casekit.checks import Gaps, check_case, is_slug, slug_hint
 from casekit.dates import DateError, PartialDate
 from casekit.errors import CaseNotFound, InvalidCase, UsageError
 from casekit.model import SECTIONS, Case, Metric
-from casekit.problems import Problem, did_you_mean, one_line, shown
+from casekit.problems import Problem, did_you_mean, likely_meant, meant_hint, one_line, shown
 from casekit.values import Value, ValueParseError
 
 # A real case is tens of kilobytes. Far beyond that, parsing takes long enough
@@ -618,6 +618,7 @@ class _Walker:
         fields = _fields(tp)
         out: dict[str, Any] = {}
         key_nodes: dict[str, Any] = {}
+        unknown: list[Any] = []
         ok = True
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _TAG + "merge":
@@ -646,8 +647,7 @@ class _Walker:
             key_nodes[key] = key_node
             field = fields.get(key)
             if field is None:
-                self.error(key_node, "unknown-key", f"unknown key {shown(key)}",
-                           hint=did_you_mean(key, fields) or "allowed: " + ", ".join(fields))
+                unknown.append(key_node)  # reported once every key is known, with what is missing
                 ok = False
                 continue
             outer, self._key = self._key, key
@@ -663,15 +663,19 @@ class _Walker:
                     self._broken_keys.add(key)
             else:
                 out[key] = value
-        for name, field in fields.items():
-            if name not in key_nodes and field.required:
+        missing = [name for name, field in fields.items() if name not in key_nodes and field.required]
+        # A misspelt key is one problem, not two: `tradoff` is reported with its hint,
+        # `tradeoff` is not also reported missing.
+        meant_missing = self._unknown_keys(unknown, fields, missing)
+        for name in missing:
+            if top:
+                self._broken_keys.add(name)
+            ok = False
+            if name not in meant_missing:
                 ident = out.get("id")
                 what = f" in {_NOUNS.get(tp.__name__, tp.__name__.lower())}" if tp is not Case else ""
                 self.error(node, "missing-key",
                            f"missing required key `{name}`{what}" + (f" {shown(ident)}" if ident and what else ""))
-                ok = False
-                if top:
-                    self._broken_keys.add(name)
         # Ids and tags that are not slugs are errors, but the item still builds:
         # references to it and its other checks stay meaningful.
         if isinstance(out.get("id"), str) and not is_slug(out["id"]):
@@ -685,6 +689,22 @@ class _Walker:
                 self.error(_locate(node, ("tags", k)), "bad-tag", f"tag {shown(tag)} is not a slug",
                            hint=slug_hint(tag))
         return out if ok or top else _INVALID
+
+    def _unknown_keys(self, key_nodes: list[Any], fields: dict[str, Any], missing: list[str]) -> set[str]:
+        """Report each unknown key with the keys it most likely meant; return the missing ones meant.
+
+        A key that is missing is what an unknown key most likely meant (a key that
+        is there already would be a duplicate), so when the likely keys include
+        missing ones the hint names only those.
+        """
+        meant_missing: set[str] = set()
+        for key_node in key_nodes:
+            meant = likely_meant(key_node.value, fields)
+            lacking = [name for name in meant if name in missing]
+            meant_missing.update(lacking)
+            self.error(key_node, "unknown-key", f"unknown key {shown(key_node.value)}",
+                       hint=meant_hint(lacking or meant) or "allowed: " + ", ".join(fields))
+        return meant_missing
 
     def _list(self, node: Any, item_type: Any, items: bool = False) -> Any:
         if not isinstance(node, yaml.SequenceNode):

@@ -86,11 +86,25 @@ def did_you_mean(word: str, choices, *, names: Mapping[str, str] | None = None, 
     a choice to a name or title that is matched the same way; the choice is what the
     hint shows.
     """
+    return meant_hint(likely_meant(word, choices, names=names, limit=limit))
+
+
+def meant_hint(meant: Sequence[str]) -> str | None:
+    """`did you mean `a`, `b` or `c`?` for the choices `meant`, or None when there are none."""
+    found = [shown(choice, None) for choice in meant]
+    if not found:
+        return None
+    listed = found[0] if len(found) == 1 else f"{', '.join(found[:-1])} or {found[-1]}"
+    return f"did you mean {listed}?"
+
+
+def likely_meant(word: str, choices, *, names: Mapping[str, str] | None = None, limit: int = 4) -> list[str]:
+    """The choices `word` most likely meant, likeliest first, at most `limit` (see `did_you_mean`)."""
     import difflib
 
     folded = word.strip().casefold()
     if not folded:
-        return None
+        return []
     parts = [p for p in re.split(_PARTS, folded) if len(p) >= _MIN_PART]
     matcher = difflib.SequenceMatcher()
     matcher.set_seq2(folded)  # difflib caches facts about the second sequence
@@ -101,11 +115,7 @@ def did_you_mean(word: str, choices, *, names: Mapping[str, str] | None = None, 
         if best[0] < _UNLIKE:
             ranked.append((best, i, choice))
     ranked.sort()
-    found = [shown(choice, None) for _, _, choice in ranked[:limit]]
-    if not found:
-        return None
-    listed = found[0] if len(found) == 1 else f"{', '.join(found[:-1])} or {found[-1]}"
-    return f"did you mean {listed}?"
+    return [choice for _, _, choice in ranked[:limit]]
 
 
 _PARTS = r"[\s_.\-/]+"  # what separates the parts of an id or a name; compiled on first use

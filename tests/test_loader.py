@@ -32,7 +32,7 @@ def codes(path: Path) -> list[tuple[int | None, int | None, str, str]]:
     ("name", "expected"),
     [
         ("duplicate-key", [(5, 1, "error", "duplicate-key")]),
-        ("unknown-key", [(18, 5, "error", "missing-key"), (23, 5, "error", "unknown-key")]),
+        ("unknown-key", [(23, 5, "error", "unknown-key")]),
         ("python-tag", [(3, 10, "error", "unsafe-tag")]),
         ("several-documents", [(28, 1, "error", "yaml-syntax")]),
         ("tab-indent", [(12, 1, "error", "yaml-syntax")]),
@@ -55,7 +55,7 @@ def codes(path: Path) -> list[tuple[int | None, int | None, str, str]]:
         ("key-tag", [(3, 1, "error", "unsafe-tag")]),
         ("empty-value", [(3, 10, "error", "empty-value"), (4, 7, "error", "empty-value")]),
         ("over-indented-key", [(5, 10, "error", "yaml-syntax")]),
-        ("line-separator", [(20, 5, "error", "missing-key"), (25, 5, "error", "unknown-key")]),
+        ("line-separator", [(25, 5, "error", "unknown-key")]),
     ],
 )
 def test_each_bad_fixture_reports_its_problem_at_its_position(name, expected):
@@ -91,10 +91,46 @@ def test_warnings_alone_still_give_a_case():
 
 def test_load_case_raises_with_every_problem():
     with pytest.raises(InvalidCase) as info:
+        load_case(BAD / "every-problem-at-once.yaml")
+    assert len(info.value.problems) == 4
+    assert info.value.message.endswith("every-problem-at-once.yaml:11:25: " + info.value.problems[0].message)
+    assert info.value.hint.startswith("2 more problems: casekit validate ")
+
+
+def test_a_misspelt_required_key_is_one_problem_led_by_the_key_as_written():
+    with pytest.raises(InvalidCase) as info:
         load_case(BAD / "unknown-key.yaml")
-    assert len(info.value.problems) == 2
-    assert info.value.message.endswith("unknown-key.yaml:18:5: missing required key `tradeoff` in principle `focus`")
-    assert info.value.hint.startswith("1 more problem: casekit validate ")
+    [problem] = info.value.problems
+    assert info.value.message.endswith("unknown-key.yaml:23:5: unknown key `tradoff`")
+    assert info.value.hint.startswith("did you mean `tradeoff`?; casekit validate ")
+
+
+def test_an_unknown_key_names_the_missing_key_it_likely_meant_and_only_that():
+    text = (BAD / "unknown-key.yaml").read_text().replace("tradoff:", "tradeoff:").replace(
+        "{id: press, title: Press, kind: article}", "{id: press, title_: Press, kind: article, file: p.pdf}")
+    _, [problem] = check_bytes(text.encode(), "x.yaml", stem="unknown-key")
+    assert (problem.line, problem.code, problem.message) == (7, "unknown-key", "unknown key `title_`")
+    assert problem.hint == "did you mean `title`?"  # not `file`, which is there already
+    text = text.replace(", file: p.pdf", "").replace("title_:", "title:").replace("kind:", "kindd:")
+    _, [problem] = check_bytes(text.encode(), "x.yaml", stem="unknown-key")
+    assert (problem.code, problem.hint) == ("unknown-key", "did you mean `kind`?")
+
+
+def test_a_missing_key_and_an_unrelated_unknown_key_are_both_reported_in_file_order():
+    text = (BAD / "unknown-key.yaml").read_text().replace("tradoff:", "xyz:")
+    _, problems = check_bytes(text.encode(), "x.yaml", stem="unknown-key")
+    assert [(p.line, p.code) for p in problems] == [(18, "missing-key"), (23, "unknown-key")]
+    assert problems[0].message == "missing required key `tradeoff` in principle `focus`"
+    assert problems[1].hint.startswith("allowed: id, sources")
+
+
+def test_a_misspelt_top_level_key_is_one_problem_and_the_rest_is_still_checked():
+    text = (BAD / "unknown-key.yaml").read_text().replace("tradoff:", "tradeoff:").replace(
+        "company: Acme", "compnay: Acme").replace("sources: [press]}", "sources: [pres]}")
+    _, problems = check_bytes(text.encode(), "x.yaml", stem="unknown-key")
+    assert [(p.line, p.code) for p in problems] == [(3, "unknown-key"), (9, "dangling-reference"),
+                                                         (27, "dangling-reference")]
+    assert problems[0].hint == "did you mean `company`?"
 
 
 def test_missing_file_and_directory_are_clear(tmp_path):
