@@ -133,14 +133,28 @@ class Library:
 
     def case_files(self, specs: Sequence[str] | None = None) -> list[CaseRef]:
         """The case files `specs` name, to check: a file as named (read or not), every case file
-        below a directory, a case by id; with `specs` None, every case of the library."""
+        below a directory, a case by id; with `specs` None, every case of the library.
+
+        A directory with no case file below it, and a library whose configured
+        directories hold none, are `CaseNotFound`: checking nothing is never a pass.
+        """
         if specs is None:
-            return self.refs()
+            refs = self.refs()
+            if self.configured and all(r.bundled for r in refs):
+                raise CaseNotFound(
+                    f"no case files ({_PATTERNS}) in " + ", ".join(str(d) for d in self.user_dirs),
+                    hint="point --cases-dir or CASEKIT_PATH at the directory that holds them")
+            return refs
         paths: list[Path] = []
         for spec in specs:
             path = Path(spec)
             if path.is_dir():
-                paths += sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file())
+                found = sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file())
+                if not found:
+                    raise CaseNotFound(f"{spec}: no case files ({_PATTERNS}) in this directory or below",
+                                       hint="casekit reads files ending in .yaml or .yml; "
+                                            "name any other file to check it")
+                paths += found
             elif is_case_path(spec) or path.exists():
                 paths.append(path)
             else:
@@ -229,6 +243,9 @@ class Library:
 
     def _where(self) -> str:
         return "looked in " + ", ".join(str(d) for d in self.user_dirs) + " and the bundled examples"
+
+
+_PATTERNS = ", ".join("*" + suffix for suffix in SUFFIXES)
 
 
 def _scan(directory: Path, bundled: bool) -> list[CaseRef]:

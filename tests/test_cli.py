@@ -336,6 +336,16 @@ def test_validate_takes_directories_and_stdin_and_a_missing_file_is_trouble(tmp_
     assert f"{tmp_path / 'nope.yaml'}: error: no such file" in missing.stdout
 
 
+def test_validate_of_a_directory_or_library_without_case_files_is_trouble(tmp_path):
+    (tmp_path / "notes.txt").write_text("x")
+    result = run("validate", str(tmp_path))
+    assert result.exit_code == 2 and result.stdout == ""
+    assert f"casekit: error: {tmp_path}: no case files (*.yaml, *.yml) in this directory or below" in result.stderr
+    result = run("--cases-dir", str(tmp_path), "validate", "-f", "json")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert f"casekit: error: no case files (*.yaml, *.yml) in {tmp_path}" in result.stderr
+
+
 def test_skipped_files_are_warned_about_alike_by_every_library_command(tmp_path):
     (tmp_path / "broken.yaml").write_text("hello\n")
     (tmp_path / "acme.yaml").write_text(ACME.read_text())

@@ -141,3 +141,25 @@ def test_case_files_are_files_as_named_every_case_below_a_directory_and_ids(tmp_
     assert library.case_files() == library.refs()
     with pytest.raises(CaseNotFound):
         library.case_files(["nosuchid"])
+
+
+def test_a_directory_with_no_case_files_is_not_found_never_an_empty_pass(tmp_path):
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "notes.txt").write_text("x")
+    library = Library(cases_dirs=[make_dir(tmp_path, "lib", "acme")], env={})
+    for spec in (tmp_path / "notes", tmp_path / "empty"):
+        spec.mkdir(exist_ok=True)
+        with pytest.raises(CaseNotFound, match=r"no case files \(\*\.yaml, \*\.yml\) in this directory or below"):
+            library.case_files([str(spec)])
+
+
+def test_a_configured_library_without_case_files_is_not_found(tmp_path, monkeypatch):
+    empty = make_dir(tmp_path, "empty")
+    for library in (Library(cases_dirs=[empty], env={}), Library(env={"CASEKIT_PATH": str(empty)}),
+                    Library(cases_dirs=[tmp_path / "missing"], env={})):
+        with pytest.raises(CaseNotFound, match="no case files .* in ") as info:
+            library.case_files()
+        assert "--cases-dir or CASEKIT_PATH" in info.value.hint
+    # With nothing configured, the bundled example is the library.
+    monkeypatch.chdir(tmp_path)
+    assert [r.id for r in Library(env={}).case_files()] == ["scale_ai"]

@@ -26,7 +26,7 @@ def validate(
     Takes files, directories (every .yaml below), ids, or - for standard
     input. Every problem is reported at once as path:line:column. Exit 1
     when there are errors (or warnings, with --strict), 2 when a file cannot
-    be read.
+    be read or a directory (or the configured library) holds no case file.
     """
     import sys
 
