@@ -108,6 +108,8 @@ class Library:
         """The case named by a path, or by an id: a file's stem, else the `id` inside a file."""
         path = Path(spec)
         if is_case_path(spec) or (path.suffix == "" and path.is_file()):
+            if path.is_dir():
+                raise _a_directory(spec)
             if not path.exists():
                 raise CaseNotFound(f"{spec}: no such file")
             return CaseRef(id=path.stem, path=path)
@@ -123,6 +125,8 @@ class Library:
         if named:
             raise UsageError(f"several case files have the id `{spec}`; name one by its file",
                              hint="files: " + ", ".join(str(r.path) for r in named))
+        if path.is_dir():  # no case has that id, and it names a directory
+            raise _a_directory(spec)
         from casekit.problems import did_you_mean
 
         ids = [r.id for r in self.refs()]
@@ -246,6 +250,20 @@ class Library:
 
 
 _PATTERNS = ", ".join("*" + suffix for suffix in SUFFIXES)
+
+
+def _a_directory(spec: str) -> CaseNotFound:
+    """A case named by a directory: say so, and how to read the cases it holds."""
+    import shlex
+
+    held = _scan(Path(spec), False)
+    hint = None
+    if len(held) == 1:
+        hint = f"it holds one case: -c {shlex.quote(str(held[0].path))}"
+    elif held:
+        ids = ", ".join(r.id for r in held[:5]) + (", …" if len(held) > 5 else "")
+        hint = f"to read the cases in it ({ids}): --cases-dir {shlex.quote(spec)} -c ID"
+    return CaseNotFound(f"{spec}: is a directory, not a case file", hint=hint)
 
 
 def _scan(directory: Path, bundled: bool) -> list[CaseRef]:

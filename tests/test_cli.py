@@ -346,6 +346,15 @@ def test_validate_of_a_directory_or_library_without_case_files_is_trouble(tmp_pa
     assert f"casekit: error: no case files (*.yaml, *.yml) in {tmp_path}" in result.stderr
 
 
+def test_a_directory_given_as_the_case_is_called_a_directory(tmp_path):
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "acme.yaml").write_text(ACME.read_text())
+    result = run("timeline", "-c", str(tmp_path / "lib"))
+    assert result.exit_code == 2
+    assert f"casekit: error: {tmp_path / 'lib'}: is a directory, not a case file" in result.stderr
+    assert f"it holds one case: -c {tmp_path / 'lib' / 'acme.yaml'}" in result.stderr
+
+
 def test_skipped_files_are_warned_about_alike_by_every_library_command(tmp_path):
     (tmp_path / "broken.yaml").write_text("hello\n")
     (tmp_path / "acme.yaml").write_text(ACME.read_text())

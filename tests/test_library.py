@@ -163,3 +163,32 @@ def test_a_configured_library_without_case_files_is_not_found(tmp_path, monkeypa
     # With nothing configured, the bundled example is the library.
     monkeypatch.chdir(tmp_path)
     assert [r.id for r in Library(env={}).case_files()] == ["scale_ai"]
+
+
+def test_a_case_named_by_a_directory_is_called_a_directory(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    make_dir(tmp_path, "none")
+    make_dir(tmp_path, "one", "acme")
+    make_dir(tmp_path, "many", *(f"c{i}" for i in range(7)))
+    (tmp_path / "dir.yaml").mkdir()
+    library = Library(env={})
+    expected = {
+        "none": None, "none/": None, "dir.yaml": None,
+        "one": "it holds one case: -c one/acme.yaml",
+        "many": "to read the cases in it (c0, c1, c2, c3, c4, …): --cases-dir many -c ID",
+    }
+    for spec, hint in expected.items():
+        with pytest.raises(CaseNotFound) as info:
+            library.find(spec)
+        assert (info.value.message, info.value.hint) == (f"{spec}: is a directory, not a case file", hint)
+
+
+def test_an_id_is_found_before_a_directory_of_the_same_name(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    lib = make_dir(tmp_path, "lib", "acme")
+    (tmp_path / "acme").mkdir()
+    (lib / "other.yaml").write_text(ACME.read_text().replace("id: acme", "id: other_id", 1))
+    (tmp_path / "other_id").mkdir()
+    library = Library(cases_dirs=[lib], env={})
+    assert library.find("acme").path == lib / "acme.yaml"
+    assert library.find("other_id").path == lib / "other.yaml"
