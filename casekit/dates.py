@@ -51,18 +51,25 @@ _SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
 _SEASON_WORDS = {3: "spring", 6: "summer", 9: "autumn", 12: "winter"}
 
 class _lazy:
-    """A regular expression compiled on first use: most runs never parse a date."""
+    """A regular expression compiled on first use: most runs never parse a date.
 
-    __slots__ = ("_args", "_pattern")
+    Its methods are looked up once, on first use, and kept in slots, so every later
+    call is the compiled pattern's own, with no Python step in between (a case has
+    hundreds of dates, each tried against a dozen patterns).
+    """
+
+    __slots__ = ("_args", "fullmatch", "match", "search", "split")
 
     def __init__(self, *args) -> None:
         self._args = args
-        self._pattern = None
 
-    def __getattr__(self, name: str):
-        if self._pattern is None:
-            self._pattern = re.compile(*self._args)
-        return getattr(self._pattern, name)
+    def __getattr__(self, name: str):  # only while a slot is empty: before first use
+        if name == "_args" or name not in self.__slots__:
+            raise AttributeError(name)
+        pattern = re.compile(*self._args)
+        for method in self.__slots__[1:]:
+            setattr(self, method, getattr(pattern, method))
+        return getattr(self, name)
 
 
 _OPEN_END_WORDS = {"..", "present", "now", "today"}

@@ -47,12 +47,40 @@ MAX_ALIAS_VISITS = 10_000
 
 _TAG = "tag:yaml.org,2002:"
 _STR, _INT, _FLOAT, _NULL, _TIMESTAMP = (_TAG + t for t in ("str", "int", "float", "null", "timestamp"))
+_SEQ, _MAP = _TAG + "seq", _TAG + "map"
 _SAFE_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
 
 try:
-    _Loader = yaml.CSafeLoader
+    _BaseLoader = yaml.CSafeLoader
 except AttributeError:  # PyYAML built without libyaml: slower, same behaviour
-    _Loader = yaml.SafeLoader
+    _BaseLoader = yaml.SafeLoader
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """The safe loader, resolving tags with less Python per node.
+
+    PyYAML's resolver is Python code that libyaml's composer calls for every
+    node, and most of it serves path resolvers, which casekit never registers
+    (the walker decides what a node means from the model). A plain scalar is
+    matched against the same implicit resolvers the safe loader has, by its
+    first character; any other scalar is text, and a collection is a list or
+    a mapping.
+    """
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                for tag, regexp in self.yaml_implicit_resolvers.get(value[:1], ()):
+                    if regexp.match(value):
+                        return tag
+            return _STR
+        return _SEQ if kind is yaml.SequenceNode else _MAP
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
 
 _INVALID = object()
 
@@ -199,6 +227,22 @@ def check_bytes(
     data: bytes, path: str = "<case>", *, stem: str | None = None
 ) -> tuple[Case | None, list[Problem]]:
     """Parse and check the bytes of one case file."""
+    # Loading makes thousands of nodes, dicts and lists, none of them garbage
+    # until it ends; the cyclic collector would walk them (and the rest of the
+    # heap) again and again meanwhile, a fifth of the time of a load. Cycles
+    # made on the way (an alias inside its own anchor) are collected after.
+    import gc
+
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _check_bytes(data, path, stem)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _check_bytes(data: bytes, path: str, stem: str | None) -> tuple[Case | None, list[Problem]]:
     text, problem = _decode(data, path)
     if problem:
         return None, [problem]
@@ -548,30 +592,20 @@ class _Walker:
         if node.tag not in _SAFE_TAGS:
             self._unsafe_tag(node)
             return _INVALID
-        origin = typing.get_origin(tp)
-        if origin is typing.Union or origin is types.UnionType:
-            args = [a for a in typing.get_args(tp) if a is not type(None)]
+        kind, arg = _SHAPES.get(id(tp)) or _shape(tp)
+        if kind is _OPTIONAL:
             if node.tag == _NULL:
                 return None
-            return self.build_revisited(node, args[0])
-        if origin is list:
-            return self._list(node, typing.get_args(tp)[0], items)
+            tp = arg
+            kind, arg = _SHAPES.get(id(tp)) or _shape(tp)
+        if kind is _LIST:
+            return self._list(node, arg, items)
         if node.tag == _NULL and isinstance(node, yaml.ScalarNode):
             self.error(node, "empty-value", f"the value is empty; expected {_expected(tp)}")
             return _INVALID
-        if origin is typing.Literal:
-            return self._choice(node, typing.get_args(tp))
-        if isinstance(tp, type) and issubclass(tp, msgspec.Struct):
-            return self._struct(node, tp)
-        if tp is PartialDate:
-            return self._date(node)
-        if tp is Value:
-            return self._value(node)
-        if tp is str:
-            return self._text(node)
-        if tp is int:
-            return self._int(node)
-        raise TypeError(f"no builder for {tp!r}")  # a model type this walker does not know
+        if kind is _CHOICE:
+            return self._choice(node, arg)
+        return kind(self, node)
 
     def _revisit(self, node: Any) -> None:
         """Count a node reached again through an alias; raise when expansion goes too far."""
@@ -598,11 +632,6 @@ class _Walker:
         line, column = self.source.position(index)
         self.problems.append(Problem(self.path, line, column, "error", "alias-bomb", exc.message, exc.hint,
                                      self.source.line(line)))
-
-    def build_revisited(self, node: Any, tp: Any) -> Any:
-        # The union step already counted this node once.
-        self._seen.discard(id(node))
-        return self.build(node, tp)
 
     def _unsafe_tag(self, node: Any) -> None:
         tag = node.tag.replace(_TAG, "!!", 1) if node.tag.startswith(_TAG) else node.tag
@@ -840,6 +869,41 @@ def _expected(tp: Any) -> str:
         return "a mapping of keys"
     names = {PartialDate: "a date", Value: "a value such as $13.8B", str: "text", int: "a whole number"}
     return names.get(tp, "a value")
+
+
+_OPTIONAL, _LIST, _CHOICE = "optional", "list", "choice"
+
+
+# id(type) -> how to build it. By id: the model's types live as long as the model, and
+# typing's own hashes (of Literal[...] and the like) are Python code run on every lookup.
+_SHAPES: dict[int, tuple[Any, Any]] = {}
+_SHAPED: list[Any] = []  # the types in _SHAPES, kept so that their ids stay theirs
+
+
+def _shape(tp: Any) -> tuple[Any, Any]:
+    """How the walker builds a model type: (`_OPTIONAL`, the type), (`_LIST`, the item type),
+    (`_CHOICE`, the choices), or (the builder method, None). Worked out once per type, not per node."""
+    shape = _SHAPES.get(id(tp))
+    if shape is None:
+        shape = _SHAPES[id(tp)] = _work_out_shape(tp)
+        _SHAPED.append(tp)
+    return shape
+
+
+def _work_out_shape(tp: Any) -> tuple[Any, Any]:
+    origin = typing.get_origin(tp)
+    if origin is typing.Union or origin is types.UnionType:
+        return _OPTIONAL, next(a for a in typing.get_args(tp) if a is not type(None))
+    if origin is list:
+        return _LIST, typing.get_args(tp)[0]
+    if origin is typing.Literal:
+        return _CHOICE, typing.get_args(tp)
+    if isinstance(tp, type) and issubclass(tp, msgspec.Struct):
+        return functools.partial(_Walker._struct, tp=tp), None
+    builders = {PartialDate: _Walker._date, Value: _Walker._value, str: _Walker._text, int: _Walker._int}
+    if tp in builders:
+        return builders[tp], None
+    raise TypeError(f"no builder for {tp!r}")  # a model type this walker does not know
 
 
 @functools.cache

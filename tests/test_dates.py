@@ -546,3 +546,20 @@ def test_ends_bound_the_interval(x):
     assert (start.start if start else None) == x.start
     assert (end.end if end else None) == x.end
     assert x.approximate == any(e.approximate for e in (start, end) if e)
+
+
+def test_date_patterns_are_looked_up_once(monkeypatch):
+    # After first use a pattern's methods are the compiled pattern's own, with no Python in between.
+    from casekit import dates
+
+    written = ["2019-08-14", "2019-08", "2019", "Q1 2024", "late 2022", "2016/2020", "~2015", "from 2019",
+               "Aug 14, 2019", "2010s", "2019 to 2021"]
+    first = [PartialDate.parse(text) for text in written]
+    with pytest.raises(AttributeError):
+        dates._RE_DAY.sub  # not a method the module uses
+
+    def looked_up(self, name):
+        raise AssertionError(f"{name} looked up again")
+
+    monkeypatch.setattr(dates._lazy, "__getattr__", looked_up)
+    assert [PartialDate.parse(text) for text in written] == first

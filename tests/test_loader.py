@@ -483,3 +483,78 @@ def test_a_stream_is_checked_as_a_file_is_and_one_past_the_limit_is_unreadable(m
     case, [problem] = check_stream(io.BytesIO(data), "<pipe>")
     assert case is None and (problem.path, problem.line, problem.code) == ("<pipe>", None, "unreadable")
     assert problem.message.startswith("it goes on past") and "CASEKIT_MAX_CASE_MB" in problem.hint
+
+
+def _tags(node):
+    """Every node's tag and value, depth first (a mapping's keys too)."""
+    import yaml
+
+    out = [(node.tag, node.value if isinstance(node, yaml.ScalarNode) else None)]
+    if isinstance(node, yaml.SequenceNode):
+        for child in node.value:
+            out += _tags(child)
+    elif isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            out += _tags(key) + _tags(value)
+    return out
+
+
+@pytest.mark.parametrize("path", [FIXTURES / "loader" / "every-scalar-form.yaml",
+                                  Path(__file__).parent.parent / "cases" / "scale_ai.yaml"])
+def test_nodes_are_tagged_as_the_safe_loader_tags_them(path):
+    # The loader resolves tags with its own, shorter code; it must agree with PyYAML's.
+    import yaml
+
+    from casekit.loader import _Loader
+
+    text = path.read_text(encoding="utf-8")
+    ours = _Loader(text)
+    try:
+        composed = _tags(ours.get_single_node())
+    finally:
+        ours.dispose()
+    assert composed == _tags(yaml.compose(text, Loader=yaml.SafeLoader))
+    assert len(composed) > 60
+
+
+def test_the_collector_is_off_while_a_case_loads_and_as_it_was_after(monkeypatch):
+    import gc
+
+    import casekit.loader as loader
+
+    seen = []
+    real = loader._check_bytes
+    monkeypatch.setattr(loader, "_check_bytes", lambda *a: seen.append(gc.isenabled()) or real(*a))
+    assert gc.isenabled()
+    check_bytes(b"casekit: 1\n", "x.yaml")
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        check_bytes(b"casekit: 1\n", "x.yaml")
+        assert not gc.isenabled()  # a caller's choice is kept
+    finally:
+        gc.enable()
+
+    def fails(*args):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(loader, "_check_bytes", fails)
+    with pytest.raises(RuntimeError):
+        check_bytes(b"casekit: 1\n", "x.yaml")
+    assert gc.isenabled()
+
+
+def test_the_walker_works_out_each_model_type_once(monkeypatch):
+    # Not once per node: typing's introspection is slow Python, run for thousands of nodes.
+    import typing
+
+    case = Path(__file__).parent.parent / "cases" / "scale_ai.yaml"
+    check_file(case)
+
+    def no_introspection(tp):
+        raise AssertionError(f"type {tp!r} worked out again")
+
+    monkeypatch.setattr(typing, "get_origin", no_introspection)
+    monkeypatch.setattr(typing, "get_args", no_introspection)
+    loaded, problems = check_file(case)
+    assert loaded is not None and not [p for p in problems if p.severity == "error"]

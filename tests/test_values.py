@@ -520,3 +520,22 @@ def test_module_needs_only_the_standard_library():
     root = Path(__file__).resolve().parent.parent
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root)
     assert out.stdout.strip() == "[]"
+
+
+def test_parsing_compiles_each_pattern_once(monkeypatch):
+    # A figure is a few dozen pattern steps; none of them goes back to `re` once compiled.
+    from casekit import values
+
+    written = ["~$1.4B", "between 5 and 10 percent", "$500–$2K", "300,000+", "USD 20/hour", "3x", "mid-90s"]
+    first = [Value.parse(text) for text in written]
+    with pytest.raises(ValueParseError):
+        Value.parse("no number")
+
+    class NoRe:
+        def __getattr__(self, name):
+            raise AssertionError(f"re.{name} used again")
+
+    monkeypatch.setattr(values, "re", NoRe())
+    assert [Value.parse(text) for text in written] == first
+    with pytest.raises(ValueParseError):
+        Value.parse("no number")
