@@ -16,7 +16,7 @@ tree's processes) of each command. Goals, printed beside each figure: cold
 no slower than yq, warm at most 0.15x yq, 10x the cases at most 11x the
 time, a search within 2 s, peak memory for 1,000 cases under 300 MB.
 
-    python benchmarks/library.py                     # 1,000 cases, 3 runs
+    python benchmarks/library.py                     # 1,000 cases, 5 runs (the README's figures)
     python benchmarks/library.py --quick             # 200 cases, 1 run
     python benchmarks/library.py --cases 500 --events 50 --runs 5
 """
@@ -264,12 +264,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cases", type=int, default=None, help="cases in the library (default 1000; --quick 200)")
     parser.add_argument("--events", type=int, default=100, help="events per case (default 100)")
-    parser.add_argument("--runs", type=int, default=None, help="alternating runs per figure (default 3; --quick 1)")
+    parser.add_argument("--runs", type=int, default=None, help="alternating runs per figure (default 5; --quick 1)")
     parser.add_argument("--quick", action="store_true", help="a smaller, single-run pass")
     parser.add_argument("--keep", action="store_true", help="keep the generated library and print where")
     args = parser.parse_args()
     cases = args.cases or (200 if args.quick else 1000)
-    runs = args.runs or (1 if args.quick else 3)
+    runs = args.runs or (1 if args.quick else 5)
     yq = shutil.which("yq")
 
     scratch = Path(tempfile.mkdtemp(prefix="casekit-bench-"))

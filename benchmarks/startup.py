@@ -5,7 +5,7 @@ The floor is what any typer + rich + yaml CLI pays before doing anything:
 timed as a fresh process, alternating with the floor so that machine noise
 hits both alike, and the median of the runs is reported as a ratio.
 
-    python benchmarks/startup.py            # 15 alternating runs
+    python benchmarks/startup.py            # 21 alternating runs (the README's figures)
     python benchmarks/startup.py --runs 31 timeline show metrics
 """
 
@@ -38,7 +38,7 @@ def run(argv: list[str], env: dict[str, str]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("commands", nargs="*", default=list(COMMANDS), help="commands to time")
-    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--runs", type=int, default=21, help="alternating runs (default 21)")
     args = parser.parse_args()
     env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100"}
     # pip compiles an installed package's bytecode; a source checkout gets it on
