@@ -1,7 +1,5 @@
 """The Typer app, the global options and the one error boundary."""
 
-from __future__ import annotations
-
 import os
 from dataclasses import dataclass, field
 from datetime import date
@@ -82,9 +80,9 @@ class State:
     _library: Any = field(default=None, repr=False)
     no_cache: bool = False
     fixed_today: date | None = None
-    as_of: PartialDate | None = None  # --as-of, once a command has read it
+    as_of: "PartialDate | None" = None  # --as-of, once a command has read it
 
-    def update(self, *, cases_dir=None, no_color=False, today=None, pager=False) -> State:
+    def update(self, *, cases_dir=None, no_color=False, today=None, pager=False) -> "State":
         """Fold a command's own copies of the global options into the state."""
         if cases_dir:
             self.cases_dirs = list(cases_dir) + self.cases_dirs

@@ -3,8 +3,6 @@ the command line names so far (`--cases-dir`, `-c` however often, `--all`, `--as
 
 A completion never prints to stderr and never raises: whatever goes wrong, it offers nothing."""
 
-from __future__ import annotations
-
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path

@@ -1,7 +1,5 @@
 """`casekit diff A B`: what changed between two cases, item by item; also a git external diff driver."""
 
-from __future__ import annotations
-
 import re
 from dataclasses import dataclass
 from typing import Annotated, Optional

@@ -1,7 +1,5 @@
 """Commands about cases as wholes: validate, cases, show, schema."""
 
-from __future__ import annotations
-
 from typing import Annotated, Optional
 
 import typer

@@ -1,7 +1,5 @@
 """Commands over the library: search, compare, export, new."""
 
-from __future__ import annotations
-
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional

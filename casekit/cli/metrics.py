@@ -4,8 +4,6 @@ pandas is loaded only inside the commands, by `casekit.analytics`, and only
 when a table or a series needs it.
 """
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -1,7 +1,5 @@
 """`casekit principles`, `principle`, `risks` and a listing command for each analysis section."""
 
-from __future__ import annotations
-
 from enum import Enum
 from typing import Annotated, Optional
 

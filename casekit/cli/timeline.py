@@ -1,7 +1,5 @@
 """`casekit timeline`: the events in date order, filtered, as a table, tree or chart."""
 
-from __future__ import annotations
-
 from enum import Enum
 from typing import Annotated, Optional
 
