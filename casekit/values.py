@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import FrozenInstanceError, dataclass
 
 __all__ = [
     "QUALIFIERS",
@@ -222,12 +222,18 @@ class Value:
 
 # --- formatting ------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
+# The helper types below are written out rather than made with @dataclass:
+# a dataclass execs its generated methods when the module is imported (about
+# a millisecond for a frozen one), and every command imports this module.
+
 class _Parts:
-    code: str  # "CHF " for a currency without a symbol, else ""
-    core: str  # sign, symbol, number and scale: "-$1.4B"
-    tail: str  # "%" or "x"
-    per: str   # "/hr"
+    __slots__ = ("code", "core", "tail", "per")
+
+    def __init__(self, code: str, core: str, tail: str, per: str) -> None:
+        self.code = code  # "CHF " for a currency without a symbol, else ""
+        self.core = core  # sign, symbol, number and scale: "-$1.4B"
+        self.tail = tail  # "%" or "x"
+        self.per = per    # "/hr"
 
 
 def _sig_digits(x: float, digits: int = 3) -> tuple[str, int]:
@@ -285,14 +291,18 @@ def format_number(x: float, *, currency: str | None = None, unit: str | None = N
 
 # --- parsing ---------------------------------------------------------------
 
-@dataclass(slots=True)
 class _Side:
-    number: str = ""
-    negative: bool = False
-    currency: str | None = None
-    scale: str | None = None
-    unit: str | None = None
-    plus: bool = False
+    """What the parser has read of one end of a figure so far."""
+
+    __slots__ = ("number", "negative", "currency", "scale", "unit", "plus")
+
+    def __init__(self) -> None:
+        self.number = ""
+        self.negative = False
+        self.currency: str | None = None
+        self.scale: str | None = None
+        self.unit: str | None = None
+        self.plus = False
 
 
 _COMPILED: dict[str, re.Pattern[str]] = {}
@@ -485,7 +495,6 @@ class _Parser:
 
 # --- growth ----------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
 class Growth:
     """The change from one figure to another.
 
@@ -498,14 +507,43 @@ class Growth:
     -$1M is +50%), which compounds to nothing meaningful.
     """
 
+    __slots__ = ("change", "pct", "approximate", "bound", "currency", "unit", "ratio")
+    __match_args__ = __slots__
+
     change: float | None
     pct: float | None
     approximate: bool
-    bound: str | None = None
-    currency: str | None = None
-    unit: str | None = None
-    # Not compared: it follows from the same two figures as `change` and `pct`.
-    ratio: float | None = field(default=None, compare=False)
+    bound: str | None
+    currency: str | None
+    unit: str | None
+    ratio: float | None
+
+    def __init__(self, change: float | None, pct: float | None, approximate: bool, bound: str | None = None,
+                 currency: str | None = None, unit: str | None = None, ratio: float | None = None) -> None:
+        for name, value in zip(self.__slots__, (change, pct, approximate, bound, currency, unit, ratio)):
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def _compared(self) -> tuple:
+        # Not `ratio`: it follows from the same two figures as `change` and `pct`.
+        return (self.change, self.pct, self.approximate, self.bound, self.currency, self.unit)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._compared() == other._compared()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash(self._compared())
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"Growth({fields})"
 
     def display(self, *, with_change: bool = True, with_pct: bool = True) -> str:
         """Compact text: `+$25M (+50%)`, `≈+$25M (≈+50%)`, `≥+$9.8B (≥+245%)`; `+5pp` for percents."""

@@ -413,6 +413,20 @@ def test_growth_equality_ignores_the_ratio_it_carries():
     assert g("$50M", "$75M").ratio == 1.5
 
 
+def test_growth_is_a_frozen_value_hashed_like_it_compares():
+    a = Growth(1.0, 2.0, False, ratio=3.0)
+    b = Growth(1.0, 2.0, False, None, None, None, 4.0)
+    assert a == b and hash(a) == hash(b) and len({a, b}) == 1
+    assert a != Growth(1.0, 2.0, True) and a != (1.0, 2.0, False, None, None, None)
+    assert repr(a) == ("Growth(change=1.0, pct=2.0, approximate=False, bound=None, currency=None, unit=None, "
+                       "ratio=3.0)")
+    with pytest.raises(AttributeError):
+        a.pct = 5.0  # type: ignore[misc]
+    match a:
+        case Growth(change, pct, approximate):
+            assert (change, pct, approximate) == (1.0, 2.0, False)
+
+
 points = st.floats(min_value=1e-3, max_value=1e12, allow_nan=False)
 
 
