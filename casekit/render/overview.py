@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import os
 from datetime import date
+from typing import TYPE_CHECKING
 
 from rich.console import Group
 from rich.panel import Panel
 from rich.text import Text
-from rich.tree import Tree
 
 from casekit.model import SECTIONS, Case
 from casekit.render.fit import NBSP, Capped, ForWidth, Wrapped, first_fitting, fixed, longest_word, wrapped
 from casekit.render.listing import Listing
 from casekit.render.text import clean, safe
+
+if TYPE_CHECKING:
+    from rich.tree import Tree  # imported by `show --tree` alone
 
 SEVERITY_STYLE = {
     "critical": "bold white on red",
@@ -148,6 +151,8 @@ def overview(case: Case, today: date) -> Group:
 def case_tree(case: Case, today: date) -> Capped:
     """`casekit show --tree`: the whole case, every field of every item, each section in the order
     its listing shows it; cross-references (declared on either side) shown by title."""
+    from rich.tree import Tree
+
     from casekit.sections import listing_order
 
     ordered = {name: listing_order(name, getattr(case, name), today) for name in SECTIONS}

@@ -5,12 +5,12 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderResult
 from rich.table import Table
 from rich.text import Text
-from rich.tree import Tree
 
 from casekit.dates import PartialDate
 from casekit.model import Case, Event
@@ -28,6 +28,9 @@ from casekit.render.fit import (
 )
 from casekit.render.listing import GAP, Listing
 from casekit.render.text import clean, safe
+
+if TYPE_CHECKING:
+    from rich.tree import Tree  # imported by the tree view alone
 
 CATEGORY_STYLE = {
     "funding": "green",
@@ -239,6 +242,8 @@ def _year_of(d: PartialDate, today: date) -> int:
 def timeline_tree(rows: Rows, cases: Sequence[Case], today: date, eras: Sequence[str] = ()) -> Tree | Group:
     """Era → year → event; each event once, under its era (see `query.era_of`) among those `eras`
     names if any; the key to the dates' marks under it."""
+    from rich.tree import Tree
+
     from casekit.query import era_of, matching_eras
 
     trees: list = []
