@@ -192,3 +192,23 @@ def test_an_id_is_found_before_a_directory_of_the_same_name(tmp_path, monkeypatc
     library = Library(cases_dirs=[lib], env={})
     assert library.find("acme").path == lib / "acme.yaml"
     assert library.find("other_id").path == lib / "other.yaml"
+
+
+def test_a_case_ref_is_a_frozen_value_equal_and_hashed_by_its_fields():
+    import pickle
+
+    from casekit.library import CaseRef, Loaded
+
+    ref = CaseRef("acme", Path("cases/acme.yaml"))
+    assert ref == CaseRef(id="acme", path=Path("cases/acme.yaml"), bundled=False)
+    assert ref != CaseRef("acme", Path("cases/acme.yaml"), True) and ref != ("acme", Path("cases/acme.yaml"), False)
+    assert len({ref, CaseRef("acme", Path("cases/acme.yaml"))}) == 1
+    assert repr(ref) == "CaseRef(id='acme', path=PosixPath('cases/acme.yaml'), bundled=False)" or sys.platform == "win32"
+    assert pickle.loads(pickle.dumps(ref)) == ref
+    with pytest.raises(AttributeError):
+        ref.id = "other"  # type: ignore[misc]
+    loaded = Loaded(ref, None, [])
+    assert loaded == Loaded(ref=ref, case=None, problems=[], error=None) and loaded.error is None
+    match loaded:
+        case Loaded(r, case, problems):
+            assert (r, case, problems) == (ref, None, [])
