@@ -167,8 +167,9 @@ def series_frame(metric: Metric, today: date | None = None) -> pd.DataFrame:
     `approximate` (NA on a unit's first row) and `bound` (`at_least` /
     `at_most` when an open bound makes the change a floor or a ceiling).
     `value` and `growth` hold the `Value` and `Growth` objects; `note`,
-    `confidence` and `sources` the observation's own. Text columns are
-    pandas strings, missing as NA; numbers are floats, missing as NaN.
+    `confidence` and `sources` the observation's own. Text columns hold
+    `str`, missing as NaN (under pandas 2 as under 3); numbers are floats,
+    missing as NaN.
     """
     import numpy as np
     import pandas as pd
@@ -185,7 +186,7 @@ def series_frame(metric: Metric, today: date | None = None) -> pd.DataFrame:
     # One constructor call with whole columns: assigning column by column
     # costs more than the arithmetic, thirty metrics at a time.
     frame = pd.DataFrame({
-        "date": pd.array([obs.date.text for obs, _ in points], dtype="str"),
+        "date": _text([obs.date.text for obs, _ in points]),
         "start": days("start"),
         "end": days("end"),
         "mid_date": np.array([_mid_time(obs.date.start, obs.date.end, today) for obs, _ in points],
@@ -193,20 +194,29 @@ def series_frame(metric: Metric, today: date | None = None) -> pd.DataFrame:
         "low": np.array([v.low for v in values], dtype=float),
         "high": np.array([v.high for v in values], dtype=float),
         "mid": np.array([v.midpoint for v in values], dtype=float),
-        "qualifier": pd.array([v.qualifier for v in values], dtype="str"),
-        "unit": pd.array(units, dtype="str"),
+        "qualifier": _text([v.qualifier for v in values]),
+        "unit": _text(units),
         "change": np.array([g.change if g else None for g in growths], dtype=float),
         "pct_change": np.array([g.pct if g else None for g in growths], dtype=float),
         "approximate": pd.array([g.approximate if g else None for g in growths], dtype="boolean"),
-        "bound": pd.array([g.bound if g else None for g in growths], dtype="str"),
+        "bound": _text([g.bound if g else None for g in growths]),
         "previous": pd.array(previous, dtype="Int64"),
         "value": pd.array(values, dtype=object),
         "growth": pd.array(growths, dtype=object),
-        "note": pd.array([obs.note for obs, _ in points], dtype="str"),
-        "confidence": pd.array([obs.confidence for obs, _ in points], dtype="str"),
+        "note": _text([obs.note for obs, _ in points]),
+        "confidence": _text([obs.confidence for obs, _ in points]),
         "sources": pd.array([list(obs.sources) for obs, _ in points], dtype=object),
     }, columns=list(FRAME_COLUMNS))
     return frame
+
+
+def _text(values: list) -> "pd.api.extensions.ExtensionArray":
+    """A column of text with NaN for what is missing, as pandas 3's `str` columns hold it; pandas 2
+    would write None as the text "None" in a `str` column."""
+    import numpy as np
+    import pandas as pd
+
+    return pd.array([np.nan if v is None else v for v in values], dtype=object)
 
 
 # --- CAGR --------------------------------------------------------------------
