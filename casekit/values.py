@@ -529,6 +529,10 @@ class Growth:
     def __delattr__(self, name: str) -> None:
         raise FrozenInstanceError(f"cannot delete field {name!r}")
 
+    def __reduce__(self) -> tuple:
+        # Copied and pickled through __init__, which alone may set the fields.
+        return (self.__class__, tuple(getattr(self, name) for name in self.__slots__))
+
     def _compared(self) -> tuple:
         # Not `ratio`: it follows from the same two figures as `change` and `pct`.
         return (self.change, self.pct, self.approximate, self.bound, self.currency, self.unit)

@@ -49,6 +49,21 @@ def test_same_cases_exit_0_and_print_nothing_to_stdout():
     assert "no differences" in result.stderr
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="closes standard input the POSIX shell's way")
+def test_a_closed_standard_input_matters_only_to_an_operand_that_reads_it():
+    base = str(Path(BASE).resolve())
+
+    def closed_stdin(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["sh", "-c", '"$0" -m casekit "$@" <&-', sys.executable, *args],
+                              capture_output=True, text=True, check=False)
+
+    same = closed_stdin("diff", base, base)
+    assert same.returncode == 0 and "no differences" in same.stderr
+    for args in (["diff", "-", base], ["validate", "-"]):
+        dash = closed_stdin(*args)
+        assert dash.returncode == 2 and "-: no standard input" in dash.stderr and "Traceback" not in dash.stderr
+
+
 def test_different_cases_exit_1():
     assert run(BASE, fx("added")).exit_code == 1
 

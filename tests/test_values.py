@@ -427,6 +427,15 @@ def test_growth_is_a_frozen_value_hashed_like_it_compares():
             assert (change, pct, approximate) == (1.0, 2.0, False)
 
 
+def test_growth_copies_and_pickles_with_every_field():
+    import copy
+    import pickle
+
+    a = Growth(1.0, 2.0, True, "at_least", "USD", None, 3.0)
+    for twin in (copy.copy(a), copy.deepcopy(a), pickle.loads(pickle.dumps(a))):
+        assert twin == a and twin.ratio == 3.0 and twin.bound == "at_least"
+
+
 points = st.floats(min_value=1e-3, max_value=1e12, allow_nan=False)
 
 

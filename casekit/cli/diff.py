@@ -117,7 +117,8 @@ def diff(
     library = st.library
     today_date = st.today
     # /dev/null is no case at all, as git spells it: everything in the other is added (or removed).
-    a, b = ((spec, None) if spec == DEV_NULL else resolve_operand(spec, library, today_date, sys.stdin.buffer)
+    stdin = sys.stdin.buffer if sys.stdin is not None else None  # None when the caller closed it
+    a, b = ((spec, None) if spec == DEV_NULL else resolve_operand(spec, library, today_date, stdin)
             for spec in operands)
     result = diff_cases(a[1], b[1], order=order, sections=sections)
     result.a, result.b = a[0], b[0]

@@ -32,6 +32,10 @@ def validate(
     from casekit.loader import check_stream
 
     st = state(ctx)
+    if "-" in (paths or []) and sys.stdin is None:
+        from casekit.errors import UsageError
+
+        raise UsageError("-: no standard input to read a case from")
     problems = check_stream(sys.stdin.buffer)[1] if "-" in (paths or []) else []
     targets = st.library.case_files([p for p in paths if p != "-"] if paths else None)
     # Unchanged valid files come from the parsed-case cache, with their warnings.
