@@ -13,9 +13,9 @@ printed for each.
 
 from __future__ import annotations
 
+import argparse
 import random
 import statistics
-import sys
 import time
 
 import msgspec
@@ -95,7 +95,9 @@ def timed(a: Case, b: Case, **options) -> tuple[float, list[float], dict]:
 
 
 def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("events", nargs="?", type=int, default=20_000, help="events in each case (default 20,000)")
+    n = parser.parse_args().events
     a, b = make_pair(n)
     median, times, counts = timed(a, b, order=True)
     print(f"diff of two {n:,}-event cases, 1% each changed, refined, renamed, moved, removed, added")
