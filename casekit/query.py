@@ -236,7 +236,7 @@ class EventFilter:
             return False
         if self.tags and not {t.casefold() for t in self.tags} <= {t.casefold() for t in event.tags}:
             return False
-        if self.sources and not any(s in event.sources for s in self.sources):
+        if self.sources and not {s.casefold() for s in self.sources} & {s.casefold() for s in event.sources}:
             return False
         if self.eras and not any(in_era(event, era, self.today) for era in self.eras):
             return False
@@ -295,9 +295,10 @@ def timeline(cases: Sequence[Case], query: TimelineQuery, today: date) -> list[t
 
 
 def matching_eras(case: Case, names: Sequence[str]) -> list[Era]:
-    """The eras of `case` that `names` name, by id or by title (ignoring case), in the case's order."""
+    """The eras of `case` that `names` name, by id or by title (both ignoring case, as every filter
+    does), in the case's order."""
     folded = {name.casefold() for name in names}
-    return [e for e in case.eras if e.id in names or e.title.casefold() in folded]
+    return [e for e in case.eras if e.id.casefold() in folded or e.title.casefold() in folded]
 
 
 def timeline_choices(cases: Sequence[Case]) -> dict[str, list[str]]:

@@ -292,6 +292,14 @@ def test_an_era_is_named_by_id_or_title_and_a_case_without_it_adds_nothing(two_c
     assert by_title == selected(two_cases, eras=["platform"]) == [("acme", "os-launch"), ("acme", "series-b")]
 
 
+def test_every_filter_takes_its_names_in_any_case_as_the_check_does(two_cases):
+    # A name the check accepts must select what it names: PLATFORM passes the check, so it may not
+    # then match nothing.
+    assert selected(two_cases, eras=["PLATFORM"]) == selected(two_cases, eras=["platform"])
+    assert selected(two_cases, sources=["PRESS"]) == selected(two_cases, sources=["press"]) != []
+    assert selected(two_cases, categories=["FUNDING"]) == selected(two_cases, categories=["funding"]) != []
+
+
 @pytest.mark.parametrize(("asked", "message", "hint"), [
     ({"categories": ["fundng"]}, "--category: nothing is called `fundng` here", "did you mean `funding`?"),
     ({"tags": ["rounds"]}, "--tag: nothing is called `rounds` here", "did you mean `round`?"),
