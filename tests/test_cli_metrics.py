@@ -130,6 +130,9 @@ def test_metrics_as_of_shows_the_latest_value_known_then():
     assert "$40M" not in table.stdout
     # The 4 others were first observed later: they are not in the case as known then, so no note counts them.
     assert "no observation" not in table.stderr
+    # Before anything was observed the view is empty, and says why.
+    early = run("metrics", "-c", "series", "--as-of", "2010")
+    assert early.exit_code == 0 and early.stdout == "" and "series has no metrics as of 2010" in early.stderr
     later = run("metrics", "-c", "series", "--as-of", "2020")
     revenue = line_of(later.stdout, "Revenue  revenue")
     assert "$40M" in revenue and "+300%" in revenue

@@ -58,6 +58,8 @@ def say_nothing(st: State, what: str, cases: Sequence[Case], section: str | None
         message = f"no {what} match"
     else:
         message = f"{', '.join(c.id for c in cases)} {'has' if len(cases) == 1 else 'have'} no {what}"
+        if st.as_of is not None:  # the view left out what came later
+            message += f" as of {st.as_of.text}"
     st.term.err.print(message, style="dim")
 
 
