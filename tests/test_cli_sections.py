@@ -668,6 +668,15 @@ def test_a_single_case_command_refuses_a_second_case(command, several):
     assert run(command, "1", "-c", "crossrefs", "-c", "crossrefs").exit_code == 0
 
 
+@pytest.mark.parametrize("command", ["show", "export"])
+def test_show_and_export_refuse_a_second_case_rather_than_keep_the_last(command):
+    result = run(command, "-c", "crossrefs", "-c", "more_principles")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert f"`casekit {command}` shows one case; -c names 2: crossrefs, more_principles" in result.stderr
+    assert "casekit compare crossrefs more_principles" in result.stderr
+    assert run(command, "-c", "crossrefs", "-c", "crossrefs").exit_code == 0
+
+
 # --- filters a case does not know are usage errors ----------------------------------
 
 

@@ -22,10 +22,10 @@ def open_case(st: State, spec: str | None, as_of: str | None = None) -> Case:
 
 
 def open_one_case(st: State, specs: Sequence[str] | None, as_of: str | None, command: str,
-                  several: str) -> Case:
+                  several: str | None = None) -> Case:
     """The one case a single-case command was given (each file once however often it is named), or
     the default one; a `UsageError` naming the cases when `-c` names several, with a hint at
-    `several`, the command that takes them."""
+    `several`, the listing that takes them (else at `compare`)."""
     if not specs:
         return open_case(st, None, as_of)
     refs = find_cases(st, specs)
@@ -33,7 +33,8 @@ def open_one_case(st: State, specs: Sequence[str] | None, as_of: str | None, com
         named = " ".join(f"-c {s}" for s in dict.fromkeys(specs))
         raise UsageError(f"`casekit {command}` shows one case; -c names {len(refs)}: "
                          + ", ".join(ref.id for ref in refs),
-                         hint=f"`casekit {several} {named}` lists them over several cases")
+                         hint=f"`casekit {several} {named}` lists them over several cases" if several else
+                         f"`casekit compare {' '.join(dict.fromkeys(specs))}` sets them side by side")
     return view(st, st.library.load(refs[0]), as_of)
 
 

@@ -6,7 +6,7 @@ import typer
 
 from casekit.cli import complete
 from casekit.cli.app import app, state
-from casekit.cli.options import AsOfOpt, CaseOpt, Format, FormatOpt, GrepOpt, LimitOpt
+from casekit.cli.options import AsOfOpt, Format, FormatOpt, GrepOpt, LimitOpt, OneCaseOpt
 from casekit.errors import ExitCode
 
 
@@ -99,7 +99,7 @@ def cases(
 @app.command()
 def show(
     ctx: typer.Context,
-    case: CaseOpt = None,
+    case: OneCaseOpt = None,
     as_of: AsOfOpt = None,
     tree: Annotated[bool, typer.Option("--tree", help="The whole case as a tree (with -f json|yaml: the whole "
                                                       "case, normalised).")] = False,
@@ -111,7 +111,7 @@ def show(
     counts of each section, the key metrics' latest values, the eras and the
     top risks.
     """
-    from casekit.cli.common import emit, open_case
+    from casekit.cli.common import emit, open_one_case
     from casekit.render import overview
 
     st = state(ctx)
@@ -120,7 +120,7 @@ def show(
 
         raise UsageError(f"{fmt.value} holds one table and the whole case is many; use -f json or -f yaml",
                          hint="or casekit show -f csv for the case at a glance, casekit SECTION -f csv for one section")
-    data = open_case(st, case, as_of)
+    data = open_one_case(st, case, as_of, "show")
 
     def records():
         from casekit.records import case_record, overview_record

@@ -8,7 +8,7 @@ import typer
 
 from casekit.cli import complete
 from casekit.cli.app import app, state
-from casekit.cli.options import AsOfOpt, CaseOpt, CasesOpt, Format, FormatOpt
+from casekit.cli.options import AsOfOpt, CasesOpt, Format, FormatOpt, OneCaseOpt
 from casekit.errors import ExitCode
 
 
@@ -78,7 +78,7 @@ class ExportFormat(str, Enum):
 @app.command()
 def export(
     ctx: typer.Context,
-    case: CaseOpt = None,
+    case: OneCaseOpt = None,
     fmt: Annotated[ExportFormat, typer.Option("--format", "-f", case_sensitive=False,
                                               help="md: a report; json: the whole case, normalised; html: one page.")]
     = ExportFormat.md,
@@ -100,10 +100,10 @@ def export(
     value as {text, low, high, qualifier}. -o FILE never replaces an
     existing file without --force.
     """
-    from casekit.cli.common import open_case
+    from casekit.cli.common import open_one_case
 
     st = state(ctx)
-    data = open_case(st, case, as_of)
+    data = open_one_case(st, case, as_of, "export")
     if fmt is ExportFormat.md:
         from casekit.export import markdown_report
 

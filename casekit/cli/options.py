@@ -21,11 +21,6 @@ class Format(str, Enum):
     yaml = "yaml"
 
 
-CaseOpt = Annotated[
-    Optional[str],
-    typer.Option("--case", "-c", help="Case id or path (default: CASEKIT_CASE, the only case, or the bundled example).",
-                 metavar="CASE", autocompletion=complete.case_ids, show_default=False),
-]
 # `-c CASE` of a command that shows one case: taken as a list only so that a second -c is refused, not lost.
 OneCaseOpt = Annotated[
     Optional[list[str]],
