@@ -221,6 +221,35 @@ def test_cli_csv_flattens_the_records_with_the_same_columns_whatever_the_rows():
     assert {"values.bolt.value.text", "values.bolt.cagr.value", "values.bolt.years"} <= set(header)
 
 
+def test_cli_csv_gives_each_case_its_columns_together_plain_values_first():
+    cell = ["date", "from", "to", "start", "end", "years", "id", "value.text", "value.low", "value.high",
+            "value.qualifier", "cagr.value", "cagr.approximate"]
+    expected = ["group", "attribute"] + [c for case in ("bolt", "volt")
+                                         for c in [f"values.{case}"] + [f"values.{case}.{k}" for k in cell]]
+    header = next(csv.reader(io.StringIO(run("compare", str(BOLT), str(VOLT), "-f", "csv").stdout)))
+    assert header == expected
+    # The same columns for cases with no eras, metrics or themes in common.
+    beta = Path(__file__).parent / "fixtures" / "search" / "beta.yaml"
+    other = next(csv.reader(io.StringIO(run("compare", str(BOLT), str(beta), "-f", "csv").stdout)))
+    assert other == [c.replace("values.volt", "values.beta") for c in expected]
+
+
+def test_cli_md_has_one_column_per_case_holding_the_text_the_table_shows():
+    result = run("compare", str(BOLT), str(VOLT), "-f", "md")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "| group | attribute | values.bolt | values.volt |"
+    by_attribute = {line.split(" | ")[1]: line for line in lines[2:]}
+    assert by_attribute["timeline span"] == "| case | timeline span | 2017 – 2022 (6 years) | 2020 – 2024-Q2 (5 years) |"
+    assert by_attribute["eras"] == "| eras | eras | 2017/2019 Launch years<br>2020/.. Profit push |  |"
+    assert by_attribute["Revenue"] == ("| metrics | Revenue | \\$40M (2022) · CAGR +59%/yr "
+                                       "| \\$20M (2024) · CAGR +41%/yr |")
+    assert by_attribute["top risks"] == "| risks | top risks | high City bans<br>low Theft | critical Battery fires |"
+    assert by_attribute["tags"] == "| tags | tags | mobility, platform, hardware | platform, mobility |"
+    assert by_attribute["theme: data"] == "| themes | theme: data | 1. Own the fleet data | 1. Fleet data is the moat |"
+    assert "\u00a0" not in result.stdout and "{" not in result.stdout
+
+
 def test_cases_named_like_the_record_keys_lose_nothing(tmp_path):
     # Case ids `group` and `attribute` cannot overwrite the record's own keys.
     for name, source in (("group", BOLT), ("attribute", VOLT)):

@@ -169,12 +169,14 @@ def compare(
     latest value with the growth rate (CAGR) of the series; a metric named
     with --metric is found in each case by id, else by name, and is one row.
     Themes are the principle tags and title words every case shares. In
-    -f json|csv|md|yaml there is one record per attribute, {group, attribute,
+    -f json|csv|yaml there is one record per attribute, {group, attribute,
     values}, with the value of each case under `values` as data: dates with
     their ISO start and end, a metric as {id, value, date, start, end, cagr},
-    eras, risks and themes as lists of records, tags as lists (csv:
-    values.CASE, values.CASE.value.low, …). Cases are labelled by id, or by
-    file when two versions share an id.
+    eras, risks and themes as lists of records, tags as lists (csv: each
+    case's columns together, values.CASE, values.CASE.date, …,
+    values.CASE.cagr.value). -f md has one column per case, values.CASE,
+    holding the text the table shows. Cases are labelled by id, or by file
+    when two versions share an id.
     """
     from casekit.cli.common import open_cases
     from casekit.compare import check_different
@@ -190,9 +192,16 @@ def compare(
 
         return comparison_table(comparison)
 
+    def records():
+        if fmt is Format.md:  # for people: each case's value as the table words it
+            from casekit.render.compare import readable_records
+
+            return readable_records(comparison)
+        return comparison.records()
+
     from casekit.cli.common import emit
 
-    emit(st, fmt, comparison.records, render)
+    emit(st, fmt, records, render)
     if fmt is Format.table and not any(row.group == "metrics" for row in comparison.rows):
         st.term.err.print("no metric is shared by two of the cases; pick some with --metric ID",
                           style="dim", markup=False, highlight=False, soft_wrap=True)

@@ -4,10 +4,13 @@ Cases sit side by side while every column has room for its longest word
 (a tag such as `artificial-intelligence`, a case id); when they do not fit
 the terminal, each attribute lists its cases one under the other instead
 (beside it, else below it), so that no tag, id or word is broken to
-squeeze a column.
+squeeze a column. The same wording, as plain text, makes the Markdown
+records (`readable_records`).
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 
@@ -18,6 +21,9 @@ from casekit.render.fit import NBSP, ForWidth, Wrapped, first_fitting, longest_w
 from casekit.render.listing import Listing
 from casekit.render.overview import SEVERITY_STYLE
 from casekit.render.text import clean
+
+if TYPE_CHECKING:
+    from casekit.records import Records
 
 GROUP_STYLE = {"tags": "cyan", "themes": "green"}
 LABEL_WIDTH = 28  # the attribute column wraps beyond this
@@ -46,34 +52,64 @@ def span_text(span: Span) -> str:
     return text + (f" ({span.years}{NBSP}years)" if span.years and span.years > 1 else "")
 
 
+def _parts(group: str, value: object) -> list[tuple[str, str]]:
+    """A present value as the pieces of text the table shows, each with its style (list items
+    apart by newlines, tags by commas); the one wording of the table and of `readable_records`."""
+    if isinstance(value, PartialDate):
+        return [(value.text, "")]
+    if isinstance(value, Span):
+        return [(span_text(value), "")]
+    if isinstance(value, MetricCell):
+        return [(metric_text(value), "")]
+    if not isinstance(value, tuple):
+        return [(str(value), "")]
+    parts: list[tuple[str, str]] = []
+    for i, item in enumerate(value):
+        if group != "tags" and i:
+            parts.append(("\n", ""))
+        if isinstance(item, Era):
+            parts.append((f"{item.period.text} {item.title}", ""))
+        elif isinstance(item, Principle):
+            parts.append((f"{item.n}. {item.title}", ""))
+        elif group == "risks":
+            parts.append((item.severity, SEVERITY_STYLE.get(item.severity, "")))  # type: ignore[attr-defined]
+            parts.append((" " + item.title, ""))  # type: ignore[attr-defined]
+        else:  # a tag
+            parts.append(((", " if i else "") + str(item), ""))
+    return parts
+
+
+def _missing(value: object) -> bool:
+    return value is None or value == "" or value == ()
+
+
 def _cell(group: str, value: object) -> Text:
-    if value is None or value == "" or value == ():
+    if _missing(value):
         return Text("—", style="dim")
     if isinstance(value, int):
         return Text(str(value))
     out = Wrapped(style=GROUP_STYLE.get(group, ""))
-    if isinstance(value, PartialDate):
-        out.append(clean(value.text))
-    elif isinstance(value, Span):
-        out.append(clean(span_text(value)))
-    elif isinstance(value, MetricCell):
-        out.append(clean(metric_text(value)))
-    elif isinstance(value, tuple):
-        for i, item in enumerate(value):
-            if group != "tags" and i:
-                out.append("\n")
-            if isinstance(item, Era):
-                out.append(clean(f"{item.period.text} {item.title}"))
-            elif isinstance(item, Principle):
-                out.append(clean(f"{item.n}. {item.title}"))
-            elif group == "risks":
-                out.append(clean(item.severity), style=SEVERITY_STYLE.get(item.severity, ""))  # type: ignore[attr-defined]
-                out.append(" " + clean(item.title))  # type: ignore[attr-defined]
-            else:  # a tag
-                out.append((", " if i else "") + clean(item))
-    else:
-        out.append(clean(value))
+    for text, style in _parts(group, value):
+        out.append(clean(text), style=style or None)
     return out
+
+
+def readable_records(comparison: Comparison) -> Records:
+    """The comparison as `{group, attribute, values: {<case>: text}}`, each value the text its table
+    cell shows (list items on lines of their own, None where the case has nothing): for Markdown,
+    which is read by people, one column per case."""
+    from casekit.records import Records
+
+    def text(group: str, value: object) -> str | None:
+        if _missing(value):
+            return None
+        return "".join(part for part, _ in _parts(group, value)).replace(NBSP, " ")
+
+    records = [{"group": row.group, "attribute": row.label,
+                "values": {label: text(row.group, row.values.get(label)) for label in comparison.labels}}
+               for row in comparison.rows]
+    shape = {"group": None, "attribute": None, "values": dict.fromkeys(comparison.labels)}
+    return Records(records, shape)
 
 
 def _groups(comparison: Comparison) -> list[list[Row]]:

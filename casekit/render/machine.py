@@ -7,8 +7,9 @@ md is for reading, so its text is made visible and inert.
 csv and md are tables, so records are flattened: nested mappings become
 `a.b` columns, lists of text are joined by `; `. A record's one list of
 mappings (a metric's observations) becomes one row per element; when a
-record holds several, each is kept whole as JSON in its cell. Nothing is
-left out.
+record holds several, each is kept whole as JSON in its cell. A key that is
+plain in one record and a mapping in another gives its columns together,
+the plain one first. Nothing is left out.
 """
 
 from __future__ import annotations
@@ -132,7 +133,16 @@ def _columns(rows: list[dict], template: int = 0) -> list[str]:
     # (`share.text`, `share.low`, …) is one set of columns, not two.
     nested = {c.rsplit(".", 1)[0] for c in columns if "." in c}
     nested |= {p for c in list(nested) for p in _prefixes(c)}
-    return [c for c in columns if not (c in nested and all(row.get(c) is None for row in data))]
+    kept = [c for c in columns if not (c in nested and all(row.get(c) is None for row in data))]
+    # A key plain in one record and a mapping in another (a compared case's count, its date) keeps
+    # its columns together, the plain one first, wherever the records name them first.
+    kept_set, placed, out = set(kept), set(), []
+    for column in kept:
+        for name in [*_prefixes(column), column]:
+            if name in kept_set and name not in placed:
+                placed.add(name)
+                out.append(name)
+    return out
 
 
 def _prefixes(column: str) -> list[str]:
