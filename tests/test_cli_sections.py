@@ -72,6 +72,40 @@ def test_principles_brief_lists_numbers_and_titles_only():
     assert lines(result.stdout) == ["1.  Focus on one buyer", "2.  Price high", "3.  Sell direct"]
 
 
+@pytest.mark.parametrize("columns", [20, 24, 30, 40, 60, 80, 200])
+def test_principles_brief_over_several_cases_wraps_titles_and_loses_nothing(columns):
+    result = run("principles", "-c", "crossrefs", "-c", "more_principles", "--brief",
+                 env={"COLUMNS": str(columns)})
+    out = lines(result.stdout)
+    assert result.exit_code == 0 and "…" not in result.stdout
+    assert all(len(line) <= columns for line in out)
+    words = " ".join(out).split()
+    for title in ["Focus on one buyer", "Price high", "Sell direct", "Listen first", "Ship weekly"]:
+        assert title in " ".join(words)
+    assert words.count("crossrefs") + words.count("more_principles") >= 2
+
+
+def test_principles_brief_puts_the_case_above_its_titles_when_a_column_would_crowd_them():
+    out = lines(run("principles", "-c", "crossrefs", "-c", "more_principles", "--brief",
+                    env={"COLUMNS": "30"}).stdout)
+    assert out == ["crossrefs", "1.  Focus on one buyer", "2.  Price high", "3.  Sell direct",
+                   "more_principles", "1.  Listen first", "2.  Ship weekly"]
+    wide = lines(run("principles", "-c", "crossrefs", "-c", "more_principles", "--brief").stdout)
+    assert wide[0] == "crossrefs" + " " * 8 + "1.  Focus on one buyer"
+
+
+@pytest.mark.parametrize("columns", [20, 24, 30])
+def test_principles_brief_wraps_a_long_title_under_itself(columns):
+    result = CliRunner().invoke(app, ["--cases-dir", str(FIXTURES / "long_titles"), "principles", "--brief"],
+                                env={**ENV, "COLUMNS": str(columns)})
+    out = lines(result.stdout)
+    assert result.exit_code == 0 and "…" not in result.stdout
+    assert all(len(line) <= columns for line in out)
+    assert out[0].startswith(" 1.  Own the") and all(line.startswith("     ") for line in out[1:-1])
+    assert "".join(" ".join(out).split()) == ("1.Ownthedata_labelling_pipeline[bold]end[/bold]toend"
+                                              "10.Shipweekly")
+
+
 def test_principles_cards_show_each_principle_in_a_panel():
     result = run("principles", "-c", "crossrefs", "--view", "cards")
     out = result.stdout

@@ -4,14 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich.console import Group
+from rich.cells import cell_len
+from rich.console import Group, RenderableType
 from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from casekit.model import Principle
-from casekit.render.fit import Capped, ForWidth, Wrapped, first_fitting, fixed, lead, longest_word, wrapped
+from casekit.render.fit import (
+    Capped,
+    ForWidth,
+    Wrapped,
+    first_fitting,
+    fixed,
+    lead,
+    longest_piece,
+    longest_word,
+    wrapped,
+)
 from casekit.render.listing import Listing
 from casekit.render.overview import severity_text
 from casekit.render.text import clean, safe
@@ -87,16 +98,55 @@ def _case_cells(table: Listing, case_ids: Sequence[str] | None, count: int) -> l
     return [[safe(c)] for c in case_ids]
 
 
-def principles_brief(principles: Sequence[Principle], case_ids: Sequence[str] | None = None) -> Table:
-    """Numbers and titles (each principle's case first, with `case_ids`)."""
-    table = Table(box=None, show_header=False, pad_edge=False, show_edge=False)
-    if case_ids is not None:
-        table.add_column("case", style="bold cyan", no_wrap=True)
-    table.add_column("#", justify="right", no_wrap=True)
-    table.add_column("principle")
-    for k, p in enumerate(principles):
-        table.add_row(*([safe(case_ids[k])] if case_ids is not None else []), number(p), safe(p.title, "bold"))
-    return table
+def principles_brief(principles: Sequence[Principle], case_ids: Sequence[str] | None = None) -> ForWidth:
+    """Numbers and titles, titles wrapping under themselves (each principle's case first, with
+    `case_ids`; where a case column would leave a title too little room, the case goes on a line
+    of its own above its principles)."""
+    numbers = [f"{p.n}." for p in principles]
+    numbered = max(map(len, numbers), default=0)
+    titles = [lead(p.title, "bold") for p in principles]
+    # A title is read beside its case when it gets all it needs or SIDE_BY_SIDE cells, and its
+    # longest word whole.
+    widest = max((t.cell_len for t in titles), default=0)
+    needs = min(widest, max(SIDE_BY_SIDE, longest_piece(*titles)))
+
+    def layout(width: int) -> RenderableType:
+        if case_ids is None:
+            return _numbered(numbers, numbered, titles)
+        case_width = max(cell_len(clean(c)) for c in case_ids)
+        room = width - case_width - numbered - 2 * len(BRIEF_GAP)
+        if room >= needs:
+            grid = Table.grid(padding=(0, len(BRIEF_GAP), 0, 0))
+            grid.add_column(width=case_width, style="bold cyan")
+            grid.add_column(width=numbered, justify="right")
+            grid.add_column(width=room)
+            for case, n, title in zip(case_ids, numbers, titles):
+                grid.add_row(wrapped(safe(case)), Text(n, style="bold"), title)
+            return grid
+        parts: list = []
+        for k, case in enumerate(case_ids):
+            if not k or case != case_ids[k - 1]:
+                parts.append(lead(case, "bold cyan"))
+            parts.append(_numbered(numbers[k:k + 1], numbered, titles[k:k + 1]))
+        return Group(*parts)
+
+    return ForWidth(layout)
+
+
+BRIEF_GAP = "  "  # between a brief listing's case, number and title
+
+
+def _numbered(numbers: Sequence[str], numbered: int, titles: Sequence[Text]) -> Group:
+    """`1.  Title` lines, the numbers right-aligned to `numbered` cells and each title's wrapped
+    lines hanging under its first word (`Wrapped` hangs a line that starts with a number)."""
+    lines = []
+    for n, title in zip(numbers, titles):
+        line = Wrapped(n.rjust(numbered), style="")
+        line.stylize("bold", numbered - len(n), numbered)
+        line.append(BRIEF_GAP)
+        line.append_text(title)
+        lines.append(line)
+    return Group(*lines)
 
 
 def _field(label: str, style: str = "dim") -> Text:
