@@ -794,3 +794,13 @@ def test_a_loop_too_long_for_a_line_continues_under_its_first_node():
     out = lines(run("flywheel", "-c", "analysis", env={"COLUMNS": "30"}).stdout)
     assert out[0] == "Loop 1  users → data →"
     assert out[1] == "        product → users ↺"
+
+
+@pytest.mark.parametrize("columns", [48, 50, 56])
+def test_risk_matrix_keeps_the_corner_header_words_whole(columns):
+    # Only critical and high are shown: the severity column must not shrink below "likelihood".
+    result = run("risks", "-c", "crossrefs", "--view", "matrix", "--min-severity", "high",
+                 env={"COLUMNS": str(columns)})
+    out = lines(result.stdout)
+    assert result.exit_code == 0 and "│ likelihood │ low" in result.stdout, result.stdout
+    assert not any("likeliho │" in line for line in out)

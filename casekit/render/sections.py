@@ -345,7 +345,8 @@ def _matrix(matrix: dict[str, dict[str, list]], width: int):
     columns = [*LIKELIHOODS]
     if any(cells[UNRATED] for cells in matrix.values()):
         columns.append(UNRATED)
-    severity = max((len(s) for s in matrix), default=8)
+    # The corner header wraps at its words, never inside one: its column is at least as wide.
+    severity = max([longest_word(SEVERITY_HEADER), *(len(s) for s in matrix)])
     floors, wants = [], []
     for lk in columns:
         risks = [r for cells in matrix.values() for r in cells[lk]]
