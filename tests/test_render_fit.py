@@ -170,3 +170,8 @@ def test_a_given_hang_indents_the_continuations_under_the_text_after_a_label():
     assert hung("as of 2024   #robotics #warehouse-automation", 30, 13) == [
         "as of 2024   #robotics", "#warehouse-automation"]
     assert Wrapped("a b", hang=2).copy().hang == 2 and wrapped(Text("a b"), 3).hang == 3
+
+
+def test_a_hyphenated_word_too_long_for_its_line_breaks_after_the_hyphen():
+    assert wrap("early access and integration-driven switching costs", 16) == [
+        "early access and", "integration-", "driven switching", "costs"]

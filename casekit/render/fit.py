@@ -5,8 +5,8 @@ listings want and Rich's wrapping lacks: a line that starts with an indent
 or a marker (`1. `, `• `) continues under the text after it (a hanging
 indent; `hang=N` sets one for a label such as `Counts  ` or a date), a
 word too long for its line (a metric id such as
-`army_contract_ceiling`, a path) breaks after an `_` or a `/` before it is
-folded, and a no-break space (as `unbroken` makes them) holds its
+`army_contract_ceiling`, a path, `integration-driven`) breaks after an
+`_`, a `/` or a `-` between letters before it is folded, and a no-break space (as `unbroken` makes them) holds its
 neighbours on one line and prints as a space. Nothing is ever cut.
 
 `fits` and `first_fitting` let a renderer try its layouts from the widest
@@ -38,14 +38,15 @@ NBSP = "\u00a0"  # glues the words either side; printed as a plain space
 _WORD = re.compile(r"[^\S\u00a0]*[\S\u00a0]+[^\S\u00a0]*")  # a word, no-break spaces and all
 _GLUED = re.compile(r"[\S\u00a0]+")
 _PIECE = re.compile(r"[^_]*_+|[^_]+")  # a word split after each run of `_`
-_BREAKABLE = re.compile(r"[^_/]*[_/]+|[^_/]+")  # where a word too long for a line breaks: after `_` or `/`
+# Where a word too long for a line breaks: after `_` or `/`, or a `-` between letters (not in a date).
+_BREAKABLE = re.compile(r".*?(?:[_/]+|(?<=[^\W\d_])-(?=[^\W\d_]))|.+")
 _HANG = re.compile(r" *(?:(?:\d+\.|[•·]) +)?")  # an indent, then perhaps a number or bullet
 MIN_HANGING = 8  # below this many cells a continuation line is not indented
 BIG = 1_000_000
 
 
 class Wrapped(Text):
-    """Text wrapped with hanging indents and breaks after `_` or `/` in long words; never cut.
+    """Text wrapped with hanging indents and breaks after `_`, `/` or `-` in long words; never cut.
 
     `hang`, when given, is how many cells a line's continuations are indented by (the width of
     a label before the text), unless that leaves too little room: less than half the line, fewer
@@ -64,7 +65,7 @@ class Wrapped(Text):
 
     def wrap(self, console: Console, width: int, *, justify=None, overflow=None, tab_size: int = 8,
              no_wrap: bool | None = None) -> Lines:
-        """The text's lines at `width`, with hanging indents and breaks after `_` or `/`; nothing cut."""
+        """The text's lines at `width`, with hanging indents and breaks after `_`, `/` or `-`; nothing cut."""
         justify = justify or self.justify or "default"
         hang = getattr(self, "hang", None)  # a listing's cell is a plain Text, wrapped by this method
         lines = Lines()
@@ -130,8 +131,8 @@ def wrapped(text: Text, hang: int | None = None) -> Wrapped:
 
 
 def offsets(line: str, first: int, rest: int) -> list[int]:
-    """Where to break `line`: at spaces; a word too long for a line of its own after an `_` or a
-    `/` (an id, a path), and a piece still too long anywhere. The first line holds `first`
+    """Where to break `line`: at spaces; a word too long for a line of its own after an `_`, a
+    `/` or a `-` (an id, a path, a compound), and a piece still too long anywhere. The first line holds `first`
     cells, the others `rest`."""
     breaks: list[int] = []
     width, used = max(1, first), 0
@@ -180,7 +181,7 @@ def longest_word(*texts: str | Text | None, underscores: bool = True) -> int:
 
 def longest_piece(*texts: str | Text | None) -> int:
     """The widest piece of `texts` that `Wrapped` never breaks: a word, or of a word too long for
-    its line the widest part between the `_` or `/` it breaks after (no-break spaces glue)."""
+    its line the widest part between the `_`, `/` or `-` it breaks after (no-break spaces glue)."""
     widest = 0
     for text in texts:
         plain = text.plain if isinstance(text, Text) else (text or "")
