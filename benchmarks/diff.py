@@ -40,26 +40,51 @@ def sentence(rng: random.Random, n: int) -> str:
 
 def event(rng: random.Random, k: int) -> Event:
     year = 1990 + k % 35
-    return Event(id=f"e{k}", date=PartialDate.parse(year), title=f"Event {k}: {sentence(rng, 4)}",
-                 detail=f"Item {k} detail: {sentence(rng, 20)}", category="other", tags=["t"])
+    return Event(
+        id=f"e{k}",
+        date=PartialDate.parse(year),
+        title=f"Event {k}: {sentence(rng, 4)}",
+        detail=f"Item {k} detail: {sentence(rng, 20)}",
+        category="other",
+        tags=["t"],
+    )
 
 
 def make_pair(n: int, seed: int = 7) -> tuple[Case, Case]:
     rng = random.Random(seed)
     events = [event(rng, k) for k in range(n)]
-    metrics = [Metric(id=f"m{k}", name=f"Metric {k}", unit="USD",
-                      observations=[Observation(date=PartialDate.parse(2000 + y), value=Value.parse(f"${k + y}M"))
-                                    for y in range(10)]) for k in range(n // 100)]
-    a = Case(casekit=1, id="big", company="Big", title="A big case", as_of=PartialDate.parse("2025"),
-             sources=[], timeline=events, metrics=metrics, principles=[], risks=[])
+    metrics = [
+        Metric(
+            id=f"m{k}",
+            name=f"Metric {k}",
+            unit="USD",
+            observations=[
+                Observation(date=PartialDate.parse(2000 + y), value=Value.parse(f"${k + y}M")) for y in range(10)
+            ],
+        )
+        for k in range(n // 100)
+    ]
+    a = Case(
+        casekit=1,
+        id="big",
+        company="Big",
+        title="A big case",
+        as_of=PartialDate.parse("2025"),
+        sources=[],
+        timeline=events,
+        metrics=metrics,
+        principles=[],
+        risks=[],
+    )
     share = max(1, n // 100)
     picks = rng.sample(range(n), 5 * share)
-    changed, removed, renamed, moved, refined = (picks[i * share:(i + 1) * share] for i in range(5))
+    changed, removed, renamed, moved, refined = (picks[i * share : (i + 1) * share] for i in range(5))
     new_events = list(events)
     for k in changed:
         e = new_events[k]
-        new_events[k] = msgspec.structs.replace(e, detail=e.detail.replace("detail:", "detail, reworded:"),
-                                                title=e.title + " (revised)")
+        new_events[k] = msgspec.structs.replace(
+            e, detail=e.detail.replace("detail:", "detail, reworded:"), title=e.title + " (revised)"
+        )
     for k in refined:
         e = new_events[k]
         new_events[k] = msgspec.structs.replace(e, date=PartialDate.parse(f"{e.date.start.year}-06"))
@@ -106,8 +131,10 @@ def main() -> None:
     print(f"the first N of {n:,} events replaced by unrelated ones (N removed, N added, none a rename)")
     for count in (n // 8, n // 4, n // 2, n):
         median, times, counts = timed(a, replaced(a, count))
-        print(f"  N = {count:>6,}: median of 3 {median:.3f} s  (runs: {', '.join(f'{t:.3f}' for t in times)}),"
-              f" renamed {counts.get('renamed', 0)}")
+        print(
+            f"  N = {count:>6,}: median of 3 {median:.3f} s  (runs: {', '.join(f'{t:.3f}' for t in times)}),"
+            f" renamed {counts.get('renamed', 0)}"
+        )
 
 
 if __name__ == "__main__":

@@ -49,17 +49,83 @@ GOAL_MEMORY_MB = 300.0  # for 1,000 cases
 
 # --- generating a library ---------------------------------------------------------------
 
-_WORDS = ("Acme Borealis Cobalt Delta Ember Fathom Granite Harbor Ion Juniper Keystone Lumen Meridian Nimbus "
-          "Orbit Pioneer Quartz Radiant Summit Tandem Umbra Vertex Willow Xenon Yonder Zephyr").split()
+_WORDS = [
+    "Acme",
+    "Borealis",
+    "Cobalt",
+    "Delta",
+    "Ember",
+    "Fathom",
+    "Granite",
+    "Harbor",
+    "Ion",
+    "Juniper",
+    "Keystone",
+    "Lumen",
+    "Meridian",
+    "Nimbus",
+    "Orbit",
+    "Pioneer",
+    "Quartz",
+    "Radiant",
+    "Summit",
+    "Tandem",
+    "Umbra",
+    "Vertex",
+    "Willow",
+    "Xenon",
+    "Yonder",
+    "Zephyr",
+]
 _SUFFIX = ("Robotics", "Labs", "Analytics", "Systems", "Health", "Logistics", "Energy", "Data")
 _NOUNS = ("platform", "marketplace", "data engine", "API", "fleet", "model", "toolkit", "network", "exchange")
 _VERBS = ("launches", "expands", "acquires", "signs", "opens", "ships", "wins", "loses", "rebuilds", "prices")
 _INVESTORS = ("Accel", "Index Ventures", "Founders Fund", "Tiger Global", "Sequoia", "Lightspeed", "Greylock")
 _CATEGORIES = ("funding", "product", "customer", "government", "market", "leadership", "people", "deal", "other")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_FILLER = ("the move followed months of negotiation with early customers, who asked for tighter "
-           "integration, clearer pricing and a dedicated support team; analysts read it as a bet on "
-           "enterprise demand rather than on the consumer market, and rivals answered within weeks").split()
+_FILLER = [
+    "the",
+    "move",
+    "followed",
+    "months",
+    "of",
+    "negotiation",
+    "with",
+    "early",
+    "customers,",
+    "who",
+    "asked",
+    "for",
+    "tighter",
+    "integration,",
+    "clearer",
+    "pricing",
+    "and",
+    "a",
+    "dedicated",
+    "support",
+    "team;",
+    "analysts",
+    "read",
+    "it",
+    "as",
+    "a",
+    "bet",
+    "on",
+    "enterprise",
+    "demand",
+    "rather",
+    "than",
+    "on",
+    "the",
+    "consumer",
+    "market,",
+    "and",
+    "rivals",
+    "answered",
+    "within",
+    "weeks",
+]
 
 
 def _date(rng: random.Random, year: int) -> str:
@@ -119,8 +185,11 @@ def case_text(index: int, events: int, seed: int = 0) -> str:
     for n in range(events):
         year = first + n * span // events
         category = rng.choice(_CATEGORIES)
-        title = (f"Series {chr(65 + n % 8)} led by {rng.choice(_INVESTORS)}" if category == "funding"
-                 else f"{company.split()[0]} {rng.choice(_VERBS)} its {rng.choice(_NOUNS)}")
+        title = (
+            f"Series {chr(65 + n % 8)} led by {rng.choice(_INVESTORS)}"
+            if category == "funding"
+            else f"{company.split()[0]} {rng.choice(_VERBS)} its {rng.choice(_NOUNS)}"
+        )
         out += [
             f"  - id: e{n:03d}",
             f"    date: {_date(rng, year)}",
@@ -131,27 +200,50 @@ def case_text(index: int, events: int, seed: int = 0) -> str:
             f"    tags: [{rng.choice(('round', 'launch', 'hire', 'deal'))}, {rng.choice(('growth', 'margin'))}]",
             f"    sources: [{rng.choice(('s1', 's2', 's3'))}]",
         ]
-    out += ["metrics:", "  - id: revenue", "    name: Revenue", "    unit: USD", "    sources: [s1]",
-            "    observations:"]
+    out += [
+        "metrics:",
+        "  - id: revenue",
+        "    name: Revenue",
+        "    unit: USD",
+        "    sources: [s1]",
+        "    observations:",
+    ]
     revenue = rng.uniform(1, 20)
     for year in range(first + 1, last + 1):
         revenue *= rng.uniform(1.1, 1.8)
         out.append(f"      - {{date: {year}, value: ${revenue:.1f}M}}")
-    out += ["  - id: customers", "    name: Customers", "    unit: count", "    sources: [s2]", "    observations:",
-            f"      - {{date: {middle}, value: '{rng.randint(100, 900)}+'}}",
-            f"      - {{date: {last}, value: '{rng.randint(1000, 9000):,}+'}}"]
+    out += [
+        "  - id: customers",
+        "    name: Customers",
+        "    unit: count",
+        "    sources: [s2]",
+        "    observations:",
+        f"      - {{date: {middle}, value: '{rng.randint(100, 900)}+'}}",
+        f"      - {{date: {last}, value: '{rng.randint(1000, 9000):,}+'}}",
+    ]
     out += ["principles:"]
     for n in range(1, 4):
-        out += [f"  - id: p{n}", f"    n: {n}", f"    title: Principle {n} of {company}",
-                f"    summary: {_sentence(rng, 12)}", f"    benefit: {_sentence(rng, 8)}",
-                f"    tradeoff: {_sentence(rng, 8)}", f"    evidence: [e{rng.randrange(events):03d}]",
-                f"    risks: [r{n}]", "    sources: [s3]"]
+        out += [
+            f"  - id: p{n}",
+            f"    n: {n}",
+            f"    title: Principle {n} of {company}",
+            f"    summary: {_sentence(rng, 12)}",
+            f"    benefit: {_sentence(rng, 8)}",
+            f"    tradeoff: {_sentence(rng, 8)}",
+            f"    evidence: [e{rng.randrange(events):03d}]",
+            f"    risks: [r{n}]",
+            "    sources: [s3]",
+        ]
     out += ["risks:"]
     for n in range(1, 4):
-        out += [f"  - id: r{n}", f"    title: Risk {n}, the {rng.choice(_NOUNS)} commoditised",
-                f"    severity: {rng.choice(('low', 'medium', 'high', 'critical'))}",
-                f"    likelihood: {rng.choice(('low', 'medium', 'high'))}", f"    principles: [p{n}]",
-                "    sources: [s2]"]
+        out += [
+            f"  - id: r{n}",
+            f"    title: Risk {n}, the {rng.choice(_NOUNS)} commoditised",
+            f"    severity: {rng.choice(('low', 'medium', 'high', 'critical'))}",
+            f"    likelihood: {rng.choice(('low', 'medium', 'high'))}",
+            f"    principles: [p{n}]",
+            "    sources: [s2]",
+        ]
     return "\n".join(out) + "\n"
 
 
@@ -169,6 +261,7 @@ def generate(directory: Path, cases: int, events: int) -> list[Path]:
 
 
 # --- running and measuring ---------------------------------------------------------------
+
 
 @dataclass
 class Run:
@@ -279,8 +372,10 @@ def main() -> None:
         tenth = max(1, cases // 10)
         small_files = generate(small_dir, tenth, args.events)
         size = sum(p.stat().st_size for p in files)
-        print(f"{cases} cases of {args.events} events, {size / 1e6:.1f} MB ({size / cases / 1e3:.1f} KB a case); "
-              f"{runs} alternating run{'s' * (runs != 1)}, median; {os.cpu_count()} CPUs")
+        print(
+            f"{cases} cases of {args.events} events, {size / 1e6:.1f} MB ({size / cases / 1e3:.1f} KB a case); "
+            f"{runs} alternating run{'s' * (runs != 1)}, median; {os.cpu_count()} CPUs"
+        )
         if not yq:
             print("yq is not installed: the comparison with yq is skipped")
 
@@ -296,22 +391,30 @@ def main() -> None:
         if yq:
             base = big.median("yq")
             print(f"{'yq':34}{base:8.2f}s")
-            print(f"{'casekit cold (empty cache)':34}{cold:8.2f}s  {cold / base:7.2f}x  "
-                  f"<= {GOAL_COLD:g}x yq   {verdict(cold / base <= GOAL_COLD)}")
-            print(f"{'casekit warm (cached)':34}{warm:8.2f}s  {warm / base:7.2f}x  "
-                  f"<= {GOAL_WARM:g}x yq  {verdict(warm / base <= GOAL_WARM)}")
+            print(
+                f"{'casekit cold (empty cache)':34}{cold:8.2f}s  {cold / base:7.2f}x  "
+                f"<= {GOAL_COLD:g}x yq   {verdict(cold / base <= GOAL_COLD)}"
+            )
+            print(
+                f"{'casekit warm (cached)':34}{warm:8.2f}s  {warm / base:7.2f}x  "
+                f"<= {GOAL_WARM:g}x yq  {verdict(warm / base <= GOAL_WARM)}"
+            )
         else:
             print(f"{'casekit cold (empty cache)':34}{cold:8.2f}s")
             print(f"{'casekit warm (cached)':34}{warm:8.2f}s")
         search = big.median("search")
-        print(f"{'casekit search, warm':34}{search:8.2f}s  {'':8}  <= {GOAL_SEARCH:g}s      "
-              f"{verdict(search <= GOAL_SEARCH)}  ({len(json.loads(big.samples['search'][0].stdout or b'[]'))} hits shown)")
+        print(
+            f"{'casekit search, warm':34}{search:8.2f}s  {'':8}  <= {GOAL_SEARCH:g}s      "
+            f"{verdict(search <= GOAL_SEARCH)}  ({len(json.loads(big.samples['search'][0].stdout or b'[]'))} hits shown)"
+        )
         for kind, label in (("cold", "cold"), ("warm", "warm")):
             t_small = small.median(kind)
             t_big = big.median(kind)
             growth = t_big / t_small
-            print(f"{f'{label}: {tenth} → {cases} cases':34}{t_small:8.2f}s  {growth:7.2f}x  "
-                  f"<= {GOAL_GROWTH:g}x     {verdict(growth <= GOAL_GROWTH)}  ({t_big:.2f}s for {cases})")
+            print(
+                f"{f'{label}: {tenth} → {cases} cases':34}{t_small:8.2f}s  {growth:7.2f}x  "
+                f"<= {GOAL_GROWTH:g}x     {verdict(growth <= GOAL_GROWTH)}  ({t_big:.2f}s for {cases})"
+            )
         print()
         print(f"{'peak memory (largest process)':34}{'MB':>9}")
         for kind in ("cold", "warm", "yq", "search"):

@@ -68,8 +68,10 @@ def main() -> None:
         w = statistics.median(s for s, _ in samples)
         c = statistics.median(s for _, s in samples)
         mark = "ok" if w / wall <= GOAL else f"over the {GOAL}x goal"
-        print(f"casekit {name:26} {w * 1000:6.1f} ms  {w / wall:4.2f}x floor  {c * 1000:6.1f} ms  "
-              f"{c / cpu:4.2f}x floor  ({mark})")
+        print(
+            f"casekit {name:26} {w * 1000:6.1f} ms  {w / wall:4.2f}x floor  {c * 1000:6.1f} ms  "
+            f"{c / cpu:4.2f}x floor  ({mark})"
+        )
 
 
 if __name__ == "__main__":

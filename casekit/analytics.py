@@ -58,13 +58,30 @@ DAYS_PER_YEAR = 365.25
 MIN_CAGR_DAYS = 365  # annualising a shorter span extrapolates more than it measures
 
 FRAME_COLUMNS = (
-    "date", "start", "end", "mid_date", "low", "high", "mid", "qualifier", "unit",
-    "change", "pct_change", "approximate", "bound", "previous", "value", "growth",
-    "note", "confidence", "sources",
+    "date",
+    "start",
+    "end",
+    "mid_date",
+    "low",
+    "high",
+    "mid",
+    "qualifier",
+    "unit",
+    "change",
+    "pct_change",
+    "approximate",
+    "bound",
+    "previous",
+    "value",
+    "growth",
+    "note",
+    "confidence",
+    "sources",
 )
 
 
 # --- units -----------------------------------------------------------------
+
 
 def _unit_template(unit: str) -> Value | None:
     """The metric's unit read as a figure's (`USD/hour` -> currency USD per hour), or None."""
@@ -144,6 +161,7 @@ def previous_index(points: Sequence[tuple[Observation, str]], i: int, today: dat
 
 # --- the frame ---------------------------------------------------------------
 
+
 def _mid_time(start: date | None, end: date | None, today: date | None) -> datetime | None:
     """The middle of an interval of days (`end` included); an open end runs to `today` if given."""
     if end is None and today is not None and start is not None:
@@ -185,32 +203,36 @@ def series_frame(metric: Metric, today: date | None = None) -> pd.DataFrame:
 
     # One constructor call with whole columns: assigning column by column
     # costs more than the arithmetic, thirty metrics at a time.
-    frame = pd.DataFrame({
-        "date": _text([obs.date.text for obs, _ in points]),
-        "start": days("start"),
-        "end": days("end"),
-        "mid_date": np.array([_mid_time(obs.date.start, obs.date.end, today) for obs, _ in points],
-                             dtype="datetime64[s]"),
-        "low": np.array([v.low for v in values], dtype=float),
-        "high": np.array([v.high for v in values], dtype=float),
-        "mid": np.array([v.midpoint for v in values], dtype=float),
-        "qualifier": _text([v.qualifier for v in values]),
-        "unit": _text(units),
-        "change": np.array([g.change if g else None for g in growths], dtype=float),
-        "pct_change": np.array([g.pct if g else None for g in growths], dtype=float),
-        "approximate": pd.array([g.approximate if g else None for g in growths], dtype="boolean"),
-        "bound": _text([g.bound if g else None for g in growths]),
-        "previous": pd.array(previous, dtype="Int64"),
-        "value": pd.array(values, dtype=object),
-        "growth": pd.array(growths, dtype=object),
-        "note": _text([obs.note for obs, _ in points]),
-        "confidence": _text([obs.confidence for obs, _ in points]),
-        "sources": pd.array([list(obs.sources) for obs, _ in points], dtype=object),
-    }, columns=list(FRAME_COLUMNS))
+    frame = pd.DataFrame(
+        {
+            "date": _text([obs.date.text for obs, _ in points]),
+            "start": days("start"),
+            "end": days("end"),
+            "mid_date": np.array(
+                [_mid_time(obs.date.start, obs.date.end, today) for obs, _ in points], dtype="datetime64[s]"
+            ),
+            "low": np.array([v.low for v in values], dtype=float),
+            "high": np.array([v.high for v in values], dtype=float),
+            "mid": np.array([v.midpoint for v in values], dtype=float),
+            "qualifier": _text([v.qualifier for v in values]),
+            "unit": _text(units),
+            "change": np.array([g.change if g else None for g in growths], dtype=float),
+            "pct_change": np.array([g.pct if g else None for g in growths], dtype=float),
+            "approximate": pd.array([g.approximate if g else None for g in growths], dtype="boolean"),
+            "bound": _text([g.bound if g else None for g in growths]),
+            "previous": pd.array(previous, dtype="Int64"),
+            "value": pd.array(values, dtype=object),
+            "growth": pd.array(growths, dtype=object),
+            "note": _text([obs.note for obs, _ in points]),
+            "confidence": _text([obs.confidence for obs, _ in points]),
+            "sources": pd.array([list(obs.sources) for obs, _ in points], dtype=object),
+        },
+        columns=list(FRAME_COLUMNS),
+    )
     return frame
 
 
-def _text(values: list) -> "pd.api.extensions.ExtensionArray":
+def _text(values: list) -> pd.api.extensions.ExtensionArray:
     """A column of text with NaN for what is missing, as pandas 3's `str` columns hold it; pandas 2
     would write None as the text "None" in a `str` column."""
     import numpy as np
@@ -220,6 +242,7 @@ def _text(values: list) -> "pd.api.extensions.ExtensionArray":
 
 
 # --- CAGR --------------------------------------------------------------------
+
 
 class Cagr(NamedTuple):
     """Compound annual growth in percent a year; `approximate` unless both ends are exact."""
@@ -283,8 +306,9 @@ def cagr_span(metric: Metric, frame: pd.DataFrame | None = None) -> CagrSpan:
     # would have reached them if they gave a number.
     open_side = rows["low"].isna() | rows["high"].isna()
     outside = (rows["mid_date"] < mids[first]) | (rows["mid_date"] > mids[last])
-    skipped = tuple(f"{d} ({v.display()})" for d, v in zip(rows[open_side & outside]["date"],
-                                                          rows[open_side & outside]["value"]))
+    skipped = tuple(
+        f"{d} ({v.display()})" for d, v in zip(rows[open_side & outside]["date"], rows[open_side & outside]["value"])
+    )
     years = (frame.at[last, "mid_date"] - frame.at[first, "mid_date"]) / pd.Timedelta(days=DAYS_PER_YEAR)
     span = CagrSpan(None, False, unit, first, last, float(years), skipped)
     # Counted in days: the middles of two consecutive years are 365 days
@@ -329,6 +353,7 @@ def cagr(metric: Metric) -> Cagr | None:
 
 # --- records -----------------------------------------------------------------
 
+
 def _number(x) -> float | None:
     """A frame cell as a JSON number, None for NaN/NA."""
     return None if missing(x) else float(x)
@@ -348,30 +373,36 @@ def series_record(metric: Metric, today: date | None = None) -> dict:
     ordered = msgspec.structs.replace(metric, observations=[obs for obs, _ in series(metric)])
     record = metric_record(ordered)
     entries = []
-    for i, row in frame.iterrows():
+    for _i, row in frame.iterrows():
         g = row["growth"]
         if missing(row["previous"]):
             continue
-        entries.append({
-            "date": row["date"],
-            "previous": frame.at[int(row["previous"]), "date"],
-            "unit": row["unit"],
-            "change": _number(row["change"]),
-            "pct_change": _number(row["pct_change"]),
-            "approximate": None if g is None else bool(g.approximate),
-            "bound": None if g is None else g.bound,
-            "text": g.display() if g is not None else None,
-        })
+        entries.append(
+            {
+                "date": row["date"],
+                "previous": frame.at[int(row["previous"]), "date"],
+                "unit": row["unit"],
+                "change": _number(row["change"]),
+                "pct_change": _number(row["pct_change"]),
+                "approximate": None if g is None else bool(g.approximate),
+                "bound": None if g is None else g.bound,
+                "text": g.display() if g is not None else None,
+            }
+        )
     span = cagr_span(metric, frame)
     record["growth"] = entries
-    record["cagr"] = None if span.value is None else {
-        "value": span.value,
-        "approximate": span.approximate,
-        "from": frame.at[span.first, "date"],
-        "to": frame.at[span.last, "date"],
-        "years": span.years,
-        "unit": span.unit,
-    }
+    record["cagr"] = (
+        None
+        if span.value is None
+        else {
+            "value": span.value,
+            "approximate": span.approximate,
+            "from": frame.at[span.first, "date"],
+            "to": frame.at[span.last, "date"],
+            "years": span.years,
+            "unit": span.unit,
+        }
+    )
     return record
 
 
@@ -383,19 +414,31 @@ def series_rows(metric: Metric, today: date | None = None) -> list[dict]:
     for obs in record["observations"]:
         g = by_date.get(obs["date"], {})
         value = obs["value"] or {}
-        rows.append({
-            "id": record["id"], "name": record["name"], "unit": record["unit"],
-            "date": obs["date"], "start": obs["start"], "end": obs["end"],
-            "value": value.get("text"), "low": value.get("low"), "high": value.get("high"),
-            "qualifier": value.get("qualifier"),
-            "change": g.get("change"), "pct_change": g.get("pct_change"),
-            "approximate": g.get("approximate"), "bound": g.get("bound"),
-            "note": obs["note"], "sources": obs["sources"],
-        })
+        rows.append(
+            {
+                "id": record["id"],
+                "name": record["name"],
+                "unit": record["unit"],
+                "date": obs["date"],
+                "start": obs["start"],
+                "end": obs["end"],
+                "value": value.get("text"),
+                "low": value.get("low"),
+                "high": value.get("high"),
+                "qualifier": value.get("qualifier"),
+                "change": g.get("change"),
+                "pct_change": g.get("pct_change"),
+                "approximate": g.get("approximate"),
+                "bound": g.get("bound"),
+                "note": obs["note"],
+                "sources": obs["sources"],
+            }
+        )
     return rows
 
 
 # --- latest against previous -------------------------------------------------
+
 
 def latest_and_previous(metric: Metric, today: date | None = None) -> tuple[Observation | None, Observation | None]:
     """The latest observation and the one growth to it is measured from (`previous_index`); either may be None.
@@ -437,8 +480,7 @@ def metric_summary(metric: Metric, today: date | None = None) -> MetricSummary:
     previous = None if missing(prev) else points[int(prev)][0]
     same = frame[frame["unit"] == unit]
     others = tuple(dict.fromkeys(u for u in frame["unit"] if u != unit))
-    return MetricSummary(metric, points[last][0], previous, frame.at[last, "growth"],
-                         tuple(same["value"]), others)
+    return MetricSummary(metric, points[last][0], previous, frame.at[last, "growth"], tuple(same["value"]), others)
 
 
 def missing(x) -> bool:
@@ -449,6 +491,7 @@ def missing(x) -> bool:
 
 
 # --- segments (no pandas) ----------------------------------------------------
+
 
 @dataclass(frozen=True)
 class SegmentShares:

@@ -64,8 +64,10 @@ SUMMARY_KEYS = ("added", "removed", "changed", "refined", "renamed", "moved")
 CHANGE_KEYS = ("section", "id", "kind", "field", "old", "new")
 EXTRA_KEYS = ("new_id", "at", "entry", "detail", "label", "growth")
 # The columns of `diff -f csv`, the same whatever the changes hold.
-ROW_SHAPE: dict = {**dict.fromkeys((*CHANGE_KEYS, *EXTRA_KEYS)),
-                   "growth": dict.fromkeys(("change", "pct", "approximate", "bound", "since"))}
+ROW_SHAPE: dict = {
+    **dict.fromkeys((*CHANGE_KEYS, *EXTRA_KEYS)),
+    "growth": dict.fromkeys(("change", "pct", "approximate", "bound", "since")),
+}
 # The columns of `diff --stat -f csv`.
 SUMMARY_SHAPE: dict = dict.fromkeys(("section", *SUMMARY_KEYS))
 # Top-level fields (as_of, title, …) are reported under this pseudo-section.
@@ -74,18 +76,47 @@ SECTION_NAMES = (CASE_SECTION, *SECTIONS)
 CASE_FIELDS = ("casekit", "id", "company", "title", "as_of", "summary", "tags")
 
 # Fields shown as a word-level diff rather than old → new (any long text is too).
-PROSE_FIELDS = frozenset({
-    "summary", "detail", "benefit", "tradeoff", "tactic", "description", "note", "notes",
-    "text", "context", "position", "time_to_replicate", "cost",
-})
+PROSE_FIELDS = frozenset(
+    {
+        "summary",
+        "detail",
+        "benefit",
+        "tradeoff",
+        "tactic",
+        "description",
+        "note",
+        "notes",
+        "text",
+        "context",
+        "position",
+        "time_to_replicate",
+        "cost",
+    }
+)
 _LONG_TEXT = 60
 # Fields that say what an item is about least: ids, references, tags, enums.
 # They are left out when judging whether two items are the same one renamed,
 # or two different events of the same category and era would look alike.
-_NOT_CONTENT = frozenset({
-    "id", "sources", "confidence", "category", "era", "tags", "people", "evidence", "risks",
-    "principles", "kind", "severity", "likelihood", "n", "rank", "horizon",
-})
+_NOT_CONTENT = frozenset(
+    {
+        "id",
+        "sources",
+        "confidence",
+        "category",
+        "era",
+        "tags",
+        "people",
+        "evidence",
+        "risks",
+        "principles",
+        "kind",
+        "severity",
+        "likelihood",
+        "n",
+        "rank",
+        "horizon",
+    }
+)
 RENAME_THRESHOLD = 0.6
 # The rename search's work per unmatched item, so that it stays near-linear: index entries read
 # (the rarest tokens' first), and candidates scored (those sharing the most rare tokens).
@@ -117,6 +148,7 @@ def _fields(tp: type) -> tuple[tuple[str, str], ...]:
 
 # --- results -----------------------------------------------------------------------------
 
+
 @dataclass(frozen=True, slots=True)
 class Change:
     """One difference. Every change of one item carries that item's (old) id.
@@ -147,8 +179,14 @@ class Change:
 
     def record(self) -> dict[str, Any]:
         """SPEC §7's change record, plus whichever extras are set (not `words`)."""
-        out = {"section": self.section, "id": self.id, "kind": self.kind, "field": self.field,
-               "old": self.old, "new": self.new}
+        out = {
+            "section": self.section,
+            "id": self.id,
+            "kind": self.kind,
+            "field": self.field,
+            "old": self.old,
+            "new": self.new,
+        }
         for name in EXTRA_KEYS:
             value = getattr(self, name)
             if value is not None:
@@ -213,8 +251,7 @@ class DiffResult:
 
     def record(self) -> dict[str, Any]:
         """SPEC §7 `diff -f json`: `{a, b, changes, summary}`."""
-        return {"a": self.a, "b": self.b, "changes": [c.record() for c in self.changes],
-                "summary": self.summary()}
+        return {"a": self.a, "b": self.b, "changes": [c.record() for c in self.changes], "summary": self.summary()}
 
     def summary_record(self) -> dict[str, Any]:
         """`diff --stat -f json`: `{a, b, summary}`, the counts without the changes."""
@@ -235,8 +272,10 @@ class DiffResult:
             row = {}
             for key in (*CHANGE_KEYS, *EXTRA_KEYS):
                 value = record.get(key)
-                if key in ("old", "new") and (isinstance(value, dict) or (
-                        isinstance(value, list) and any(isinstance(x, (dict, list)) for x in value))):
+                if key in ("old", "new") and (
+                    isinstance(value, dict)
+                    or (isinstance(value, list) and any(isinstance(x, (dict, list)) for x in value))
+                ):
                     value = json.dumps(value, ensure_ascii=False)
                 row[key] = value
             out.append(row)
@@ -245,8 +284,15 @@ class DiffResult:
 
 # --- the diff ------------------------------------------------------------------------------
 
-def diff(a: Case | None, b: Case | None, *, order: bool = False, sections: Iterable[str] = (),
-         threshold: float = RENAME_THRESHOLD) -> DiffResult:
+
+def diff(
+    a: Case | None,
+    b: Case | None,
+    *,
+    order: bool = False,
+    sections: Iterable[str] = (),
+    threshold: float = RENAME_THRESHOLD,
+) -> DiffResult:
     """The changes from case `a` to case `b`; None stands for no case (a file added or deleted).
 
     With `order`, items whose relative position changed are reported as moved.
@@ -272,8 +318,18 @@ def _case_fields(a: Case | None, b: Case | None) -> list[Change]:
         assert case is not None
         kind = "added" if a is None else "removed"
         plain = _plain_case(case)
-        return [Change(CASE_SECTION, case.id, kind, None, plain if a is not None else None,
-                       plain if b is not None else None, at=case.as_of.text, label=case.title)]
+        return [
+            Change(
+                CASE_SECTION,
+                case.id,
+                kind,
+                None,
+                plain if a is not None else None,
+                plain if b is not None else None,
+                at=case.as_of.text,
+                label=case.title,
+            )
+        ]
     out = []
     for name in CASE_FIELDS:
         found = compare_field(name, getattr(a, name), getattr(b, name))
@@ -286,8 +342,9 @@ def _plain_case(case: Case) -> dict[str, Any]:
     return {name: plain(getattr(case, name)) for name in CASE_FIELDS if getattr(case, name) not in (None, [])}
 
 
-def diff_items(section: str, old: Sequence, new: Sequence, *, order: bool = False,
-               threshold: float = RENAME_THRESHOLD) -> list[Change]:
+def diff_items(
+    section: str, old: Sequence, new: Sequence, *, order: bool = False, threshold: float = RENAME_THRESHOLD
+) -> list[Change]:
     """The changes between two lists of one section's items, matched by id."""
     a_keys = _keyed(old)
     b_keys = _keyed(new)
@@ -308,18 +365,30 @@ def diff_items(section: str, old: Sequence, new: Sequence, *, order: bool = Fals
     out: list[Change] = []
     for i in removed:
         item = old[i]
-        out.append(Change(section, a_keys[i], "removed", None, plain(item), None,
-                          at=_item_date(item), label=item_label(item)))
+        out.append(
+            Change(section, a_keys[i], "removed", None, plain(item), None, at=_item_date(item), label=item_label(item))
+        )
     for j in added:
         item = new[j]
-        out.append(Change(section, b_keys[j], "added", None, None, plain(item),
-                          at=_item_date(item), label=item_label(item)))
+        out.append(
+            Change(section, b_keys[j], "added", None, None, plain(item), at=_item_date(item), label=item_label(item))
+        )
     for i, j, _ in sorted(renames, key=lambda r: r[1]):
         before, after = old[i], new[j]
         base = {"new_id": b_keys[j], "at": _item_date(after), "label": item_label(after)}
         changed = compare_items(section, a_keys[i], before, after, base)
-        out.append(Change(section, a_keys[i], "renamed", "id", a_keys[i], b_keys[j],
-                          detail=f"similarity {rename_similarity(before, after, changed)}%", **base))
+        out.append(
+            Change(
+                section,
+                a_keys[i],
+                "renamed",
+                "id",
+                a_keys[i],
+                b_keys[j],
+                detail=f"similarity {rename_similarity(before, after, changed)}%",
+                **base,
+            )
+        )
         out.extend(changed)
     for i, j in pairs:
         before, after = old[i], new[j]
@@ -334,9 +403,20 @@ def diff_items(section: str, old: Sequence, new: Sequence, *, order: bool = Fals
             if i not in stay:
                 item = new[j]
                 new_id = b_keys[j] if b_keys[j] != key else None
-                out.append(Change(section, key, "moved", None, i + 1, j + 1, new_id=new_id,
-                                  at=_item_date(item), label=item_label(item),
-                                  detail=f"position {i + 1} → {j + 1}"))
+                out.append(
+                    Change(
+                        section,
+                        key,
+                        "moved",
+                        None,
+                        i + 1,
+                        j + 1,
+                        new_id=new_id,
+                        at=_item_date(item),
+                        label=item_label(item),
+                        detail=f"position {i + 1} → {j + 1}",
+                    )
+                )
     return out
 
 
@@ -351,8 +431,9 @@ def _keyed(items: Sequence) -> list[str]:
     return keys
 
 
-def compare_items(section: str, key: str, old: msgspec.Struct, new: msgspec.Struct,
-                  base: dict[str, Any]) -> list[Change]:
+def compare_items(
+    section: str, key: str, old: msgspec.Struct, new: msgspec.Struct, base: dict[str, Any]
+) -> list[Change]:
     """Field-by-field changes between two versions of one item (the id aside)."""
     out: list[Change] = []
     for name, written in _fields(type(new)):
@@ -389,8 +470,13 @@ def compare_field(name: str, old: Any, new: Any) -> dict[str, Any] | None:
         if not gone and not came and sorted(old) == sorted(new):
             return None  # the same entries in another order
         parts = [f"−{x}" for x in gone] + [f"+{x}" for x in came]
-        return {"kind": "changed", "field": name, "old": list(old), "new": list(new),
-                "detail": ", ".join(parts) or None}
+        return {
+            "kind": "changed",
+            "field": name,
+            "old": list(old),
+            "new": list(new),
+            "detail": ", ".join(parts) or None,
+        }
     return {"kind": "changed", "field": name, "old": plain(old), "new": plain(new)}
 
 
@@ -428,13 +514,15 @@ def _text_change(name: str, old: Any, new: Any) -> dict[str, Any] | None:
         rank = severity_rank if name == "severity" else likelihood_rank
         if rank(new) != rank(old):
             out["detail"] = "escalated" if rank(new) > rank(old) else "de-escalated"
-    elif isinstance(old, str) and isinstance(new, str) and (
-            name in PROSE_FIELDS or max(len(old), len(new)) > _LONG_TEXT):
+    elif (
+        isinstance(old, str) and isinstance(new, str) and (name in PROSE_FIELDS or max(len(old), len(new)) > _LONG_TEXT)
+    ):
         out["words"] = word_diff(old, new)
     return out
 
 
 # --- entries: a person's roles, and any other list of mappings inside an item -------------------
+
 
 def _is_entries(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(x, msgspec.Struct) for x in value)
@@ -456,7 +544,8 @@ def _pair_entries(old: Sequence, new: Sequence, *keys) -> tuple[list[tuple[int, 
     pairs: list[tuple[int, int]] = []
     left_old, left_new = list(range(len(old))), list(range(len(new)))
     tests = [lambda a, b: not _entry_changes(a, b)] + [
-        (lambda a, b, k=k: k(a) is not None and k(a) == k(b)) for k in keys]
+        (lambda a, b, k=k: k(a) is not None and k(a) == k(b)) for k in keys
+    ]
     for test in tests:
         for i in list(left_old):
             j = next((j for j in left_new if test(old[i], new[j])), None)
@@ -482,16 +571,48 @@ def _entries(section: str, key: str, name: str, old: list, new: list, base: dict
         return (0, when.sort_key()) if when is not None else (1,)
 
     for i in gone:
-        found.append((where(old[i]), Change(section, key, "removed", name, plain(old[i]), None,
-                                            at=_entry_date_text(old[i]), entry=entry_label(old[i]), **rest)))
+        found.append(
+            (
+                where(old[i]),
+                Change(
+                    section,
+                    key,
+                    "removed",
+                    name,
+                    plain(old[i]),
+                    None,
+                    at=_entry_date_text(old[i]),
+                    entry=entry_label(old[i]),
+                    **rest,
+                ),
+            )
+        )
     for j in came:
-        found.append((where(new[j]), Change(section, key, "added", name, None, plain(new[j]),
-                                            at=_entry_date_text(new[j]), entry=entry_label(new[j]), **rest)))
+        found.append(
+            (
+                where(new[j]),
+                Change(
+                    section,
+                    key,
+                    "added",
+                    name,
+                    None,
+                    plain(new[j]),
+                    at=_entry_date_text(new[j]),
+                    entry=entry_label(new[j]),
+                    **rest,
+                ),
+            )
+        )
     for i, j in pairs:
         for change in _entry_changes(old[i], new[j]):
             change["field"] = f"{name}.{change['field']}"
-            found.append((where(new[j]), Change(section, key, at=_entry_date_text(new[j]),
-                                                entry=entry_label(old[i]), **change, **rest)))
+            found.append(
+                (
+                    where(new[j]),
+                    Change(section, key, at=_entry_date_text(new[j]), entry=entry_label(old[i]), **change, **rest),
+                )
+            )
     found.sort(key=lambda pair: pair[0])
     return [change for _, change in found]
 
@@ -520,6 +641,7 @@ def _entry_date_text(entry: Any) -> str | None:
 
 # --- a metric's observations ------------------------------------------------------------------
 
+
 def _observations(section: str, key: str, old_metric: Any, new_metric: Any, base: dict[str, Any]) -> list[Change]:
     """A metric's observations, matched by date (as an interval, however it is written).
 
@@ -537,12 +659,30 @@ def _observations(section: str, key: str, old_metric: Any, new_metric: Any, base
     found: list[tuple[tuple, Change]] = []  # (where in the series, change)
     for i in unmatched_old:
         obs = old[i]
-        found.append((obs.date.sort_key(), Change(section, key, "removed", "observations", obs.value.text, None,
-                                                  at=obs.date.text, **rest)))
+        found.append(
+            (
+                obs.date.sort_key(),
+                Change(section, key, "removed", "observations", obs.value.text, None, at=obs.date.text, **rest),
+            )
+        )
     for j in unmatched_new:
         obs = new[j]
-        found.append((obs.date.sort_key(), Change(section, key, "added", "observations", None, obs.value.text,
-                                                  at=obs.date.text, **_since_previous(obs, new), **rest)))
+        found.append(
+            (
+                obs.date.sort_key(),
+                Change(
+                    section,
+                    key,
+                    "added",
+                    "observations",
+                    None,
+                    obs.value.text,
+                    at=obs.date.text,
+                    **_since_previous(obs, new),
+                    **rest,
+                ),
+            )
+        )
     for i, j in pairs:
         before, after = old[i], new[j]
         if before == after:
@@ -634,17 +774,30 @@ def _span(when: PartialDate) -> int:
 def _since_previous(obs: Any, series: list) -> dict[str, Any]:
     """For a new observation: the growth from the one before it in the series, if comparable."""
     key = obs.date.sort_key()
-    earlier = [o for o in series if o.date.sort_key() < key and o.date.end is not None
-               and obs.date.start is not None and o.date.end < obs.date.start]
+    earlier = [
+        o
+        for o in series
+        if o.date.sort_key() < key
+        and o.date.end is not None
+        and obs.date.start is not None
+        and o.date.end < obs.date.start
+    ]
     if not earlier:
         return {}
     previous = max(earlier, key=lambda o: o.date.sort_key())
     g = growth(previous.value, obs.value)
     if g is None or (g.change is None and g.pct is None):
         return {}
-    return {"detail": f"since {previous.date.text}: {g.display()}",
-            "growth": {"change": g.change, "pct": g.pct, "approximate": g.approximate, "bound": g.bound,
-                       "since": previous.date.text}}
+    return {
+        "detail": f"since {previous.date.text}: {g.display()}",
+        "growth": {
+            "change": g.change,
+            "pct": g.pct,
+            "approximate": g.approximate,
+            "bound": g.bound,
+            "since": previous.date.text,
+        },
+    }
 
 
 def refines(old: PartialDate, new: PartialDate) -> bool:
@@ -729,6 +882,7 @@ def longest_increasing(seq: Sequence[int]) -> list[int]:
 
 # --- renames: similar items among the unmatched -------------------------------------------
 
+
 def content_tokens(item: Any) -> frozenset[str]:
     """The lower-cased words of an item's content (ids, references and tags left out)."""
     from casekit.query import texts
@@ -759,8 +913,7 @@ def rename_similarity(before: Any, after: Any, changed: Sequence[Change]) -> int
     return min(99, math.floor(ratio * 100))
 
 
-def similar_pairs(old: Sequence, new: Sequence, threshold: float = RENAME_THRESHOLD
-                  ) -> list[tuple[int, int, float]]:
+def similar_pairs(old: Sequence, new: Sequence, threshold: float = RENAME_THRESHOLD) -> list[tuple[int, int, float]]:
     """Pairs (i, j, similarity) of old and new items with token-set Jaccard ≥ `threshold`,
     each item in at most one pair, best pairs first.
 
@@ -801,7 +954,7 @@ def similar_pairs(old: Sequence, new: Sequence, threshold: float = RENAME_THRESH
     def prefix(tokens: frozenset[str]) -> list[str]:
         ranked = sorted(tokens, key=rank)
         keep = len(ranked) - math.ceil(threshold * len(ranked) - 1e-9) + 1
-        return ranked[:max(1, keep)]
+        return ranked[: max(1, keep)]
 
     index: dict[str, list[int]] = defaultdict(list)
     for j, tokens in enumerate(b_sets):
@@ -824,8 +977,11 @@ def similar_pairs(old: Sequence, new: Sequence, threshold: float = RENAME_THRESH
                 break
             shared.update(postings)
             budget -= len(postings)
-        candidates = shared if len(shared) <= MAX_CANDIDATES else [
-            j for j, _ in sorted(shared.items(), key=_second, reverse=True)[:MAX_CANDIDATES]]
+        candidates = (
+            shared
+            if len(shared) <= MAX_CANDIDATES
+            else [j for j, _ in sorted(shared.items(), key=_second, reverse=True)[:MAX_CANDIDATES]]
+        )
         size = len(tokens)
         low, high = threshold * size, size / threshold
         for j in candidates:
@@ -847,6 +1003,7 @@ def similar_pairs(old: Sequence, new: Sequence, threshold: float = RENAME_THRESH
 
 
 # --- labels and plain values ----------------------------------------------------------------
+
 
 def item_label(item: Any) -> str:
     """What an item is called: its title, name or text (a principle with its number)."""
@@ -896,15 +1053,16 @@ _STDIN_LABEL = "<stdin>"  # where problems in the case read from standard input 
 _WINDOWS_DRIVE = re.compile(r"[A-Za-z]:[\\/]")
 # git's names for a file in the index: `:path` (stage 0) and `:N:path` (a merge's stages 1-3).
 _INDEX_SPEC = re.compile(r":(?:[0-3]:)?(?P<path>.*)", re.DOTALL)
-_REV_HINT = ("REV:PATH is git's notation: a revision (HEAD~1, a tag, a commit) and a path from the "
-             "repository's top (or ./path from here); :PATH is the staged version")
+_REV_HINT = (
+    "REV:PATH is git's notation: a revision (HEAD~1, a tag, a commit) and a path from the "
+    "repository's top (or ./path from here); :PATH is the staged version"
+)
 
 
 STDIN = "-"
 
 
-def resolve_operand(spec: str, library: Library, today: date, stdin: BinaryIO | None = None
-                    ) -> tuple[str, Case]:
+def resolve_operand(spec: str, library: Library, today: date, stdin: BinaryIO | None = None) -> tuple[str, Case]:
     """The case an operand names, and the label to show for it.
 
     In order: `-`, the case on `stdin`; an existing file; `CASE@DATE` when
@@ -929,10 +1087,10 @@ def resolve_operand(spec: str, library: Library, today: date, stdin: BinaryIO | 
     if "@" in spec:
         left, _, when = spec.rpartition("@")
         # A revision's path may hold an @ of its own: REV:PATH@DATE only when DATE is a date.
-        at_revision = (":" in left and not _WINDOWS_DRIVE.match(left) and revision_path(left) is not None
-                       and _is_date(when))
-        known = (left == STDIN or at_revision or Path(left).is_file()
-                 or any(r.id == left for r in library.refs()))
+        at_revision = (
+            ":" in left and not _WINDOWS_DRIVE.match(left) and revision_path(left) is not None and _is_date(when)
+        )
+        known = left == STDIN or at_revision or Path(left).is_file() or any(r.id == left for r in library.refs())
         if known:
             from casekit.dates import DateError
             from casekit.query import as_of
@@ -1022,8 +1180,7 @@ def _git_show(spec: str):
 
     def run(*args: str):
         try:
-            return subprocess.run(["git", "show", *args], capture_output=True, check=False,
-                                  stdin=subprocess.DEVNULL)
+            return subprocess.run(["git", "show", *args], capture_output=True, check=False, stdin=subprocess.DEVNULL)
         except FileNotFoundError:
             raise CasekitError(f"{spec}: reading a file at a revision needs git, which is not installed") from None
         except OSError as exc:

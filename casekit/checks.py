@@ -134,8 +134,9 @@ class Gaps:
         return section not in self.keys and None not in self.broken.get(section, {}).values()
 
 
-def check_case(case: Case, locate: Locate, *, path: str = "", stem: str | None = None,
-               gaps: Gaps | None = None) -> list[Problem]:
+def check_case(
+    case: Case, locate: Locate, *, path: str = "", stem: str | None = None, gaps: Gaps | None = None
+) -> list[Problem]:
     """Every cross-reference and consistency problem of `case`."""
     checker = _Checker(case, locate, path, gaps or Gaps())
     return list(checker.run(stem))
@@ -147,11 +148,15 @@ class _Checker:
         self.locate = locate
         self.path = path
         self.gaps = gaps
-        self.ids = {name: {item.id for item in getattr(case, name)} | {
-            i for i in gaps.broken.get(name, {}).values() if i is not None} for name in SECTIONS}
+        self.ids = {
+            name: {item.id for item in getattr(case, name)}
+            | {i for i in gaps.broken.get(name, {}).values() if i is not None}
+            for name in SECTIONS
+        }
 
-    def problem(self, where: tuple, severity: str, code: str, message: str,
-                hint: str | None = None, at_key: bool = False) -> Problem:
+    def problem(
+        self, where: tuple, severity: str, code: str, message: str, hint: str | None = None, at_key: bool = False
+    ) -> Problem:
         line, column, text = self.locate(where, at_key)
         return Problem(self.path, line, column, severity, code, one_line(message), hint and one_line(hint), text)
 
@@ -163,8 +168,7 @@ class _Checker:
     def observations(self, m: int, metric) -> Iterator[tuple[int, object]]:
         """The built observations of the metric at file index `m`, each with its index in the file."""
         observations = metric.observations
-        return zip(self.gaps.positions.get(("metrics", m, "observations"), range(len(observations))),
-                   observations)
+        return zip(self.gaps.positions.get(("metrics", m, "observations"), range(len(observations))), observations)
 
     def run(self, stem: str | None) -> Iterator[Problem]:
         yield from self.no_sources()
@@ -178,25 +182,41 @@ class _Checker:
         yield from self.evidence()
         yield from self.after_as_of()
         if stem is not None and "id" not in self.gaps.keys and stem != self.case.id:
-            yield self.problem(("id",), "warning", "id-mismatch",
-                               f"case id {shown(self.case.id)} differs from the file name {shown(stem)}")
+            yield self.problem(
+                ("id",),
+                "warning",
+                "id-mismatch",
+                f"case id {shown(self.case.id)} differs from the file name {shown(stem)}",
+            )
 
     def no_sources(self) -> Iterator[Problem]:
         if not self.case.sources and self.gaps.complete("sources"):
-            yield self.problem(("sources",), "error", "no-sources", "a case names at least one source",
-                               hint="add one: `sources: [{id: report, title: …, kind: article}]`", at_key=True)
+            yield self.problem(
+                ("sources",),
+                "error",
+                "no-sources",
+                "a case names at least one source",
+                hint="add one: `sources: [{id: report, title: …, kind: article}]`",
+                at_key=True,
+            )
 
     def duplicate_ids(self) -> Iterator[Problem]:
         for name in SECTIONS:
             # Items that did not build still hold their ids.
-            ids = sorted([(index, item.id) for index, item in self.items(name)] +
-                         [(index, i) for index, i in self.gaps.broken.get(name, {}).items() if i is not None])
+            ids = sorted(
+                [(index, item.id) for index, item in self.items(name)]
+                + [(index, i) for index, i in self.gaps.broken.get(name, {}).items() if i is not None]
+            )
             seen: dict[str, int] = {}
             for index, ident in ids:
                 if ident in seen:
                     line, _, _ = self.locate((name, seen[ident], "id"))
-                    yield self.problem((name, index, "id"), "error", "duplicate-id",
-                                       f"duplicate id {shown(ident)} in {name} (first on line {line})")
+                    yield self.problem(
+                        (name, index, "id"),
+                        "error",
+                        "duplicate-id",
+                        f"duplicate id {shown(ident)} in {name} (first on line {line})",
+                    )
                 else:
                     seen[ident] = index
 
@@ -206,9 +226,13 @@ class _Checker:
         for index, principle in self.items("principles"):
             if principle.n in seen:
                 line, _, _ = self.locate(("principles", seen[principle.n], "n"))
-                yield self.problem(("principles", index, "n"), "error", "duplicate-number",
-                                   f"duplicate principle number {principle.n} (first on line {line})",
-                                   hint="give each principle its own number")
+                yield self.problem(
+                    ("principles", index, "n"),
+                    "error",
+                    "duplicate-number",
+                    f"duplicate principle number {principle.n} (first on line {line})",
+                    hint="give each principle its own number",
+                )
             else:
                 seen[principle.n] = index
 
@@ -222,21 +246,29 @@ class _Checker:
                 refs = value if isinstance(value, list) else ([value] if value else [])
                 for k, ref in enumerate(refs):
                     if ref not in known:
-                        where = ((section, index, field_name, k) if isinstance(value, list)
-                                 else (section, index, field_name))
-                        yield self.problem(where, "error", "dangling-reference",
-                                           f"{section} {shown(item.id)}: {field_name} {shown(ref)} "
-                                           f"is not an id in {target}",
-                                           hint=did_you_mean(ref, known))
+                        where = (
+                            (section, index, field_name, k) if isinstance(value, list) else (section, index, field_name)
+                        )
+                        yield self.problem(
+                            where,
+                            "error",
+                            "dangling-reference",
+                            f"{section} {shown(item.id)}: {field_name} {shown(ref)} is not an id in {target}",
+                            hint=did_you_mean(ref, known),
+                        )
         if not self.gaps.ids_known("sources"):
             return
         known_sources = self.ids["sources"]
         for where, refs in self._source_refs():
             for k, ref in enumerate(refs):
                 if ref not in known_sources:
-                    yield self.problem(where + ("sources", k), "error", "dangling-reference",
-                                       f"source {shown(ref)} is not an id in sources",
-                                       hint=did_you_mean(ref, known_sources))
+                    yield self.problem(
+                        where + ("sources", k),
+                        "error",
+                        "dangling-reference",
+                        f"source {shown(ref)} is not an id in sources",
+                        hint=did_you_mean(ref, known_sources),
+                    )
 
     def _source_refs(self) -> Iterator[tuple[tuple, list[str]]]:
         for name in SECTIONS:
@@ -251,8 +283,12 @@ class _Checker:
             for o, obs in self.observations(m, metric):
                 conflict = unit_conflict(metric.unit, obs.value)
                 if conflict:
-                    yield self.problem(("metrics", m, "observations", o, "value"), "error",
-                                       "unit-mismatch", f"metric {shown(metric.id)} ({metric.unit}): {conflict}")
+                    yield self.problem(
+                        ("metrics", m, "observations", o, "value"),
+                        "error",
+                        "unit-mismatch",
+                        f"metric {shown(metric.id)} ({metric.unit}): {conflict}",
+                    )
 
     def unsourced(self) -> Iterator[Problem]:
         for name in SECTIONS:
@@ -263,16 +299,24 @@ class _Checker:
                     continue
                 if name == "metrics" and item.observations and all(o.sources for o in item.observations):
                     continue
-                yield self.problem((name, index), "warning", "unsourced",
-                                   f"{name} {shown(item.id)} names no source",
-                                   hint="add `sources: [source id]`")
+                yield self.problem(
+                    (name, index),
+                    "warning",
+                    "unsourced",
+                    f"{name} {shown(item.id)} names no source",
+                    hint="add `sources: [source id]`",
+                )
         for m, metric in self.items("metrics"):
             if metric.sources:
                 continue
             for o, obs in self.observations(m, metric):
                 if not obs.sources and any(x.sources for x in metric.observations):
-                    yield self.problem(("metrics", m, "observations", o), "warning", "unsourced",
-                                       f"metric {shown(metric.id)}: the {obs.date} observation names no source")
+                    yield self.problem(
+                        ("metrics", m, "observations", o),
+                        "warning",
+                        "unsourced",
+                        f"metric {shown(metric.id)}: the {obs.date} observation names no source",
+                    )
 
     def flywheel(self) -> Iterator[Problem]:
         edges = list(self.items("flywheel"))
@@ -282,11 +326,19 @@ class _Checker:
         ends = {e.to for _, e in edges}
         for index, edge in edges:
             if edge.to not in starts:
-                yield self.problem(("flywheel", index, "to"), "warning", "flywheel-open",
-                                   f"flywheel: nothing leads on from {shown(edge.to)}, so the loop does not close")
+                yield self.problem(
+                    ("flywheel", index, "to"),
+                    "warning",
+                    "flywheel-open",
+                    f"flywheel: nothing leads on from {shown(edge.to)}, so the loop does not close",
+                )
             if edge.from_ not in ends:
-                yield self.problem(("flywheel", index, "from"), "warning", "flywheel-open",
-                                   f"flywheel: nothing leads into {shown(edge.from_)}, so the loop does not close")
+                yield self.problem(
+                    ("flywheel", index, "from"),
+                    "warning",
+                    "flywheel-open",
+                    f"flywheel: nothing leads into {shown(edge.from_)}, so the loop does not close",
+                )
 
     def contradictions(self) -> Iterator[Problem]:
         # Observations of one interval (2024 and 2024-01/2024-12 alike, not 2024 and
@@ -308,10 +360,13 @@ class _Checker:
                 disputed = "disputed" in (first.confidence, obs.confidence)
                 if said != first_said and not disputed:
                     yield self.problem(
-                        ("metrics", m, "observations", o, "value"), "warning", "contradiction",
+                        ("metrics", m, "observations", o, "value"),
+                        "warning",
+                        "contradiction",
                         f"metric {shown(metric.id)}: {obs.date} is {obs.value.text} here "
                         f"but {first.value.text} in an earlier observation",
-                        hint="mark both `confidence: disputed` with a note, or fix one")
+                        hint="mark both `confidence: disputed` with a note, or fix one",
+                    )
 
     def after_as_of(self) -> Iterator[Problem]:
         if "as_of" in self.gaps.keys:
@@ -321,14 +376,22 @@ class _Checker:
         for name in ("timeline", "quotes"):
             for index, item in self.items(name):
                 if item.date is not None and item.date.start is not None and item.date.start > limit:
-                    yield self.problem((name, index, "date"), "warning", "after-as-of",
-                                       f"{name} {shown(item.id)} is dated {item.date.text}, after the case's "
-                                       f"as_of {self.case.as_of.text}",
-                                       hint="fix the date, or move as_of on")
+                    yield self.problem(
+                        (name, index, "date"),
+                        "warning",
+                        "after-as-of",
+                        f"{name} {shown(item.id)} is dated {item.date.text}, after the case's "
+                        f"as_of {self.case.as_of.text}",
+                        hint="fix the date, or move as_of on",
+                    )
 
     def evidence(self) -> Iterator[Problem]:
         for index, principle in self.items("principles"):
             if not principle.evidence:
-                yield self.problem(("principles", index), "warning", "no-evidence",
-                                   f"principle {principle.n} {shown(principle.id)} cites no evidence",
-                                   hint="add `evidence: [timeline ids]`")
+                yield self.problem(
+                    ("principles", index),
+                    "warning",
+                    "no-evidence",
+                    f"principle {principle.n} {shown(principle.id)} cites no evidence",
+                    hint="add `evidence: [timeline ids]`",
+                )

@@ -27,15 +27,110 @@ if TYPE_CHECKING:
     from casekit.analytics import Cagr
     from casekit.library import Library
 
-__all__ = ["Comparison", "MetricCell", "Row", "Span", "TopRisk", "case_labels", "check_different", "compare",
-           "metric_groups", "principle_themes"]
+__all__ = [
+    "Comparison",
+    "MetricCell",
+    "Row",
+    "Span",
+    "TopRisk",
+    "case_labels",
+    "check_different",
+    "compare",
+    "metric_groups",
+    "principle_themes",
+]
 
 # Words that say nothing about what a principle is about.
 _TITLE_STOP = frozenset(
-    "a an and are as at be but by for from has have in is it its of on or that the this to was were which with "
-    "not your you yours own just make makes every same before after into over under when what how why than then "
-    "more less most much many very only also even ever never always don t s vs via one two first last new old "
-    "keep get let use do does all any each their them they we our us".split()
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "but",
+        "by",
+        "for",
+        "from",
+        "has",
+        "have",
+        "in",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "that",
+        "the",
+        "this",
+        "to",
+        "was",
+        "were",
+        "which",
+        "with",
+        "not",
+        "your",
+        "you",
+        "yours",
+        "own",
+        "just",
+        "make",
+        "makes",
+        "every",
+        "same",
+        "before",
+        "after",
+        "into",
+        "over",
+        "under",
+        "when",
+        "what",
+        "how",
+        "why",
+        "than",
+        "then",
+        "more",
+        "less",
+        "most",
+        "much",
+        "many",
+        "very",
+        "only",
+        "also",
+        "even",
+        "ever",
+        "never",
+        "always",
+        "don",
+        "t",
+        "s",
+        "vs",
+        "via",
+        "one",
+        "two",
+        "first",
+        "last",
+        "new",
+        "old",
+        "keep",
+        "get",
+        "let",
+        "use",
+        "do",
+        "does",
+        "all",
+        "any",
+        "each",
+        "their",
+        "them",
+        "they",
+        "we",
+        "our",
+        "us",
+    ]
 )
 
 
@@ -83,8 +178,11 @@ class Row:
     def record(self) -> dict:
         """`{group, attribute, values: {<case>: value, …}}`: the cases' values apart from the row's own
         keys, so no case id (`group`, say) can clash with them. Each value is data: see `plain`."""
-        return {"group": self.group, "attribute": self.label,
-                "values": {label: plain(value) for label, value in self.values.items()}}
+        return {
+            "group": self.group,
+            "attribute": self.label,
+            "values": {label: plain(value) for label, value in self.values.items()},
+        }
 
 
 def plain(value: object) -> object:
@@ -97,15 +195,21 @@ def plain(value: object) -> object:
     if isinstance(value, PartialDate):
         return date_fields(value)
     if isinstance(value, Span):
-        return {"from": value.first.text, "to": value.last.text,
-                "start": value.first.start.isoformat() if value.first.start else None,
-                "end": value.last.end.isoformat() if value.last.end else None, "years": value.years}
+        return {
+            "from": value.first.text,
+            "to": value.last.text,
+            "start": value.first.start.isoformat() if value.first.start else None,
+            "end": value.last.end.isoformat() if value.last.end else None,
+            "years": value.years,
+        }
     if isinstance(value, MetricCell):
         latest = value.latest
-        return {"id": value.metric.id, "value": value_record(latest.value if latest else None),
-                **date_fields(latest.date if latest else None),
-                "cagr": None if value.cagr is None else {"value": value.cagr.value,
-                                                         "approximate": value.cagr.approximate}}
+        return {
+            "id": value.metric.id,
+            "value": value_record(latest.value if latest else None),
+            **date_fields(latest.date if latest else None),
+            "cagr": None if value.cagr is None else {"value": value.cagr.value, "approximate": value.cagr.approximate},
+        }
     if isinstance(value, tuple):
         return [_plain_item(item) for item in value]
     return value
@@ -137,8 +241,17 @@ class Comparison:
         columns for these cases whatever their rows hold, each case's together."""
         from casekit.records import VALUE_KEYS, Records
 
-        cell = {"date": None, "from": None, "to": None, "start": None, "end": None, "years": None, "id": None,
-                "value": dict.fromkeys(VALUE_KEYS), "cagr": {"value": None, "approximate": None}}
+        cell = {
+            "date": None,
+            "from": None,
+            "to": None,
+            "start": None,
+            "end": None,
+            "years": None,
+            "id": None,
+            "value": dict.fromkeys(VALUE_KEYS),
+            "cagr": {"value": None, "approximate": None},
+        }
         shape = {"group": None, "attribute": None, "values": {label: dict(cell) for label in self.labels}}
         return Records([row.record() for row in self.rows], shape)
 
@@ -162,18 +275,26 @@ def case_labels(cases: Sequence[Case], names: Sequence[str] | None = None) -> li
 
 # --- metrics ---------------------------------------------------------------------------
 
+
 def metric_groups(cases: Sequence[Case]) -> list[list[Metric | None]]:
     """Metrics matched across cases (by id, else by name ignoring case), one list per metric with
     one entry per case (None where the case lacks it), in order of first appearance."""
     groups: list[list[Metric | None]] = []
     for k, case in enumerate(cases):
         for metric in case.metrics:
-            found = next((g for g in groups if g[k] is None and any(m is not None and m.id == metric.id for m in g)),
-                         None)
+            found = next(
+                (g for g in groups if g[k] is None and any(m is not None and m.id == metric.id for m in g)), None
+            )
             if found is None:
                 name = metric.name.casefold().strip()
-                found = next((g for g in groups if g[k] is None
-                              and any(m is not None and m.name.casefold().strip() == name for m in g)), None)
+                found = next(
+                    (
+                        g
+                        for g in groups
+                        if g[k] is None and any(m is not None and m.name.casefold().strip() == name for m in g)
+                    ),
+                    None,
+                )
             if found is None:
                 found = [None] * len(cases)
                 groups.append(found)
@@ -197,14 +318,19 @@ def _pick_metrics(cases: Sequence[Case], wanted: Sequence[str]) -> list[list[Met
     picked: list[list[Metric | None]] = []
     for name in wanted:
         folded = name.casefold().strip()
-        group = [next((m for m in c.metrics if m.id == name), None)
-                 or next((m for m in c.metrics if m.name.casefold().strip() == folded), None) for c in cases]
+        group = [
+            next((m for m in c.metrics if m.id == name), None)
+            or next((m for m in c.metrics if m.name.casefold().strip() == folded), None)
+            for c in cases
+        ]
         if not any(group):
             from casekit.problems import did_you_mean
 
             known = sorted({m.id for c in cases for m in c.metrics})
-            raise UsageError(f"--metric: no metric `{name}` in any of the cases",
-                             hint=did_you_mean(name, known) or ("metrics: " + ", ".join(known) if known else None))
+            raise UsageError(
+                f"--metric: no metric `{name}` in any of the cases",
+                hint=did_you_mean(name, known) or ("metrics: " + ", ".join(known) if known else None),
+            )
         # Asked for twice (by id, then by name), a metric is still one row: the rows merge.
         same = next((p for p in picked if any(m is not None and m is q for m, q in zip(group, p))), None)
         if same is None:
@@ -216,11 +342,15 @@ def _pick_metrics(cases: Sequence[Case], wanted: Sequence[str]) -> list[list[Met
 
 # --- principles ------------------------------------------------------------------------
 
+
 def _title_words(principle: Principle) -> set[str]:
     from casekit.search import tokenize
 
-    return {t.term for t in tokenize(principle.title) if len(t.term) > 3 and t.term not in _TITLE_STOP
-            and not t.term.isdigit()}
+    return {
+        t.term
+        for t in tokenize(principle.title)
+        if len(t.term) > 3 and t.term not in _TITLE_STOP and not t.term.isdigit()
+    }
 
 
 def principle_themes(cases: Sequence[Case]) -> dict[str, list[list[Principle]]]:
@@ -248,6 +378,7 @@ def principle_themes(cases: Sequence[Case]) -> dict[str, list[list[Principle]]]:
 
 
 # --- the comparison --------------------------------------------------------------------
+
 
 def _span(case: Case, today: date) -> Span | None:
     from casekit.query import sort_by_date
@@ -281,15 +412,21 @@ def check_different(library: Library, specs: Sequence[str]) -> None:
     for spec in specs:
         path = library.find(spec).path.resolve()
         if path in named:
-            same = (f"`{spec}` is named twice" if named[path] == spec
-                    else f"`{named[path]}` and `{spec}` are the same case file ({path})")
-            raise UsageError(f"{same}; compare needs different cases",
-                             hint="two versions of one case are two files: casekit compare acme_v1.yaml acme_v2.yaml")
+            same = (
+                f"`{spec}` is named twice"
+                if named[path] == spec
+                else f"`{named[path]}` and `{spec}` are the same case file ({path})"
+            )
+            raise UsageError(
+                f"{same}; compare needs different cases",
+                hint="two versions of one case are two files: casekit compare acme_v1.yaml acme_v2.yaml",
+            )
         named[path] = spec
 
 
-def compare(cases: Sequence[Case], today: date, *, metrics: Sequence[str] = (),
-            names: Sequence[str] | None = None) -> Comparison:
+def compare(
+    cases: Sequence[Case], today: date, *, metrics: Sequence[str] = (), names: Sequence[str] | None = None
+) -> Comparison:
     """Compare `cases` (two or more) attribute by attribute.
 
     Metrics shown are those at least two cases share, or the ones named in

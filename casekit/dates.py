@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-__all__ = ["DateError", "PartialDate", "PRECISIONS", "today"]
+__all__ = ["PRECISIONS", "DateError", "PartialDate", "today"]
 
 PRECISIONS = ("day", "month", "season", "third", "quarter", "half", "year", "decade", "range")
 
@@ -41,14 +41,28 @@ _MONTHS = {
     )
     for name in names
 }
-_MONTH_NAMES = ("", "January", "February", "March", "April", "May", "June", "July",
-                "August", "September", "October", "November", "December")
+_MONTH_NAMES = (
+    "",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 # Thirds of a year (ISO 8601-2 calls them quadrimesters): first month of each.
 _THIRDS = {"early": 1, "mid": 5, "late": 9}
 _THIRD_WORDS = {1: "early", 5: "mid", 9: "late"}
 # Northern-hemisphere meteorological seasons: first month of each.
 _SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
 _SEASON_WORDS = {3: "spring", 6: "summer", 9: "autumn", 12: "winter"}
+
 
 class _lazy:
     """A regular expression compiled on first use: most runs never parse a date.
@@ -88,9 +102,7 @@ _ORD = r"(?:st|nd|rd|th)?"
 _RE_MDY = _lazy(r"(?P<word>[a-z]+)\.?\s+(?P<day>[0-9]{1,2})" + _ORD + r",?\s+" + _YEAR, re.IGNORECASE)
 _RE_DMY = _lazy(r"(?P<day>[0-9]{1,2})" + _ORD + r"\s+(?P<word>[a-z]+)\.?,?\s+" + _YEAR, re.IGNORECASE)
 
-_RE_APPROX_PREFIX = _lazy(
-    r"(?:~|(?:c|ca)\.|(?:ca|circa|approx|approximately|around)\b\.?)\s*", re.IGNORECASE
-)
+_RE_APPROX_PREFIX = _lazy(r"(?:~|(?:c|ca)\.|(?:ca|circa|approx|approximately|around)\b\.?)\s*", re.IGNORECASE)
 _RE_FLAG_SUFFIX = _lazy(r"\s*([~?%]+)$")
 _RE_FLAG_PREFIX = _lazy(r"([?%]+)\s*")
 _RE_OPEN_PREFIX = _lazy(r"(?P<word>since|after|by|until|till|before)\s+(?P<rest>.+)", re.IGNORECASE | re.DOTALL)
@@ -200,10 +212,14 @@ class PartialDate:
         except DateError:
             sides = []
         if len(sides) != 2:  # not made by parse(): all that is known of each end is its day
-            return tuple(None if d is None else PartialDate(d.isoformat(), d, d, "day")  # type: ignore[return-value]
-                         for d in (self.start, self.end))
-        return tuple(None if side is None else PartialDate(side[0].strip(), *side[1])  # type: ignore[return-value]
-                     for side in sides)
+            return tuple(
+                None if d is None else PartialDate(d.isoformat(), d, d, "day")  # type: ignore[return-value]
+                for d in (self.start, self.end)
+            )
+        return tuple(
+            None if side is None else PartialDate(side[0].strip(), *side[1])  # type: ignore[return-value]
+            for side in sides
+        )
 
     def overlaps(self, other: PartialDate, today: date) -> bool:
         """True when the two intervals share at least one day."""
@@ -384,7 +400,7 @@ def _hyphen_range(s: str, text: str, sides: _Sides | None = None) -> _Parsed | N
     for i, ch in enumerate(s):
         if ch != "-":
             continue
-        left, right = s[:i].strip(), s[i + 1:].strip()
+        left, right = s[:i].strip(), s[i + 1 :].strip()
         if not left or not right:
             continue
         try:
@@ -423,12 +439,12 @@ def _parse_single(s: str) -> _Parsed | None:
     while True:  # flags may come in any order on either side: `~2015`, `2015?~`, `c. 2015`
         m = _RE_APPROX_PREFIX.match(core)
         if m and m.end() < len(core):
-            approximate, core = True, core[m.end():]
+            approximate, core = True, core[m.end() :]
             continue
         m = _RE_FLAG_PREFIX.match(core)
         if m and m.end() < len(core):
             approximate, uncertain = _apply_flags(m.group(1), approximate, uncertain)
-            core = core[m.end():]
+            core = core[m.end() :]
             continue
         m = _RE_FLAG_SUFFIX.search(core)
         if m and m.start() > 0:
@@ -517,9 +533,7 @@ def _year(text: str, s: str) -> int:
 def _day(year: int, month: int, day: int, s: str) -> date:
     _, last = _month_span(year, month, s)
     if not 1 <= day <= last.day:
-        raise DateError(
-            f"day {day} is out of range in `{s}`: {_MONTH_NAMES[month]} {year} has {last.day} days"
-        )
+        raise DateError(f"day {day} is out of range in `{s}`: {_MONTH_NAMES[month]} {year} has {last.day} days")
     return date(year, month, day)
 
 

@@ -32,6 +32,7 @@ __all__ = ["html_page", "markdown_report", "metric_svg", "timeline_svg", "write_
 
 # --- writing files -------------------------------------------------------------------
 
+
 def write_file(path: str | os.PathLike, text: str, *, force: bool = False) -> Path:
     """Write `text` to `path` atomically (a temporary file in the same directory, then a rename).
 
@@ -61,12 +62,14 @@ def write_file(path: str | os.PathLike, text: str, *, force: bool = False) -> Pa
             try:
                 os.link(tmp, target)
             except FileExistsError:
-                raise CasekitError(f"{target}: already exists; not overwritten",
-                                   hint="use --force to replace it") from None
+                raise CasekitError(
+                    f"{target}: already exists; not overwritten", hint="use --force to replace it"
+                ) from None
             except OSError:  # a file system without hard links
                 if target.exists():
-                    raise CasekitError(f"{target}: already exists; not overwritten",
-                                       hint="use --force to replace it") from None
+                    raise CasekitError(
+                        f"{target}: already exists; not overwritten", hint="use --force to replace it"
+                    ) from None
                 os.replace(tmp, target)
     except OSError as exc:
         raise CasekitError(f"{target}: cannot write ({exc.strerror or exc})") from None
@@ -87,6 +90,7 @@ def _copy_mode(target: Path, tmp: str) -> None:
 
 
 # --- shared helpers ------------------------------------------------------------------
+
 
 def _one_line(text: object) -> str:
     return " ".join(clean(text).split())
@@ -144,8 +148,14 @@ def _other_sections() -> list[str]:
 
 
 SECTION_TITLES = {
-    "people": "People", "quotes": "Quotes", "moats": "Moats", "flywheel": "Flywheel",
-    "segments": "Segments", "competitors": "Competitors", "drivers": "Drivers", "lessons": "Lessons",
+    "people": "People",
+    "quotes": "Quotes",
+    "moats": "Moats",
+    "flywheel": "Flywheel",
+    "segments": "Segments",
+    "competitors": "Competitors",
+    "drivers": "Drivers",
+    "lessons": "Lessons",
 }
 
 
@@ -191,13 +201,15 @@ def markdown_report(case: Case, today: date) -> str:
         rows = []
         for m in case.metrics:
             latest, previous = _latest(m)
-            rows.append([
-                md(m.name) + _notes(_item_sources(m)),
-                _cell(latest.value.display() if latest else ""),
-                _cell(latest.date.text if latest else ""),
-                _cell(f"{previous.value.display()} ({previous.date.text})" if previous else ""),
-                _cell(_change(m)),
-            ])
+            rows.append(
+                [
+                    md(m.name) + _notes(_item_sources(m)),
+                    _cell(latest.value.display() if latest else ""),
+                    _cell(latest.date.text if latest else ""),
+                    _cell(f"{previous.value.display()} ({previous.date.text})" if previous else ""),
+                    _cell(_change(m)),
+                ]
+            )
         out += _md_table(["Metric", "Latest", "As of", "Previous", "Change"], rows, right=(1, 3))
         out.append("")
 
@@ -215,8 +227,11 @@ def markdown_report(case: Case, today: date) -> str:
         for event in _sorted_events(case, today):
             line = f"- **{md(event.date.text)}** — {md(event.title)}"
             if event.detail:
-                line += f". {md(event.detail)}" if not event.title.rstrip().endswith((".", "!", "?")) \
+                line += (
+                    f". {md(event.detail)}"
+                    if not event.title.rstrip().endswith((".", "!", "?"))
                     else f" {md(event.detail)}"
+                )
             tags = [t for t in (event.category, era_titles.get(event.era or "", event.era)) if t]
             if tags:
                 line += " *(" + md(" · ".join(tags)) + ")*"
@@ -271,12 +286,19 @@ def markdown_report(case: Case, today: date) -> str:
         elif name == "quotes":
             for q in items:
                 who = [speaker_name(case, q.speaker)] + ([q.date.text] if q.date else [])
-                out += [f"> {md(q.text)}", ">", f"> — {md(', '.join(who))}"
-                        + (f" ({md(q.context)})" if q.context else "") + _notes(q.sources), ""]
+                out += [
+                    f"> {md(q.text)}",
+                    ">",
+                    f"> — {md(', '.join(who))}" + (f" ({md(q.context)})" if q.context else "") + _notes(q.sources),
+                    "",
+                ]
         elif name == "moats":
             for m in moats_by_rank(items):
-                facts = [f"{label}: {md(v)}" for label, v in
-                         (("time to replicate", m.time_to_replicate), ("cost", m.cost)) if v]
+                facts = [
+                    f"{label}: {md(v)}"
+                    for label, v in (("time to replicate", m.time_to_replicate), ("cost", m.cost))
+                    if v
+                ]
                 line = f"{m.rank}. **{md(m.title)}**"
                 if m.description:
                     line += f" — {md(m.description)}"
@@ -288,20 +310,36 @@ def markdown_report(case: Case, today: date) -> str:
             for loop in wheel.loops:
                 out += [md_block(" → ".join([*loop, loop[0]])), ""]
             for e in items:
-                out.append(f"- **{md(e.from_)} → {md(e.to)}**" + (f": {md(e.description)}" if e.description else "")
-                           + _notes(e.sources))
+                out.append(
+                    f"- **{md(e.from_)} → {md(e.to)}**"
+                    + (f": {md(e.description)}" if e.description else "")
+                    + _notes(e.sources)
+                )
         elif name == "segments":
-            rows = [[md(s.name) + _notes(s.sources), _cell(s.period.text if s.period else ""),
-                     *(_cell(v.display() if v else "") for v in (s.revenue, s.share, s.growth, s.margin))]
-                    for s in items]
+            rows = [
+                [
+                    md(s.name) + _notes(s.sources),
+                    _cell(s.period.text if s.period else ""),
+                    *(_cell(v.display() if v else "") for v in (s.revenue, s.share, s.growth, s.margin)),
+                ]
+                for s in items
+            ]
             out += _md_table(["Segment", "Period", "Revenue", "Share", "Growth", "Margin"], rows, right=(2, 3, 4, 5))
             described = [s for s in items if s.description]
             if described:
                 out.append("")
                 out += [f"- **{md(s.name)}**: {md(s.description)}" for s in described]
         elif name == "competitors":
-            rows = [[md(c.name) + _notes(c.sources), _cell(c.segment), _cell(c.position),
-                     _cell(c.scale.display() if c.scale else ""), _cell(c.notes)] for c in items]
+            rows = [
+                [
+                    md(c.name) + _notes(c.sources),
+                    _cell(c.segment),
+                    _cell(c.position),
+                    _cell(c.scale.display() if c.scale else ""),
+                    _cell(c.notes),
+                ]
+                for c in items
+            ]
             out += _md_table(["Competitor", "Segment", "Position", "Scale", "Notes"], rows, right=(3,))
         elif name == "drivers":
             for d in items:
@@ -309,8 +347,11 @@ def markdown_report(case: Case, today: date) -> str:
                 out.append(line + (f": {md(d.description)}" if d.description else "") + _notes(d.sources))
         elif name == "lessons":
             for lesson in items:
-                out.append(f"- **{md(lesson.title)}**" + (f": {md(lesson.summary)}" if lesson.summary else "")
-                           + _notes(lesson.sources))
+                out.append(
+                    f"- **{md(lesson.title)}**"
+                    + (f": {md(lesson.summary)}" if lesson.summary else "")
+                    + _notes(lesson.sources)
+                )
         out.append("")
 
     if case.sources:
@@ -440,8 +481,9 @@ def _svg_label(lines: list[str], cx: float, y: float, width: float, size: float,
     x = min(max(cx, half + 1), width - half - 1)
     if len(lines) == 1:
         return f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="middle" class="{cls}">{esc(lines[0])}</text>'
-    spans = "".join(f'<tspan x="{x:.1f}" dy="{0 if i == 0 else size + 1:.0f}">{esc(line)}</tspan>'
-                    for i, line in enumerate(lines))
+    spans = "".join(
+        f'<tspan x="{x:.1f}" dy="{0 if i == 0 else size + 1:.0f}">{esc(line)}</tspan>' for i, line in enumerate(lines)
+    )
     return f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="middle" class="{cls}">{spans}</text>'
 
 
@@ -486,7 +528,7 @@ def timeline_svg(case: Case, today: date) -> str:
     # cannot go beside its bar in one lane gets a lane of its own.
     left_edge, right_edge = 4.0, width - pad / 2
     bars = []
-    for i, era in enumerate(eras):
+    for era in eras:
         lo = x(era.period.earliest()) if era.period.start else x(date(first_year, 1, 1))
         open_end = era.period.end is None or era.period.latest(today) > end_day
         w = max(x(min(era.period.latest(today), end_day)) - lo, 4)
@@ -514,9 +556,11 @@ def timeline_svg(case: Case, today: date) -> str:
     eras_top = axis_y + 14
     events_top = eras_top + lane_count * lane_h + (12 if lane_count else 0)
     height = events_top + len(categories) * row_h + 8
-    parts = [f'<svg class="chart timeline-chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-             f'role="img" aria-label="Timeline of {esc(case.company)}: eras and events by year" '
-             f'xmlns="http://www.w3.org/2000/svg" font-family="inherit" font-size="12">']
+    parts = [
+        f'<svg class="chart timeline-chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'role="img" aria-label="Timeline of {esc(case.company)}: eras and events by year" '
+        f'xmlns="http://www.w3.org/2000/svg" font-family="inherit" font-size="12">'
+    ]
     years = list(range(first_year, last_year + 1))
     step = 1
     while len(years[::step]) * 44 > plot_w:
@@ -528,37 +572,51 @@ def timeline_svg(case: Case, today: date) -> str:
     for i, ((era, lo, w, open_end, place, label, _), lane) in enumerate(zip(bars, lanes)):
         y = eras_top + lane * lane_h
         color = ERA_COLORS[i % len(ERA_COLORS)]
-        parts.append(f'<g><title>{esc(era.title)} ({esc(era.period.text)})</title>'
-                     f'<rect x="{lo:.1f}" y="{y}" width="{w:.1f}" height="{lane_h - 6}" rx="4" fill="{color}"'
-                     f' fill-opacity="0.85"/>')
+        parts.append(
+            f"<g><title>{esc(era.title)} ({esc(era.period.text)})</title>"
+            f'<rect x="{lo:.1f}" y="{y}" width="{w:.1f}" height="{lane_h - 6}" rx="4" fill="{color}"'
+            f' fill-opacity="0.85"/>'
+        )
         if open_end:
-            parts.append(f'<path d="M{lo + w:.1f} {y} l8 {(lane_h - 6) / 2:.0f} l-8 {(lane_h - 6) / 2:.0f}z"'
-                         f' fill="{color}" fill-opacity="0.85"/>')
+            parts.append(
+                f'<path d="M{lo + w:.1f} {y} l8 {(lane_h - 6) / 2:.0f} l-8 {(lane_h - 6) / 2:.0f}z"'
+                f' fill="{color}" fill-opacity="0.85"/>'
+            )
         if label and place == "inside":
             parts.append(f'<text x="{lo + 6:.1f}" y="{y + 14}" class="era-label">{esc(label)}</text>')
         elif label and place == "after":
-            parts.append(f'<text x="{lo + w + (8 if open_end else 0) + 6:.1f}" y="{y + 14}" class="era-label"'
-                         f' style="fill:{color}">{esc(label)}</text>')
+            parts.append(
+                f'<text x="{lo + w + (8 if open_end else 0) + 6:.1f}" y="{y + 14}" class="era-label"'
+                f' style="fill:{color}">{esc(label)}</text>'
+            )
         elif label:
-            parts.append(f'<text x="{lo - 5:.1f}" y="{y + 14}" text-anchor="end" class="era-label"'
-                         f' style="fill:{color}">{esc(label)}</text>')
+            parts.append(
+                f'<text x="{lo - 5:.1f}" y="{y + 14}" text-anchor="end" class="era-label"'
+                f' style="fill:{color}">{esc(label)}</text>'
+            )
         parts.append("</g>")
     for row, (category, members) in enumerate(categories.items()):
         y = events_top + row * row_h + row_h / 2
         color = CATEGORY_COLORS.get(category, CATEGORY_COLORS["other"])
-        parts.append(f'<text x="{label_w}" y="{y + 4:.1f}" text-anchor="end" class="row-label">'
-                     f'{esc(_clip(category, 14))} ({len(members)})</text>')
+        parts.append(
+            f'<text x="{label_w}" y="{y + 4:.1f}" text-anchor="end" class="row-label">'
+            f"{esc(_clip(category, 14))} ({len(members)})</text>"
+        )
         parts.append(f'<line x1="{label_w + pad / 2}" y1="{y:.1f}" x2="{width - pad / 2}" y2="{y:.1f}" class="track"/>')
         for e in members:
             cx = x(_mid(e.date, today))
             # A span longer than a year is drawn; a year's imprecision is not.
             if e.date.start is not None and e.date.end is not None and (e.date.end - e.date.start).days > 370:
                 lo, hi = x(e.date.start), x(min(e.date.end, end_day))
-                parts.append(f'<line x1="{lo:.1f}" y1="{y:.1f}" x2="{hi:.1f}" y2="{y:.1f}" stroke="{color}"'
-                             f' stroke-width="3" stroke-opacity="0.35" stroke-linecap="round"/>')
-            parts.append(f'<circle cx="{cx:.1f}" cy="{y:.1f}" r="5" fill="{color}" fill-opacity="0.8"'
-                         f' stroke="var(--bg)" stroke-width="1"><title>{esc(e.date.text)}: {esc(e.title)}</title>'
-                         f'</circle>')
+                parts.append(
+                    f'<line x1="{lo:.1f}" y1="{y:.1f}" x2="{hi:.1f}" y2="{y:.1f}" stroke="{color}"'
+                    f' stroke-width="3" stroke-opacity="0.35" stroke-linecap="round"/>'
+                )
+            parts.append(
+                f'<circle cx="{cx:.1f}" cy="{y:.1f}" r="5" fill="{color}" fill-opacity="0.8"'
+                f' stroke="var(--bg)" stroke-width="1"><title>{esc(e.date.text)}: {esc(e.title)}</title>'
+                f"</circle>"
+            )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -603,10 +661,12 @@ def metric_svg(metric: Metric) -> str:
     axis_y = height - 10
     if any(len(lines) > 1 for lines in axis.values()):  # a second line of date: a taller chart, same plot
         height += 12
-    parts = [f'<svg class="chart metric-chart" viewBox="0 0 {width} {height}" role="img" '
-             f'aria-label="{esc(metric.name)} over time" xmlns="http://www.w3.org/2000/svg" '
-             f'font-family="inherit" font-size="11">',
-             f'<line x1="{left}" y1="{y(0):.1f}" x2="{width - left}" y2="{y(0):.1f}" class="baseline"/>']
+    parts = [
+        f'<svg class="chart metric-chart" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{esc(metric.name)} over time" xmlns="http://www.w3.org/2000/svg" '
+        f'font-family="inherit" font-size="11">',
+        f'<line x1="{left}" y1="{y(0):.1f}" x2="{width - left}" y2="{y(0):.1f}" class="baseline"/>',
+    ]
     for i, (when, value) in enumerate(points):
         cx = left + slot * (i + 0.5)
         mid = value.midpoint
@@ -614,20 +674,25 @@ def metric_svg(metric: Metric) -> str:
         top_y, base_y = sorted((y(mid), y(0)))
         approx = value.qualifier != "exact"
         labelled = (n - 1 - i) % every == 0
-        parts.append(f'<g><title>{esc(when)}: {esc(value.display())}</title>'
-                     f'<rect x="{cx - bar / 2:.1f}" y="{top_y:.1f}" width="{bar:.1f}" height="{max(base_y - top_y, 1):.1f}"'
-                     f' class="bar{" approx" if approx else ""}"/>')
+        parts.append(
+            f"<g><title>{esc(when)}: {esc(value.display())}</title>"
+            f'<rect x="{cx - bar / 2:.1f}" y="{top_y:.1f}" width="{bar:.1f}" height="{max(base_y - top_y, 1):.1f}"'
+            f' class="bar{" approx" if approx else ""}"/>'
+        )
         if value.qualifier == "range" and value.low is not None and value.high is not None:
-            parts.append(f'<line x1="{cx:.1f}" y1="{y(value.low):.1f}" x2="{cx:.1f}" y2="{y(value.high):.1f}"'
-                         f' class="whisker"/>')
+            parts.append(
+                f'<line x1="{cx:.1f}" y1="{y(value.low):.1f}" x2="{cx:.1f}" y2="{y(value.high):.1f}" class="whisker"/>'
+            )
         elif value.low is None or value.high is None:
             up = value.high is None  # "300K+": the truth is at or above the bar
             tip = y(mid) - 9 if up else y(mid) + 9
-            parts.append(f'<path d="M{cx - 5:.1f} {y(mid):.1f} L{cx:.1f} {tip:.1f} L{cx + 5:.1f} {y(mid):.1f}z"'
-                         f' class="bound"/>')
+            parts.append(
+                f'<path d="M{cx - 5:.1f} {y(mid):.1f} L{cx:.1f} {tip:.1f} L{cx + 5:.1f} {y(mid):.1f}z" class="bound"/>'
+            )
         if labelled:
-            parts.append(_svg_label([_fit(value.display(), room, 11)], cx, _label_y(value, y, top_y), width, 11,
-                                    "value"))
+            parts.append(
+                _svg_label([_fit(value.display(), room, 11)], cx, _label_y(value, y, top_y), width, 11, "value")
+            )
             parts.append(_svg_label(axis[i], cx, axis_y, width, 11, "axis"))
         parts.append("</g>")
     parts.append("</svg>")
@@ -778,14 +843,21 @@ def _tag(name: str, body: str, cls: str | None = None, **attrs: str) -> str:
 def _html_table(columns: Sequence[tuple[str, str]], rows: list[list[str]]) -> str:
     """A table of already-escaped cells; `columns` are (header, class). On a phone each row
     becomes a block whose cells carry their header as a label."""
-    head = "".join(f'<th class="{cls}">{esc(name)}</th>' if cls else f"<th>{esc(name)}</th>"
-                   for name, cls in columns)
+    head = "".join(f'<th class="{cls}">{esc(name)}</th>' if cls else f"<th>{esc(name)}</th>" for name, cls in columns)
     body = "".join(
-        "<tr>" + "".join(f'<td class="{cls}" data-label="{esc(name)}">{cell}</td>' if cls
-                         else f'<td data-label="{esc(name)}">{cell}</td>'
-                         for (name, cls), cell in zip(columns, row)) + "</tr>"
-        for row in rows)
-    return f'<div class="table-wrap"><table class="rt"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
+        "<tr>"
+        + "".join(
+            f'<td class="{cls}" data-label="{esc(name)}">{cell}</td>'
+            if cls
+            else f'<td data-label="{esc(name)}">{cell}</td>'
+            for (name, cls), cell in zip(columns, row)
+        )
+        + "</tr>"
+        for row in rows
+    )
+    return (
+        f'<div class="table-wrap"><table class="rt"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
+    )
 
 
 def _growth_class(metric: Metric) -> str:
@@ -814,14 +886,19 @@ def html_page(case: Case, today: date) -> str:
         toc.append((anchor, title))
         body.append(f'<section id="{anchor}"><h2>{esc(title)}</h2>{content}</section>')
 
-    head = [f'<p class="meta"><span class="company">{esc(case.company)}</span> · as of {esc(case.as_of.text)}</p>',
-            f"<h1>{esc(case.title)}</h1>"]
+    head = [
+        f'<p class="meta"><span class="company">{esc(case.company)}</span> · as of {esc(case.as_of.text)}</p>',
+        f"<h1>{esc(case.title)}</h1>",
+    ]
     if case.tags:
         head.append('<ul class="tags">' + "".join(f'<li class="tag">{esc(t)}</li>' for t in case.tags) + "</ul>")
 
     if case.summary:
-        body.append('<section id="summary" class="summary">'
-                    + "".join(f"<p>{esc(p)}</p>" for p in _paragraphs(case.summary)) + "</section>")
+        body.append(
+            '<section id="summary" class="summary">'
+            + "".join(f"<p>{esc(p)}</p>" for p in _paragraphs(case.summary))
+            + "</section>"
+        )
 
     if case.metrics:
         # Series get a card with a chart; single figures share a compact table.
@@ -830,17 +907,23 @@ def html_page(case: Case, today: date) -> str:
             latest, previous = _latest(m)
             chart = metric_svg(m)
             change = _change(m)
-            change_html = (f'<span class="{_growth_class(m)}">{esc(change)}</span>'
-                           f' <span class="small">since {esc(previous.date.text)}</span>'
-                           if change and previous is not None else "")
+            change_html = (
+                f'<span class="{_growth_class(m)}">{esc(change)}</span>'
+                f' <span class="small">since {esc(previous.date.text)}</span>'
+                if change and previous is not None
+                else ""
+            )
             if not chart:
-                rows.append([
-                    esc(m.name) + cite(_item_sources(m))
-                    + (f'<div class="small">{esc(_one_line(m.description))}</div>' if m.description else ""),
-                    esc(latest.value.display()) if latest else "",
-                    esc(latest.date.text) if latest else "",
-                    change_html,
-                ])
+                rows.append(
+                    [
+                        esc(m.name)
+                        + cite(_item_sources(m))
+                        + (f'<div class="small">{esc(_one_line(m.description))}</div>' if m.description else ""),
+                        esc(latest.value.display()) if latest else "",
+                        esc(latest.date.text) if latest else "",
+                        change_html,
+                    ]
+                )
                 continue
             parts = [f'<p class="name">{esc(m.name)}{cite(_item_sources(m))}</p>']
             if latest is not None:
@@ -866,26 +949,41 @@ def html_page(case: Case, today: date) -> str:
         if chart:
             parts.append(f'<div class="scroll">{chart}</div>')
             used = list(dict.fromkeys(e.category or "other" for e in case.timeline))
-            parts.append('<ul class="legend">' + "".join(
-                f'<li><span class="dot" style="background:{CATEGORY_COLORS.get(c, CATEGORY_COLORS["other"])}">'
-                f'</span>{esc(c)}</li>' for c in used) + "</ul>")
+            parts.append(
+                '<ul class="legend">'
+                + "".join(
+                    f'<li><span class="dot" style="background:{CATEGORY_COLORS.get(c, CATEGORY_COLORS["other"])}">'
+                    f"</span>{esc(c)}</li>"
+                    for c in used
+                )
+                + "</ul>"
+            )
         if case.eras:
             era_items = "".join(
                 f'<li><span class="date">{esc(e.period.text)}</span> <strong>{esc(e.title)}</strong>'
-                + (f" — {esc(_one_line(e.summary))}" if e.summary else "") + cite(e.sources) + "</li>"
-                for e in _sorted_eras(case, today))
-            parts.append(f'<h3>Eras</h3><ul class="eras plain">{era_items}</ul><h3 style="margin-top:1.2rem">Events</h3>')
+                + (f" — {esc(_one_line(e.summary))}" if e.summary else "")
+                + cite(e.sources)
+                + "</li>"
+                for e in _sorted_eras(case, today)
+            )
+            parts.append(
+                f'<h3>Eras</h3><ul class="eras plain">{era_items}</ul><h3 style="margin-top:1.2rem">Events</h3>'
+            )
         era_titles = {e.id: e.title for e in case.eras}
         items = []
         for e in _sorted_events(case, today):
-            chips = "".join(f' <span class="chip">{esc(c)}</span>'
-                            for c in (e.category, era_titles.get(e.era or "", e.era)) if c)
+            chips = "".join(
+                f' <span class="chip">{esc(c)}</span>' for c in (e.category, era_titles.get(e.era or "", e.era)) if c
+            )
             detail = f'<p class="detail">{esc(_one_line(e.detail))}</p>' if e.detail else ""
-            disputed = ' <span class="chip" title="sources disagree">disputed</span>' \
-                if e.confidence == "disputed" else ""
-            items.append(f'<li id="event-{esc(e.id)}"><span class="date">{esc(e.date.text)}</span><div>'
-                         f'<span class="event-title">{esc(e.title)}</span>{cite(e.sources)}{chips}{disputed}'
-                         f"{detail}</div></li>")
+            disputed = (
+                ' <span class="chip" title="sources disagree">disputed</span>' if e.confidence == "disputed" else ""
+            )
+            items.append(
+                f'<li id="event-{esc(e.id)}"><span class="date">{esc(e.date.text)}</span><div>'
+                f'<span class="event-title">{esc(e.title)}</span>{cite(e.sources)}{chips}{disputed}'
+                f"{detail}</div></li>"
+            )
         parts.append(f'<ol class="events">{"".join(items)}</ol>')
         section("timeline", "Timeline", "".join(parts))
 
@@ -893,22 +991,28 @@ def html_page(case: Case, today: date) -> str:
         risks = {r.id: r for r in case.risks}
         cards = []
         for p in sorted(case.principles, key=lambda p: p.n):
-            parts = [f'<h3><span class="n">{p.n}.</span>{esc(p.title)}</h3>',
-                     f"<p>{esc(_one_line(p.summary))}{cite(p.sources)}</p>",
-                     '<div class="tradeoffs">'
-                     f'<div class="benefit"><span class="label">Benefit</span>{esc(_one_line(p.benefit))}</div>'
-                     f'<div class="tradeoff"><span class="label">Tradeoff</span>{esc(_one_line(p.tradeoff))}</div>'
-                     "</div>"]
+            parts = [
+                f'<h3><span class="n">{p.n}.</span>{esc(p.title)}</h3>',
+                f"<p>{esc(_one_line(p.summary))}{cite(p.sources)}</p>",
+                '<div class="tradeoffs">'
+                f'<div class="benefit"><span class="label">Benefit</span>{esc(_one_line(p.benefit))}</div>'
+                f'<div class="tradeoff"><span class="label">Tradeoff</span>{esc(_one_line(p.tradeoff))}</div>'
+                "</div>",
+            ]
             if p.tactic:
                 parts.append(f'<p><span class="label">Tactic</span>{esc(_one_line(p.tactic))}</p>')
             if p.evidence:
                 links = "; ".join(
                     f'<a href="#event-{esc(i)}">{esc(events[i].date.text)} {esc(events[i].title)}</a>'
-                    if i in events else esc(i) for i in p.evidence)
+                    if i in events
+                    else esc(i)
+                    for i in p.evidence
+                )
                 parts.append(f'<p class="small"><span class="label">Evidence</span>{links}</p>')
             if p.risks:
-                links = "; ".join(f'<a href="#risk-{esc(i)}">{esc(risks[i].title)}</a>' if i in risks else esc(i)
-                                  for i in p.risks)
+                links = "; ".join(
+                    f'<a href="#risk-{esc(i)}">{esc(risks[i].title)}</a>' if i in risks else esc(i) for i in p.risks
+                )
                 parts.append(f'<p class="small"><span class="label">Risks</span>{links}</p>')
             cards.append(f'<article class="card principle" id="principle-{esc(p.id)}">{"".join(parts)}</article>')
         section("principles", "Principles", _tag("div", "".join(cards), "stack"))
@@ -917,22 +1021,32 @@ def html_page(case: Case, today: date) -> str:
         principles = {p.id: p for p in case.principles}
         cards = []
         for r in risks_by_severity(case.risks):
-            facts = [f"likelihood {esc(r.likelihood)}" if r.likelihood else "",
-                     f"horizon {esc(_one_line(r.horizon))}" if r.horizon else ""]
-            parts = [f'<div class="risk-head"><span class="sev sev-{esc(r.severity)}">{esc(r.severity)}</span>'
-                     f"<h3>{esc(r.title)}{cite(r.sources)}</h3></div>"]
+            facts = [
+                f"likelihood {esc(r.likelihood)}" if r.likelihood else "",
+                f"horizon {esc(_one_line(r.horizon))}" if r.horizon else "",
+            ]
+            parts = [
+                f'<div class="risk-head"><span class="sev sev-{esc(r.severity)}">{esc(r.severity)}</span>'
+                f"<h3>{esc(r.title)}{cite(r.sources)}</h3></div>"
+            ]
             shown = " · ".join(f for f in facts if f)
             if shown:
                 parts.append(f'<p class="facts">{shown}</p>')
             if r.description:
                 parts.append(f"<p>{esc(_one_line(r.description))}</p>")
             if r.mitigations:
-                parts.append('<span class="label">Mitigations</span><ul class="mitigations">'
-                             + "".join(f"<li>{esc(_one_line(x))}</li>" for x in r.mitigations) + "</ul>")
+                parts.append(
+                    '<span class="label">Mitigations</span><ul class="mitigations">'
+                    + "".join(f"<li>{esc(_one_line(x))}</li>" for x in r.mitigations)
+                    + "</ul>"
+                )
             if r.principles:
                 links = "; ".join(
                     f'<a href="#principle-{esc(i)}">{principles[i].n}. {esc(principles[i].title)}</a>'
-                    if i in principles else esc(i) for i in r.principles)
+                    if i in principles
+                    else esc(i)
+                    for i in r.principles
+                )
                 parts.append(f'<p class="small"><span class="label">Principles</span>{links}</p>')
             cards.append(f'<article class="card risk" id="risk-{esc(r.id)}">{"".join(parts)}</article>')
         section("risks", "Risks", _tag("div", "".join(cards), "stack"))
@@ -942,54 +1056,123 @@ def html_page(case: Case, today: date) -> str:
         if not items:
             continue
         if name == "people":
-            content = '<ul class="plain">' + "".join(
-                f"<li><strong>{esc(p.name)}</strong>" + (f" — {esc(_roles(p))}" if p.roles else "")
-                + cite(p.sources) + "</li>" for p in items) + "</ul>"
+            content = (
+                '<ul class="plain">'
+                + "".join(
+                    f"<li><strong>{esc(p.name)}</strong>"
+                    + (f" — {esc(_roles(p))}" if p.roles else "")
+                    + cite(p.sources)
+                    + "</li>"
+                    for p in items
+                )
+                + "</ul>"
+            )
         elif name == "quotes":
-            content = '<div class="stack">' + "".join(
-                f"<blockquote><p>{esc(_one_line(q.text))}</p><p class=\"small\">— "
-                f"{esc(speaker_name(case, q.speaker))}" + (f", {esc(q.date.text)}" if q.date else "")
-                + (f" ({esc(_one_line(q.context))})" if q.context else "") + cite(q.sources) + "</p></blockquote>"
-                for q in items) + "</div>"
+            content = (
+                '<div class="stack">'
+                + "".join(
+                    f'<blockquote><p>{esc(_one_line(q.text))}</p><p class="small">— '
+                    f"{esc(speaker_name(case, q.speaker))}"
+                    + (f", {esc(q.date.text)}" if q.date else "")
+                    + (f" ({esc(_one_line(q.context))})" if q.context else "")
+                    + cite(q.sources)
+                    + "</p></blockquote>"
+                    for q in items
+                )
+                + "</div>"
+            )
         elif name == "moats":
-            content = '<div class="grid">' + "".join(
-                f'<div class="card"><h3><span class="n">#{m.rank}</span> {esc(m.title)}{cite(m.sources)}</h3>'
-                + (f"<p>{esc(_one_line(m.description))}</p>" if m.description else "")
-                + "".join(f'<p class="small"><span class="label">{label}</span>{esc(_one_line(v))}</p>'
-                          for label, v in (("Time to replicate", m.time_to_replicate), ("Cost", m.cost)) if v)
-                + "</div>" for m in moats_by_rank(items)) + "</div>"
+            content = (
+                '<div class="grid">'
+                + "".join(
+                    f'<div class="card"><h3><span class="n">#{m.rank}</span> {esc(m.title)}{cite(m.sources)}</h3>'
+                    + (f"<p>{esc(_one_line(m.description))}</p>" if m.description else "")
+                    + "".join(
+                        f'<p class="small"><span class="label">{label}</span>{esc(_one_line(v))}</p>'
+                        for label, v in (("Time to replicate", m.time_to_replicate), ("Cost", m.cost))
+                        if v
+                    )
+                    + "</div>"
+                    for m in moats_by_rank(items)
+                )
+                + "</div>"
+            )
         elif name == "flywheel":
             wheel = flywheel_loops(items)
-            loops = "".join(f'<p class="loop">{" → ".join(esc(n) for n in [*loop, loop[0]])}</p>'
-                            for loop in wheel.loops)
-            content = loops + '<ul class="plain">' + "".join(
-                f"<li><strong>{esc(e.from_)} → {esc(e.to)}</strong>"
-                + (f": {esc(_one_line(e.description))}" if e.description else "") + cite(e.sources) + "</li>"
-                for e in items) + "</ul>"
+            loops = "".join(
+                f'<p class="loop">{" → ".join(esc(n) for n in [*loop, loop[0]])}</p>' for loop in wheel.loops
+            )
+            content = (
+                loops
+                + '<ul class="plain">'
+                + "".join(
+                    f"<li><strong>{esc(e.from_)} → {esc(e.to)}</strong>"
+                    + (f": {esc(_one_line(e.description))}" if e.description else "")
+                    + cite(e.sources)
+                    + "</li>"
+                    for e in items
+                )
+                + "</ul>"
+            )
         elif name == "segments":
-            rows = [[esc(s.name) + cite(s.sources)
-                     + (f'<div class="small">{esc(_one_line(s.description))}</div>' if s.description else ""),
-                     esc(s.period.text) if s.period else "",
-                     *(esc(v.display()) if v else "" for v in (s.revenue, s.share, s.growth, s.margin))]
-                    for s in items]
-            content = _html_table([("Segment", ""), ("Period", "nowrap"), ("Revenue", "num"), ("Share", "num"),
-                                   ("Growth", "num"), ("Margin", "num")], rows)
+            rows = [
+                [
+                    esc(s.name)
+                    + cite(s.sources)
+                    + (f'<div class="small">{esc(_one_line(s.description))}</div>' if s.description else ""),
+                    esc(s.period.text) if s.period else "",
+                    *(esc(v.display()) if v else "" for v in (s.revenue, s.share, s.growth, s.margin)),
+                ]
+                for s in items
+            ]
+            content = _html_table(
+                [
+                    ("Segment", ""),
+                    ("Period", "nowrap"),
+                    ("Revenue", "num"),
+                    ("Share", "num"),
+                    ("Growth", "num"),
+                    ("Margin", "num"),
+                ],
+                rows,
+            )
         elif name == "competitors":
-            rows = [[f"<strong>{esc(c.name)}</strong>{cite(c.sources)}", esc(c.segment or ""),
-                     esc(_one_line(c.position or "")), esc(c.scale.display()) if c.scale else "",
-                     esc(_one_line(c.notes or ""))] for c in items]
-            content = _html_table([("Competitor", ""), ("Segment", ""), ("Position", ""), ("Scale", "num"),
-                                   ("Notes", "")], rows)
+            rows = [
+                [
+                    f"<strong>{esc(c.name)}</strong>{cite(c.sources)}",
+                    esc(c.segment or ""),
+                    esc(_one_line(c.position or "")),
+                    esc(c.scale.display()) if c.scale else "",
+                    esc(_one_line(c.notes or "")),
+                ]
+                for c in items
+            ]
+            content = _html_table(
+                [("Competitor", ""), ("Segment", ""), ("Position", ""), ("Scale", "num"), ("Notes", "")], rows
+            )
         elif name == "drivers":
-            content = '<div class="grid">' + "".join(
-                f'<div class="card"><h3>{esc(d.title)}{cite(d.sources)}</h3>'
-                + (f'<p class="facts">{esc(_one_line(d.horizon))}</p>' if d.horizon else "")
-                + (f"<p>{esc(_one_line(d.description))}</p>" if d.description else "") + "</div>"
-                for d in items) + "</div>"
+            content = (
+                '<div class="grid">'
+                + "".join(
+                    f'<div class="card"><h3>{esc(d.title)}{cite(d.sources)}</h3>'
+                    + (f'<p class="facts">{esc(_one_line(d.horizon))}</p>' if d.horizon else "")
+                    + (f"<p>{esc(_one_line(d.description))}</p>" if d.description else "")
+                    + "</div>"
+                    for d in items
+                )
+                + "</div>"
+            )
         else:  # lessons
-            content = '<div class="stack">' + "".join(
-                f'<div class="card"><h3>{esc(x.title)}{cite(x.sources)}</h3>'
-                + (f"<p>{esc(_one_line(x.summary))}</p>" if x.summary else "") + "</div>" for x in items) + "</div>"
+            content = (
+                '<div class="stack">'
+                + "".join(
+                    f'<div class="card"><h3>{esc(x.title)}{cite(x.sources)}</h3>'
+                    + (f"<p>{esc(_one_line(x.summary))}</p>" if x.summary else "")
+                    + "</div>"
+                    for x in items
+                )
+                + "</div>"
+            )
         section(name, SECTION_TITLES[name], content)
 
     if case.sources:
@@ -1011,15 +1194,18 @@ def html_page(case: Case, today: date) -> str:
             items.append(f'<li id="src-{esc(s.id)}">{line}</li>')
         section("sources", "Sources", f'<ol class="sources">{"".join(items)}</ol>')
 
-    nav = '<nav class="toc" aria-label="Sections">' + "".join(
-        f'<a href="#{anchor}">{esc(title)}</a>' for anchor, title in toc) + "</nav>"
+    nav = (
+        '<nav class="toc" aria-label="Sections">'
+        + "".join(f'<a href="#{anchor}">{esc(title)}</a>' for anchor, title in toc)
+        + "</nav>"
+    )
     title = f"{case.company} — {case.title}"
     return (
         "<!doctype html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f'<meta name="generator" content="casekit {__version__}">\n'
-        f"<title>{esc(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n<div class=\"page\">\n"
+        f'<title>{esc(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n<div class="page">\n'
         f'<header class="case">{"".join(head)}{nav}</header>\n<main>\n'
         + "\n".join(body)
         + f"\n</main>\n<footer>Case <code>{esc(case.id)}</code> as of {esc(case.as_of.text)}, "

@@ -78,8 +78,9 @@ class Loaded(_Record):
     problems: list[Problem]
     error: CasekitError | None  # InvalidCase or CaseNotFound, when `case` is None
 
-    def __init__(self, ref: CaseRef, case: Case | None, problems: list[Problem],
-                 error: CasekitError | None = None) -> None:
+    def __init__(
+        self, ref: CaseRef, case: Case | None, problems: list[Problem], error: CasekitError | None = None
+    ) -> None:
         self._set(ref, case, problems, error)
 
 
@@ -120,7 +121,7 @@ class Library:
 
     def __post_init__(self) -> None:
         self._refs: list[CaseRef] | None = None
-        self._cache: CaseCache | None | bool = False  # False: not looked up yet
+        self._cache: CaseCache | bool | None = False  # False: not looked up yet
 
     @property
     def user_dirs(self) -> list[Path]:
@@ -161,13 +162,16 @@ class Library:
                 return ref
         # No file is named so: a case may still have that id in a file named otherwise
         # (`other.yaml` holding `id: wrongid`), as listings and search show it.
-        named = [loaded.ref for loaded in self.check_all(self.refs())
-                 if loaded.case is not None and loaded.case.id == spec]
+        named = [
+            loaded.ref for loaded in self.check_all(self.refs()) if loaded.case is not None and loaded.case.id == spec
+        ]
         if len(named) == 1:
             return named[0]
         if named:
-            raise UsageError(f"several case files have the id `{spec}`; name one by its file",
-                             hint="files: " + ", ".join(str(r.path) for r in named))
+            raise UsageError(
+                f"several case files have the id `{spec}`; name one by its file",
+                hint="files: " + ", ".join(str(r.path) for r in named),
+            )
         if path.is_dir():  # no case has that id, and it names a directory
             raise _a_directory(spec)
         from casekit.problems import did_you_mean
@@ -190,7 +194,8 @@ class Library:
             if self.configured and all(r.bundled for r in refs):
                 raise CaseNotFound(
                     f"no case files ({_PATTERNS}) in " + ", ".join(str(d) for d in self.user_dirs),
-                    hint="point --cases-dir or CASEKIT_PATH at the directory that holds them")
+                    hint="point --cases-dir or CASEKIT_PATH at the directory that holds them",
+                )
             return refs
         paths: list[Path] = []
         for spec in specs:
@@ -198,9 +203,10 @@ class Library:
             if path.is_dir():
                 found = sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file())
                 if not found:
-                    raise CaseNotFound(f"{spec}: no case files ({_PATTERNS}) in this directory or below",
-                                       hint="casekit reads files ending in .yaml or .yml; "
-                                            "name any other file to check it")
+                    raise CaseNotFound(
+                        f"{spec}: no case files ({_PATTERNS}) in this directory or below",
+                        hint="casekit reads files ending in .yaml or .yml; name any other file to check it",
+                    )
                 paths += found
             elif is_case_path(spec) or path.exists():
                 paths.append(path)
@@ -323,8 +329,10 @@ def _scan(directory: Path, bundled: bool) -> list[CaseRef]:
 
 # --- parsing ------------------------------------------------------------------
 
-def _parse_all(jobs: list[tuple[int, CaseRef, Stamp | None]], cache: CaseCache | None,
-               progress: Progress | None) -> list[Loaded]:
+
+def _parse_all(
+    jobs: list[tuple[int, CaseRef, Stamp | None]], cache: CaseCache | None, progress: Progress | None
+) -> list[Loaded]:
     """Parse the files of `jobs` (index, ref, stamp), in worker processes when there are many."""
     if progress is not None:
         progress.start(len(jobs), sum(stamp.size for _, _, stamp in jobs if stamp is not None))
@@ -337,8 +345,7 @@ def _parse_all(jobs: list[tuple[int, CaseRef, Stamp | None]], cache: CaseCache |
             progress.stop()
 
 
-def _parse_here(ref: CaseRef, stamp: Stamp | None, cache: CaseCache | None,
-                progress: Progress | None = None) -> Loaded:
+def _parse_here(ref: CaseRef, stamp: Stamp | None, cache: CaseCache | None, progress: Progress | None = None) -> Loaded:
     from casekit.loader import check_bytes, read_bytes
 
     display = str(ref.path)
@@ -365,8 +372,9 @@ def _unreadable(ref: CaseRef, exc: CaseNotFound) -> Loaded:
     return Loaded(ref, None, [unreadable_problem(str(ref.path), exc)], exc)
 
 
-def _parse_in_pool(jobs: list[tuple[int, CaseRef, Stamp | None]], cache: CaseCache | None,
-                   progress: Progress | None) -> list[Loaded]:
+def _parse_in_pool(
+    jobs: list[tuple[int, CaseRef, Stamp | None]], cache: CaseCache | None, progress: Progress | None
+) -> list[Loaded]:
     """Parse in a process pool; workers send back encoded entries, never live objects."""
     import multiprocessing
     import sys
@@ -397,7 +405,7 @@ def _parse_in_pool(jobs: list[tuple[int, CaseRef, Stamp | None]], cache: CaseCac
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
-    out.extend(_parse_here(ref, stamp, cache, progress) for _, ref, stamp in jobs[len(out):])
+    out.extend(_parse_here(ref, stamp, cache, progress) for _, ref, stamp in jobs[len(out) :])
     return out
 
 
@@ -418,8 +426,7 @@ def _workers_safe(platform: str | None = None) -> bool:
     return (platform or sys.platform) != "linux" or threading.active_count() == 1
 
 
-def _from_worker(ref: CaseRef, stamp: Stamp | None, kind: str, payload: bytes,
-                 cache: CaseCache | None) -> Loaded:
+def _from_worker(ref: CaseRef, stamp: Stamp | None, kind: str, payload: bytes, cache: CaseCache | None) -> Loaded:
     import msgspec
 
     from casekit.problems import Problem

@@ -82,6 +82,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     def ascend_resolver(self) -> None:
         pass
 
+
 _INVALID = object()
 
 # Numbers in a case (a principle's n, a moat's rank, the format version) count things.
@@ -125,8 +126,10 @@ def max_case_bytes(env: typing.Mapping[str, str] | None = None) -> int:
     except ValueError:
         megabytes = float("nan")
     if not 0 < megabytes < 2**40:  # also refuses nan and inf
-        raise UsageError(f"CASEKIT_MAX_CASE_MB is {raw!r}, not a size in megabytes",
-                         hint="set it to a number such as 16, or unset it")
+        raise UsageError(
+            f"CASEKIT_MAX_CASE_MB is {raw!r}, not a size in megabytes",
+            hint="set it to a number such as 16, or unset it",
+        )
     return max(1, int(megabytes * 2**20))
 
 
@@ -223,9 +226,7 @@ def _size(n: int) -> str:
     return f"{n} bytes"
 
 
-def check_bytes(
-    data: bytes, path: str = "<case>", *, stem: str | None = None
-) -> tuple[Case | None, list[Problem]]:
+def check_bytes(data: bytes, path: str = "<case>", *, stem: str | None = None) -> tuple[Case | None, list[Problem]]:
     """Parse and check the bytes of one case file."""
     # Loading makes thousands of nodes, dicts and lists, none of them garbage
     # until it ends; the cyclic collector would walk them (and the rest of the
@@ -264,13 +265,19 @@ def _check_bytes(data: bytes, path: str, stem: str | None) -> tuple[Case | None,
         return None, sorted(walker.problems, key=_position)
     version = plain.get("casekit")
     if version is not None and version != 1:
-        walker.error(_locate(root, ("casekit",)), "format-version",
-                     f"unsupported format version {version}; this casekit reads version 1")
+        walker.error(
+            _locate(root, ("casekit",)),
+            "format-version",
+            f"unsupported format version {version}; this casekit reads version 1",
+        )
     gaps = walker.gaps(plain)
     case = msgspec.convert(_with_placeholders(plain), Case, dec_hook=_keep_parsed)
     problems = walker.problems + check_case(
-        case, lambda where, at_key=False: walker.position(_locate(root, where, at_key)),
-        path=path, stem=stem, gaps=gaps,
+        case,
+        lambda where, at_key=False: walker.position(_locate(root, where, at_key)),
+        path=path,
+        stem=stem,
+        gaps=gaps,
     )
     problems = sorted(dict.fromkeys(problems), key=_position)  # each problem once, in file order
     if any(p.severity == "error" for p in problems):
@@ -287,8 +294,13 @@ def _with_placeholders(plain: dict) -> dict:
     return out
 
 
-_PLACEHOLDERS: dict[str, Any] = {"casekit": 1, "id": "", "company": "", "title": "",
-                                 "as_of": PartialDate("", date.min, date.min, "day")}
+_PLACEHOLDERS: dict[str, Any] = {
+    "casekit": 1,
+    "id": "",
+    "company": "",
+    "title": "",
+    "as_of": PartialDate("", date.min, date.min, "day"),
+}
 
 
 def _position(p: Problem) -> tuple[int, int]:
@@ -343,15 +355,21 @@ def _decode(data: bytes, path: str) -> tuple[str, Problem | None]:
         # Everything before the bad byte is valid UTF-8: count lines and columns in its characters.
         before = _Source(data[: exc.start].decode("utf-8"))
         line, column = before.position(len(before.text))
-        head = before.text[len(before.text) - column + 1:]
-        rest = re.split(rb"\r|\n", data[exc.start:], maxsplit=1)[0]
+        head = before.text[len(before.text) - column + 1 :]
+        rest = re.split(rb"\r|\n", data[exc.start :], maxsplit=1)[0]
         source_line = head + rest.decode("utf-8", errors="replace")
         hint = None
         if data.startswith((b"\xff\xfe", b"\xfe\xff")):
             hint = "the file is UTF-16; save it as UTF-8"
         return "", Problem(
-            path, line, column, "error", "encoding",
-            f"byte 0x{data[exc.start]:02x} is not UTF-8; save the file as UTF-8", hint, source_line,
+            path,
+            line,
+            column,
+            "error",
+            "encoding",
+            f"byte 0x{data[exc.start]:02x} is not UTF-8; save the file as UTF-8",
+            hint,
+            source_line,
         )
 
 
@@ -365,9 +383,14 @@ def _compose(source: _Source, path: str) -> tuple[Any, Problem | None]:
         line, column = source.position(exc.position)
         character = exc.character if isinstance(exc.character, int) else ord(exc.character)
         return None, Problem(
-            path, line, column, "error", "bad-character",
+            path,
+            line,
+            column,
+            "error",
+            "bad-character",
             f"character U+{character:04X} is not allowed in YAML ({exc.reason})",
-            hint="remove it, or write it as an escape inside double quotes", source_line=source.line(line),
+            hint="remove it, or write it as an escape inside double quotes",
+            source_line=source.line(line),
         )
     except yaml.YAMLError as exc:
         return None, Problem(path, None, None, "error", "yaml-syntax", one_line(f"YAML syntax: {exc}"))
@@ -413,28 +436,40 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, source: _Source, path: str) -> Pr
         message = "several documents in one file; a case file holds one"
     if ran_out and context_mark is None:
         line, column = source.last_line, 1
-    return Problem(path, line, column, "error", "yaml-syntax", one_line(f"YAML syntax: {message}"),
-                   hint=_syntax_hint(message, source, line, column, context_line), source_line=source.line(line))
+    return Problem(
+        path,
+        line,
+        column,
+        "error",
+        "yaml-syntax",
+        one_line(f"YAML syntax: {message}"),
+        hint=_syntax_hint(message, source, line, column, context_line),
+        source_line=source.line(line),
+    )
 
 
-def _syntax_hint(message: str, source: _Source, line: int | None, column: int | None,
-                 context_line: int | None = None) -> str | None:
+def _syntax_hint(
+    message: str, source: _Source, line: int | None, column: int | None, context_line: int | None = None
+) -> str | None:
     text = source.line(line) or ""
-    near = text[max(0, (column or 1) - 2):(column or 1)]
+    near = text[max(0, (column or 1) - 2) : (column or 1)]
     indent = text[: len(text) - len(text.lstrip(" \t"))]
     if "tab character" in message or "\t" in indent or "\t" in near:
         return "YAML indents with spaces, not tabs"
     for number in dict.fromkeys((line, context_line)):
         if any(ch in (source.line(number) or "") for ch in "\x85\u2028\u2029"):
             where = "this line" if number == line else f"line {number}"
-            return (f"{where} holds a line separator (U+2028, U+2029 or U+0085), which YAML reads "
-                    "as a line break though editors do not; remove it")
+            return (
+                f"{where} holds a line separator (U+2028, U+2029 or U+0085), which YAML reads "
+                "as a line break though editors do not; remove it"
+            )
     if "mapping values are not allowed" in message:
         value = text.partition(": ")[2]
         if ": " in value or value.rstrip().endswith(":"):
             return "a value containing ': ' needs quotes"
-        above = next((s for s in reversed(source.lines[: (line or 1) - 1]) if s.strip() and
-                      not s.lstrip().startswith("#")), None)
+        above = next(
+            (s for s in reversed(source.lines[: (line or 1) - 1]) if s.strip() and not s.lstrip().startswith("#")), None
+        )
         if above is not None and len(text) - len(text.lstrip()) > len(above) - len(above.lstrip()):
             return "this line is indented more than the one above, so YAML reads it as part of that value"
     return None
@@ -446,8 +481,14 @@ def _kind(node: Any) -> str:
     if isinstance(node, yaml.SequenceNode):
         return "a list"
     tag = node.tag.removeprefix(_TAG)
-    return {"str": "text", "int": "a number", "float": "a number", "bool": "true/false",
-            "null": "nothing (null)", "timestamp": "a date"}.get(tag, shown(node.value))
+    return {
+        "str": "text",
+        "int": "a number",
+        "float": "a number",
+        "bool": "true/false",
+        "null": "nothing (null)",
+        "timestamp": "a date",
+    }.get(tag, shown(node.value))
 
 
 def _keep_parsed(tp: type, obj: Any) -> Any:
@@ -611,17 +652,22 @@ class _Walker:
         """Count a node reached again through an alias; raise when expansion goes too far."""
         self._revisits += 1
         if self._revisits > MAX_ALIAS_VISITS:
-            raise _TooManyAliases(node, f"aliases expand too far: over {MAX_ALIAS_VISITS:,} items reached "
-                                        "again through them (a \"billion laughs\" file?)")
+            raise _TooManyAliases(
+                node,
+                f"aliases expand too far: over {MAX_ALIAS_VISITS:,} items reached "
+                'again through them (a "billion laughs" file?)',
+            )
         if isinstance(node, yaml.ScalarNode):
             if self._alias_budget is None:  # see MAX_ALIAS_VISITS
                 self._alias_budget = max_case_bytes() - len(self.source.text)
             self._aliased_chars += len(node.value)
             if self._aliased_chars > self._alias_budget:
                 raise _TooManyAliases(
-                    node, f"aliases expand the case past {_size(max_case_bytes())} of text, "
-                          "more than casekit reads as one case (a \"billion laughs\" file?)",
-                    hint="an alias repeats all its anchor holds; write the text out once, or raise CASEKIT_MAX_CASE_MB")
+                    node,
+                    f"aliases expand the case past {_size(max_case_bytes())} of text, "
+                    'more than casekit reads as one case (a "billion laughs" file?)',
+                    hint="an alias repeats all its anchor holds; write the text out once, or raise CASEKIT_MAX_CASE_MB",
+                )
 
     def alias_bomb(self, exc: _TooManyAliases) -> None:
         """Report expansion that went too far at the alias in the file that led there."""
@@ -630,13 +676,18 @@ class _Walker:
             self.error(exc.node, "alias-bomb", exc.message, exc.hint)
             return
         line, column = self.source.position(index)
-        self.problems.append(Problem(self.path, line, column, "error", "alias-bomb", exc.message, exc.hint,
-                                     self.source.line(line)))
+        self.problems.append(
+            Problem(self.path, line, column, "error", "alias-bomb", exc.message, exc.hint, self.source.line(line))
+        )
 
     def _unsafe_tag(self, node: Any) -> None:
         tag = node.tag.replace(_TAG, "!!", 1) if node.tag.startswith(_TAG) else node.tag
-        self.error(node, "unsafe-tag", f"tag {shown(tag)} is not allowed in a case file",
-                   hint="casekit reads plain YAML only; remove the tag")
+        self.error(
+            node,
+            "unsafe-tag",
+            f"tag {shown(tag)} is not allowed in a case file",
+            hint="casekit reads plain YAML only; remove the tag",
+        )
 
     def _struct(self, node: Any, tp: type[msgspec.Struct]) -> Any:
         if not isinstance(node, yaml.MappingNode):
@@ -651,9 +702,14 @@ class _Walker:
         ok = True
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _TAG + "merge":
-                self.error(key_node, "bad-key", "keys must be plain words",
-                           hint="merge keys (<<) and complex keys are not supported"
-                           if key_node.tag == _TAG + "merge" else None)
+                self.error(
+                    key_node,
+                    "bad-key",
+                    "keys must be plain words",
+                    hint="merge keys (<<) and complex keys are not supported"
+                    if key_node.tag == _TAG + "merge"
+                    else None,
+                )
                 ok = False
                 continue
             key = key_node.value
@@ -666,9 +722,12 @@ class _Walker:
                 continue
             if key in key_nodes:
                 first = self.position(key_nodes[key])[0]
-                self.error(key_node, "duplicate-key",
-                           f"duplicate key {shown(key)} (first on line {first}); YAML would keep only the last",
-                           hint="merge the two or rename one")
+                self.error(
+                    key_node,
+                    "duplicate-key",
+                    f"duplicate key {shown(key)} (first on line {first}); YAML would keep only the last",
+                    hint="merge the two or rename one",
+                )
                 ok = False
                 if top:
                     self._broken_keys.add(key)
@@ -703,20 +762,25 @@ class _Walker:
             if name not in meant_missing:
                 ident = out.get("id")
                 what = f" in {_NOUNS.get(tp.__name__, tp.__name__.lower())}" if tp is not Case else ""
-                self.error(node, "missing-key",
-                           f"missing required key `{name}`{what}" + (f" {shown(ident)}" if ident and what else ""))
+                self.error(
+                    node,
+                    "missing-key",
+                    f"missing required key `{name}`{what}" + (f" {shown(ident)}" if ident and what else ""),
+                )
         # Ids and tags that are not slugs are errors, but the item still builds:
         # references to it and its other checks stay meaningful.
         if isinstance(out.get("id"), str) and not is_slug(out["id"]):
-            self.error(_locate(node, ("id",)), "bad-id", f"id {shown(out['id'])} is not a slug",
-                       hint=slug_hint(out["id"]))
+            self.error(
+                _locate(node, ("id",)), "bad-id", f"id {shown(out['id'])} is not a slug", hint=slug_hint(out["id"])
+            )
             if top:  # the case's own id: compared with the file name, so left out
                 self._broken_keys.add("id")
                 del out["id"]
         for k, tag in enumerate(out.get("tags", ())):
             if not is_slug(tag):
-                self.error(_locate(node, ("tags", k)), "bad-tag", f"tag {shown(tag)} is not a slug",
-                           hint=slug_hint(tag))
+                self.error(
+                    _locate(node, ("tags", k)), "bad-tag", f"tag {shown(tag)} is not a slug", hint=slug_hint(tag)
+                )
         return out if ok or top else _INVALID
 
     def _unknown_keys(self, key_nodes: list[Any], fields: dict[str, Any], missing: list[str]) -> set[str]:
@@ -731,16 +795,24 @@ class _Walker:
             meant = likely_meant(key_node.value, fields)
             lacking = [name for name in meant if name in missing]
             meant_missing.update(lacking)
-            self.error(key_node, "unknown-key", f"unknown key {shown(key_node.value)}",
-                       hint=meant_hint(lacking or meant) or "allowed: " + ", ".join(fields))
+            self.error(
+                key_node,
+                "unknown-key",
+                f"unknown key {shown(key_node.value)}",
+                hint=meant_hint(lacking or meant) or "allowed: " + ", ".join(fields),
+            )
         return meant_missing
 
     def _list(self, node: Any, item_type: Any, items: bool = False) -> Any:
         if not isinstance(node, yaml.SequenceNode):
             if node.tag == _NULL:
                 return []
-            self.error(node, "wrong-type", f"expected a list, got {_kind(node)}",
-                       hint="write `[a, b]` or one `- item` per line")
+            self.error(
+                node,
+                "wrong-type",
+                f"expected a list, got {_kind(node)}",
+                hint="write `[a, b]` or one `- item` per line",
+            )
             return _INVALID
         out: list = []
         positions: list[int] = []
@@ -772,8 +844,7 @@ class _Walker:
             return _INVALID
         if node.tag in (_STR, _TIMESTAMP):
             return node.value
-        self.error(node, "wrong-type", f"expected text, got {_kind(node)}",
-                   hint=f'put it in quotes: "{node.value}"')
+        self.error(node, "wrong-type", f"expected text, got {_kind(node)}", hint=f'put it in quotes: "{node.value}"')
         return _INVALID
 
     def _int(self, node: Any) -> Any:
@@ -785,8 +856,12 @@ class _Walker:
             return _INVALID
         # Decimal digits only: YAML 1.1 would read 010 as 8, 0x1F as 31 and 1:30 as 90.
         if node.tag != _INT or not re.fullmatch(r"[-+]?[0-9]+", text):
-            self.error(node, "wrong-type", f"expected a whole number, got {shown(text)}",
-                       hint="write it in decimal digits, as in 3")
+            self.error(
+                node,
+                "wrong-type",
+                f"expected a whole number, got {shown(text)}",
+                hint="write it in decimal digits, as in 3",
+            )
             return _INVALID
         digits = text.lstrip("+-").lstrip("0")
         too_long = len(digits) > len(str(MAX_WHOLE_NUMBER))  # before int(), which refuses thousands of digits
@@ -801,8 +876,12 @@ class _Walker:
             return _INVALID
         if node.tag == _STR and node.value in choices:
             return node.value
-        self.error(node, "bad-choice", f"{shown(node.value)} is not one of {', '.join(choices)}",
-                   hint=did_you_mean(str(node.value), choices))
+        self.error(
+            node,
+            "bad-choice",
+            f"{shown(node.value)} is not one of {', '.join(choices)}",
+            hint=did_you_mean(str(node.value), choices),
+        )
         return _INVALID
 
     def _date(self, node: Any) -> Any:
@@ -838,8 +917,12 @@ class _Walker:
             return _INVALID
         if tag != _STR and (value.qualifier != "exact" or value.currency or value.unit or value.scale):
             kind = tag.removeprefix(_TAG)
-            self.error(node, "bad-value", f"{shown(text)} is tagged `!!{kind}` but is not a plain number",
-                       hint="remove the tag")
+            self.error(
+                node,
+                "bad-value",
+                f"{shown(text)} is tagged `!!{kind}` but is not a plain number",
+                hint="remove the tag",
+            )
             return _INVALID
         return value
 

@@ -9,7 +9,7 @@ type, and evaluating a hundred annotation strings on first use cost more
 than writing them as types does here.
 """
 
-from typing import Literal, Optional, get_args
+from typing import Literal, get_args
 
 import msgspec
 
@@ -47,8 +47,8 @@ class Item(_Struct, kw_only=True):
 
     id: str
     sources: list[str] = []
-    note: Optional[str] = None
-    confidence: Optional[Confidence] = None
+    note: str | None = None
+    confidence: Confidence | None = None
 
 
 class Source(Item, kw_only=True):
@@ -56,17 +56,17 @@ class Source(Item, kw_only=True):
 
     title: str
     kind: SourceKind
-    date: Optional[PartialDate] = None
-    author: Optional[str] = None
-    url: Optional[str] = None
-    file: Optional[str] = None
+    date: PartialDate | None = None
+    author: str | None = None
+    url: str | None = None
+    file: str | None = None
 
 
 class Role(_Struct, kw_only=True):
     """A title a person held, and when."""
 
     title: str
-    period: Optional[PartialDate] = None
+    period: PartialDate | None = None
 
 
 class Person(Item, kw_only=True):
@@ -81,7 +81,7 @@ class Era(Item, kw_only=True):
 
     title: str
     period: PartialDate
-    summary: Optional[str] = None
+    summary: str | None = None
 
 
 class Event(Item, kw_only=True):
@@ -89,9 +89,9 @@ class Event(Item, kw_only=True):
 
     date: PartialDate
     title: str
-    detail: Optional[str] = None
-    category: Optional[str] = None
-    era: Optional[str] = None
+    detail: str | None = None
+    category: str | None = None
+    era: str | None = None
     tags: list[str] = []
     people: list[str] = []
 
@@ -102,8 +102,8 @@ class Observation(_Struct, kw_only=True):
     date: PartialDate
     value: Value
     sources: list[str] = []
-    note: Optional[str] = None
-    confidence: Optional[Confidence] = None
+    note: str | None = None
+    confidence: Confidence | None = None
 
 
 class Metric(Item, kw_only=True):
@@ -111,7 +111,7 @@ class Metric(Item, kw_only=True):
 
     name: str
     unit: str
-    description: Optional[str] = None
+    description: str | None = None
     observations: list[Observation] = []
 
 
@@ -123,7 +123,7 @@ class Principle(Item, kw_only=True):
     summary: str
     benefit: str
     tradeoff: str
-    tactic: Optional[str] = None
+    tactic: str | None = None
     evidence: list[str] = []
     risks: list[str] = []
     tags: list[str] = []
@@ -134,9 +134,9 @@ class Risk(Item, kw_only=True):
 
     title: str
     severity: Severity
-    likelihood: Optional[Likelihood] = None
-    horizon: Optional[str] = None
-    description: Optional[str] = None
+    likelihood: Likelihood | None = None
+    horizon: str | None = None
+    description: str | None = None
     mitigations: list[str] = []
     principles: list[str] = []
 
@@ -146,8 +146,8 @@ class Quote(Item, kw_only=True):
 
     text: str
     speaker: str
-    date: Optional[PartialDate] = None
-    context: Optional[str] = None
+    date: PartialDate | None = None
+    context: str | None = None
 
 
 class Moat(Item, kw_only=True):
@@ -155,9 +155,9 @@ class Moat(Item, kw_only=True):
 
     rank: int
     title: str
-    time_to_replicate: Optional[str] = None
-    cost: Optional[str] = None
-    description: Optional[str] = None
+    time_to_replicate: str | None = None
+    cost: str | None = None
+    description: str | None = None
 
 
 class FlywheelEdge(Item, kw_only=True):
@@ -165,44 +165,44 @@ class FlywheelEdge(Item, kw_only=True):
 
     from_: str = msgspec.field(name="from")
     to: str
-    description: Optional[str] = None
+    description: str | None = None
 
 
 class Segment(Item, kw_only=True):
     """A part of the business over a period, with its figures."""
 
     name: str
-    period: Optional[PartialDate] = None
-    revenue: Optional[Value] = None
-    share: Optional[Value] = None
-    growth: Optional[Value] = None
-    margin: Optional[Value] = None
-    description: Optional[str] = None
+    period: PartialDate | None = None
+    revenue: Value | None = None
+    share: Value | None = None
+    growth: Value | None = None
+    margin: Value | None = None
+    description: str | None = None
 
 
 class Competitor(Item, kw_only=True):
     """A rival: its segment, position and scale."""
 
     name: str
-    segment: Optional[str] = None
-    position: Optional[str] = None
-    scale: Optional[Value] = None
-    notes: Optional[str] = None
+    segment: str | None = None
+    position: str | None = None
+    scale: Value | None = None
+    notes: str | None = None
 
 
 class Driver(Item, kw_only=True):
     """A force behind the growth, and its horizon."""
 
     title: str
-    description: Optional[str] = None
-    horizon: Optional[str] = None
+    description: str | None = None
+    horizon: str | None = None
 
 
 class Lesson(Item, kw_only=True):
     """A takeaway drawn from a source."""
 
     title: str
-    summary: Optional[str] = None
+    summary: str | None = None
 
 
 class Case(_Struct, kw_only=True):
@@ -218,7 +218,7 @@ class Case(_Struct, kw_only=True):
     metrics: list[Metric]
     principles: list[Principle]
     risks: list[Risk]
-    summary: Optional[str] = None
+    summary: str | None = None
     tags: list[str] = []
     people: list[Person] = []
     eras: list[Era] = []

@@ -71,8 +71,9 @@ def check_choices(option: str, values: Iterable[str], choices: Sequence[str], no
 
     for value in values:
         if value not in choices:
-            raise UsageError(f"{option}: no {noun} `{value}`",
-                             hint=did_you_mean(value, choices) or f"{noun}s: " + ", ".join(choices))
+            raise UsageError(
+                f"{option}: no {noun} `{value}`", hint=did_you_mean(value, choices) or f"{noun}s: " + ", ".join(choices)
+            )
 
 
 def did_you_mean(word: str, choices, *, names: Mapping[str, str] | None = None, limit: int = 4) -> str | None:

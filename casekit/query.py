@@ -61,8 +61,11 @@ def as_of(case: Case, when: PartialDate, today: date) -> Case:
     eras = [cite(msgspec.structs.replace(e, period=e.period.open_after(limit))) for e in case.eras if known(e.period)]
     people = []
     for person in case.people:
-        roles = [msgspec.structs.replace(r, period=r.period.open_after(limit)) if r.period is not None else r
-                 for r in person.roles if known(r.period)]
+        roles = [
+            msgspec.structs.replace(r, period=r.period.open_after(limit)) if r.period is not None else r
+            for r in person.roles
+            if known(r.period)
+        ]
         if any(r.period is not None for r in person.roles):
             if not any(r.period is not None for r in roles):
                 continue  # every role that dates them came later
@@ -91,19 +94,28 @@ def as_of(case: Case, when: PartialDate, today: date) -> Case:
     risks = [r for r in case.risks if sourced(r)]
     kept_principles = {p.id for p in principles}
     kept_risks = {r.id for r in risks}
-    principles = [cite(msgspec.structs.replace(p, evidence=[ev for ev in p.evidence if ev in kept_events],
-                                               risks=[r for r in p.risks if r in kept_risks]))
-                  for p in principles]
-    risks = [cite(msgspec.structs.replace(r, principles=[p for p in r.principles if p in kept_principles]))
-             for r in risks]
+    principles = [
+        cite(
+            msgspec.structs.replace(
+                p,
+                evidence=[ev for ev in p.evidence if ev in kept_events],
+                risks=[r for r in p.risks if r in kept_risks],
+            )
+        )
+        for p in principles
+    ]
+    risks = [
+        cite(msgspec.structs.replace(r, principles=[p for p in r.principles if p in kept_principles])) for r in risks
+    ]
 
     def undated(items: list) -> list:
         return [cite(item) for item in items if sourced(item)]
 
     def dated(items: list, own) -> list:
         """Items dated by `own(item)`, those without a date by their sources."""
-        return [cite(item) for item in items if (known_by(own(item), limit) if own(item) is not None
-                                                 else sourced(item))]
+        return [
+            cite(item) for item in items if (known_by(own(item), limit) if own(item) is not None else sourced(item))
+        ]
 
     new_as_of = when if limit < case.as_of.latest(today) else case.as_of
     return msgspec.structs.replace(
@@ -240,9 +252,7 @@ class EventFilter:
             return False
         if self.eras and not any(in_era(event, era, self.today) for era in self.eras):
             return False
-        if self.grep and not contains_text(event, self.grep):
-            return False
-        return True
+        return not (self.grep and not contains_text(event, self.grep))
 
     def apply(self, events: Iterable[Event]) -> list[Event]:
         """The events that pass every filter, in their order."""
@@ -285,13 +295,22 @@ def timeline(cases: Sequence[Case], query: TimelineQuery, today: date) -> list[t
         eras = matching_eras(c, q.eras)
         if q.eras and not eras:
             continue
-        f = EventFilter(since=q.since, until=q.until, strict=q.strict, eras=eras, categories=q.categories,
-                        tags=q.tags, sources=q.sources, grep=q.grep, today=today)
+        f = EventFilter(
+            since=q.since,
+            until=q.until,
+            strict=q.strict,
+            eras=eras,
+            categories=q.categories,
+            tags=q.tags,
+            sources=q.sources,
+            grep=q.grep,
+            today=today,
+        )
         rows.extend((c, e) for e in f.apply(c.timeline))
     rows = sort_by_date(rows, key=lambda row: row[1].date, today=today)
     if q.reverse:
         rows.reverse()
-    return rows if q.limit is None else rows[:q.limit]
+    return rows if q.limit is None else rows[: q.limit]
 
 
 def matching_eras(case: Case, names: Sequence[str]) -> list[Era]:
@@ -320,5 +339,7 @@ def check_known(option: str, values: Sequence[str], known: set[str], names: dict
     for value in values:
         if value.casefold() not in folded:
             choices = ", ".join(sorted(known)) if known else "none in this case"
-            raise UsageError(f"{option}: nothing is called `{value}` here",
-                             hint=did_you_mean(value, sorted(known), names=names) or f"known: {choices}")
+            raise UsageError(
+                f"{option}: nothing is called `{value}` here",
+                hint=did_you_mean(value, sorted(known), names=names) or f"known: {choices}",
+            )

@@ -129,12 +129,20 @@ def principle_detail_record(detail) -> dict[str, Any]:
     `related_risks` and `related_principles` of its `casekit.sections.PrincipleDetail`."""
     return {
         **principle_record(detail.principle),
-        "evidence_events": [{"id": e.id, **date_fields(e.date), "title": e.title, "category": e.category}
-                            for e in detail.evidence],
+        "evidence_events": [
+            {"id": e.id, **date_fields(e.date), "title": e.title, "category": e.category} for e in detail.evidence
+        ],
         "related_risks": [_risk_brief(r) for r in detail.risks],
-        "related_principles": [{"n": rel.principle.n, "id": rel.principle.id, "title": rel.principle.title,
-                                "shared_risks": [r.id for r in rel.risks], "shared_tags": list(rel.tags)}
-                               for rel in detail.related],
+        "related_principles": [
+            {
+                "n": rel.principle.n,
+                "id": rel.principle.id,
+                "title": rel.principle.title,
+                "shared_risks": [r.id for r in rel.risks],
+                "shared_tags": list(rel.tags),
+            }
+            for rel in detail.related
+        ],
     }
 
 
@@ -217,11 +225,17 @@ def listing_records(section: str, rows: Iterable[tuple[Any, Any]], several: bool
 
 
 def _records(section: str, rows: Iterable[tuple[str | None, Any, Any]], several: bool) -> Records:
-    return Records(({"case": case_id, **_record(section, item, case)} if several else _record(section, item, case)
-                    for case_id, case, item in rows), section_shape(section, several))
+    return Records(
+        (
+            {"case": case_id, **_record(section, item, case)} if several else _record(section, item, case)
+            for case_id, case, item in rows
+        ),
+        section_shape(section, several),
+    )
 
 
 # --- the whole case ----------------------------------------------------------------------
+
 
 def full_record(section: str, item, case=None) -> dict[str, Any]:
     """The SPEC §7 record of `item` (from its `case`, see `records`), then every field of it that
@@ -259,15 +273,20 @@ def case_record(case) -> dict[str, Any]:
 
 # --- a case at a glance ------------------------------------------------------------------
 
+
 def overview_record(case, today: Date) -> dict[str, Any]:
     """`show -f json`: what `show` displays — the header, counts, key metrics, eras and top risks."""
     from casekit.model import SECTIONS
     from casekit.sections import key_metrics, listing_order, top_risks
 
-    metrics = [{"id": m.id, "name": m.name, "unit": m.unit, **date_fields(obs.date), "value": value_record(obs.value)}
-               for m, obs in key_metrics(case)]
-    eras = [{"id": e.id, "title": e.title, **date_fields(e.period, "period")}
-            for e in listing_order("eras", case.eras, today)]
+    metrics = [
+        {"id": m.id, "name": m.name, "unit": m.unit, **date_fields(obs.date), "value": value_record(obs.value)}
+        for m, obs in key_metrics(case)
+    ]
+    eras = [
+        {"id": e.id, "title": e.title, **date_fields(e.period, "period")}
+        for e in listing_order("eras", case.eras, today)
+    ]
     return {
         "id": case.id,
         "company": case.company,
@@ -287,10 +306,26 @@ def overview_shape() -> dict:
     from casekit.model import SECTIONS
 
     return {
-        "id": None, "company": None, "title": None, "as_of": None, "as_of_start": None, "as_of_end": None,
-        "summary": None, "tags": None, "counts": dict.fromkeys(SECTIONS),
-        "key_metrics": [{"id": None, "name": None, "unit": None, "date": None, "start": None, "end": None,
-                         "value": dict.fromkeys(VALUE_KEYS)}],
+        "id": None,
+        "company": None,
+        "title": None,
+        "as_of": None,
+        "as_of_start": None,
+        "as_of_end": None,
+        "summary": None,
+        "tags": None,
+        "counts": dict.fromkeys(SECTIONS),
+        "key_metrics": [
+            {
+                "id": None,
+                "name": None,
+                "unit": None,
+                "date": None,
+                "start": None,
+                "end": None,
+                "value": dict.fromkeys(VALUE_KEYS),
+            }
+        ],
         "eras": [dict.fromkeys(("id", "title", "period", "start", "end"))],
         "top_risks": [dict.fromkeys(_RISK_BRIEF)],
     }
@@ -298,36 +333,80 @@ def overview_shape() -> dict:
 
 # --- the library -------------------------------------------------------------------------
 
-LIBRARY_KEYS = ("id", "stem", "company", "title", "as_of", "events", "metrics", "principles", "risks", "path",
-                "bundled", "error")
+LIBRARY_KEYS = (
+    "id",
+    "stem",
+    "company",
+    "title",
+    "as_of",
+    "events",
+    "metrics",
+    "principles",
+    "risks",
+    "path",
+    "bundled",
+    "error",
+)
 
 
 def library_record(ref, case, error: str | None = None) -> dict[str, Any]:
     """`cases -f json`: one case file of the library — the case's id (`stem`, the file's, may differ),
     what it holds, where it is; `error` when it does not load."""
     if case is None:
-        return {**dict.fromkeys(LIBRARY_KEYS), "id": ref.id, "stem": ref.id, "path": str(ref.path),
-                "bundled": ref.bundled, "error": error}
-    return {"id": case.id, "stem": ref.id, "company": case.company, "title": case.title, "as_of": case.as_of.text,
-            "events": len(case.timeline), "metrics": len(case.metrics), "principles": len(case.principles),
-            "risks": len(case.risks), "path": str(ref.path), "bundled": ref.bundled, "error": None}
+        return {
+            **dict.fromkeys(LIBRARY_KEYS),
+            "id": ref.id,
+            "stem": ref.id,
+            "path": str(ref.path),
+            "bundled": ref.bundled,
+            "error": error,
+        }
+    return {
+        "id": case.id,
+        "stem": ref.id,
+        "company": case.company,
+        "title": case.title,
+        "as_of": case.as_of.text,
+        "events": len(case.timeline),
+        "metrics": len(case.metrics),
+        "principles": len(case.principles),
+        "risks": len(case.risks),
+        "path": str(ref.path),
+        "bundled": ref.bundled,
+        "error": None,
+    }
 
 
 # --- shapes ------------------------------------------------------------------------------
 
-_DATE_TYPES = (PartialDate, typing.Optional[PartialDate])
-_VALUE_TYPES = (Value, typing.Optional[Value])
+_DATE_TYPES = (PartialDate, typing.Optional[PartialDate])  # noqa: UP045 -- the annotation objects fields carry
+_VALUE_TYPES = (Value, typing.Optional[Value])  # noqa: UP045
 
 _SPEC_SHAPES: dict[str, dict] = {
-    "timeline": dict.fromkeys(("id", "date", "start", "end", "title", "detail", "category", "era", "tags",
-                               "sources", "confidence")),
-    "principles": dict.fromkeys(("n", "id", "title", "summary", "benefit", "tradeoff", "tactic", "evidence",
-                                 "risks", "tags")),
-    "risks": dict.fromkeys(("id", "title", "severity", "likelihood", "horizon", "description", "mitigations",
-                            "principles")),
-    "metrics": {"id": None, "name": None, "unit": None,
-                "observations": [{"date": None, "start": None, "end": None, "value": dict.fromkeys(VALUE_KEYS),
-                                  "note": None, "sources": None}]},
+    "timeline": dict.fromkeys(
+        ("id", "date", "start", "end", "title", "detail", "category", "era", "tags", "sources", "confidence")
+    ),
+    "principles": dict.fromkeys(
+        ("n", "id", "title", "summary", "benefit", "tradeoff", "tactic", "evidence", "risks", "tags")
+    ),
+    "risks": dict.fromkeys(
+        ("id", "title", "severity", "likelihood", "horizon", "description", "mitigations", "principles")
+    ),
+    "metrics": {
+        "id": None,
+        "name": None,
+        "unit": None,
+        "observations": [
+            {
+                "date": None,
+                "start": None,
+                "end": None,
+                "value": dict.fromkeys(VALUE_KEYS),
+                "note": None,
+                "sources": None,
+            }
+        ],
+    },
 }
 
 

@@ -65,4 +65,3 @@ def _tighten(defs: dict[str, Any]) -> None:
     case = defs["Case"]["properties"]
     case["casekit"] = {"const": 1, "description": "the format version"}
     case["sources"]["minItems"] = 1
-

@@ -55,7 +55,7 @@ from casekit.dates import PartialDate
 from casekit.model import SECTIONS, Case
 from casekit.values import Value
 
-__all__ = ["CASE_SECTION", "HIT_KEYS", "Hit", "Query", "Snippet", "fold", "parse_query", "search", "SEARCH_SECTIONS"]
+__all__ = ["CASE_SECTION", "HIT_KEYS", "SEARCH_SECTIONS", "Hit", "Query", "Snippet", "fold", "parse_query", "search"]
 
 CASE_SECTION = "case"
 SEARCH_SECTIONS: tuple[str, ...] = (CASE_SECTION, *SECTIONS)
@@ -71,8 +71,9 @@ MARK_OPEN, MARK_CLOSE = "«", "»"
 
 # Fields naming other items, and fields that are not prose.
 # An item's own `id` is searched (a keyword: `gpt3_release` is found by `gpt3`); ids of others are not.
-_SKIPPED_FIELDS = frozenset({"sources", "evidence", "risks", "principles", "era", "people",
-                             "confidence", "url", "file"})
+_SKIPPED_FIELDS = frozenset(
+    {"sources", "evidence", "risks", "principles", "era", "people", "confidence", "url", "file"}
+)
 # The field(s) that make an item's title, per section.
 _TITLE_FIELDS: dict[str, tuple[str, ...]] = {
     "sources": ("title",),
@@ -91,12 +92,58 @@ _TITLE_FIELDS: dict[str, tuple[str, ...]] = {
     "lessons": ("title",),
 }
 # Short keyword fields: a snippet comes from prose when prose matched.
-_KEYWORD_FIELDS = frozenset({"id", "tags", "category", "severity", "likelihood", "kind", "date", "period", "unit",
-                             "value", "revenue", "share", "growth", "margin", "scale", "segment"})
+_KEYWORD_FIELDS = frozenset(
+    {
+        "id",
+        "tags",
+        "category",
+        "severity",
+        "likelihood",
+        "kind",
+        "date",
+        "period",
+        "unit",
+        "value",
+        "revenue",
+        "share",
+        "growth",
+        "margin",
+        "scale",
+        "segment",
+    }
+)
 # Words too common to rank by on their own (kept when a query holds nothing else).
 _STOP_WORDS = frozenset(
-    "a an and are as at be but by for from has have in is it its of on or that the this to was were "
-    "which with".split()
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "but",
+        "by",
+        "for",
+        "from",
+        "has",
+        "have",
+        "in",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "that",
+        "the",
+        "this",
+        "to",
+        "was",
+        "were",
+        "which",
+        "with",
+    ]
 )
 _TOKEN = re.compile(r"[^\W_]+")  # a word: letters and digits (in any script), never `_`
 _NON_ASCII = re.compile(r"([^\x00-\x7f]+)")
@@ -106,6 +153,7 @@ _SEPARATOR = "\x00"  # between texts counted or scanned together: never part of 
 
 
 # --- text ----------------------------------------------------------------------------
+
 
 class _WithoutCombiningMarks(dict):
     """A `str.translate` table deleting combining marks, filled in as characters turn up."""
@@ -153,8 +201,7 @@ def _folded_with_offsets(text: str) -> tuple[str, list[int]]:
 
 
 # ASCII letters and digits become `a`, every other byte a space: words are then runs of `a`.
-_WORD_BYTES = bytes.maketrans(bytes(range(256)), bytes(97 if chr(b).isalnum() and b < 128 else 32
-                                                         for b in range(256)))
+_WORD_BYTES = bytes.maketrans(bytes(range(256)), bytes(97 if chr(b).isalnum() and b < 128 else 32 for b in range(256)))
 
 
 def _word_marks(ascii_text: str) -> bytes:
@@ -197,8 +244,7 @@ def tokenize(text: str) -> list[Token]:
     if text.isascii():  # the common case: folding is lowercasing, offsets do not move
         return [Token(stem(m.group()), m.start(), m.end()) for m in _TOKEN.finditer(text.lower())]
     folded_text, where = _folded_with_offsets(text)
-    return [Token(stem(m.group()), where[m.start()], where[m.end() - 1] + 1)
-            for m in _TOKEN.finditer(folded_text)]
+    return [Token(stem(m.group()), where[m.start()], where[m.end() - 1] + 1) for m in _TOKEN.finditer(folded_text)]
 
 
 def _terms(text: str) -> tuple[str, ...]:
@@ -209,6 +255,7 @@ _HYPHENS = ("-", "\u2010")  # after folding, a non-breaking hyphen is a hyphen t
 
 
 # --- queries -------------------------------------------------------------------------
+
 
 @dataclass(frozen=True, slots=True)
 class Query:
@@ -286,7 +333,7 @@ class Matcher:
         first, *rest = words
         head = os.path.commonprefix(first)
         # The literal first, then a look back: no letter or digit right before it.
-        start = re.escape(head) + rf"(?<![^\W_]{re.escape(head)})" + either(w[len(head):] for w in first)
+        start = re.escape(head) + rf"(?<![^\W_]{re.escape(head)})" + either(w[len(head) :] for w in first)
         return re.compile(gap.join([start, *map(either, rest)]) + r"(?![^\W_])")
 
     @staticmethod
@@ -341,6 +388,7 @@ _Matches = dict[tuple[str, ...], dict[int, int]]
 
 # --- documents -----------------------------------------------------------------------
 
+
 @dataclass(slots=True)
 class Field:
     """One text of a document: as shown (body text with its whitespace collapsed) and folded."""
@@ -385,8 +433,14 @@ def _reader(struct: type, title_names: tuple[str, ...] = ()) -> tuple[Callable[[
     return get, names
 
 
-def _add_texts(values: Sequence[object], names_of: Sequence[str], texts: list[str], names: list[str] | None,
-               joiner: str, prefix: str = "") -> None:
+def _add_texts(
+    values: Sequence[object],
+    names_of: Sequence[str],
+    texts: list[str],
+    names: list[str] | None,
+    joiner: str,
+    prefix: str = "",
+) -> None:
     """Append the searchable text in each of `values` to `texts` (and its dotted name to `names`).
 
     A list of strings (tags, mitigations) is one text, its strings joined with `joiner`.
@@ -457,17 +511,23 @@ def document(case: Case, section: str, item: object, order: int) -> Document:
     title_names = _TITLE_FIELDS[section]
     get, names_of = _reader(type(item), title_names)
     values = get(item)
-    parts = [value or "" for value in values[:len(title_names)]]
+    parts = [value or "" for value in values[: len(title_names)]]
     fields, at = [], 0
     for name, text in zip(title_names, parts):
         fields.append(_field(name.rstrip("_"), text, True, title_at=at))
         at += len(text) + len(_TITLE_JOIN)
     texts: list[str] = []
     names: list[str] = []
-    _add_texts(values[len(title_names):], names_of, texts, names, _LIST_JOIN)
+    _add_texts(values[len(title_names) :], names_of, texts, names, _LIST_JOIN)
     fields += [_field(name, text, False) for name, text in zip(names, texts)]
-    return Document(case.id, section, item.id, _TITLE_JOIN.join(parts), order,  # type: ignore[attr-defined]
-                    [f for f in fields if f.text])
+    return Document(
+        case.id,
+        section,
+        item.id,
+        _TITLE_JOIN.join(parts),
+        order,  # type: ignore[attr-defined]
+        [f for f in fields if f.text],
+    )
 
 
 def _sections(case: Case, sections: Sequence[str]) -> Iterable[tuple[str, list, int]]:
@@ -580,6 +640,7 @@ class _Scan:
 
 # --- snippets and hits ---------------------------------------------------------------
 
+
 @dataclass(frozen=True, slots=True)
 class Snippet:
     """A short stretch of one field, with the spans of the matched words."""
@@ -616,8 +677,14 @@ class Hit:
 
     def record(self) -> dict:
         """The machine record (`HIT_KEYS`): `{case, section, id, title, score, snippet}`; matches wrapped in «»."""
-        return {"case": self.case, "section": self.section, "id": self.id, "title": self.title,
-                "score": round(self.score, 4), "snippet": self.snippet.marked()}
+        return {
+            "case": self.case,
+            "section": self.section,
+            "id": self.id,
+            "title": self.title,
+            "score": round(self.score, 4),
+            "snippet": self.snippet.marked(),
+        }
 
 
 def _merge(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -665,6 +732,7 @@ def make_snippet(f: Field, spans: list[tuple[int, int]], width: int = SNIPPET_WI
 
 # --- matching and ranking ------------------------------------------------------------
 
+
 def _match(fields: Sequence[str], matchers: Sequence[Matcher]) -> _Matches:
     """Where the units occur among the folded texts of a document's fields, and how often."""
     matches: _Matches = {}
@@ -694,14 +762,21 @@ def _hit(score: float, doc: Document, matchers: Sequence[Matcher], case: str) ->
         f = doc.fields[k]
         return [span for terms, per_field in matches.items() if k in per_field for span in f.spans(by_terms[terms])]
 
-    title_spans = [(f.title_at + s, f.title_at + e) for k, f in enumerate(doc.fields)
-                   if f.title_at is not None and k in count_by_field for s, e in spans(k)]
+    title_spans = [
+        (f.title_at + s, f.title_at + e)
+        for k, f in enumerate(doc.fields)
+        if f.title_at is not None and k in count_by_field
+        for s, e in spans(k)
+    ]
     # An id says again what a matching title says: show the title then.
     title_matched = any(doc.fields[k].title_at is not None for k in count_by_field)
     # The snippet comes from a matching field the title shown does not hold (a case's company is
     # a title field, not shown), so that every match a hit is found by is seen.
-    body = [k for k in count_by_field
-            if doc.fields[k].title_at is None and not (title_matched and doc.fields[k].name == "id")]
+    body = [
+        k
+        for k in count_by_field
+        if doc.fields[k].title_at is None and not (title_matched and doc.fields[k].name == "id")
+    ]
     if body:
         # Prose before keywords, then the field matching the most query units, the most often, first.
         def prose(k: int) -> bool:
@@ -727,8 +802,9 @@ class _Found(NamedTuple):
     matches: _Matches
 
 
-def _find(cases: Iterable[Case], q: Query, matchers: Sequence[Matcher], sections: Sequence[str]
-          ) -> tuple[list[_Found], int, dict[bool, int], dict[tuple[str, ...], int]]:
+def _find(
+    cases: Iterable[Case], q: Query, matchers: Sequence[Matcher], sections: Sequence[str]
+) -> tuple[list[_Found], int, dict[bool, int], dict[tuple[str, ...], int]]:
     """The documents matching `q`, and what ranking them needs: how many documents were searched,
     the words in all their titles and all their bodies, and how many documents each unit occurs in."""
     n = 0
@@ -757,13 +833,29 @@ def _find(cases: Iterable[Case], q: Query, matchers: Sequence[Matcher], sections
                 for terms in matches:
                     df[terms] += 1
                 if matches and all(terms in matches for terms in q.required):
-                    found.append(_Found(case, section, items[i], first + i, read.title_scan.words_of(i),
-                                        read.body_scan.words_of(i), title_fields[i], matches))
+                    found.append(
+                        _Found(
+                            case,
+                            section,
+                            items[i],
+                            first + i,
+                            read.title_scan.words_of(i),
+                            read.body_scan.words_of(i),
+                            title_fields[i],
+                            matches,
+                        )
+                    )
     return found, n, words, df
 
 
-def search(cases: Iterable[Case], query: str | Query, *, sections: Sequence[str] = (),
-           limit: int | None = None, labels: Sequence[str] | None = None) -> list[Hit]:
+def search(
+    cases: Iterable[Case],
+    query: str | Query,
+    *,
+    sections: Sequence[str] = (),
+    limit: int | None = None,
+    labels: Sequence[str] | None = None,
+) -> list[Hit]:
     """The items of `cases` matching `query`, best first (at most `limit`; all when None or 0).
 
     A hit names its case by the case's id, or by its entry in `labels` (one
@@ -795,5 +887,7 @@ def search(cases: Iterable[Case], query: str | Query, *, sections: Sequence[str]
     if limit:
         ranked = ranked[:limit]
     # Only the hits shown are read in full: their fields as shown, their match positions, a snippet.
-    return [_hit(score, document(doc.case, doc.section, doc.item, doc.order), matchers, label)
-            for _, score, doc, label in ranked]
+    return [
+        _hit(score, document(doc.case, doc.section, doc.item, doc.order), matchers, label)
+        for _, score, doc, label in ranked
+    ]

@@ -33,8 +33,9 @@ from casekit.query import in_era, select, sort_by_date
 # --- principles -------------------------------------------------------------
 
 
-def filter_principles(principles: Iterable[Principle], grep: str | None = None,
-                      tags: Sequence[str] = ()) -> list[Principle]:
+def filter_principles(
+    principles: Iterable[Principle], grep: str | None = None, tags: Sequence[str] = ()
+) -> list[Principle]:
     """Principles whose text contains `grep` (ignoring case) and that carry every tag in `tags`
     (ignoring case, as the timeline's `--tag` does)."""
     wanted = {t.casefold() for t in tags}
@@ -42,8 +43,9 @@ def filter_principles(principles: Iterable[Principle], grep: str | None = None,
     return grep_items(kept, grep)
 
 
-def principle_rows(cases: Sequence[Case], *, grep: str | None = None, tags: Sequence[str] = (),
-                   limit: int | None = None) -> list[tuple[Case, Principle]]:
+def principle_rows(
+    cases: Sequence[Case], *, grep: str | None = None, tags: Sequence[str] = (), limit: int | None = None
+) -> list[tuple[Case, Principle]]:
     """The principles `casekit principles` lists over `cases`, each with its case: case by case, by
     number, filtered as `filter_principles`, at most `limit` in all. A tag no principle of the
     cases carries is a `UsageError`, as the timeline's is: a typo more often than a question."""
@@ -54,8 +56,9 @@ def principle_rows(cases: Sequence[Case], *, grep: str | None = None, tags: Sequ
     return select(rows, limit=limit)
 
 
-def principles_listing(case: Case, *, grep: str | None = None, tags: Sequence[str] = (),
-                       limit: int | None = None) -> list[Principle]:
+def principles_listing(
+    case: Case, *, grep: str | None = None, tags: Sequence[str] = (), limit: int | None = None
+) -> list[Principle]:
     """The principles `casekit principles` lists for one case (see `principle_rows`)."""
     return [p for _, p in principle_rows([case], grep=grep, tags=tags, limit=limit)]
 
@@ -77,8 +80,10 @@ def resolve_principle(case: Case, ref: str) -> Principle:
 
     hint = did_you_mean(text, [p.id for p in case.principles], names={p.id: p.title for p in case.principles})
     listing = f"principles of {case.id}: {numbers}"
-    raise UsageError(f"no principle `{ref}` in {case.id}; {listing}",
-                     hint=hint or "give a principle's number or its id (`casekit principles --brief` lists them)")
+    raise UsageError(
+        f"no principle `{ref}` in {case.id}; {listing}",
+        hint=hint or "give a principle's number or its id (`casekit principles --brief` lists them)",
+    )
 
 
 def related_risks(case: Case, principle: Principle) -> list[Risk]:
@@ -148,12 +153,15 @@ def resolve_metric(case: Case, ref: str) -> Metric:
 
     ids = [m.id for m in case.metrics]
     hint = did_you_mean(ref, ids, names={m.id: m.name for m in case.metrics})
-    raise UsageError(f"no metric `{ref}` in {case.id}",
-                     hint=hint or ("`casekit metrics` lists them" if ids else f"{case.id} has no metrics"))
+    raise UsageError(
+        f"no metric `{ref}` in {case.id}",
+        hint=hint or ("`casekit metrics` lists them" if ids else f"{case.id} has no metrics"),
+    )
 
 
-def metric_rows(cases: Sequence[Case], *, grep: str | None = None, limit: int | None = None,
-                observed_only: bool = False) -> tuple[list[tuple[Case, Metric]], int]:
+def metric_rows(
+    cases: Sequence[Case], *, grep: str | None = None, limit: int | None = None, observed_only: bool = False
+) -> tuple[list[tuple[Case, Metric]], int]:
     """The metrics `casekit metrics` lists over `cases`, each with its case (as written, case by
     case, those whose text contains `grep`, at most `limit` in all), and how many matching ones
     `observed_only` left out for having no observation: in a view as of a date, a metric with
@@ -166,8 +174,9 @@ def metric_rows(cases: Sequence[Case], *, grep: str | None = None, limit: int | 
     return select(found, limit=limit), unknown
 
 
-def metrics_listing(case: Case, *, grep: str | None = None, limit: int | None = None,
-                    observed_only: bool = False) -> tuple[list[Metric], int]:
+def metrics_listing(
+    case: Case, *, grep: str | None = None, limit: int | None = None, observed_only: bool = False
+) -> tuple[list[Metric], int]:
     """The metrics `casekit metrics` lists for one case, and how many `observed_only` left out
     (see `metric_rows`)."""
     rows, unknown = metric_rows([case], grep=grep, limit=limit, observed_only=observed_only)
@@ -187,16 +196,18 @@ def risks_by_severity(risks: Iterable[Risk], min_severity: str | None = None) ->
     return sorted(kept, key=lambda r: (-severity_rank(r.severity), -likelihood_rank(r.likelihood)))
 
 
-def risk_rows(cases: Sequence[Case], *, min_severity: str | None = None, grep: str | None = None,
-              limit: int | None = None) -> list[tuple[Case, Risk]]:
+def risk_rows(
+    cases: Sequence[Case], *, min_severity: str | None = None, grep: str | None = None, limit: int | None = None
+) -> list[tuple[Case, Risk]]:
     """The risks `casekit risks` lists over `cases`, each with its case: case by case by severity
     (see `risks_by_severity`), those whose text contains `grep`, at most `limit` in all."""
     rows = [(c, r) for c in cases for r in grep_items(risks_by_severity(c.risks, min_severity), grep)]
     return select(rows, limit=limit)
 
 
-def risks_listing(case: Case, *, min_severity: str | None = None, grep: str | None = None,
-                  limit: int | None = None) -> list[Risk]:
+def risks_listing(
+    case: Case, *, min_severity: str | None = None, grep: str | None = None, limit: int | None = None
+) -> list[Risk]:
     """The risks `casekit risks` lists for one case (see `risk_rows`)."""
     return [r for _, r in risk_rows([case], min_severity=min_severity, grep=grep, limit=limit)]
 
@@ -210,8 +221,7 @@ def risk_matrix(risks: Iterable[Risk], min_severity: str | None = None) -> dict[
     from casekit.model import LIKELIHOODS
 
     floor = severity_rank(min_severity) if min_severity else -1
-    matrix = {s: {lk: [] for lk in (*LIKELIHOODS, UNRATED)} for s in reversed(SEVERITIES)
-              if severity_rank(s) >= floor}
+    matrix = {s: {lk: [] for lk in (*LIKELIHOODS, UNRATED)} for s in reversed(SEVERITIES) if severity_rank(s) >= floor}
     for risk in risks_by_severity(risks, min_severity):
         matrix[risk.severity][risk.likelihood or UNRATED].append(risk)
     return matrix
@@ -267,7 +277,8 @@ def listing_order(section: str, items: Iterable, today: date | None = None) -> l
         return sort_by_date(items, today=today)
     if section == "quotes":
         return sort_by_date([q for q in items if q.date is not None], today=today) + [
-            q for q in items if q.date is None]
+            q for q in items if q.date is None
+        ]
     if section == "eras":
         return sort_by_date(items, key=lambda e: e.period, today=today)
     if section == "principles":
@@ -281,8 +292,9 @@ def listing_order(section: str, items: Iterable, today: date | None = None) -> l
     return items
 
 
-def listing(section: str, cases: Sequence[Case], *, grep: str | None = None, limit: int | None = None,
-            today: date | None = None) -> list[tuple[Case, object]]:
+def listing(
+    section: str, cases: Sequence[Case], *, grep: str | None = None, limit: int | None = None, today: date | None = None
+) -> list[tuple[Case, object]]:
     """The items of `section` that `casekit SECTION` lists over `cases`, each with its case: case by
     case in `listing_order`, those whose text contains `grep`, at most `limit` in all."""
     rows = [(c, item) for c in cases for item in grep_items(listing_order(section, getattr(c, section), today), grep)]
@@ -402,8 +414,9 @@ class FlywheelShown:
         return found
 
 
-def flywheel_listing(cases: Sequence[Case], *, grep: str | None = None,
-                     limit: int | None = None) -> list[FlywheelShown]:
+def flywheel_listing(
+    cases: Sequence[Case], *, grep: str | None = None, limit: int | None = None
+) -> list[FlywheelShown]:
     """Each case's flywheel as `casekit flywheel` shows it: its loops, and the edges whose text
     contains `grep`, at most `limit` in all (the first cases' first)."""
     shown = []

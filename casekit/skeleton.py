@@ -110,8 +110,10 @@ def skeleton(case_id: str, company: str, today: date) -> str:
     from casekit.checks import is_slug
 
     if not is_slug(case_id):
-        raise UsageError(f"`{case_id}` is not a valid case id",
-                         hint="use lowercase letters, digits, `_` and `-`, starting with a letter or digit")
+        raise UsageError(
+            f"`{case_id}` is not a valid case id",
+            hint="use lowercase letters, digits, `_` and `-`, starting with a letter or digit",
+        )
     company = " ".join(company.split())
     if not company:
         raise UsageError("--company is empty")

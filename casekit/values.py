@@ -48,43 +48,120 @@ class ValueParseError(ValueError):
 
 # Currency symbols, longest first so "US$" wins over "$" and "CN¥" over "¥".
 _SYMBOLS = (
-    ("US$", "USD"), ("AU$", "AUD"), ("A$", "AUD"), ("CA$", "CAD"), ("C$", "CAD"),
-    ("NZ$", "NZD"), ("HK$", "HKD"), ("S$", "SGD"), ("R$", "BRL"), ("CN¥", "CNY"),
-    ("$", "USD"), ("€", "EUR"), ("£", "GBP"), ("¥", "JPY"), ("₹", "INR"), ("₩", "KRW"),
+    ("US$", "USD"),
+    ("AU$", "AUD"),
+    ("A$", "AUD"),
+    ("CA$", "CAD"),
+    ("C$", "CAD"),
+    ("NZ$", "NZD"),
+    ("HK$", "HKD"),
+    ("S$", "SGD"),
+    ("R$", "BRL"),
+    ("CN¥", "CNY"),
+    ("$", "USD"),
+    ("€", "EUR"),
+    ("£", "GBP"),
+    ("¥", "JPY"),
+    ("₹", "INR"),
+    ("₩", "KRW"),
 )
 _SYMBOL_RX = "|".join(re.escape(sym) for sym, _ in _SYMBOLS)
 _SYMBOL_CODES = {sym.upper(): code for sym, code in _SYMBOLS}
 
 # How display() writes each currency; a code not listed is written "CHF 5M".
 _DISPLAY_SYMBOLS = {
-    "USD": "$", "AUD": "A$", "CAD": "C$", "NZD": "NZ$", "HKD": "HK$", "SGD": "S$",
-    "BRL": "R$", "CNY": "CN¥", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "KRW": "₩",
+    "USD": "$",
+    "AUD": "A$",
+    "CAD": "C$",
+    "NZD": "NZ$",
+    "HKD": "HK$",
+    "SGD": "S$",
+    "BRL": "R$",
+    "CNY": "CN¥",
+    "EUR": "€",
+    "GBP": "£",
+    "JPY": "¥",
+    "INR": "₹",
+    "KRW": "₩",
 }
 
 # ISO 4217 codes accepted as words ("USD 5M", "5M USD"). A short, explicit
 # list: a three-letter word that is not a known code is a typo, not money.
-_CODES = frozenset({
-    "USD", "AUD", "CAD", "EUR", "GBP", "JPY", "CNY", "CHF", "INR", "KRW", "SGD",
-    "HKD", "NZD", "SEK", "NOK", "DKK", "BRL", "MXN", "ZAR", "RUB", "TWD", "ILS",
-    "AED", "SAR", "PLN", "TRY", "IDR", "THB", "MYR", "PHP", "VND",
-})
+_CODES = frozenset(
+    {
+        "USD",
+        "AUD",
+        "CAD",
+        "EUR",
+        "GBP",
+        "JPY",
+        "CNY",
+        "CHF",
+        "INR",
+        "KRW",
+        "SGD",
+        "HKD",
+        "NZD",
+        "SEK",
+        "NOK",
+        "DKK",
+        "BRL",
+        "MXN",
+        "ZAR",
+        "RUB",
+        "TWD",
+        "ILS",
+        "AED",
+        "SAR",
+        "PLN",
+        "TRY",
+        "IDR",
+        "THB",
+        "MYR",
+        "PHP",
+        "VND",
+    }
+)
 _CODE_ALIASES = {"RMB": "CNY"}
 
 _SCALE_WORDS = {
-    "k": "K", "thousand": "K",
-    "m": "M", "mm": "M", "mn": "M", "million": "M",
-    "b": "B", "bn": "B", "billion": "B",
-    "t": "T", "tn": "T", "trillion": "T",
+    "k": "K",
+    "thousand": "K",
+    "m": "M",
+    "mm": "M",
+    "mn": "M",
+    "million": "M",
+    "b": "B",
+    "bn": "B",
+    "billion": "B",
+    "t": "T",
+    "tn": "T",
+    "trillion": "T",
 }
 _SCALE_EXP = {"K": 3, "M": 6, "B": 9, "T": 12}
 
 # Per-unit words and their canonical unit; other words are kept lowercased.
 _PER_UNITS = {
-    "h": "hour", "hr": "hour", "hrs": "hour", "hour": "hour", "hours": "hour",
-    "d": "day", "day": "day", "days": "day",
-    "wk": "week", "week": "week", "weeks": "week",
-    "mo": "month", "mos": "month", "month": "month", "months": "month",
-    "y": "year", "yr": "year", "yrs": "year", "year": "year", "years": "year",
+    "h": "hour",
+    "hr": "hour",
+    "hrs": "hour",
+    "hour": "hour",
+    "hours": "hour",
+    "d": "day",
+    "day": "day",
+    "days": "day",
+    "wk": "week",
+    "week": "week",
+    "weeks": "week",
+    "mo": "month",
+    "mos": "month",
+    "month": "month",
+    "months": "month",
+    "y": "year",
+    "yr": "year",
+    "yrs": "year",
+    "year": "year",
+    "years": "year",
     "annum": "year",
 }
 _PER_DISPLAY = {"hour": "hr"}
@@ -119,6 +196,7 @@ def _shown(text: str) -> str:
 
 # --- the value type --------------------------------------------------------
 
+
 @dataclass(frozen=True, slots=True)
 class Value:
     """A figure as written, with the bounds it stands for.
@@ -147,16 +225,14 @@ class Value:
                 number = float(raw)
             except OverflowError:
                 digits = int(abs(raw).bit_length() * 0.30103) + 1  # str() may refuse huge ints
-                raise ValueParseError(
-                    f"an integer of about {digits} digits is too large for a number", None) from None
+                raise ValueParseError(f"an integer of about {digits} digits is too large for a number", None) from None
             return cls(str(raw), number, number, "exact")
         if isinstance(raw, float):
             if not math.isfinite(raw):
                 raise ValueParseError(f"{raw} is not a finite number", str(raw))
             return cls(str(raw), raw, raw, "exact")
         if not isinstance(raw, str):
-            raise ValueParseError(
-                f"expected a number or text such as $13.8B, got {type(raw).__name__}", None)
+            raise ValueParseError(f"expected a number or text such as $13.8B, got {type(raw).__name__}", None)
         return _Parser(raw).parse()
 
     def display(self) -> str:
@@ -217,7 +293,12 @@ class Value:
     def same_quantity(self, other: Value) -> bool:
         """True when both figures mean the same thing, however they were written."""
         return (self.low, self.high, self.qualifier, self.currency, self.unit) == (
-            other.low, other.high, other.qualifier, other.currency, other.unit)
+            other.low,
+            other.high,
+            other.qualifier,
+            other.currency,
+            other.unit,
+        )
 
 
 # --- formatting ------------------------------------------------------------
@@ -226,6 +307,7 @@ class Value:
 # a dataclass execs its generated methods when the module is imported (about
 # a millisecond for a frozen one), and every command imports this module.
 
+
 class _Parts:
     __slots__ = ("code", "core", "tail", "per")
 
@@ -233,7 +315,7 @@ class _Parts:
         self.code = code  # "CHF " for a currency without a symbol, else ""
         self.core = core  # sign, symbol, number and scale: "-$1.4B"
         self.tail = tail  # "%" or "x"
-        self.per = per    # "/hr"
+        self.per = per  # "/hr"
 
 
 def _sig_digits(x: float, digits: int = 3) -> tuple[str, int]:
@@ -272,8 +354,9 @@ def _compact(x: float, *, scaled: bool, scale: str | None = None, digits: int = 
     return _decimal(ds, e - _SCALE_EXP[scale]) + scale
 
 
-def _format_parts(x: float, currency: str | None, unit: str | None, scale: str | None = None,
-                  digits: int = 3) -> _Parts:
+def _format_parts(
+    x: float, currency: str | None, unit: str | None, scale: str | None = None, digits: int = 3
+) -> _Parts:
     sign = "-" if x < 0 and _compact(x, scaled=False, digits=digits) != "0" else ""
     number = _compact(x, scaled=unit not in ("percent", "ratio"), scale=scale, digits=digits)
     symbol = _DISPLAY_SYMBOLS.get(currency or "", "")
@@ -290,6 +373,7 @@ def format_number(x: float, *, currency: str | None = None, unit: str | None = N
 
 
 # --- parsing ---------------------------------------------------------------
+
 
 class _Side:
     """What the parser has read of one end of a figure so far."""
@@ -359,7 +443,7 @@ class _Parser:
             right = self.side()
             self.skip_space()
         if self.i < len(self.s):
-            raise self.fail(f"unexpected {self.s[self.i:]!r}")
+            raise self.fail(f"unexpected {self.s[self.i :]!r}")
         if qualifier == "between" and right is None:
             raise self.fail("'between' needs two ends, as in 'between 5 and 10'")
         return self._build(qualifier, left, right)
@@ -384,7 +468,7 @@ class _Parser:
         if not m:
             if not _rx(r"\d").search(self.s):
                 raise self.fail("there is no number in it")
-            raise self.fail(f"expected a number at {self.s[self.i:] or 'the end'!r}")
+            raise self.fail(f"expected a number at {self.s[self.i :] or 'the end'!r}")
         side.number = m.group()
         self.plus(side)
         self.skip_space()
@@ -476,7 +560,9 @@ class _Parser:
         if low > high:
             raise ValueParseError(
                 f"range {_shown(self.raw)} has its low end above its high end "
-                f"({format_number(low)} > {format_number(high)})", self.raw)
+                f"({format_number(low)} > {format_number(high)})",
+                self.raw,
+            )
         return Value(self.raw, low, high, "range", currency, right.scale or left.scale, unit)
 
     def _agree(self, what: str, found: list[str | None]) -> str | None:
@@ -494,6 +580,7 @@ class _Parser:
 
 
 # --- growth ----------------------------------------------------------------
+
 
 class Growth:
     """The change from one figure to another.
@@ -518,8 +605,16 @@ class Growth:
     unit: str | None
     ratio: float | None
 
-    def __init__(self, change: float | None, pct: float | None, approximate: bool, bound: str | None = None,
-                 currency: str | None = None, unit: str | None = None, ratio: float | None = None) -> None:
+    def __init__(
+        self,
+        change: float | None,
+        pct: float | None,
+        approximate: bool,
+        bound: str | None = None,
+        currency: str | None = None,
+        unit: str | None = None,
+        ratio: float | None = None,
+    ) -> None:
         for name, value in zip(self.__slots__, (change, pct, approximate, bound, currency, unit, ratio)):
             object.__setattr__(self, name, value)
 
@@ -559,8 +654,7 @@ class Growth:
             if self.unit == "percent":  # a change between percentages is in points
                 change = f"{_sign(self.change)}{_compact(self.change, scaled=False)}pp"
             else:
-                change = _sign(self.change) + format_number(abs(self.change), currency=self.currency,
-                                                             unit=self.unit)
+                change = _sign(self.change) + format_number(abs(self.change), currency=self.currency, unit=self.unit)
             change = mark + change
         if with_pct and self.pct is not None:
             pct = f"{mark}{_sign(self.pct)}{_pct_text(self.pct)}%"

@@ -51,10 +51,22 @@ def make_metric(unit: str, *points: tuple[str | int, str | int]) -> Metric:
 
 # --- the frame ---------------------------------------------------------------
 
+
 def test_series_frame_is_in_date_order_with_the_documented_columns(case):
     frame = series_frame(metric_of(case, "revenue"))  # written 2020 first, then 2018
-    for column in ("date", "start", "end", "mid_date", "low", "high", "mid", "qualifier",
-                   "change", "pct_change", "approximate"):
+    for column in (
+        "date",
+        "start",
+        "end",
+        "mid_date",
+        "low",
+        "high",
+        "mid",
+        "qualifier",
+        "change",
+        "pct_change",
+        "approximate",
+    ):
         assert column in frame.columns
     assert list(frame["date"]) == ["2018", "2020"]
     assert str(frame.at[0, "mid_date"]) == "2018-07-02 12:00:00"
@@ -158,8 +170,7 @@ def test_no_growth_between_observations_that_overlap():
     # 2016/2019 sorts first; 2016 overlaps it; 2018 is compared with 2016, 2020 with 2018.
     frame = series_frame(metric_of(case, "span_of_years"))
     assert list(frame["date"]) == ["2016/2019", "2016", "2018", "2020"]
-    assert [None if pd_isna(p) else frame.at[int(p), "date"] for p in frame["previous"]] == [
-        None, None, "2016", "2018"]
+    assert [None if pd_isna(p) else frame.at[int(p), "date"] for p in frame["previous"]] == [None, None, "2016", "2018"]
     assert list(frame["pct_change"][2:]) == [100.0, 100.0]
 
 
@@ -172,8 +183,7 @@ def test_an_open_end_is_wholly_before_only_once_today_is_known():
 
 def test_an_open_start_is_measured_from_what_ends_before_its_end():
     # "Below $4B by late 2022": where the series stood then, after the 2021 peak.
-    frame = series_frame(make_metric("USD", ("2021-07", "$7.3B"), ("by late 2022", "<$4B"),
-                                     ("2022-11", "$3B")))
+    frame = series_frame(make_metric("USD", ("2021-07", "$7.3B"), ("by late 2022", "<$4B"), ("2022-11", "$3B")))
     assert list(frame["date"]) == ["2021-07", "2022-11", "by late 2022"]
     assert int(frame.at[2, "previous"]) == 0  # not 2022-11, which ends inside late 2022
     assert frame.at[2, "bound"] == "at_most" and frame.at[2, "change"] == pytest.approx(-3.3e9)
@@ -187,7 +197,7 @@ def test_cagr_runs_between_the_earliest_and_latest_middles():
     frame = series_frame(metric_of(case, "span_of_years"))
     assert (frame.at[span.first, "date"], frame.at[span.last, "date"]) == ("2016", "2020")
     assert span.years == pytest.approx(4.0)
-    assert span.value == pytest.approx((4 ** 0.25 - 1) * 100)
+    assert span.value == pytest.approx((4**0.25 - 1) * 100)
     assert not span.approximate
 
 
@@ -214,6 +224,7 @@ def test_metric_unit_reads_the_unit_as_values_do():
 
 # --- CAGR --------------------------------------------------------------------
 
+
 def test_cagr_of_exact_values(case):
     # $10M (2018) -> $40M (2020), 2 years: 4 ** (1/2) - 1 = +100% a year, exactly.
     value, approximate = cagr(metric_of(case, "revenue"))
@@ -233,7 +244,7 @@ def test_cagr_of_approximate_values(case):
 def test_cagr_of_ranges_uses_their_middles(case):
     # $20/hr (2020) -> $30/hr (2024), 4 years: 1.5 ** (1/4) - 1 = 10.668%, approximate.
     value, approximate = cagr(metric_of(case, "price"))
-    assert value == pytest.approx((1.5 ** 0.25 - 1) * 100)
+    assert value == pytest.approx((1.5**0.25 - 1) * 100)
     assert value == pytest.approx(10.668, abs=1e-3)
     assert approximate is True
 
@@ -262,13 +273,15 @@ def test_cagr_follows_the_metric_unit_and_else_the_latest(case):
     # $80M (2020) -> $120M (2022), 2 years: 1.5 ** 0.5 - 1 = 22.474%.
     span = cagr_span(metric_of(case, "reported_revenue"))
     assert span.unit == "USD"
-    assert span.value == pytest.approx((1.5 ** 0.5 - 1) * 100)
+    assert span.value == pytest.approx((1.5**0.5 - 1) * 100)
     assert not span.approximate
 
 
 def test_cagr_needs_a_year_and_a_positive_start():
     assert cagr(make_metric("USD", ("2024-01", "$1M"), ("2024-06", "$2M"))) is None
-    assert cagr_span(make_metric("USD", ("2024-01", "$1M"), ("2024-06", "$2M"))).reason.startswith("the values are less")
+    assert cagr_span(make_metric("USD", ("2024-01", "$1M"), ("2024-06", "$2M"))).reason.startswith(
+        "the values are less"
+    )
     assert cagr(make_metric("USD", (2020, "$0"), (2022, "$2M"))) is None
     # Consecutive years are a year apart though their middles are 365 days, not 365.25, apart.
     assert cagr(make_metric("USD", (2022, "$1M"), (2023, "$2M"))).value == pytest.approx(100, rel=1e-2)
@@ -277,13 +290,16 @@ def test_cagr_needs_a_year_and_a_positive_start():
     assert cagr(make_metric("USD")) is None
 
 
-@pytest.mark.parametrize(("first", "last", "reason"), [
-    ("-$10M", "$5M", "undefined: the series starts at zero or changes sign"),
-    ("$5M", "-$10M", "undefined: the series starts at zero or changes sign"),
-    ("$0", "$5M", "undefined: the series starts at zero or changes sign"),
-    ("$5M", "$0", "undefined: the series ends at zero"),
-    ("-$2M", "-$1M", "not compounded: both values are negative"),
-])
+@pytest.mark.parametrize(
+    ("first", "last", "reason"),
+    [
+        ("-$10M", "$5M", "undefined: the series starts at zero or changes sign"),
+        ("$5M", "-$10M", "undefined: the series starts at zero or changes sign"),
+        ("$0", "$5M", "undefined: the series starts at zero or changes sign"),
+        ("$5M", "$0", "undefined: the series ends at zero"),
+        ("-$2M", "-$1M", "not compounded: both values are negative"),
+    ],
+)
 def test_no_cagr_across_zero_or_between_losses(first, last, reason):
     span = cagr_span(make_metric("USD", (2020, first), (2024, last)))
     assert span.value is None and span.reason == reason
@@ -308,6 +324,7 @@ def test_compounding_the_cagr_gives_back_the_last_value(first, ratio, years):
 
 # --- latest and previous -----------------------------------------------------
 
+
 def test_latest_and_previous(case):
     latest, previous = latest_and_previous(metric_of(case, "revenue"))
     assert (latest.date.text, latest.value.text) == ("2020", "$40M")
@@ -330,14 +347,23 @@ def test_metric_summary_names_the_units_left_out(case):
 
 # --- records -----------------------------------------------------------------
 
+
 def test_series_record_adds_growth_and_cagr_to_the_metric_record(case):
     record = series_record(metric_of(case, "revenue"))
     assert list(record) == ["id", "name", "unit", "observations", "growth", "cagr"]
     assert [o["date"] for o in record["observations"]] == ["2018", "2020"]
-    assert record["growth"] == [{
-        "date": "2020", "previous": "2018", "unit": "USD", "change": 30e6, "pct_change": 300.0,
-        "approximate": False, "bound": None, "text": "+$30M (+300%)",
-    }]
+    assert record["growth"] == [
+        {
+            "date": "2020",
+            "previous": "2018",
+            "unit": "USD",
+            "change": 30e6,
+            "pct_change": 300.0,
+            "approximate": False,
+            "bound": None,
+            "text": "+$30M (+300%)",
+        }
+    ]
     assert record["cagr"]["value"] == pytest.approx(100.0)
     assert (record["cagr"]["from"], record["cagr"]["to"]) == ("2018", "2020")
     assert series_record(metric_of(case, "annotators"))["cagr"] is None
@@ -351,6 +377,7 @@ def test_series_rows_are_flat(case):
 
 
 # --- segments ----------------------------------------------------------------
+
 
 def test_segment_shares_add_up_per_period():
     segments = load_case(FIXTURES / "segments_partial.yaml").segments

@@ -24,7 +24,7 @@ def test_diff_is_the_function_on_every_call():
 
 
 def test_diff_is_the_function_after_the_cli_command_is_imported():
-    import casekit.cli.diff  # noqa: F401  (binds its own submodules on the package)
+    import casekit.cli.diff
 
     a = casekit.load_case(CASE)
     assert callable(casekit.diff) and casekit.diff(a, a).same
@@ -62,7 +62,9 @@ def test_every_public_function_method_and_class_has_a_docstring():
 
     def visit(node, path: Path, prefix: str = "") -> None:
         for child in ast.iter_child_nodes(node):
-            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and not child.name.startswith("_"):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and not child.name.startswith(
+                "_"
+            ):
                 if ast.get_docstring(child) is None:
                     missing.append(f"{path.name}:{child.lineno} {prefix}{child.name}")
                 if isinstance(child, ast.ClassDef):

@@ -19,8 +19,20 @@ def case():
 
 # Every section's size, exactly: an edit that drops (or adds) items must change this too.
 COUNTS = {
-    "sources": 3, "people": 5, "eras": 6, "timeline": 57, "metrics": 28, "principles": 10, "risks": 10,
-    "quotes": 12, "moats": 5, "flywheel": 8, "segments": 4, "competitors": 19, "drivers": 7, "lessons": 4,
+    "sources": 3,
+    "people": 5,
+    "eras": 6,
+    "timeline": 57,
+    "metrics": 28,
+    "principles": 10,
+    "risks": 10,
+    "quotes": 12,
+    "moats": 5,
+    "flywheel": 8,
+    "segments": 4,
+    "competitors": 19,
+    "drivers": 7,
+    "lessons": 4,
 }
 OBSERVATIONS = 49
 

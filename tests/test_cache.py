@@ -59,6 +59,7 @@ def entry(env: dict, path: Path) -> Path:
 
 def no_parsing(monkeypatch) -> None:
     """Make any parse fail, so a load that succeeds must have come from the cache."""
+
     def refuse(*args, **kwargs):
         raise AssertionError("parsed although the cache holds this file")
 
@@ -71,6 +72,7 @@ def retitle(path: Path, title: str) -> None:
 
 
 # --- hits and keys ------------------------------------------------------------------------
+
 
 def test_a_loaded_case_is_cached_and_read_back_without_parsing(env, acme, monkeypatch):
     first = Library(env=env).load(ref(acme))
@@ -117,7 +119,8 @@ def test_warnings_are_cached_and_shown_with_the_path_as_named_this_time(env, tmp
     monkeypatch.chdir(path.parent)
     [cached] = Library(env=env).check_all([CaseRef("acme_v2", Path("acme_v2.yaml"))])
     assert [(p.code, p.line, p.message) for p in cached.problems] == [
-        (p.code, p.line, p.message) for p in parsed.problems]
+        (p.code, p.line, p.message) for p in parsed.problems
+    ]
     assert {p.path for p in cached.problems} == {"acme_v2.yaml"}
 
 
@@ -130,6 +133,7 @@ def test_an_invalid_case_is_never_cached(env, acme):
 
 
 # --- invalidation ------------------------------------------------------------------------------
+
 
 def test_an_edit_is_seen_at_once(env, acme):
     library = Library(env=env)
@@ -178,24 +182,33 @@ def test_the_code_key_names_the_version_and_format_and_fingerprints_the_parsing_
 
 # --- corruption -----------------------------------------------------------------------------------
 
+
 def _forged(env, acme, mutate) -> bytes:
     raw = msgspec.msgpack.decode(entry(env, acme).read_bytes())
     return msgspec.msgpack.encode(mutate(raw))
 
 
-@pytest.mark.parametrize("damage", [
-    pytest.param(lambda env, acme, good: b"\x00garbage, not msgpack at all", id="garbage"),
-    pytest.param(lambda env, acme, good: good[: len(good) // 2], id="truncated"),
-    pytest.param(lambda env, acme, good: b"", id="empty"),
-    pytest.param(lambda env, acme, good: _forged(env, acme, lambda r: [r[0], "0.0.1/1/old", *r[2:]]),
-                 id="wrong-version"),
-    pytest.param(lambda env, acme, good: _forged(env, acme, lambda r: ["other-tool", *r[1:]]), id="foreign-magic"),
-    pytest.param(lambda env, acme, good: _forged(env, acme, lambda r: [*r[:2], ["/elsewhere.yaml", *r[2][1:]], *r[3:]]),
-                 id="another-file's-key"),
-    pytest.param(lambda env, acme, good: _forged(env, acme, lambda r: [*r[:4], msgspec.msgpack.encode({"id": 1})]),
-                 id="not-a-case"),
-    pytest.param(lambda env, acme, good: msgspec.msgpack.encode({"a": [1, 2, 3]}), id="wrong-shape"),
-])
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda env, acme, good: b"\x00garbage, not msgpack at all", id="garbage"),
+        pytest.param(lambda env, acme, good: good[: len(good) // 2], id="truncated"),
+        pytest.param(lambda env, acme, good: b"", id="empty"),
+        pytest.param(
+            lambda env, acme, good: _forged(env, acme, lambda r: [r[0], "0.0.1/1/old", *r[2:]]), id="wrong-version"
+        ),
+        pytest.param(lambda env, acme, good: _forged(env, acme, lambda r: ["other-tool", *r[1:]]), id="foreign-magic"),
+        pytest.param(
+            lambda env, acme, good: _forged(env, acme, lambda r: [*r[:2], ["/elsewhere.yaml", *r[2][1:]], *r[3:]]),
+            id="another-file's-key",
+        ),
+        pytest.param(
+            lambda env, acme, good: _forged(env, acme, lambda r: [*r[:4], msgspec.msgpack.encode({"id": 1})]),
+            id="not-a-case",
+        ),
+        pytest.param(lambda env, acme, good: msgspec.msgpack.encode({"a": [1, 2, 3]}), id="wrong-shape"),
+    ],
+)
 def test_a_damaged_entry_is_ignored_and_rebuilt(env, acme, damage, monkeypatch):
     expected = Library(env=env).load(ref(acme))
     path = entry(env, acme)
@@ -225,13 +238,17 @@ def test_an_unreadable_entry_is_a_miss(env, acme):
 
 # --- no cache -------------------------------------------------------------------------------------
 
+
 def test_an_unusable_cache_directory_means_no_cache_and_no_message(tmp_path, acme):
     blocker = tmp_path / "a-file"
     blocker.write_text("XDG_CACHE_HOME points under a regular file, which cannot hold a directory\n")
     env = {"XDG_CACHE_HOME": str(blocker)}
     assert Library(env=env).load(ref(acme)).id == "acme"
-    result = CliRunner().invoke(app, ["--cases-dir", str(acme.parent), "timeline", "-c", "acme", "-f", "json"],
-                                env={**env, "NO_COLOR": "1", "COLUMNS": "100"})
+    result = CliRunner().invoke(
+        app,
+        ["--cases-dir", str(acme.parent), "timeline", "-c", "acme", "-f", "json"],
+        env={**env, "NO_COLOR": "1", "COLUMNS": "100"},
+    )
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
     assert len(json.loads(result.stdout)) == 5
@@ -280,6 +297,7 @@ def test_use_cache_false_is_the_library_switch(env, acme):
 
 
 # --- many at once ------------------------------------------------------------------------------
+
 
 def make_library(directory: Path, count: int) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
@@ -369,8 +387,9 @@ def test_looking_up_one_cached_case_imports_nothing_heavy(env, acme):
         " if m in sys.modules)\n"
         "print(case.id, heavy)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env={**os.environ, **env})
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env={**os.environ, **env}
+    )
     assert out.stdout.strip() == "acme []"
 
 
@@ -408,6 +427,7 @@ def test_without_a_process_pool_the_files_are_parsed_here(env, tmp_path, monkeyp
 
 # --- stamps, entries that are not files, pruning ------------------------------------------------
 
+
 def test_an_edit_that_puts_size_and_mtime_back_is_seen(env, acme):
     # cp -p, rsync -a, tar x and touch -r all restore the mtime; the ctime they cannot.
     Library(env=env).load(ref(acme))
@@ -423,8 +443,9 @@ def test_a_file_replaced_by_another_is_seen(env, acme, tmp_path):
     Library(env=env).load(ref(acme))
     before = acme.stat()
     other = tmp_path / "other.yaml"
-    other.write_text(acme.read_text().replace("From warehouse robots to a platform",
-                                              "From warehouse robots to a PLATFORM"))
+    other.write_text(
+        acme.read_text().replace("From warehouse robots to a platform", "From warehouse robots to a PLATFORM")
+    )
     os.utime(other, ns=(before.st_atime_ns, before.st_mtime_ns))
     os.replace(other, acme)  # as rsync and tar x do: a new inode
     assert Library(env=env).load(ref(acme)).title == "From warehouse robots to a PLATFORM"
@@ -439,7 +460,7 @@ def run_within(seconds: float, action) -> None:
     def go():
         try:
             outcome.append(action())
-        except BaseException as exc:  # noqa: BLE001 - handed to the test thread
+        except BaseException as exc:
             outcome.append(exc)
         done.set()
 
@@ -449,10 +470,13 @@ def run_within(seconds: float, action) -> None:
         raise outcome[0]
 
 
-@pytest.mark.parametrize("plant", [
-    pytest.param(lambda path: os.mkfifo(path), id="fifo"),
-    pytest.param(lambda path: os.symlink("/dev/zero", path), id="symlink-to-dev-zero"),
-])
+@pytest.mark.parametrize(
+    "plant",
+    [
+        pytest.param(lambda path: os.mkfifo(path), id="fifo"),
+        pytest.param(lambda path: os.symlink("/dev/zero", path), id="symlink-to-dev-zero"),
+    ],
+)
 def test_an_entry_that_is_not_a_regular_file_is_a_miss_not_a_hang(env, acme, plant):
     path = entry(env, acme)
     path.parent.mkdir(parents=True)

@@ -32,8 +32,21 @@ from casekit.model import Case, Event, Metric, Observation, Risk
 from casekit.values import Value
 
 FIXTURES = Path(__file__).parent / "fixtures" / "diff"
-KINDS = ["added", "removed", "changed", "renamed", "moved", "refined", "escalated", "metric_delta", "metric_added",
-         "era_ended", "era_refined", "role_added", "observation_redated"]
+KINDS = [
+    "added",
+    "removed",
+    "changed",
+    "renamed",
+    "moved",
+    "refined",
+    "escalated",
+    "metric_delta",
+    "metric_added",
+    "era_ended",
+    "era_refined",
+    "role_added",
+    "observation_redated",
+]
 TODAY = date(2025, 7, 1)
 
 
@@ -49,13 +62,26 @@ def records(result) -> list[dict]:
 
 # --- one kind per fixture pair ------------------------------------------------------------
 
+
 def test_added_event():
     result = diff(fixture("base"), fixture("added"))
-    assert records(result) == [{
-        "section": "timeline", "id": "series-c", "kind": "added", "field": None, "old": None,
-        "new": {"id": "series-c", "date": "2024-02", "title": "Series C at a $1B valuation", "category": "funding",
-                "era": "platform", "sources": ["press"]},
-    }]
+    assert records(result) == [
+        {
+            "section": "timeline",
+            "id": "series-c",
+            "kind": "added",
+            "field": None,
+            "old": None,
+            "new": {
+                "id": "series-c",
+                "date": "2024-02",
+                "title": "Series C at a $1B valuation",
+                "category": "funding",
+                "era": "platform",
+                "sources": ["press"],
+            },
+        }
+    ]
     assert result.changes[0].label == "Series C at a $1B valuation"
     assert result.changes[0].at == "2024-02"
 
@@ -64,8 +90,9 @@ def test_removed_event():
     result = diff(fixture("base"), fixture("removed"))
     assert [(c.section, c.id, c.kind, c.field) for c in result.changes] == [("timeline", "seed", "removed", None)]
     assert result.changes[0].old["title"] == "Seed round"
-    assert result.summary() == {"timeline": {"added": 0, "removed": 1, "changed": 0, "refined": 0,
-                                             "renamed": 0, "moved": 0}}
+    assert result.summary() == {
+        "timeline": {"added": 0, "removed": 1, "changed": 0, "refined": 0, "renamed": 0, "moved": 0}
+    }
 
 
 def test_changed_event_has_old_new_and_a_word_diff():
@@ -80,8 +107,16 @@ def test_changed_event_has_old_new_and_a_word_diff():
 
 def test_renamed_event_is_one_change_not_a_removal_and_an_addition():
     result = diff(fixture("base"), fixture("renamed"))
-    assert records(result) == [{"section": "timeline", "id": "series-b", "kind": "renamed", "field": "id",
-                                "old": "series-b", "new": "series-b-round"}]
+    assert records(result) == [
+        {
+            "section": "timeline",
+            "id": "series-b",
+            "kind": "renamed",
+            "field": "id",
+            "old": "series-b",
+            "new": "series-b-round",
+        }
+    ]
     change = result.changes[0]
     assert change.new_id == "series-b-round" and change.detail == "similarity 100%"
     assert result.summary()["timeline"]["renamed"] == 1
@@ -100,37 +135,63 @@ def test_moved_event_is_no_change_unless_order_is_asked_for():
     assert diff(fixture("base"), fixture("moved")).same
     result = diff(fixture("base"), fixture("moved"), order=True)
     # `founded` went from first to last: one move, not four items shifted up.
-    assert records(result) == [{"section": "timeline", "id": "founded", "kind": "moved", "field": None,
-                                "old": 1, "new": 5}]
+    assert records(result) == [
+        {"section": "timeline", "id": "founded", "kind": "moved", "field": None, "old": 1, "new": 5}
+    ]
 
 
 def test_refined_date():
     result = diff(fixture("base"), fixture("refined"))
-    assert records(result) == [{"section": "timeline", "id": "series-a", "kind": "refined", "field": "date",
-                                "old": "2018", "new": "2018-11"}]
+    assert records(result) == [
+        {"section": "timeline", "id": "series-a", "kind": "refined", "field": "date", "old": "2018", "new": "2018-11"}
+    ]
     assert result.summary()["timeline"]["refined"] == 1
     assert result.summary()["timeline"]["changed"] == 0
 
 
 def test_ending_an_ongoing_era_is_a_change_not_a_refinement():
     result = diff(fixture("base"), fixture("era_ended"))
-    assert records(result) == [{"section": "eras", "id": "platform", "kind": "changed", "field": "period",
-                                "old": "2020/..", "new": "2020/2024"}]
+    assert records(result) == [
+        {
+            "section": "eras",
+            "id": "platform",
+            "kind": "changed",
+            "field": "period",
+            "old": "2020/..",
+            "new": "2020/2024",
+        }
+    ]
     assert result.summary()["eras"]["changed"] == 1 and result.summary()["eras"]["refined"] == 0
 
 
 def test_one_end_of_an_era_said_more_precisely_is_a_refinement():
     result = diff(fixture("base"), fixture("era_refined"))
-    assert records(result) == [{"section": "eras", "id": "hardware", "kind": "refined", "field": "period",
-                                "old": "2015/2019", "new": "2015-06/2019"}]
+    assert records(result) == [
+        {
+            "section": "eras",
+            "id": "hardware",
+            "kind": "refined",
+            "field": "period",
+            "old": "2015/2019",
+            "new": "2015-06/2019",
+        }
+    ]
     back = diff(fixture("era_refined"), fixture("base"))
     assert [(c.kind, c.detail) for c in back.changes] == [("changed", "less precise")]
 
 
 def test_a_role_added_is_that_role_only():
     result = diff(fixture("base"), fixture("role_added"))
-    assert records(result) == [{"section": "people", "id": "jane-roe", "kind": "added", "field": "roles",
-                                "old": None, "new": {"title": "Chair", "period": "2024-05/.."}}]
+    assert records(result) == [
+        {
+            "section": "people",
+            "id": "jane-roe",
+            "kind": "added",
+            "field": "roles",
+            "old": None,
+            "new": {"title": "Chair", "period": "2024-05/.."},
+        }
+    ]
     assert (result.changes[0].entry, result.changes[0].at) == ("Chair", "2024-05/..")
     assert result.summary()["people"]["changed"] == 1 and result.summary()["people"]["added"] == 0
 
@@ -138,22 +199,44 @@ def test_a_role_added_is_that_role_only():
 def test_an_observation_redated_and_revised_pairs_with_its_old_self():
     result = diff(fixture("base"), fixture("observation_redated"))
     assert records(result) == [
-        {"section": "metrics", "id": "revenue", "kind": "refined", "field": "observations.date",
-         "old": "2021", "new": "2021-H2"},
-        {"section": "metrics", "id": "revenue", "kind": "changed", "field": "observations",
-         "old": "$50M", "new": "$60M"},
+        {
+            "section": "metrics",
+            "id": "revenue",
+            "kind": "refined",
+            "field": "observations.date",
+            "old": "2021",
+            "new": "2021-H2",
+        },
+        {
+            "section": "metrics",
+            "id": "revenue",
+            "kind": "changed",
+            "field": "observations",
+            "old": "$50M",
+            "new": "$60M",
+        },
     ]
     assert result.changes[1].growth == {"change": 10e6, "pct": 20.0, "approximate": False, "bound": None}
     assert result.summary()["metrics"]["changed"] == 1
     back = diff(fixture("observation_redated"), fixture("base"))
     assert [(c.kind, c.field, c.detail) for c in back.changes] == [
-        ("changed", "observations.date", "less precise"), ("changed", "observations", "-$10M (-16.7%)")]
+        ("changed", "observations.date", "less precise"),
+        ("changed", "observations", "-$10M (-16.7%)"),
+    ]
 
 
 def test_escalated_risk():
     result = diff(fixture("base"), fixture("escalated"))
-    assert records(result) == [{"section": "risks", "id": "commoditisation", "kind": "changed",
-                                "field": "severity", "old": "medium", "new": "high"}]
+    assert records(result) == [
+        {
+            "section": "risks",
+            "id": "commoditisation",
+            "kind": "changed",
+            "field": "severity",
+            "old": "medium",
+            "new": "high",
+        }
+    ]
     assert result.changes[0].detail == "escalated"
     back = diff(fixture("escalated"), fixture("base"))
     assert back.changes[0].detail == "de-escalated"
@@ -162,12 +245,16 @@ def test_escalated_risk():
 def test_metric_observations_matched_by_date_with_growth():
     result = diff(fixture("base"), fixture("metric_delta"))
     assert records(result) == [
-        {"section": "metrics", "id": "revenue", "kind": "removed", "field": "observations",
-         "old": "$10M", "new": None},
-        {"section": "metrics", "id": "revenue", "kind": "changed", "field": "observations",
-         "old": "$50M", "new": "$75M"},
-        {"section": "metrics", "id": "revenue", "kind": "added", "field": "observations",
-         "old": None, "new": "$150M"},
+        {"section": "metrics", "id": "revenue", "kind": "removed", "field": "observations", "old": "$10M", "new": None},
+        {
+            "section": "metrics",
+            "id": "revenue",
+            "kind": "changed",
+            "field": "observations",
+            "old": "$50M",
+            "new": "$75M",
+        },
+        {"section": "metrics", "id": "revenue", "kind": "added", "field": "observations", "old": None, "new": "$150M"},
     ]
     assert [c.at for c in result.changes] == ["2019", "2021", "2024"]
     changed = result.changes[1]
@@ -214,43 +301,50 @@ def test_record_has_the_spec_keys():
 
 # --- the pieces ----------------------------------------------------------------------------
 
+
 def d(text) -> PartialDate:
     return PartialDate.parse(text)
 
 
-@pytest.mark.parametrize(("old", "new", "expected"), [
-    ("2019", "2019-08", True),
-    ("2019", "2019-08-14", True),
-    ("2019-H2", "2019-08", True),
-    ("2019/..", "2019/2021", True),
-    ("~2015", "2015", True),          # the same year, no longer approximate
-    ("2015?", "2015", True),
-    ("2019", "2019", False),          # the same
-    ("2019-08", "2019", False),       # coarser
-    ("2019", "2020-01", False),       # elsewhere
-    ("2019", "2018/2020", False),
-    ("2015", "~2015", False),         # less sure
-    ("2019", "2019-08?", False),      # narrower but now uncertain
-])
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("2019", "2019-08", True),
+        ("2019", "2019-08-14", True),
+        ("2019-H2", "2019-08", True),
+        ("2019/..", "2019/2021", True),
+        ("~2015", "2015", True),  # the same year, no longer approximate
+        ("2015?", "2015", True),
+        ("2019", "2019", False),  # the same
+        ("2019-08", "2019", False),  # coarser
+        ("2019", "2020-01", False),  # elsewhere
+        ("2019", "2018/2020", False),
+        ("2015", "~2015", False),  # less sure
+        ("2019", "2019-08?", False),  # narrower but now uncertain
+    ],
+)
 def test_refines(old, new, expected):
     assert refines(d(old), d(new)) is expected
 
 
-@pytest.mark.parametrize(("old", "new", "expected"), [
-    ("2016/2020", "2016-03/2020", True),     # the start said within its year
-    ("2016/2020", "2016/2020-06", True),     # the end said within its year
-    ("2016/2020", "2016-03/2020-06", True),
-    ("~2016/2020", "2016/2020", True),       # no longer approximate
-    ("../2020", "../2020-06", True),
-    ("2019", "2019-08", True),               # a single date is both its ends
-    ("2019/..", "2019/2024", False),         # an ongoing era ended
-    ("2016/2020", "2016/2019", False),       # an end moved
-    ("2016-01/2020", "2016-03/2020", False),  # the start moved from January to March
-    ("2016/2020", "2016/..", False),         # reopened
-    ("2016/2020", "2016", False),            # shortened to one year
-    ("2016/2020", "2016–2020", False),       # the same
-    ("2016-03/2020", "2016/2020", False),    # vaguer
-])
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("2016/2020", "2016-03/2020", True),  # the start said within its year
+        ("2016/2020", "2016/2020-06", True),  # the end said within its year
+        ("2016/2020", "2016-03/2020-06", True),
+        ("~2016/2020", "2016/2020", True),  # no longer approximate
+        ("../2020", "../2020-06", True),
+        ("2019", "2019-08", True),  # a single date is both its ends
+        ("2019/..", "2019/2024", False),  # an ongoing era ended
+        ("2016/2020", "2016/2019", False),  # an end moved
+        ("2016-01/2020", "2016-03/2020", False),  # the start moved from January to March
+        ("2016/2020", "2016/..", False),  # reopened
+        ("2016/2020", "2016", False),  # shortened to one year
+        ("2016/2020", "2016–2020", False),  # the same
+        ("2016-03/2020", "2016/2020", False),  # vaguer
+    ],
+)
 def test_refines_period_end_by_end(old, new, expected):
     assert refines_period(d(old), d(new)) is expected
 
@@ -264,7 +358,12 @@ def test_a_coarser_date_is_a_change_said_to_be_less_precise():
 
 def test_word_diff():
     assert word_diff("the quick brown fox", "the slow brown fox jumps") == (
-        ("=", "the"), ("-", "quick"), ("+", "slow"), ("=", "brown fox"), ("+", "jumps"))
+        ("=", "the"),
+        ("-", "quick"),
+        ("+", "slow"),
+        ("=", "brown fox"),
+        ("+", "jumps"),
+    )
     assert word_diff("same words", "same  words") == (("=", "same words"),)
 
 
@@ -276,11 +375,15 @@ def test_longest_increasing():
 
 
 def test_similar_pairs_best_first_and_above_the_threshold_only():
-    old = [event("a", "2020", "Acme raises a Series B round from Example Ventures"),
-           event("b", "2021", "Launch of the fleet software product")]
-    new = [event("x", "2021", "Launch of the fleet software"),
-           event("y", "2020", "Acme raises a Series B round from Example Ventures"),
-           event("z", "2020", "Something else entirely happened")]
+    old = [
+        event("a", "2020", "Acme raises a Series B round from Example Ventures"),
+        event("b", "2021", "Launch of the fleet software product"),
+    ]
+    new = [
+        event("x", "2021", "Launch of the fleet software"),
+        event("y", "2020", "Acme raises a Series B round from Example Ventures"),
+        event("z", "2020", "Something else entirely happened"),
+    ]
     pairs = similar_pairs(old, new)
     assert [(i, j) for i, j, _ in pairs] == [(0, 1), (1, 0)]
     assert pairs[0][2] == 1.0 and 0.6 <= pairs[1][2] < 1.0
@@ -288,10 +391,32 @@ def test_similar_pairs_best_first_and_above_the_threshold_only():
 
 def test_different_events_of_one_category_and_era_are_not_a_rename():
     # Category, era, tags and sources say little about which event it is.
-    a = case_with(events=[Event(id="seed", date=d("2016"), title="Seed round", category="funding",
-                                era="early", tags=["round"], sources=["press"])])
-    b = case_with(events=[Event(id="series-a", date=d("2016"), title="Series A round", category="funding",
-                                era="early", tags=["round"], sources=["press"])])
+    a = case_with(
+        events=[
+            Event(
+                id="seed",
+                date=d("2016"),
+                title="Seed round",
+                category="funding",
+                era="early",
+                tags=["round"],
+                sources=["press"],
+            )
+        ]
+    )
+    b = case_with(
+        events=[
+            Event(
+                id="series-a",
+                date=d("2016"),
+                title="Series A round",
+                category="funding",
+                era="early",
+                tags=["round"],
+                sources=["press"],
+            )
+        ]
+    )
     assert sorted(c.kind for c in diff(a, b).changes) == ["added", "removed"]
 
 
@@ -299,11 +424,16 @@ def test_a_renamed_item_with_edits_reports_them_under_its_old_and_new_id():
     a = case_with(events=[event("old-id", "2020", "Acme opens an office in Berlin to serve European customers")])
     b = case_with(events=[event("new-id", "2020-03", "Acme opens an office in Berlin to serve European clients")])
     result = diff(a, b)
-    assert [(c.kind, c.field) for c in result.changes] == [("renamed", "id"), ("refined", "date"),
-                                                          ("changed", "title")]
+    assert [(c.kind, c.field) for c in result.changes] == [("renamed", "id"), ("refined", "date"), ("changed", "title")]
     assert {(c.id, c.new_id) for c in result.changes} == {("old-id", "new-id")}
-    assert result.summary()["timeline"] == {"added": 0, "removed": 0, "changed": 0, "refined": 0,
-                                            "renamed": 1, "moved": 0}
+    assert result.summary()["timeline"] == {
+        "added": 0,
+        "removed": 0,
+        "changed": 0,
+        "refined": 0,
+        "renamed": 1,
+        "moved": 0,
+    }
 
 
 def test_list_fields_compare_as_sets_and_say_what_came_and_went():
@@ -327,7 +457,12 @@ def test_an_observation_made_vaguer_pairs_with_its_old_self():
     b = case_with(metrics=[metric("rev", ("2021", "$150M"))])
     [change] = diff(a, b).changes
     assert (change.kind, change.field, change.old, change.new, change.detail) == (
-        "changed", "observations.date", "2021-H1", "2021", "less precise")
+        "changed",
+        "observations.date",
+        "2021-H1",
+        "2021",
+        "less precise",
+    )
 
 
 def test_nested_observations_pair_one_to_one_closest_first():
@@ -347,28 +482,55 @@ def test_nested_observations_pair_one_to_one_closest_first():
 
 
 def test_an_observation_s_note_and_sources_are_compared_when_its_date_is_refined():
-    a = case_with(metrics=[Metric(id="rev", name="rev", unit="USD", observations=[
-        Observation(date=d("2021"), value=Value.parse("$5M"), note="first")])])
-    b = case_with(metrics=[Metric(id="rev", name="rev", unit="USD", observations=[
-        Observation(date=d("2021-06"), value=Value.parse("$5M"), note="second", sources=["s"])])])
+    a = case_with(
+        metrics=[
+            Metric(
+                id="rev",
+                name="rev",
+                unit="USD",
+                observations=[Observation(date=d("2021"), value=Value.parse("$5M"), note="first")],
+            )
+        ]
+    )
+    b = case_with(
+        metrics=[
+            Metric(
+                id="rev",
+                name="rev",
+                unit="USD",
+                observations=[Observation(date=d("2021-06"), value=Value.parse("$5M"), note="second", sources=["s"])],
+            )
+        ]
+    )
     assert [(c.kind, c.field) for c in diff(a, b).changes] == [
-        ("refined", "observations.date"), ("changed", "observations.sources"), ("changed", "observations.note")]
+        ("refined", "observations.date"),
+        ("changed", "observations.sources"),
+        ("changed", "observations.note"),
+    ]
 
 
-@pytest.mark.parametrize(("unit", "old", "new", "same"), [
-    ("USD", "$100M", "100000000", True),     # a bare number is in the metric's unit
-    ("USD", "100,000,000", "US$100 million", True),
-    ("USD/hour", "$30/hr", "30", True),
-    ("percent", "45%", "45", True),
-    ("count", "1M", "1000000", True),
-    ("count", "$100M", "100000000", False),  # a count's bare number is no money
-    ("USD", "$100M", "€100M", False),
-    ("USD", "$100M", "~100000000", False),   # about is not exact
-])
+@pytest.mark.parametrize(
+    ("unit", "old", "new", "same"),
+    [
+        ("USD", "$100M", "100000000", True),  # a bare number is in the metric's unit
+        ("USD", "100,000,000", "US$100 million", True),
+        ("USD/hour", "$30/hr", "30", True),
+        ("percent", "45%", "45", True),
+        ("count", "1M", "1000000", True),
+        ("count", "$100M", "100000000", False),  # a count's bare number is no money
+        ("USD", "$100M", "€100M", False),
+        ("USD", "$100M", "~100000000", False),  # about is not exact
+    ],
+)
 def test_figures_compare_as_the_metric_reads_them(unit, old, new, same):
     def one(value):
-        return case_with(metrics=[Metric(id="m", name="m", unit=unit,
-                                         observations=[Observation(date=d("2021"), value=Value.parse(value))])])
+        return case_with(
+            metrics=[
+                Metric(
+                    id="m", name="m", unit=unit, observations=[Observation(date=d("2021"), value=Value.parse(value))]
+                )
+            ]
+        )
 
     assert diff(one(old), one(new)).same is same
 
@@ -384,9 +546,19 @@ def test_roles_compare_as_a_set_and_report_only_the_roles_that_changed():
     from casekit.model import Person, Role
 
     def person(*roles):
-        return Case(casekit=1, id="t", company="T", title="T", as_of=d("2025"), sources=[], timeline=[],
-                    metrics=[], principles=[], risks=[],
-                    people=[Person(id="ann", name="Ann", roles=[Role(title=t, period=d(p)) for t, p in roles])])
+        return Case(
+            casekit=1,
+            id="t",
+            company="T",
+            title="T",
+            as_of=d("2025"),
+            sources=[],
+            timeline=[],
+            metrics=[],
+            principles=[],
+            risks=[],
+            people=[Person(id="ann", name="Ann", roles=[Role(title=t, period=d(p)) for t, p in roles])],
+        )
 
     a = person(("CTO", "2015/2017"), ("CEO", "2017/.."))
     assert diff(a, person(("CEO", "2017–present"), ("CTO", "2015–2017"))).same
@@ -397,7 +569,8 @@ def test_roles_compare_as_a_set_and_report_only_the_roles_that_changed():
     ]
     renamed = diff(a, person(("Chief Technology Officer", "2015/2017"), ("CEO", "2017/..")))
     assert [(c.field, c.entry, c.old, c.new) for c in renamed.changes] == [
-        ("roles.title", "CTO", "CTO", "Chief Technology Officer")]
+        ("roles.title", "CTO", "CTO", "Chief Technology Officer")
+    ]
     refined = diff(a, person(("CTO", "2015-04/2017"), ("CEO", "2017/..")))
     assert [(c.kind, c.field) for c in refined.changes] == [("refined", "roles.period")]
     assert refined.summary()["people"]["refined"] == 1
@@ -447,8 +620,24 @@ def test_diffing_some_sections_finds_what_the_whole_diff_finds_there(sections):
 
 # --- generated cases ----------------------------------------------------------------------
 
-WORDS = ["revenue", "robots", "fleet", "software", "launch", "round", "customer", "margin", "data", "labour",
-         "platform", "contract", "defence", "europe", "price", "growth"]
+WORDS = [
+    "revenue",
+    "robots",
+    "fleet",
+    "software",
+    "launch",
+    "round",
+    "customer",
+    "margin",
+    "data",
+    "labour",
+    "platform",
+    "contract",
+    "defence",
+    "europe",
+    "price",
+    "growth",
+]
 DATES = ["2015", "2016-03", "2018", "late 2019", "2020-Q2", "~2022", "2023/2024", "2024-06-01"]
 SEVERITIES = ["low", "medium", "medium-high", "high", "critical"]
 
@@ -474,16 +663,21 @@ def build_case(events, risks, observations) -> Case:
 def test_property_a_case_is_the_same_as_itself_and_as_itself_shuffled(events, risks, observations, rnd):
     case = build_case(events, risks, observations)
     assert diff(case, case).same
-    shuffled = msgspec.structs.replace(case, timeline=rnd.sample(case.timeline, len(case.timeline)),
-                                       risks=rnd.sample(case.risks, len(case.risks)))
+    shuffled = msgspec.structs.replace(
+        case, timeline=rnd.sample(case.timeline, len(case.timeline)), risks=rnd.sample(case.risks, len(case.risks))
+    )
     assert diff(case, shuffled).same
     moved = diff(case, shuffled, order=True)
     positions = [int(e.id[1:]) for e in shuffled.timeline]
     assert moved.summary().get("timeline", {}).get("moved", 0) == len(positions) - len(longest_increasing(positions))
 
 
-roles_st = st.lists(st.tuples(st.sampled_from(["CEO", "CTO", "Chair", "COO"]), st.sampled_from(DATES)),
-                    min_size=1, max_size=5, unique=True)
+roles_st = st.lists(
+    st.tuples(st.sampled_from(["CEO", "CTO", "Chair", "COO"]), st.sampled_from(DATES)),
+    min_size=1,
+    max_size=5,
+    unique=True,
+)
 
 
 @settings(max_examples=100, deadline=None)
@@ -497,7 +691,7 @@ def test_property_roles_are_a_set(roles, rnd, data):
 
     assert diff(with_roles(roles), with_roles(rnd.sample(roles, len(roles)))).same
     k = data.draw(st.integers(0, len(roles) - 1))
-    fewer = roles[:k] + roles[k + 1:]
+    fewer = roles[:k] + roles[k + 1 :]
     [change] = diff(with_roles(roles), with_roles(rnd.sample(fewer, len(fewer)))).changes
     assert (change.kind, change.field, change.entry) == ("removed", "roles", roles[k][0])
 
@@ -533,8 +727,16 @@ def test_property_one_edited_title_is_one_change(events, data):
     timeline = list(a.timeline)
     timeline[k] = msgspec.structs.replace(timeline[k], title=new_title)
     result = diff(a, msgspec.structs.replace(a, timeline=timeline))
-    assert records(result) == [{"section": "timeline", "id": f"e{k}", "kind": "changed", "field": "title",
-                                "old": a.timeline[k].title, "new": new_title}]
+    assert records(result) == [
+        {
+            "section": "timeline",
+            "id": f"e{k}",
+            "kind": "changed",
+            "field": "title",
+            "old": a.timeline[k].title,
+            "new": new_title,
+        }
+    ]
 
 
 def test_big_inputs_are_matched_without_comparing_all_pairs():
@@ -585,6 +787,7 @@ def test_many_look_alike_items_pair_up_without_a_quadratic_search():
 
 # --- operands ------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def library(tmp_path) -> Library:
     cases = tmp_path / "cases"
@@ -609,9 +812,19 @@ def test_operand_case_at_date_is_the_case_as_of_then(library):
     result = diff(case, resolve_operand("acme", library, TODAY)[1])
     # The sources, both dated 2024, were not out in 2019 either, nor the principle and the risk they alone cite.
     assert {c.id for c in result.changes if c.kind == "added" and c.field is None} == {
-        "os-launch", "series-b", "platform", "q1", "report", "press", "software-margin", "commoditisation"}
+        "os-launch",
+        "series-b",
+        "platform",
+        "q1",
+        "report",
+        "press",
+        "software-margin",
+        "commoditisation",
+    }
     assert [(c.id, c.at, c.new) for c in result.changes if c.field == "observations"] == [
-        ("revenue", "2021", "$50M"), ("revenue", "2023", "~$120M")]
+        ("revenue", "2021", "$50M"),
+        ("revenue", "2023", "~$120M"),
+    ]
 
 
 def test_operand_path_at_date(library):
@@ -651,8 +864,9 @@ needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not i
 
 
 def git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args], cwd=repo,
-                   check=True, capture_output=True)
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args], cwd=repo, check=True, capture_output=True
+    )
 
 
 @needs_git
@@ -697,16 +911,19 @@ def test_operand_colon_path_is_the_staged_file(library, tmp_path, monkeypatch):
         resolve_operand(":2:cases/acme.yaml", library, TODAY)
 
 
-@pytest.mark.parametrize(("spec", "path"), [
-    ("HEAD~1:cases/acme.yaml", "cases/acme.yaml"),
-    ("v1.0:./acme.yaml", "./acme.yaml"),
-    (":cases/acme.yaml", "cases/acme.yaml"),
-    (":0:cases/acme.yaml", "cases/acme.yaml"),
-    (":3:acme.yaml", "acme.yaml"),
-    ("HEAD:", None),
-    (":", None),
-    (":0:", None),
-])
+@pytest.mark.parametrize(
+    ("spec", "path"),
+    [
+        ("HEAD~1:cases/acme.yaml", "cases/acme.yaml"),
+        ("v1.0:./acme.yaml", "./acme.yaml"),
+        (":cases/acme.yaml", "cases/acme.yaml"),
+        (":0:cases/acme.yaml", "cases/acme.yaml"),
+        (":3:acme.yaml", "acme.yaml"),
+        ("HEAD:", None),
+        (":", None),
+        (":0:", None),
+    ],
+)
 def test_revision_path(spec, path):
     assert revision_path(spec) == path
 
@@ -734,8 +951,10 @@ def test_git_show_ends_its_options_before_the_operand(library, monkeypatch):
     monkeypatch.setattr(subprocess, "run", fake_run)
     _, case = resolve_operand("HEAD:cases/acme.yaml", library, TODAY)
     assert case.id == "acme"
-    assert calls == [["git", "show", "--end-of-options", "HEAD:cases/acme.yaml"],
-                     ["git", "show", "HEAD:cases/acme.yaml"]]
+    assert calls == [
+        ["git", "show", "--end-of-options", "HEAD:cases/acme.yaml"],
+        ["git", "show", "HEAD:cases/acme.yaml"],
+    ]
 
 
 def test_operands_load_through_the_library_cache(library, tmp_path, monkeypatch):
@@ -778,20 +997,41 @@ def test_operand_a_pipe_is_read_not_cached(library, tmp_path):
 
 # --- helpers -------------------------------------------------------------------------------
 
+
 def event(ident: str, when: str, title: str) -> Event:
     return Event(id=ident, date=d(when), title=title)
 
 
 def metric(ident: str, *observations: tuple[str, str]) -> Metric:
-    return Metric(id=ident, name=ident, unit="USD",
-                  observations=[Observation(date=d(dt), value=Value.parse(v)) for dt, v in observations])
+    return Metric(
+        id=ident,
+        name=ident,
+        unit="USD",
+        observations=[Observation(date=d(dt), value=Value.parse(v)) for dt, v in observations],
+    )
 
 
 def case_with(events=(), risks=(), metrics=()) -> Case:
-    return Case(casekit=1, id="t", company="T", title="T", as_of=d("2025"), sources=[],
-                timeline=list(events), metrics=list(metrics), principles=[], risks=list(risks))
+    return Case(
+        casekit=1,
+        id="t",
+        company="T",
+        title="T",
+        as_of=d("2025"),
+        sources=[],
+        timeline=list(events),
+        metrics=list(metrics),
+        principles=[],
+        risks=list(risks),
+    )
 
 
 def test_change_record_omits_unset_extras():
-    assert Change("timeline", "x", "added").record() == {"section": "timeline", "id": "x", "kind": "added",
-                                                          "field": None, "old": None, "new": None}
+    assert Change("timeline", "x", "added").record() == {
+        "section": "timeline",
+        "id": "x",
+        "kind": "added",
+        "field": None,
+        "old": None,
+        "new": None,
+    }

@@ -32,8 +32,10 @@ def found(path: Path) -> list[tuple[int | None, int | None, str, str]]:
         ("contradiction-warning", [(17, 29, "warning", "contradiction")]),
         ("no-evidence-warning", [(18, 5, "warning", "no-evidence")]),
         ("after-as-of-warning", [(25, 26, "warning", "after-as-of")]),
-        ("no-sources", [(6, 1, "error", "no-sources")]
-         + [(line, 5, "warning", "unsourced") for line in (8, 10, 16, 24)]),
+        (
+            "no-sources",
+            [(6, 1, "error", "no-sources")] + [(line, 5, "warning", "unsourced") for line in (8, 10, 16, 24)],
+        ),
         ("duplicate-principle-number", [(27, 8, "error", "duplicate-number")]),
         ("contradiction-currency-warning", [(17, 29, "warning", "contradiction")]),
     ],
@@ -42,22 +44,40 @@ def test_each_fixture_reports_its_problem_at_its_position(name, expected):
     assert found(BAD / f"{name}.yaml") == expected
 
 
-@pytest.mark.parametrize(("name", "message", "hint"), [
-    ("duplicate-id", "duplicate id `churn` in risks (first on line 27)", None),
-    ("dangling-reference", "principles `focus`: evidence `fonded` is not an id in timeline",
-     "did you mean `founded`?"),
-    ("currency-mismatch", "metric `revenue` (USD): A$10M is in AUD, not USD", None),
-    ("unsourced-warning", "timeline `founded` names no source", "add `sources: [source id]`"),
-    ("contradiction-warning", "metric `revenue`: 2023 is $12M here but $10M in an earlier observation",
-     "mark both `confidence: disputed` with a note, or fix one"),
-    ("contradiction-currency-warning", "metric `revenue`: 2023 is A$1M here but $1M in an earlier observation",
-     "mark both `confidence: disputed` with a note, or fix one"),
-    ("no-evidence-warning", "principle 1 `focus` cites no evidence", "add `evidence: [timeline ids]`"),
-    ("after-as-of-warning", "timeline `series-b` is dated 2026, after the case's as_of 2024-06",
-     "fix the date, or move as_of on"),
-    ("duplicate-principle-number", "duplicate principle number 1 (first on line 19)",
-     "give each principle its own number"),
-])
+@pytest.mark.parametrize(
+    ("name", "message", "hint"),
+    [
+        ("duplicate-id", "duplicate id `churn` in risks (first on line 27)", None),
+        (
+            "dangling-reference",
+            "principles `focus`: evidence `fonded` is not an id in timeline",
+            "did you mean `founded`?",
+        ),
+        ("currency-mismatch", "metric `revenue` (USD): A$10M is in AUD, not USD", None),
+        ("unsourced-warning", "timeline `founded` names no source", "add `sources: [source id]`"),
+        (
+            "contradiction-warning",
+            "metric `revenue`: 2023 is $12M here but $10M in an earlier observation",
+            "mark both `confidence: disputed` with a note, or fix one",
+        ),
+        (
+            "contradiction-currency-warning",
+            "metric `revenue`: 2023 is A$1M here but $1M in an earlier observation",
+            "mark both `confidence: disputed` with a note, or fix one",
+        ),
+        ("no-evidence-warning", "principle 1 `focus` cites no evidence", "add `evidence: [timeline ids]`"),
+        (
+            "after-as-of-warning",
+            "timeline `series-b` is dated 2026, after the case's as_of 2024-06",
+            "fix the date, or move as_of on",
+        ),
+        (
+            "duplicate-principle-number",
+            "duplicate principle number 1 (first on line 19)",
+            "give each principle its own number",
+        ),
+    ],
+)
 def test_each_problem_says_what_is_wrong_and_how_to_fix_it(name, message, hint):
     _, [problem] = check_file(BAD / f"{name}.yaml")
     assert (problem.message, problem.hint) == (message, hint)
@@ -80,9 +100,11 @@ def _checked(name: str, *replacements: tuple[str, str], stem: str | None = None)
 
 
 def test_an_id_other_than_the_file_name_is_a_warning():
-    case, [problem] = _checked("unsourced-warning", ("{id: founded, date: 2015, title: Founded}",
-                                                     "{id: founded, date: 2015, title: Founded, sources: [press]}"),
-                               stem="acme_v2")
+    case, [problem] = _checked(
+        "unsourced-warning",
+        ("{id: founded, date: 2015, title: Founded}", "{id: founded, date: 2015, title: Founded, sources: [press]}"),
+        stem="acme_v2",
+    )
     assert case is not None
     assert (problem.line, problem.severity, problem.code) == (2, "warning", "id-mismatch")
     assert problem.message == "case id `unsourced-warning` differs from the file name `acme_v2`"
@@ -90,9 +112,11 @@ def test_an_id_other_than_the_file_name_is_a_warning():
 
 def test_ids_repeat_only_within_a_section():
     # `churn` as an event id and a risk id: two sections, no duplicate.
-    _, problems = _checked("unsourced-warning", ("{id: founded, date: 2015, title: Founded}",
-                                                 "{id: churn, date: 2015, title: Founded, sources: [press]}"),
-                           ("evidence: [founded]", "evidence: [churn]"))
+    _, problems = _checked(
+        "unsourced-warning",
+        ("{id: founded, date: 2015, title: Founded}", "{id: churn, date: 2015, title: Founded, sources: [press]}"),
+        ("evidence: [founded]", "evidence: [churn]"),
+    )
     assert problems == []
 
 
@@ -102,47 +126,56 @@ def test_a_reference_to_nothing_like_any_id_has_no_hint():
 
 
 def test_disputed_observations_may_disagree():
-    _, problems = _checked("contradiction-warning",
-                           ("{date: 2023, value: $12M}", "{date: 2023, value: $12M, confidence: disputed}"))
+    _, problems = _checked(
+        "contradiction-warning", ("{date: 2023, value: $12M}", "{date: 2023, value: $12M, confidence: disputed}")
+    )
     assert problems == []
 
 
-@pytest.mark.parametrize(("second", "codes"), [
-    ("{date: 2023, value: 10000000}", []),  # a bare number in a USD metric is $10M: the same figure
-    ("{date: 2023-01/2023-12, value: $12M}", ["contradiction"]),  # the same interval, written otherwise
-    ("{date: 2023-03, value: $12M}", []),  # a month of 2023 is another interval
-    ("{date: 2023, value: A$10M}", ["unit-mismatch"]),  # an error of its own, not also a contradiction
-])
+@pytest.mark.parametrize(
+    ("second", "codes"),
+    [
+        ("{date: 2023, value: 10000000}", []),  # a bare number in a USD metric is $10M: the same figure
+        ("{date: 2023-01/2023-12, value: $12M}", ["contradiction"]),  # the same interval, written otherwise
+        ("{date: 2023-03, value: $12M}", []),  # a month of 2023 is another interval
+        ("{date: 2023, value: A$10M}", ["unit-mismatch"]),  # an error of its own, not also a contradiction
+    ],
+)
 def test_contradictions_compare_figures_as_their_metric_reads_them(second, codes):
     _, problems = _checked("contradiction-warning", ("{date: 2023, value: $12M}", second))
     assert [p.code for p in problems] == codes
 
 
-@pytest.mark.parametrize(("unit", "written", "conflict"), [
-    ("USD", "A$10M", "A$10M is in AUD, not USD"),
-    ("usd", "€5", "€5 is in EUR, not USD"),
-    ("USD", "45%", "45% is a percentage, not an amount in USD"),
-    ("USD/hour", "$30/hr", None),
-    ("USD", "10000000", None),
-    ("percent", "$5", "$5 is an amount in USD, not a percentage"),
-    ("%", "45%", None),
-    ("count", "$5", "$5 is an amount in USD, not a count"),
-    ("count", "45%", "45% is a percentage, not a count"),
-    ("ratio", "45%", None),
-    ("ratio", "€5", "€5 is an amount in EUR, not a ratio"),
-    ("widgets", "$5", None),  # a unit casekit does not know: nothing to contradict
-])
+@pytest.mark.parametrize(
+    ("unit", "written", "conflict"),
+    [
+        ("USD", "A$10M", "A$10M is in AUD, not USD"),
+        ("usd", "€5", "€5 is in EUR, not USD"),
+        ("USD", "45%", "45% is a percentage, not an amount in USD"),
+        ("USD/hour", "$30/hr", None),
+        ("USD", "10000000", None),
+        ("percent", "$5", "$5 is an amount in USD, not a percentage"),
+        ("%", "45%", None),
+        ("count", "$5", "$5 is an amount in USD, not a count"),
+        ("count", "45%", "45% is a percentage, not a count"),
+        ("ratio", "45%", None),
+        ("ratio", "€5", "€5 is an amount in EUR, not a ratio"),
+        ("widgets", "$5", None),  # a unit casekit does not know: nothing to contradict
+    ],
+)
 def test_unit_conflicts(unit, written, conflict):
     assert unit_conflict(unit, Value.parse(written)) == conflict
 
 
 def test_an_observation_without_a_source_is_named_when_its_metric_has_none_but_others_do():
-    case, problems = _checked("unsourced-warning",
-                               ("{id: founded, date: 2015, title: Founded}",
-                                "{id: founded, date: 2015, title: Founded, sources: [press]}"),
-                               ("    sources: [press]\n    observations:\n      - {date: 2023, value: $10M}",
-                                "    observations:\n      - {date: 2022, value: $8M, sources: [press]}\n"
-                                "      - {date: 2023, value: $10M}"))
+    case, problems = _checked(
+        "unsourced-warning",
+        ("{id: founded, date: 2015, title: Founded}", "{id: founded, date: 2015, title: Founded, sources: [press]}"),
+        (
+            "    sources: [press]\n    observations:\n      - {date: 2023, value: $10M}",
+            "    observations:\n      - {date: 2022, value: $8M, sources: [press]}\n      - {date: 2023, value: $10M}",
+        ),
+    )
     assert case is not None
     assert [(p.line, p.code, p.message) for p in problems] == [
         (11, "unsourced", "metrics `revenue` names no source"),
@@ -150,10 +183,17 @@ def test_an_observation_without_a_source_is_named_when_its_metric_has_none_but_o
     ]
 
 
-@pytest.mark.parametrize(("text", "slug"), [
-    ("Big Tag", "big-tag"), ("Machine Learning/AI", "machine-learning-ai"), ("  T1 ", "t1"),
-    ("café_au-lait", "cafe_au-lait"), ("--x--", "x"), ("日本", ""),
-])
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        ("Big Tag", "big-tag"),
+        ("Machine Learning/AI", "machine-learning-ai"),
+        ("  T1 ", "t1"),
+        ("café_au-lait", "cafe_au-lait"),
+        ("--x--", "x"),
+        ("日本", ""),
+    ],
+)
 def test_slugify(text, slug):
     assert slugify(text) == slug
 
@@ -162,18 +202,21 @@ def test_slug_hint_falls_back_to_the_rule():
     assert slug_hint("日本").startswith("use lowercase letters")
 
 
-@pytest.mark.parametrize(("unit", "written", "read"), [
-    ("USD", "1000000", ("USD", None)),
-    ("USD/hour", "$30", ("USD", "hour")),      # the per-hour left out
-    ("USD/hour", "30/hr", ("USD", "hour")),    # the currency left out
-    ("USD/hour", "30", ("USD", "hour")),
-    ("USD/hour", "$30/day", ("USD", "day")),   # says something else: kept as written
-    ("USD/hour", "A$30", ("AUD", None)),
-    ("USD", "45%", (None, "percent")),
-    ("percent", "45", (None, "percent")),
-    ("percent", "$5", ("USD", None)),
-    ("widgets", "5", (None, None)),            # a unit that is not a figure's: nothing to take
-])
+@pytest.mark.parametrize(
+    ("unit", "written", "read"),
+    [
+        ("USD", "1000000", ("USD", None)),
+        ("USD/hour", "$30", ("USD", "hour")),  # the per-hour left out
+        ("USD/hour", "30/hr", ("USD", "hour")),  # the currency left out
+        ("USD/hour", "30", ("USD", "hour")),
+        ("USD/hour", "$30/day", ("USD", "day")),  # says something else: kept as written
+        ("USD/hour", "A$30", ("AUD", None)),
+        ("USD", "45%", (None, "percent")),
+        ("percent", "45", (None, "percent")),
+        ("percent", "$5", ("USD", None)),
+        ("widgets", "5", (None, None)),  # a unit that is not a figure's: nothing to take
+    ],
+)
 def test_a_figure_takes_what_it_leaves_out_from_its_metric(unit, written, read):
     value = in_metric_unit(Value.parse(written), unit_template(unit))
     assert (value.currency, value.unit) == read
@@ -194,9 +237,11 @@ def test_gaps_say_which_sections_are_whole_and_whose_ids_are_known():
 
 # --- what a broken item stops -------------------------------------------------------
 
+
 def test_dangling_reference_suggests_the_id_meant():
     _, problems = check_file(BAD / "dangling-reference.yaml")
     assert problems[0].hint == "did you mean `founded`?"
+
 
 def test_a_structural_error_does_not_hide_the_cross_checks():
     _, problems = check_file(BAD / "every-problem-at-once.yaml")
@@ -204,10 +249,16 @@ def test_a_structural_error_does_not_hide_the_cross_checks():
     # `founded` has a bad date but exists: only `launch` is dangling.
     assert [p.message for p in dangling] == ["principles `focus`: evidence `launch` is not an id in timeline"]
 
+
 def test_a_broken_item_without_a_readable_id_stops_only_the_references_into_its_section():
-    text = (BAD / "dangling-reference.yaml").read_text().replace(
-        "  - {id: founded, date: 2015, title: Founded, sources: [press]}",
-        "  - {id: [founded], date: 2015, title: Founded, sources: [press]}")
+    text = (
+        (BAD / "dangling-reference.yaml")
+        .read_text()
+        .replace(
+            "  - {id: founded, date: 2015, title: Founded, sources: [press]}",
+            "  - {id: [founded], date: 2015, title: Founded, sources: [press]}",
+        )
+    )
     text = text.replace("principles: [focus], sources: [press]}", "principles: [focus], sources: [pres]}")
     _, problems = check_bytes(text.encode(), "x.yaml", stem="dangling-reference")
     # `fonded` might be the event whose id cannot be read; `pres` is surely not a source.
@@ -216,18 +267,28 @@ def test_a_broken_item_without_a_readable_id_stops_only_the_references_into_its_
         ("dangling-reference", "source `pres` is not an id in sources"),
     ]
 
+
 def test_an_open_looking_flywheel_with_a_broken_edge_is_not_reported():
-    text = (FIXTURES / "library" / "acme.yaml").read_text().replace(
-        "{id: f2, from: data, to: software,", "{id: f2, from: data, too: software,")
+    text = (
+        (FIXTURES / "library" / "acme.yaml")
+        .read_text()
+        .replace("{id: f2, from: data, to: software,", "{id: f2, from: data, too: software,")
+    )
     _, problems = check_bytes(text.encode(), "acme.yaml", stem="acme")
     assert [p.code for p in problems] == ["unknown-key"]  # `too`, meant as the edge's missing `to`
 
+
 def test_broken_observations_leave_the_others_checked_in_place():
-    text = (BAD / "currency-mismatch.yaml").read_text().replace(
-        "      - {date: 2023, value: A$10M}",
-        "      - {date: 2022, value: [1]}\n      - {date: 2023, value: A$10M}")
+    text = (
+        (BAD / "currency-mismatch.yaml")
+        .read_text()
+        .replace(
+            "      - {date: 2023, value: A$10M}", "      - {date: 2022, value: [1]}\n      - {date: 2023, value: A$10M}"
+        )
+    )
     _, problems = check_bytes(text.encode(), "x.yaml", stem="currency-mismatch")
     assert [(p.line, p.column, p.code) for p in problems] == [(16, 29, "wrong-type"), (17, 29, "unit-mismatch")]
+
 
 def test_a_duplicated_section_is_not_cross_checked_from_its_first_copy():
     text = (BAD / "dangling-reference.yaml").read_text().replace("evidence: [fonded]", "evidence: [later]")
@@ -235,20 +296,28 @@ def test_a_duplicated_section_is_not_cross_checked_from_its_first_copy():
     _, problems = check_bytes(text.encode(), "x.yaml", stem="dangling-reference")
     assert [p.code for p in problems] == ["duplicate-key"]
 
+
 def test_sources_must_name_at_least_one_even_when_bare():
     text = (BAD / "no-sources.yaml").read_text().replace("sources: []", "sources:")
     case, problems = check_bytes(text.encode(), "x.yaml", stem="no-sources")
     assert case is None
     assert [(p.line, p.code) for p in problems if p.severity == "error"] == [(6, "no-sources")]
 
+
 def test_duplicate_principle_numbers_name_the_first():
     _, [problem] = check_file(BAD / "duplicate-principle-number.yaml")
     assert problem.message == "duplicate principle number 1 (first on line 19)"
 
+
 def test_equal_moat_ranks_are_ties_not_errors():
-    text = (FIXTURES / "library" / "acme.yaml").read_text().replace(
-        "  - {id: data, rank: 1, title: Fleet data, sources: [report]}",
-        "  - {id: data, rank: 1, title: Fleet data, sources: [report]}\n"
-        "  - {id: brand, rank: 1, title: Brand, sources: [report]}")
+    text = (
+        (FIXTURES / "library" / "acme.yaml")
+        .read_text()
+        .replace(
+            "  - {id: data, rank: 1, title: Fleet data, sources: [report]}",
+            "  - {id: data, rank: 1, title: Fleet data, sources: [report]}\n"
+            "  - {id: brand, rank: 1, title: Brand, sources: [report]}",
+        )
+    )
     case, problems = check_bytes(text.encode(), "acme.yaml", stem="acme")
     assert case is not None and problems == []

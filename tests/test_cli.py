@@ -46,7 +46,11 @@ def test_version():
     [
         (["timeline", "-c", "nope"], 2, "no case `nope`"),
         (["timeline", "-c", "missing/file.yaml"], 2, "no such file"),
-        (["timeline", "-c", str(FIXTURES / "bad" / "unknown-key.yaml")], 2, "unknown-key.yaml:23:5: unknown key `tradoff`"),
+        (
+            ["timeline", "-c", str(FIXTURES / "bad" / "unknown-key.yaml")],
+            2,
+            "unknown-key.yaml:23:5: unknown key `tradoff`",
+        ),
         (["timeline", "--since", "2016-13"], 2, "--since: month 13"),
         # an empty date is a mistake, not "no date"
         (["timeline", "--since="], 2, "--since: the date is empty"),
@@ -150,13 +154,16 @@ def test_piping_into_head_exits_quietly(tmp_path):
     # Far more than a pipe holds, so the writer really meets the closed pipe.
     events = "".join(f"  - {{id: e{i}, date: 2020, title: Event number {i}, sources: [s]}}\n" for i in range(3000))
     big = tmp_path / "big.yaml"
-    big.write_text("casekit: 1\nid: big\ncompany: Big\ntitle: Big\nas_of: 2024\n"
-                   "sources: [{id: s, title: S, kind: other}]\nmetrics: []\nprinciples: []\nrisks: []\n"
-                   "timeline:\n" + events)
+    big.write_text(
+        "casekit: 1\nid: big\ncompany: Big\ntitle: Big\nas_of: 2024\n"
+        "sources: [{id: s, title: S, kind: other}]\nmetrics: []\nprinciples: []\nrisks: []\n"
+        "timeline:\n" + events
+    )
     for fmt in ("table", "json"):
         shell = f"{sys.executable} -m casekit timeline -c {big} -f {fmt} | head -n 2"
-        done = subprocess.run(["bash", "-o", "pipefail", "-c", shell], capture_output=True, text=True,
-                              env={**os.environ, **ENV})
+        done = subprocess.run(
+            ["bash", "-o", "pipefail", "-c", shell], capture_output=True, text=True, env={**os.environ, **ENV}
+        )
         assert done.stderr == ""
         assert len(done.stdout.splitlines()) == 2
         assert done.returncode == 0
@@ -191,8 +198,9 @@ def test_debug_shows_the_traceback_of_an_internal_error(monkeypatch):
 def _main_with(patch: str, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     """`casekit ARGS` run by `casekit.cli.main` in a fresh process, after the Python in `patch`."""
     code = f"import sys\nimport casekit.cli\n{patch}\ncasekit.cli.main({list(args)!r})\n"
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          env={**os.environ, **ENV, **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, **ENV, **(env or {})}
+    )
 
 
 STARTUP_BUG = "def boom(args):\n    raise RuntimeError('kaboom')\ncasekit.cli.hoist_global_options = boom"
@@ -210,16 +218,20 @@ def test_an_unexpected_error_before_a_command_runs_is_an_internal_error_not_a_tr
 
 @pytest.mark.parametrize("args", [("timeline",), ("timeline", "--debug")])
 def test_a_casekit_error_before_a_command_runs_is_its_message_as_in_a_command(args):
-    patch = ("from casekit.errors import UsageError\n"
-             "def boom(args):\n    raise UsageError('no such thing', hint='try another')\n"
-             "casekit.cli.hoist_global_options = boom")
+    patch = (
+        "from casekit.errors import UsageError\n"
+        "def boom(args):\n    raise UsageError('no such thing', hint='try another')\n"
+        "casekit.cli.hoist_global_options = boom"
+    )
     done = _main_with(patch, *args)
     assert done.returncode == 2
     assert done.stderr == "casekit: error: no such thing\nhint: try another\n"
 
 
-@pytest.mark.parametrize(("args", "env"), [(("timeline", "--debug"), None), (("--debug", "timeline"), None),
-                                           (("timeline",), {"CASEKIT_DEBUG": "1"})])
+@pytest.mark.parametrize(
+    ("args", "env"),
+    [(("timeline", "--debug"), None), (("--debug", "timeline"), None), (("timeline",), {"CASEKIT_DEBUG": "1"})],
+)
 def test_debug_shows_the_traceback_of_an_error_before_a_command_runs(args, env):
     done = _main_with(STARTUP_BUG, *args, env=env)
     assert done.returncode == 1
@@ -261,23 +273,37 @@ def test_a_run_imports_only_its_command_module():
         "sys.stderr.write(' '.join(sorted(m for m in sys.modules if m.startswith('casekit.cli.'))))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, **ENV})
-    assert done.stderr.split() == ["casekit.cli.app", "casekit.cli.common", "casekit.cli.complete",
-                                   "casekit.cli.options", "casekit.cli.timeline"]
+    assert done.stderr.split() == [
+        "casekit.cli.app",
+        "casekit.cli.common",
+        "casekit.cli.complete",
+        "casekit.cli.options",
+        "casekit.cli.timeline",
+    ]
 
 
 def test_a_full_disk_is_trouble_not_a_bug():
     if not Path("/dev/full").exists():
         pytest.skip("no /dev/full here")
     with open("/dev/full", "w") as full:
-        done = subprocess.run([sys.executable, "-m", "casekit", "timeline"], stdout=full, stderr=subprocess.PIPE,
-                              text=True, env={**os.environ, **ENV})
+        done = subprocess.run(
+            [sys.executable, "-m", "casekit", "timeline"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, **ENV},
+        )
     assert done.returncode == 2
     assert "cannot write the output" in done.stderr and "bug" not in done.stderr
 
 
 def test_a_closed_stdout_is_reported():
-    done = subprocess.run(["bash", "-c", f"{sys.executable} -m casekit timeline >&-"], capture_output=True, text=True,
-                          env={**os.environ, **ENV})
+    done = subprocess.run(
+        ["bash", "-c", f"{sys.executable} -m casekit timeline >&-"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **ENV},
+    )
     assert done.returncode == 2
     assert "standard output is closed" in done.stderr and "Traceback" not in done.stderr
 
@@ -380,7 +406,9 @@ def test_cases_shows_the_id_a_case_is_found_by_and_its_file_when_they_differ(tmp
 
 
 def test_cases_grep_ignores_accents_as_search_does(tmp_path):
-    (tmp_path / "acme.yaml").write_text(ACME.read_text().replace("company: Acme Robotics", "company: Société Robotique"))
+    (tmp_path / "acme.yaml").write_text(
+        ACME.read_text().replace("company: Acme Robotics", "company: Société Robotique")
+    )
     for needle in ("societe", "SOCIÉTÉ", "Société"):
         rows = json.loads(run("cases", "-f", "json", "--grep", needle, "--cases-dir", str(tmp_path)).stdout)
         assert [r["id"] for r in rows] == ["acme"], needle
@@ -388,9 +416,27 @@ def test_cases_grep_ignores_accents_as_search_does(tmp_path):
     assert empty.exit_code == 0 and empty.stdout == "" and "no cases match" in empty.stderr
 
 
-@pytest.mark.parametrize("command", ["timeline", "principles", "risks", "metrics", "segments", "people", "eras",
-                                     "sources", "quotes", "moats", "flywheel", "competitors", "drivers", "lessons",
-                                     "cases", "search x"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        "timeline",
+        "principles",
+        "risks",
+        "metrics",
+        "segments",
+        "people",
+        "eras",
+        "sources",
+        "quotes",
+        "moats",
+        "flywheel",
+        "competitors",
+        "drivers",
+        "lessons",
+        "cases",
+        "search x",
+    ],
+)
 def test_limit_must_be_at_least_one_everywhere(command):
     for n in ("0", "-1"):
         result = run(*command.split(), "-n", n)
@@ -410,7 +456,10 @@ def test_cases_grep_and_limit():
     ("args", "expected"),
     [
         (["timeline", "--no-color", "-n", "2"], ["--no-color", "timeline", "-n", "2"]),
-        (["--today", "2024", "show", "--cases-dir", "d", "-c", "x"], ["--today", "2024", "--cases-dir", "d", "show", "-c", "x"]),
+        (
+            ["--today", "2024", "show", "--cases-dir", "d", "-c", "x"],
+            ["--today", "2024", "--cases-dir", "d", "show", "-c", "x"],
+        ),
         (["diff", "a", "--today=2020", "b"], ["--today=2020", "diff", "a", "b"]),
         (["search", "--", "--pager"], ["search", "--", "--pager"]),
         (["--debug"], ["--debug"]),
@@ -452,8 +501,9 @@ def test_a_bad_size_limit_is_named_not_an_internal_error():
 def test_validate_refuses_endless_input_quickly(monkeypatch):
     endless = run("validate", "/dev/zero", env={"CASEKIT_MAX_CASE_MB": "1"})
     assert endless.exit_code == 2 and "goes on past the 1 MB" in endless.stdout
-    piped = CliRunner().invoke(app, ["validate", "-"], input=b"#" * (2 * 2**20),
-                               env={**ENV, "CASEKIT_MAX_CASE_MB": "1"})
+    piped = CliRunner().invoke(
+        app, ["validate", "-"], input=b"#" * (2 * 2**20), env={**ENV, "CASEKIT_MAX_CASE_MB": "1"}
+    )
     assert piped.exit_code == 2 and "<stdin>: error: it goes on past the 1 MB" in piped.stdout
 
 
@@ -470,8 +520,15 @@ def test_one_file_with_a_number_tag_on_text_spoils_neither_validate_nor_cases(tm
     assert "tagged-number-text.yaml:17:29: `value`: cannot read 'abc'" in rows["tagged-number-text"]["error"]
 
 
-@pytest.mark.parametrize("args", [["--no-color", "timeline", "-f", "xml"], ["timeline", "-f", "xml", "--no-color"],
-                                  ["--no-color", "--help"], ["risks", "--help", "--no-color"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--no-color", "timeline", "-f", "xml"],
+        ["timeline", "-f", "xml", "--no-color"],
+        ["--no-color", "--help"],
+        ["risks", "--help", "--no-color"],
+    ],
+)
 def test_no_color_turns_off_colour_in_help_and_usage_errors_too(args, monkeypatch):
     from typer import rich_utils
 
@@ -520,12 +577,15 @@ def test_help_names_what_options_take_and_keeps_each_choice_whole():
     assert "medium-high, high or critical" in " ".join(" ".join(risks.split("│")).split())
 
 
-@pytest.mark.parametrize(("words", "expected"), [
-    ("casekit search data --section ti", ["timeline"]),
-    ("casekit search data -s ri", ["risks"]),
-    ("casekit diff a b --section ri", ["risks"]),
-    ("casekit diff a b --section ca", ["case"]),
-])
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("casekit search data --section ti", ["timeline"]),
+        ("casekit search data -s ri", ["risks"]),
+        ("casekit diff a b --section ri", ["risks"]),
+        ("casekit diff a b --section ca", ["case"]),
+    ],
+)
 def test_section_names_complete(words, expected):
     env = {**ENV, "_CASEKIT_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": str(len(words.split()) - 1)}
     assert CliRunner().invoke(app, [], prog_name="casekit", env=env).stdout.split() == expected

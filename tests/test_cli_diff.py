@@ -42,6 +42,7 @@ def lines(output: str) -> list[str]:
 
 # --- exit status ---------------------------------------------------------------------------
 
+
 def test_same_cases_exit_0_and_print_nothing_to_stdout():
     result = run(BASE, fx("spelled_differently"))
     assert result.exit_code == 0
@@ -54,8 +55,9 @@ def test_a_closed_standard_input_matters_only_to_an_operand_that_reads_it():
     base = str(Path(BASE).resolve())
 
     def closed_stdin(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(["sh", "-c", '"$0" -m casekit "$@" <&-', sys.executable, *args],
-                              capture_output=True, text=True, check=False)
+        return subprocess.run(
+            ["sh", "-c", '"$0" -m casekit "$@" <&-', sys.executable, *args], capture_output=True, text=True, check=False
+        )
 
     same = closed_stdin("diff", base, base)
     assert same.returncode == 0 and "no differences" in same.stderr
@@ -68,16 +70,19 @@ def test_different_cases_exit_1():
     assert run(BASE, fx("added")).exit_code == 1
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    ([BASE, "missing.yaml"], "missing.yaml: no such file"),
-    ([BASE, "nope"], "no case `nope`"),
-    ([BASE, "base@2019"], "no case `base`"),
-    ([BASE, "scale_ai@2019-13"], "month 13"),
-    ([BASE], "diff takes two cases"),
-    ([BASE, BASE, BASE], "got 3 arguments"),
-    ([BASE, BASE, "--section", "timelin"], "did you mean `timeline`"),
-    (["--", "--output=written:y", BASE], "a revision never starts with `-`"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ([BASE, "missing.yaml"], "missing.yaml: no such file"),
+        ([BASE, "nope"], "no case `nope`"),
+        ([BASE, "base@2019"], "no case `base`"),
+        ([BASE, "scale_ai@2019-13"], "month 13"),
+        ([BASE], "diff takes two cases"),
+        ([BASE, BASE, BASE], "got 3 arguments"),
+        ([BASE, BASE, "--section", "timelin"], "did you mean `timeline`"),
+        (["--", "--output=written:y", BASE], "a revision never starts with `-`"),
+    ],
+)
 def test_trouble_exits_2_with_a_message(args, message):
     result = run(*args)
     assert result.exit_code == 2
@@ -95,6 +100,7 @@ def test_an_invalid_case_exits_2_naming_its_first_problem(tmp_path):
 
 
 # --- human output --------------------------------------------------------------------------
+
 
 def test_human_output_summary_then_changes():
     result = run(BASE, fx("metric_delta"))
@@ -118,13 +124,16 @@ def test_prose_shows_a_word_diff_marked_without_colour():
     assert "detail … its own, sold per robot per [-month-]{+year+} to existing {+and new+} customers." in words
 
 
-@pytest.mark.parametrize(("name", "expected"), [
-    ("added", "  +  series-c    2024-02  Series C at a $1B valuation"),
-    ("removed", "  −  seed        2016-03  Seed round"),
-    ("renamed", "  ⇄  series-b → series-b-round  ~2022  Series B led by Example Ventures  (similarity 100%)"),
-    ("refined", "       date             2018 → 2018-11  refined"),
-    ("escalated", "       severity       medium → high  escalated"),
-])
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("added", "  +  series-c    2024-02  Series C at a $1B valuation"),
+        ("removed", "  −  seed        2016-03  Seed round"),
+        ("renamed", "  ⇄  series-b → series-b-round  ~2022  Series B led by Example Ventures  (similarity 100%)"),
+        ("refined", "       date             2018 → 2018-11  refined"),
+        ("escalated", "       severity       medium → high  escalated"),
+    ],
+)
 def test_each_kind_reads_as_expected(name, expected):
     assert expected in lines(run(BASE, fx(name)).stdout)
 
@@ -152,23 +161,28 @@ def test_an_added_or_removed_item_shows_what_it_holds_beneath_it():
 def test_an_added_item_s_prose_wraps_at_a_narrow_terminal():
     out = lines(run(BASE, fx("metric_added"), env={"COLUMNS": "40"}).stdout)
     at = out.index("       description   Robots customers")
-    assert out[at + 1:at + 3] == ["                     run, leased or", "                     sold."]
+    assert out[at + 1 : at + 3] == ["                     run, leased or", "                     sold."]
 
 
 def test_stat_leaves_out_what_items_hold():
     assert lines(run(BASE, fx("metric_added"), "--stat").stdout) == [
-        f"{BASE} → {fx('metric_added')}", "metrics: +1", "+ added"]
+        f"{BASE} → {fx('metric_added')}",
+        "metrics: +1",
+        "+ added",
+    ]
 
 
 def test_markdown_shows_what_an_added_item_holds():
     out = run(BASE, fx("metric_added"), "-f", "md").stdout
-    assert ("- **added** `robots`: Robots in the field\n"
-            "  - unit: count\n"
-            "  - description: Robots customers run, leased or sold.\n"
-            "  - observations:\n"
-            "    - 2021 1,200\n"
-            "    - 2023 4K+\n"
-            "  - sources: report\n") in out
+    assert (
+        "- **added** `robots`: Robots in the field\n"
+        "  - unit: count\n"
+        "  - description: Robots customers run, leased or sold.\n"
+        "  - observations:\n"
+        "    - 2021 1,200\n"
+        "    - 2023 4K+\n"
+        "  - sources: report\n"
+    ) in out
 
 
 def test_a_role_added_shows_only_that_role():
@@ -186,9 +200,12 @@ def test_an_era_given_an_end_is_changed_and_one_said_more_precisely_refined():
 
 def test_an_observation_redated_and_revised_is_one_observation():
     out = lines(run(BASE, fx("observation_redated")).stdout)
-    assert out[4:] == ["metrics", "  ~  revenue           Revenue",
-                       "       ⊂ 2021-H2 date  2021 → 2021-H2  refined",
-                       "       ~ 2021-H2       $50M → $60M  +$10M (+20%)"]
+    assert out[4:] == [
+        "metrics",
+        "  ~  revenue           Revenue",
+        "       ⊂ 2021-H2 date  2021 → 2021-H2  refined",
+        "       ~ 2021-H2       $50M → $60M  +$10M (+20%)",
+    ]
 
 
 def test_summary_line_per_section_with_glyphs_and_their_legend():
@@ -205,11 +222,16 @@ def test_stat_prints_only_the_summary():
 def test_stat_in_machine_formats_carries_the_summary_alone():
     result = run(BASE, fx("escalated"), "--stat", "-f", "json")
     assert result.exit_code == 1
-    assert json.loads(result.stdout) == {"a": BASE, "b": fx("escalated"), "summary": {"risks": {
-        "added": 0, "removed": 0, "changed": 1, "refined": 0, "renamed": 0, "moved": 0}}}
+    assert json.loads(result.stdout) == {
+        "a": BASE,
+        "b": fx("escalated"),
+        "summary": {"risks": {"added": 0, "removed": 0, "changed": 1, "refined": 0, "renamed": 0, "moved": 0}},
+    }
     assert "changes" not in run(BASE, fx("escalated"), "--stat", "-f", "yaml").stdout
     assert lines(run(BASE, fx("escalated"), "--stat", "-f", "csv").stdout) == [
-        "section,added,removed,changed,refined,renamed,moved", "risks,0,0,1,0,0,0"]
+        "section,added,removed,changed,refined,renamed,moved",
+        "risks,0,0,1,0,0,0",
+    ]
     md = run(BASE, fx("escalated"), "--stat", "-f", "md").stdout
     assert "| risks |  |  | 1 |  |  |  |" in md and "####" not in md and "commoditisation" not in md
 
@@ -229,8 +251,9 @@ def test_order_reports_moves():
 
 def test_case_text_is_never_markup_or_terminal_control(tmp_path):
     evil = tmp_path / "evil.yaml"
-    evil.write_text(Path(fx("added")).read_text().replace("Series C at a $1B valuation",
-                                                          '"[bold red]Series C[/] \\e[31mred"'))
+    evil.write_text(
+        Path(fx("added")).read_text().replace("Series C at a $1B valuation", '"[bold red]Series C[/] \\e[31mred"')
+    )
     out = run(BASE, str(evil)).stdout
     assert "[bold red]Series C[/] ␛[31mred" in out
     assert "\x1b" not in out
@@ -238,17 +261,27 @@ def test_case_text_is_never_markup_or_terminal_control(tmp_path):
 
 # --- machine output ------------------------------------------------------------------------
 
+
 def test_json_has_the_spec_shape():
     result = run(BASE, fx("escalated"), "-f", "json")
     assert result.exit_code == 1
     data = json.loads(result.stdout)
     assert data["a"] == BASE and data["b"] == fx("escalated")
-    assert data["changes"] == [{
-        "section": "risks", "id": "commoditisation", "kind": "changed", "field": "severity",
-        "old": "medium", "new": "high", "detail": "escalated", "label": "Robots become commodities",
-    }]
-    assert data["summary"] == {"risks": {"added": 0, "removed": 0, "changed": 1, "refined": 0,
-                                         "renamed": 0, "moved": 0}}
+    assert data["changes"] == [
+        {
+            "section": "risks",
+            "id": "commoditisation",
+            "kind": "changed",
+            "field": "severity",
+            "old": "medium",
+            "new": "high",
+            "detail": "escalated",
+            "label": "Robots become commodities",
+        }
+    ]
+    assert data["summary"] == {
+        "risks": {"added": 0, "removed": 0, "changed": 1, "refined": 0, "renamed": 0, "moved": 0}
+    }
 
 
 @pytest.mark.parametrize("name", [p.stem for p in sorted(FIXTURES.glob("*.yaml"))])
@@ -257,8 +290,20 @@ def test_every_change_record_has_the_spec_keys(name):
         data = json.loads(run(a, b, "-f", "json", "--order").stdout)
         for change in data["changes"]:
             assert list(change)[:6] == ["section", "id", "kind", "field", "old", "new"]
-            assert set(change) <= {"section", "id", "kind", "field", "old", "new", "new_id", "at", "entry",
-                                   "detail", "label", "growth"}
+            assert set(change) <= {
+                "section",
+                "id",
+                "kind",
+                "field",
+                "old",
+                "new",
+                "new_id",
+                "at",
+                "entry",
+                "detail",
+                "label",
+                "growth",
+            }
             assert change["kind"] in {"added", "removed", "changed", "renamed", "moved", "refined"}
         for counts in data["summary"].values():
             assert list(counts) == ["added", "removed", "changed", "refined", "renamed", "moved"]
@@ -317,6 +362,7 @@ def test_csv_holds_what_json_holds_one_row_per_change(name):
 
 # --- operands ------------------------------------------------------------------------------
 
+
 def test_case_at_date_against_the_case(tmp_path):
     cases = tmp_path / "cases"
     cases.mkdir()
@@ -330,15 +376,18 @@ def test_case_at_date_against_the_case(tmp_path):
 
 
 def test_dash_reads_one_side_from_standard_input():
-    result = CliRunner().invoke(app, ["diff", BASE, "-", "-f", "json"], env=ENV,
-                                input=Path(fx("escalated")).read_bytes())
+    result = CliRunner().invoke(
+        app, ["diff", BASE, "-", "-f", "json"], env=ENV, input=Path(fx("escalated")).read_bytes()
+    )
     assert result.exit_code == 1
     data = json.loads(result.stdout)
     assert (data["a"], data["b"]) == (BASE, "-")
-    assert data["summary"] == {"risks": {"added": 0, "removed": 0, "changed": 1, "refined": 0, "renamed": 0,
-                                         "moved": 0}}
-    dated = CliRunner().invoke(app, ["diff", "-f", "json", "--", "-@2019", BASE], env=ENV,
-                               input=Path(BASE).read_bytes())
+    assert data["summary"] == {
+        "risks": {"added": 0, "removed": 0, "changed": 1, "refined": 0, "renamed": 0, "moved": 0}
+    }
+    dated = CliRunner().invoke(
+        app, ["diff", "-f", "json", "--", "-@2019", BASE], env=ENV, input=Path(BASE).read_bytes()
+    )
     assert dated.exit_code == 1 and json.loads(dated.stdout)["a"] == "-@2019"
 
 
@@ -363,9 +412,15 @@ def test_bundled_case_as_of_a_date_adds_what_only_later_sources_tell():
     data = json.loads(run("scale_ai@2024-12", "scale_ai", "-f", "json").stdout)
     added = {(c["section"], c["id"]) for c in data["changes"] if c["kind"] == "added" and c["field"] is None}
     # Known only from the two 2025 documents: no longer kept in the 2024-12 view without their sources.
-    assert {("lessons", "step_function_change"), ("lessons", "hard_work"), ("lessons", "zoom_out"),
-            ("lessons", "have_principles"), ("risks", "leadership_transition"), ("drivers", "meta_capital"),
-            ("metrics", "meta_stake")} <= added
+    assert {
+        ("lessons", "step_function_change"),
+        ("lessons", "hard_work"),
+        ("lessons", "zoom_out"),
+        ("lessons", "have_principles"),
+        ("risks", "leadership_transition"),
+        ("drivers", "meta_capital"),
+        ("metrics", "meta_stake"),
+    } <= added
     assert data["summary"]["lessons"] == {**data["summary"]["lessons"], "added": 4, "changed": 0}
     undated = {"metrics", "principles", "risks", "moats", "flywheel", "competitors", "drivers", "lessons"}
     for change in data["changes"]:
@@ -381,22 +436,31 @@ def test_dev_null_is_no_case():
 
 # --- git -----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("args", "expected"), [
-    (["p.yaml", "/tmp/a", HEX_A, "100644", "p.yaml", HEX_B, "100644"], ("p.yaml", "p.yaml")),
-    (["p.yaml", "/dev/null", ".", ".", "p.yaml", HEX_B, "100644"], ("p.yaml", "p.yaml")),
-    (["old.yaml", "/tmp/a", HEX_A, "100644", "/tmp/b", HEX_B, "100755", "new.yaml", "similarity index 90%\n"],
-     ("old.yaml", "new.yaml")),
-])
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["p.yaml", "/tmp/a", HEX_A, "100644", "p.yaml", HEX_B, "100644"], ("p.yaml", "p.yaml")),
+        (["p.yaml", "/dev/null", ".", ".", "p.yaml", HEX_B, "100644"], ("p.yaml", "p.yaml")),
+        (
+            ["old.yaml", "/tmp/a", HEX_A, "100644", "/tmp/b", HEX_B, "100755", "new.yaml", "similarity index 90%\n"],
+            ("old.yaml", "new.yaml"),
+        ),
+    ],
+)
 def test_git_external_args_are_recognised_by_count_and_shape(args, expected):
     parsed = git_external_args(args)
     assert parsed is not None and (parsed.path, parsed.new_path) == expected
 
 
-@pytest.mark.parametrize("args", [
-    ["a.yaml", "b.yaml"],
-    ["a", "b", "c", "d", "e", "f", "g"],  # seven operands that are not git's
-    ["p.yaml", "/tmp/a", HEX_A, "100644", "/tmp/b", HEX_B],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["a.yaml", "b.yaml"],
+        ["a", "b", "c", "d", "e", "f", "g"],  # seven operands that are not git's
+        ["p.yaml", "/tmp/a", HEX_A, "100644", "/tmp/b", HEX_B],
+    ],
+)
 def test_other_arguments_are_not_git_s(args):
     assert git_external_args(args) is None
 
@@ -412,36 +476,68 @@ def test_driver_with_seven_arguments_diffs_old_file_against_new_file_and_exits_0
 def test_driver_new_and_deleted_files():
     added = run("cases/acme.yaml", "/dev/null", ".", ".", BASE, HEX_B, "100644")
     assert added.exit_code == 0
-    assert lines(added.stdout)[:3] == ["diff --casekit a/cases/acme.yaml b/cases/acme.yaml", "new file",
-                                       "case:       +1"]
+    assert lines(added.stdout)[:3] == [
+        "diff --casekit a/cases/acme.yaml b/cases/acme.yaml",
+        "new file",
+        "case:       +1",
+    ]
     deleted = run("cases/acme.yaml", BASE, HEX_A, "100644", "/dev/null", ".", ".")
     assert deleted.exit_code == 0
     assert "deleted file" in deleted.stdout and "timeline:   −5" in deleted.stdout
 
 
 def test_driver_rename_with_nine_arguments():
-    result = run("old.yaml", BASE, HEX_A, "100644", fx("escalated"), HEX_B, "100644", "new.yaml",
-                 "similarity index 95%\nrename from old.yaml\nrename to new.yaml\nindex 9405325..0fdf397 100644\n")
+    result = run(
+        "old.yaml",
+        BASE,
+        HEX_A,
+        "100644",
+        fx("escalated"),
+        HEX_B,
+        "100644",
+        "new.yaml",
+        "similarity index 95%\nrename from old.yaml\nrename to new.yaml\nindex 9405325..0fdf397 100644\n",
+    )
     assert result.exit_code == 0
     # git's own description of the rename heads the diff, as in `git diff -M`.
-    assert lines(result.stdout)[:5] == ["diff --casekit a/old.yaml b/new.yaml", "similarity index 95%",
-                                        "rename from old.yaml", "rename to new.yaml",
-                                        "index 9405325..0fdf397 100644"]
+    assert lines(result.stdout)[:5] == [
+        "diff --casekit a/old.yaml b/new.yaml",
+        "similarity index 95%",
+        "rename from old.yaml",
+        "rename to new.yaml",
+        "index 9405325..0fdf397 100644",
+    ]
     assert "escalated" in result.stdout
 
 
 def test_driver_copy_says_copy():
-    result = run("old.yaml", BASE, HEX_A, "100644", fx("escalated"), HEX_B, "100644", "copy.yaml",
-                 "similarity index 90%\ncopy from old.yaml\ncopy to copy.yaml\n")
-    assert lines(result.stdout)[:4] == ["diff --casekit a/old.yaml b/copy.yaml", "similarity index 90%",
-                                        "copy from old.yaml", "copy to copy.yaml"]
+    result = run(
+        "old.yaml",
+        BASE,
+        HEX_A,
+        "100644",
+        fx("escalated"),
+        HEX_B,
+        "100644",
+        "copy.yaml",
+        "similarity index 90%\ncopy from old.yaml\ncopy to copy.yaml\n",
+    )
+    assert lines(result.stdout)[:4] == [
+        "diff --casekit a/old.yaml b/copy.yaml",
+        "similarity index 90%",
+        "copy from old.yaml",
+        "copy to copy.yaml",
+    ]
     assert "rename" not in result.stdout
 
 
 def test_driver_rename_without_git_s_description_says_rename():
     result = run("old.yaml", BASE, HEX_A, "100644", fx("escalated"), HEX_B, "100644", "new.yaml", "")
-    assert lines(result.stdout)[:3] == ["diff --casekit a/old.yaml b/new.yaml", "rename from old.yaml",
-                                        "rename to new.yaml"]
+    assert lines(result.stdout)[:3] == [
+        "diff --casekit a/old.yaml b/new.yaml",
+        "rename from old.yaml",
+        "rename to new.yaml",
+    ]
 
 
 def test_driver_same_meaning_says_so():
@@ -466,7 +562,7 @@ def test_driver_text_diff_is_not_wrapped_at_the_terminal_s_width(tmp_path):
     broken.write_text(long_line + "\n" + Path(BASE).read_text() + "  - : [broken\n")
     result = run("acme.yaml", BASE, HEX_A, "100644", str(broken), HEX_B, "100644")
     assert "+" + long_line in lines(result.stdout)
-    body = lines(result.stdout)[lines(result.stdout).index("+++ b/acme.yaml") + 1:]
+    body = lines(result.stdout)[lines(result.stdout).index("+++ b/acme.yaml") + 1 :]
     assert body and all(line[:1] in "@ +-" for line in body)  # each line keeps its prefix
 
 
@@ -494,8 +590,14 @@ def run_into_closed_pipe(*args: str) -> subprocess.CompletedProcess:
     read_end, write_end = os.pipe()
     os.close(read_end)
     try:
-        return subprocess.run([sys.executable, "-m", "casekit", *args], stdout=write_end, stderr=subprocess.PIPE,
-                              text=True, env={**os.environ, **ENV}, check=False)
+        return subprocess.run(
+            [sys.executable, "-m", "casekit", *args],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, **ENV},
+            check=False,
+        )
     finally:
         os.close(write_end)
 
@@ -503,8 +605,9 @@ def run_into_closed_pipe(*args: str) -> subprocess.CompletedProcess:
 @pytest.mark.parametrize("fmt", ["table", "json", "md"])
 def test_driver_exits_0_when_the_reader_has_gone(fmt):
     # `git log -p --ext-diff | head`: git reports "external diff died" for any other status.
-    done = run_into_closed_pipe("diff", "cases/acme.yaml", BASE, HEX_A, "100644", fx("metric_delta"), HEX_B,
-                                "100644", "-f", fmt)
+    done = run_into_closed_pipe(
+        "diff", "cases/acme.yaml", BASE, HEX_A, "100644", fx("metric_delta"), HEX_B, "100644", "-f", fmt
+    )
     assert (done.returncode, done.stderr) == (0, "")
 
 
@@ -523,8 +626,12 @@ def repo(tmp_path) -> Path:
     (repo / "cases").mkdir(parents=True)
 
     def git(*args):
-        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args], cwd=repo,
-                       check=True, capture_output=True)
+        subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+            cwd=repo,
+            check=True,
+            capture_output=True,
+        )
 
     git("init", "-q")
     (repo / ".gitattributes").write_text("*.yaml diff=casekit\n")
@@ -543,8 +650,11 @@ def test_rev_path_operands_in_a_git_repository(repo, monkeypatch):
     assert result.exit_code == 1
     data = json.loads(result.stdout)
     assert data["a"] == "HEAD~1:cases/acme.yaml"
-    assert [(c["kind"], c["at"]) for c in data["changes"]] == [("removed", "2019"), ("changed", "2021"),
-                                                              ("added", "2024")]
+    assert [(c["kind"], c["at"]) for c in data["changes"]] == [
+        ("removed", "2019"),
+        ("changed", "2021"),
+        ("added", "2024"),
+    ]
     bad = run("nosuchrev:cases/acme.yaml", "HEAD:cases/acme.yaml")
     assert bad.exit_code == 2 and "nosuchrev" in bad.stderr
 
@@ -567,13 +677,25 @@ def test_git_uses_casekit_as_its_diff_driver(repo):
     # git itself runs `casekit diff` with its seven arguments, as `git config diff.casekit.command` would.
     command = f"{sys.executable} -m casekit diff"
     env = {**os.environ, **ENV, "GIT_PAGER": "cat", "PAGER": "cat"}
-    done = subprocess.run(["git", "-c", f"diff.casekit.command={command}", "log", "-p", "--ext-diff",
-                           "-1", "--format=%s"], cwd=repo, env=env, capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        ["git", "-c", f"diff.casekit.command={command}", "log", "-p", "--ext-diff", "-1", "--format=%s"],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     out = [line.rstrip() for line in done.stdout.splitlines()]
     assert "diff --casekit a/cases/acme.yaml b/cases/acme.yaml" in out
     assert "       ~ 2021  $50M → $75M  +$25M (+50%)" in out
-    plain = subprocess.run(["git", "-c", f"diff.casekit.command={command}", "diff", "HEAD~1", "HEAD"],
-                           cwd=repo, env=env, capture_output=True, text=True, check=True)
+    plain = subprocess.run(
+        ["git", "-c", f"diff.casekit.command={command}", "diff", "HEAD~1", "HEAD"],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert "+$25M (+50%)" in plain.stdout
 
 
@@ -582,11 +704,22 @@ def test_git_rename_is_described_by_git_s_own_lines(repo):
     command = f"{sys.executable} -m casekit diff"
     env = {**os.environ, **ENV, "GIT_PAGER": "cat", "PAGER": "cat"}
     subprocess.run(["git", "mv", "cases/acme.yaml", "cases/acme_v2.yaml"], cwd=repo, check=True)
-    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "three"],
-                   cwd=repo, check=True)
-    done = subprocess.run(["git", "-c", f"diff.casekit.command={command}", "log", "-p", "--ext-diff", "-M",
-                           "-1", "--format="], cwd=repo, env=env, capture_output=True, text=True, check=True)
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "three"], cwd=repo, check=True
+    )
+    done = subprocess.run(
+        ["git", "-c", f"diff.casekit.command={command}", "log", "-p", "--ext-diff", "-M", "-1", "--format="],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     out = [line.rstrip() for line in done.stdout.splitlines()]
-    assert out[:4] == ["diff --casekit a/cases/acme.yaml b/cases/acme_v2.yaml", "similarity index 100%",
-                       "rename from cases/acme.yaml", "rename to cases/acme_v2.yaml"]
+    assert out[:4] == [
+        "diff --casekit a/cases/acme.yaml b/cases/acme_v2.yaml",
+        "similarity index 100%",
+        "rename from cases/acme.yaml",
+        "rename to cases/acme_v2.yaml",
+    ]
     assert "no semantic changes" in done.stdout

@@ -31,6 +31,7 @@ def line_of(output: str, start: str) -> str:
 
 # --- casekit metrics ---------------------------------------------------------
 
+
 def test_metrics_table_shows_latest_previous_change_and_trend():
     result = run("metrics", "-c", "series")
     assert result.exit_code == 0, result.stderr
@@ -100,9 +101,12 @@ def test_metrics_json_has_the_spec_shape():
     revenue = records[0]  # observations in date order: 2018, then the 2020 written first
     assert revenue["observations"][0]["date"] == "2018"
     assert revenue["observations"][1] == {
-        "date": "2020", "start": "2020-01-01", "end": "2020-12-31",
+        "date": "2020",
+        "start": "2020-01-01",
+        "end": "2020-12-31",
         "value": {"text": "$40M", "low": 40e6, "high": 40e6, "qualifier": "exact"},
-        "note": "Doubled twice.", "sources": ["s"],
+        "note": "Doubled twice.",
+        "sources": ["s"],
     }
     bound = records[2]["observations"][0]["value"]
     assert bound == {"text": "300,000+", "low": 300000.0, "high": None, "qualifier": "at_least"}
@@ -144,6 +148,7 @@ def test_metrics_bad_as_of_is_trouble():
 
 
 # --- casekit metric ID -------------------------------------------------------
+
 
 def test_metric_series_with_change_cagr_and_bars():
     result = run("metric", "revenue", "-c", "series", columns=100)
@@ -217,12 +222,15 @@ def test_unknown_metric_is_trouble_with_a_suggestion():
     assert "did you mean `revenue` or `reported_revenue`?" in result.stderr
 
 
-@pytest.mark.parametrize(("ref", "hint"), [
-    ("rev", "did you mean `revenue` or `reported_revenue`?"),  # a prefix, a part
-    ("gross", "did you mean `margin`?"),                        # its name, Gross margin
-    ("hour", "did you mean `price`?"),                          # its name, Price per hour
-    ("valuaton", "did you mean `valuation`?"),                  # a typo
-])
+@pytest.mark.parametrize(
+    ("ref", "hint"),
+    [
+        ("rev", "did you mean `revenue` or `reported_revenue`?"),  # a prefix, a part
+        ("gross", "did you mean `margin`?"),  # its name, Gross margin
+        ("hour", "did you mean `price`?"),  # its name, Price per hour
+        ("valuaton", "did you mean `valuation`?"),  # a typo
+    ],
+)
 def test_unknown_metric_suggests_prefixes_parts_and_names(ref, hint):
     result = run("metric", ref, "-c", "series")
     assert result.exit_code == 2
@@ -244,6 +252,7 @@ def test_case_text_is_shown_literally(tmp_path):
 
 
 # --- casekit segments --------------------------------------------------------
+
 
 def test_segments_table_with_share_bars_and_a_note():
     result = run("segments", "-c", "segments_partial", columns=120)
@@ -276,6 +285,7 @@ def test_segments_of_a_case_without_any():
 
 # --- which commands load pandas ----------------------------------------------
 
+
 def loads_pandas(*argv: str) -> bool:
     code = (
         "import sys\n"
@@ -293,9 +303,16 @@ def loads_pandas(*argv: str) -> bool:
     return done.stderr.rstrip().endswith("PANDAS=True")
 
 
-@pytest.mark.parametrize("argv", [["timeline", "-c", "series"], ["principles", "-c", "series"],
-                                  ["risks", "-c", "series"], ["metrics", "-c", "series", "-f", "json"],
-                                  ["segments", "-c", "segments_partial"]])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["timeline", "-c", "series"],
+        ["principles", "-c", "series"],
+        ["risks", "-c", "series"],
+        ["metrics", "-c", "series", "-f", "json"],
+        ["segments", "-c", "segments_partial"],
+    ],
+)
 def test_commands_that_need_no_pandas_do_not_load_it(argv):
     assert not loads_pandas(*argv)
 

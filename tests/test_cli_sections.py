@@ -74,8 +74,7 @@ def test_principles_brief_lists_numbers_and_titles_only():
 
 @pytest.mark.parametrize("columns", [20, 24, 30, 40, 60, 80, 200])
 def test_principles_brief_over_several_cases_wraps_titles_and_loses_nothing(columns):
-    result = run("principles", "-c", "crossrefs", "-c", "more_principles", "--brief",
-                 env={"COLUMNS": str(columns)})
+    result = run("principles", "-c", "crossrefs", "-c", "more_principles", "--brief", env={"COLUMNS": str(columns)})
     out = lines(result.stdout)
     assert result.exit_code == 0 and "…" not in result.stdout
     assert all(len(line) <= columns for line in out)
@@ -86,24 +85,32 @@ def test_principles_brief_over_several_cases_wraps_titles_and_loses_nothing(colu
 
 
 def test_principles_brief_puts_the_case_above_its_titles_when_a_column_would_crowd_them():
-    out = lines(run("principles", "-c", "crossrefs", "-c", "more_principles", "--brief",
-                    env={"COLUMNS": "30"}).stdout)
-    assert out == ["crossrefs", "1.  Focus on one buyer", "2.  Price high", "3.  Sell direct",
-                   "more_principles", "1.  Listen first", "2.  Ship weekly"]
+    out = lines(run("principles", "-c", "crossrefs", "-c", "more_principles", "--brief", env={"COLUMNS": "30"}).stdout)
+    assert out == [
+        "crossrefs",
+        "1.  Focus on one buyer",
+        "2.  Price high",
+        "3.  Sell direct",
+        "more_principles",
+        "1.  Listen first",
+        "2.  Ship weekly",
+    ]
     wide = lines(run("principles", "-c", "crossrefs", "-c", "more_principles", "--brief").stdout)
     assert wide[0] == "crossrefs" + " " * 8 + "1.  Focus on one buyer"
 
 
 @pytest.mark.parametrize("columns", [20, 24, 30])
 def test_principles_brief_wraps_a_long_title_under_itself(columns):
-    result = CliRunner().invoke(app, ["--cases-dir", str(FIXTURES / "long_titles"), "principles", "--brief"],
-                                env={**ENV, "COLUMNS": str(columns)})
+    result = CliRunner().invoke(
+        app,
+        ["--cases-dir", str(FIXTURES / "long_titles"), "principles", "--brief"],
+        env={**ENV, "COLUMNS": str(columns)},
+    )
     out = lines(result.stdout)
     assert result.exit_code == 0 and "…" not in result.stdout
     assert all(len(line) <= columns for line in out)
     assert out[0].startswith(" 1.  Own the") and all(line.startswith("     ") for line in out[1:-1])
-    assert "".join(" ".join(out).split()) == ("1.Ownthedata_labelling_pipeline[bold]end[/bold]toend"
-                                              "10.Shipweekly")
+    assert "".join(" ".join(out).split()) == ("1.Ownthedata_labelling_pipeline[bold]end[/bold]toend10.Shipweekly")
 
 
 def test_principles_cards_show_each_principle_in_a_panel():
@@ -123,8 +130,18 @@ def test_principles_filters_by_tag_grep_and_limit():
 
 def test_principles_json_keeps_the_spec_keys():
     records = run_json("principles", "-c", "crossrefs")
-    assert list(records[0]) == ["n", "id", "title", "summary", "benefit", "tradeoff", "tactic", "evidence",
-                                "risks", "tags"]
+    assert list(records[0]) == [
+        "n",
+        "id",
+        "title",
+        "summary",
+        "benefit",
+        "tradeoff",
+        "tactic",
+        "evidence",
+        "risks",
+        "tags",
+    ]
     assert records[0]["evidence"] == ["deal", "founded", "launch"]
 
 
@@ -134,10 +151,13 @@ QUERY = Path(__file__).parent / "fixtures" / "query" / "dated_everywhere.yaml"
 def test_people_eras_sources_and_quotes_as_of_drop_what_came_later():
     people = run_json("people", "-c", str(QUERY), "--as-of", "2020")
     assert [(p["id"], [(r["title"], r["period"]) for r in p["roles"]]) for p in people] == [
-        ("ann", [("CEO", "2018/..")])]
+        ("ann", [("CEO", "2018/..")])
+    ]
     eras = run_json("eras", "-c", str(QUERY), "--as-of", "2020")
-    assert [(e["id"], e["period"], e["end"]) for e in eras] == [("first", "2015/2018", "2018-12-31"),
-                                                                ("middle", "2018/..", None)]
+    assert [(e["id"], e["period"], e["end"]) for e in eras] == [
+        ("first", "2015/2018", "2018-12-31"),
+        ("middle", "2018/..", None),
+    ]
     assert [s["id"] for s in run_json("sources", "-c", str(QUERY), "--as-of", "2020")] == ["old", "outlook", "undated"]
     assert [q["id"] for q in run_json("quotes", "-c", str(QUERY), "--as-of", "2020")] == ["q_2019", "q_undated"]
 
@@ -191,8 +211,9 @@ def test_principle_json_adds_resolved_references():
     record = run_json("principle", "2", "-c", "crossrefs")
     assert record["id"] == "price_high"
     assert [e["id"] for e in record["evidence_events"]] == ["launch"]
-    assert record["related_risks"] == [{"id": "price_war", "title": "A price war", "severity": "medium",
-                                        "likelihood": None}]
+    assert record["related_risks"] == [
+        {"id": "price_war", "title": "A price war", "severity": "medium", "likelihood": None}
+    ]
     assert record["related_principles"] == []
 
 
@@ -204,14 +225,30 @@ RISK_ORDER = ["critical", "high_high_a", "high_high_b", "high_low", "high_unrate
 def test_risks_json_in_severity_order_with_spec_keys():
     records = run_json("risks", "-c", "risk_order")
     assert [r["id"] for r in records] == RISK_ORDER
-    assert list(records[0]) == ["id", "title", "severity", "likelihood", "horizon", "description", "mitigations",
-                                "principles"]
+    assert list(records[0]) == [
+        "id",
+        "title",
+        "severity",
+        "likelihood",
+        "horizon",
+        "description",
+        "mitigations",
+        "principles",
+    ]
 
 
 def test_risks_table_in_severity_order():
     out = run("risks", "-c", "risk_order").stdout
-    titles = ["Critical", "High and likely A", "High and likely B", "High and unlikely", "High without likelihood",
-              "Medium-high", "Medium but likely", "Low"]
+    titles = [
+        "Critical",
+        "High and likely A",
+        "High and likely B",
+        "High and unlikely",
+        "High without likelihood",
+        "Medium-high",
+        "Medium but likely",
+        "Low",
+    ]
     positions = [out.index(t) for t in titles]
     assert positions == sorted(positions)
 
@@ -230,7 +267,10 @@ def test_risks_show_linked_principles_by_number_and_title_both_ways():
 
 def test_risk_records_give_the_linked_principles_both_ways_as_the_table_does():
     assert run_json("risks", "-c", "risk_named_by_principles")[0]["principles"] == [
-        "one_vendor", "own_the_stack", "scale_fast"]  # declared, then the principles naming the risk
+        "one_vendor",
+        "own_the_stack",
+        "scale_fast",
+    ]  # declared, then the principles naming the risk
     assert run_json("risks", "-c", "crossrefs")[1]["principles"] == ["price_high"]  # no duplicate
 
 
@@ -255,8 +295,12 @@ def test_risk_matrix_severity_rows_likelihood_columns_and_unrated():
     assert list(rows) == ["header", "critical", "high", "medium-high", "medium", "low"]
     assert rows["header"] == ["low", "medium", "high", "unrated"]
     assert rows["critical"] == ["• Critical", "", "", ""]
-    assert rows["high"] == ["• High and unlikely", "", "• High and likely A • High and likely B",
-                            "• High without likelihood"]
+    assert rows["high"] == [
+        "• High and unlikely",
+        "",
+        "• High and likely A • High and likely B",
+        "• High without likelihood",
+    ]
     assert rows["medium"] == ["", "", "• Medium but likely", ""]
     assert rows["low"] == ["", "", "", "• Low"]
 
@@ -339,15 +383,23 @@ def test_a_case_without_a_section_says_so():
 SHAPES = {
     "people": ("crossrefs", ["id", "name", "roles", "sources", "note", "confidence"]),
     "eras": ("crossrefs", ["id", "title", "period", "start", "end", "summary", "sources", "note", "confidence"]),
-    "sources": ("crossrefs", ["id", "title", "kind", "date", "start", "end", "author", "url", "file", "sources",
-                              "note", "confidence"]),
-    "quotes": ("crossrefs", ["id", "text", "speaker", "date", "start", "end", "context", "sources", "note",
-                             "confidence"]),
-    "moats": ("analysis", ["id", "rank", "title", "time_to_replicate", "cost", "description", "sources", "note",
-                           "confidence"]),
+    "sources": (
+        "crossrefs",
+        ["id", "title", "kind", "date", "start", "end", "author", "url", "file", "sources", "note", "confidence"],
+    ),
+    "quotes": (
+        "crossrefs",
+        ["id", "text", "speaker", "date", "start", "end", "context", "sources", "note", "confidence"],
+    ),
+    "moats": (
+        "analysis",
+        ["id", "rank", "title", "time_to_replicate", "cost", "description", "sources", "note", "confidence"],
+    ),
     "flywheel": ("analysis", ["id", "from", "to", "description", "sources", "note", "confidence"]),
-    "competitors": ("analysis", ["id", "name", "segment", "position", "scale", "notes", "sources", "note",
-                                 "confidence"]),
+    "competitors": (
+        "analysis",
+        ["id", "name", "segment", "position", "scale", "notes", "sources", "note", "confidence"],
+    ),
     "drivers": ("analysis", ["id", "title", "description", "horizon", "sources", "note", "confidence"]),
     "lessons": ("analysis", ["id", "title", "summary", "sources", "note", "confidence"]),
 }
@@ -398,10 +450,11 @@ def test_machine_formats_have_no_colour_codes(fmt):
 
 
 def test_case_text_is_never_markup(tmp_path):
-    text = (FIXTURES / "crossrefs.yaml").read_text().replace("title: Price high", "title: \"[bold]Price[/] high\"")
+    text = (FIXTURES / "crossrefs.yaml").read_text().replace("title: Price high", 'title: "[bold]Price[/] high"')
     (tmp_path / "crossrefs.yaml").write_text(text)
-    result = CliRunner().invoke(app, ["--cases-dir", str(tmp_path), "principles", "-c", "crossrefs", "--brief"],
-                                env=ENV)
+    result = CliRunner().invoke(
+        app, ["--cases-dir", str(tmp_path), "principles", "-c", "crossrefs", "--brief"], env=ENV
+    )
     assert "[bold]Price[/] high" in result.stdout
 
 
@@ -412,15 +465,16 @@ def test_section_commands_do_not_import_pandas(command):
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "sys.stderr.write('PANDAS' if 'pandas' in sys.modules else 'LIGHT')\n" % command
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          env={**os.environ, **ENV})
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, **ENV})
     assert done.stderr.endswith("LIGHT")
 
 
 def test_the_command_module_is_light_at_import():
-    code = ("import sys\nimport casekit.cli.app\n"
-            "heavy = [m for m in ('rich', 'casekit.sections', 'casekit.render.sections', 'casekit.render.principles')"
-            " if m in sys.modules]\nprint(heavy)")
+    code = (
+        "import sys\nimport casekit.cli.app\n"
+        "heavy = [m for m in ('rich', 'casekit.sections', 'casekit.render.sections', 'casekit.render.principles')"
+        " if m in sys.modules]\nprint(heavy)"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.stdout.strip() == "[]"
 
@@ -453,8 +507,15 @@ def test_risk_matrix_on_narrow_terminals_keeps_every_title():
         assert all(len(line) <= columns for line in lines(out))
         assert "…" not in out
         flat = "".join("".join(" ".join(cells) for cells in _matrix_rows(out).values()).split())
-        for title in ("Critical", "High and unlikely", "High and likely A", "High without likelihood",
-                      "Medium-high", "Medium but likely", "Low"):
+        for title in (
+            "Critical",
+            "High and unlikely",
+            "High and likely A",
+            "High without likelihood",
+            "Medium-high",
+            "Medium but likely",
+            "Low",
+        ):
             assert "".join(title.split()) in flat
     # At 40 columns the grid gives way to a list of risks by likelihood under each severity.
     narrow = run("risks", "-c", "risk_order", "--view", "matrix", env={"COLUMNS": "40"}).stdout
@@ -462,8 +523,12 @@ def test_risk_matrix_on_narrow_terminals_keeps_every_title():
 
 
 def test_listings_fit_a_narrow_terminal_without_losing_text():
-    for section, case_id, needle in [("competitors", "analysis", "Gamma"), ("quotes", "crossrefs", "analyst"),
-                                     ("sources", "crossrefs", "Board memo"), ("moats", "analysis", "Network")]:
+    for section, case_id, needle in [
+        ("competitors", "analysis", "Gamma"),
+        ("quotes", "crossrefs", "analyst"),
+        ("sources", "crossrefs", "Board memo"),
+        ("moats", "analysis", "Network"),
+    ]:
         out = run(section, "-c", case_id, env={"COLUMNS": "50"}).stdout
         assert needle in out and "…" not in out
         assert all(len(line) <= 50 for line in lines(out)), section
@@ -533,6 +598,7 @@ def bundled():
 
 def _shown_texts(case, command: str) -> list[str]:
     """The case text a command must show in full: names, titles, figures."""
+
     def shown(value) -> list[str]:
         return [value.display()] if value is not None else []
 
@@ -552,8 +618,11 @@ def _shown_texts(case, command: str) -> list[str]:
     if command == "risks":
         from casekit.sections import linked_principles
 
-        return [t for r in case.risks
-                for t in (r.title, r.description or "", *(p.title for p in linked_principles(case, r)))]
+        return [
+            t
+            for r in case.risks
+            for t in (r.title, r.description or "", *(p.title for p in linked_principles(case, r)))
+        ]
     if command == "matrix":
         return [r.title for r in case.risks]
     if command == "moats":
@@ -565,8 +634,7 @@ def _shown_texts(case, command: str) -> list[str]:
 @pytest.mark.parametrize("command", sorted(NARROW_COMMANDS))
 def test_narrow_terminals_wrap_and_never_lose_text(bundled, command, columns):
     path, case, raw = bundled
-    result = CliRunner().invoke(app, [*NARROW_COMMANDS[command], "-c", str(path)],
-                                env={**ENV, "COLUMNS": str(columns)})
+    result = CliRunner().invoke(app, [*NARROW_COMMANDS[command], "-c", str(path)], env={**ENV, "COLUMNS": str(columns)})
     assert result.exit_code == 0, result.stderr
     out = result.stdout
     too_long = [line for line in out.splitlines() if len(line) > columns]
@@ -585,10 +653,14 @@ def test_words_are_broken_only_at_spaces_or_underscores(bundled, command, column
     import re
 
     path, case, _ = bundled
-    out = CliRunner().invoke(app, [*NARROW_COMMANDS[command], "-c", str(path)],
-                             env={**ENV, "COLUMNS": str(columns)}).stdout
-    words = {piece for text in _shown_texts(case, command) for word in text.split()
-             for piece in re.findall(r"[^_]+_?", word)}
+    out = (
+        CliRunner()
+        .invoke(app, [*NARROW_COMMANDS[command], "-c", str(path)], env={**ENV, "COLUMNS": str(columns)})
+        .stdout
+    )
+    words = {
+        piece for text in _shown_texts(case, command) for word in text.split() for piece in re.findall(r"[^_]+_?", word)
+    }
     broken = sorted(word for word in words if word not in out)
     assert not broken, broken
 
@@ -609,8 +681,9 @@ def test_principles_on_a_narrow_terminal_stack_benefit_and_tradeoff_under_the_ti
 
 def test_a_card_title_too_long_for_the_border_is_the_cards_first_line(bundled):
     path, case, _ = bundled
-    out = CliRunner().invoke(app, ["principles", "-c", str(path), "--view", "cards"],
-                             env={**ENV, "COLUMNS": "40"}).stdout
+    out = (
+        CliRunner().invoke(app, ["principles", "-c", str(path), "--view", "cards"], env={**ENV, "COLUMNS": "40"}).stdout
+    )
     flat = " ".join(line.strip("│╭╮─ ") for line in out.splitlines())
     flat = " ".join(flat.split())
     for p in case.principles:
@@ -722,7 +795,8 @@ def test_an_unknown_tag_is_a_usage_error_as_in_the_timeline():
     assert result.exit_code == 2 and "known: market, pricing, sales" in result.stderr
     # Known in one of the cases listed is known; tags match ignoring case, as the timeline's do.
     assert [p["id"] for p in run_json("principles", "-c", "crossrefs", "-c", "more_principles", "-t", "speed")] == [
-        "ship"]
+        "ship"
+    ]
     assert [p["n"] for p in run_json("principles", "-c", "crossrefs", "--tag", "SALES")] == [1, 3]
 
 
@@ -765,8 +839,14 @@ def test_without_any_likelihood_the_matrix_is_the_severities_alone():
     out = lines(result.stdout)
     assert out[0] == "no risk has a likelihood: the risks by severity alone"
     rows = _matrix_rows("\n".join(out[1:]))
-    assert rows == {"header": ["risks"], "critical": [""], "high": ["• Customers leave"],
-                    "medium-high": [""], "medium": ["• A long outage"], "low": [""]}
+    assert rows == {
+        "header": ["risks"],
+        "critical": [""],
+        "high": ["• Customers leave"],
+        "medium-high": [""],
+        "medium": ["• A long outage"],
+        "low": [""],
+    }
     assert len(out[1]) < 60  # as wide as the titles need, not the terminal
 
 
@@ -799,8 +879,9 @@ def test_a_loop_too_long_for_a_line_continues_under_its_first_node():
 @pytest.mark.parametrize("columns", [48, 50, 56])
 def test_risk_matrix_keeps_the_corner_header_words_whole(columns):
     # Only critical and high are shown: the severity column must not shrink below "likelihood".
-    result = run("risks", "-c", "crossrefs", "--view", "matrix", "--min-severity", "high",
-                 env={"COLUMNS": str(columns)})
+    result = run(
+        "risks", "-c", "crossrefs", "--view", "matrix", "--min-severity", "high", env={"COLUMNS": str(columns)}
+    )
     out = lines(result.stdout)
     assert result.exit_code == 0 and "│ likelihood │ low" in result.stdout, result.stdout
     assert not any("likeliho │" in line for line in out)

@@ -54,15 +54,19 @@ def table_text(comparison, width: int = 120) -> str:
 def test_header_span_and_counts(cases):
     got = values(compare(cases, TODAY))
     assert got["company"] == {"bolt": "Bolt Scooters", "volt": "Volt Bikes"}
-    assert got["as of"] == {"bolt": {"date": "2023", "start": "2023-01-01", "end": "2023-12-31"},
-                            "volt": {"date": "2024", "start": "2024-01-01", "end": "2024-12-31"}}
+    assert got["as of"] == {
+        "bolt": {"date": "2023", "start": "2023-01-01", "end": "2023-12-31"},
+        "volt": {"date": "2024", "start": "2024-01-01", "end": "2024-12-31"},
+    }
     assert got["timeline span"] == {
         "bolt": {"from": "2017", "to": "2022", "start": "2017-01-01", "end": "2022-12-31", "years": 6},
-        "volt": {"from": "2020", "to": "2024-Q2", "start": "2020-01-01", "end": "2024-06-30", "years": 5}}
+        "volt": {"from": "2020", "to": "2024-Q2", "start": "2020-01-01", "end": "2024-06-30", "years": 5},
+    }
     assert got["timeline"] == {"bolt": 3, "volt": 2}
     assert got["eras"]["bolt"] == [
         {"id": "launch", "title": "Launch years", "period": "2017/2019", "start": "2017-01-01", "end": "2019-12-31"},
-        {"id": "profit", "title": "Profit push", "period": "2020/..", "start": "2020-01-01", "end": None}]
+        {"id": "profit", "title": "Profit push", "period": "2020/..", "start": "2020-01-01", "end": None},
+    ]
     assert got["eras"]["volt"] is None
     assert "quotes" not in got  # a section neither case has is left out
 
@@ -82,18 +86,37 @@ def test_the_table_shows_the_values_as_text(cases):
 def test_metrics_match_by_id_then_by_name(cases):
     groups = metric_groups(cases)
     assert [[m.id if m else None for m in g] for g in groups] == [
-        ["revenue", "revenue"], ["riders", "mau"], ["gross-margin", None], [None, "fleet"]]
+        ["revenue", "revenue"],
+        ["riders", "mau"],
+        ["gross-margin", None],
+        [None, "fleet"],
+    ]
 
 
 def metric_cell(id_: str, text: str, low, high, qualifier: str, year: str, cagr=None) -> dict:
-    return {"id": id_, "value": {"text": text, "low": low, "high": high, "qualifier": qualifier},
-            "date": year, "start": f"{year}-01-01", "end": f"{year}-12-31", "cagr": cagr}
+    return {
+        "id": id_,
+        "value": {"text": text, "low": low, "high": high, "qualifier": qualifier},
+        "date": year,
+        "start": f"{year}-01-01",
+        "end": f"{year}-12-31",
+        "cagr": cagr,
+    }
 
 
 def shown_metrics(comparison) -> list[tuple[str, dict]]:
     """The `(figure, date)` of each case in each metrics row: what the table shows."""
-    return [(r.label, {label: None if cell is None else (cell.latest.value.display(), cell.latest.date.text)
-                       for label, cell in r.values.items()}) for r in comparison.rows if r.group == "metrics"]
+    return [
+        (
+            r.label,
+            {
+                label: None if cell is None else (cell.latest.value.display(), cell.latest.date.text)
+                for label, cell in r.values.items()
+            },
+        )
+        for r in comparison.rows
+        if r.group == "metrics"
+    ]
 
 
 def test_shared_metrics_give_the_latest_value_and_the_growth_rate(cases):
@@ -101,12 +124,36 @@ def test_shared_metrics_give_the_latest_value_and_the_growth_rate(cases):
     metrics = [(r["attribute"], r["values"]) for r in comparison.records() if r["group"] == "metrics"]
     # $10M (2019) to $40M (2022) is 4x in 3 years: +59% a year; $5M to $20M in 4 years: +41%.
     assert metrics == [
-        ("Revenue", {"bolt": metric_cell("revenue", "$40M", 4e7, 4e7, "exact", "2022",
-                                         {"value": pytest.approx(58.72, abs=0.01), "approximate": False}),
-                     "volt": metric_cell("revenue", "$20M", 2e7, 2e7, "exact", "2024",
-                                         {"value": pytest.approx(41.42, abs=0.01), "approximate": False})}),
-        ("Monthly riders", {"bolt": metric_cell("riders", "1M", 1e6, 1e6, "exact", "2022"),
-                            "volt": metric_cell("mau", "300K+", 3e5, None, "at_least", "2024")}),
+        (
+            "Revenue",
+            {
+                "bolt": metric_cell(
+                    "revenue",
+                    "$40M",
+                    4e7,
+                    4e7,
+                    "exact",
+                    "2022",
+                    {"value": pytest.approx(58.72, abs=0.01), "approximate": False},
+                ),
+                "volt": metric_cell(
+                    "revenue",
+                    "$20M",
+                    2e7,
+                    2e7,
+                    "exact",
+                    "2024",
+                    {"value": pytest.approx(41.42, abs=0.01), "approximate": False},
+                ),
+            },
+        ),
+        (
+            "Monthly riders",
+            {
+                "bolt": metric_cell("riders", "1M", 1e6, 1e6, "exact", "2022"),
+                "volt": metric_cell("mau", "300K+", 3e5, None, "at_least", "2024"),
+            },
+        ),
     ]
 
 
@@ -115,15 +162,23 @@ def test_a_metric_without_observations_is_a_cell_without_a_value(cases):
 
     empty = msgspec.structs.replace(cases[1], metrics=[msgspec.structs.replace(cases[1].metrics[0], observations=[])])
     comparison = compare([cases[0], empty], TODAY)
-    assert values(comparison)["Revenue"]["volt"] == {"id": "revenue", "value": None, "date": None, "start": None,
-                                                     "end": None, "cagr": None}
+    assert values(comparison)["Revenue"]["volt"] == {
+        "id": "revenue",
+        "value": None,
+        "date": None,
+        "start": None,
+        "end": None,
+        "cagr": None,
+    }
     assert "no observations" in table_text(comparison)
 
 
 def test_metric_option_picks_metrics_by_id_or_name(cases):
     comparison = compare(cases, TODAY, metrics=["gross margin", "fleet"])
-    assert shown_metrics(comparison) == [("Gross margin", {"bolt": ("30%", "2022"), "volt": None}),
-                                         ("Fleet size", {"bolt": None, "volt": ("20K", "2024")})]
+    assert shown_metrics(comparison) == [
+        ("Gross margin", {"bolt": ("30%", "2022"), "volt": None}),
+        ("Fleet size", {"bolt": None, "volt": ("20K", "2024")}),
+    ]
     with pytest.raises(UsageError, match="no metric `margins`"):
         compare(cases, TODAY, metrics=["margins"])
 
@@ -132,8 +187,9 @@ def test_a_metric_asked_for_is_one_row_matched_by_id_or_name_in_each_case(cases)
     # bolt has the id `riders` ("Monthly riders"), cargo the name "Riders" (id `users`), volt neither.
     cargo = load_case(FIXTURES / "cargo.yaml")
     comparison = compare([cases[0], cases[1], cargo], TODAY, metrics=["riders"])
-    assert shown_metrics(comparison) == [("Monthly riders", {"bolt": ("1M", "2022"), "volt": None,
-                                                             "cargo": ("50K", "2024")})]
+    assert shown_metrics(comparison) == [
+        ("Monthly riders", {"bolt": ("1M", "2022"), "volt": None, "cargo": ("50K", "2024")})
+    ]
     assert values(comparison)["Monthly riders"]["cargo"]["id"] == "users"
     # By name in every case, whatever each calls it by id; and asked twice, shown once.
     comparison = compare(cases, TODAY, metrics=["MONTHLY RIDERS", "riders"])
@@ -142,8 +198,10 @@ def test_a_metric_asked_for_is_one_row_matched_by_id_or_name_in_each_case(cases)
 
 def test_top_risks_most_severe_first(cases):
     got = rows(compare(cases, TODAY))
-    assert got["top risks"] == {"bolt": (TopRisk("regulation", "high", "City bans"), TopRisk("theft", "low", "Theft")),
-                                "volt": (TopRisk("battery", "critical", "Battery fires"),)}
+    assert got["top risks"] == {
+        "bolt": (TopRisk("regulation", "high", "City bans"), TopRisk("theft", "low", "Theft")),
+        "volt": (TopRisk("battery", "critical", "Battery fires"),),
+    }
 
 
 def test_a_risk_title_with_a_newline_or_a_colon_stays_one_risk(cases):
@@ -162,7 +220,10 @@ def test_a_risk_title_with_a_newline_or_a_colon_stays_one_risk(cases):
 def test_shared_tags_and_principle_themes(cases):
     comparison = compare(cases, TODAY)
     assert comparison.shared_tags == ["mobility", "platform"]
-    assert values(comparison)["tags"] == {"bolt": ["mobility", "platform", "hardware"], "volt": ["platform", "mobility"]}
+    assert values(comparison)["tags"] == {
+        "bolt": ["mobility", "platform", "hardware"],
+        "volt": ["platform", "mobility"],
+    }
     assert values(comparison)["shared tags"] == {"bolt": ["mobility", "platform"], "volt": ["mobility", "platform"]}
     # data: a tag of both; fleet: title words; hardware: a tag of bolt's, a title word of volt's.
     assert comparison.shared_themes == ["data", "fleet", "hardware"]
@@ -170,7 +231,8 @@ def test_shared_tags_and_principle_themes(cases):
     assert [[p.id for p in ps] for ps in themes["hardware"]] == [["fleet-data"], ["simple-hardware"]]
     assert values(comparison)["theme: hardware"] == {
         "bolt": [{"n": 1, "id": "fleet-data", "title": "Own the fleet data"}],
-        "volt": [{"n": 2, "id": "simple-hardware", "title": "Keep the hardware simple"}]}
+        "volt": [{"n": 2, "id": "simple-hardware", "title": "Keep the hardware simple"}],
+    }
 
 
 def test_two_versions_of_one_case_get_distinct_labels(cases):
@@ -185,15 +247,18 @@ def test_compare_needs_two_cases(cases):
 
 # --- the command -----------------------------------------------------------------------
 
+
 def test_cli_json_has_one_record_per_attribute_with_the_values_per_case_apart():
     result = run("compare", str(BOLT), str(VOLT), "-f", "json")
     assert result.exit_code == 0, result.output
     records = json.loads(result.stdout)
-    assert all(list(r) == ["group", "attribute", "values"] and list(r["values"]) == ["bolt", "volt"]
-               for r in records)
+    assert all(list(r) == ["group", "attribute", "values"] and list(r["values"]) == ["bolt", "volt"] for r in records)
     by_attribute = {r["attribute"]: r for r in records}
-    assert by_attribute["principles"] == {"group": "counts", "attribute": "principles",
-                                          "values": {"bolt": 2, "volt": 2}}
+    assert by_attribute["principles"] == {
+        "group": "counts",
+        "attribute": "principles",
+        "values": {"bolt": 2, "volt": 2},
+    }
     revenue = by_attribute["Revenue"]["values"]["volt"]
     assert revenue["value"] == {"text": "$20M", "low": 2e7, "high": 2e7, "qualifier": "exact"}
     assert (revenue["date"], revenue["cagr"]["approximate"], round(revenue["cagr"]["value"])) == ("2024", False, 41)
@@ -222,10 +287,24 @@ def test_cli_csv_flattens_the_records_with_the_same_columns_whatever_the_rows():
 
 
 def test_cli_csv_gives_each_case_its_columns_together_plain_values_first():
-    cell = ["date", "from", "to", "start", "end", "years", "id", "value.text", "value.low", "value.high",
-            "value.qualifier", "cagr.value", "cagr.approximate"]
-    expected = ["group", "attribute"] + [c for case in ("bolt", "volt")
-                                         for c in [f"values.{case}"] + [f"values.{case}.{k}" for k in cell]]
+    cell = [
+        "date",
+        "from",
+        "to",
+        "start",
+        "end",
+        "years",
+        "id",
+        "value.text",
+        "value.low",
+        "value.high",
+        "value.qualifier",
+        "cagr.value",
+        "cagr.approximate",
+    ]
+    expected = ["group", "attribute"] + [
+        c for case in ("bolt", "volt") for c in [f"values.{case}"] + [f"values.{case}.{k}" for k in cell]
+    ]
     header = next(csv.reader(io.StringIO(run("compare", str(BOLT), str(VOLT), "-f", "csv").stdout)))
     assert header == expected
     # The same columns for cases with no eras, metrics or themes in common.
@@ -240,10 +319,13 @@ def test_cli_md_has_one_column_per_case_holding_the_text_the_table_shows():
     lines = result.stdout.splitlines()
     assert lines[0] == "| group | attribute | values.bolt | values.volt |"
     by_attribute = {line.split(" | ")[1]: line for line in lines[2:]}
-    assert by_attribute["timeline span"] == "| case | timeline span | 2017 – 2022 (6 years) | 2020 – 2024-Q2 (5 years) |"
+    assert (
+        by_attribute["timeline span"] == "| case | timeline span | 2017 – 2022 (6 years) | 2020 – 2024-Q2 (5 years) |"
+    )
     assert by_attribute["eras"] == "| eras | eras | 2017/2019 Launch years<br>2020/.. Profit push |  |"
-    assert by_attribute["Revenue"] == ("| metrics | Revenue | \\$40M (2022) · CAGR +59%/yr "
-                                       "| \\$20M (2024) · CAGR +41%/yr |")
+    assert by_attribute["Revenue"] == (
+        "| metrics | Revenue | \\$40M (2022) · CAGR +59%/yr | \\$20M (2024) · CAGR +41%/yr |"
+    )
     assert by_attribute["top risks"] == "| risks | top risks | high City bans<br>low Theft | critical Battery fires |"
     assert by_attribute["tags"] == "| tags | tags | mobility, platform, hardware | platform, mobility |"
     assert by_attribute["theme: data"] == "| themes | theme: data | 1. Own the fleet data | 1. Fleet data is the moat |"
@@ -257,13 +339,24 @@ def test_cases_named_like_the_record_keys_lose_nothing(tmp_path):
     result = run("compare", str(tmp_path / "group.yaml"), str(tmp_path / "attribute.yaml"), "-f", "json")
     assert result.exit_code == 0, result.output
     company = json.loads(result.stdout)[0]
-    assert company == {"group": "case", "attribute": "company",
-                       "values": {"group": "Bolt Scooters", "attribute": "Volt Bikes"}}
-    rows_ = list(csv.DictReader(io.StringIO(run("compare", str(tmp_path / "group.yaml"),
-                                                str(tmp_path / "attribute.yaml"), "-f", "csv").stdout)))
-    assert {k: v for k, v in rows_[0].items() if v} == {"group": "case", "attribute": "company",
-                                                        "values.group": "Bolt Scooters",
-                                                        "values.attribute": "Volt Bikes"}
+    assert company == {
+        "group": "case",
+        "attribute": "company",
+        "values": {"group": "Bolt Scooters", "attribute": "Volt Bikes"},
+    }
+    rows_ = list(
+        csv.DictReader(
+            io.StringIO(
+                run("compare", str(tmp_path / "group.yaml"), str(tmp_path / "attribute.yaml"), "-f", "csv").stdout
+            )
+        )
+    )
+    assert {k: v for k, v in rows_[0].items() if v} == {
+        "group": "case",
+        "attribute": "company",
+        "values.group": "Bolt Scooters",
+        "values.attribute": "Volt Bikes",
+    }
 
 
 @pytest.mark.parametrize("fmt", ["csv", "md", "yaml"])
@@ -307,8 +400,7 @@ def test_cli_says_when_both_operands_are_one_case(second):
 
 
 def complete(words: str) -> list[str]:
-    env = {**ENV, "_CASEKIT_COMPLETE": "complete_bash", "COMP_WORDS": words,
-           "COMP_CWORD": str(len(words.split()) - 1)}
+    env = {**ENV, "_CASEKIT_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": str(len(words.split()) - 1)}
     result = CliRunner().invoke(app, [], prog_name="casekit", env=env)
     return result.stdout.split()
 
@@ -357,18 +449,17 @@ def test_tags_and_ids_are_never_broken_mid_word_at_any_width(cases):
         if "company" in lines:  # the attribute on a line of its own, its cases under it
             layouts.add("narrow")
             company = lines.index("company") + 1
-            assert [line.split()[0] for line in lines[company:company + 4]] == ids
+            assert [line.split()[0] for line in lines[company : company + 4]] == ids
         else:  # the attribute beside its cases, one under the other
             layouts.add("stacked")
             company = next(i for i, line in enumerate(lines) if line.startswith("company"))
             assert lines[company].split()[:2] == ["company", "bolt"]
-            assert [line.split()[0] for line in lines[company + 1:company + 4]] == ids[1:]
+            assert [line.split()[0] for line in lines[company + 1 : company + 4]] == ids[1:]
     assert layouts == {"side by side", "stacked", "narrow"}
 
 
 def test_cli_table_at_a_narrow_terminal_keeps_tags_whole():
-    result = CliRunner().invoke(app, ["compare", str(BOLT), str(VOLT), str(LAB)],
-                                env={**ENV, "COLUMNS": "80"})
+    result = CliRunner().invoke(app, ["compare", str(BOLT), str(VOLT), str(LAB)], env={**ENV, "COLUMNS": "80"})
     assert result.exit_code == 0, result.output
     assert "artificial-intelligence," in result.stdout.split()
     assert "machine-learning-operations," in result.stdout.split()

@@ -53,18 +53,21 @@ def test_principle_tags_complete_for_principles():
     assert bash(f"{LIB} principles -c alpha -t ma") == ["margins", "market"]
 
 
-@pytest.mark.parametrize(("words", "expected"), [
-    (f"{LIB} timeline --all --era ", ["founding", "scaling", "pivot", *BUNDLED_ERAS]),  # --all has the example
-    (f"{LIB} timeline -c alpha -c beta --era ", ["founding", "scaling", "pivot"]),
-    (f"{LIB} timeline -c beta --era ", ["pivot"]),
-    (f"{LIB} timeline -c beta -c beta --era ", ["pivot"]),
-    (f"casekit timeline --cases-dir {COMPLETE} -c beta --era ", ["pivot"]),  # a global option after the command
-    (f"{LIB} timeline -c alpha -c beta --tag d", ["data-labeling"]),
-    (f"{LIB} timeline -c alpha -c beta --category ", ["funding", "product", "market"]),
-    (f"{LIB} timeline -c alpha -c beta --source ", ["memo", "press"]),
-    (f"{LIB} timeline -c alpha --as-of 2019 --era ", ["founding"]),  # the case as known then
-    (f"{LIB} timeline -c alpha --as-of 2019 --tag ", ["robotics"]),
-])
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        (f"{LIB} timeline --all --era ", ["founding", "scaling", "pivot", *BUNDLED_ERAS]),  # --all has the example
+        (f"{LIB} timeline -c alpha -c beta --era ", ["founding", "scaling", "pivot"]),
+        (f"{LIB} timeline -c beta --era ", ["pivot"]),
+        (f"{LIB} timeline -c beta -c beta --era ", ["pivot"]),
+        (f"casekit timeline --cases-dir {COMPLETE} -c beta --era ", ["pivot"]),  # a global option after the command
+        (f"{LIB} timeline -c alpha -c beta --tag d", ["data-labeling"]),
+        (f"{LIB} timeline -c alpha -c beta --category ", ["funding", "product", "market"]),
+        (f"{LIB} timeline -c alpha -c beta --source ", ["memo", "press"]),
+        (f"{LIB} timeline -c alpha --as-of 2019 --era ", ["founding"]),  # the case as known then
+        (f"{LIB} timeline -c alpha --as-of 2019 --tag ", ["robotics"]),
+    ],
+)
 def test_timeline_completes_from_the_cases_the_command_reads(words, expected):
     assert bash(words) == expected
 
@@ -88,8 +91,11 @@ def test_validate_completes_ids_and_paths():
     assert bash(f"{LIB} validate al") == ["alpha"]
     assert bash(f"{LIB} validate {FIXTURES}/comp") == [f"{FIXTURES}/compare/", f"{FIXTURES}/complete/"]
     # A lone directory comes with its case files, so the shell completes to it without a space.
-    assert bash(f"{LIB} validate {FIXTURES}/comple") == [f"{COMPLETE}/", f"{COMPLETE}/alpha.yaml",
-                                                         f"{COMPLETE}/beta.yaml"]
+    assert bash(f"{LIB} validate {FIXTURES}/comple") == [
+        f"{COMPLETE}/",
+        f"{COMPLETE}/alpha.yaml",
+        f"{COMPLETE}/beta.yaml",
+    ]
 
 
 def test_a_relative_path_completes_as_typed(monkeypatch):
@@ -105,23 +111,35 @@ def test_other_names_complete_from_the_case_named():
     assert bash(f"{LIB} compare beta {COMPLETE}/alpha.yaml --metric r") == ["revenue"]
 
 
-@pytest.mark.parametrize("words", [
-    f"{LIB} timeline -c nosuch --era ",
-    f"{LIB} timeline --as-of notadate --era ",
-    "casekit --cases-dir /nonexistent/dir timeline -c alpha --tag ",
-    f"{LIB} validate /nonexistent/dir/",
-])
+@pytest.mark.parametrize(
+    "words",
+    [
+        f"{LIB} timeline -c nosuch --era ",
+        f"{LIB} timeline --as-of notadate --era ",
+        "casekit --cases-dir /nonexistent/dir timeline -c alpha --tag ",
+        f"{LIB} validate /nonexistent/dir/",
+    ],
+)
 def test_trouble_offers_nothing_quietly(words):
     assert bash(words) == []
 
 
 def test_the_installed_command_completes_for_bash_and_zsh():
-    env = {**os.environ, **ENV, "_CASEKIT_COMPLETE": "complete_bash",
-           "COMP_WORDS": f"{LIB} timeline --all --era ", "COMP_CWORD": "6"}
+    env = {
+        **os.environ,
+        **ENV,
+        "_CASEKIT_COMPLETE": "complete_bash",
+        "COMP_WORDS": f"{LIB} timeline --all --era ",
+        "COMP_CWORD": "6",
+    }
     done = subprocess.run([sys.executable, "-m", "casekit"], capture_output=True, text=True, env=env)
     assert done.returncode == 0 and done.stderr == ""
     assert done.stdout.split() == ["founding", "scaling", "pivot", *BUNDLED_ERAS]
-    env = {**os.environ, **ENV, "_CASEKIT_COMPLETE": "complete_zsh",
-           "_TYPER_COMPLETE_ARGS": f"{LIB} timeline -c beta --era "}
+    env = {
+        **os.environ,
+        **ENV,
+        "_CASEKIT_COMPLETE": "complete_zsh",
+        "_TYPER_COMPLETE_ARGS": f"{LIB} timeline -c beta --era ",
+    }
     done = subprocess.run([sys.executable, "-m", "casekit"], capture_output=True, text=True, env=env)
     assert done.returncode == 0 and "pivot" in done.stdout and "founding" not in done.stdout

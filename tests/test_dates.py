@@ -121,7 +121,11 @@ NOTATIONS = [
 def test_every_notation(text, start, end, precision, approximate, uncertain):
     got = P(text)
     assert (got.start, got.end, got.precision, got.approximate, got.uncertain) == (
-        d(start), d(end), precision, approximate, uncertain,
+        d(start),
+        d(end),
+        precision,
+        approximate,
+        uncertain,
     )
     assert str(got) == text.strip()
 
@@ -225,17 +229,20 @@ def test_earliest_and_latest_fill_open_ends():
     assert P("2019").latest(TODAY) == d("2019-12-31")
 
 
-@pytest.mark.parametrize(("text", "day", "opened"), [
-    ("2016/2025-06", "2024-12-31", "2016/.."),   # begun, not yet over: its end is not known then
-    ("2016", "2016-06-30", "2016/.."),
-    ("~2016/2025", "2020-01-01", "2016~/.."),    # the start's flags stay ...
-    ("2016/2025-06?", "2024-12-31", "2016/.."),  # ... and the end's go with it
-    ("Aug–Nov 2019", "2019-09-15", "2019-08/.."),
-    ("2016/2020", "2024-12-31", "2016/2020"),    # over by then: itself
-    ("2019/..", "2024-12-31", "2019/.."),
-    ("2025", "2024-12-31", "2025"),              # not begun by then: itself
-    ("../2025", "2024-12-31", "../2025"),
-])
+@pytest.mark.parametrize(
+    ("text", "day", "opened"),
+    [
+        ("2016/2025-06", "2024-12-31", "2016/.."),  # begun, not yet over: its end is not known then
+        ("2016", "2016-06-30", "2016/.."),
+        ("~2016/2025", "2020-01-01", "2016~/.."),  # the start's flags stay ...
+        ("2016/2025-06?", "2024-12-31", "2016/.."),  # ... and the end's go with it
+        ("Aug–Nov 2019", "2019-09-15", "2019-08/.."),
+        ("2016/2020", "2024-12-31", "2016/2020"),  # over by then: itself
+        ("2019/..", "2024-12-31", "2019/.."),
+        ("2025", "2024-12-31", "2025"),  # not begun by then: itself
+        ("../2025", "2024-12-31", "../2025"),
+    ],
+)
 def test_open_after_opens_an_end_not_known_yet(text, day, opened):
     original = P(text)
     got = original.open_after(d(day))
@@ -316,8 +323,20 @@ def test_overlaps_and_within(a, b, today_, overlaps, a_within_b):
 # --- properties -------------------------------------------------------------------------
 
 MONTH_SPELLINGS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sept", "Oct", "Nov", "Dec"]
-MONTH_FULL = ["January", "February", "March", "April", "May", "June", "July", "August",
-              "September", "October", "November", "December"]
+MONTH_FULL = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 years = st.integers(1, 9999)  # written with four digits, as casekit requires
 months = st.integers(1, 12)
 
@@ -332,22 +351,26 @@ def single_texts(draw) -> str:
     if season == "winter" and y == 9999:  # would end in February 10000
         season = "autumn"
     decade = max(y // 10 * 10, 10)
-    core = draw(st.sampled_from([
-        f"{y:04d}",
-        f"{y:04d}-{m:02d}",
-        f"{name} {y:04d}",
-        f"{y:04d}-{m:02d}-{day:02d}",
-        f"{name} {day}, {y:04d}",
-        f"{day} {name} {y:04d}",
-        f"{y:04d}-Q{(m + 2) // 3}",
-        f"Q{(m + 2) // 3} {y:04d}",
-        f"{y:04d}-H{(m + 5) // 6}",
-        f"H{(m + 5) // 6} {y:04d}",
-        f"{['early', 'mid', 'late'][(m - 1) // 4]} {y:04d}",
-        f"mid-{y:04d}",
-        f"{season} {y:04d}",
-        f"{decade:04d}s",
-    ]))
+    core = draw(
+        st.sampled_from(
+            [
+                f"{y:04d}",
+                f"{y:04d}-{m:02d}",
+                f"{name} {y:04d}",
+                f"{y:04d}-{m:02d}-{day:02d}",
+                f"{name} {day}, {y:04d}",
+                f"{day} {name} {y:04d}",
+                f"{y:04d}-Q{(m + 2) // 3}",
+                f"Q{(m + 2) // 3} {y:04d}",
+                f"{y:04d}-H{(m + 5) // 6}",
+                f"H{(m + 5) // 6} {y:04d}",
+                f"{['early', 'mid', 'late'][(m - 1) // 4]} {y:04d}",
+                f"mid-{y:04d}",
+                f"{season} {y:04d}",
+                f"{decade:04d}s",
+            ]
+        )
+    )
     prefix = draw(st.sampled_from(["", "", "~", "c. ", "ca. ", "circa "]))
     suffix = draw(st.sampled_from(["", "", "~", "?", "%"]))
     return prefix + core + suffix
@@ -419,6 +442,7 @@ def test_yaml_values_round_trip(year, day):
 
 def reference_cmp(a: PartialDate, b: PartialDate, today_: date) -> int:
     """SPEC §2 in words: by earliest (an open start by its latest); ties: wider first."""
+
     def anchor(x):
         return x.start if x.start is not None else x.end
 
@@ -512,23 +536,27 @@ def test_anything_else_fails_only_with_date_error(text):
 
 # --- a range's ends --------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("text", "ends"), [
-    ("2016/2020", ("2016", "2020")),
-    ("2016-03/2020", ("2016-03", "2020")),
-    ("Aug–Nov 2019", ("2019-08", "2019-11")),
-    ("~2016/2020", ("2016~", "2020")),
-    ("2019/..", ("2019", None)),
-    ("2019–present", ("2019", None)),
-    ("since 2019", ("2019", None)),
-    ("from 2019", ("2019", None)),
-    ("../2024-12", (None, "2024-12")),
-    ("by late 2024", (None, "late 2024")),
-    ("after 2019", ("2020-01-01", None)),
-    ("before 2019", (None, "2018-12-31")),
-    ("between 2016 and 2018", ("2016", "2018")),
-    ("mid-2022-late 2023", ("mid 2022", "late 2023")),
-    ("2019-08", ("2019-08", "2019-08")),  # not a range: its own two ends
-])
+
+@pytest.mark.parametrize(
+    ("text", "ends"),
+    [
+        ("2016/2020", ("2016", "2020")),
+        ("2016-03/2020", ("2016-03", "2020")),
+        ("Aug–Nov 2019", ("2019-08", "2019-11")),
+        ("~2016/2020", ("2016~", "2020")),
+        ("2019/..", ("2019", None)),
+        ("2019–present", ("2019", None)),
+        ("since 2019", ("2019", None)),
+        ("from 2019", ("2019", None)),
+        ("../2024-12", (None, "2024-12")),
+        ("by late 2024", (None, "late 2024")),
+        ("after 2019", ("2020-01-01", None)),
+        ("before 2019", (None, "2018-12-31")),
+        ("between 2016 and 2018", ("2016", "2018")),
+        ("mid-2022-late 2023", ("mid 2022", "late 2023")),
+        ("2019-08", ("2019-08", "2019-08")),  # not a range: its own two ends
+    ],
+)
 def test_ends_are_the_dates_each_end_was_written_as(text, ends):
     assert tuple(None if e is None else e.iso() for e in P(text).ends()) == ends
 
@@ -552,11 +580,22 @@ def test_date_patterns_are_looked_up_once(monkeypatch):
     # After first use a pattern's methods are the compiled pattern's own, with no Python in between.
     from casekit import dates
 
-    written = ["2019-08-14", "2019-08", "2019", "Q1 2024", "late 2022", "2016/2020", "~2015", "from 2019",
-               "Aug 14, 2019", "2010s", "2019 to 2021"]
+    written = [
+        "2019-08-14",
+        "2019-08",
+        "2019",
+        "Q1 2024",
+        "late 2022",
+        "2016/2020",
+        "~2015",
+        "from 2019",
+        "Aug 14, 2019",
+        "2010s",
+        "2019 to 2021",
+    ]
     first = [PartialDate.parse(text) for text in written]
     with pytest.raises(AttributeError):
-        dates._RE_DAY.sub  # not a method the module uses
+        _ = dates._RE_DAY.sub  # not a method the module uses
 
     def looked_up(self, name):
         raise AssertionError(f"{name} looked up again")

@@ -23,14 +23,11 @@ ENV = {"NO_COLOR": "1", "COLUMNS": "100", "CASEKIT_PATH": "", "CASEKIT_CASE": ""
 
 # Markup and control characters in every kind of text the report and page show.
 HOSTILE = {
-    "title: From warehouse robots to a platform":
-        'title: "<script>alert(1)</script> *robots* [x](http://evil.example) $5 and $6"',
-    "summary: Acme sold robots, then the software that runs them.":
-        'summary: "# not a heading <img src=http://evil.example/x.png> & \\e[31m"',
+    "title: From warehouse robots to a platform": 'title: "<script>alert(1)</script> *robots* [x](http://evil.example) $5 and $6"',
+    "summary: Acme sold robots, then the software that runs them.": 'summary: "# not a heading <img src=http://evil.example/x.png> & \\e[31m"',
     "title: Seed round": 'title: "<b>Seed</b> round"',
     "title: Sell the software, not the box": "title: \"Sell <iframe src='http://evil.example'>\"",
-    "- {id: press, title: Trade press coverage, kind: article, date: 2024}":
-        '- {id: press, title: "Press <a href=x>", kind: article, date: 2024, url: "javascript:alert(1)"}',
+    "- {id: press, title: Trade press coverage, kind: article, date: 2024}": '- {id: press, title: "Press <a href=x>", kind: article, date: 2024, url: "javascript:alert(1)"}',
 }
 
 
@@ -56,6 +53,7 @@ def hostile(tmp_path):
 
 # --- Markdown --------------------------------------------------------------------------
 
+
 def test_report_has_every_section_in_order(acme):
     report = markdown_report(acme, TODAY)
     headings = [line for line in report.splitlines() if line.startswith("#")]
@@ -67,8 +65,14 @@ def test_report_has_every_section_in_order(acme):
         "### 1. Sell the software, not the box",
         "## Risks",
         "### Robots become commodities",
-        "## People", "## Quotes", "## Moats", "## Flywheel", "## Segments", "## Competitors",
-        "## Drivers", "## Lessons",
+        "## People",
+        "## Quotes",
+        "## Moats",
+        "## Flywheel",
+        "## Segments",
+        "## Competitors",
+        "## Drivers",
+        "## Lessons",
         "## Sources",
     ]
 
@@ -111,7 +115,8 @@ def test_a_source_no_fact_cites_is_listed_not_left_as_a_dangling_footnote(tmp_pa
         "  - {id: press, title: Trade press coverage, kind: article, date: 2024}",
         "  - {id: press, title: Trade press coverage, kind: article, date: 2024}\n"
         "  - {id: spare, title: Background reading, kind: book, date: 2020, url: 'https://example.com/r?a=1&b=<2> c',"
-        " file: notes.pdf}")
+        " file: notes.pdf}",
+    )
     path = tmp_path / "acme.yaml"
     path.write_text(text)
     report = markdown_report(load_case(path), TODAY)
@@ -133,13 +138,18 @@ def test_md_leaves_plain_words_alone():
 
 # --- JSON ------------------------------------------------------------------------------
 
+
 def test_json_is_the_whole_normalised_case():
     result = run("export", "-c", str(ACME), "-f", "json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data == json.loads(json.dumps(case_record(load_case(ACME))))
-    assert data["metrics"][0]["observations"][2]["value"] == {"text": "~$60M", "low": 6e7, "high": 6e7,
-                                                              "qualifier": "about"}
+    assert data["metrics"][0]["observations"][2]["value"] == {
+        "text": "~$60M",
+        "low": 6e7,
+        "high": 6e7,
+        "qualifier": "about",
+    }
     assert (data["as_of"], data["as_of_start"], data["as_of_end"]) == ("2024-06", "2024-06-01", "2024-06-30")
 
 
@@ -158,15 +168,22 @@ def _dates(node, where=""):
 def test_json_dates_have_start_and_end_everywhere_and_sections_the_listing_shapes():
     data = json.loads(run("export", "-c", str(ACME), "-f", "json").stdout)
     found = list(_dates(data))
-    assert {where.split("[")[0] for where, _ in found} >= {".sources", ".people", ".eras", ".timeline", ".metrics",
-                                                          ".quotes", ".segments"}
+    assert {where.split("[")[0] for where, _ in found} >= {
+        ".sources",
+        ".people",
+        ".eras",
+        ".timeline",
+        ".metrics",
+        ".quotes",
+        ".segments",
+    }
     for where, record in found:
         assert "start" in record and "end" in record, where
     # Each section is its listing's record (SPEC §7 keys, in order) with every other field after them.
     case = load_case(ACME)
     for section in ("timeline", "principles", "risks", "metrics", "people", "segments"):
         keys = list(records(section, getattr(case, section)[:1])[0])
-        assert list(data[section][0])[:len(keys)] == keys, section
+        assert list(data[section][0])[: len(keys)] == keys, section
     assert data["timeline"][0]["people"] == ["jane"]  # not in the listing's record, not lost here
     assert data["metrics"][0]["observations"][0]["confidence"] is None
     assert data["people"][0]["roles"][0] == {"title": "CEO", "period": "2015/..", "start": "2015-01-01", "end": None}
@@ -281,8 +298,22 @@ def test_page_reads_on_a_phone(acme):
 def test_page_holds_every_section_and_the_charts(acme):
     parsed = parse(html_page(acme, TODAY))
     sections = [a["id"] for t, a in parsed.tags if t == "section"]
-    assert sections == ["summary", "metrics", "timeline", "principles", "risks", "people", "quotes", "moats", "flywheel",
-                        "segments", "competitors", "drivers", "lessons", "sources"]
+    assert sections == [
+        "summary",
+        "metrics",
+        "timeline",
+        "principles",
+        "risks",
+        "people",
+        "quotes",
+        "moats",
+        "flywheel",
+        "segments",
+        "competitors",
+        "drivers",
+        "lessons",
+        "sources",
+    ]
     svgs = [a for t, a in parsed.tags if t == "svg"]
     assert [s["class"].split()[1] for s in svgs] == ["metric-chart", "timeline-chart"]
     text = " ".join(parsed.text)
@@ -322,8 +353,17 @@ def _era_labels(svg: str) -> list[tuple[str, float, float, str, float, str]]:
         bar = re.search(r'<rect x="([\d.]+)" y="(\d+)" width="([\d.]+)"', group)
         label = re.search(r'<text x="([\d.]+)" y="\d+"( text-anchor="end")? class="era-label"[^>]*>(.*?)</text>', group)
         if bar and label:
-            out.append((group.split(" (")[0], float(bar.group(1)), float(bar.group(3)), label.group(3),
-                        float(label.group(1)), "end" if label.group(2) else "start", bar.group(2)))
+            out.append(
+                (
+                    group.split(" (")[0],
+                    float(bar.group(1)),
+                    float(bar.group(3)),
+                    label.group(3),
+                    float(label.group(1)),
+                    "end" if label.group(2) else "start",
+                    bar.group(2),
+                )
+            )
     return out
 
 
@@ -333,14 +373,18 @@ def test_era_titles_are_shown_whole_inside_after_or_before_their_bars():
     svg = timeline_svg(load_case(LONG_LABELS), TODAY)
     labels = _era_labels(svg)
     assert [label for _, _, _, label, *_ in labels] == [
-        "Founder-led", "Autonomous vehicles", "E-commerce catalogue", "Interim CEO after the Meta deal"]
+        "Founder-led",
+        "Autonomous vehicles",
+        "E-commerce catalogue",
+        "Interim CEO after the Meta deal",
+    ]
     spans: dict[str, list[tuple[float, float]]] = {}
     for title, x, w, label, lx, anchor, lane in labels:
         width = _text_width(label)
         start, end = (lx - width, lx) if anchor == "end" else (lx, lx + width)
         inside = x <= start and end <= x + w
         assert inside or end <= x or start >= x + w, title  # in its bar, or clear of it
-        assert 0 <= start and end <= 960, title
+        assert start >= 0 and end <= 960, title
         spans.setdefault(lane, []).append((min(x, start), max(x + w, end)))
     for lane, taken in spans.items():  # no label runs over another bar or label of its lane
         taken.sort()
@@ -359,7 +403,10 @@ def test_chart_dates_too_wide_for_their_bar_go_on_two_lines_inside_the_chart():
     width = float(re.search(r'viewBox="0 0 (\d+)', svg).group(1))
     for x, body in labels:
         for line in re.findall(r">([^<>]+)<", f">{body}<") or [body]:
-            assert float(x) - _text_width(line, 11, False) / 2 >= 0 and float(x) + _text_width(line, 11, False) / 2 <= width
+            assert (
+                float(x) - _text_width(line, 11, False) / 2 >= 0
+                and float(x) + _text_width(line, 11, False) / 2 <= width
+            )
 
 
 def test_timeline_chart_marks_each_event_and_era(acme):
@@ -379,6 +426,7 @@ def test_metric_chart_draws_a_bar_per_observation(acme):
 
 
 # --- writing ---------------------------------------------------------------------------
+
 
 def test_write_file_refuses_to_overwrite_without_force(tmp_path):
     target = tmp_path / "out.md"

@@ -42,8 +42,12 @@ from casekit.model import CATEGORIES, LIKELIHOODS, SEVERITIES
 _LONG = int(os.environ.get("CASEKIT_FUZZ_EXAMPLES", "0") or 0)
 COMMAND_EXAMPLES = _LONG or 40
 LOAD_EXAMPLES = _LONG * 4 or 80
-FUZZ = settings(max_examples=COMMAND_EXAMPLES, deadline=None, derandomize=not _LONG,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=COMMAND_EXAMPLES,
+    deadline=None,
+    derandomize=not _LONG,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 # Commands that write files (and so are not "read-only"); `export` writes only with -o, never given here.
 WRITERS = {"new"}
@@ -52,12 +56,33 @@ CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 # --- text, dates, values ----------------------------------------------------------------------
 
-NASTY = st.sampled_from([
-    "[bold]loud[/bold]", "[/]", "[red]", "[link=https://example.com]x[/link]", "\\[escaped]",
-    "\x1b[31mred\x1b[0m", "\x1b]0;pwned\x07", "\x1b[2J\x1b[H", "\x9b31m", "bell\x07", "nul\x00byte",
-    "\u202eevil\u202c", "\u2066isolate\u2069", "tab\there", "cr\rhere", "zero\u200bwidth", "🚀 rocket",
-    "مرحبا", "e\u0301", "line\nbreak", "  padded  ", "{braces} %s %d", "\x7fdel",
-])
+NASTY = st.sampled_from(
+    [
+        "[bold]loud[/bold]",
+        "[/]",
+        "[red]",
+        "[link=https://example.com]x[/link]",
+        "\\[escaped]",
+        "\x1b[31mred\x1b[0m",
+        "\x1b]0;pwned\x07",
+        "\x1b[2J\x1b[H",
+        "\x9b31m",
+        "bell\x07",
+        "nul\x00byte",
+        "\u202eevil\u202c",
+        "\u2066isolate\u2069",
+        "tab\there",
+        "cr\rhere",
+        "zero\u200bwidth",
+        "🚀 rocket",
+        "مرحبا",
+        "e\u0301",
+        "line\nbreak",
+        "  padded  ",
+        "{braces} %s %d",
+        "\x7fdel",
+    ]
+)
 TEXT = st.one_of(
     st.text(max_size=24),
     st.sampled_from(["x" * 300, "漢字かな" * 40, "word " * 120, "https://example.com/" + "a/" * 80]),
@@ -66,10 +91,33 @@ TEXT = st.one_of(
 )
 SLUG = st.from_regex(r"[a-z][a-z0-9_-]{0,8}", fullmatch=True)
 DATE = st.one_of(
-    st.sampled_from(["2016", "2019-08", "Aug 2019", "August 2019", "2022-11-30", "Nov 30, 2022", "2024-Q1",
-                     "Q1 2024", "2024-H2", "early 2022", "mid 2022", "late 2022", "spring 2024", "2010s",
-                     "~2015", "c. 2015", "2015?", "2016/2020", "2016–2020", "2019/..", "2019–present",
-                     "../2024-12", "by late 2024"]),
+    st.sampled_from(
+        [
+            "2016",
+            "2019-08",
+            "Aug 2019",
+            "August 2019",
+            "2022-11-30",
+            "Nov 30, 2022",
+            "2024-Q1",
+            "Q1 2024",
+            "2024-H2",
+            "early 2022",
+            "mid 2022",
+            "late 2022",
+            "spring 2024",
+            "2010s",
+            "~2015",
+            "c. 2015",
+            "2015?",
+            "2016/2020",
+            "2016–2020",
+            "2019/..",
+            "2019–present",
+            "../2024-12",
+            "by late 2024",
+        ]
+    ),
     st.integers(1900, 2030),
     st.dates(dt.date(1900, 1, 1), dt.date(2030, 12, 31)),
 )
@@ -79,10 +127,26 @@ UNITS = {
     "count": st.sampled_from(["300,000+", ">=300000", 5000, "~1.2M", "12"]),
     "ratio": st.sampled_from(["~10x", "3x", "1.5x"]),
 }
-BAD_DATES = st.sampled_from(["2019-13", "Q5 2020", "yesterday", "2019-02-30", "", "../..", "0000", "99999",
-                             "2020/2019", "~", "early", "[bold]2019[/]", "\x1b[31m2019"])
-BAD_VALUES = st.sampled_from(["$$", "12XB", "nan", "~", "$", "1e999", "--5", "45%%", "[red]$1B", "€€3",
-                              float("inf"), True, "\x1b]0;x\x07"])
+BAD_DATES = st.sampled_from(
+    [
+        "2019-13",
+        "Q5 2020",
+        "yesterday",
+        "2019-02-30",
+        "",
+        "../..",
+        "0000",
+        "99999",
+        "2020/2019",
+        "~",
+        "early",
+        "[bold]2019[/]",
+        "\x1b[31m2019",
+    ]
+)
+BAD_VALUES = st.sampled_from(
+    ["$$", "12XB", "nan", "~", "$", "1e999", "--5", "45%%", "[red]$1B", "€€3", float("inf"), True, "\x1b]0;x\x07"]
+)
 
 
 def _some(ids: list[str]) -> st.SearchStrategy[list[str]]:
@@ -90,9 +154,11 @@ def _some(ids: list[str]) -> st.SearchStrategy[list[str]]:
 
 
 def _common(sources: list[str]) -> dict[str, Any]:
-    return {"sources": _some(sources),
-            "note": st.none() | TEXT,
-            "confidence": st.none() | st.sampled_from(["official", "reported", "estimated", "disputed"])}
+    return {
+        "sources": _some(sources),
+        "note": st.none() | TEXT,
+        "confidence": st.none() | st.sampled_from(["official", "reported", "estimated", "disputed"]),
+    }
 
 
 def _item(draw, ident: str, sources: list[str], **fields) -> dict:
@@ -127,46 +193,124 @@ def valid_documents(draw) -> dict:
     if draw(st.booleans()):
         doc["tags"] = draw(st.lists(SLUG, max_size=3))
     kinds = st.sampled_from(["article", "blog", "memo", "filing", "interview", "dataset", "book", "other"])
-    doc["sources"] = [_item(draw, i, [], title=TEXT, kind=kinds, date=st.none() | DATE, author=st.none() | TEXT,
-                            url=st.none() | TEXT) for i in source_ids]
-    doc["people"] = [_item(draw, i, source_ids, name=TEXT,
-                           roles=st.lists(st.fixed_dictionaries({"title": TEXT, "period": DATE}), max_size=2))
-                     for i in person_ids]
+    doc["sources"] = [
+        _item(draw, i, [], title=TEXT, kind=kinds, date=st.none() | DATE, author=st.none() | TEXT, url=st.none() | TEXT)
+        for i in source_ids
+    ]
+    doc["people"] = [
+        _item(
+            draw,
+            i,
+            source_ids,
+            name=TEXT,
+            roles=st.lists(st.fixed_dictionaries({"title": TEXT, "period": DATE}), max_size=2),
+        )
+        for i in person_ids
+    ]
     doc["eras"] = [_item(draw, i, source_ids, title=TEXT, period=DATE, summary=st.none() | TEXT) for i in era_ids]
-    doc["timeline"] = [_item(draw, i, source_ids, date=DATE, title=TEXT, detail=st.none() | TEXT,
-                             category=st.none() | st.sampled_from(CATEGORIES),
-                             era=st.none() | (st.sampled_from(era_ids) if era_ids else st.none()),
-                             tags=st.lists(SLUG, max_size=2), people=_some(person_ids))
-                       for i in event_ids]
+    doc["timeline"] = [
+        _item(
+            draw,
+            i,
+            source_ids,
+            date=DATE,
+            title=TEXT,
+            detail=st.none() | TEXT,
+            category=st.none() | st.sampled_from(CATEGORIES),
+            era=st.none() | (st.sampled_from(era_ids) if era_ids else st.none()),
+            tags=st.lists(SLUG, max_size=2),
+            people=_some(person_ids),
+        )
+        for i in event_ids
+    ]
     metrics = []
     for i in _ids(draw, "m", 0, 3):
         unit = draw(st.sampled_from(sorted(UNITS)))
         observations = draw(st.lists(st.fixed_dictionaries({"date": DATE, "value": UNITS[unit]}), max_size=4))
-        metrics.append(_item(draw, i, source_ids, name=TEXT, unit=st.just(unit),
-                             description=st.none() | TEXT, observations=st.just(observations)))
+        metrics.append(
+            _item(
+                draw,
+                i,
+                source_ids,
+                name=TEXT,
+                unit=st.just(unit),
+                description=st.none() | TEXT,
+                observations=st.just(observations),
+            )
+        )
     doc["metrics"] = metrics
-    doc["principles"] = [_item(draw, i, source_ids, n=st.just(n), title=TEXT, summary=TEXT, benefit=TEXT,
-                               tradeoff=TEXT, tactic=st.none() | TEXT, evidence=_some(event_ids),
-                               risks=_some(risk_ids), tags=st.lists(SLUG, max_size=2))
-                         for n, i in enumerate(principle_ids, 1)]
-    doc["risks"] = [_item(draw, i, source_ids, title=TEXT, severity=st.sampled_from(SEVERITIES),
-                          likelihood=st.none() | st.sampled_from(LIKELIHOODS), horizon=st.none() | TEXT,
-                          description=st.none() | TEXT, mitigations=st.lists(TEXT, max_size=2),
-                          principles=_some(principle_ids))
-                    for i in risk_ids]
+    doc["principles"] = [
+        _item(
+            draw,
+            i,
+            source_ids,
+            n=st.just(n),
+            title=TEXT,
+            summary=TEXT,
+            benefit=TEXT,
+            tradeoff=TEXT,
+            tactic=st.none() | TEXT,
+            evidence=_some(event_ids),
+            risks=_some(risk_ids),
+            tags=st.lists(SLUG, max_size=2),
+        )
+        for n, i in enumerate(principle_ids, 1)
+    ]
+    doc["risks"] = [
+        _item(
+            draw,
+            i,
+            source_ids,
+            title=TEXT,
+            severity=st.sampled_from(SEVERITIES),
+            likelihood=st.none() | st.sampled_from(LIKELIHOODS),
+            horizon=st.none() | TEXT,
+            description=st.none() | TEXT,
+            mitigations=st.lists(TEXT, max_size=2),
+            principles=_some(principle_ids),
+        )
+        for i in risk_ids
+    ]
     optional = {
-        "quotes": lambda i: _item(draw, i, source_ids, text=TEXT,
-                                  speaker=st.sampled_from(person_ids) if person_ids else TEXT,
-                                  date=st.none() | DATE, context=st.none() | TEXT),
-        "moats": lambda i: _item(draw, i, source_ids, rank=st.integers(1, 5), title=TEXT,
-                                 time_to_replicate=st.none() | TEXT, cost=st.none() | TEXT),
-        "flywheel": lambda i: _item(draw, i, source_ids, **{"from": SLUG, "to": SLUG},
-                                    description=st.none() | TEXT),
-        "segments": lambda i: _item(draw, i, source_ids, name=TEXT, period=st.none() | DATE,
-                                    revenue=st.none() | UNITS["USD"], share=st.none() | UNITS["percent"],
-                                    growth=st.none() | UNITS["percent"], description=st.none() | TEXT),
-        "competitors": lambda i: _item(draw, i, source_ids, name=TEXT, segment=st.none() | TEXT,
-                                       position=st.none() | TEXT, scale=st.none() | UNITS["USD"]),
+        "quotes": lambda i: _item(
+            draw,
+            i,
+            source_ids,
+            text=TEXT,
+            speaker=st.sampled_from(person_ids) if person_ids else TEXT,
+            date=st.none() | DATE,
+            context=st.none() | TEXT,
+        ),
+        "moats": lambda i: _item(
+            draw,
+            i,
+            source_ids,
+            rank=st.integers(1, 5),
+            title=TEXT,
+            time_to_replicate=st.none() | TEXT,
+            cost=st.none() | TEXT,
+        ),
+        "flywheel": lambda i: _item(draw, i, source_ids, **{"from": SLUG, "to": SLUG}, description=st.none() | TEXT),
+        "segments": lambda i: _item(
+            draw,
+            i,
+            source_ids,
+            name=TEXT,
+            period=st.none() | DATE,
+            revenue=st.none() | UNITS["USD"],
+            share=st.none() | UNITS["percent"],
+            growth=st.none() | UNITS["percent"],
+            description=st.none() | TEXT,
+        ),
+        "competitors": lambda i: _item(
+            draw,
+            i,
+            source_ids,
+            name=TEXT,
+            segment=st.none() | TEXT,
+            position=st.none() | TEXT,
+            scale=st.none() | UNITS["USD"],
+        ),
         "drivers": lambda i: _item(draw, i, source_ids, title=TEXT, description=st.none() | TEXT),
         "lessons": lambda i: _item(draw, i, source_ids, title=TEXT, summary=st.none() | TEXT),
     }
@@ -177,6 +321,7 @@ def valid_documents(draw) -> dict:
 
 
 # --- mutations ----------------------------------------------------------------------------------
+
 
 def _paths(node: Any, here: tuple = ()) -> list[tuple]:
     out = [here]
@@ -196,9 +341,29 @@ def _nested(depth: int, leaf: Any = "deep") -> Any:
 
 
 WRONG = st.one_of(
-    st.sampled_from([42, -1, 3.5, True, None, "", [], {}, [1, [2]], {"a": {"b": 1}}, 10**30, "[bold]x[/]",
-                     "\x1b[31mred", dt.date(2020, 2, 29), _nested(60), _nested(400)]),
-    BAD_DATES, BAD_VALUES, TEXT,
+    st.sampled_from(
+        [
+            42,
+            -1,
+            3.5,
+            True,
+            None,
+            "",
+            [],
+            {},
+            [1, [2]],
+            {"a": {"b": 1}},
+            10**30,
+            "[bold]x[/]",
+            "\x1b[31mred",
+            dt.date(2020, 2, 29),
+            _nested(60),
+            _nested(400),
+        ]
+    ),
+    BAD_DATES,
+    BAD_VALUES,
+    TEXT,
 )
 
 
@@ -218,8 +383,11 @@ def mutated(draw, doc: dict) -> dict:
         for step in path[:-1]:
             parent = parent[step]
         last = path[-1]
-        op = draw(st.sampled_from(["replace", "delete", "unknown-key", "duplicate", "listify", "bad-date",
-                                   "bad-value", "same-id"]))
+        op = draw(
+            st.sampled_from(
+                ["replace", "delete", "unknown-key", "duplicate", "listify", "bad-date", "bad-value", "same-id"]
+            )
+        )
         if op in ("bad-date", "bad-value", "same-id"):
             keys = {"bad-date": DATE_KEYS, "bad-value": VALUE_KEYS, "same-id": {"id"}}[op]
             targets = [p for p in paths if p[-1] in keys and len(p) > 1]
@@ -256,8 +424,23 @@ def dump(doc: dict) -> bytes:
 @st.composite
 def damaged_text(draw, data: bytes) -> bytes:
     """The YAML text itself broken: cut short, raw control bytes, tags, aliases, lines doubled, bad UTF-8."""
-    op = draw(st.sampled_from(["truncate", "control", "tag", "alias-bomb", "double-line", "tab", "bad-utf8",
-                               "bom", "garbage", "second-document", "deep-flow"]))
+    op = draw(
+        st.sampled_from(
+            [
+                "truncate",
+                "control",
+                "tag",
+                "alias-bomb",
+                "double-line",
+                "tab",
+                "bad-utf8",
+                "bom",
+                "garbage",
+                "second-document",
+                "deep-flow",
+            ]
+        )
+    )
     at = draw(st.integers(0, len(data)))
     if op == "truncate":
         return data[:at]
@@ -268,7 +451,8 @@ def damaged_text(draw, data: bytes) -> bytes:
     if op == "alias-bomb":
         bomb = b"a: &a [x, x, x, x, x, x, x, x, x]\n" + b"".join(
             b"%c: &%c [*%c, *%c, *%c, *%c, *%c, *%c, *%c, *%c, *%c]\n" % ((ord("a") + i + 1,) * 2 + (ord("a") + i,) * 9)
-            for i in range(8))
+            for i in range(8)
+        )
         return data + bomb
     if op == "double-line":
         lines = data.splitlines(keepends=True)
@@ -303,6 +487,7 @@ def case_files(draw) -> bytes:
 
 # --- the commands -------------------------------------------------------------------------------
 
+
 def _metric_id(data: bytes) -> str:
     match = re.search(rb"^- id: (m\S*)", data, re.MULTILINE) or re.search(rb"\bid: (m[a-z0-9_-]*)", data)
     return match.group(1).decode() if match else "revenue"
@@ -313,12 +498,14 @@ COMMAND = typer.main.get_command(app)
 
 # Options every example applies wherever a command takes them: an output format, an as-of date
 # (good or bad), a --grep text, a terminal width.
-OPTIONS = st.fixed_dictionaries({
-    "format": st.sampled_from([None, None, None, "json", "csv", "md", "yaml"]),
-    "as_of": st.none() | DATE.map(str) | BAD_DATES,
-    "grep": st.none() | TEXT.filter(lambda t: "\x00" not in t),  # argv cannot hold a NUL
-    "columns": st.sampled_from(["30", "80", "200"]),
-})
+OPTIONS = st.fixed_dictionaries(
+    {
+        "format": st.sampled_from([None, None, None, "json", "csv", "md", "yaml"]),
+        "as_of": st.none() | DATE.map(str) | BAD_DATES,
+        "grep": st.none() | TEXT.filter(lambda t: "\x00" not in t),  # argv cannot hold a NUL
+        "columns": st.sampled_from(["30", "80", "200"]),
+    }
+)
 NO_OPTIONS = {"format": None, "as_of": None, "grep": None, "columns": "80"}
 
 
@@ -375,8 +562,16 @@ def check_commands(data: bytes, options: dict = NO_OPTIONS) -> None:
         path = directory / "fuzzed.yaml"
         path.write_bytes(data)
         before = (path.read_bytes(), path.stat().st_mtime_ns)
-        env = {"NO_COLOR": "1", "COLUMNS": options["columns"], "XDG_CACHE_HOME": str(Path(tmp) / "cache"),
-               "CASEKIT_CASE": "", "CASEKIT_PATH": "", "CASEKIT_DEBUG": "", "CASEKIT_PAGER": "", "PAGER": "cat"}
+        env = {
+            "NO_COLOR": "1",
+            "COLUMNS": options["columns"],
+            "XDG_CACHE_HOME": str(Path(tmp) / "cache"),
+            "CASEKIT_CASE": "",
+            "CASEKIT_PATH": "",
+            "CASEKIT_DEBUG": "",
+            "CASEKIT_PAGER": "",
+            "PAGER": "cat",
+        }
         [loaded] = Library(cases_dirs=[directory], env=env).check_all([CaseRef("fuzzed", path)])
         assert (loaded.case is None) == (loaded.error is not None)
         runner = CliRunner()
@@ -402,6 +597,7 @@ def check_commands(data: bytes, options: dict = NO_OPTIONS) -> None:
 
 
 # --- the properties -----------------------------------------------------------------------------
+
 
 @settings(FUZZ, max_examples=LOAD_EXAMPLES)
 @given(data=case_files())
@@ -430,9 +626,16 @@ def test_read_only_commands_on_any_file_fail_cleanly_and_change_nothing(data, op
     check_commands(data, options)
 
 
-@pytest.mark.parametrize("text", [
-    "[bold]loud[/bold] [/]", "\x1b[31mred\x1b[0m", "\x1b]0;pwned\x07", "\u202eevil", "nul\x00 bell\x07 del\x7f",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[bold]loud[/bold] [/]",
+        "\x1b[31mred\x1b[0m",
+        "\x1b]0;pwned\x07",
+        "\u202eevil",
+        "nul\x00 bell\x07 del\x7f",
+    ],
+)
 def test_markup_and_escapes_in_every_field_stay_data(text):
     # The deterministic core of the fuzzing: nasty text in every text field of a full case.
     acme = yaml.safe_load((Path(__file__).parent / "fixtures" / "library" / "acme.yaml").read_text())
@@ -442,8 +645,21 @@ def test_markup_and_escapes_in_every_field_stay_data(text):
             return {k: poison(v, k) for k, v in node.items()}
         if isinstance(node, list):
             return [poison(v, key) for v in node]
-        if isinstance(node, str) and key in ("title", "name", "summary", "detail", "benefit", "tradeoff", "text",
-                                             "company", "note", "description", "tactic", "context", "author"):
+        if isinstance(node, str) and key in (
+            "title",
+            "name",
+            "summary",
+            "detail",
+            "benefit",
+            "tradeoff",
+            "text",
+            "company",
+            "note",
+            "description",
+            "tactic",
+            "context",
+            "author",
+        ):
             return f"{node} {text}"
         return node
 

@@ -109,6 +109,8 @@ def test_files_are_parsed_in_forked_workers_only_while_no_other_thread_runs(tmp_
     finally:
         stop.set()
         thread.join()
+
+
 def test_a_case_is_found_by_the_id_inside_its_file_when_no_file_is_named_so(tmp_path):
     d = tmp_path / "d"
     d.mkdir()
@@ -136,8 +138,11 @@ def test_case_files_are_files_as_named_every_case_below_a_directory_and_ids(tmp_
     (nested / "notes.txt").write_text("x")
     library = Library(cases_dirs=[lib_dir], env={})
     found = library.case_files([str(tmp_path / "tree"), "beta", str(tmp_path / "missing.yaml")])
-    assert [(r.id, r.path) for r in found] == [("one", nested / "one.yml"), ("beta", lib_dir / "beta.yaml"),
-                                               ("missing", tmp_path / "missing.yaml")]  # checked, then unreadable
+    assert [(r.id, r.path) for r in found] == [
+        ("one", nested / "one.yml"),
+        ("beta", lib_dir / "beta.yaml"),
+        ("missing", tmp_path / "missing.yaml"),
+    ]  # checked, then unreadable
     assert library.case_files() == library.refs()
     with pytest.raises(CaseNotFound):
         library.case_files(["nosuchid"])
@@ -155,9 +160,12 @@ def test_a_directory_with_no_case_files_is_not_found_never_an_empty_pass(tmp_pat
 
 def test_a_configured_library_without_case_files_is_not_found(tmp_path, monkeypatch):
     empty = make_dir(tmp_path, "empty")
-    for library in (Library(cases_dirs=[empty], env={}), Library(env={"CASEKIT_PATH": str(empty)}),
-                    Library(cases_dirs=[tmp_path / "missing"], env={})):
-        with pytest.raises(CaseNotFound, match="no case files .* in ") as info:
+    for library in (
+        Library(cases_dirs=[empty], env={}),
+        Library(env={"CASEKIT_PATH": str(empty)}),
+        Library(cases_dirs=[tmp_path / "missing"], env={}),
+    ):
+        with pytest.raises(CaseNotFound, match=r"no case files .* in ") as info:
             library.case_files()
         assert "--cases-dir or CASEKIT_PATH" in info.value.hint
     # With nothing configured, the bundled example is the library.
@@ -173,7 +181,9 @@ def test_a_case_named_by_a_directory_is_called_a_directory(tmp_path, monkeypatch
     (tmp_path / "dir.yaml").mkdir()
     library = Library(env={})
     expected = {
-        "none": None, "none/": None, "dir.yaml": None,
+        "none": None,
+        "none/": None,
+        "dir.yaml": None,
         "one": "it holds one case: -c one/acme.yaml",
         "many": "to read the cases in it (c0, c1, c2, c3, c4, …): --cases-dir many -c ID",
     }
@@ -203,7 +213,9 @@ def test_a_case_ref_is_a_frozen_value_equal_and_hashed_by_its_fields():
     assert ref == CaseRef(id="acme", path=Path("cases/acme.yaml"), bundled=False)
     assert ref != CaseRef("acme", Path("cases/acme.yaml"), True) and ref != ("acme", Path("cases/acme.yaml"), False)
     assert len({ref, CaseRef("acme", Path("cases/acme.yaml"))}) == 1
-    assert repr(ref) == "CaseRef(id='acme', path=PosixPath('cases/acme.yaml'), bundled=False)" or sys.platform == "win32"
+    assert (
+        repr(ref) == "CaseRef(id='acme', path=PosixPath('cases/acme.yaml'), bundled=False)" or sys.platform == "win32"
+    )
     assert pickle.loads(pickle.dumps(ref)) == ref
     with pytest.raises(AttributeError):
         ref.id = "other"  # type: ignore[misc]

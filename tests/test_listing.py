@@ -50,7 +50,7 @@ def test_nothing_is_lost_even_far_too_narrow():
     lines = render(sample(), 12)
     assert all(len(line) <= 12 for line in lines)
     shown = sorted("".join(lines).replace(" ", "").replace("─", ""))
-    written = sorted("ntitlenote" "1Ashorttitlebrief" "10Amuchlongertitlethatwillhavetowrapsomewheresupercalifragilistic")
+    written = sorted("ntitlenote1Ashorttitlebrief10Amuchlongertitlethatwillhavetowrapsomewheresupercalifragilistic")
     assert shown == written
     # The last column, read down, spells its words unbroken.
     assert "".join(line.ljust(12)[-2:] for line in lines[4:]).replace(" ", "") == "briefsupercalifragilistic"

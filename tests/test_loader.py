@@ -43,12 +43,28 @@ def codes(path: Path) -> list[tuple[int | None, int | None, str, str]]:
         ("wrong-type", [(19, 8, "error", "wrong-type")]),
         ("list-top-level", [(1, 1, "error", "not-a-mapping")]),
         ("empty", [(1, 1, "error", "empty")]),
-        ("tagged-number-text", [(17, 29, "error", "bad-value"), (18, 29, "error", "bad-value"),
-                                (21, 8, "error", "wrong-type")]),
-        ("yaml11-numbers", [(17, 29, "error", "bad-value"), (18, 29, "error", "bad-value"),
-                            (19, 29, "error", "bad-value"), (22, 8, "error", "wrong-type")]),
-        ("every-problem-at-once", [(11, 25, "error", "bad-date"), (12, 5, "warning", "unsourced"),
-                                   (13, 10, "error", "duplicate-id"), (28, 31, "error", "dangling-reference")]),
+        (
+            "tagged-number-text",
+            [(17, 29, "error", "bad-value"), (18, 29, "error", "bad-value"), (21, 8, "error", "wrong-type")],
+        ),
+        (
+            "yaml11-numbers",
+            [
+                (17, 29, "error", "bad-value"),
+                (18, 29, "error", "bad-value"),
+                (19, 29, "error", "bad-value"),
+                (22, 8, "error", "wrong-type"),
+            ],
+        ),
+        (
+            "every-problem-at-once",
+            [
+                (11, 25, "error", "bad-date"),
+                (12, 5, "warning", "unsourced"),
+                (13, 10, "error", "duplicate-id"),
+                (28, 31, "error", "dangling-reference"),
+            ],
+        ),
         ("tag-not-slug", [(9, 54, "error", "bad-tag")]),
         ("bad-id", [(9, 9, "error", "bad-id")]),
         ("unclosed-quote", [(3, 10, "error", "yaml-syntax")]),
@@ -106,8 +122,12 @@ def test_a_misspelt_required_key_is_one_problem_led_by_the_key_as_written():
 
 
 def test_an_unknown_key_names_the_missing_key_it_likely_meant_and_only_that():
-    text = (BAD / "unknown-key.yaml").read_text().replace("tradoff:", "tradeoff:").replace(
-        "{id: press, title: Press, kind: article}", "{id: press, title_: Press, kind: article, file: p.pdf}")
+    text = (
+        (BAD / "unknown-key.yaml")
+        .read_text()
+        .replace("tradoff:", "tradeoff:")
+        .replace("{id: press, title: Press, kind: article}", "{id: press, title_: Press, kind: article, file: p.pdf}")
+    )
     _, [problem] = check_bytes(text.encode(), "x.yaml", stem="unknown-key")
     assert (problem.line, problem.code, problem.message) == (7, "unknown-key", "unknown key `title_`")
     assert problem.hint == "did you mean `title`?"  # not `file`, which is there already
@@ -125,11 +145,19 @@ def test_a_missing_key_and_an_unrelated_unknown_key_are_both_reported_in_file_or
 
 
 def test_a_misspelt_top_level_key_is_one_problem_and_the_rest_is_still_checked():
-    text = (BAD / "unknown-key.yaml").read_text().replace("tradoff:", "tradeoff:").replace(
-        "company: Acme", "compnay: Acme").replace("sources: [press]}", "sources: [pres]}")
+    text = (
+        (BAD / "unknown-key.yaml")
+        .read_text()
+        .replace("tradoff:", "tradeoff:")
+        .replace("company: Acme", "compnay: Acme")
+        .replace("sources: [press]}", "sources: [pres]}")
+    )
     _, problems = check_bytes(text.encode(), "x.yaml", stem="unknown-key")
-    assert [(p.line, p.code) for p in problems] == [(3, "unknown-key"), (9, "dangling-reference"),
-                                                         (27, "dangling-reference")]
+    assert [(p.line, p.code) for p in problems] == [
+        (3, "unknown-key"),
+        (9, "dangling-reference"),
+        (27, "dangling-reference"),
+    ]
     assert problems[0].hint == "did you mean `company`?"
 
 
@@ -176,9 +204,11 @@ def test_alias_revisits_are_reported_at_the_alias_that_goes_too_far(monkeypatch)
 
 def _long_text_aliased(length: int, aliases: int) -> str:
     events = "".join(f"  - {{id: e{i}, date: 2020, title: *big, sources: [s]}}\n" for i in range(aliases))
-    return ("casekit: 1\nid: x\ncompany: X\ntitle: &big " + "A" * length + "\nas_of: 2024\n"
-            "sources: [{id: s, title: S, kind: other}]\nmetrics: []\nprinciples: []\nrisks: []\n"
-            "timeline:\n" + events)
+    return (
+        "casekit: 1\nid: x\ncompany: X\ntitle: &big " + "A" * length + "\nas_of: 2024\n"
+        "sources: [{id: s, title: S, kind: other}]\nmetrics: []\nprinciples: []\nrisks: []\n"
+        "timeline:\n" + events
+    )
 
 
 def test_aliases_of_a_long_text_are_bounded_by_the_size_they_expand_to():
@@ -207,8 +237,10 @@ def test_an_alias_inside_an_anchor_is_reported_where_the_outer_alias_is(monkeypa
     import casekit.loader as loader
 
     monkeypatch.setattr(loader, "MAX_ALIAS_VISITS", 18)
-    text = ("casekit: 1\nsummary: &t T\nx: &e {id: e, date: 2020, title: *t, tags: [a, b]}\n"
-            "y: [*e]\ntimeline:\n" + "  - *e\n" * 10)
+    text = (
+        "casekit: 1\nsummary: &t T\nx: &e {id: e, date: 2020, title: *t, tags: [a, b]}\n"
+        "y: [*e]\ntimeline:\n" + "  - *e\n" * 10
+    )
     _, problems = check_bytes(text.encode(), "aliases.yaml")
     [bomb] = [p for p in problems if p.code == "alias-bomb"]
     # The first *e reaches T again, each later one 7 nodes: the 19th is the 4th *e's title,
@@ -277,7 +309,8 @@ def test_whole_numbers_are_bounded_and_named():
     text = (BAD / "wrong-type.yaml").read_text().replace("    n: first", "    n: 99999999999999999999999")
     _, problems = check_bytes(text.encode(), "big.yaml")
     assert [(p.code, p.message) for p in problems] == [
-        ("out-of-range", "`n`: 99999999999999999999999 is out of range; expected 1 to 1,000,000")]
+        ("out-of-range", "`n`: 99999999999999999999999 is out of range; expected 1 to 1,000,000")
+    ]
 
 
 def test_type_errors_name_their_key():
@@ -286,6 +319,7 @@ def test_type_errors_name_their_key():
 
 
 # --- numbers as written ------------------------------------------------------------------------
+
 
 def test_number_tags_on_text_are_positioned_problems_not_crashes():
     with pytest.raises(InvalidCase) as info:
@@ -323,11 +357,16 @@ def test_yaml11_number_forms_are_refused_with_the_values_own_message():
 def test_numbers_keep_the_text_as_written_and_are_read_in_decimal():
     case = load_case(FIXTURES / "loader" / "numbers-as-written.yaml")
     assert [(o.value.text, o.value.low) for o in case.metrics[0].observations] == [
-        ("010", 10.0), ("1.38e+10", 1.38e10), ("13800000000", 1.38e10), ("+2.5", 2.5)]
+        ("010", 10.0),
+        ("1.38e+10", 1.38e10),
+        ("13800000000", 1.38e10),
+        ("+2.5", 2.5),
+    ]
     assert case.principles[0].n == 7
 
 
 # --- every problem at once ----------------------------------------------------------------------
+
 
 def test_tags_are_slugs_and_the_hint_shows_the_slug():
     _, [problem] = check_file(BAD / "tag-not-slug.yaml")
@@ -336,11 +375,16 @@ def test_tags_are_slugs_and_the_hint_shows_the_slug():
 
 
 def test_each_problem_through_aliases_is_reported_once():
-    text = (BAD / "bad-value.yaml").read_text().replace(
-        "  - {id: founded, date: 2015, title: Founded, sources: [press]}",
-        "  - {id: founded, date: 2015, title: &t {a: 1}, sources: [press]}\n"
-        "  - {id: seed, date: 2016, title: *t, sources: [press]}\n"
-        "  - {id: ipo, date: 2017, title: *t, sources: [press]}")
+    text = (
+        (BAD / "bad-value.yaml")
+        .read_text()
+        .replace(
+            "  - {id: founded, date: 2015, title: Founded, sources: [press]}",
+            "  - {id: founded, date: 2015, title: &t {a: 1}, sources: [press]}\n"
+            "  - {id: seed, date: 2016, title: *t, sources: [press]}\n"
+            "  - {id: ipo, date: 2017, title: *t, sources: [press]}",
+        )
+    )
     _, problems = check_bytes(text.encode(), "x.yaml", stem="bad-value")
     assert [(p.line, p.column, p.code) for p in problems] == [(9, 38, "wrong-type"), (18, 29, "bad-value")]
 
@@ -351,6 +395,7 @@ def test_tags_on_keys_are_refused_and_the_key_is_not_also_missing():
 
 
 # --- dates --------------------------------------------------------------------------------------
+
 
 def test_yaml_timestamps_keep_their_day_and_the_text_as_written():
     case = load_case(FIXTURES / "loader" / "yaml-timestamps.yaml")
@@ -371,9 +416,10 @@ def test_a_timestamp_tag_on_other_text_is_a_bad_date():
 
 # --- positions, carets and hints ------------------------------------------------------------------
 
+
 def test_a_bad_id_points_at_the_value():
     _, [problem] = check_file(BAD / "bad-id.yaml")
-    assert problem.source_line[problem.column - 1:] == "T1"
+    assert problem.source_line[problem.column - 1 :] == "T1"
     assert problem.hint == "write it as `t1`"
 
 
@@ -421,13 +467,19 @@ def test_control_characters_in_an_id_are_shown_as_escapes():
     assert bad.message == "id `found\\ned\\x1b[31m` is not a slug"
 
 
-@pytest.mark.parametrize(("text", "line", "hint"), [
-    ("casekit: 1\nid: x\n\tcompany: y\n", 3, "YAML indents with spaces, not tabs"),
-    ("casekit: 1\nsources:\n\t- a\n", 3, "YAML indents with spaces, not tabs"),
-    ("casekit: 1\ntitle: Scale: the story\n", 2, "a value containing ': ' needs quotes"),
-    ("casekit: 1\ntitle: t\n  company: y\n", 3,
-     "this line is indented more than the one above, so YAML reads it as part of that value"),
-])
+@pytest.mark.parametrize(
+    ("text", "line", "hint"),
+    [
+        ("casekit: 1\nid: x\n\tcompany: y\n", 3, "YAML indents with spaces, not tabs"),
+        ("casekit: 1\nsources:\n\t- a\n", 3, "YAML indents with spaces, not tabs"),
+        ("casekit: 1\ntitle: Scale: the story\n", 2, "a value containing ': ' needs quotes"),
+        (
+            "casekit: 1\ntitle: t\n  company: y\n",
+            3,
+            "this line is indented more than the one above, so YAML reads it as part of that value",
+        ),
+    ],
+)
 def test_syntax_errors_get_the_hint_that_fits(text, line, hint):
     _, [problem] = check_bytes(text.encode(), "x.yaml")
     assert (problem.line, problem.hint) == (line, hint)
@@ -443,9 +495,10 @@ def test_empty_values_are_called_empty():
 
 # --- reading files -------------------------------------------------------------------------------
 
+
 def test_a_device_is_read_only_up_to_the_limit(monkeypatch):
     monkeypatch.setenv("CASEKIT_MAX_CASE_MB", "0.01")
-    with pytest.raises(CaseNotFound, match="goes on past the 10.2 KB"):
+    with pytest.raises(CaseNotFound, match=r"goes on past the 10\.2 KB"):
         read_bytes("/dev/zero")
 
 
@@ -499,8 +552,9 @@ def _tags(node):
     return out
 
 
-@pytest.mark.parametrize("path", [FIXTURES / "loader" / "every-scalar-form.yaml",
-                                  Path(__file__).parent.parent / "cases" / "scale_ai.yaml"])
+@pytest.mark.parametrize(
+    "path", [FIXTURES / "loader" / "every-scalar-form.yaml", Path(__file__).parent.parent / "cases" / "scale_ai.yaml"]
+)
 def test_nodes_are_tagged_as_the_safe_loader_tags_them(path):
     # The loader resolves tags with its own, shorter code; it must agree with PyYAML's.
     import yaml

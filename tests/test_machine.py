@@ -34,13 +34,15 @@ def csv_rows(text: str) -> tuple[list[str], list[dict]]:
 
 # --- nothing is lost -----------------------------------------------------------------
 
+
 def test_one_list_of_mappings_becomes_rows_and_several_stay_whole_as_json():
     one = [{"id": "m", "observations": [{"date": "2020", "v": 1}, {"date": "2021", "v": 2}]}]
     columns, rows = flatten(one)
     assert columns == ["id", "observation.date", "observation.v"]
     assert [r["observation.v"] for r in rows] == [1, 2]
-    several = [{"id": "p", "evidence_events": [{"id": "a"}], "related_risks": [{"id": "r", "title": "R"}],
-                "tags": ["x", "y"]}]
+    several = [
+        {"id": "p", "evidence_events": [{"id": "a"}], "related_risks": [{"id": "r", "title": "R"}], "tags": ["x", "y"]}
+    ]
     columns, rows = flatten(several)
     assert columns == ["id", "evidence_events", "related_risks", "tags"]
     assert len(rows) == 1
@@ -51,8 +53,11 @@ def test_one_list_of_mappings_becomes_rows_and_several_stay_whole_as_json():
 
 _SCALAR = st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.text(max_size=5))
 _KEY = st.sampled_from(["id", "a", "b", "items", "more", "value", "notes"])
-_VALUE = st.recursive(_SCALAR, lambda inner: st.one_of(st.lists(inner, max_size=3),
-                                                       st.dictionaries(_KEY, inner, max_size=3)), max_leaves=8)
+_VALUE = st.recursive(
+    _SCALAR,
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(_KEY, inner, max_size=3)),
+    max_leaves=8,
+)
 
 
 def _covered(key: str, columns: list[str]) -> bool:
@@ -95,17 +100,37 @@ def _json_keys(data) -> list[dict]:
 
 
 LISTINGS = [
-    ["timeline"], ["timeline", "--all"], ["principles"], ["principle", "1"], ["risks"], ["metrics"], ["segments"],
-    ["people"], ["eras"], ["sources"], ["quotes"], ["moats"], ["flywheel"], ["competitors"], ["drivers"],
-    ["lessons"], ["lessons", "-c", "acme", "-c", "scale_ai"], ["show"], ["show", "--tree"], ["cases"],
-    ["search", "data"], ["compare", "acme", "scale_ai"],
+    ["timeline"],
+    ["timeline", "--all"],
+    ["principles"],
+    ["principle", "1"],
+    ["risks"],
+    ["metrics"],
+    ["segments"],
+    ["people"],
+    ["eras"],
+    ["sources"],
+    ["quotes"],
+    ["moats"],
+    ["flywheel"],
+    ["competitors"],
+    ["drivers"],
+    ["lessons"],
+    ["lessons", "-c", "acme", "-c", "scale_ai"],
+    ["show"],
+    ["show", "--tree"],
+    ["cases"],
+    ["search", "data"],
+    ["compare", "acme", "scale_ai"],
     ["validate", str(FIXTURES / "bad")],
 ]
 
 
 @pytest.mark.parametrize("args", LISTINGS, ids=" ".join)
 def test_every_key_of_each_json_record_appears_in_the_csv_header(args):
-    case = [] if {"-c", "--all"} & set(args) or args[0] in ("cases", "search", "compare", "validate") else ["-c", "acme"]
+    case = (
+        [] if {"-c", "--all"} & set(args) or args[0] in ("cases", "search", "compare", "validate") else ["-c", "acme"]
+    )
     result = run(*args, *case, "-f", "json")
     assert result.exit_code in (0, 1), result.output  # validate: 1, problems found
     records = _json_keys(json.loads(result.stdout))
@@ -134,8 +159,20 @@ def test_a_key_plain_in_one_record_and_a_mapping_in_another_keeps_its_columns_to
 
 def test_show_is_one_record_of_what_show_displays():
     record = json.loads(run("show", "-c", "acme", "-f", "json").stdout)
-    assert list(record) == ["id", "company", "title", "as_of", "as_of_start", "as_of_end", "summary", "tags",
-                            "counts", "key_metrics", "eras", "top_risks"]
+    assert list(record) == [
+        "id",
+        "company",
+        "title",
+        "as_of",
+        "as_of_start",
+        "as_of_end",
+        "summary",
+        "tags",
+        "counts",
+        "key_metrics",
+        "eras",
+        "top_risks",
+    ]
     assert record["counts"]["timeline"] == 5 and record["counts"]["lessons"] == 1
     assert record["key_metrics"][0]["name"] == "Revenue" and record["key_metrics"][0]["value"]["text"] == "~$60M"
     assert [r["title"] for r in record["top_risks"]] == ["Robots become commodities"]
@@ -146,29 +183,42 @@ def test_show_is_one_record_of_what_show_displays():
 
 # --- empty listings ------------------------------------------------------------------
 
-@pytest.mark.parametrize("args", [["people", "-c", "empty_sections"], ["timeline", "-c", "acme", "--grep", "zzz"],
-                                  ["cases", "--grep", "zzz"], ["lessons", "-c", "acme", "-c", "scale_ai", "-g", "zzz"]])
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["people", "-c", "empty_sections"],
+        ["timeline", "-c", "acme", "--grep", "zzz"],
+        ["cases", "--grep", "zzz"],
+        ["lessons", "-c", "acme", "-c", "scale_ai", "-g", "zzz"],
+    ],
+)
 def test_an_empty_listing_still_has_its_header(args, tmp_path):
     (tmp_path / "empty_sections.yaml").write_text(
-        ACME.read_text().split("\npeople:")[0] + "\ntimeline: []\nmetrics: []\nprinciples: []\nrisks: []\n")
-    result = CliRunner().invoke(app, ["--cases-dir", str(tmp_path), "--cases-dir", str(FIXTURES / "library"),
-                                      *args, "-f", "csv"], env=ENV)
+        ACME.read_text().split("\npeople:")[0] + "\ntimeline: []\nmetrics: []\nprinciples: []\nrisks: []\n"
+    )
+    result = CliRunner().invoke(
+        app, ["--cases-dir", str(tmp_path), "--cases-dir", str(FIXTURES / "library"), *args, "-f", "csv"], env=ENV
+    )
     assert result.exit_code == 0, result.output
     header = result.stdout.splitlines()
     assert len(header) == 1 and header[0].startswith(("id,", "case,id,"))
     import pandas
 
     assert len(pandas.read_csv(io.StringIO(result.stdout))) == 0
-    md = CliRunner().invoke(app, ["--cases-dir", str(tmp_path), "--cases-dir", str(FIXTURES / "library"),
-                                  *args, "-f", "md"], env=ENV)
+    md = CliRunner().invoke(
+        app, ["--cases-dir", str(tmp_path), "--cases-dir", str(FIXTURES / "library"), *args, "-f", "md"], env=ENV
+    )
     assert md.stdout.splitlines()[0].startswith("| ") and set(md.stdout.splitlines()[1]) <= set("|- ")
 
 
 def test_the_shape_of_a_section_names_its_columns():
     assert write(Records([], section_shape("people")), "csv") == (
-        "id,name,sources,note,confidence,role.title,role.period,role.start,role.end\n")
+        "id,name,sources,note,confidence,role.title,role.period,role.start,role.end\n"
+    )
     assert write(Records([], section_shape("metrics", several=True)), "csv").startswith(
-        "case,id,name,unit,observation.date,")
+        "case,id,name,unit,observation.date,"
+    )
     assert write(Records([], section_shape("timeline")), "json") == "[]\n"
 
 
@@ -180,6 +230,7 @@ def test_a_value_absent_in_every_record_keeps_its_columns():
 
 
 # --- text is data ---------------------------------------------------------------------
+
 
 def test_csv_keeps_control_characters_as_json_does_and_md_shows_them():
     record = [{"id": "x", "title": "red \x1b[31mtext\x07"}]
@@ -197,8 +248,13 @@ def test_csv_at_a_terminal_shows_control_characters_instead_of_obeying_them(tmp_
     path = tmp_path / "acme.yaml"
     path.write_text(ACME.read_text().replace("title: Seed round", 'title: "Seed \\e[31mround"'))
     primary, secondary = pty.openpty()
-    done = subprocess.run([sys.executable, "-m", "casekit", "timeline", "-c", str(path), "-f", "csv"],
-                          stdout=secondary, stderr=subprocess.PIPE, env={**os.environ, **ENV}, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "casekit", "timeline", "-c", str(path), "-f", "csv"],
+        stdout=secondary,
+        stderr=subprocess.PIPE,
+        env={**os.environ, **ENV},
+        timeout=60,
+    )
     os.close(secondary)
     out = b""
     while True:
@@ -212,8 +268,12 @@ def test_csv_at_a_terminal_shows_control_characters_instead_of_obeying_them(tmp_
     os.close(primary)
     assert done.returncode == 0, done.stderr
     assert b"\x1b" not in out and "Seed ␛[31mround".encode() in out
-    piped = subprocess.run([sys.executable, "-m", "casekit", "timeline", "-c", str(path), "-f", "csv"],
-                           capture_output=True, env={**os.environ, **ENV}, timeout=60)
+    piped = subprocess.run(
+        [sys.executable, "-m", "casekit", "timeline", "-c", str(path), "-f", "csv"],
+        capture_output=True,
+        env={**os.environ, **ENV},
+        timeout=60,
+    )
     assert b"Seed \x1b[31mround" in piped.stdout
 
 
@@ -233,13 +293,18 @@ def test_md_cells_are_inert_text():
     assert cell.endswith("line two |") and "<br>" in cell
 
 
-@pytest.mark.parametrize("args", [["timeline", "-c", "hostile"], ["cases"], ["search", "money", "-c", "hostile"],
-                                  ["compare", "hostile", "acme"]])
+@pytest.mark.parametrize(
+    "args",
+    [["timeline", "-c", "hostile"], ["cases"], ["search", "money", "-c", "hostile"], ["compare", "hostile", "acme"]],
+)
 def test_every_md_listing_escapes_case_text(args, tmp_path):
-    (tmp_path / "hostile.yaml").write_text(ACME.read_text().replace(
-        "title: From warehouse robots to a platform", 'title: "Robots <b>bold</b>"').replace(
-        "title: Seed round", 'title: Seed round, detail: "Raised money </td></tr><script>alert(4)</script>"'))
-    result = CliRunner().invoke(app, ["--cases-dir", str(tmp_path), "--cases-dir", str(FIXTURES / "library"),
-                                      *args, "-f", "md"], env=ENV)
+    (tmp_path / "hostile.yaml").write_text(
+        ACME.read_text()
+        .replace("title: From warehouse robots to a platform", 'title: "Robots <b>bold</b>"')
+        .replace("title: Seed round", 'title: Seed round, detail: "Raised money </td></tr><script>alert(4)</script>"')
+    )
+    result = CliRunner().invoke(
+        app, ["--cases-dir", str(tmp_path), "--cases-dir", str(FIXTURES / "library"), *args, "-f", "md"], env=ENV
+    )
     assert result.exit_code == 0, result.output
     assert "<script>" not in result.stdout and "<b>" not in result.stdout and "</td>" not in result.stdout

@@ -28,6 +28,7 @@ def run(*args: str):
 
 # --- the skeleton ----------------------------------------------------------------------
 
+
 def test_skeleton_validates_without_errors_or_warnings(tmp_path):
     path = tmp_path / "acme_two.yaml"
     path.write_text(skeleton("acme_two", "Acme Two", TODAY))
@@ -64,6 +65,7 @@ def test_skeleton_refuses_control_characters_in_the_company():
 
 # --- the command -----------------------------------------------------------------------
 
+
 def test_new_writes_the_file_and_names_it_on_stderr(tmp_path):
     result = run("new", "acme_two", "--company", "Acme Two", "--dir", str(tmp_path), "--today", "2024-05-17")
     assert result.exit_code == 0, result.output
@@ -88,7 +90,7 @@ def test_new_never_overwrites_without_force(tmp_path):
     assert path.read_text() == "my notes\n"
     result = run("new", "acme_two", "--company", "Acme Two", "--dir", str(tmp_path), "--force")
     assert result.exit_code == 0
-    assert "company: \"Acme Two\"" in path.read_text()
+    assert 'company: "Acme Two"' in path.read_text()
 
 
 def test_new_refuses_a_bad_id(tmp_path):
@@ -99,6 +101,7 @@ def test_new_refuses_a_bad_id(tmp_path):
 
 
 # --- the JSON Schema -------------------------------------------------------------------
+
 
 def _json_ready(data):
     """YAML data as a JSON editor sees it: dates as text."""
@@ -166,13 +169,16 @@ def test_schema_rejects_a_wrong_type_and_a_bad_choice():
     assert len(errors) == 2
 
 
-@pytest.mark.parametrize(("change", "word"), [
-    (lambda d: d["timeline"][0].update(id="Seed Round"), "does not match"),
-    (lambda d: d.update(tags=["Big Tag"]), "does not match"),
-    (lambda d: d.update(sources=[]), "should be non-empty"),
-    (lambda d: d.update(casekit=2), "1 was expected"),
-    (lambda d: d["principles"][0].update(n=0), "less than the minimum"),
-])
+@pytest.mark.parametrize(
+    ("change", "word"),
+    [
+        (lambda d: d["timeline"][0].update(id="Seed Round"), "does not match"),
+        (lambda d: d.update(tags=["Big Tag"]), "does not match"),
+        (lambda d: d.update(sources=[]), "should be non-empty"),
+        (lambda d: d.update(casekit=2), "1 was expected"),
+        (lambda d: d["principles"][0].update(n=0), "less than the minimum"),
+    ],
+)
 def test_schema_says_what_validate_says_of_ids_tags_sources_version_and_numbers(change, word):
     data = yaml.safe_load((FIXTURES / "library" / "acme.yaml").read_text())
     change(data)

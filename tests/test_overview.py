@@ -37,7 +37,7 @@ def branch(lines: list[str], name: str) -> list[str]:
     """The top-level items of one section's branch (the lines two guides deep)."""
     start = next(i for i, line in enumerate(lines) if line[4:].startswith(f"{name} ("))
     items = []
-    for line in lines[start + 1:]:
+    for line in lines[start + 1 :]:
         if line.startswith(("├── ", "└── ")):
             break
         if line[4:8] in ("├── ", "└── "):
@@ -56,21 +56,21 @@ def test_the_tree_shows_links_declared_on_either_side(crossrefs):
     shown = nodes(render(case_tree(crossrefs, TODAY)))
     # `price_war` names `price_high`, which does not name it back.
     price_high = shown.index("2. Price high")
-    assert "risks: A price war" in shown[price_high:price_high + 6]
+    assert "risks: A price war" in shown[price_high : price_high + 6]
     price_war = shown.index("medium  A price war")
-    assert "principles: 2. Price high" in shown[price_war:price_war + 4]
+    assert "principles: 2. Price high" in shown[price_war : price_war + 4]
 
 
 def test_the_tree_shows_segment_figures_event_details_and_date_marks():
     acme = load_case(FIXTURES / "library" / "acme.yaml")
     shown = nodes(render(case_tree(acme, TODAY)))
     hardware = shown.index("Hardware  2023")
-    assert shown[hardware + 1:hardware + 3] == ["revenue: $20M", "share: 33%"]
+    assert shown[hardware + 1 : hardware + 3] == ["revenue: $20M", "share: 33%"]
     labels = load_case(FIXTURES / "timeline" / "long_labels.yaml")
     shown = nodes(render(case_tree(labels, TODAY)))
     stake = shown.index("2024-06/2025-06? ‡  A large investor takes a minority stake after months of talks")
-    assert "note: Sources give different months." in shown[stake:stake + 6]
-    assert "category: deal" in shown[stake:stake + 6]
+    assert "note: Sources give different months." in shown[stake : stake + 6]
+    assert "category: deal" in shown[stake : stake + 6]
 
 
 def test_show_caps_the_header_at_a_reading_width_and_lists_the_key_metrics():
@@ -88,8 +88,8 @@ def test_the_summary_under_the_heading_is_not_bold():
     out = render(overview(acme, TODAY), color_system="standard", force_terminal=True)
     heading = out.index("Acme Robotics:")
     summary = out.index("Acme sold robots")
-    assert "\x1b[1m" in out[heading - 6:heading]
-    assert "\x1b[1m" not in out[summary - 6:summary] and "\x1b[1m" not in out[summary:out.index("\n", summary)]
+    assert "\x1b[1m" in out[heading - 6 : heading]
+    assert "\x1b[1m" not in out[summary - 6 : summary] and "\x1b[1m" not in out[summary : out.index("\n", summary)]
 
 
 def test_the_tree_lists_a_metrics_series_in_date_order():
@@ -98,8 +98,12 @@ def test_the_tree_lists_a_metrics_series_in_date_order():
     revenue = shown.index("Revenue  $40M (2020)")
     observations = shown.index("observations (2)", revenue)
     assert shown[observations + 1] == "2018  $10M"
-    assert shown[observations + 2:observations + 6] == ["sources: Annual reports", "2020  $40M",
-                                                        "note: Doubled twice.", "sources: Annual reports"]
+    assert shown[observations + 2 : observations + 6] == [
+        "sources: Annual reports",
+        "2020  $40M",
+        "note: Doubled twice.",
+        "sources: Annual reports",
+    ]
 
 
 def leaves(value) -> list[str]:
@@ -122,11 +126,14 @@ def test_the_tree_shows_every_field_of_every_item():
     assert missing == []
     # References are shown by title, under the item that makes them.
     observation = shown.index("2021  $5M")
-    assert shown[observation + 1:observation + 4] == ["note: Observation note", "confidence: estimated",
-                                                      "sources: Observation source title"]
+    assert shown[observation + 1 : observation + 4] == [
+        "note: Observation note",
+        "confidence: estimated",
+        "sources: Observation source title",
+    ]
     principle = shown.index("1. Principle title")
-    assert "evidence: 2020-05 Event title" in shown[principle:principle + 12]
-    assert "tags: #principle-tag" in shown[principle:principle + 12]
+    assert "evidence: 2020-05 Event title" in shown[principle : principle + 12]
+    assert "tags: #principle-tag" in shown[principle : principle + 12]
     assert shown[1:4] == ["summary: The case summary.", "tags: #case-tag-one #case-tag-two", "id: every_field"]
 
 
@@ -148,17 +155,18 @@ def test_show_wraps_the_tags_and_the_counts_under_their_first_word():
     import msgspec
 
     acme = load_case(FIXTURES / "library" / "acme.yaml")
-    acme = msgspec.structs.replace(acme, tags=["robotics", "warehouse-automation", "platform", "software",
-                                               "hardware", "subscriptions"])
+    acme = msgspec.structs.replace(
+        acme, tags=["robotics", "warehouse-automation", "platform", "software", "hardware", "subscriptions"]
+    )
     lines = render(overview(acme, TODAY), width=50).splitlines()
     dated = next(i for i, line in enumerate(lines) if "as of 2024-06" in line)
     column = lines[dated].index("#robotics")
     end = next(i for i in range(dated, len(lines)) if not lines[i].strip("│ "))  # the line before the summary
-    tags = lines[dated + 1:end]
+    tags = lines[dated + 1 : end]
     assert tags and all(line.index("#") == column for line in tags), lines[dated:end]
     assert " ".join(line.strip("│ ") for line in tags).split()[-1] == "#subscriptions"
     counts = next(i for i, line in enumerate(lines) if line.startswith("Counts  "))
     assert lines[counts].startswith("Counts  sources 2  people 1")
-    rest = lines[counts + 1:lines.index("", counts)]
+    rest = lines[counts + 1 : lines.index("", counts)]
     assert rest and all(line.startswith(" " * 8) and line[8] != " " for line in rest), rest
     assert "lessons 1" in rest[-1]

@@ -31,27 +31,39 @@ def test_location_and_record():
 
 # --- did you mean -----------------------------------------------------------------------------
 
-METRICS = ["appen_revenue", "revenue_run_rate", "platform_revenue", "defense_revenue", "valuation",
-           "funding_round_size", "gross_margin", "platform_gross_margin", "meta_stake"]
+METRICS = [
+    "appen_revenue",
+    "revenue_run_rate",
+    "platform_revenue",
+    "defense_revenue",
+    "valuation",
+    "funding_round_size",
+    "gross_margin",
+    "platform_gross_margin",
+    "meta_stake",
+]
 
 
-@pytest.mark.parametrize(("word", "hint"), [
-    # a prefix of the choice
-    ("funding", "did you mean `funding_round_size`?"),
-    ("gross", "did you mean `gross_margin` or `platform_gross_margin`?"),
-    # a part of it, however far in
-    ("stake", "did you mean `meta_stake`?"),
-    ("revenue", "did you mean `revenue_run_rate`, `appen_revenue`, `defense_revenue` or `platform_revenue`?"),
-    ("gross margin", "did you mean `gross_margin` or `platform_gross_margin`?"),
-    ("Platform-Revenue", "did you mean `platform_revenue`?"),
-    # a typo
-    ("valuaton", "did you mean `valuation`?"),
-    ("VALUATION", "did you mean `valuation`?"),
-    # nothing like it; too short to begin anything
-    ("headcount", None),
-    ("re", None),
-    ("", None),
-])
+@pytest.mark.parametrize(
+    ("word", "hint"),
+    [
+        # a prefix of the choice
+        ("funding", "did you mean `funding_round_size`?"),
+        ("gross", "did you mean `gross_margin` or `platform_gross_margin`?"),
+        # a part of it, however far in
+        ("stake", "did you mean `meta_stake`?"),
+        ("revenue", "did you mean `revenue_run_rate`, `appen_revenue`, `defense_revenue` or `platform_revenue`?"),
+        ("gross margin", "did you mean `gross_margin` or `platform_gross_margin`?"),
+        ("Platform-Revenue", "did you mean `platform_revenue`?"),
+        # a typo
+        ("valuaton", "did you mean `valuation`?"),
+        ("VALUATION", "did you mean `valuation`?"),
+        # nothing like it; too short to begin anything
+        ("headcount", None),
+        ("re", None),
+        ("", None),
+    ],
+)
 def test_did_you_mean_offers_prefixes_parts_and_typos(word, hint):
     assert did_you_mean(word, METRICS) == hint
 
@@ -60,7 +72,8 @@ def test_did_you_mean_offers_at_most_limit_choices_likeliest_first():
     assert did_you_mean("revenue", METRICS, limit=2) == "did you mean `revenue_run_rate` or `appen_revenue`?"
     # a prefix before a part, a part before a typo
     assert did_you_mean("margin", ["gross_margin", "margins", "marginal"]) == (
-        "did you mean `margins`, `marginal` or `gross_margin`?")
+        "did you mean `margins`, `marginal` or `gross_margin`?"
+    )
     assert did_you_mean("tradoff", ["tactic", "tradeoff", "title"]) == "did you mean `tradeoff`?"
 
 
@@ -82,7 +95,6 @@ def test_a_typo_of_a_short_word_is_a_slip_or_two_not_a_likeness():
 
 def test_did_you_mean_offers_each_choice_once_in_a_stable_order():
     assert did_you_mean("wave", ["b_wave", "a_wave", "b_wave"]) == "did you mean `b_wave` or `a_wave`?"
-
 
 
 def test_check_choices_names_the_option_and_hints_at_the_choice_meant_or_lists_them():

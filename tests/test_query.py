@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from test_dates import dates, todays
 
 from casekit.dates import PartialDate
+from casekit.errors import UsageError
 from casekit.loader import load_case
 from casekit.model import Event
-from casekit.errors import UsageError
 from casekit.query import EventFilter, TimelineQuery, as_of, as_of_today, grep, select, timeline
 
 P = PartialDate.parse
@@ -26,10 +26,10 @@ def event(when: str, event_id: str = "e") -> Event:
     return Event(id=event_id, date=P(when), title=when)
 
 
-def kept(dated: list[str], since: str | None = None, until: str | None = None, strict: bool = False,
-         today: date = TODAY) -> list[str]:
-    f = EventFilter(since=P(since) if since else None, until=P(until) if until else None, strict=strict,
-                    today=today)
+def kept(
+    dated: list[str], since: str | None = None, until: str | None = None, strict: bool = False, today: date = TODAY
+) -> list[str]:
+    f = EventFilter(since=P(since) if since else None, until=P(until) if until else None, strict=strict, today=today)
     return [e.title for e in f.apply(event(d) for d in dated)]
 
 
@@ -53,8 +53,14 @@ def test_an_open_start_period_holds_open_start_events():
 def test_an_open_end_period_ends_today():
     assert kept(OPEN, since="2025/..", strict=True) == ["2031"]
     assert kept(OPEN, since="2025/..") == ["2019/..", "2019–present", "since 2019", "2031"]
-    assert kept(OPEN, until="2025/..", strict=True) == ["2019/..", "2019–present", "since 2019", "../2018",
-                                                        "by late 2024", "2019"]
+    assert kept(OPEN, until="2025/..", strict=True) == [
+        "2019/..",
+        "2019–present",
+        "since 2019",
+        "../2018",
+        "by late 2024",
+        "2019",
+    ]
 
 
 def test_a_period_that_holds_no_day_keeps_nothing():
@@ -126,8 +132,12 @@ def ids(items) -> list[str]:
 def test_as_of_drops_sources_published_later(seen):
     assert ids(seen.sources) == ["old", "outlook", "undated"]
     # ... and every citation of them, so nothing in the view points at a missing source
-    cited = {s for section in ("people", "eras", "timeline", "principles", "risks", "quotes", "segments", "lessons")
-             for item in getattr(seen, section) for s in item.sources}
+    cited = {
+        s
+        for section in ("people", "eras", "timeline", "principles", "risks", "quotes", "segments", "lessons")
+        for item in getattr(seen, section)
+        for s in item.sources
+    }
     cited |= {s for m in seen.metrics for o in m.observations for s in o.sources}
     assert cited <= {"old", "outlook", "undated"}
     assert next(e for e in seen.timeline if e.id == "hired").sources == ["old"]
@@ -179,19 +189,22 @@ def undated_seen():
     return as_of(load_case(UNDATED), P("2020"), TODAY)
 
 
-@pytest.mark.parametrize(("section", "expected"), [
-    ("principles", ["pr_both"]),
-    ("risks", ["r_both", "r_unsourced"]),
-    ("moats", ["mo_both"]),
-    ("flywheel", ["fw_unsourced"]),
-    ("competitors", ["c_undated"]),
-    ("drivers", ["d_unsourced"]),
-    ("lessons", ["l_both"]),
-    ("quotes", ["q_dated", "q_undated"]),  # a dated quote goes by its date, whatever it cites
-    ("segments", ["s_undated", "s_dated"]),
-    ("people", ["p_both", "p_role"]),  # a person with a role goes by its period
-    ("timeline", ["e_early", "e_dated"]),
-])
+@pytest.mark.parametrize(
+    ("section", "expected"),
+    [
+        ("principles", ["pr_both"]),
+        ("risks", ["r_both", "r_unsourced"]),
+        ("moats", ["mo_both"]),
+        ("flywheel", ["fw_unsourced"]),
+        ("competitors", ["c_undated"]),
+        ("drivers", ["d_unsourced"]),
+        ("lessons", ["l_both"]),
+        ("quotes", ["q_dated", "q_undated"]),  # a dated quote goes by its date, whatever it cites
+        ("segments", ["s_undated", "s_dated"]),
+        ("people", ["p_both", "p_role"]),  # a person with a role goes by its period
+        ("timeline", ["e_early", "e_dated"]),
+    ],
+)
 def test_as_of_drops_an_undated_item_whose_every_source_came_later(undated_seen, section, expected):
     assert ids(getattr(undated_seen, section)) == expected
 
@@ -233,9 +246,17 @@ def test_a_diff_from_the_view_shows_only_what_came_later():
     case = load_case(DATED)
     changes = diff(as_of(case, P("2020"), TODAY), case).changes
     added = {(c.section, c.id) for c in changes if c.kind == "added" and c.field is None}
-    assert added == {("sources", "later"), ("people", "bob"), ("people", "cy"), ("eras", "last"),
-                     ("timeline", "by_2022"), ("timeline", "joined"), ("quotes", "q_2021"), ("segments", "s_2021"),
-                     ("lessons", "l")}
+    assert added == {
+        ("sources", "later"),
+        ("people", "bob"),
+        ("people", "cy"),
+        ("eras", "last"),
+        ("timeline", "by_2022"),
+        ("timeline", "joined"),
+        ("quotes", "q_2021"),
+        ("segments", "s_2021"),
+        ("lessons", "l"),
+    }
     observations = [(c.at, c.kind) for c in changes if c.field == "observations"]
     assert observations == [("2024", "added"), ("2026", "added"), ("2027", "added"), ("2028", "added")]
 
@@ -249,8 +270,9 @@ ACME = Path(__file__).parent / "fixtures" / "library" / "acme.yaml"
 def accented():
     case = load_case(ACME)
     first = case.timeline[0]
-    return msgspec.structs.replace(case, timeline=[msgspec.structs.replace(first, title="Café opens in Zürich"),
-                                                   *case.timeline[1:]])
+    return msgspec.structs.replace(
+        case, timeline=[msgspec.structs.replace(first, title="Café opens in Zürich"), *case.timeline[1:]]
+    )
 
 
 @pytest.mark.parametrize("needle", ["cafe", "CAFÉ", "zurich", "Zürich", "cafe opens"])
@@ -282,7 +304,10 @@ def selected(cases, **asked) -> list[tuple[str, str]]:
 
 def test_the_timeline_merges_the_cases_in_date_order_and_reverses_before_it_limits(two_cases):
     assert selected(two_cases, since=P("2019"), until=P("2021")) == [
-        ("no_eras", "founded"), ("acme", "os-launch"), ("no_eras", "launch")]
+        ("no_eras", "founded"),
+        ("acme", "os-launch"),
+        ("no_eras", "launch"),
+    ]
     assert selected(two_cases, reverse=True, limit=2) == [("acme", "series-b"), ("no_eras", "launch")]
     assert selected(two_cases, limit=1) == [("acme", "founded")]
 
@@ -300,13 +325,16 @@ def test_every_filter_takes_its_names_in_any_case_as_the_check_does(two_cases):
     assert selected(two_cases, categories=["FUNDING"]) == selected(two_cases, categories=["funding"]) != []
 
 
-@pytest.mark.parametrize(("asked", "message", "hint"), [
-    ({"categories": ["fundng"]}, "--category: nothing is called `fundng` here", "did you mean `funding`?"),
-    ({"tags": ["rounds"]}, "--tag: nothing is called `rounds` here", "did you mean `round`?"),
-    ({"sources": ["nope"]}, "--source: nothing is called `nope` here", "known: press, report, s"),
-    ({"eras": ["Platfrom years"]}, "--era: nothing is called `Platfrom years` here", "did you mean `platform`?"),
-    ({"since": P("2022"), "until": P("2019")}, "--since 2022 begins after --until 2019 ends", None),
-])
+@pytest.mark.parametrize(
+    ("asked", "message", "hint"),
+    [
+        ({"categories": ["fundng"]}, "--category: nothing is called `fundng` here", "did you mean `funding`?"),
+        ({"tags": ["rounds"]}, "--tag: nothing is called `rounds` here", "did you mean `round`?"),
+        ({"sources": ["nope"]}, "--source: nothing is called `nope` here", "known: press, report, s"),
+        ({"eras": ["Platfrom years"]}, "--era: nothing is called `Platfrom years` here", "did you mean `platform`?"),
+        ({"since": P("2022"), "until": P("2019")}, "--since 2022 begins after --until 2019 ends", None),
+    ],
+)
 def test_a_name_no_case_has_and_a_backwards_period_are_usage_errors(two_cases, asked, message, hint):
     with pytest.raises(UsageError) as info:
         timeline(two_cases, TimelineQuery(**asked), TODAY)

@@ -63,8 +63,17 @@ def test_every_date_of_any_item_has_its_start_and_end(acme):
 
 def test_the_whole_case_loses_no_field_and_keeps_the_listing_keys_first(acme):
     whole = case_record(acme)
-    assert list(whole)[:9] == ["casekit", "id", "company", "title", "as_of", "as_of_start", "as_of_end", "summary",
-                               "tags"]
+    assert list(whole)[:9] == [
+        "casekit",
+        "id",
+        "company",
+        "title",
+        "as_of",
+        "as_of_start",
+        "as_of_end",
+        "summary",
+        "tags",
+    ]
     assert list(whole)[9:] == list(SECTIONS)
     event = whole["timeline"][0]
     assert list(event)[:11] == list(records("timeline", acme.timeline[:1])[0])
@@ -93,12 +102,23 @@ def crossrefs():
 
 def test_principle_detail_record_adds_the_resolved_references(crossrefs):
     record = principle_detail_record(principle_detail(crossrefs, resolve_principle(crossrefs, "1"), date(2024, 6, 1)))
-    assert list(record)[:10] == ["n", "id", "title", "summary", "benefit", "tradeoff", "tactic", "evidence",
-                                 "risks", "tags"]
+    assert list(record)[:10] == [
+        "n",
+        "id",
+        "title",
+        "summary",
+        "benefit",
+        "tradeoff",
+        "tactic",
+        "evidence",
+        "risks",
+        "tags",
+    ]
     assert [e["title"] for e in record["evidence_events"]] == ["Founded", "Product launch", "Big deal"]
     assert record["evidence_events"][0]["start"] == "2019-01-01"
-    assert record["related_risks"] == [{"id": "concentration", "title": "Customer concentration",
-                                        "severity": "high", "likelihood": "medium"}]
+    assert record["related_risks"] == [
+        {"id": "concentration", "title": "Customer concentration", "severity": "high", "likelihood": "medium"}
+    ]
     assert record["related_principles"][0]["shared_tags"] == ["sales"]
 
 
@@ -115,5 +135,7 @@ def test_a_risk_record_links_its_principles_both_ways_declared_first():
     case = load_case(Path(__file__).parent / "fixtures" / "sections" / "risk_named_by_principles.yaml")
     linked = ["one_vendor", "own_the_stack", "scale_fast"]  # named by the risk, then those naming it by number
     assert [r["principles"] for r in records("risks", case.risks, case=case)] == [linked]
-    assert [r["principles"] for r in listing_records("risks", [(case, r) for r in case.risks], several=True)] == [linked]
+    assert [r["principles"] for r in listing_records("risks", [(case, r) for r in case.risks], several=True)] == [
+        linked
+    ]
     assert case_record(case)["risks"][0]["principles"] == linked

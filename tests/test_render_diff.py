@@ -11,10 +11,18 @@ def added(section: str, item: dict, label: str, at: str | None = None) -> Change
 
 
 def test_the_head_row_s_fields_are_not_repeated_beneath_it():
-    event = {"id": "ipo", "date": "2024-05", "title": "IPO", "detail": "Lists on Nasdaq.", "tags": [],
-             "sources": ["s2"]}
+    event = {
+        "id": "ipo",
+        "date": "2024-05",
+        "title": "IPO",
+        "detail": "Lists on Nasdaq.",
+        "tags": [],
+        "sources": ["s2"],
+    }
     assert content_fields(added("timeline", event, "IPO", "2024-05")) == [
-        ("detail", "Lists on Nasdaq."), ("sources", ["s2"])]
+        ("detail", "Lists on Nasdaq."),
+        ("sources", ["s2"]),
+    ]
     principle = {"id": "p", "n": 4, "title": "Focus", "summary": "One thing.", "benefit": "Speed."}
     assert [k for k, _ in content_fields(added("principles", principle, "4. Focus"))] == ["summary", "benefit"]
     edge = {"id": "f", "from": "data", "to": "users", "description": "More data."}
@@ -30,9 +38,10 @@ def test_lists_read_one_entry_a_line_when_entries_are_phrases_or_mappings():
     assert content_lines(["s1", "s2"]) == ["s1, s2"]
     assert content_lines(["Move fast", "Patent"]) == ["Move fast", "Patent"]
     assert content_lines([{"date": "2021", "value": "$150M", "note": "n"}, {"date": "2022", "value": "~$2B"}]) == [
-        "2021  $150M", "2022  ~$2B"]
-    assert content_lines([{"title": "CEO", "period": "2016/2020"}, {"title": "Chair"}]) == [
-        "CEO (2016/2020)", "Chair"]
+        "2021  $150M",
+        "2022  ~$2B",
+    ]
+    assert content_lines([{"title": "CEO", "period": "2016/2020"}, {"title": "Chair"}]) == ["CEO (2016/2020)", "Chair"]
     assert entry_text({"x": 1}) == "x: 1"
 
 
@@ -53,6 +62,13 @@ def test_the_git_header_says_what_happened_to_the_file_and_shows_names_harmlessl
 
 def test_a_text_diff_follows_the_note_saying_why():
     text = text_diff(["a", "b"], ["a", "c"], "a/x", "b/x", "x: not valid")
-    assert text.plain.splitlines() == ["casekit: x: not valid; showing a text diff", "--- a/x", "+++ b/x",
-                                       "@@ -1,2 +1,2 @@", " a", "-b", "+c"]
+    assert text.plain.splitlines() == [
+        "casekit: x: not valid; showing a text diff",
+        "--- a/x",
+        "+++ b/x",
+        "@@ -1,2 +1,2 @@",
+        " a",
+        "-b",
+        "+c",
+    ]
     assert text_diff(["a"], ["a"], "a/x", "b/x", "same").plain == "casekit: same; showing a text diff"

@@ -36,15 +36,17 @@ def render(renderable, width: int) -> list[str]:
 
 def test_a_numbered_line_hangs_under_its_text():
     assert wrap("1. Sell the constraint, not the aspiration", 20) == [
-        "1. Sell the", "   constraint, not", "   the aspiration"]
+        "1. Sell the",
+        "   constraint, not",
+        "   the aspiration",
+    ]
     assert wrap("10. Invest in your own obsolescence", 20) == ["10. Invest in your", "    own obsolescence"]
     assert wrap("• Automation outruns the move", 14) == ["• Automation", "  outruns the", "  move"]
     assert wrap("  In-house teams at Big Tech", 12) == ["  In-house", "  teams at", "  Big Tech"]
 
 
 def test_a_plain_line_wraps_at_spaces_without_an_indent():
-    assert wrap("Synthetic data displaces human annotation", 20) == [
-        "Synthetic data", "displaces human", "annotation"]
+    assert wrap("Synthetic data displaces human annotation", 20) == ["Synthetic data", "displaces human", "annotation"]
 
 
 def test_too_narrow_for_a_hanging_indent_wraps_flush():
@@ -168,10 +170,16 @@ def test_a_given_hang_indents_the_continuations_under_the_text_after_a_label():
     assert hung("Counts  sources 3 people 5 eras 6", 24, 8) == ["Counts  sources 3 people", "        5 eras 6"]
     # a word the hang would leave no room for: the lines wrap flush rather than fold it
     assert hung("as of 2024   #robotics #warehouse-automation", 30, 13) == [
-        "as of 2024   #robotics", "#warehouse-automation"]
+        "as of 2024   #robotics",
+        "#warehouse-automation",
+    ]
     assert Wrapped("a b", hang=2).copy().hang == 2 and wrapped(Text("a b"), 3).hang == 3
 
 
 def test_a_hyphenated_word_too_long_for_its_line_breaks_after_the_hyphen():
     assert wrap("early access and integration-driven switching costs", 16) == [
-        "early access and", "integration-", "driven switching", "costs"]
+        "early access and",
+        "integration-",
+        "driven switching",
+        "costs",
+    ]

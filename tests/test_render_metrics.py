@@ -15,14 +15,14 @@ def bar(text: str, top: float, width: int = 11, bottom: float = 0.0) -> str:
 @pytest.mark.parametrize(
     ("written", "top", "drawn"),
     [
-        ("$10M", 20e6, "█████"),           # half of a 10-cell track (one cell kept for an arrow)
-        ("~$10M", 20e6, "█████"),          # an estimate is drawn where it is
-        ("$3M", 20e6, "█▌"),               # 1.5 cells: an eighth-block tip
-        ("$5M–$10M", 20e6, "██▌░░"),       # solid to the low end, light to the high end
-        ("300K+", 600e3, "█████▶"),        # at least: solid to the bound, then "or more"
-        ("<$4B", 8e9, "░░░░◀"),            # below: light up to the bound, which the arrow marks
-        ("$0", 20e6, ""),                  # nothing to draw
-        ("$1", 20e6, "▏"),                 # a sliver, so a tiny value still shows
+        ("$10M", 20e6, "█████"),  # half of a 10-cell track (one cell kept for an arrow)
+        ("~$10M", 20e6, "█████"),  # an estimate is drawn where it is
+        ("$3M", 20e6, "█▌"),  # 1.5 cells: an eighth-block tip
+        ("$5M–$10M", 20e6, "██▌░░"),  # solid to the low end, light to the high end
+        ("300K+", 600e3, "█████▶"),  # at least: solid to the bound, then "or more"
+        ("<$4B", 8e9, "░░░░◀"),  # below: light up to the bound, which the arrow marks
+        ("$0", 20e6, ""),  # nothing to draw
+        ("$1", 20e6, "▏"),  # a sliver, so a tiny value still shows
     ],
 )
 def test_bar_glyphs(written, top, drawn):
@@ -53,14 +53,20 @@ def test_sparkline_runs_from_lowest_to_highest_midpoint():
 class Group:
     def __init__(self, period, total, approximate=False, missing=(), adds_up=False):
         self.period, self.total, self.approximate, self.missing, self.adds_up = (
-            period, total, approximate, missing, adds_up)
+            period,
+            total,
+            approximate,
+            missing,
+            adds_up,
+        )
 
 
 def test_share_note():
     assert share_note(Group("2024", 100.0, adds_up=True)) is None
     assert share_note(Group("2024", None)) is None
     assert share_note(Group("2024", 64.0, True, ("a", "b"))) == (
-        "2024: the stated shares add up to ~64%; 2 segments state no share")
+        "2024: the stated shares add up to ~64%; 2 segments state no share"
+    )
     assert share_note(Group(None, 80.0)) == "the stated shares add up to 80%; the rest is not in any segment"
     assert "more than the whole" in share_note(Group("2024", 120.0))
 

@@ -20,13 +20,16 @@ def caret_target(line: str, column: int) -> str:
     return ""
 
 
-@pytest.mark.parametrize(("line", "column", "target"), [
-    ("  - {id: q1, text: 日本語の引用です, speeker: x}", 30, "s"),
-    ("title: \u202eevil\u202c, bad: x", 16, "b"),   # a bidi control is shown as \u202e, six cells
-    ("a\x1bb: x", 3, "b"),                         # ESC is shown as one cell: ␛
-    ("\tkey: x", 2, "k"),
-    ("key: 日本", 6, "日"),
-])
+@pytest.mark.parametrize(
+    ("line", "column", "target"),
+    [
+        ("  - {id: q1, text: 日本語の引用です, speeker: x}", 30, "s"),
+        ("title: \u202eevil\u202c, bad: x", 16, "b"),  # a bidi control is shown as \u202e, six cells
+        ("a\x1bb: x", 3, "b"),  # ESC is shown as one cell: ␛
+        ("\tkey: x", 2, "k"),
+        ("key: 日本", 6, "日"),
+    ],
+)
 def test_the_caret_stands_under_the_column(line, column, target):
     assert caret_target(line, column) == target
 

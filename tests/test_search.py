@@ -55,6 +55,7 @@ def ids(hits) -> list[tuple[str, str, str]]:
 
 # --- ranking ---------------------------------------------------------------------------
 
+
 def test_title_match_ranks_above_body_matches_and_more_mentions_above_fewer(cases):
     # By hand: "Croissant launch" has the word in its title; the butter risk says
     # it twice in its description; the menu lesson once in 16 words; beta's deal
@@ -104,6 +105,7 @@ def test_common_words_alone_still_search_but_do_not_widen_a_query(cases):
 
 # --- phrases ---------------------------------------------------------------------------
 
+
 def test_a_quoted_phrase_must_appear_in_order(cases):
     # "A rise in price" has both words, but not as the phrase.
     assert ids(search(cases, '"price rise"')) == [("alpha", "timeline", "price-rise")]
@@ -121,6 +123,7 @@ def test_a_word_made_of_several_tokens_is_a_phrase():
 
 # --- folding ---------------------------------------------------------------------------
 
+
 def test_accents_and_case_fold():
     assert fold("Zürich CAFÉ Straße") == "zurich cafe strasse"
 
@@ -136,25 +139,41 @@ def test_an_unaccented_query_finds_accented_text_and_marks_it_as_written(cases):
 
 def test_plurals_fold_to_the_singular():
     assert [stem(w) for w in ("risks", "companies", "boxes", "business", "bus", "data")] == [
-        "risk", "company", "box", "business", "bus", "data"]
+        "risk",
+        "company",
+        "box",
+        "business",
+        "bus",
+        "data",
+    ]
     assert [t.term for t in tokenize("Prices rise")] == ["price", "rise"]
 
 
 def test_token_spans_point_into_the_original_text():
     text = "Ａｃｍｅ’s ﬁnal Café"  # fullwidth letters, a ligature, an accent
-    assert [(t.term, text[t.start:t.end]) for t in tokenize(text)] == [
-        ("acme", "Ａｃｍｅ"), ("s", "s"), ("final", "ﬁnal"), ("cafe", "Café")]
+    assert [(t.term, text[t.start : t.end]) for t in tokenize(text)] == [
+        ("acme", "Ａｃｍｅ"),
+        ("s", "s"),
+        ("final", "ﬁnal"),
+        ("cafe", "Café"),
+    ]
 
 
 # --- snippets --------------------------------------------------------------------------
+
 
 def test_snippet_comes_from_the_body_and_wraps_matches(cases):
     hit = search(cases, "croissant", sections=["risks"])[0]
     assert hit.snippet.field == "description"
     assert hit.snippet.marked() == "Every «croissant» needs butter, and a «croissant» cannot be made without it."
-    assert hit.record() == {"case": "alpha", "section": "risks", "id": "butter-costs",
-                            "title": "Butter costs climb", "score": round(hit.score, 4),
-                            "snippet": hit.snippet.marked()}
+    assert hit.record() == {
+        "case": "alpha",
+        "section": "risks",
+        "id": "butter-costs",
+        "title": "Butter costs climb",
+        "score": round(hit.score, 4),
+        "snippet": hit.snippet.marked(),
+    }
 
 
 def test_a_title_only_match_gives_the_title_as_snippet(cases):
@@ -189,9 +208,45 @@ FAST = settings(max_examples=150, deadline=None)
 # Text made of words, plurals, gaps and the characters that fold oddly: accents written
 # both ways, ligatures, fullwidth letters, ß, dotted İ, Cherokee (whose casefold is upper
 # case), fractions, `_` (not a word character), our own list separator and a NUL.
-_PIECES = ["data", "Data", "labeling", "risks", "risk", "companies", "company", "boxes", " ", "  ", "-", "_",
-           "da", "ta", "e-", "commerce", "ecommerce", "\u2011", "gpt", "3",
-           "\n", "·", " · ", "é", "e\u0301", "İ", "ß", "ﬁ", "Ａ", "½", "Ꭰ", "ꭰ", "’", "13.8B", "a", "b", "\x00"]
+_PIECES = [
+    "data",
+    "Data",
+    "labeling",
+    "risks",
+    "risk",
+    "companies",
+    "company",
+    "boxes",
+    " ",
+    "  ",
+    "-",
+    "_",
+    "da",
+    "ta",
+    "e-",
+    "commerce",
+    "ecommerce",
+    "\u2011",
+    "gpt",
+    "3",
+    "\n",
+    "·",
+    " · ",
+    "é",
+    "e\u0301",
+    "İ",
+    "ß",
+    "ﬁ",
+    "Ａ",
+    "½",
+    "Ꭰ",
+    "ꭰ",
+    "’",
+    "13.8B",
+    "a",
+    "b",
+    "\x00",
+]
 TEXTS = st.one_of(st.text(max_size=40), st.lists(st.sampled_from(_PIECES), max_size=30).map("".join))
 
 
@@ -216,14 +271,17 @@ def _runs(text: str, unit: tuple[str, ...]) -> list[tuple[int, int]]:
     """Where the terms of `unit` follow each other as tokens of `text`, and, for one term, where
     tokens joined by single hyphens spell a word of it (`e-commerce` for `ecommerce`): the plain definition."""
     tokens, n = tokenize(text), len(unit)
-    found = [(tokens[i].start, tokens[i + n - 1].end) for i in range(len(tokens) - n + 1)
-             if all(tokens[i + k].term == unit[k] for k in range(n))]
+    found = [
+        (tokens[i].start, tokens[i + n - 1].end)
+        for i in range(len(tokens) - n + 1)
+        if all(tokens[i + k].term == unit[k] for k in range(n))
+    ]
     if n == 1 and len(unit[0]) > 1:
         for i in range(len(tokens)):
             for j in range(i + 1, len(tokens)):
-                if folded(text[tokens[j - 1].end:tokens[j].start]) not in ("-", "\u2010"):
+                if folded(text[tokens[j - 1].end : tokens[j].start]) not in ("-", "\u2010"):
                     break
-                if stem("".join(folded(text[t.start:t.end]) for t in tokens[i:j + 1])) == unit[0]:
+                if stem("".join(folded(text[t.start : t.end]) for t in tokens[i : j + 1])) == unit[0]:
                     found.append((tokens[i].start, tokens[j].end))
     return sorted(found)
 
@@ -235,7 +293,7 @@ def test_a_unit_matches_exactly_where_its_terms_follow_each_other(text, data):
 
     terms = [t.term for t in tokenize(text)] or ["data"]
     start = data.draw(st.integers(0, len(terms) - 1))
-    unit = tuple(terms[start:start + data.draw(st.integers(1, 3))])
+    unit = tuple(terms[start : start + data.draw(st.integers(1, 3))])
     assert _field("title", text, True).spans(Matcher(unit)) == _runs(text, unit)
 
 
@@ -266,11 +324,15 @@ def _plain_search(cases, query: str) -> list[tuple[str, str, float]]:
     q = parse_query(query)
     matchers = [Matcher(u) for u in q.units]
     docs = [d for case in cases for d in _documents(case)]
-    length = {id(d): {title: sum(len(tokenize(f.text)) for f in d.fields if f.title is title)
-                      for title in (True, False)} for d in docs}
+    length = {
+        id(d): {title: sum(len(tokenize(f.text)) for f in d.fields if f.title is title) for title in (True, False)}
+        for d in docs
+    }
     avg = {title: (sum(length[id(d)][title] for d in docs) / len(docs)) or 1.0 for title in (True, False)}
-    matched = [(d, {m.terms: {k: m.count(f.folded) for k, f in enumerate(d.fields) if m.count(f.folded)}
-                    for m in matchers}) for d in docs]
+    matched = [
+        (d, {m.terms: {k: m.count(f.folded) for k, f in enumerate(d.fields) if m.count(f.folded)} for m in matchers})
+        for d in docs
+    ]
     matched = [(d, {u: ks for u, ks in per_unit.items() if ks}) for d, per_unit in matched]
     df = {u: sum(1 for _, per_unit in matched if u in per_unit) for u in q.units}
     hits = []
@@ -280,8 +342,9 @@ def _plain_search(cases, query: str) -> list[tuple[str, str, float]]:
         norm = {title: 1 - B + B * length[id(d)][title] / avg[title] for title in (True, False)}
         score = 0.0
         for unit, per_field in per_unit.items():
-            weighted = sum((TITLE_WEIGHT if d.fields[k].title else 1.0) * n / norm[d.fields[k].title]
-                           for k, n in per_field.items())
+            weighted = sum(
+                (TITLE_WEIGHT if d.fields[k].title else 1.0) * n / norm[d.fields[k].title] for k, n in per_field.items()
+            )
             score += math.log(1 + (len(docs) - df[unit] + 0.5) / (df[unit] + 0.5)) * weighted / (K1 + weighted)
         hits.append((-score, d.case, SEARCH_SECTIONS.index(d.section), d.order, d.id, d.section, score))
     return [h[-3:] for h in sorted(hits)]
@@ -290,8 +353,9 @@ def _plain_search(cases, query: str) -> list[tuple[str, str, float]]:
 def _with_nul(case):
     """`case` with a NUL in the title of its first event: a gap like any other, to search."""
     first = case.timeline[0]
-    return msgspec.structs.replace(case, timeline=[msgspec.structs.replace(first, title=first.title.replace(" ", "\x00")),
-                                                   *case.timeline[1:]])
+    return msgspec.structs.replace(
+        case, timeline=[msgspec.structs.replace(first, title=first.title.replace(" ", "\x00")), *case.timeline[1:]]
+    )
 
 
 @pytest.fixture(scope="module")
@@ -302,8 +366,9 @@ def every_case(cases):
 @settings(max_examples=80, deadline=None)
 @given(st.data())
 def test_the_scan_ranks_as_bm25f_over_every_field(every_case, data):
-    words = sorted({t.term for case in every_case for d in _documents(case) for f in d.fields
-                    for t in tokenize(f.text)})
+    words = sorted(
+        {t.term for case in every_case for d in _documents(case) for f in d.fields for t in tokenize(f.text)}
+    )
     parts = data.draw(st.lists(st.sampled_from(words), min_size=1, max_size=3))
     query = data.draw(st.sampled_from([" ".join(parts), f'"{" ".join(parts)}"']))
     cases = data.draw(st.sampled_from([every_case, [_with_nul(c) if c.timeline else c for c in every_case]]))
@@ -325,11 +390,13 @@ def test_a_phrase_never_runs_from_one_field_or_item_into_the_next(cases):
 def test_a_nul_in_a_text_is_a_gap_like_a_space(cases):
     nul = [_with_nul(cases[0]), cases[1]]  # "First\x00café\x00opens\x00in\x00Zürich"
     assert [(h.id, h.score) for h in search(nul, '"cafe opens"')] == [
-        (h.id, h.score) for h in search(cases, '"cafe opens"')]
+        (h.id, h.score) for h in search(cases, '"cafe opens"')
+    ]
     assert [(h.id, h.score) for h in search(nul, "croissant")] == [(h.id, h.score) for h in search(cases, "croissant")]
 
 
 # --- the command -----------------------------------------------------------------------
+
 
 def test_cli_json_has_the_record_keys_best_first():
     result = run("search", "croissant", "-c", "alpha", "-c", "beta", "-f", "json")
@@ -361,8 +428,12 @@ def test_cli_names_the_case_when_several_cases_are_searched():
 
 
 def test_cli_highlights_matches_in_colour():
-    result = CliRunner().invoke(app, ["--cases-dir", str(FIXTURES), "search", "zurich", "-c", "alpha"],
-                                env={**ENV, "NO_COLOR": "", "FORCE_COLOR": "1"}, color=True)
+    result = CliRunner().invoke(
+        app,
+        ["--cases-dir", str(FIXTURES), "search", "zurich", "-c", "alpha"],
+        env={**ENV, "NO_COLOR": "", "FORCE_COLOR": "1"},
+        color=True,
+    )
     assert result.exit_code == 0
     assert "\x1b[1;31mZürich\x1b[0m" in result.stdout
 
@@ -395,8 +466,11 @@ def test_cli_bad_section_and_empty_query_are_trouble():
 
 
 def test_case_text_is_never_markup(tmp_path):
-    text = (FIXTURES / "beta.yaml").read_text().replace("title: Pastry deal with a bakery",
-                                                        'title: "[bold]Pastry[/] deal \\e[31m"')
+    text = (
+        (FIXTURES / "beta.yaml")
+        .read_text()
+        .replace("title: Pastry deal with a bakery", 'title: "[bold]Pastry[/] deal \\e[31m"')
+    )
     path = tmp_path / "beta.yaml"
     path.write_text(text)
     result = CliRunner().invoke(app, ["search", "pastry", "-c", str(path)], env=ENV)
@@ -408,8 +482,11 @@ def test_case_text_is_never_markup(tmp_path):
 def test_cli_table_wraps_at_any_width_and_never_loses_text(columns):
     from casekit.search import search as run_search
 
-    result = CliRunner().invoke(app, ["--cases-dir", str(FIXTURES), "search", "croissant", "-c", "alpha", "-c", "beta"],
-                                env={**ENV, "COLUMNS": str(columns)})
+    result = CliRunner().invoke(
+        app,
+        ["--cases-dir", str(FIXTURES), "search", "croissant", "-c", "alpha", "-c", "beta"],
+        env={**ENV, "COLUMNS": str(columns)},
+    )
     assert result.exit_code == 0, result.output
     out = result.stdout.splitlines()
     assert all(len(line) <= columns and line == line.rstrip() for line in out)
@@ -425,30 +502,47 @@ def test_cli_table_wraps_at_any_width_and_never_loses_text(columns):
 
 
 def test_cli_table_puts_where_above_the_title_on_a_narrow_terminal():
-    result = CliRunner().invoke(app, ["--cases-dir", str(FIXTURES), "search", "butter", "-c", "alpha"],
-                                env={**ENV, "COLUMNS": "30"})
+    result = CliRunner().invoke(
+        app, ["--cases-dir", str(FIXTURES), "search", "butter", "-c", "alpha"], env={**ENV, "COLUMNS": "30"}
+    )
     lines = result.stdout.splitlines()
     assert lines[0] == "match"
     assert lines[2:4] == ["risks · butter-costs", "Butter costs climb"]
 
 
 def test_cli_snippets_stop_at_a_reading_width_on_a_wide_terminal(tmp_path):
-    text = (FIXTURES / "beta.yaml").read_text().replace(
-        "title: Pastry deal with a bakery", "title: Pastry deal with a bakery " + "and more words " * 12)
+    text = (
+        (FIXTURES / "beta.yaml")
+        .read_text()
+        .replace("title: Pastry deal with a bakery", "title: Pastry deal with a bakery " + "and more words " * 12)
+    )
     (tmp_path / "beta.yaml").write_text(text)
-    result = CliRunner().invoke(app, ["search", "pastry", "-c", str(tmp_path / "beta.yaml")],
-                                env={**ENV, "COLUMNS": "300"})
+    result = CliRunner().invoke(
+        app, ["search", "pastry", "-c", str(tmp_path / "beta.yaml")], env={**ENV, "COLUMNS": "300"}
+    )
     lines = result.stdout.splitlines()
     column = lines[0].index("match")
     assert max(len(line) for line in lines[2:]) - column <= 100
+
+
 # --- hyphenated words and ids ------------------------------------------------------------
+
 
 def test_a_hyphenated_word_is_found_written_as_one(cases):
     first = cases[0].timeline[0]
-    renamed = msgspec.structs.replace(cases[0], timeline=[
-        msgspec.structs.replace(first, title="E-commerce push after GPT-3-based menus"), *cases[0].timeline[1:]])
-    for query, written in (("ecommerce", "E-commerce"), ("gpt3", "GPT-3"), ("e-commerce", "E-commerce"),
-                           ("ecommerces", "E-commerce")):
+    renamed = msgspec.structs.replace(
+        cases[0],
+        timeline=[
+            msgspec.structs.replace(first, title="E-commerce push after GPT-3-based menus"),
+            *cases[0].timeline[1:],
+        ],
+    )
+    for query, written in (
+        ("ecommerce", "E-commerce"),
+        ("gpt3", "GPT-3"),
+        ("e-commerce", "E-commerce"),
+        ("ecommerces", "E-commerce"),
+    ):
         hit = search([renamed], query)[0]
         assert hit.id == "opening", query
         assert [hit.title[s:e] for s, e in hit.title_spans] == [written], query
@@ -466,10 +560,25 @@ def test_an_items_own_id_is_searched_by_its_parts(cases):
 
 # --- the library ----------------------------------------------------------------------------
 
+
 def test_cli_a_case_named_twice_is_searched_once():
     once = json.loads(run("search", "croissant", "-c", "alpha", "-c", "beta", "-f", "json").stdout)
-    twice = json.loads(run("search", "croissant", "-c", "alpha", "-c", "beta", "-c", "alpha",
-                           "-c", str(FIXTURES / "alpha.yaml"), "-f", "json").stdout)
+    twice = json.loads(
+        run(
+            "search",
+            "croissant",
+            "-c",
+            "alpha",
+            "-c",
+            "beta",
+            "-c",
+            "alpha",
+            "-c",
+            str(FIXTURES / "alpha.yaml"),
+            "-f",
+            "json",
+        ).stdout
+    )
     assert twice == once  # the same hits, and the same scores: BM25's statistics count each case once
 
 
@@ -510,12 +619,12 @@ COMPANY = FIXTURES / "company" / "societe.yaml"
 
 def test_a_match_on_the_company_shows_the_company_as_the_snippet():
     # The company is not part of the title a hit shows: the snippet shows it, marked.
-    hit, = search([load_case(COMPANY)], "societe")
+    (hit,) = search([load_case(COMPANY)], "societe")
     assert (hit.section, hit.id, hit.title) == ("case", "maison", "Bakeries at scale")
     assert not hit.snippet.in_title and hit.title_spans == ()
     assert hit.snippet.marked() == "«Société» Générale des Croissants"
     # With the title matched too, the company still shows what else matched.
-    hit, = search([load_case(COMPANY)], "societe bakeries")
+    (hit,) = search([load_case(COMPANY)], "societe bakeries")
     assert hit.title_spans == ((0, 8),) and hit.snippet.marked() == "«Société» Générale des Croissants"
 
 
@@ -523,8 +632,9 @@ def test_cli_shows_the_matched_company_highlighted():
     result = CliRunner().invoke(app, ["search", "societe", "-c", str(COMPANY)], env=ENV)
     assert result.exit_code == 0, result.output
     assert "Société Générale des Croissants" in result.stdout
-    coloured = CliRunner().invoke(app, ["search", "societe", "-c", str(COMPANY)],
-                                  env={**ENV, "NO_COLOR": "", "FORCE_COLOR": "1"}, color=True)
+    coloured = CliRunner().invoke(
+        app, ["search", "societe", "-c", str(COMPANY)], env={**ENV, "NO_COLOR": "", "FORCE_COLOR": "1"}, color=True
+    )
     assert "\x1b[1;31mSociété\x1b[0m" in coloured.stdout
 
 
@@ -543,7 +653,7 @@ def test_every_hit_shows_what_it_was_found_by(path):
                 words = [t for t in tokenize(f.text) if len(t.term) > 3 and t.term not in _STOP_WORDS]
                 if not words:
                     continue
-                word = f.text[words[0].start:words[0].end]
+                word = f.text[words[0].start : words[0].end]
                 hit = next(h for h in search([case], word, sections=[section]) if h.id == doc.id)
                 assert hit.title_spans or (not hit.snippet.in_title and hit.snippet.spans), (section, f.name, word)
                 checked += 1

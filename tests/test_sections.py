@@ -63,7 +63,8 @@ def analysis():
 def test_risks_by_severity_then_likelihood_then_file_order(risky):
     assert [r.id for r in risks_by_severity(risky.risks)] == [
         "critical",
-        "high_high_a", "high_high_b",  # equal severity and likelihood: file order
+        "high_high_a",
+        "high_high_b",  # equal severity and likelihood: file order
         "high_low",
         "high_unrated",  # no likelihood ranks below low
         "mh",
@@ -198,14 +199,20 @@ def test_citations_count_every_fact_citing_a_source(crossrefs):
 
 
 def test_citations_count_metric_observations(analysis):
-    from casekit.model import Metric, Observation
     from casekit.dates import PartialDate
+    from casekit.model import Metric, Observation
     from casekit.values import Value
 
-    metric = Metric(id="m", name="M", unit="USD", sources=["memo"], observations=[
-        Observation(date=PartialDate.parse("2023"), value=Value.parse("$1M"), sources=["blog"]),
-        Observation(date=PartialDate.parse("2024"), value=Value.parse("$2M"), sources=["blog", "memo"]),
-    ])
+    metric = Metric(
+        id="m",
+        name="M",
+        unit="USD",
+        sources=["memo"],
+        observations=[
+            Observation(date=PartialDate.parse("2023"), value=Value.parse("$1M"), sources=["blog"]),
+            Observation(date=PartialDate.parse("2024"), value=Value.parse("$2M"), sources=["blog", "memo"]),
+        ],
+    )
     base = citations(analysis)
     counted = citations(msgspec.structs.replace(analysis, metrics=[metric]))
     assert counted["memo"] == base["memo"] + 2 and counted["blog"] == base["blog"] + 2
@@ -250,8 +257,11 @@ def test_a_chain_without_a_cycle_has_no_loop():
 def test_a_loop_is_found_once_whatever_order_its_edges_are_written_in():
     from casekit.model import FlywheelEdge
 
-    edges = [FlywheelEdge(id="c", from_="c", to="a"), FlywheelEdge(id="a", from_="a", to="b"),
-             FlywheelEdge(id="b", from_="b", to="c")]
+    edges = [
+        FlywheelEdge(id="c", from_="c", to="a"),
+        FlywheelEdge(id="a", from_="a", to="b"),
+        FlywheelEdge(id="b", from_="b", to="c"),
+    ]
     assert flywheel_loops(edges).loops == [["c", "a", "b"]]
 
 
@@ -282,10 +292,16 @@ def test_risks_listing_is_by_severity_then_filtered_then_limited(risky):
 
 def test_a_listing_over_several_cases_keeps_each_cases_order_and_limits_them_together(crossrefs, analysis):
     rows = listing("eras", [crossrefs, analysis, crossrefs], today=TODAY)
-    assert [(c.id, e.id) for c, e in rows] == [("crossrefs", "early"), ("crossrefs", "later"),
-                                              ("crossrefs", "early"), ("crossrefs", "later")]
+    assert [(c.id, e.id) for c, e in rows] == [
+        ("crossrefs", "early"),
+        ("crossrefs", "later"),
+        ("crossrefs", "early"),
+        ("crossrefs", "later"),
+    ]
     assert [(c.id, e.id) for c, e in listing("timeline", [crossrefs, analysis], limit=2)] == [
-        ("crossrefs", "founded"), ("crossrefs", "launch")]
+        ("crossrefs", "founded"),
+        ("crossrefs", "launch"),
+    ]
     assert [e.id for _, e in listing("timeline", [crossrefs], grep="DEAL")] == ["deal"]
 
 
@@ -306,7 +322,6 @@ def test_a_flywheel_of_no_loop_says_so():
     assert flywheel_listing([chain])[0].warnings()[-1] == "the flywheel's edges make no loop"
 
 
-
 def test_a_metric_is_found_by_id_then_by_id_or_name_ignoring_case():
     acme = load_case(Path(__file__).parent / "fixtures" / "library" / "acme.yaml")
     assert resolve_metric(acme, "revenue").id == resolve_metric(acme, "REVENUE").id == "revenue"
@@ -321,15 +336,16 @@ def test_a_metric_is_found_by_id_then_by_id_or_name_ignoring_case():
 def test_metrics_listing_leaves_out_metrics_not_yet_observed_only_when_asked(crossrefs):
     from casekit.model import Metric
 
-    metrics = [Metric(id="later", name="Later", unit="USD"), *load_case(
-        Path(__file__).parent / "fixtures" / "library" / "acme.yaml").metrics]
+    metrics = [
+        Metric(id="later", name="Later", unit="USD"),
+        *load_case(Path(__file__).parent / "fixtures" / "library" / "acme.yaml").metrics,
+    ]
     case = msgspec.structs.replace(crossrefs, metrics=metrics)
     assert [m.id for m in metrics_listing(case)[0]] == ["later", "revenue"]
     assert [m.id for m in metrics_listing(case, observed_only=True)[0]] == ["revenue"]
     assert metrics_listing(case, observed_only=True)[1] == 1
     assert metrics_listing(case, grep="revenue", observed_only=True) == ([metrics[1]], 0)
     assert metrics_listing(case, limit=1) == ([metrics[0]], 0)
-
 
 
 def test_the_key_metrics_are_the_first_eight_with_their_latest_observation():
@@ -342,7 +358,9 @@ def test_the_key_metrics_are_the_first_eight_with_their_latest_observation():
     tied = Metric(id="tied", name="Tied", unit="count", observations=observed("2021", "2023", "2023"))
     assert latest_observation(tied) is tied.observations[2]  # the last written among equals
     assert latest_observation(Metric(id="none", name="None", unit="count")) is None
-    metrics = [Metric(id=f"m{i}", name=f"M{i}", unit="count", observations=observed("2020") if i != 3 else [])
-               for i in range(10)]
+    metrics = [
+        Metric(id=f"m{i}", name=f"M{i}", unit="count", observations=observed("2020") if i != 3 else [])
+        for i in range(10)
+    ]
     case = msgspec.structs.replace(load_case(FIXTURES / "crossrefs.yaml"), metrics=metrics)
     assert [m.id for m, _ in key_metrics(case)] == ["m0", "m1", "m2", "m4", "m5", "m6", "m7"]

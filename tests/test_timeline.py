@@ -18,9 +18,32 @@ ENV = {"NO_COLOR": "1", "COLUMNS": "100", "CASEKIT_CASE": "", "CASEKIT_PATH": ""
 # Written out by hand from SPEC §2: by earliest day (an open start by its
 # latest), the wider interval first on ties, then file order.
 ORDER = [
-    "decade", "bylate", "openstart", "approx", "approx2", "circa", "uncertain", "range", "range2",
-    "y2016", "open", "present", "m201908", "aug2019", "august2019", "early2022", "mid2022",
-    "late2022", "d20221130", "nov30", "winter2023", "q1", "q1b", "spring2024", "h2", "h2b",
+    "decade",
+    "bylate",
+    "openstart",
+    "approx",
+    "approx2",
+    "circa",
+    "uncertain",
+    "range",
+    "range2",
+    "y2016",
+    "open",
+    "present",
+    "m201908",
+    "aug2019",
+    "august2019",
+    "early2022",
+    "mid2022",
+    "late2022",
+    "d20221130",
+    "nov30",
+    "winter2023",
+    "q1",
+    "q1b",
+    "spring2024",
+    "h2",
+    "h2b",
 ]
 
 
@@ -43,23 +66,32 @@ def test_reverse_and_limit():
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        (["--since", "2022", "--until", "2022"],
-         ["open", "present", "early2022", "mid2022", "late2022", "d20221130", "nov30"]),
-        (["--since", "2022", "--until", "2022", "--strict"],
-         ["early2022", "mid2022", "late2022", "d20221130", "nov30"]),
-        (["--until", "2018"],
-         ["decade", "bylate", "openstart", "approx", "approx2", "circa", "uncertain", "range", "range2", "y2016"]),
-        (["--until", "2018", "--strict"],
-         ["bylate", "openstart", "approx", "approx2", "circa", "uncertain", "y2016"]),
+        (
+            ["--since", "2022", "--until", "2022"],
+            ["open", "present", "early2022", "mid2022", "late2022", "d20221130", "nov30"],
+        ),
+        (
+            ["--since", "2022", "--until", "2022", "--strict"],
+            ["early2022", "mid2022", "late2022", "d20221130", "nov30"],
+        ),
+        (
+            ["--until", "2018"],
+            ["decade", "bylate", "openstart", "approx", "approx2", "circa", "uncertain", "range", "range2", "y2016"],
+        ),
+        (["--until", "2018", "--strict"], ["bylate", "openstart", "approx", "approx2", "circa", "uncertain", "y2016"]),
         (["--since", "2024-03"], ["open", "present", "q1", "q1b", "spring2024", "h2", "h2b"]),
         (["--since", "spring 2024", "--strict"], ["spring2024", "h2", "h2b"]),
-        (["--since", "Q4 2022", "--until", "early 2024"],
-         ["open", "present", "late2022", "d20221130", "nov30", "winter2023", "q1", "q1b", "spring2024"]),
+        (
+            ["--since", "Q4 2022", "--until", "early 2024"],
+            ["open", "present", "late2022", "d20221130", "nov30", "winter2023", "q1", "q1b", "spring2024"],
+        ),
         (["--since", "2013-06", "--until", "2013-07"], ["decade", "bylate", "openstart"]),
         # open ends run to today (2026-11-25), inside 2019–2030
-        (["--since", "2019", "--until", "2030", "--strict"], ORDER[ORDER.index("open"):]),
-        (["--since", "2019", "--until", "2025", "--strict"],
-         [i for i in ORDER[ORDER.index("open"):] if i not in ("open", "present")]),
+        (["--since", "2019", "--until", "2030", "--strict"], ORDER[ORDER.index("open") :]),
+        (
+            ["--since", "2019", "--until", "2025", "--strict"],
+            [i for i in ORDER[ORDER.index("open") :] if i not in ("open", "present")],
+        ),
         # an open-start period holds open-start events
         (["--since", "../2013", "--until", "2014", "--strict"], ["bylate", "openstart"]),
     ],
@@ -79,8 +111,9 @@ def test_as_of_ends_open_ends_then():
     inside = ["m201908", "aug2019", "august2019"]
     assert ids("--since", "2019", "--until", "2020", "--strict") == inside
     assert ids("--as-of", "2020", "--since", "2019", "--until", "2020", "--strict") == ["open", "present", *inside]
-    result = CliRunner().invoke(app, ["timeline", "-c", NOTATIONS, "--today", "2026-11-25", "--as-of", "2020",
-                                      "--since", "2021"], env=ENV)
+    result = CliRunner().invoke(
+        app, ["timeline", "-c", NOTATIONS, "--today", "2026-11-25", "--as-of", "2020", "--since", "2021"], env=ENV
+    )
     assert result.exit_code == 0 and "no events match" in result.stderr
 
 
@@ -97,7 +130,11 @@ def test_era_filter_takes_named_events_and_those_inside_the_period():
 def test_category_tag_source_and_grep_filters():
     assert ids("--category", "funding", case=ACME) == ["seed", "series-a", "series-b"]
     assert ids("--category", "funding", "--category", "product", case=ACME) == [
-        "seed", "series-a", "os-launch", "series-b"]
+        "seed",
+        "series-a",
+        "os-launch",
+        "series-b",
+    ]
     assert ids("--tag", "round", case=ACME) == ["seed", "series-a", "series-b"]
     assert ids("--tag", "round", "--tag", "growth", case=ACME) == ["series-b"]
     assert ids("--source", "report", case=ACME) == ["founded", "os-launch"]
@@ -121,23 +158,40 @@ def test_unknown_era_is_suggested_by_its_id_once_whether_id_or_title_is_near():
 def test_json_record_shape_and_key_order():
     result = CliRunner().invoke(app, ["timeline", "-c", ACME, "-f", "json"], env=ENV)
     first = json.loads(result.stdout)[0]
-    assert list(first) == ["id", "date", "start", "end", "title", "detail", "category", "era", "tags",
-                           "sources", "confidence"]
+    assert list(first) == [
+        "id",
+        "date",
+        "start",
+        "end",
+        "title",
+        "detail",
+        "category",
+        "era",
+        "tags",
+        "sources",
+        "confidence",
+    ]
     assert first["date"] == "2015" and first["start"] == "2015-01-01" and first["end"] == "2015-12-31"
 
 
 def test_several_cases_merge_with_a_case_key(tmp_path):
     result = CliRunner().invoke(
-        app, ["timeline", "-c", ACME, "-c", NOTATIONS, "--today", "2026-11-25", "-f", "json", "--limit", "4"], env=ENV)
+        app, ["timeline", "-c", ACME, "-c", NOTATIONS, "--today", "2026-11-25", "-f", "json", "--limit", "4"], env=ENV
+    )
     records = json.loads(result.stdout)
     assert [(r["case"], r["id"]) for r in records] == [
-        ("notations", "decade"), ("notations", "bylate"), ("notations", "openstart"), ("acme", "founded")]
+        ("notations", "decade"),
+        ("notations", "bylate"),
+        ("notations", "openstart"),
+        ("acme", "founded"),
+    ]
     assert list(records[0])[0] == "case"
 
 
 def test_all_takes_the_whole_library():
-    result = CliRunner().invoke(app, ["timeline", "--all", "-f", "json", "--cases-dir", str(FIXTURES / "library")],
-                                env=ENV)
+    result = CliRunner().invoke(
+        app, ["timeline", "--all", "-f", "json", "--cases-dir", str(FIXTURES / "library")], env=ENV
+    )
     cases = {r["case"] for r in json.loads(result.stdout)}
     assert cases == {"acme", "scale_ai"}
 
@@ -185,8 +239,9 @@ def test_tree_groups_by_era_then_year():
 
 
 def test_chart_marks_eras_and_events_per_category():
-    result = CliRunner().invoke(app, ["timeline", "-c", ACME, "--view", "chart", "--today", "2024-06-30"],
-                                env={**ENV, "COLUMNS": "80"})
+    result = CliRunner().invoke(
+        app, ["timeline", "-c", ACME, "--view", "chart", "--today", "2024-06-30"], env={**ENV, "COLUMNS": "80"}
+    )
     out = result.stdout
     assert "Hardware years" in out and "Platform years" in out
     assert "funding (3)" in out and "product (1)" in out
@@ -238,8 +293,14 @@ def test_with_room_the_short_columns_keep_their_width_and_the_titles_wrap():
 def test_narrow_terminals_stack_the_labels_under_the_title_and_never_split_them(columns):
     lines = table_lines(LONG, columns)
     assert "category" not in lines[0] and "era" not in lines[0]
-    for label in ("2024-06/2025-06? ‡", "spring 2025", "government", "leadership", "Founder-led growth years",
-                  "Interim leadership after the deal"):
+    for label in (
+        "2024-06/2025-06? ‡",
+        "spring 2025",
+        "government",
+        "leadership",
+        "Founder-led growth years",
+        "Interim leadership after the deal",
+    ):
         assert any(label in line for line in lines), label
     for word in ("Seed", "infrastructure", "readiness", "talks"):  # titles wrap at spaces
         assert any(word in line.split() for line in lines), word
@@ -249,7 +310,7 @@ def test_stacked_rows_read_title_then_date_category_era():
     lines = table_lines(LONG, 40)
     assert lines[0] == "event"
     start = lines.index("Interim chief executive appointed")
-    assert lines[start + 1:start + 3] == ["spring 2025 · leadership ·", "Interim leadership after the deal"]
+    assert lines[start + 1 : start + 3] == ["spring 2025 · leadership ·", "Interim leadership after the deal"]
 
 
 def test_the_narrow_shape_keeps_the_date_column_beside_the_title():
@@ -288,8 +349,11 @@ def test_chart_labels_wrap_at_spaces_and_take_the_room_they_need(columns):
 
 
 def test_chart_over_several_cases_heads_each_cases_rows_with_its_id():
-    result = CliRunner().invoke(app, ["timeline", "-c", ACME, "-c", LONG, "--view", "chart", "--today", "2025-12-31"],
-                                env={**ENV, "COLUMNS": "80"})
+    result = CliRunner().invoke(
+        app,
+        ["timeline", "-c", ACME, "-c", LONG, "--view", "chart", "--today", "2025-12-31"],
+        env={**ENV, "COLUMNS": "80"},
+    )
     lines = result.stdout.splitlines()
     acme, labels = lines.index("acme"), lines.index("long_labels")
     assert acme < labels
@@ -325,7 +389,7 @@ def test_tree_titles_hang_under_their_first_word_and_the_marks_have_a_key():
     lines = table_lines(LONG, 60, "--view", "tree", "--today", "2025-12-31")
     seed = next(i for i, line in enumerate(lines) if "2016  Seed round" in line)
     title = lines[seed].index("Seed")
-    assert lines[seed + 1][title - 1] == " " and lines[seed + 1][title] != " ", lines[seed:seed + 2]
+    assert lines[seed + 1][title - 1] == " " and lines[seed + 1][title] != " ", lines[seed : seed + 2]
     assert lines[seed + 1].rstrip().endswith("founders · funding")  # set off without colour
     assert lines[-1] == "? uncertain   ‡ sources disagree; see the event's note"
     plain = table_lines(ACME, 80, "--view", "tree")

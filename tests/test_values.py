@@ -127,10 +127,20 @@ def test_parse_notation(written, low, high, qualifier, currency, unit):
     assert v.text == written
 
 
-@pytest.mark.parametrize(("written", "scale"), [
-    ("$13.8B", "B"), ("13.8bn", "B"), ("$600 million", "M"), ("5k", "K"), ("1T", "T"),
-    ("1–2B", "B"), ("$500M–$1.2B", "B"), ("13800000000", None), ("45%", None),
-])
+@pytest.mark.parametrize(
+    ("written", "scale"),
+    [
+        ("$13.8B", "B"),
+        ("13.8bn", "B"),
+        ("$600 million", "M"),
+        ("5k", "K"),
+        ("1T", "T"),
+        ("1–2B", "B"),
+        ("$500M–$1.2B", "B"),
+        ("13800000000", None),
+        ("45%", None),
+    ],
+)
 def test_scale_is_kept_as_written(written, scale):
     assert Value.parse(written).scale == scale
 
@@ -189,91 +199,103 @@ def test_long_bad_text_is_shortened_in_the_message():
     assert str(caught.value).startswith("'9999")
 
 
-@pytest.mark.parametrize(("raw", "message"), [
-    (True, "True is a yes/no value, not a number"),
-    (False, "False is a yes/no value, not a number"),
-    (10**400, "an integer of about 401 digits is too large for a number"),
-    (float("nan"), "nan is not a finite number"),
-    (float("inf"), "inf is not a finite number"),
-    (None, "expected a number or text such as $13.8B, got NoneType"),
-    ([1], "got list"),
-])
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (True, "True is a yes/no value, not a number"),
+        (False, "False is a yes/no value, not a number"),
+        (10**400, "an integer of about 401 digits is too large for a number"),
+        (float("nan"), "nan is not a finite number"),
+        (float("inf"), "inf is not a finite number"),
+        (None, "expected a number or text such as $13.8B, got NoneType"),
+        ([1], "got list"),
+    ],
+)
 def test_non_text_errors(raw, message):
     with pytest.raises(ValueParseError) as caught:
         Value.parse(raw)
     assert str(caught.value) == message or message in str(caught.value)
 
 
-@pytest.mark.parametrize(("written", "shown"), [
-    # SPEC §3's examples, exactly
-    ("~$1.4B", "~$1.4B"),
-    ("300,000+", "300K+"),
-    ("$15–$50/hr", "$15–$50/hr"),
-    ("<$4B", "<$4B"),
-    ("A$600M", "A$600M"),
-    ("45%", "45%"),
-    ("~10x", "~10x"),
-    ("13800000000", "13.8B"),
-    ("$13.8B", "$13.8B"),
-    # and the other shapes
-    (">$1B", ">$1B"),
-    ("up to 5", "≤5"),
-    ("44–46%", "44–46%"),
-    ("1–2B", "1B–2B"),
-    ("100%+", "100%+"),
-    ("$15+/hr", "$15+/hr"),
-    ("−$2M", "-$2M"),
-    ("CHF 5M–10M", "CHF 5M–10M"),
-    ("RMB 5M", "CN¥5M"),
-    ("mid-40s%", "44–46%"),
-    ("$13,812,345,678", "$13.8B"),
-    ("999,950", "1M"),
-    ("0.000123", "0.000123"),
-    ("$500–$2K", "$500–$2K"),
-    ("1–1,000", "0.001K–1K"),
-    ("0–1,000", "0–1K"),
-    # a range whose ends round alike gets the figures that tell them apart
-    ("1,000–1,004", "1K–1.004K"),
-    ("100000–100001", "100K–100.001K"),
-    ("$1.234B–$1.2345B", "$1.234B–$1.2345B"),
-    ("44.01–44.02%", "44.01–44.02%"),
-    ("-1,000–-999", "-1K–-999"),
-    ("5–5", "5–5"),
-])
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [
+        # SPEC §3's examples, exactly
+        ("~$1.4B", "~$1.4B"),
+        ("300,000+", "300K+"),
+        ("$15–$50/hr", "$15–$50/hr"),
+        ("<$4B", "<$4B"),
+        ("A$600M", "A$600M"),
+        ("45%", "45%"),
+        ("~10x", "~10x"),
+        ("13800000000", "13.8B"),
+        ("$13.8B", "$13.8B"),
+        # and the other shapes
+        (">$1B", ">$1B"),
+        ("up to 5", "≤5"),
+        ("44–46%", "44–46%"),
+        ("1–2B", "1B–2B"),
+        ("100%+", "100%+"),
+        ("$15+/hr", "$15+/hr"),
+        ("−$2M", "-$2M"),
+        ("CHF 5M–10M", "CHF 5M–10M"),
+        ("RMB 5M", "CN¥5M"),
+        ("mid-40s%", "44–46%"),
+        ("$13,812,345,678", "$13.8B"),
+        ("999,950", "1M"),
+        ("0.000123", "0.000123"),
+        ("$500–$2K", "$500–$2K"),
+        ("1–1,000", "0.001K–1K"),
+        ("0–1,000", "0–1K"),
+        # a range whose ends round alike gets the figures that tell them apart
+        ("1,000–1,004", "1K–1.004K"),
+        ("100000–100001", "100K–100.001K"),
+        ("$1.234B–$1.2345B", "$1.234B–$1.2345B"),
+        ("44.01–44.02%", "44.01–44.02%"),
+        ("-1,000–-999", "-1K–-999"),
+        ("5–5", "5–5"),
+    ],
+)
 def test_display(written, shown):
     assert Value.parse(written).display() == shown
 
 
-@pytest.mark.parametrize(("x", "kwargs", "shown"), [
-    (1.38e10, {"currency": "USD"}, "$13.8B"),
-    (300000, {}, "300K"),
-    (45, {"unit": "percent"}, "45%"),
-    (12.345, {"unit": "percent"}, "12.3%"),
-    (10, {"unit": "ratio"}, "10x"),
-    (15, {"currency": "USD", "unit": "hour"}, "$15/hr"),
-    (1234, {}, "1.23K"),
-    (999, {}, "999"),
-    (0.0, {}, "0"),
-    (-0.0, {}, "0"),
-    (-2e6, {"currency": "EUR"}, "-€2M"),
-    (5e6, {"currency": "SEK"}, "SEK 5M"),
-    (1.5e16, {"currency": "USD"}, "$15000T"),
-    (12345, {"unit": "percent"}, "12300%"),
-])
+@pytest.mark.parametrize(
+    ("x", "kwargs", "shown"),
+    [
+        (1.38e10, {"currency": "USD"}, "$13.8B"),
+        (300000, {}, "300K"),
+        (45, {"unit": "percent"}, "45%"),
+        (12.345, {"unit": "percent"}, "12.3%"),
+        (10, {"unit": "ratio"}, "10x"),
+        (15, {"currency": "USD", "unit": "hour"}, "$15/hr"),
+        (1234, {}, "1.23K"),
+        (999, {}, "999"),
+        (0.0, {}, "0"),
+        (-0.0, {}, "0"),
+        (-2e6, {"currency": "EUR"}, "-€2M"),
+        (5e6, {"currency": "SEK"}, "SEK 5M"),
+        (1.5e16, {"currency": "USD"}, "$15000T"),
+        (12345, {"unit": "percent"}, "12300%"),
+    ],
+)
 def test_format_number(x, kwargs, shown):
     assert format_number(x, **kwargs) == shown
 
 
-@pytest.mark.parametrize(("written", "point", "mid", "label"), [
-    ("$13.8B", True, 1.38e10, "USD"),
-    ("~$1.4B", True, 1.4e9, "USD"),
-    ("$15–$50/hr", False, 32.5, "USD/hour"),
-    ("300K+", False, 3e5, "count"),
-    ("<$4B", False, 4e9, "USD"),
-    ("45%", True, 45.0, "percent"),
-    ("~10x", True, 10.0, "ratio"),
-    ("15/hr", True, 15.0, "count/hour"),
-])
+@pytest.mark.parametrize(
+    ("written", "point", "mid", "label"),
+    [
+        ("$13.8B", True, 1.38e10, "USD"),
+        ("~$1.4B", True, 1.4e9, "USD"),
+        ("$15–$50/hr", False, 32.5, "USD/hour"),
+        ("300K+", False, 3e5, "count"),
+        ("<$4B", False, 4e9, "USD"),
+        ("45%", True, 45.0, "percent"),
+        ("~10x", True, 10.0, "ratio"),
+        ("15/hr", True, 15.0, "count/hour"),
+    ],
+)
 def test_point_midpoint_and_unit_label(written, point, mid, label):
     v = Value.parse(written)
     assert v.is_point is point
@@ -288,6 +310,7 @@ def test_same_quantity_ignores_how_it_was_written():
 
 
 # --- growth ----------------------------------------------------------------
+
 
 def g(old: str, new: str) -> Growth | None:
     return growth(Value.parse(old), Value.parse(new))
@@ -385,16 +408,19 @@ def test_cagr():
     assert g("0", "5").cagr(2) is None
 
 
-@pytest.mark.parametrize(("old", "new"), [
-    ("-1", "1"),          # +200% against |old|, but no rate compounds across zero
-    ("-$10M", "$5M"),
-    ("$5M", "-$10M"),
-    ("-$2M", "-$1M"),     # a shrinking loss: +50%, yet no growth rate
-    ("-$1M", "-$2M"),
-    ("$1M", "$0"),
-    ("<$4B", "-$1B"),
-    ("-$1M", "~$2M"),
-])
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("-1", "1"),  # +200% against |old|, but no rate compounds across zero
+        ("-$10M", "$5M"),
+        ("$5M", "-$10M"),
+        ("-$2M", "-$1M"),  # a shrinking loss: +50%, yet no growth rate
+        ("-$1M", "-$2M"),
+        ("$1M", "$0"),
+        ("<$4B", "-$1B"),
+        ("-$1M", "~$2M"),
+    ],
+)
 def test_cagr_needs_two_figures_above_zero(old, new):
     result = g(old, new)
     assert result is not None
@@ -404,7 +430,7 @@ def test_cagr_needs_two_figures_above_zero(old, new):
 def test_cagr_of_a_bound_is_the_bound_of_the_rate():
     # <$4B -> $13.8B: at least 13.8/4 = 3.45 times in 2 years, sqrt = 1.857..., at least +85.7% a year.
     result = g("<$4B", "$13.8B")
-    assert result.cagr(2) == pytest.approx((3.45 ** 0.5 - 1) * 100)
+    assert result.cagr(2) == pytest.approx((3.45**0.5 - 1) * 100)
     assert result.bound == "at_least"
 
 
@@ -418,8 +444,9 @@ def test_growth_is_a_frozen_value_hashed_like_it_compares():
     b = Growth(1.0, 2.0, False, None, None, None, 4.0)
     assert a == b and hash(a) == hash(b) and len({a, b}) == 1
     assert a != Growth(1.0, 2.0, True) and a != (1.0, 2.0, False, None, None, None)
-    assert repr(a) == ("Growth(change=1.0, pct=2.0, approximate=False, bound=None, currency=None, unit=None, "
-                       "ratio=3.0)")
+    assert repr(a) == (
+        "Growth(change=1.0, pct=2.0, approximate=False, bound=None, currency=None, unit=None, ratio=3.0)"
+    )
     with pytest.raises(AttributeError):
         a.pct = 5.0  # type: ignore[misc]
     match a:
@@ -504,10 +531,12 @@ def close_ranges(draw) -> Value:
     unit = draw(st.sampled_from(UNITS))
     currency = None if unit in ("percent", "ratio") else draw(st.sampled_from(CURRENCIES))
     low = draw(st.floats(min_value=-1e15, max_value=1e15, allow_nan=False))
-    gap = draw(st.one_of(
-        st.floats(min_value=1e-12, max_value=1.0).map(lambda f: abs(low) * f),
-        st.floats(min_value=1e-6, max_value=1e6),
-    ))
+    gap = draw(
+        st.one_of(
+            st.floats(min_value=1e-12, max_value=1.0).map(lambda f: abs(low) * f),
+            st.floats(min_value=1e-6, max_value=1e6),
+        )
+    )
     high = low + gap
     assume(low < high)
     return Value("", low, high, "range", currency, None, unit)

@@ -17,8 +17,23 @@ if TYPE_CHECKING:
 COMMAND_MODULES = {
     **dict.fromkeys(("validate", "cases", "show", "schema"), "inspect"),
     "timeline": "timeline",
-    **dict.fromkeys(("principles", "principle", "risks", "people", "eras", "sources", "quotes", "moats",
-                     "competitors", "drivers", "lessons", "flywheel"), "sections"),
+    **dict.fromkeys(
+        (
+            "principles",
+            "principle",
+            "risks",
+            "people",
+            "eras",
+            "sources",
+            "quotes",
+            "moats",
+            "competitors",
+            "drivers",
+            "lessons",
+            "flywheel",
+        ),
+        "sections",
+    ),
     **dict.fromkeys(("metrics", "metric", "segments"), "metrics"),
     "diff": "diff",
     **dict.fromkeys(("search", "compare", "export", "new"), "library_cmds"),
@@ -27,9 +42,25 @@ MODULES = ("inspect", "timeline", "sections", "metrics", "diff", "library_cmds")
 
 # How `casekit --help` groups the commands, in this order.
 HELP_PANELS = {
-    "Read a case": ("show", "timeline", "principles", "principle", "risks", "metrics", "metric", "segments",
-                    "people", "eras", "sources", "quotes", "moats", "flywheel", "competitors", "drivers",
-                    "lessons"),
+    "Read a case": (
+        "show",
+        "timeline",
+        "principles",
+        "principle",
+        "risks",
+        "metrics",
+        "metric",
+        "segments",
+        "people",
+        "eras",
+        "sources",
+        "quotes",
+        "moats",
+        "flywheel",
+        "competitors",
+        "drivers",
+        "lessons",
+    ),
     "Across cases": ("cases", "search", "compare", "diff"),
     "Write and check": ("validate", "new", "export", "schema"),
 }
@@ -83,7 +114,7 @@ def hoist_global_options(args: list[str]) -> list[str]:
         return list(args)
     moved: list[str] = []
     kept: list[str] = []
-    rest = args[i + 1:]
+    rest = args[i + 1 :]
     j = 0
     while j < len(rest):
         word = rest[j]
@@ -107,7 +138,7 @@ def hoist_global_options(args: list[str]) -> list[str]:
 def colourless_help(args: list[str]) -> Iterator[None]:
     """With --no-color anywhere among the options, Typer's help and usage errors are printed
     without escape codes too, as NO_COLOR would have them (they use consoles of their own)."""
-    options = args[:args.index("--")] if "--" in args else args
+    options = args[: args.index("--")] if "--" in args else args
     if "--no-color" not in options:
         yield
         return
@@ -185,7 +216,7 @@ def _startup_error(exc: Exception, args: list[str]) -> int:
         return 1
     from casekit.errors import CasekitError
 
-    options = args[:args.index("--")] if "--" in args else args
+    options = args[: args.index("--")] if "--" in args else args
     if isinstance(exc, CasekitError):
         terminal(no_color="--no-color" in options).error(exc.message, exc.hint)
         return int(exc.exit_code)

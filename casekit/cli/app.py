@@ -4,7 +4,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperGroup
@@ -155,8 +155,6 @@ def state(ctx: typer.Context) -> State:
     return root.obj
 
 
-
-
 app = typer.Typer(
     cls=CasekitGroup,
     name="casekit",
@@ -185,7 +183,7 @@ def main_options(
     no_cache: NoCacheOpt = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.", rich_help_panel=GLOBAL)] = False,
     version: Annotated[
-        Optional[bool], typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+        bool | None, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = None,
 ) -> None:
     """Study business strategy cases from the terminal.
@@ -215,8 +213,10 @@ def _register_commands() -> None:
 
     for info in app.registered_commands:
         info.rich_help_panel = panel.get(name(info), info.rich_help_panel)
-        info.epilog = info.epilog or ("Global options work here too: --cases-dir DIR, --today DAY, --no-color, "
-                                      "--pager, --no-cache, --debug (see casekit --help).")
+        info.epilog = info.epilog or (
+            "Global options work here too: --cases-dir DIR, --today DAY, --no-color, "
+            "--pager, --no-cache, --debug (see casekit --help)."
+        )
     app.registered_commands.sort(key=lambda info: order.index(name(info)) if name(info) in order else len(order))
 
 

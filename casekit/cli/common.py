@@ -21,8 +21,9 @@ def open_case(st: State, spec: str | None, as_of: str | None = None) -> Case:
     return view(st, case, as_of)
 
 
-def open_one_case(st: State, specs: Sequence[str] | None, as_of: str | None, command: str,
-                  several: str | None = None) -> Case:
+def open_one_case(
+    st: State, specs: Sequence[str] | None, as_of: str | None, command: str, several: str | None = None
+) -> Case:
     """The one case a single-case command was given (each file once however often it is named), or
     the default one; a `UsageError` naming the cases when `-c` names several, with a hint at
     `several`, the listing that takes them (else at `compare`)."""
@@ -31,15 +32,16 @@ def open_one_case(st: State, specs: Sequence[str] | None, as_of: str | None, com
     refs = find_cases(st, specs)
     if len(refs) > 1:
         named = " ".join(f"-c {s}" for s in dict.fromkeys(specs))
-        raise UsageError(f"`casekit {command}` shows one case; -c names {len(refs)}: "
-                         + ", ".join(ref.id for ref in refs),
-                         hint=f"`casekit {several} {named}` lists them over several cases" if several else
-                         f"`casekit compare {' '.join(dict.fromkeys(specs))}` sets them side by side")
+        raise UsageError(
+            f"`casekit {command}` shows one case; -c names {len(refs)}: " + ", ".join(ref.id for ref in refs),
+            hint=f"`casekit {several} {named}` lists them over several cases"
+            if several
+            else f"`casekit compare {' '.join(dict.fromkeys(specs))}` sets them side by side",
+        )
     return view(st, st.library.load(refs[0]), as_of)
 
 
-def open_cases(st: State, specs: Sequence[str] | None, all_cases: bool = False,
-               as_of: str | None = None) -> list[Case]:
+def open_cases(st: State, specs: Sequence[str] | None, all_cases: bool = False, as_of: str | None = None) -> list[Case]:
     """Several cases: those named (each file once), every case with `all_cases`, else the default one."""
     library = st.library
     if all_cases:
@@ -138,8 +140,15 @@ class ParseProgress(Progress):
         from rich.progress import Progress as Bar
 
         # No refresh thread: parsing may fork workers, and forking beside a thread is unsafe.
-        self.bar = Bar(TextColumn("parsing cases"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                       console=self.st.term.err, transient=True, auto_refresh=False)
+        self.bar = Bar(
+            TextColumn("parsing cases"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=self.st.term.err,
+            transient=True,
+            auto_refresh=False,
+        )
         self.task = self.bar.add_task("parse", total=files)
         self.bar.start()
 
@@ -169,8 +178,9 @@ def view(st: State, case: Case, as_of: str | None) -> Case:
     return seen
 
 
-def emit(st: State, fmt: Format, records: Callable[[], Any], render: Callable[[], Any],
-         shape: dict | None = None) -> None:
+def emit(
+    st: State, fmt: Format, records: Callable[[], Any], render: Callable[[], Any], shape: dict | None = None
+) -> None:
     """Print a table view, or write the records in a machine format (`shape`: see `write_records`)."""
     if fmt is Format.table:
         st.term.print(render())
@@ -186,9 +196,9 @@ def write_records(st: State, records: Any, fmt: Format, shape: dict | None = Non
     The formats carry case text as it is; at a terminal, control characters
     (only csv can hold them raw) are shown, not obeyed, as `ls` does.
     """
-    from casekit.render.machine import write
-
     import sys
+
+    from casekit.render.machine import write
 
     text = write(records, fmt.value, shape)
     if sys.stdout.isatty():

@@ -119,8 +119,9 @@ def _given(ctx, key: str) -> list[str]:
     if not value:
         words = list(getattr(ctx.parent, "args", None) or [])
         if words and words[-1].startswith("-"):
-            value = ctx.command.make_context(ctx.info_name, words[:-1], parent=ctx.parent,
-                                             resilient_parsing=True).params.get(key)
+            value = ctx.command.make_context(
+                ctx.info_name, words[:-1], parent=ctx.parent, resilient_parsing=True
+            ).params.get(key)
     if isinstance(value, str):
         return [value]
     return list(value or [])

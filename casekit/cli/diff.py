@@ -2,7 +2,7 @@
 
 import re
 from dataclasses import dataclass
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -58,13 +58,27 @@ def git_external_args(operands: list[str]) -> GitDiffArgs | None:
 @app.command()
 def diff(
     ctx: typer.Context,
-    operands: Annotated[list[str], typer.Argument(
-        metavar="A B", show_default=False, autocompletion=complete.diff_operands,
-        help="Two cases, each a path, an id, CASE@DATE, REV:PATH, or - (standard input).")],
+    operands: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="A B",
+            show_default=False,
+            autocompletion=complete.diff_operands,
+            help="Two cases, each a path, an id, CASE@DATE, REV:PATH, or - (standard input).",
+        ),
+    ],
     stat: Annotated[bool, typer.Option("--stat", help="Only the counts per section, in every format.")] = False,
-    section: Annotated[Optional[list[str]], typer.Option(
-        "--section", "-s", metavar="SECTION", show_default=False, autocompletion=complete.diff_sections,
-        help="Only this section (repeatable): case, timeline, metrics, principles, risks, …")] = None,
+    section: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--section",
+            "-s",
+            metavar="SECTION",
+            show_default=False,
+            autocompletion=complete.diff_sections,
+            help="Only this section (repeatable): case, timeline, metrics, principles, risks, …",
+        ),
+    ] = None,
     order: Annotated[bool, typer.Option("--order", help="Report items that moved in their list.")] = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
@@ -101,25 +115,28 @@ def diff(
         _git_driver(st, git, sections=sections, stat=stat, order=order, fmt=fmt)
         return
     if len(operands) != 2:
-        raise UsageError(f"diff takes two cases, A and B; got {len(operands)} argument"
-                         f"{'s' * (len(operands) != 1)}",
-                         hint="each is a path, an id, CASE@DATE, REV:PATH or - (standard input), as in: "
-                              "casekit diff scale_ai@2024-12 scale_ai")
+        raise UsageError(
+            f"diff takes two cases, A and B; got {len(operands)} argument{'s' * (len(operands) != 1)}",
+            hint="each is a path, an id, CASE@DATE, REV:PATH or - (standard input), as in: "
+            "casekit diff scale_ai@2024-12 scale_ai",
+        )
     import sys
 
-    from casekit.changes import STDIN
+    from casekit.changes import STDIN, resolve_operand
     from casekit.changes import diff as diff_cases
-    from casekit.changes import resolve_operand
 
     if sum(spec == STDIN or spec.startswith(STDIN + "@") for spec in operands) > 1:
-        raise UsageError("standard input holds one case: at most one of A and B can be -",
-                         hint="save one of them to a file: casekit diff saved.yaml -")
+        raise UsageError(
+            "standard input holds one case: at most one of A and B can be -",
+            hint="save one of them to a file: casekit diff saved.yaml -",
+        )
     library = st.library
     today_date = st.today
     # /dev/null is no case at all, as git spells it: everything in the other is added (or removed).
     stdin = sys.stdin.buffer if sys.stdin is not None else None  # None when the caller closed it
-    a, b = ((spec, None) if spec == DEV_NULL else resolve_operand(spec, library, today_date, stdin)
-            for spec in operands)
+    a, b = (
+        (spec, None) if spec == DEV_NULL else resolve_operand(spec, library, today_date, stdin) for spec in operands
+    )
     result = diff_cases(a[1], b[1], order=order, sections=sections)
     result.a, result.b = a[0], b[0]
     _emit(st, result, fmt=fmt, stat=stat)
@@ -165,8 +182,13 @@ def _git_driver(st, git: GitDiffArgs, *, sections: list[str], stat: bool, order:
     from casekit.render.diff import git_header
 
     a_label, b_label = f"a/{git.path}", f"b/{git.new_path}"
-    header = git_header(a_label, b_label, added=git.old_file == DEV_NULL, deleted=git.new_file == DEV_NULL,
-                        rename_lines=git.rename_lines())
+    header = git_header(
+        a_label,
+        b_label,
+        added=git.old_file == DEV_NULL,
+        deleted=git.new_file == DEV_NULL,
+        rename_lines=git.rename_lines(),
+    )
     try:
         old = _git_side(git.old_file, git.old_hex, git.path)
         new = _git_side(git.new_file, git.new_hex, git.new_path)

@@ -1,6 +1,6 @@
 """Commands about cases as wholes: validate, cases, show, schema."""
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -13,9 +13,15 @@ from casekit.errors import ExitCode
 @app.command()
 def validate(
     ctx: typer.Context,
-    paths: Annotated[Optional[list[str]], typer.Argument(
-        metavar="PATH…", show_default=False, autocompletion=complete.cases_or_paths,
-        help="Case files, directories or ids, or - for standard input (default: the whole library).")] = None,
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="PATH…",
+            show_default=False,
+            autocompletion=complete.cases_or_paths,
+            help="Case files, directories or ids, or - for standard input (default: the whole library).",
+        ),
+    ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
@@ -82,8 +88,14 @@ def cases(
     from casekit.records import LIBRARY_KEYS, Records, library_record, shape_of
 
     st = state(ctx)
-    rows = select([library_record(loaded.ref, loaded.case, loaded.error.message if loaded.error else None)
-                   for loaded in open_library(st, warn=False)], grep, limit)
+    rows = select(
+        [
+            library_record(loaded.ref, loaded.case, loaded.error.message if loaded.error else None)
+            for loaded in open_library(st, warn=False)
+        ],
+        grep,
+        limit,
+    )
 
     def render():
         from casekit.render.overview import cases_table
@@ -101,8 +113,9 @@ def show(
     ctx: typer.Context,
     case: OneCaseOpt = None,
     as_of: AsOfOpt = None,
-    tree: Annotated[bool, typer.Option("--tree", help="The whole case as a tree (with -f json|yaml: the whole "
-                                                      "case, normalised).")] = False,
+    tree: Annotated[
+        bool, typer.Option("--tree", help="The whole case as a tree (with -f json|yaml: the whole case, normalised).")
+    ] = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """The case at a glance: header, key metrics, eras, counts, top risks.
@@ -118,8 +131,10 @@ def show(
     if tree and fmt in (Format.csv, Format.md):
         from casekit.errors import UsageError
 
-        raise UsageError(f"{fmt.value} holds one table and the whole case is many; use -f json or -f yaml",
-                         hint="or casekit show -f csv for the case at a glance, casekit SECTION -f csv for one section")
+        raise UsageError(
+            f"{fmt.value} holds one table and the whole case is many; use -f json or -f yaml",
+            hint="or casekit show -f csv for the case at a glance, casekit SECTION -f csv for one section",
+        )
     data = open_one_case(st, case, as_of, "show")
 
     def records():
@@ -129,8 +144,13 @@ def show(
 
     from casekit.records import overview_shape
 
-    emit(st, fmt, records, lambda: overview.case_tree(data, st.today) if tree else overview.overview(data, st.today),
-         shape=None if tree else overview_shape())
+    emit(
+        st,
+        fmt,
+        records,
+        lambda: overview.case_tree(data, st.today) if tree else overview.overview(data, st.today),
+        shape=None if tree else overview_shape(),
+    )
 
 
 @app.command()

@@ -2,7 +2,7 @@
 
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -15,14 +15,25 @@ from casekit.errors import ExitCode
 @app.command()
 def search(
     ctx: typer.Context,
-    query: Annotated[list[str], typer.Argument(metavar="QUERY", show_default=False,
-                                               help='Words and "quoted phrases" (quote the phrase for the shell too).')],
+    query: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="QUERY", show_default=False, help='Words and "quoted phrases" (quote the phrase for the shell too).'
+        ),
+    ],
     case: CasesOpt = None,
-    section: Annotated[Optional[list[str]], typer.Option(
-        "--section", "-s", metavar="SECTION", show_default=False, autocompletion=complete.search_sections,
-        help="Search only this section (repeatable; `case` is the case's own title and summary).")] = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", metavar="N", min=1,
-                                       help="Show the N best hits.")] = 20,
+    section: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--section",
+            "-s",
+            metavar="SECTION",
+            show_default=False,
+            autocompletion=complete.search_sections,
+            help="Search only this section (repeatable; `case` is the case's own title and summary).",
+        ),
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", metavar="N", min=1, help="Show the N best hits.")] = 20,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Ranked full-text search across the library (or the cases named with -c).
@@ -79,12 +90,25 @@ class ExportFormat(str, Enum):
 def export(
     ctx: typer.Context,
     case: OneCaseOpt = None,
-    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", case_sensitive=False,
-                                              help="md: a report; json: the whole case, normalised; html: one page.")]
-    = ExportFormat.md,
-    output: Annotated[Optional[str], typer.Option("--output", "-o", metavar="FILE", show_default=False,
-                                                  help="Write to FILE (atomically) instead of stdout; - is stdout.")]
-    = None,
+    fmt: Annotated[
+        ExportFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            case_sensitive=False,
+            help="md: a report; json: the whole case, normalised; html: one page.",
+        ),
+    ] = ExportFormat.md,
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            show_default=False,
+            help="Write to FILE (atomically) instead of stdout; - is stdout.",
+        ),
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
     as_of: AsOfOpt = None,
 ) -> None:
@@ -129,12 +153,16 @@ def export(
 @app.command()
 def new(
     ctx: typer.Context,
-    case_id: Annotated[str, typer.Argument(metavar="ID", show_default=False,
-                                           help="The new case's id: a slug such as acme or series_b-2024.")],
-    company: Annotated[str, typer.Option("--company", metavar="NAME", show_default=False,
-                                         help="Who the case is about.")],
-    directory: Annotated[Path, typer.Option("--dir", metavar="DIR", help="Where to write ID.yaml.")]
-    = Path("cases"),
+    case_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID", show_default=False, help="The new case's id: a slug such as acme or series_b-2024."
+        ),
+    ],
+    company: Annotated[
+        str, typer.Option("--company", metavar="NAME", show_default=False, help="Who the case is about.")
+    ],
+    directory: Annotated[Path, typer.Option("--dir", metavar="DIR", help="Where to write ID.yaml.")] = Path("cases"),
     force: Annotated[bool, typer.Option("--force", help="Replace DIR/ID.yaml if it exists.")] = False,
 ) -> None:
     """Start a case: write DIR/ID.yaml, a commented skeleton that validates.
@@ -154,12 +182,26 @@ def new(
 @app.command()
 def compare(
     ctx: typer.Context,
-    cases: Annotated[list[str], typer.Argument(metavar="CASE CASE…", show_default=False,
-                                               autocompletion=complete.cases_or_paths,
-                                               help="Two or more case ids or paths.")],
-    metric: Annotated[Optional[list[str]], typer.Option(
-        "--metric", "-m", metavar="ID", show_default=False, autocompletion=complete.compared_metrics,
-        help="Compare this metric (id or name; repeatable). Default: every metric two cases share.")] = None,
+    cases: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="CASE CASE…",
+            show_default=False,
+            autocompletion=complete.cases_or_paths,
+            help="Two or more case ids or paths.",
+        ),
+    ],
+    metric: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--metric",
+            "-m",
+            metavar="ID",
+            show_default=False,
+            autocompletion=complete.compared_metrics,
+            help="Compare this metric (id or name; repeatable). Default: every metric two cases share.",
+        ),
+    ] = None,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
@@ -203,5 +245,10 @@ def compare(
 
     emit(st, fmt, records, render)
     if fmt is Format.table and not any(row.group == "metrics" for row in comparison.rows):
-        st.term.err.print("no metric is shared by two of the cases; pick some with --metric ID",
-                          style="dim", markup=False, highlight=False, soft_wrap=True)
+        st.term.err.print(
+            "no metric is shared by two of the cases; pick some with --metric ID",
+            style="dim",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )

@@ -60,8 +60,13 @@ def metrics(
         from casekit.render.metrics import metrics_table
         from casekit.render.sections import by_case
 
-        return by_case([(c, metrics_table([metric_summary(m, st.today) for mc, m in rows if mc is c]))
-                        for c in _with_rows(cases, rows)], several=several)
+        return by_case(
+            [
+                (c, metrics_table([metric_summary(m, st.today) for mc, m in rows if mc is c]))
+                for c in _with_rows(cases, rows)
+            ],
+            several=several,
+        )
 
     if fmt is Format.table and not rows:
         return say_nothing(st, "metrics", cases)
@@ -82,8 +87,15 @@ def _with_rows(cases, rows) -> list:
 @app.command()
 def metric(
     ctx: typer.Context,
-    metric_id: Annotated[str, typer.Argument(metavar="ID", autocompletion=complete.metric_ids, show_default=False,
-                                             help="The metric's id (or its name); `casekit metrics` lists them.")],
+    metric_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID",
+            autocompletion=complete.metric_ids,
+            show_default=False,
+            help="The metric's id (or its name); `casekit metrics` lists them.",
+        ),
+    ],
     case: OneCaseOpt = None,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
@@ -157,8 +169,13 @@ def segments(
         from casekit.render.metrics import segments_view
         from casekit.render.sections import by_case
 
-        return by_case([(c, segments_view(segment_shares(c.segments, shown=[s.id for sc, s in rows if sc is c])))
-                        for c in _with_rows(cases, rows)], several=several)
+        return by_case(
+            [
+                (c, segments_view(segment_shares(c.segments, shown=[s.id for sc, s in rows if sc is c])))
+                for c in _with_rows(cases, rows)
+            ],
+            several=several,
+        )
 
     if fmt is Format.table and not rows:
         return say_nothing(st, "segments", cases)

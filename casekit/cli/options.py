@@ -2,7 +2,7 @@
 
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -23,43 +23,80 @@ class Format(str, Enum):
 
 # `-c CASE` of a command that shows one case: taken as a list only so that a second -c is refused, not lost.
 OneCaseOpt = Annotated[
-    Optional[list[str]],
-    typer.Option("--case", "-c", help="Case id or path (default: CASEKIT_CASE, the only case, or the bundled example).",
-                 metavar="CASE", autocompletion=complete.case_ids, show_default=False),
+    list[str] | None,
+    typer.Option(
+        "--case",
+        "-c",
+        help="Case id or path (default: CASEKIT_CASE, the only case, or the bundled example).",
+        metavar="CASE",
+        autocompletion=complete.case_ids,
+        show_default=False,
+    ),
 ]
 CasesOpt = Annotated[
-    Optional[list[str]],
-    typer.Option("--case", "-c", help="Case id or path; repeat for several cases.", metavar="CASE",
-                 autocompletion=complete.case_ids, show_default=False),
+    list[str] | None,
+    typer.Option(
+        "--case",
+        "-c",
+        help="Case id or path; repeat for several cases.",
+        metavar="CASE",
+        autocompletion=complete.case_ids,
+        show_default=False,
+    ),
 ]
 AllOpt = Annotated[bool, typer.Option("--all", help="Every case in the library.")]
 FormatOpt = Annotated[
     Format, typer.Option("--format", "-f", help="Output format; all but table are plain data.", case_sensitive=False)
 ]
 GrepOpt = Annotated[
-    Optional[str], typer.Option("--grep", "-g", metavar="TEXT", show_default=False,
-                                help="Keep items whose text contains TEXT (ignoring case and accents).")
+    str | None,
+    typer.Option(
+        "--grep",
+        "-g",
+        metavar="TEXT",
+        show_default=False,
+        help="Keep items whose text contains TEXT (ignoring case and accents).",
+    ),
 ]
 LimitOpt = Annotated[
-    Optional[int], typer.Option("--limit", "-n", help="Show at most N items (N ≥ 1).", metavar="N", min=1,
-                                show_default=False)
+    int | None,
+    typer.Option("--limit", "-n", help="Show at most N items (N ≥ 1).", metavar="N", min=1, show_default=False),
 ]
 AsOfOpt = Annotated[
-    Optional[str], typer.Option("--as-of", help="The case as known at DATE: later facts dropped.", metavar="DATE",
-                                show_default=False)
+    str | None,
+    typer.Option("--as-of", help="The case as known at DATE: later facts dropped.", metavar="DATE", show_default=False),
 ]
 TodayOpt = Annotated[
-    Optional[str], typer.Option("--today", help="Fix today's date to one day, as in 2025-06-15 (open ranges "
-                                "end today).", metavar="DAY", rich_help_panel=GLOBAL, show_default=False)
+    str | None,
+    typer.Option(
+        "--today",
+        help="Fix today's date to one day, as in 2025-06-15 (open ranges end today).",
+        metavar="DAY",
+        rich_help_panel=GLOBAL,
+        show_default=False,
+    ),
 ]
 CasesDirOpt = Annotated[
-    Optional[list[Path]],
-    typer.Option("--cases-dir", help="Read cases from DIR (repeatable; before CASEKIT_PATH and ./cases).",
-                 metavar="DIR", rich_help_panel=GLOBAL, show_default=False),
+    list[Path] | None,
+    typer.Option(
+        "--cases-dir",
+        help="Read cases from DIR (repeatable; before CASEKIT_PATH and ./cases).",
+        metavar="DIR",
+        rich_help_panel=GLOBAL,
+        show_default=False,
+    ),
 ]
-NoColorOpt = Annotated[bool, typer.Option("--no-color", help="No colour (NO_COLOR is honoured too).",
-                                          rich_help_panel=GLOBAL)]
-PagerOpt = Annotated[bool, typer.Option("--pager", help="Page long output at a terminal (or set CASEKIT_PAGER).",
-                                        rich_help_panel=GLOBAL)]
-NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Parse every case file; neither read nor write the "
-                                          "parsed-case cache (or set CASEKIT_NO_CACHE=1).", rich_help_panel=GLOBAL)]
+NoColorOpt = Annotated[
+    bool, typer.Option("--no-color", help="No colour (NO_COLOR is honoured too).", rich_help_panel=GLOBAL)
+]
+PagerOpt = Annotated[
+    bool, typer.Option("--pager", help="Page long output at a terminal (or set CASEKIT_PAGER).", rich_help_panel=GLOBAL)
+]
+NoCacheOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-cache",
+        help="Parse every case file; neither read nor write the parsed-case cache (or set CASEKIT_NO_CACHE=1).",
+        rich_help_panel=GLOBAL,
+    ),
+]

@@ -1,7 +1,7 @@
 """`casekit principles`, `principle`, `risks` and a listing command for each analysis section."""
 
 from enum import Enum
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -44,9 +44,15 @@ class Severity(str, Enum):
 
 
 TagOpt = Annotated[
-    Optional[list[str]],
-    typer.Option("--tag", "-t", metavar="TAG", show_default=False, autocompletion=complete.principle_tags,
-                 help="Principles with this tag (repeatable: all must match)."),
+    list[str] | None,
+    typer.Option(
+        "--tag",
+        "-t",
+        metavar="TAG",
+        show_default=False,
+        autocompletion=complete.principle_tags,
+        help="Principles with this tag (repeatable: all must match).",
+    ),
 ]
 
 
@@ -55,11 +61,13 @@ def principles(
     ctx: typer.Context,
     case: CasesOpt = None,
     all_cases: AllOpt = False,
-    brief: Annotated[bool, typer.Option("--brief", "-b", help="Numbers and titles only (a table of its own: "
-                                        "not with --view cards).")] = False,
-    view: Annotated[PrinciplesView, typer.Option("--view", "-v", case_sensitive=False,
-                                                 help="table (side by side) or cards (one panel each).")]
-    = PrinciplesView.table,
+    brief: Annotated[
+        bool, typer.Option("--brief", "-b", help="Numbers and titles only (a table of its own: not with --view cards).")
+    ] = False,
+    view: Annotated[
+        PrinciplesView,
+        typer.Option("--view", "-v", case_sensitive=False, help="table (side by side) or cards (one panel each)."),
+    ] = PrinciplesView.table,
     grep: GrepOpt = None,
     tag: TagOpt = None,
     limit: LimitOpt = None,
@@ -77,8 +85,10 @@ def principles(
     from casekit.sections import principle_rows
 
     if brief and view is PrinciplesView.cards:
-        raise UsageError("--brief and --view cards are two views: give one",
-                         hint="--brief lists numbers and titles; --view cards shows each principle in a panel")
+        raise UsageError(
+            "--brief and --view cards are two views: give one",
+            hint="--brief lists numbers and titles; --view cards shows each principle in a panel",
+        )
     st = state(ctx)
     cases = open_cases(st, case, all_cases, as_of)
     several = all_cases or len(cases) > 1
@@ -94,8 +104,14 @@ def principles(
         if view is PrinciplesView.cards:
             from casekit.render.sections import by_case
 
-            return by_case([(c, views.principle_cards([p for pc, p in rows if pc is c]))
-                            for c in cases if any(pc is c for pc, _ in rows)], several)
+            return by_case(
+                [
+                    (c, views.principle_cards([p for pc, p in rows if pc is c]))
+                    for c in cases
+                    if any(pc is c for pc, _ in rows)
+                ],
+                several,
+            )
         return views.principles_table(items, ids)
 
     def records():
@@ -111,8 +127,15 @@ def principles(
 @app.command()
 def principle(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(metavar="REF", help="The principle's number or id.",
-                                       autocompletion=complete.principle_refs, show_default=False)],
+    ref: Annotated[
+        str,
+        typer.Argument(
+            metavar="REF",
+            help="The principle's number or id.",
+            autocompletion=complete.principle_refs,
+            show_default=False,
+        ),
+    ],
     case: OneCaseOpt = None,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
@@ -143,12 +166,20 @@ def risks(
     ctx: typer.Context,
     case: CasesOpt = None,
     all_cases: AllOpt = False,
-    min_severity: Annotated[Optional[Severity], typer.Option(
-        "--min-severity", "-s", case_sensitive=False, show_default=False, metavar="SEVERITY",
-        help="Leave out risks less severe than SEVERITY: low, medium, medium-high, high or critical.")]
-    = None,
-    view: Annotated[RisksView, typer.Option("--view", "-v", case_sensitive=False,
-                                            help="table, or matrix (severity × likelihood).")] = RisksView.table,
+    min_severity: Annotated[
+        Severity | None,
+        typer.Option(
+            "--min-severity",
+            "-s",
+            case_sensitive=False,
+            show_default=False,
+            metavar="SEVERITY",
+            help="Leave out risks less severe than SEVERITY: low, medium, medium-high, high or critical.",
+        ),
+    ] = None,
+    view: Annotated[
+        RisksView, typer.Option("--view", "-v", case_sensitive=False, help="table, or matrix (severity × likelihood).")
+    ] = RisksView.table,
     brief: Annotated[bool, typer.Option("--brief", "-b", help="Titles without descriptions.")] = False,
     grep: GrepOpt = None,
     limit: LimitOpt = None,
@@ -236,9 +267,12 @@ def _listing(section: str, doc: str) -> None:
 
 _listing("people", """People in the case: their roles over time and how many events name them.""")
 _listing("eras", """Named phases of the case in period order, each with the number of events in it.""")
-_listing("sources", """Where the facts come from, and how many facts cite each source.
+_listing(
+    "sources",
+    """Where the facts come from, and how many facts cite each source.
 
-         Other listings cite sources by number: [1] is the first source here.""")
+         Other listings cite sources by number: [1] is the first source here.""",
+)
 _listing("quotes", """Quotes in date order, with who said them and in what context.""")
 _listing("moats", """Competitive moats by rank, most durable (#1) first, with time and cost to replicate.""")
 _listing("competitors", """Competitors grouped by market segment: position, scale and notes.""")
@@ -289,8 +323,9 @@ def flywheel(
                 continue
             if parts:
                 parts.append(Text(""))
-            parts.append(flywheel_view(wheel.case, wheel.wheel, heading=several,
-                                       keep={(e.from_, e.to) for e in wheel.edges}))
+            parts.append(
+                flywheel_view(wheel.case, wheel.wheel, heading=several, keep={(e.from_, e.to) for e in wheel.edges})
+            )
         return Group(*parts)
 
     if fmt is Format.table and not any(wheel.edges for wheel in shown):

@@ -1,7 +1,7 @@
 """`casekit timeline`: the events in date order, filtered, as a table, tree or chart."""
 
 from enum import Enum
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -31,29 +31,71 @@ def timeline(
     ctx: typer.Context,
     case: CasesOpt = None,
     all_cases: AllOpt = False,
-    since: Annotated[Optional[str], typer.Option("--since", metavar="DATE", show_default=False,
-                                                 help="Events from DATE's first day on (overlapping it).")] = None,
-    until: Annotated[Optional[str], typer.Option("--until", metavar="DATE", show_default=False,
-                                                 help="Events up to DATE's last day (--until 2018 keeps all of 2018).")] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since", metavar="DATE", show_default=False, help="Events from DATE's first day on (overlapping it)."
+        ),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option(
+            "--until",
+            metavar="DATE",
+            show_default=False,
+            help="Events up to DATE's last day (--until 2018 keeps all of 2018).",
+        ),
+    ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Only events wholly inside --since/--until.")] = False,
-    era: Annotated[Optional[list[str]], typer.Option("--era", metavar="ERA", show_default=False,
-                                                     autocompletion=complete.eras,
-                                                     help="Events of this era (repeatable: any).")] = None,
-    category: Annotated[Optional[list[str]], typer.Option("--category", metavar="CATEGORY", show_default=False,
-                                                          autocompletion=complete.categories,
-                                                          help="Events of this category (repeatable: any).")] = None,
-    tag: Annotated[Optional[list[str]], typer.Option("--tag", "-t", metavar="TAG", show_default=False,
-                                                     autocompletion=complete.tags,
-                                                     help="Events with this tag (repeatable: all must match).")] = None,
-    source: Annotated[Optional[list[str]], typer.Option("--source", metavar="SOURCE", show_default=False,
-                                                        autocompletion=complete.sources,
-                                                        help="Events citing this source (repeatable: any).")] = None,
+    era: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--era",
+            metavar="ERA",
+            show_default=False,
+            autocompletion=complete.eras,
+            help="Events of this era (repeatable: any).",
+        ),
+    ] = None,
+    category: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--category",
+            metavar="CATEGORY",
+            show_default=False,
+            autocompletion=complete.categories,
+            help="Events of this category (repeatable: any).",
+        ),
+    ] = None,
+    tag: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--tag",
+            "-t",
+            metavar="TAG",
+            show_default=False,
+            autocompletion=complete.tags,
+            help="Events with this tag (repeatable: all must match).",
+        ),
+    ] = None,
+    source: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--source",
+            metavar="SOURCE",
+            show_default=False,
+            autocompletion=complete.sources,
+            help="Events citing this source (repeatable: any).",
+        ),
+    ] = None,
     grep: GrepOpt = None,
     reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Newest first.")] = False,
     limit: LimitOpt = None,
     as_of: AsOfOpt = None,
-    view: Annotated[TimelineView, typer.Option("--view", "-v", help="table, tree (era → year → event) or chart.",
-                                               case_sensitive=False)] = TimelineView.table,
+    view: Annotated[
+        TimelineView,
+        typer.Option("--view", "-v", help="table, tree (era → year → event) or chart.", case_sensitive=False),
+    ] = TimelineView.table,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Events in date order, with fuzzy-date period filters.
@@ -75,8 +117,15 @@ def timeline(
     query = TimelineQuery(
         since=parse_date_option(since, "--since") if since is not None else None,  # `--since=` is an empty date
         until=parse_date_option(until, "--until") if until is not None else None,
-        strict=strict, eras=era or (), categories=category or (), tags=tag or (), sources=source or (),
-        grep=grep, reverse=reverse, limit=limit)
+        strict=strict,
+        eras=era or (),
+        categories=category or (),
+        tags=tag or (),
+        sources=source or (),
+        grep=grep,
+        reverse=reverse,
+        limit=limit,
+    )
     rows = select(cases, query, today_date)
 
     def records():
@@ -98,4 +147,3 @@ def timeline(
         st.term.err.print("no events match", style="dim")
         return
     emit(st, fmt, records, render)
-

@@ -105,9 +105,14 @@ def readable_records(comparison: Comparison) -> Records:
             return None
         return "".join(part for part, _ in _parts(group, value)).replace(NBSP, " ")
 
-    records = [{"group": row.group, "attribute": row.label,
-                "values": {label: text(row.group, row.values.get(label)) for label in comparison.labels}}
-               for row in comparison.rows]
+    records = [
+        {
+            "group": row.group,
+            "attribute": row.label,
+            "values": {label: text(row.group, row.values.get(label)) for label in comparison.labels},
+        }
+        for row in comparison.rows
+    ]
     shape = {"group": None, "attribute": None, "values": dict.fromkeys(comparison.labels)}
     return Records(records, shape)
 
@@ -132,8 +137,9 @@ def comparison_table(comparison: Comparison) -> ForWidth:
     under the other beside it; narrower still, each attribute on a line of its own above them."""
     labels = comparison.labels
     groups = _groups(comparison)
-    cells = [[(row, [_cell(row.group, row.values.get(label)) for label in labels]) for row in group]
-             for group in groups]
+    cells = [
+        [(row, [_cell(row.group, row.values.get(label)) for label in labels]) for row in group] for group in groups
+    ]
     names = [Wrapped(clean(row.label)) for row in comparison.rows]
     headers = [Text(clean(label)) for label in labels]
 

@@ -21,8 +21,14 @@ from casekit.changes import SUMMARY_KEYS, Change, DiffResult
 from casekit.render.text import clean, safe
 
 GLYPHS = {"added": "+", "removed": "−", "changed": "~", "refined": "⊂", "renamed": "⇄", "moved": "↕"}
-STYLES = {"added": "green", "removed": "red", "changed": "yellow", "refined": "cyan", "renamed": "magenta",
-          "moved": "blue"}
+STYLES = {
+    "added": "green",
+    "removed": "red",
+    "changed": "yellow",
+    "refined": "cyan",
+    "renamed": "magenta",
+    "moved": "blue",
+}
 DETAIL_STYLES = {"escalated": "bold red", "de-escalated": "bold green"}
 # Words of unchanged prose kept either side of a change; longer runs are elided.
 CONTEXT_WORDS = 6
@@ -176,8 +182,9 @@ def content_cells(change: Change) -> list[tuple[Text, Text]]:
     style = STYLES[change.kind]
     cells = []
     for key, value in content_fields(change):
-        cells.append((Text("  " + clean(key), style="dim"), Text("\n").join(
-            safe(line, style) for line in content_lines(value))))
+        cells.append(
+            (Text("  " + clean(key), style="dim"), Text("\n").join(safe(line, style) for line in content_lines(value)))
+        )
     return cells
 
 
@@ -242,8 +249,11 @@ def is_entry_change(change: Change) -> bool:
     """True for a change to one entry of a list of mappings in an item (a person's role)."""
     if change.entry is not None:
         return True
-    return change.field is not None and change.kind in ("added", "removed") and isinstance(
-        change.new if change.kind == "added" else change.old, dict)
+    return (
+        change.field is not None
+        and change.kind in ("added", "removed")
+        and isinstance(change.new if change.kind == "added" else change.old, dict)
+    )
 
 
 def entry_cells(change: Change, *, markers: bool = False) -> tuple[Text, Text]:
@@ -324,6 +334,7 @@ def elide(chunk: str, *, at_start: bool, at_end: bool, keep: int = CONTEXT_WORDS
 
 
 # --- Markdown, for a pull-request comment -----------------------------------------------------
+
 
 def md(text: Any) -> str:
     """Case text made inert in Markdown (no emphasis, links or HTML), on one line: the one
@@ -434,8 +445,9 @@ def _md_field(c: Change) -> str:
 # --- as git's external diff -------------------------------------------------------------
 
 
-def git_header(a_label: str, b_label: str, *, added: bool = False, deleted: bool = False,
-               rename_lines: Iterable[str] = ()) -> Text:
+def git_header(
+    a_label: str, b_label: str, *, added: bool = False, deleted: bool = False, rename_lines: Iterable[str] = ()
+) -> Text:
     """`diff --casekit a/PATH b/PATH`, then `new file`, `deleted file` or the lines saying how the
     file was renamed, as `git diff` heads a file."""
     header = Text(f"diff --casekit {clean(a_label)} {clean(b_label)}", style="bold")

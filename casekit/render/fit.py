@@ -63,8 +63,16 @@ class Wrapped(Text):
         """A copy that wraps as this does."""
         return wrapped(self, self.hang)
 
-    def wrap(self, console: Console, width: int, *, justify=None, overflow=None, tab_size: int = 8,
-             no_wrap: bool | None = None) -> Lines:
+    def wrap(
+        self,
+        console: Console,
+        width: int,
+        *,
+        justify=None,
+        overflow=None,
+        tab_size: int = 8,
+        no_wrap: bool | None = None,
+    ) -> Lines:
         """The text's lines at `width`, with hanging indents and breaks after `_`, `/` or `-`; nothing cut."""
         justify = justify or self.justify or "default"
         hang = getattr(self, "hang", None)  # a listing's cell is a plain Text, wrapped by this method
@@ -124,8 +132,16 @@ def lead(value: object, style: str = "") -> Wrapped:
 
 def wrapped(text: Text, hang: int | None = None) -> Wrapped:
     """`text` as `Wrapped` text (styles kept), its continuation lines indented `hang` cells if given."""
-    copied = Wrapped(text.plain, style=text.style, justify=text.justify, overflow=text.overflow,
-                     no_wrap=text.no_wrap, end=text.end, tab_size=text.tab_size, hang=hang)
+    copied = Wrapped(
+        text.plain,
+        style=text.style,
+        justify=text.justify,
+        overflow=text.overflow,
+        no_wrap=text.no_wrap,
+        end=text.end,
+        tab_size=text.tab_size,
+        hang=hang,
+    )
     copied._spans[:] = text._spans
     return copied
 

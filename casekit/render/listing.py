@@ -96,9 +96,7 @@ class Listing:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         widths = self.widths(options.max_width)
         total = sum(widths) + len(GAP) * (len(widths) - 1)
-        headers = [
-            (c.header.copy() if isinstance(c.header, Text) else Text(c.header)) for c in self.columns
-        ]
+        headers = [(c.header.copy() if isinstance(c.header, Text) else Text(c.header)) for c in self.columns]
         for header, column in zip(headers, self.columns):
             header.stylize_before(column.header_style)
         justify = [c.justify for c in self.columns]
@@ -114,7 +112,8 @@ class Listing:
                     # The column's style sits under the cell's own, as in a Rich table.
                     cell = cell.copy()
                     cell.style = Style.parse(column.style) + (
-                        Style.parse(cell.style) if isinstance(cell.style, str) else cell.style)
+                        Style.parse(cell.style) if isinstance(cell.style, str) else cell.style
+                    )
                 styled.append(cell)
             yield from self._line(console, styled, widths, justify)
         if self.caption:
@@ -137,7 +136,7 @@ class Listing:
         for k in range(height):
             # Stop after the last cell with text on this line: no trailing spaces.
             used = max((i for i, lines in enumerate(wrapped) if k < len(lines) and lines[k].plain.strip()), default=0)
-            for i, (lines, width) in enumerate(zip(wrapped[:used + 1], widths)):
+            for i, (lines, width) in enumerate(zip(wrapped[: used + 1], widths)):
                 last = i == used
                 if i:
                     yield gap

@@ -69,6 +69,7 @@ def to_yaml(records: Any) -> str:
 
 # --- flattening ----------------------------------------------------------------------
 
+
 def _is_table(value: Any) -> bool:
     """A list of mappings, not all of them empty."""
     return isinstance(value, list) and any(value) and all(isinstance(x, dict) for x in value)
@@ -151,6 +152,7 @@ def _prefixes(column: str) -> list[str]:
 
 
 # --- the tables ----------------------------------------------------------------------
+
 
 def to_csv(rows: list[dict], columns: list[str] | None = None) -> str:
     """RFC 4180 CSV with a header row (also when there are no rows); text kept as it is."""

@@ -42,7 +42,7 @@ def block(text: object) -> str:
     m = _LEADING.match(t)
     if m:
         lead = m.group()
-        t = (lead + "\\" + t[len(lead):]) if lead[0].isdigit() else "\\" + t
+        t = (lead + "\\" + t[len(lead) :]) if lead[0].isdigit() else "\\" + t
     return t
 
 

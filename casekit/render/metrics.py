@@ -49,6 +49,7 @@ GLYPH_LEGEND = {
 
 # --- small pieces ------------------------------------------------------------
 
+
 def sparkline(values: Sequence[Value]) -> Text:
     """One character per value, ▁ to █ between the smallest and largest midpoint; `·` for a lone value."""
     mids = [v.midpoint for v in values if v.midpoint is not None]
@@ -113,11 +114,11 @@ def legend(glyphs: Sequence[str]) -> Text:
 
 # --- bars --------------------------------------------------------------------
 
+
 class Bar:
     """A value as a horizontal bar on a shared scale, drawn to the width Rich gives it."""
 
-    def __init__(self, value: Value, top: float, bottom: float = 0.0, min_width: int = 8,
-                 max_width: int = 64) -> None:
+    def __init__(self, value: Value, top: float, bottom: float = 0.0, min_width: int = 8, max_width: int = 64) -> None:
         self.value = value
         self.top = top
         self.bottom = min(bottom, 0.0)
@@ -191,6 +192,7 @@ def scale_of(values: Iterable[Value]) -> tuple[float, float]:
 
 # --- casekit metrics ---------------------------------------------------------
 
+
 def metrics_table(summaries: Sequence) -> ForWidth:
     """`casekit metrics`: each metric's latest value against the previous one, and its trend.
 
@@ -216,8 +218,10 @@ class MetricsTable:
         """The widest shape that fits `width`, and the key to its marks after a blank line."""
         table = self.table("line")
         if sum(natural(table)) + len(GAP) * (len(table.columns) - 1) > width:
-            table = first_fitting(width, (lambda: self.table("two"), lambda: self.table("stacked"),
-                                          lambda: self.table("stacked", trend=False)))
+            table = first_fitting(
+                width,
+                (lambda: self.table("two"), lambda: self.table("stacked"), lambda: self.table("stacked", trend=False)),
+            )
         notes = footnotes(self.marks)
         return Group(table, Text(""), notes) if notes else table
 
@@ -326,6 +330,7 @@ def footnotes(marks: Iterable[str]) -> Text | None:
 
 # --- casekit metric ID -------------------------------------------------------
 
+
 def metric_view(metric, frame, span) -> Group:
     """`casekit metric ID`: the series in date order with change, % change and bars, then the CAGR.
 
@@ -353,8 +358,13 @@ def metric_view(metric, frame, span) -> Group:
         parts.append(key)
     parts.append(_cagr_line(frame, span))
     if len(units) > 1:
-        parts.append(Text(f"values in {', '.join(clean(u) for u in units)} are charted apart; "
-                          "growth is computed only between values in the same unit", style="dim"))
+        parts.append(
+            Text(
+                f"values in {', '.join(clean(u) for u in units)} are charted apart; "
+                "growth is computed only between values in the same unit",
+                style="dim",
+            )
+        )
     notes = _notes(frame)
     if notes is not None:
         parts += [Text(""), notes]
@@ -456,8 +466,9 @@ def _cagr_line(frame, span) -> Text:
     line.append(cagr_text(span.value, span.approximate), style="bold green" if span.value >= 0 else "bold red")
     line.append(f"  {clean(first)} → {clean(last)}, {span.years:.1f} years", style="dim")
     if span.skipped:
-        line.append(f"\n{'; '.join(clean(d) for d in span.skipped)}: a bound, so no figure to compound from",
-                    style="dim")
+        line.append(
+            f"\n{'; '.join(clean(d) for d in span.skipped)}: a bound, so no figure to compound from", style="dim"
+        )
     return line
 
 
@@ -475,6 +486,7 @@ def _notes(frame) -> Table | None:
 
 # --- casekit segments --------------------------------------------------------
 
+
 def segments_view(groups: Sequence) -> Group:
     """`casekit segments`: name, period, revenue, share as a bar, growth, margin; a note when shares do not add up.
 
@@ -486,8 +498,13 @@ def segments_view(groups: Sequence) -> Group:
         if note:
             notes.append(Text(note, style="yellow"))
         if group.implied_total is not None:
-            notes.append(Text(f"* share implied by revenue, against the {group.implied_total.display()} total "
-                              "that the segments stating both revenue and share imply", style="dim"))
+            notes.append(
+                Text(
+                    f"* share implied by revenue, against the {group.implied_total.display()} total "
+                    "that the segments stating both revenue and share imply",
+                    style="dim",
+                )
+            )
     if any(seg.confidence == "disputed" for g in groups for seg in g.segments):
         notes.append(Text(FOOTNOTES["‡"], style="dim"))
     return Group(SegmentsTable(groups), *([Text(""), *notes] if notes else []))
@@ -559,12 +576,14 @@ class SegmentsTable:
                     name.append("\n")
                     name.append_text(Bar(shown, top).text(under))
                 if stacked:
-                    rows.append([name, _pair(_figure(seg.revenue), share), _pair(_figure(seg.growth),
-                                                                                 _figure(seg.margin))])
+                    rows.append(
+                        [name, _pair(_figure(seg.revenue), share), _pair(_figure(seg.growth), _figure(seg.margin))]
+                    )
                     continue
                 bars = [Bar(shown, top).text(bar_width) if shown else Text("")] if bar_width else []
-                rows.append([name, period, _figure(seg.revenue), share, *bars, _figure(seg.growth),
-                             _figure(seg.margin)])
+                rows.append(
+                    [name, period, _figure(seg.revenue), share, *bars, _figure(seg.growth), _figure(seg.margin)]
+                )
         low, high = self.NAME_FLOOR
         floor = max(low, min(high, longest_word(*names)), under)
         if stacked:

@@ -46,12 +46,13 @@ def cases_table(rows: list[dict]) -> ForWidth:
         if row.get("stem") not in (None, row["id"]):  # the file is named otherwise: -c takes either
             ident.append(f" ({clean(row['stem'])})", style="dim")
         if row["error"]:
-            cells.append((ident, safe("invalid: run casekit validate", "red"), Text(""), Text(""),
-                          safe(where)))
+            cells.append((ident, safe("invalid: run casekit validate", "red"), Text(""), Text(""), safe(where)))
             continue
         # A number never leaves its noun; the lines break only after a `·`.
-        contents = Text(f"{_count(row['events'], 'event')}{NBSP}· {_count(row['metrics'], 'metric')}\n"
-                        f"{_count(row['principles'], 'principle')}{NBSP}· {_count(row['risks'], 'risk')}")
+        contents = Text(
+            f"{_count(row['events'], 'event')}{NBSP}· {_count(row['metrics'], 'metric')}\n"
+            f"{_count(row['principles'], 'principle')}{NBSP}· {_count(row['risks'], 'risk')}"
+        )
         cells.append((ident, safe(row["company"]), safe(row["as_of"]), contents, safe(where)))
 
     def table(stacked: bool) -> Listing:
@@ -202,8 +203,9 @@ def _add_observations(node: Tree, metric, named) -> None:
     for obs in series:
         value = (clean(obs.value.display()), "bold")
         point = branch.add(Text.assemble(date_text(obs.date, obs.confidence), "  ", value))
-        _add_details(point, [("note", obs.note), ("confidence", obs.confidence),
-                             ("sources", named("sources", obs.sources))])
+        _add_details(
+            point, [("note", obs.note), ("confidence", obs.confidence), ("sources", named("sources", obs.sources))]
+        )
 
 
 def _tags(tags) -> str:
@@ -239,10 +241,20 @@ def _label(section: str, item) -> Text:
 
 # The fields each section's label shows, so its details do not repeat them.
 LABELLED = {
-    "timeline": ("date", "title"), "principles": ("n", "title"), "risks": ("severity", "title"),
-    "metrics": ("name", "observations"), "segments": ("name", "period"), "flywheel": ("from_", "to"),
-    "moats": ("rank", "title"), "quotes": ("text",), "people": ("name",), "sources": ("title",),
-    "eras": ("title",), "competitors": ("name",), "drivers": ("title",), "lessons": ("title",),
+    "timeline": ("date", "title"),
+    "principles": ("n", "title"),
+    "risks": ("severity", "title"),
+    "metrics": ("name", "observations"),
+    "segments": ("name", "period"),
+    "flywheel": ("from_", "to"),
+    "moats": ("rank", "title"),
+    "quotes": ("text",),
+    "people": ("name",),
+    "sources": ("title",),
+    "eras": ("title",),
+    "competitors": ("name",),
+    "drivers": ("title",),
+    "lessons": ("title",),
 }
 DETAIL_NAMES = {"time_to_replicate": "to replicate"}
 COMMON = ("note", "confidence", "sources")  # every item's own keys, after its section's
@@ -261,7 +273,8 @@ def _details(case: Case, section: str, item, named, ordered) -> list[tuple[str, 
     def evidence() -> list[str]:
         known = {e.id for e in ordered["timeline"]}  # in date order, any unknown id last
         return [e.id for e in ordered["timeline"] if e.id in item.evidence] + [
-            i for i in item.evidence if i not in known]
+            i for i in item.evidence if i not in known
+        ]
 
     references = {
         ("timeline", "era"): lambda: named("eras", [item.era]) if item.era else None,
@@ -271,7 +284,8 @@ def _details(case: Case, section: str, item, named, ordered) -> list[tuple[str, 
         ("risks", "principles"): lambda: named("principles", [p.id for p in linked_principles(case, item)]),
         ("quotes", "speaker"): lambda: named("people", [item.speaker]),
         ("people", "roles"): lambda: "; ".join(
-            clean(r.title) + (f" ({clean(r.period.text)})" if r.period else "") for r in item.roles),
+            clean(r.title) + (f" ({clean(r.period.text)})" if r.period else "") for r in item.roles
+        ),
     }
     skip = set(LABELLED.get(section, ())) | {"id", *COMMON}
     rows: list[tuple[str, str | None]] = []

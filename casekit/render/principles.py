@@ -50,9 +50,15 @@ def principles_table(principles: Sequence[Principle], case_ids: Sequence[str] | 
     """Number, title, benefit and tradeoff side by side, a blank line between principles; where
     benefit and tradeoff would be squeezed, each goes under the title after its label. With
     `case_ids` (one per principle), a first column names each principle's case."""
+
     def layout(width: int) -> Listing:
-        return first_fitting(width, [lambda: _principles_table(principles, case_ids, stacked=False),
-                                     lambda: _principles_table(principles, case_ids, stacked=True)])
+        return first_fitting(
+            width,
+            [
+                lambda: _principles_table(principles, case_ids, stacked=False),
+                lambda: _principles_table(principles, case_ids, stacked=True),
+            ],
+        )
 
     return ForWidth(layout)
 
@@ -127,7 +133,7 @@ def principles_brief(principles: Sequence[Principle], case_ids: Sequence[str] | 
         for k, case in enumerate(case_ids):
             if not k or case != case_ids[k - 1]:
                 parts.append(lead(case, "bold cyan"))
-            parts.append(_numbered(numbers[k:k + 1], numbered, titles[k:k + 1]))
+            parts.append(_numbered(numbers[k : k + 1], numbered, titles[k : k + 1]))
         return Group(*parts)
 
     return ForWidth(layout)
@@ -168,8 +174,10 @@ def _tags(tags: Sequence[str]) -> Text:
 
 def principle_card(p: Principle) -> ForWidth:
     """One principle as a panel: summary, benefit, tradeoff, tactic, evidence count."""
-    rows = [(_field("benefit", f"bold {BENEFIT}"), safe(p.benefit, BENEFIT)),
-            (_field(TRADEOFF_MARK + "tradeoff", f"bold {TRADEOFF}"), tradeoff_text(p.tradeoff, mark=False))]
+    rows = [
+        (_field("benefit", f"bold {BENEFIT}"), safe(p.benefit, BENEFIT)),
+        (_field(TRADEOFF_MARK + "tradeoff", f"bold {TRADEOFF}"), tradeoff_text(p.tradeoff, mark=False)),
+    ]
     if p.tactic:
         rows.append((_field("tactic", "bold"), safe(p.tactic)))
     footer = Text(f"{len(p.evidence)} evidence event{'s' * (len(p.evidence) != 1)}", style="dim")
@@ -205,9 +213,11 @@ def principle_full(detail) -> Group:
     if p.tags:
         head.append("  ")
         head.append_text(_tags(p.tags))
-    rows = [(_field("summary", "bold"), safe(p.summary)),
-            (_field("benefit", f"bold {BENEFIT}"), safe(p.benefit, BENEFIT)),
-            (_field(TRADEOFF_MARK + "tradeoff", f"bold {TRADEOFF}"), tradeoff_text(p.tradeoff, mark=False))]
+    rows = [
+        (_field("summary", "bold"), safe(p.summary)),
+        (_field("benefit", f"bold {BENEFIT}"), safe(p.benefit, BENEFIT)),
+        (_field(TRADEOFF_MARK + "tradeoff", f"bold {TRADEOFF}"), tradeoff_text(p.tradeoff, mark=False)),
+    ]
     if p.tactic:
         rows.append((_field("tactic", "bold"), safe(p.tactic)))
     if p.note:
@@ -220,7 +230,9 @@ def principle_full(detail) -> Group:
         for e in detail.evidence:
             grid.add_row(date_text(e.date, e.confidence), safe(e.title))
         for missing in detail.missing_evidence:
-            grid.add_row(Text("?", style="red"), Text.assemble((clean(missing), "red"), (" (not in the timeline)", "dim")))
+            grid.add_row(
+                Text("?", style="red"), Text.assemble((clean(missing), "red"), (" (not in the timeline)", "dim"))
+            )
         parts.append(Padding(grid, (0, 0, 0, 2)))
     else:
         parts.append(Padding(Text("none recorded", style="dim"), (0, 0, 0, 2)))

@@ -44,7 +44,7 @@ def excerpt(line: str, column: int, width: int = 72) -> tuple[str, int]:
     """
     column = max(1, min(column, len(line) + 1))
     head = clean(line[: column - 1].expandtabs(1))
-    tail = clean(line[column - 1:].expandtabs(1))
+    tail = clean(line[column - 1 :].expandtabs(1))
     caret = cell_len(head)
     if cell_len(head) + cell_len(tail) <= width:
         return head + tail, caret + 1

@@ -49,7 +49,9 @@ class Field:
     keep: bool = False  # stays a column of its own even then (the case, the sources cited)
     figure: bool = False  # a number, date or id: never wrapped
     label: str | None = None  # its label when stacked (None: the header; "": none)
-    share: int = 0  # at most 1/share of the terminal (the main column: unless stacked), never less than its longest word
+    share: int = (
+        0  # at most 1/share of the terminal (the main column: unless stacked), never less than its longest word
+    )
     indent: int = 0  # its lines' indent when stacked
     options: dict = field(default_factory=dict)  # justify, header_style, min_width, max_width
 
@@ -366,8 +368,9 @@ def _matrix(matrix: dict[str, dict[str, list]], width: int):
     if needed(floors, severity) > width:
         return _matrix_stacked(matrix, columns, width)
     widths = floors[:]
-    spare = _grow(widths, [min(w, max(f, MATRIX_COMFORT)) for f, w in zip(floors, wants)],
-                  width - needed(widths, severity))
+    spare = _grow(
+        widths, [min(w, max(f, MATRIX_COMFORT)) for f, w in zip(floors, wants)], width - needed(widths, severity)
+    )
     first = len(SEVERITY_HEADER) if spare >= len(SEVERITY_HEADER) - severity else severity
     _grow(widths, wants, width - needed(widths, first))
     table = Table(box=box.SQUARE, show_lines=True)
@@ -476,11 +479,20 @@ def people_table(rows: Rows, several: bool | None = None) -> ForWidth | Group:
     fields = [
         *_case_field(rows, several),
         # Names are short and wrap well; the roles are the prose, and get the room.
-        Field("person", [lead(p.name, "bold") for _, p in rows], main=True, share=4,
-              options={"min_width": 12, "max_width": 28}),
+        Field(
+            "person",
+            [lead(p.name, "bold") for _, p in rows],
+            main=True,
+            share=4,
+            options={"min_width": 12, "max_width": 28},
+        ),
         Field("roles", roles, label="", indent=2, options={"min_width": 28}),
-        Field("events", [Text(str(counts[case.id].get(p.id, 0))) for case, p in rows], figure=True,
-              options={"justify": "right"}),
+        Field(
+            "events",
+            [Text(str(counts[case.id].get(p.id, 0))) for case, p in rows],
+            figure=True,
+            options={"justify": "right"},
+        ),
         _src_field(rows, notes),
     ]
     return _with_legend(stackable(fields), notes)
@@ -497,8 +509,12 @@ def eras_table(rows: Rows, today: date, several: bool | None = None) -> ForWidth
         *_case_field(rows, several),
         Field("period", [safe(era.period.text, "green") for _, era in rows], figure=True),
         Field("era", [_titled(era.title, era.summary) for _, era in rows], main=True),
-        Field("events", [Text(str(counts[case.id].get(era.id, 0))) for case, era in rows], figure=True,
-              options={"justify": "right"}),
+        Field(
+            "events",
+            [Text(str(counts[case.id].get(era.id, 0))) for case, era in rows],
+            figure=True,
+            options={"justify": "right"},
+        ),
         _src_field(rows, notes),
     ]
     return _with_legend(stackable(fields), notes)
@@ -527,8 +543,12 @@ def sources_table(rows: Rows, several: bool | None = None) -> ForWidth:
         Field("source", titles, main=True, options={"min_width": 20}),
         Field("kind", [safe(s.kind) for _, s in rows], figure=True),
         Field("date", [safe(s.date.text if s.date else "", "green") for _, s in rows], figure=True),
-        Field("cited", [Text(str(counts[case.id].get(s.id, 0))) for case, s in rows], figure=True,
-              options={"justify": "right"}),
+        Field(
+            "cited",
+            [Text(str(counts[case.id].get(s.id, 0))) for case, s in rows],
+            figure=True,
+            options={"justify": "right"},
+        ),
     ]
     return stackable(fields)
 
@@ -549,8 +569,13 @@ def quotes_table(rows: Rows, several: bool | None = None) -> ForWidth | Group:
         *_case_field(rows, several),
         Field("date", [safe(q.date.text if q.date else "", "green") for _, q in rows], figure=True, label=""),
         Field("quote", quotes, main=True),
-        Field("speaker", [safe(speaker_name(case, q.speaker), "bold") for case, q in rows], label="—",
-              share=5, options={"max_width": 24}),
+        Field(
+            "speaker",
+            [safe(speaker_name(case, q.speaker), "bold") for case, q in rows],
+            label="—",
+            share=5,
+            options={"max_width": 24},
+        ),
         _src_field(rows, notes),
     ]
     return _with_legend(stackable(fields, leading=1), notes)
@@ -566,8 +591,13 @@ def moats_table(rows: Rows, several: bool | None = None) -> ForWidth | Group:
     notes = SourceNotes(rows)
     fields = [
         *_case_field(rows, several),
-        Field("rank", [Text(f"#{m.rank}", style="bold") for _, m in rows], keep=True, figure=True,
-              options={"justify": "right"}),
+        Field(
+            "rank",
+            [Text(f"#{m.rank}", style="bold") for _, m in rows],
+            keep=True,
+            figure=True,
+            options={"justify": "right"},
+        ),
         Field("moat", [_titled(m.title, m.description) for _, m in rows], main=True),
         # The moat takes most of the room; time and cost each up to a sixth, never less than a word.
         Field("time to replicate", [safe(m.time_to_replicate or "") for _, m in rows], share=6),
@@ -747,7 +777,7 @@ class Chain:
         for line in lines:
             line.rstrip()
             # A piece too long for any line wraps, its lines under its start too.
-            for part in (wrapped(line).wrap(console, room) if line.cell_len > room else [line]):
+            for part in wrapped(line).wrap(console, room) if line.cell_len > room else [line]:
                 yield Text.assemble(label if first else " " * label.cell_len, part)
                 first = False
 

@@ -117,6 +117,8 @@ def _console_type() -> type:
 
         _CONSOLE_TYPE = _Console
     return _CONSOLE_TYPE
+
+
 class Trimmed:
     """A renderable whose lines end at their last visible cell.
 
@@ -179,8 +181,9 @@ def _rstrip(line: list[Segment], start: int) -> None:
 
 def _shows_blank(style) -> bool:
     """Whether a space in `style` is visible."""
-    return style is not None and bool(style.bgcolor or style.reverse or style.underline or style.strike
-                                      or style.overline)
+    return style is not None and bool(
+        style.bgcolor or style.reverse or style.underline or style.strike or style.overline
+    )
 
 
 def system_pager() -> str | None:
@@ -215,8 +218,14 @@ class CommandPager:
         env = {**os.environ}
         env.setdefault("LESS", "FRX")
         env.setdefault("LV", "-c")
-        process = subprocess.Popen(self.command, shell=True, stdin=subprocess.PIPE, env=env,
-                                   encoding=sys.stdout.encoding or "utf-8", errors="replace")
+        process = subprocess.Popen(
+            self.command,
+            shell=True,
+            stdin=subprocess.PIPE,
+            env=env,
+            encoding=sys.stdout.encoding or "utf-8",
+            errors="replace",
+        )
         try:
             assert process.stdin is not None
             with process.stdin as pipe:

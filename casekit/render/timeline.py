@@ -112,9 +112,15 @@ class TimelineTable:
             era = eras.get((case_id, event.era or ""), event.era or "")
             when = date_text(event.date, event.confidence)
             when.plain = unbroken(when.plain)  # a date breaks only after a `/`, never at a space
-            self.rows.append((safe(cid or "", "bold cyan"), when, lead(event.title, "bold"),
-                              safe(event.category or "", CATEGORY_STYLE.get(event.category or "", "")),
-                              safe(era, "dim")))
+            self.rows.append(
+                (
+                    safe(cid or "", "bold cyan"),
+                    when,
+                    lead(event.title, "bold"),
+                    safe(event.category or "", CATEGORY_STYLE.get(event.category or "", "")),
+                    safe(era, "dim"),
+                )
+            )
         self.categories = any(row[3].plain for row in self.rows)
         self.eras = any(row[4].plain for row in self.rows)
         self.caption = marks_legend(row[1] for row in self.rows)
@@ -184,8 +190,9 @@ class TimelineTable:
         if shape == "wide" and self.eras:
             # Beside titles that wrap, an era wraps too rather than take the room they need.
             shared = room - len(GAP)
-            era_cap = _wrapped_width(self.era_texts, max(self.era_floor, int(shared * self.ERA_SHARE))) \
-                if squeezed else None
+            era_cap = (
+                _wrapped_width(self.era_texts, max(self.era_floor, int(shared * self.ERA_SHARE))) if squeezed else None
+            )
             table.add_column("era", min_width=self.era_floor, max_width=era_cap)
         for case, when, title, category, era in self.rows:
             cells = [case] if self.several else []
@@ -268,8 +275,7 @@ def timeline_tree(rows: Rows, cases: Sequence[Case], today: date, eras: Sequence
                 continue
             placed.update(id(e) for e in members)
             periods.append(Text(era.period.text))
-            branch = root.add(Text.assemble((clean(era.title), "bold magenta"), "  ",
-                                            (clean(era.period.text), "dim")))
+            branch = root.add(Text.assemble((clean(era.title), "bold magenta"), "  ", (clean(era.period.text), "dim")))
             _add_years(branch, members, today)
         rest = [e for e in events if id(e) not in placed]
         if rest:
@@ -318,8 +324,10 @@ class TimelineChart:
         self.cases = cases
         self.today = today
         self.now = {c.id: min(today, c.as_of.latest(today)) for c in cases}  # where each case's open ends stop
-        self.eras = {c.id: sorted(matching_eras(c, eras) if eras else c.eras, key=lambda e: e.period.sort_key(today))
-                     for c in cases}
+        self.eras = {
+            c.id: sorted(matching_eras(c, eras) if eras else c.eras, key=lambda e: e.period.sort_key(today))
+            for c in cases
+        }
         self.first, self.last = self._span()
 
     def _events(self) -> dict[str, list[Event]]:
@@ -417,6 +425,7 @@ class TimelineChart:
                 else:
                     bar = bar[:-1] + Text(self.ONGOING, style="magenta") if end > start else bar
             return bar
+
         return draw
 
     def _event_track(self, events: list[Event], style: str, now: date):
@@ -428,9 +437,12 @@ class TimelineChart:
                 cells[col(mid)] += 1
             line = Text()
             for count in cells:
-                line.append("·" if count == 0 else ("●" if count == 1 else str(min(count, 9))),
-                            style="dim" if count == 0 else style)
+                line.append(
+                    "·" if count == 0 else ("●" if count == 1 else str(min(count, 9))),
+                    style="dim" if count == 0 else style,
+                )
             return line
+
         return draw
 
     def _axis(self, first: int, last: int, col, track: int) -> Text:
@@ -442,8 +454,8 @@ class TimelineChart:
         for year in years[::step]:
             at = col(date(year, 1, 1))
             label = str(year)
-            if at + len(label) <= track and all(c == " " for c in axis[at:at + len(label)]):
-                axis[at:at + len(label)] = list(label)
+            if at + len(label) <= track and all(c == " " for c in axis[at : at + len(label)]):
+                axis[at : at + len(label)] = list(label)
         return Text("".join(axis), style="bold")
 
 
