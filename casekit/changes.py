@@ -17,7 +17,7 @@ inside an item (a person's roles) as sets.
     result.record()    # SPEC §7 `diff -f json`
 
 Operands as the CLI takes them (a path, an id, `CASE@DATE`, `REV:PATH`,
-`:PATH`) become cases through `resolve_operand`.
+`:PATH`, `-`) become cases through `Library.resolve`.
 """
 
 from __future__ import annotations
@@ -30,17 +30,13 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import Any
 
 import msgspec
 
 from casekit.dates import PartialDate
-from casekit.errors import CasekitError, CaseNotFound, InvalidCase, UsageError
 from casekit.model import SECTIONS, Case, likelihood_rank, severity_rank
 from casekit.values import Value, growth
-
-if TYPE_CHECKING:
-    from casekit.library import Library
 
 __all__ = [
     "CASE_SECTION",
@@ -49,11 +45,8 @@ __all__ = [
     "DiffResult",
     "diff",
     "diff_items",
-    "load_bytes",
     "refines",
     "refines_period",
-    "resolve_operand",
-    "revision_path",
     "word_diff",
 ]
 
@@ -1045,149 +1038,3 @@ def plain(obj: Any) -> Any:
     if isinstance(obj, (list, tuple)):
         return [plain(x) for x in obj]
     return str(obj)
-
-
-# --- operands: path, id, CASE@DATE, REV:PATH -------------------------------------------------
-
-_STDIN_LABEL = "<stdin>"  # where problems in the case read from standard input are placed
-_WINDOWS_DRIVE = re.compile(r"[A-Za-z]:[\\/]")
-# git's names for a file in the index: `:path` (stage 0) and `:N:path` (a merge's stages 1-3).
-_INDEX_SPEC = re.compile(r":(?:[0-3]:)?(?P<path>.*)", re.DOTALL)
-_REV_HINT = (
-    "REV:PATH is git's notation: a revision (HEAD~1, a tag, a commit) and a path from the "
-    "repository's top (or ./path from here); :PATH is the staged version"
-)
-
-
-STDIN = "-"
-
-
-def resolve_operand(spec: str, library: Library, today: date, stdin: BinaryIO | None = None) -> tuple[str, Case]:
-    """The case an operand names, and the label to show for it.
-
-    In order: `-`, the case on `stdin`; an existing file; `CASE@DATE` when
-    the left side is `-`, a known id, an existing file or `REV:PATH` (the
-    case as of DATE); `REV:PATH` or `:PATH` (the file at a git revision, or
-    in git's index); else an id or a path in the library. Files and ids load
-    through `library`, so a parsed case comes from its cache.
-    """
-    from pathlib import Path
-
-    if not spec:
-        raise UsageError("an empty operand names no case")
-    if spec == STDIN:
-        if stdin is None:
-            raise UsageError("-: no standard input to read a case from")
-        from casekit.loader import read_stream
-
-        return spec, load_bytes(read_stream(stdin, _STDIN_LABEL), _STDIN_LABEL, validate="casekit validate -")
-    path = Path(spec)
-    if path.is_file():
-        return spec, _load_file(library, path)
-    if "@" in spec:
-        left, _, when = spec.rpartition("@")
-        # A revision's path may hold an @ of its own: REV:PATH@DATE only when DATE is a date.
-        at_revision = (
-            ":" in left and not _WINDOWS_DRIVE.match(left) and revision_path(left) is not None and _is_date(when)
-        )
-        known = left == STDIN or at_revision or Path(left).is_file() or any(r.id == left for r in library.refs())
-        if known:
-            from casekit.dates import DateError
-            from casekit.query import as_of
-
-            try:
-                moment = PartialDate.parse(when)
-            except DateError as exc:
-                raise UsageError(f"{spec}: {exc}", hint="write CASE@DATE, as in scale_ai@2024-12") from None
-            _, case = resolve_operand(left, library, today, stdin)
-            return spec, as_of(case, moment, today)
-        if left and ":" not in left and _is_date(when):
-            library.find(left)  # raises "no case `left`" (or "no such file") with a hint
-    if ":" in spec and not _WINDOWS_DRIVE.match(spec):
-        return spec, _load_revision(spec)
-    try:
-        ref = library.find(spec)
-    except CaseNotFound:
-        if _WINDOWS_DRIVE.match(spec):
-            raise CaseNotFound(f"{spec}: no such file") from None
-        raise
-    return spec, _load_file(library, ref.path, ref)
-
-
-def _is_date(text: str) -> bool:
-    from casekit.dates import DateError
-
-    try:
-        PartialDate.parse(text)
-    except DateError:
-        return False
-    return True
-
-
-def _load_file(library: Library, path, ref=None) -> Case:
-    """The case in a file, through the library (and its cache); a pipe or a device is read as it is."""
-    from casekit.library import CaseRef
-    from casekit.loader import read_bytes
-
-    if not path.is_file():  # `<(git show …)`: nothing to cache, and no stamp would stay true
-        return load_bytes(read_bytes(path), str(path), stem=path.stem)
-    return library.load(ref or CaseRef(id=path.stem, path=path))
-
-
-def load_bytes(data: bytes, label: str, stem: str | None = None, validate: str | None = None) -> Case:
-    """A case from bytes (a file at a revision, a temporary file from git); `InvalidCase` if it is not
-    one, its hint `validate` (the command that shows every problem) or `casekit validate LABEL`."""
-    from casekit.loader import check_bytes
-
-    case, problems = check_bytes(data, label, stem=stem)
-    if case is None:
-        raise InvalidCase(label, problems, validate=validate)
-    return case
-
-
-def revision_path(spec: str) -> str | None:
-    """The path in a git object name for a file: `HEAD~1:cases/a.yaml`, `:cases/a.yaml`, `:2:a.yaml`;
-    None when `spec` names no file (`HEAD`, `HEAD:`, `:`)."""
-    if spec.startswith(":"):
-        m = _INDEX_SPEC.fullmatch(spec)
-        return (m.group("path") or None) if m else None
-    rev, _, inner = spec.partition(":")
-    return inner if rev and inner else None
-
-
-def _load_revision(spec: str) -> Case:
-    """The case `git show SPEC` prints: a file at a revision (`REV:PATH`) or in the index (`:PATH`)."""
-    from pathlib import PurePosixPath
-
-    if spec.startswith("-"):
-        # git would read it as an option (`--output=FILE` writes a file): no revision starts with `-`.
-        raise UsageError(f"{spec}: a revision never starts with `-`", hint=_REV_HINT)
-    inner = revision_path(spec)
-    if inner is None:
-        raise UsageError(f"{spec}: write REV:PATH, as in HEAD~1:cases/acme.yaml (or :PATH for the staged file)")
-    done = _git_show(spec)
-    if done.returncode != 0:
-        said = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        reason = said[0].removeprefix("fatal: ") if said else f"git exited with {done.returncode}"
-        git_hints = " ".join(line.removeprefix("hint: ") for line in said[1:] if line.startswith("hint: "))
-        raise CaseNotFound(f"{spec}: {reason}", hint=git_hints or _REV_HINT)
-    return load_bytes(done.stdout, spec, stem=PurePosixPath(inner).stem)
-
-
-def _git_show(spec: str):
-    """Run `git show --end-of-options SPEC` (git 2.24 and later), else plain `git show SPEC`."""
-    import subprocess
-
-    def run(*args: str):
-        try:
-            return subprocess.run(["git", "show", *args], capture_output=True, check=False, stdin=subprocess.DEVNULL)
-        except FileNotFoundError:
-            raise CasekitError(f"{spec}: reading a file at a revision needs git, which is not installed") from None
-        except OSError as exc:
-            raise CasekitError(f"{spec}: cannot run git ({exc.strerror or exc})") from None
-
-    done = run("--end-of-options", spec)
-    if done.returncode != 0 and b"end-of-options" in done.stderr:
-        # An older git takes `--end-of-options` for a revision; `spec` cannot start with `-`, so plain is safe.
-        done = run(spec)
-    return done

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import FrozenInstanceError, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from casekit.errors import CasekitError, CaseNotFound, InvalidCase, UsageError
 from casekit.model import Case
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from casekit.cache import CaseCache, Stamp
     from casekit.problems import Problem
 
@@ -286,6 +289,63 @@ class Library:
                 results[i] = loaded
         return results  # type: ignore[return-value]
 
+    def resolve(self, spec: str, today: date, stdin: BinaryIO | None = None) -> tuple[str, Case]:
+        """The case an operand names (as `casekit diff` takes them), and the label to show for it.
+
+        In order: `-`, the case on `stdin`; an existing file; `CASE@DATE` when
+        the left side is `-`, a known id, an existing file or `REV:PATH` (the
+        case as of DATE); `REV:PATH` or `:PATH` (the file at a git revision, or
+        in git's index); else an id or a path in the library. Files and ids
+        load through the cache.
+        """
+        if not spec:
+            raise UsageError("an empty operand names no case")
+        if spec == STDIN:
+            if stdin is None:
+                raise UsageError("-: no standard input to read a case from")
+            from casekit.loader import case_from_bytes, read_stream
+
+            return spec, case_from_bytes(read_stream(stdin, STDIN_LABEL), STDIN_LABEL, validate="casekit validate -")
+        path = Path(spec)
+        if path.is_file():
+            return spec, self._load_file(path)
+        if "@" in spec:
+            left, _, when = spec.rpartition("@")
+            # A revision's path may hold an @ of its own: REV:PATH@DATE only when DATE is a date.
+            at_revision = (
+                ":" in left and not _WINDOWS_DRIVE.match(left) and revision_path(left) is not None and _is_date(when)
+            )
+            known = left == STDIN or at_revision or Path(left).is_file() or any(r.id == left for r in self.refs())
+            if known:
+                from casekit.dates import DateError, PartialDate
+                from casekit.query import as_of
+
+                try:
+                    moment = PartialDate.parse(when)
+                except DateError as exc:
+                    raise UsageError(f"{spec}: {exc}", hint="write CASE@DATE, as in scale_ai@2024-12") from None
+                _, case = self.resolve(left, today, stdin)
+                return spec, as_of(case, moment, today)
+            if left and ":" not in left and _is_date(when):
+                self.find(left)  # raises "no case `left`" (or "no such file") with a hint
+        if ":" in spec and not _WINDOWS_DRIVE.match(spec):
+            return spec, load_revision(spec)
+        try:
+            ref = self.find(spec)
+        except CaseNotFound:
+            if _WINDOWS_DRIVE.match(spec):
+                raise CaseNotFound(f"{spec}: no such file") from None
+            raise
+        return spec, self._load_file(ref.path, ref)
+
+    def _load_file(self, path: Path, ref: CaseRef | None = None) -> Case:
+        """The case in a file, through the cache; a pipe or a device is read as it is."""
+        if not path.is_file():  # `<(git show …)`: nothing to cache, and no stamp would stay true
+            from casekit.loader import case_from_bytes, read_bytes
+
+            return case_from_bytes(read_bytes(path), str(path), stem=path.stem)
+        return self.load(ref or CaseRef(id=path.stem, path=path))
+
     def cache(self) -> CaseCache | None:
         """The parsed-case cache, or None when it is turned off."""
         if self._cache is False:
@@ -494,3 +554,64 @@ def _parse_in_worker(job: tuple[str, tuple | None, str | None]) -> tuple[str, by
     if directory is not None:
         caching.CaseCache(directory).put_bytes(stamp, entry)
     return "case", entry
+
+
+# --- operands: path, id, CASE@DATE, REV:PATH ------------------------------------------------
+
+STDIN = "-"
+STDIN_LABEL = "<stdin>"  # where problems in the case read from standard input are placed
+_WINDOWS_DRIVE = re.compile(r"[A-Za-z]:[\\/]")
+# git's names for a file in the index: `:path` (stage 0) and `:N:path` (a merge's stages 1-3).
+_INDEX_SPEC = re.compile(r":(?:[0-3]:)?(?P<path>.*)", re.DOTALL)
+
+
+def _is_date(text: str) -> bool:
+    from casekit.dates import DateError, PartialDate
+
+    try:
+        PartialDate.parse(text)
+    except DateError:
+        return False
+    return True
+
+
+def revision_path(spec: str) -> str | None:
+    """The path in a git object name for a file: `HEAD~1:cases/a.yaml`, `:cases/a.yaml`, `:2:a.yaml`;
+    None when `spec` names no file (`HEAD`, `HEAD:`, `:`)."""
+    if spec.startswith(":"):
+        m = _INDEX_SPEC.fullmatch(spec)
+        return (m.group("path") or None) if m else None
+    rev, _, inner = spec.partition(":")
+    return inner if rev and inner else None
+
+
+def load_revision(spec: str, cwd: str | os.PathLike | None = None) -> Case:
+    """The case in a file at a git revision (`REV:PATH`) or in the index (`:PATH`).
+
+    Its size is asked of git first: a blob larger than casekit reads as one
+    case is refused before it is read."""
+    from pathlib import PurePosixPath
+
+    from casekit import git
+    from casekit.loader import case_from_bytes, max_case_bytes, too_large
+
+    if spec.startswith("-"):
+        # git would read it as an option (`--output=FILE` writes a file): no revision starts with `-`.
+        raise UsageError(f"{spec}: a revision never starts with `-`", hint=git.REV_HINT)
+    inner = revision_path(spec)
+    if inner is None:
+        raise UsageError(f"{spec}: write REV:PATH, as in HEAD~1:cases/acme.yaml (or :PATH for the staged file)")
+    (info,) = git.object_info([spec], cwd=cwd, what=spec)
+    if info is None:
+        reason, hint = git.show_failure(spec, cwd=cwd)
+        raise CaseNotFound(f"{spec}: {reason}", hint=hint or git.REV_HINT)
+    if info.type != "blob":
+        raise CaseNotFound(f"{spec}: is a {'directory' if info.type == 'tree' else info.type}, not a case file")
+    import shlex
+
+    validate = f"git show {shlex.quote(spec)} | casekit validate -"
+    limit = max_case_bytes()
+    if info.size > limit:
+        raise too_large(spec, limit, info.size)
+    data = git.read_blob(info.oid, cwd=cwd, what=spec)
+    return case_from_bytes(data, spec, stem=PurePosixPath(inner).stem, validate=validate)

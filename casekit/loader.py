@@ -158,7 +158,7 @@ def read_bytes(path: str | os.PathLike) -> bytes:
             raise CaseNotFound(f"{path}: is a directory, not a case file")
         regular = stat.S_ISREG(st.st_mode)
         if regular and st.st_size > limit:
-            raise _too_large(str(path), limit, st.st_size)
+            raise too_large(str(path), limit, st.st_size)
         with os.fdopen(fd, "rb", buffering=0, closefd=False) as stream:
             return _read_at_most(stream, limit, str(path), st.st_size if regular else 0)
     except IsADirectoryError:
@@ -207,11 +207,12 @@ def _read_at_most(stream: BinaryIO, limit: int, display: str, size_hint: int = 0
         chunks.append(data)
         total += len(data)
         if total > limit:
-            raise _too_large(display, limit)
+            raise too_large(display, limit)
         chunk = 1 << 20
 
 
-def _too_large(display: str, limit: int, size: int | None = None) -> CaseNotFound:
+def too_large(display: str, limit: int, size: int | None = None) -> CaseNotFound:
+    """The error for a case larger than `limit` bytes (`size`, when known before reading)."""
     what = f"{_size(size)} is larger than" if size is not None else "it goes on past"
     return CaseNotFound(
         f"{display}: {what} the {_size(limit)} casekit reads as one case",
@@ -224,6 +225,15 @@ def _size(n: int) -> str:
         if n >= scale:
             return f"{round(n / scale, 1):g} {unit}"
     return f"{n} bytes"
+
+
+def case_from_bytes(data: bytes, label: str, stem: str | None = None, validate: str | None = None) -> Case:
+    """A case from bytes (a file at a revision, a temporary file from git); `InvalidCase` if it is not
+    one, its hint `validate` (the command that shows every problem) or `casekit validate LABEL`."""
+    case, problems = check_bytes(data, label, stem=stem)
+    if case is None:
+        raise InvalidCase(label, problems, validate=validate)
+    return case
 
 
 def check_bytes(data: bytes, path: str = "<case>", *, stem: str | None = None) -> tuple[Case | None, list[Problem]]:

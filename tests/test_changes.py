@@ -19,14 +19,12 @@ from casekit.changes import (
     longest_increasing,
     refines,
     refines_period,
-    resolve_operand,
-    revision_path,
     similar_pairs,
     word_diff,
 )
 from casekit.dates import PartialDate
 from casekit.errors import CaseNotFound, InvalidCase, UsageError
-from casekit.library import Library
+from casekit.library import Library, revision_path
 from casekit.loader import load_case
 from casekit.model import Case, Event, Metric, Observation, Risk
 from casekit.values import Value
@@ -797,19 +795,19 @@ def library(tmp_path) -> Library:
 
 
 def test_operand_id_and_path(library, tmp_path):
-    label, case = resolve_operand("acme", library, TODAY)
+    label, case = library.resolve("acme", TODAY)
     assert label == "acme" and case.id == "acme"
     path = str(FIXTURES / "added.yaml")
-    label, case = resolve_operand(path, library, TODAY)
+    label, case = library.resolve(path, TODAY)
     assert label == path and any(e.id == "series-c" for e in case.timeline)
 
 
 def test_operand_case_at_date_is_the_case_as_of_then(library):
-    label, case = resolve_operand("acme@2019", library, TODAY)
+    label, case = library.resolve("acme@2019", TODAY)
     assert label == "acme@2019"
     assert [e.id for e in case.timeline] == ["founded", "seed", "series-a"]
     assert case.as_of.text == "2019"
-    result = diff(case, resolve_operand("acme", library, TODAY)[1])
+    result = diff(case, library.resolve("acme", TODAY)[1])
     # The sources, both dated 2024, were not out in 2019 either, nor the principle and the risk they alone cite.
     assert {c.id for c in result.changes if c.kind == "added" and c.field is None} == {
         "os-launch",
@@ -828,7 +826,7 @@ def test_operand_case_at_date_is_the_case_as_of_then(library):
 
 
 def test_operand_path_at_date(library):
-    _, case = resolve_operand(f"{FIXTURES / 'base.yaml'}@2016", library, TODAY)
+    _, case = library.resolve(f"{FIXTURES / 'base.yaml'}@2016", TODAY)
     assert [e.id for e in case.timeline] == ["founded", "seed"]
 
 
@@ -836,27 +834,27 @@ def test_operand_existing_files_with_at_or_colon_are_paths(library, tmp_path):
     for name in ("acme@2019.yaml", "odd:name.yaml"):
         target = tmp_path / name
         shutil.copy(FIXTURES / "added.yaml", target)
-        label, case = resolve_operand(str(target), library, TODAY)
+        label, case = library.resolve(str(target), TODAY)
         assert label == str(target) and len(case.timeline) == 6
 
 
 def test_operand_errors(library):
     with pytest.raises(CaseNotFound, match="no case `acm`") as found:
-        resolve_operand("acm@2019", library, TODAY)
+        library.resolve("acm@2019", TODAY)
     assert "acme" in (found.value.hint or "")
     with pytest.raises(UsageError, match="acme@2019-13"):
-        resolve_operand("acme@2019-13", library, TODAY)
+        library.resolve("acme@2019-13", TODAY)
     with pytest.raises(CaseNotFound, match="no such file"):
-        resolve_operand("C:\\cases\\acme.yaml", library, TODAY)
+        library.resolve("C:\\cases\\acme.yaml", TODAY)
     with pytest.raises(CaseNotFound, match="no such file"):
-        resolve_operand("missing/acme.yaml", library, TODAY)
+        library.resolve("missing/acme.yaml", TODAY)
 
 
 def test_operand_invalid_case_names_the_first_problem(library, tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text((FIXTURES / "base.yaml").read_text().replace("severity: medium", "severity: huge"))
     with pytest.raises(InvalidCase) as raised:
-        resolve_operand(str(bad), library, TODAY)
+        library.resolve(str(bad), TODAY)
     assert "huge" in raised.value.message and "bad.yaml:" in raised.value.message
 
 
@@ -880,14 +878,14 @@ def test_operand_rev_path_reads_the_file_at_a_revision(library, tmp_path, monkey
     shutil.copy(FIXTURES / "escalated.yaml", repo / "cases" / "acme.yaml")
     git(repo, "commit", "-qam", "two")
     monkeypatch.chdir(repo)
-    label, old = resolve_operand("HEAD~1:cases/acme.yaml", library, TODAY)
+    label, old = library.resolve("HEAD~1:cases/acme.yaml", TODAY)
     assert label == "HEAD~1:cases/acme.yaml"
-    _, new = resolve_operand("HEAD:cases/acme.yaml", library, TODAY)
+    _, new = library.resolve("HEAD:cases/acme.yaml", TODAY)
     assert [c.detail for c in diff(old, new).changes] == ["escalated"]
     with pytest.raises(CaseNotFound, match="nope"):
-        resolve_operand("nope:cases/acme.yaml", library, TODAY)
+        library.resolve("nope:cases/acme.yaml", TODAY)
     with pytest.raises(CaseNotFound, match="does not exist"):
-        resolve_operand("HEAD:cases/other.yaml", library, TODAY)
+        library.resolve("HEAD:cases/other.yaml", TODAY)
 
 
 @needs_git
@@ -902,13 +900,13 @@ def test_operand_colon_path_is_the_staged_file(library, tmp_path, monkeypatch):
     git(repo, "add", ".")  # staged, not committed
     shutil.copy(FIXTURES / "added.yaml", repo / "cases" / "acme.yaml")  # and the working file differs again
     monkeypatch.chdir(repo)
-    _, committed = resolve_operand("HEAD:cases/acme.yaml", library, TODAY)
+    _, committed = library.resolve("HEAD:cases/acme.yaml", TODAY)
     for spec in (":cases/acme.yaml", ":0:cases/acme.yaml"):
-        label, staged = resolve_operand(spec, library, TODAY)
+        label, staged = library.resolve(spec, TODAY)
         assert label == spec
         assert [c.detail for c in diff(committed, staged).changes] == ["escalated"]
     with pytest.raises(CaseNotFound, match="stage 2"):
-        resolve_operand(":2:cases/acme.yaml", library, TODAY)
+        library.resolve(":2:cases/acme.yaml", TODAY)
 
 
 @pytest.mark.parametrize(
@@ -936,25 +934,89 @@ def test_operand_starting_with_a_dash_is_never_given_to_git(library, tmp_path, m
     monkeypatch.setattr(subprocess, "run", no_git)
     monkeypatch.chdir(tmp_path)
     with pytest.raises(UsageError, match="never starts with `-`"):
-        resolve_operand(spec, library, TODAY)
+        library.resolve(spec, TODAY)
 
 
-def test_git_show_ends_its_options_before_the_operand(library, monkeypatch):
+def test_git_reads_the_operand_on_standard_input_and_its_size_first(library, monkeypatch):
+    calls = []
+    blob = (FIXTURES / "base.yaml").read_bytes()
+
+    def fake_run(args, **kwargs):
+        calls.append((args, kwargs.get("input")))
+        if args[1:] == ["cat-file", "--batch-check"]:
+            return subprocess.CompletedProcess(args, 0, f"{'e' * 40} blob {len(blob)}\n".encode(), b"")
+        return subprocess.CompletedProcess(args, 0, blob, b"")
+
+    monkeypatch.setattr(subprocess, "run", fake_run)
+    _, case = library.resolve("HEAD:cases/acme.yaml", TODAY)
+    assert case.id == "acme"
+    assert calls == [
+        (["git", "cat-file", "--batch-check"], b"HEAD:cases/acme.yaml\n"),
+        (["git", "cat-file", "blob", "e" * 40], None),
+    ]
+
+
+def test_git_show_explains_a_missing_file_with_its_options_ended(library, monkeypatch):
     calls = []
 
     def fake_run(args, **kwargs):
         calls.append(args)
+        if args[1:] == ["cat-file", "--batch-check"]:
+            return subprocess.CompletedProcess(args, 0, b"HEAD:cases/acme.yaml missing\n", b"")
         if "--end-of-options" in args:  # as git before 2.24 answers
             return subprocess.CompletedProcess(args, 128, b"", b"fatal: unrecognized argument: --end-of-options\n")
-        return subprocess.CompletedProcess(args, 0, (FIXTURES / "base.yaml").read_bytes(), b"")
+        return subprocess.CompletedProcess(args, 128, b"", b"fatal: path 'cases/acme.yaml' does not exist in 'HEAD'\n")
 
     monkeypatch.setattr(subprocess, "run", fake_run)
-    _, case = resolve_operand("HEAD:cases/acme.yaml", library, TODAY)
-    assert case.id == "acme"
-    assert calls == [
+    with pytest.raises(CaseNotFound, match="does not exist in 'HEAD'"):
+        library.resolve("HEAD:cases/acme.yaml", TODAY)
+    assert calls[1:] == [
         ["git", "show", "--end-of-options", "HEAD:cases/acme.yaml"],
         ["git", "show", "HEAD:cases/acme.yaml"],
     ]
+
+
+@needs_git
+def test_a_blob_over_the_size_limit_is_refused_before_it_is_read(library, tmp_path, monkeypatch):
+    repo = tmp_path / "repo"
+    (repo / "cases").mkdir(parents=True)
+    git(repo, "init", "-q")
+    (repo / "cases" / "huge.yaml").write_bytes(b"casekit: 1\n" + b"# padding\n" * 200_000)  # 2 MB
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "huge")
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("CASEKIT_MAX_CASE_MB", "1")
+    read = []
+    real_run = subprocess.run
+
+    def watching(args, **kwargs):
+        read.append(args)
+        return real_run(args, **kwargs)
+
+    monkeypatch.setattr(subprocess, "run", watching)
+    with pytest.raises(CaseNotFound, match="larger than the 1 MB") as raised:
+        library.resolve("HEAD:cases/huge.yaml", TODAY)
+    assert "CASEKIT_MAX_CASE_MB" in (raised.value.hint or "")
+    assert not any("blob" in args or "show" in args for args in read)
+
+
+@needs_git
+def test_an_invalid_case_at_a_revision_hints_at_validating_what_git_shows(library, tmp_path, monkeypatch):
+    repo = tmp_path / "repo"
+    (repo / "cases").mkdir(parents=True)
+    git(repo, "init", "-q")
+    (repo / "cases" / "bad.yaml").write_text(
+        (FIXTURES / "base.yaml").read_text().replace("severity: medium", "severity: huge")
+    )
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "bad")
+    monkeypatch.chdir(repo)
+    with pytest.raises(InvalidCase) as raised:
+        library.resolve("HEAD:cases/bad.yaml", TODAY)
+    assert "git show HEAD:cases/bad.yaml | casekit validate -" in (raised.value.hint or "")
+    assert "casekit validate HEAD:" not in (raised.value.hint or "")
+    with pytest.raises(CaseNotFound, match="is a directory"):
+        library.resolve("HEAD:cases", TODAY)
 
 
 def test_operands_load_through_the_library_cache(library, tmp_path, monkeypatch):
@@ -976,9 +1038,9 @@ def test_operands_load_through_the_library_cache(library, tmp_path, monkeypatch)
     monkeypatch.setattr(casekit.loader, "check_bytes", counting)
     library = Library(cases_dirs=[tmp_path / "cases"], env={"XDG_CACHE_HOME": str(tmp_path / "cache")})
     for _ in range(2):
-        assert resolve_operand("acme", library, TODAY)[1].id == "acme"
-        assert resolve_operand(str(path), library, TODAY)[1].risks[0].severity == "high"
-        assert resolve_operand("acme@2019", library, TODAY)[1].as_of.text == "2019"
+        assert library.resolve("acme", TODAY)[1].id == "acme"
+        assert library.resolve(str(path), TODAY)[1].risks[0].severity == "high"
+        assert library.resolve("acme@2019", TODAY)[1].as_of.text == "2019"
     assert sorted(parsed) == sorted([str(tmp_path / "cases" / "acme.yaml"), str(path)])
 
 
@@ -990,7 +1052,7 @@ def test_operand_a_pipe_is_read_not_cached(library, tmp_path):
     os.mkfifo(fifo)
     writer = threading.Thread(target=lambda: fifo.write_bytes((FIXTURES / "escalated.yaml").read_bytes()))
     writer.start()
-    label, case = resolve_operand(str(fifo), library, TODAY)
+    label, case = library.resolve(str(fifo), TODAY)
     writer.join()
     assert label == str(fifo) and case.risks[0].severity == "high"
 

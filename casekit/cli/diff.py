@@ -122,8 +122,8 @@ def diff(
         )
     import sys
 
-    from casekit.changes import STDIN, resolve_operand
     from casekit.changes import diff as diff_cases
+    from casekit.library import STDIN
 
     if sum(spec == STDIN or spec.startswith(STDIN + "@") for spec in operands) > 1:
         raise UsageError(
@@ -134,9 +134,7 @@ def diff(
     today_date = st.today
     # /dev/null is no case at all, as git spells it: everything in the other is added (or removed).
     stdin = sys.stdin.buffer if sys.stdin is not None else None  # None when the caller closed it
-    a, b = (
-        (spec, None) if spec == DEV_NULL else resolve_operand(spec, library, today_date, stdin) for spec in operands
-    )
+    a, b = ((spec, None) if spec == DEV_NULL else library.resolve(spec, today_date, stdin) for spec in operands)
     result = diff_cases(a[1], b[1], order=order, sections=sections)
     result.a, result.b = a[0], b[0]
     _emit(st, result, fmt=fmt, stat=stat)
@@ -220,13 +218,12 @@ def _git_side(file: str, blob: str, path: str):
     import os
     from pathlib import PurePath
 
-    from casekit.changes import load_bytes
-    from casekit.loader import read_bytes
+    from casekit.loader import case_from_bytes, read_bytes
 
     validate = None
     if _HEX.fullmatch(blob) and blob.strip("0.") and not _same_file(file, path):
         validate = f"git show {blob[:12]} | casekit validate -"
-    return load_bytes(read_bytes(file), os.fspath(path), stem=PurePath(path).stem, validate=validate)
+    return case_from_bytes(read_bytes(file), os.fspath(path), stem=PurePath(path).stem, validate=validate)
 
 
 def _same_file(a: str, b: str) -> bool:
