@@ -1,4 +1,4 @@
-"""A whole case as a Markdown report or a self-contained HTML page, and atomic file writing.
+"""A whole case as a Markdown report or a self-contained HTML page.
 
 The report and the page hold the same things in the same order: header and
 summary, key metrics, timeline (eras, then events), principles with their
@@ -13,80 +13,17 @@ scripts, fonts or images. Every piece of case text is made safe first
 from __future__ import annotations
 
 import html
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Sequence
 from datetime import date
-from pathlib import Path
 
 from casekit.dates import PartialDate
-from casekit.errors import CasekitError
 from casekit.model import SECTIONS, Case, Event, Metric
 from casekit.render import markdown
 from casekit.render.text import clean
 from casekit.values import Value
 
-__all__ = ["html_page", "markdown_report", "metric_svg", "timeline_svg", "write_file"]
-
-
-# --- writing files -------------------------------------------------------------------
-
-
-def write_file(path: str | os.PathLike, text: str, *, force: bool = False) -> Path:
-    """Write `text` to `path` atomically (a temporary file in the same directory, then a rename).
-
-    An existing file is left untouched unless `force`; a `CasekitError` says so.
-    """
-    target = Path(path)
-    if target.is_dir():
-        raise CasekitError(f"{target}: is a directory")
-    if target.exists() and not force:
-        raise CasekitError(f"{target}: already exists; not overwritten", hint="use --force to replace it")
-    directory = target.parent
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    except OSError as exc:
-        raise CasekitError(f"{target}: cannot write ({exc.strerror or exc})") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        _copy_mode(target, tmp)
-        if force:
-            os.replace(tmp, target)
-        else:
-            # link() fails if the name appeared meanwhile: never clobber, even in a race.
-            try:
-                os.link(tmp, target)
-            except FileExistsError:
-                raise CasekitError(
-                    f"{target}: already exists; not overwritten", hint="use --force to replace it"
-                ) from None
-            except OSError:  # a file system without hard links
-                if target.exists():
-                    raise CasekitError(
-                        f"{target}: already exists; not overwritten", hint="use --force to replace it"
-                    ) from None
-                os.replace(tmp, target)
-    except OSError as exc:
-        raise CasekitError(f"{target}: cannot write ({exc.strerror or exc})") from None
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return target
-
-
-def _copy_mode(target: Path, tmp: str) -> None:
-    # mkstemp makes the file private (0600); give it the mode a new file would get, or the old one's.
-    if target.exists():
-        os.chmod(tmp, target.stat().st_mode & 0o7777)
-        return
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)
+__all__ = ["html_page", "markdown_report", "metric_svg", "timeline_svg"]
 
 
 # --- shared helpers ------------------------------------------------------------------

@@ -12,8 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from casekit.cli.app import app
-from casekit.errors import CasekitError
-from casekit.export import html_page, markdown_report, md, metric_svg, timeline_svg, write_file
+from casekit.export import html_page, markdown_report, md, metric_svg, timeline_svg
 from casekit.loader import load_case
 from casekit.records import case_record, records
 
@@ -426,23 +425,6 @@ def test_metric_chart_draws_a_bar_per_observation(acme):
 
 
 # --- writing ---------------------------------------------------------------------------
-
-
-def test_write_file_refuses_to_overwrite_without_force(tmp_path):
-    target = tmp_path / "out.md"
-    target.write_text("mine")
-    with pytest.raises(CasekitError, match="already exists"):
-        write_file(target, "new")
-    assert target.read_text() == "mine"
-    write_file(target, "new", force=True)
-    assert target.read_text() == "new"
-    assert [p.name for p in tmp_path.iterdir()] == ["out.md"]  # no temporary file left behind
-
-
-def test_write_file_creates_directories_and_a_readable_file(tmp_path):
-    target = write_file(tmp_path / "a" / "b" / "page.html", "<p>x</p>")
-    assert target.read_text() == "<p>x</p>"
-    assert target.stat().st_mode & 0o044  # not the 0600 of a temporary file
 
 
 def test_cli_export_to_a_file_and_never_over_one(tmp_path):

@@ -194,13 +194,18 @@ def write_records(st: State, records: Any, fmt: Format, shape: dict | None = Non
     `shape` (else the records' own) gives the columns of csv and md.
 
     The formats carry case text as it is; at a terminal, control characters
-    (only csv can hold them raw) are shown, not obeyed, as `ls` does.
+    (only csv can hold them raw) are shown, not obeyed (see `write_text`).
     """
-    import sys
-
     from casekit.render.machine import write
 
-    text = write(records, fmt.value, shape)
+    write_text(st, write(records, fmt.value, shape))
+
+
+def write_text(st: State, text: str) -> None:
+    """Write machine output to stdout; at a terminal, control characters are shown, not obeyed,
+    as `ls` does, whatever the format."""
+    import sys
+
     if sys.stdout.isatty():
         from casekit.render.text import clean
 

@@ -124,7 +124,8 @@ def export(
     value as {text, low, high, qualifier}. -o FILE never replaces an
     existing file without --force.
     """
-    from casekit.cli.common import open_one_case
+    from casekit.cli.common import open_one_case, write_text
+    from casekit.render.text import clean
 
     st = state(ctx)
     data = open_one_case(st, case, as_of, "export")
@@ -142,11 +143,11 @@ def export(
 
         text = write(case_record(data), "json")
     if output is None or output == "-":
-        st.term.write(text)
+        write_text(st, text)
         return
-    from casekit.export import write_file
+    from casekit import atomic
 
-    written = write_file(output, text, force=force)
+    written = atomic.write_text(output, text, overwrite=force, at_terminal=clean)
     st.term.err.print(f"wrote {written}", style="dim", markup=False, highlight=False, soft_wrap=True)
 
 
@@ -170,12 +171,12 @@ def new(
     Never replaces an existing file without --force. The path written is
     printed on stderr.
     """
-    from casekit.export import write_file
+    from casekit.atomic import write_text
     from casekit.skeleton import skeleton
 
     st = state(ctx)
     text = skeleton(case_id, company, st.today)
-    written = write_file(directory / f"{case_id}.yaml", text, force=force)
+    written = write_text(directory / f"{case_id}.yaml", text, overwrite=force)
     st.term.err.print(str(written), markup=False, highlight=False, soft_wrap=True)
 
 
