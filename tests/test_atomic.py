@@ -229,3 +229,43 @@ def test_a_signal_mid_export_ends_it_leaving_no_temporary_file_and_the_old_file(
     assert done.returncode == -getattr(signal, signame), done.stderr  # ended by the signal, as before
     assert target.read_text() == "old page"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["page.html"]
+
+
+# --- a terminal ------------------------------------------------------------------------
+
+
+def at_a_terminal(*args: str) -> bytes:
+    """What casekit sends to a terminal (stdout a pseudo-terminal) for `args`."""
+    import pty
+
+    master, slave = pty.openpty()
+    env = {**os.environ, "PYTHONPATH": str(REPO), "CASEKIT_NO_CACHE": "1", "NO_COLOR": "1", "TERM": "dumb"}
+    proc = subprocess.Popen([sys.executable, "-m", "casekit", *args], stdout=slave, stderr=subprocess.PIPE, env=env)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the other end closed
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(master)
+    assert proc.wait(60) == 0, proc.stderr.read() if proc.stderr else ""
+    return b"".join(chunks)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "output"), [("json", "-"), ("md", "-"), ("html", "-"), ("json", "/dev/stdout")], ids=str
+)
+def test_export_at_a_terminal_shows_control_characters_not_obeys_them(tmp_path, fmt, output):
+    text = (LIBRARY / "acme.yaml").read_text()
+    assert "title: Seed round" in text
+    case = tmp_path / "acme.yaml"
+    case.write_text(text.replace("title: Seed round", 'title: "Seed \\u009b2J\\u202e round \\e[31m"'))
+    shown = at_a_terminal("export", "-c", str(case), "-f", fmt, "-o", output)
+    assert b"Seed" in shown
+    for raw in ("\u009b", "\u202e", "\x1b"):
+        assert raw.encode() not in shown
+    assert b"\\u009b2J\\u202e round" in shown or b"\\\\u009b2J\\\\u202e round" in shown
