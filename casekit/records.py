@@ -444,3 +444,34 @@ def section_shape(section: str, several: bool = False) -> dict:
 def shape_of(keys: Sequence[str]) -> dict:
     """The shape of flat records with `keys`."""
     return dict.fromkeys(keys)
+
+
+# --- one item ----------------------------------------------------------------------------
+
+
+def _link_record(case, link) -> dict[str, Any]:
+    from casekit.links import item_title, ref_of
+
+    return {
+        "section": link.section,
+        "id": link.item.id,
+        "ref": ref_of(case, link.section, link.item),
+        "title": item_title(link.section, link.item),
+        "via": link.via,
+    }
+
+
+def item_full_record(case, section: str, item, today: Date | None = None) -> dict[str, Any]:
+    """`show REF -f json`: where the item is (`case`, `section`, `ref`), its record with every field
+    (as `export -f json` holds it), then `links` (what it names) and `backlinks` (what names it),
+    each `{section, id, ref, title, via}`, `via` the field of the naming item that makes the link."""
+    from casekit.links import links_from, links_to, ref_of
+
+    return {
+        "case": case.id,
+        "section": section,
+        "ref": ref_of(case, section, item),
+        **full_record(section, item, case),
+        "links": [_link_record(case, link) for link in links_from(case, section, item, today)],
+        "backlinks": [_link_record(case, link) for link in links_to(case, section, item, today)],
+    }

@@ -189,3 +189,13 @@ def _principle_refs(cases) -> list[str]:
 
 principle_refs = _from_cases(_principle_refs)
 compared_metrics = _from_cases(lambda cases: [m.id for c in cases for m in c.metrics], key="cases")
+
+
+def _item_refs(cases) -> list[str]:
+    from casekit.links import ref_of
+    from casekit.model import SECTIONS
+
+    return [ref_of(c, s, item) for c in cases for s in SECTIONS for item in getattr(c, s)]
+
+
+item_refs = _from_cases(_item_refs)

@@ -111,6 +111,15 @@ def cases(
 @app.command()
 def show(
     ctx: typer.Context,
+    ref: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[REF]",
+            show_default=False,
+            autocompletion=complete.item_refs,
+            help="An item's id (SECTION/ID when another section uses it too): that item in full.",
+        ),
+    ] = None,
     case: OneCaseOpt = None,
     as_of: AsOfOpt = None,
     tree: Annotated[
@@ -118,39 +127,97 @@ def show(
     ] = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """The case at a glance: header, key metrics, eras, counts, top risks.
+    """The case at a glance: header, key metrics, eras, counts, top risks; or one item in full.
 
-    -f json|csv|md|yaml gives one record of what is shown: the header, the
-    counts of each section, the key metrics' latest values, the eras and the
-    top risks.
+    With REF (`casekit show series_e`, `casekit show timeline/series_e`),
+    the item with every field, its note and confidence, its sources by
+    title, and what it links to and what links to it, each with the REF
+    that shows it. -f json|yaml gives its record, with `links` and
+    `backlinks`.
+
+    Without REF, -f json|csv|md|yaml gives one record of what is shown: the
+    header, the counts of each section, the key metrics' latest values, the
+    eras and the top risks.
     """
-    from casekit.cli.common import emit, open_one_case
-    from casekit.render import overview
+    from casekit.cli.common import emit, open_one_case, view
+    from casekit.errors import UsageError
 
     st = state(ctx)
+    if tree and ref is not None:
+        raise UsageError("--tree shows the whole case; give it or a REF, not both")
     if tree and fmt in (Format.csv, Format.md):
-        from casekit.errors import UsageError
-
         raise UsageError(
             f"{fmt.value} holds one table and the whole case is many; use -f json or -f yaml",
             hint="or casekit show -f csv for the case at a glance, casekit SECTION -f csv for one section",
         )
-    data = open_one_case(st, case, as_of, "show")
+    full = open_one_case(st, case, None, "show")
+    data = view(st, full, as_of)
+    if ref is not None:
+        return _show_item(st, data, full, ref, fmt)
+    # A summary written at the case's as_of tells of what came after an earlier --as-of date.
+    later = data is not full and data.as_of.latest(st.today) < full.as_of.latest(st.today)
+    hidden = full.as_of.text if later and data.summary else None
 
     def records():
         from casekit.records import case_record, overview_record
 
-        return case_record(data) if tree else overview_record(data, st.today)
+        if tree:
+            return case_record(data)
+        record = overview_record(data, st.today)
+        if hidden:
+            record["summary"] = None
+        return record
+
+    def render():
+        from casekit.render import overview
+
+        if tree:
+            return overview.case_tree(data, st.today)
+        return overview.overview(data, st.today, summary_written=hidden)
 
     from casekit.records import overview_shape
 
-    emit(
-        st,
-        fmt,
-        records,
-        lambda: overview.case_tree(data, st.today) if tree else overview.overview(data, st.today),
-        shape=None if tree else overview_shape(),
-    )
+    emit(st, fmt, records, render, shape=None if tree else overview_shape())
+
+
+def _show_item(st, data, full, ref: str, fmt: Format) -> None:
+    """`casekit show REF`: the item in full, or its record."""
+    from casekit.cli.common import emit
+    from casekit.errors import UsageError
+    from casekit.links import resolve_ref
+
+    try:
+        section, item = resolve_ref(data, ref)
+    except UsageError:
+        if data is full or not _resolves(full, ref):
+            raise
+        raise UsageError(
+            f"`{ref}` is not in {data.id} as of {st.as_of.text}: it is dated later, or cites only later sources",
+            hint="without --as-of it is shown",
+        ) from None
+
+    def records():
+        from casekit.records import item_full_record
+
+        return item_full_record(data, section, item, st.today)
+
+    def render():
+        from casekit.render.item import item_view
+
+        return item_view(data, section, item, st.today)
+
+    emit(st, fmt, records, render)
+
+
+def _resolves(case, ref: str) -> bool:
+    from casekit.errors import UsageError
+    from casekit.links import resolve_ref
+
+    try:
+        resolve_ref(case, ref)
+    except UsageError:
+        return False
+    return True
 
 
 @app.command()

@@ -101,8 +101,10 @@ def _heading(case: Case) -> Wrapped:
     return heading
 
 
-def overview(case: Case, today: date) -> Group:
-    """`casekit show`: the case at a glance."""
+def overview(case: Case, today: date, summary_written: str | None = None) -> Group:
+    """`casekit show`: the case at a glance. With `summary_written` (the date the case's summary
+    was written as of, later than the view's), the summary is left out and a line says why: it
+    would tell of what came after."""
     from casekit.sections import key_metrics, listing_order, top_risks
 
     # The tags and the counts wrap under their first word, not under the label before them.
@@ -113,7 +115,15 @@ def overview(case: Case, today: date) -> Group:
         dated.append("   ")
         dated.append(" ".join("#" + clean(t) for t in case.tags), style="cyan")
     header: list = [_heading(case), dated]
-    if case.summary:
+    if summary_written:
+        header += [
+            Text(""),
+            Wrapped(
+                f"(summary hidden: written as of {clean(summary_written)}, it tells of later events)",
+                style="dim italic",
+            ),
+        ]
+    elif case.summary:
         header += [Text(""), Wrapped(clean(case.summary))]
     parts: list = [Capped(Panel(Group(*header), title=safe(case.id), title_align="left", border_style="blue"))]
 

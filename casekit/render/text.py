@@ -35,3 +35,18 @@ def clean(value: object) -> str:
 def safe(value: object, style: str = "") -> Text:
     """Case text as a Rich `Text`: never parsed as markup, never a control sequence."""
     return Text(clean(value), style=style)
+
+
+# A URL a terminal may be asked to open: a web, mail or file address of printable ASCII only, so
+# that nothing in it can end the hyperlink's escape sequence early.
+_LINKABLE = re.compile(r"(?:https?://|mailto:|file://)[\x21-\x7e]+", re.IGNORECASE)
+
+
+def link_style(url: str | None, style: str = ""):
+    """`style` with a terminal hyperlink (OSC 8) to `url` added when `url` is safe to link; Rich
+    sends the link only to a terminal that takes colour, never into a pipe."""
+    if not url or not _LINKABLE.fullmatch(url):
+        return style
+    from rich.style import Style
+
+    return Style.parse(style) + Style(link=url) if style else Style(link=url)
