@@ -12,9 +12,10 @@ import pytest
 from typer.testing import CliRunner
 
 from casekit.cli.app import app
-from casekit.export import html_page, markdown_report, md, metric_svg, timeline_svg
+from casekit.export import html_page, markdown_report, md
 from casekit.loader import load_case
 from casekit.records import case_record, records
+from casekit.render.charts import metric_svg, timeline_svg
 
 ACME = Path(__file__).parent / "fixtures" / "library" / "acme.yaml"
 TODAY = date(2024, 7, 1)
@@ -367,7 +368,7 @@ def _era_labels(svg: str) -> list[tuple[str, float, float, str, float, str]]:
 
 
 def test_era_titles_are_shown_whole_inside_after_or_before_their_bars():
-    from casekit.export import _text_width
+    from casekit.render.charts import text_width as _text_width
 
     svg = timeline_svg(load_case(LONG_LABELS), TODAY)
     labels = _era_labels(svg)
@@ -391,7 +392,7 @@ def test_era_titles_are_shown_whole_inside_after_or_before_their_bars():
 
 
 def test_chart_dates_too_wide_for_their_bar_go_on_two_lines_inside_the_chart():
-    from casekit.export import _text_width
+    from casekit.render.charts import text_width as _text_width
 
     case = load_case(LONG_LABELS)
     svg = metric_svg(case.metrics[0])
