@@ -170,14 +170,15 @@ def test_piping_into_head_exits_quietly(tmp_path):
 
 
 @pytest.mark.parametrize("command", ["timeline", "show", "validate", "cases"])
-def test_light_commands_do_not_import_pandas(command):
+def test_light_commands_do_not_import_pandas_or_jinja2(command):
     code = (
         "import sys\nfrom casekit.cli import main\nsys.argv = ['casekit', %r]\n"
         "status = 0\ntry:\n    main()\nexcept SystemExit as exc:\n    status = exc.code or 0\n"
-        "sys.stderr.write(('PANDAS' if 'pandas' in sys.modules else 'LIGHT') + f' {status}')\n" % command
+        "heavy = [m for m in ('pandas', 'jinja2') if m in sys.modules]\n"
+        "sys.stderr.write((' '.join(heavy) or 'LIGHT') + f' {status}')\n" % command
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, **ENV})
-    assert done.stderr.endswith("LIGHT 0")  # the command ran to the end, and still without pandas
+    assert done.stderr.endswith("LIGHT 0")  # the command ran to the end, and still without pandas or jinja2
 
 
 def test_debug_shows_the_traceback_of_an_internal_error(monkeypatch):

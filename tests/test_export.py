@@ -456,3 +456,150 @@ def test_cli_export_markdown_to_stdout_by_default():
 def test_cli_export_as_of_drops_later_facts():
     result = run("export", "-c", str(ACME), "--as-of", "2019")
     assert "Series B" not in result.stdout and "Series A" in result.stdout
+
+
+# --- one outline, valid HTML, provenance ------------------------------------------------
+
+FIXTURES = Path(__file__).parent / "fixtures"
+BUNDLED = Path(__file__).parent.parent / "cases" / "scale_ai.yaml"
+
+
+def _valid_cases() -> list[Path]:
+    from casekit.errors import CasekitError
+
+    found = []
+    for path in [BUNDLED, *sorted(FIXTURES.rglob("*.yaml"))]:
+        try:
+            load_case(path)
+        except CasekitError:
+            continue
+        found.append(path)
+    return found
+
+
+@pytest.mark.parametrize("path", _valid_cases(), ids=lambda p: p.stem)
+def test_every_page_passes_the_strict_html5_parser(path):
+    import html5lib
+
+    parser = html5lib.HTMLParser(strict=True)
+    parser.parse(html_page(load_case(path), TODAY))  # raises on the first parse error
+    assert parser.errors == []
+
+
+def test_the_hostile_page_passes_the_strict_html5_parser(hostile):
+    import html5lib
+
+    parser = html5lib.HTMLParser(strict=True)
+    parser.parse(html_page(hostile, TODAY))
+    assert parser.errors == []
+
+
+@pytest.mark.parametrize("path", [BUNDLED, ACME, FIXTURES / "overview" / "every_field.yaml"], ids=lambda p: p.stem)
+def test_report_and_page_have_the_same_sections_in_the_same_order(path):
+    case = load_case(path)
+    headings = [line[3:] for line in markdown_report(case, TODAY).splitlines() if line.startswith("## ")]
+    nav = re.search(r'<nav class="toc"[^>]*>(.*?)</nav>', html_page(case, TODAY)).group(1)
+    assert re.findall(r">([^<]+)</a>", nav) == headings
+
+
+DISPUTED = {
+    "tags: [round, growth], sources: [press], confidence: reported}": (
+        "tags: [round, growth], sources: [press], confidence: disputed,"
+        ' note: "The *press* says 2022, the <b>filing</b> 2021"}'
+    ),
+    "    evidence: [os-launch]\n": "    evidence: [os-launch]\n    confidence: disputed\n    note: Margins differ by source.\n",
+    "      - {date: 2023, value: ~$60M}": "      - {date: 2023, value: ~$60M, confidence: disputed, note: Estimates vary.}",
+    "kind: article, date: 2024}": "kind: article, date: 2024, url: 'https://example.com/a?b=1&c=2'}",
+    "kind: filing, date: 2024-03}": "kind: filing, date: 2024-03, url: 'javascript:alert(1)'}",
+}
+
+
+@pytest.fixture
+def disputed(tmp_path):
+    text = ACME.read_text()
+    for old, new in DISPUTED.items():
+        assert old in text, old
+        text = text.replace(old, new)
+    path = tmp_path / "acme.yaml"
+    path.write_text(text)
+    return load_case(path)
+
+
+def test_report_marks_a_disputed_fact_and_gives_its_note(disputed, acme):
+    report = markdown_report(disputed, TODAY)
+    lines = report.splitlines()
+    event = next(i for i, line in enumerate(lines) if "Series B" in line and line.startswith("- **\\~2022**"))
+    assert lines[event].startswith("- **\\~2022** ‡ — Series B")
+    assert lines[event + 1] == "  - ‡ *Sources disagree*: The \\*press\\* says 2022, the \\<b\\>filing\\</b\\> 2021"
+    assert "### 1. Sell the software, not the box ‡" in lines
+    assert "‡ *Sources disagree*: Margins differ by source." in lines
+    assert "| Revenue ‡[^report] |" in report
+    assert "- ‡ **Revenue**: Estimates vary." in lines
+    assert "‡" not in markdown_report(acme, TODAY)  # nothing disputed, nothing marked
+
+
+def test_page_shows_the_note_of_a_disputed_fact_not_only_a_chip(disputed):
+    page = html_page(disputed, TODAY)
+    event = re.search(r'<li id="event-series-b">(.*?)</li>', page).group(1)
+    assert '<span class="chip" title="sources disagree">disputed</span>' in event
+    assert (
+        '<p class="note"><span class="mark" title="sources disagree">‡</span> <strong>Sources disagree:</strong>'
+        " The *press* says 2022, the &lt;b&gt;filing&lt;/b&gt; 2021</p>"
+    ) in event
+    principle = re.search(r'<article class="card principle".*?</article>', page).group()
+    assert "Margins differ by source.</p>" in principle
+    assert "Estimates vary.</p>" in page
+
+
+def test_page_links_sources_with_a_web_address_and_no_other(disputed):
+    page = html_page(disputed, TODAY)
+    press = re.search(r'<li id="src-press">(.*?)</li>', page).group(1)
+    assert (
+        '<a class="url" href="https://example.com/a?b=1&amp;c=2" rel="noopener noreferrer">'
+        "https://example.com/a?b=1&amp;c=2</a>"
+    ) in press
+    report = re.search(r'<li id="src-report">(.*?)</li>', page).group(1)
+    assert '<span class="url">javascript:alert(1)</span>' in report and "href" not in report
+
+
+@pytest.mark.parametrize(("fmt", "jinja"), [("md", False), ("json", False), ("html", True)])
+def test_only_the_page_imports_jinja2(fmt, jinja):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom casekit.cli import main\n"
+        f"sys.argv = ['casekit', 'export', '-c', {str(ACME)!r}, '-f', {fmt!r}, '-o', '/dev/null']\n"
+        "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
+        "sys.stderr.write('JINJA' if 'jinja2' in sys.modules else 'LIGHT')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stderr.endswith("JINJA" if jinja else "LIGHT"), done.stderr
+
+
+def test_no_function_in_the_report_modules_is_over_100_lines():
+    import ast
+
+    root = Path(__file__).parent.parent / "casekit"
+    modules = [
+        "export.py",
+        "outline.py",
+        "atomic.py",
+        "render/charts.py",
+        "render/report_md.py",
+        "render/report_html.py",
+    ]
+    long = []
+    for name in modules:
+        for node in ast.walk(ast.parse((root / name).read_text())):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno - node.lineno >= 100:
+                long.append(f"{name}:{node.name}")
+    assert long == []
+
+
+def test_the_templates_ship_in_the_package():
+    from importlib.resources import files
+
+    templates = files("casekit") / "templates"
+    names = {p.name for p in templates.iterdir()} | {p.name for p in (templates / "sections").iterdir()}
+    assert {"page.html.j2", "page.css", "macros.html.j2", "header.html.j2", "timeline.html.j2"} <= names
