@@ -61,6 +61,8 @@ class MetricRow(NamedTuple):
 
 
 class Outline(NamedTuple):
+    """A case as the report shows it: its blocks in reading order, and what they refer to by id."""
+
     case: Case
     today: date
     summary: list[str]  # paragraphs, each on one line
