@@ -338,6 +338,36 @@ class Library:
             raise
         return spec, self._load_file(ref.path, ref)
 
+    def against_head(self, spec: str, *, staged: bool = False) -> tuple[tuple[str, Case | None], ...]:
+        """The case file `spec` names (a path or an id) at git's HEAD and in the work tree (with
+        `staged`, in the index), each with its label; None where the file is not (a new file has no
+        HEAD version). `GitError` when the file is in no repository."""
+        from casekit import git
+
+        try:
+            path = self.find(spec).path
+        except CaseNotFound:
+            if not is_case_path(spec):
+                raise
+            path = Path(spec)  # deleted from the work tree: git may still have it
+        top, relative = git.in_repository(path, spec)
+        head = self._version(f"HEAD:{relative}", top)
+        if staged:
+            return (f"HEAD:{relative}", head), (f":{relative}", self._version(f":{relative}", top))
+        if not path.exists():
+            if head is None:
+                raise CaseNotFound(f"{spec}: no such file, nor in HEAD")
+            return (f"HEAD:{relative}", head), (spec, None)
+        return (f"HEAD:{relative}", head), (spec, self._load_file(path))
+
+    @staticmethod
+    def _version(spec: str, top: Path) -> Case | None:
+        """The case at a git object name (`HEAD:PATH`, `:PATH`), or None when there is no such file."""
+        from casekit import git
+
+        (info,) = git.object_info([spec], cwd=top, what=spec)
+        return None if info is None else load_revision(spec, cwd=top)
+
     def _load_file(self, path: Path, ref: CaseRef | None = None) -> Case:
         """The case in a file, through the cache; a pipe or a device is read as it is."""
         if not path.is_file():  # `<(git show …)`: nothing to cache, and no stamp would stay true

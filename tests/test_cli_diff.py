@@ -77,7 +77,6 @@ def test_different_cases_exit_1():
         ([BASE, "nope"], "no case `nope`"),
         ([BASE, "base@2019"], "no case `base`"),
         ([BASE, "scale_ai@2019-13"], "month 13"),
-        ([BASE], "diff takes two cases"),
         ([BASE, BASE, BASE], "got 3 arguments"),
         ([BASE, BASE, "--section", "timelin"], "did you mean `timeline`"),
         (["--", "--output=written:y", BASE], "a revision never starts with `-`"),

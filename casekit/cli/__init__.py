@@ -36,9 +36,10 @@ COMMAND_MODULES = {
     ),
     **dict.fromkeys(("metrics", "metric", "segments"), "metrics"),
     "diff": "diff",
+    "log": "log",
     **dict.fromkeys(("search", "compare", "export", "new"), "library_cmds"),
 }
-MODULES = ("inspect", "timeline", "sections", "metrics", "diff", "library_cmds")
+MODULES = ("inspect", "timeline", "sections", "metrics", "diff", "log", "library_cmds")
 
 # How `casekit --help` groups the commands, in this order.
 HELP_PANELS = {
@@ -61,7 +62,7 @@ HELP_PANELS = {
         "drivers",
         "lessons",
     ),
-    "Across cases": ("cases", "search", "compare", "diff"),
+    "Across cases": ("cases", "search", "compare", "diff", "log"),
     "Write and check": ("validate", "new", "export", "schema"),
 }
 
@@ -101,7 +102,7 @@ def main(argv: list[str] | None = None) -> None:
 
 # Global options, which a user may write before or after the command.
 GLOBAL_FLAGS = frozenset({"--no-color", "--pager", "--no-cache", "--debug"})
-GLOBAL_VALUED = frozenset({"--today", "--cases-dir"})
+GLOBAL_VALUED = frozenset({"--today", "--cases-dir", "--color"})
 
 
 def hoist_global_options(args: list[str]) -> list[str]:
@@ -138,8 +139,7 @@ def hoist_global_options(args: list[str]) -> list[str]:
 def colourless_help(args: list[str]) -> Iterator[None]:
     """With --no-color anywhere among the options, Typer's help and usage errors are printed
     without escape codes too, as NO_COLOR would have them (they use consoles of their own)."""
-    options = args[: args.index("--")] if "--" in args else args
-    if "--no-color" not in options:
+    if not colour_refused(args):
         yield
         return
     from typer import rich_utils
@@ -150,6 +150,20 @@ def colourless_help(args: list[str]) -> Iterator[None]:
         yield
     finally:
         rich_utils.COLOR_SYSTEM = saved
+
+
+def colour_refused(args: list[str]) -> bool:
+    """True when the options ask for no colour: --no-color, or --color never (its last word)."""
+    options = args[: args.index("--")] if "--" in args else args
+    asked = None
+    for i, word in enumerate(options):
+        if word == "--no-color":
+            asked = "never"
+        elif word == "--color" and i + 1 < len(options):
+            asked = options[i + 1]
+        elif word.startswith("--color="):
+            asked = word.partition("=")[2]
+    return (asked or "").strip().lower() in ("never", "no", "false")
 
 
 def _command_word(args: list[str]) -> str | None:
@@ -218,11 +232,11 @@ def _startup_error(exc: Exception, args: list[str]) -> int:
 
     options = args[: args.index("--")] if "--" in args else args
     if isinstance(exc, CasekitError):
-        terminal(no_color="--no-color" in options).error(exc.message, exc.hint)
+        terminal(no_color=colour_refused(args)).error(exc.message, exc.hint)
         return int(exc.exit_code)
     if "--debug" in options or debugging():
         raise exc
-    return internal_error(exc, terminal(no_color="--no-color" in options))
+    return internal_error(exc, terminal(no_color=colour_refused(args)))
 
 
 INTERNAL_ERROR_HINT = "this is a bug in casekit; run again with --debug (or CASEKIT_DEBUG=1) for the traceback"

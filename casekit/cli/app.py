@@ -10,7 +10,7 @@ import typer
 from typer.core import TyperGroup
 
 from casekit import __version__
-from casekit.cli.options import GLOBAL, CasesDirOpt, NoCacheOpt, NoColorOpt, PagerOpt, TodayOpt
+from casekit.cli.options import GLOBAL, CasesDirOpt, ColorOpt, NoCacheOpt, NoColorOpt, PagerOpt, TodayOpt
 from casekit.errors import CasekitError, ExitCode
 from casekit.render.term import Terminal
 
@@ -82,12 +82,14 @@ class State:
     fixed_today: date | None = None
     as_of: "PartialDate | None" = None  # --as-of, once a command has read it
 
-    def update(self, *, cases_dir=None, no_color=False, today=None, pager=False) -> "State":
+    def update(self, *, cases_dir=None, no_color=False, color=None, today=None, pager=False) -> "State":
         """Fold a command's own copies of the global options into the state."""
         if cases_dir:
             self.cases_dirs = list(cases_dir) + self.cases_dirs
         if no_color:
             self.term.no_color = True
+        if color is not None:
+            self.term.color_mode = parse_color_option(color)
         if pager or os.environ.get("CASEKIT_PAGER"):
             self.term.pager = True
             self.term.pager_command = os.environ.get("CASEKIT_PAGER") or None
@@ -135,6 +137,18 @@ def parse_date_option(text: str, option: str):
         raise CasekitError(f"{option}: {exc}") from None
 
 
+def parse_color_option(text: str) -> str:
+    """`--color`'s value: auto, always or never (git's synonyms too), or a usage error."""
+    from casekit.errors import UsageError
+    from casekit.render.term import COLOR_MODES
+
+    word = text.strip().lower()
+    word = {"true": "always", "yes": "always", "false": "never", "no": "never", "tty": "auto"}.get(word, word)
+    if word not in COLOR_MODES:
+        raise UsageError(f"--color: `{text}` is not auto, always or never", hint="as in --color=never")
+    return word
+
+
 def parse_day_option(text: str, option: str) -> date:
     """One day from an option (`2025-06-15`, `Jun 15, 2025`), or a usage error naming the option."""
     from casekit.errors import UsageError
@@ -178,6 +192,7 @@ def main_options(
     ctx: typer.Context,
     cases_dir: CasesDirOpt = None,
     no_color: NoColorOpt = False,
+    color: ColorOpt = None,
     today: TodayOpt = None,
     pager: PagerOpt = False,
     no_cache: NoCacheOpt = False,
@@ -193,7 +208,7 @@ def main_options(
     written after the command (casekit timeline --no-color).
     """
     ctx.obj = State(debug=debug, no_cache=no_cache)
-    ctx.obj.update(cases_dir=cases_dir, no_color=no_color, today=today, pager=pager)
+    ctx.obj.update(cases_dir=cases_dir, no_color=no_color, color=color, today=today, pager=pager)
 
 
 def _register_commands() -> None:
@@ -214,7 +229,7 @@ def _register_commands() -> None:
     for info in app.registered_commands:
         info.rich_help_panel = panel.get(name(info), info.rich_help_panel)
         info.epilog = info.epilog or (
-            "Global options work here too: --cases-dir DIR, --today DAY, --no-color, "
+            "Global options work here too: --cases-dir DIR, --today DAY, --color WHEN, --no-color, "
             "--pager, --no-cache, --debug (see casekit --help)."
         )
     app.registered_commands.sort(key=lambda info: order.index(name(info)) if name(info) in order else len(order))

@@ -61,12 +61,16 @@ def diff(
     operands: Annotated[
         list[str],
         typer.Argument(
-            metavar="A B",
+            metavar="[A] B",
             show_default=False,
             autocompletion=complete.diff_operands,
-            help="Two cases, each a path, an id, CASE@DATE, REV:PATH, or - (standard input).",
+            help="Two cases, each a path, an id, CASE@DATE, REV:PATH, or - (standard input); "
+            "or one case file, against git's HEAD.",
         ),
     ],
+    staged: Annotated[
+        bool, typer.Option("--staged", "--cached", help="With one case: the staged file against HEAD.")
+    ] = False,
     stat: Annotated[bool, typer.Option("--stat", help="Only the counts per section, in every format.")] = False,
     section: Annotated[
         list[str] | None,
@@ -98,6 +102,10 @@ def diff(
     change. Summary glyphs: + added, − removed, ~ changed, ⊂ refined,
     ⇄ renamed, ↕ moved.
 
+    With one case (a file in a git repository, or its id), the working file
+    is compared with HEAD's, as `git diff FILE` does; with --staged, the
+    staged file with HEAD's.
+
     Exit 0 when the cases are the same, 1 when they differ, 2 on trouble.
     As a git diff driver (`*.yaml diff=casekit` in .gitattributes, and
     `git config diff.casekit.command 'casekit diff'`) it takes git's 7 or 9
@@ -114,15 +122,32 @@ def diff(
     if git is not None:
         _git_driver(st, git, sections=sections, stat=stat, order=order, fmt=fmt)
         return
-    if len(operands) != 2:
+    if staged and len(operands) != 1:
+        raise UsageError("--staged compares one case file's staged version with HEAD's; give one case")
+    if len(operands) not in (1, 2):
         raise UsageError(
-            f"diff takes two cases, A and B; got {len(operands)} argument{'s' * (len(operands) != 1)}",
+            f"diff takes two cases, A and B, or one against git's HEAD; got {len(operands)} arguments",
             hint="each is a path, an id, CASE@DATE, REV:PATH or - (standard input), as in: "
             "casekit diff scale_ai@2024-12 scale_ai",
         )
+    from casekit.changes import diff as diff_cases
+
+    if len(operands) == 1:
+        a, b = st.library.against_head(operands[0], staged=staged)
+    else:
+        a, b = _two_operands(st, operands)
+    result = diff_cases(a[1], b[1], order=order, sections=sections)
+    result.a, result.b = a[0], b[0]
+    _emit(st, result, fmt=fmt, stat=stat)
+    if not result.same:
+        raise typer.Exit(int(ExitCode.NEGATIVE))
+
+
+def _two_operands(st, operands: list[str]):
+    """(label, case) of each of A and B; /dev/null is no case at all."""
     import sys
 
-    from casekit.changes import diff as diff_cases
+    from casekit.errors import UsageError
     from casekit.library import STDIN
 
     if sum(spec == STDIN or spec.startswith(STDIN + "@") for spec in operands) > 1:
@@ -134,12 +159,7 @@ def diff(
     today_date = st.today
     # /dev/null is no case at all, as git spells it: everything in the other is added (or removed).
     stdin = sys.stdin.buffer if sys.stdin is not None else None  # None when the caller closed it
-    a, b = ((spec, None) if spec == DEV_NULL else library.resolve(spec, today_date, stdin) for spec in operands)
-    result = diff_cases(a[1], b[1], order=order, sections=sections)
-    result.a, result.b = a[0], b[0]
-    _emit(st, result, fmt=fmt, stat=stat)
-    if not result.same:
-        raise typer.Exit(int(ExitCode.NEGATIVE))
+    return [(spec, None) if spec == DEV_NULL else library.resolve(spec, today_date, stdin) for spec in operands]
 
 
 def _markers(st) -> bool:
@@ -173,28 +193,42 @@ def _emit(st, result, *, fmt: Format, stat: bool, title: bool = True) -> None:
 
 
 def _git_driver(st, git: GitDiffArgs, *, sections: list[str], stat: bool, order: bool, fmt: Format) -> None:
-    """Diff old-file against new-file for git, under a header naming the path; never fail git."""
+    """Diff old-file against new-file for git, under a header naming the path; never fail git.
+
+    This is the driver's boundary: whatever goes wrong (a version that is no
+    valid case, an unreadable file, a bug), git gets the text diff and a
+    one-line reason, and the driver exits 0, so `git log -p` carries on."""
+    from casekit.errors import CasekitError
+
+    try:
+        old_bytes = _git_bytes(git.old_file)
+        new_bytes = _git_bytes(git.new_file)
+        if not any(data is not None and looks_like_case(data) for data in (old_bytes, new_bytes)):
+            # YAML that is no case (a CI file, .pre-commit-config.yaml): the plain diff, without a word.
+            _text_fallback(st, git, old_bytes, new_bytes, None)
+            return
+        _semantic_driver(st, git, old_bytes, new_bytes, sections=sections, stat=stat, order=order, fmt=fmt)
+    except BrokenPipeError:
+        raise  # the reader left: the boundary makes that a quiet 0
+    except Exception as exc:
+        if isinstance(exc, CasekitError):
+            reason = exc.message + (f" ({exc.hint})" if exc.hint else "")
+        else:
+            reason = f"internal error: {type(exc).__name__}: {exc}"
+        try:
+            _text_fallback(st, git, _bytes_or_none(git.old_file), _bytes_or_none(git.new_file), reason)
+        except BrokenPipeError:
+            raise
+        except Exception:  # nothing more can be shown; git must still carry on
+            pass
+
+
+def _semantic_driver(st, git: GitDiffArgs, old_bytes, new_bytes, *, sections, stat, order, fmt: Format) -> None:
     from rich.text import Text
 
-    from casekit.errors import CasekitError
-    from casekit.render.diff import git_header
-
     a_label, b_label = f"a/{git.path}", f"b/{git.new_path}"
-    header = git_header(
-        a_label,
-        b_label,
-        added=git.old_file == DEV_NULL,
-        deleted=git.new_file == DEV_NULL,
-        rename_lines=git.rename_lines(),
-    )
-    try:
-        old = _git_side(git.old_file, git.old_hex, git.path)
-        new = _git_side(git.new_file, git.new_hex, git.new_path)
-    except CasekitError as exc:
-        if fmt is Format.table:
-            st.term.out.print(header, soft_wrap=True)
-        _text_fallback(st, git, a_label, b_label, exc)
-        return
+    old = _git_side(old_bytes, git.old_file, git.old_hex, git.path)
+    new = _git_side(new_bytes, git.new_file, git.new_hex, git.new_path)
     from casekit.changes import diff as diff_cases
 
     result = diff_cases(old, new, order=order, sections=sections)
@@ -202,28 +236,70 @@ def _git_driver(st, git: GitDiffArgs, *, sections: list[str], stat: bool, order:
     if fmt is not Format.table:
         _emit(st, result, fmt=fmt, stat=stat)
         return
-    st.term.out.print(header, soft_wrap=True)  # one line a path, as git heads a file, however long
+    st.term.out.print(_header(git, "casekit"), soft_wrap=True)  # one line a path, however long
     if result.same:
         st.term.print(Text("no semantic changes (only formatting, comments or spelling)", style="dim"))
         return
     _emit(st, result, fmt=fmt, stat=stat, title=False)
 
 
-def _git_side(file: str, blob: str, path: str):
-    """The case in `file`, one side of git's diff of the repository's `path` (None for /dev/null).
+def _header(git: GitDiffArgs, kind: str):
+    from casekit.render.diff import git_header
+
+    return git_header(
+        f"a/{git.path}",
+        f"b/{git.new_path}",
+        added=git.old_file == DEV_NULL,
+        deleted=git.new_file == DEV_NULL,
+        rename_lines=git.rename_lines(),
+        kind=kind,
+    )
+
+
+def looks_like_case(data: bytes) -> bool:
+    """True when a YAML file's bytes have a top-level `casekit:` key (block or flow style): a
+    file without one is some other YAML, which the driver shows as text without complaint."""
+    return _CASE_KEY.search(data) is not None or _FLOW_CASE_KEY.match(data) is not None
+
+
+_CASE_KEY = re.compile(rb"""^(?:casekit|"casekit"|'casekit')[ \t]*:""", re.MULTILINE)
+_FLOW_CASE_KEY = re.compile(rb"""(?:\xef\xbb\xbf)?(?:\s|#[^\n]*\n)*\{.*?["']?casekit["']?\s*:""", re.DOTALL)
+
+
+def _git_bytes(file: str) -> bytes | None:
+    """The bytes of one side of git's diff, None for /dev/null; `CaseNotFound` when unreadable or
+    larger than a case may be."""
+    if file == DEV_NULL:
+        return None
+    from casekit.loader import read_bytes
+
+    return read_bytes(file)
+
+
+def _bytes_or_none(file: str) -> bytes | None:
+    from casekit.errors import CasekitError
+
+    try:
+        return _git_bytes(file)
+    except CasekitError:
+        return None
+
+
+def _git_side(data: bytes | None, file: str, blob: str, path: str):
+    """The case in `data`, one side of git's diff of the repository's `path` (None for /dev/null).
     Problems are placed at `path`; the hint validates this very version, the working file or
     (when git wrote it to a temporary file) its blob."""
-    if file == DEV_NULL:
+    if data is None:
         return None
     import os
     from pathlib import PurePath
 
-    from casekit.loader import case_from_bytes, read_bytes
+    from casekit.loader import case_from_bytes
 
     validate = None
     if _HEX.fullmatch(blob) and blob.strip("0.") and not _same_file(file, path):
         validate = f"git show {blob[:12]} | casekit validate -"
-    return case_from_bytes(read_bytes(file), os.fspath(path), stem=PurePath(path).stem, validate=validate)
+    return case_from_bytes(data, os.fspath(path), stem=PurePath(path).stem, validate=validate)
 
 
 def _same_file(a: str, b: str) -> bool:
@@ -231,23 +307,20 @@ def _same_file(a: str, b: str) -> bool:
 
     try:
         return os.path.samefile(a, b)
-    except OSError:
+    except (OSError, ValueError):
         return False
 
 
-def _text_fallback(st, git: GitDiffArgs, a_label: str, b_label: str, error) -> None:
-    """A plain unified diff, for versions that are not valid cases."""
+def _text_fallback(st, git: GitDiffArgs, old: bytes | None, new: bytes | None, reason: str | None) -> None:
+    """A plain unified diff, as `git diff` shows the file: for versions that are not valid cases
+    (saying why: `reason`), and quietly (`reason` None) for YAML that is no case at all."""
     from casekit.render.diff import text_diff
 
-    def lines(file: str) -> list[str]:
-        if file == DEV_NULL:
-            return []
-        try:
-            with open(file, "rb") as handle:
-                return handle.read().decode("utf-8", "replace").splitlines()
-        except OSError:
-            return []
+    def lines(data: bytes | None) -> list[str]:
+        return [] if data is None else data.decode("utf-8", "replace").splitlines()
 
-    note = error.message + (f" ({error.hint})" if error.hint else "")
+    a_label = DEV_NULL if git.old_file == DEV_NULL else f"a/{git.path}"
+    b_label = DEV_NULL if git.new_file == DEV_NULL else f"b/{git.new_path}"
+    st.term.out.print(_header(git, "git" if reason is None else "casekit"), soft_wrap=True)
     # Unwrapped: a diff line split at the terminal's width would lose its +/- prefix.
-    st.term.out.print(text_diff(lines(git.old_file), lines(git.new_file), a_label, b_label, note), soft_wrap=True)
+    st.term.out.print(text_diff(lines(old), lines(new), a_label, b_label, reason), soft_wrap=True)

@@ -89,6 +89,17 @@ CasesDirOpt = Annotated[
 NoColorOpt = Annotated[
     bool, typer.Option("--no-color", help="No colour (NO_COLOR is honoured too).", rich_help_panel=GLOBAL)
 ]
+ColorOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--color",
+        help="auto (colour a terminal), always, or never (as --no-color).",
+        metavar="WHEN",
+        rich_help_panel=GLOBAL,
+        show_default=False,
+        autocompletion=lambda: ["auto", "always", "never"],
+    ),
+]
 PagerOpt = Annotated[
     bool, typer.Option("--pager", help="Page long output at a terminal (or set CASEKIT_PAGER).", rich_help_panel=GLOBAL)
 ]

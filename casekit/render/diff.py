@@ -446,11 +446,17 @@ def _md_field(c: Change) -> str:
 
 
 def git_header(
-    a_label: str, b_label: str, *, added: bool = False, deleted: bool = False, rename_lines: Iterable[str] = ()
+    a_label: str,
+    b_label: str,
+    *,
+    added: bool = False,
+    deleted: bool = False,
+    rename_lines: Iterable[str] = (),
+    kind: str = "casekit",
 ) -> Text:
-    """`diff --casekit a/PATH b/PATH`, then `new file`, `deleted file` or the lines saying how the
-    file was renamed, as `git diff` heads a file."""
-    header = Text(f"diff --casekit {clean(a_label)} {clean(b_label)}", style="bold")
+    """`diff --casekit a/PATH b/PATH` (`diff --git` for a plain text diff), then `new file`,
+    `deleted file` or the lines saying how the file was renamed, as `git diff` heads a file."""
+    header = Text(f"diff --{kind} {clean(a_label)} {clean(b_label)}", style="bold")
     if added:
         header.append("\nnew file", style="bold")
     elif deleted:
@@ -461,11 +467,11 @@ def git_header(
     return header
 
 
-def text_diff(old: list[str], new: list[str], a_label: str, b_label: str, note: str) -> Text:
-    """A plain unified diff of two texts' lines under `note` (why it is not a semantic one)."""
+def text_diff(old: list[str], new: list[str], a_label: str, b_label: str, note: str | None) -> Text:
+    """A plain unified diff of two texts' lines, under `note` (why it is not a semantic one) if any."""
     import difflib
 
-    out = [Text(f"casekit: {clean(note)}; showing a text diff", style="yellow")]
+    out = [Text(f"casekit: {clean(note)}; showing a text diff", style="yellow")] if note else []
     for line in difflib.unified_diff(old, new, a_label, b_label, lineterm=""):
         style = {"+": "green", "-": "red", "@": "cyan"}.get(line[:1], "")
         if line.startswith(("+++", "---")):

@@ -12,11 +12,19 @@ if TYPE_CHECKING:
     from rich.segment import Segment
 
 
+COLOR_MODES = ("auto", "always", "never")
+
+
 @dataclass
 class Terminal:
-    """stdout for data, stderr for messages; colour off when asked or not a TTY."""
+    """stdout for data, stderr for messages; colour off when asked or not a TTY.
+
+    `color_mode` is `--color`: `auto` colours a terminal (and git's pager,
+    as git would), `always` colours whatever the output is, even with
+    NO_COLOR set, and `never` (as --no-color) colours nothing."""
 
     no_color: bool = False
+    color_mode: str = "auto"
     pager: bool = False
     pager_command: str | None = None  # a shell command (CASEKIT_PAGER); None: the system's (`system_pager`)
     _out: Console | None = field(default=None, repr=False)
@@ -24,12 +32,24 @@ class Terminal:
 
     @property
     def color(self) -> bool:
-        """False with --no-color or NO_COLOR."""
-        return not (self.no_color or os.environ.get("NO_COLOR"))
+        """False with --no-color, --color=never or NO_COLOR (which --color=always overrides)."""
+        if self.color_mode == "always":
+            return True
+        return not (self.no_color or self.color_mode == "never" or os.environ.get("NO_COLOR"))
+
+    def _forced(self, stream) -> bool | None:
+        """Whether `stream` is coloured as a terminal whatever it is: with --color=always, and
+        under git's pager when git's settings colour a diff there; else None (Rich looks)."""
+        if self.color_mode == "always":
+            return True
+        if self.color and _under_git_pager(stream):
+            return True
+        return None
 
     def _console(self, stream) -> Console:
         return _console_type()(
             file=stream,
+            force_terminal=self._forced(stream),
             markup=False,
             highlight=False,
             emoji=False,
@@ -94,6 +114,44 @@ class Terminal:
         line.append("warning: ", style="bold yellow")
         line.append(clean(message))
         self.err.print(line, soft_wrap=True)
+
+
+def _under_git_pager(stream) -> bool:
+    """True when git started casekit with its pager on `stream` (GIT_PAGER_IN_USE: `git log -p`
+    through the diff driver, a git alias) and git's colour settings let a diff be coloured there:
+    color.pager not false, color.diff (else color.ui) not false or never."""
+    if os.environ.get("GIT_PAGER_IN_USE", "").strip().lower() in ("", "0", "false", "no", "off"):
+        return False
+    try:
+        if stream.isatty():
+            return False  # a terminal: Rich sees it for itself
+    except (AttributeError, ValueError, OSError):
+        return False
+    return git_colours_pager()
+
+
+_git_colours: bool | None = None
+
+
+def git_colours_pager() -> bool:
+    """What git's configuration says of colouring a diff in its pager (asked once a run)."""
+    global _git_colours
+    if _git_colours is None:
+        from casekit.errors import CasekitError
+        from casekit.git import run
+
+        try:
+            done = run(["config", "--get-regexp", r"^color\.(diff|ui|pager)$"])
+        except CasekitError:
+            return False
+        said = {}
+        for line in done.stdout.decode("utf-8", "replace").splitlines():
+            key, _, value = line.partition(" ")
+            said[key.lower()] = value.strip().lower()
+        off = ("false", "never", "no", "off", "0")
+        setting = said.get("color.diff", said.get("color.ui", "auto"))
+        _git_colours = said.get("color.pager", "true") not in off and setting not in off
+    return _git_colours
 
 
 _CONSOLE_TYPE: type | None = None

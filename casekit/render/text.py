@@ -14,7 +14,9 @@ from rich.text import Text
 # C0 controls but tab and newline, DEL, C1 controls, the line and paragraph
 # separators (zero cells to Rich, a break to some terminals), and the bidi
 # controls that can make a line read differently from what it holds.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Lone surrogates (a file name's undecodable bytes, as Python carries them) cannot be written
+# to any stream, so they are shown too: the byte as \xNN.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def _visible(match: re.Match) -> str:
@@ -23,6 +25,8 @@ def _visible(match: re.Match) -> str:
         return chr(0x2400 + code)  # the Unicode "control pictures": ␛ for ESC
     if code == 0x7F:
         return "\u2421"  # ␡
+    if 0xDC80 <= code <= 0xDCFF:
+        return f"\\x{code - 0xDC00:02x}"  # a byte that was not UTF-8
     return f"\\u{code:04x}"
 
 
