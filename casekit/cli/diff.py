@@ -177,19 +177,21 @@ def _emit(st, result, *, fmt: Format, stat: bool, title: bool = True) -> None:
 
         st.term.print(diff_view(result, stat=stat, markers=_markers(st), title=title))
         return
+    from casekit.cli.common import write_text  # at a terminal, control characters shown, not obeyed
+
     if fmt is Format.md:
         from casekit.render.diff import diff_markdown
 
-        st.term.write(diff_markdown(result, stat=stat))
+        write_text(st, diff_markdown(result, stat=stat))
         return
     from casekit.changes import ROW_SHAPE, SUMMARY_SHAPE
     from casekit.render.machine import write
 
     if fmt is Format.csv:  # a row a change (with --stat, a section); with none, still the header
         rows, shape = (result.summary_rows(), SUMMARY_SHAPE) if stat else (result.rows(), ROW_SHAPE)
-        st.term.write(write(rows, "csv", shape=shape))
+        write_text(st, write(rows, "csv", shape=shape))
     else:
-        st.term.write(write(result.summary_record() if stat else result.record(), fmt.value))
+        write_text(st, write(result.summary_record() if stat else result.record(), fmt.value))
 
 
 def _git_driver(st, git: GitDiffArgs, *, sections: list[str], stat: bool, order: bool, fmt: Format) -> None:
