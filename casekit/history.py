@@ -112,7 +112,7 @@ def history(
 
     `since`/`until` keep commits whose author date falls between them
     (inclusive); `sections` keeps the commits that changed those sections
-    and only their changes; `item` (`ID` or `SECTION:ID`) those that added,
+    and only their changes; `item` (`ID` or `SECTION/ID`) those that added,
     changed, renamed or removed that item; `limit` the newest N of what is
     left; `reverse` puts the oldest first. `GitError` outside a repository
     or for a file git does not know.
@@ -186,27 +186,32 @@ def _entry(commit: Commit, older: Sequence[Commit], versions: _Versions, section
 
 
 def item_lineage(ref: str, entries: Sequence[Entry], newest: Case | None) -> tuple[str, set[str]]:
-    """The section of the item `ref` names (`ID` or `SECTION:ID`) and every id it had: ids joined by
-    a rename in any entry. `UsageError` when no version has it, or several sections do."""
-    section, _, key = ref.rpartition(":")
-    if section and section not in SECTION_NAMES:
-        from casekit.problems import did_you_mean
+    """The section of the item `ref` names (`ID`, or `SECTION/ID` as `casekit show` takes it) and
+    every id it had: ids joined by a rename in any entry. `UsageError` when no version has it, or
+    items of several sections do."""
+    text = ref.strip()
+    section, sep, key = text.rpartition("/")
+    if not sep:
+        section, _, key = text.rpartition(":")
+    if section:
+        from casekit.links import section_name
 
-        raise UsageError(
-            f"--item: no section `{section}`", hint=did_you_mean(section, SECTION_NAMES) or "write SECTION:ID or ID"
-        )
+        try:
+            section = section_name(section) if section.casefold() != CASE_SECTION else CASE_SECTION
+        except UsageError as exc:
+            raise UsageError(f"--item: {exc.message}", hint=exc.hint) from None
     if not key:
-        raise UsageError("--item: name an item by its id, or SECTION:ID", hint="as in --item timeline:series-a")
+        raise UsageError("--item: name an item by its id, or SECTION/ID", hint="as in --item timeline/series-a")
     found = _sections_with(key, entries, newest)
     if section:
         if section not in found:
             raise CaseNotFound(f"--item: no {section} item `{key}` in any version of the case", hint=_seen_in(found))
     elif not found:
-        raise CaseNotFound(f"--item: no item `{key}` in any version of the case")
+        raise CaseNotFound(f"--item: no item `{key}` in any version of the case", hint=_ids_hint(key, newest))
     elif len(found) > 1:
         raise UsageError(
             f"--item: `{key}` names an item in {', '.join(sorted(found))}",
-            hint="say which: " + ", ".join(f"--item {s}:{key}" for s in sorted(found)),
+            hint="say which: " + ", ".join(f"--item {s}/{key}" for s in sorted(found)),
         )
     else:
         section = next(iter(found))
@@ -239,6 +244,16 @@ def _sections_with(key: str, entries: Sequence[Entry], newest: Case | None) -> s
             if c.section != CASE_SECTION and key in (c.id, c.new_id):
                 found.add(c.section)
     return found
+
+
+def _ids_hint(key: str, newest: Case | None) -> str | None:
+    """The ids of the newest version `key` most likely meant."""
+    if newest is None:
+        return None
+    from casekit.problems import did_you_mean
+
+    ids = [x.id for name in SECTION_NAMES[1:] for x in getattr(newest, name)]
+    return did_you_mean(key, ids)
 
 
 def _seen_in(sections: set[str]) -> str | None:

@@ -159,7 +159,7 @@ def test_item_is_followed_through_its_rename(repo):
     repo.commit("Rename the Series B")
     repo.put("spelled_differently", "cases/acme.yaml")
     repo.commit("Back to the old id")  # series-b-round → series-b again
-    for ref in ("series-b-round", "timeline:series-b", "series-b"):
+    for ref in ("series-b-round", "timeline/series-b", "Timeline/series-b-round", "series-b"):
         found = history(Path("cases/acme.yaml"), item=ref)
         assert subjects(found) == ["Back to the old id", "Rename the Series B", "one"], ref
         assert found.item == ("timeline", ["series-b", "series-b-round"])
@@ -176,10 +176,13 @@ def test_item_errors_name_the_item(repo):
     with pytest.raises(CaseNotFound, match="no item `nothing`"):
         history(Path("cases/acme.yaml"), item="nothing")
     with pytest.raises(CaseNotFound, match="no risks item `series-b`") as raised:
-        history(Path("cases/acme.yaml"), item="risks:series-b")
+        history(Path("cases/acme.yaml"), item="risks/series-b")
     assert raised.value.hint == "it is in timeline"
     with pytest.raises(UsageError, match="no section `timelin`"):
-        history(Path("cases/acme.yaml"), item="timelin:series-b")
+        history(Path("cases/acme.yaml"), item="timelin/series-b")
+    with pytest.raises(CaseNotFound) as raised:
+        history(Path("cases/acme.yaml"), item="series-bb")
+    assert "series-b" in (raised.value.hint or "")
     result = run("log", "cases/acme.yaml", "--item", "nothing")
     assert result.exit_code == 2 and "--item: no item `nothing`" in result.stderr
 
@@ -408,3 +411,82 @@ def test_under_git_s_pager_output_is_coloured_unless_git_or_no_color_say_not(rep
     assert not coloured(pager, "color.ui never")
     assert coloured(pager, "color.diff always")  # color.diff overrides color.ui
     assert not coloured(pager, "color.pager false")
+
+
+# --- the git diff driver ---------------------------------------------------------------------
+
+
+def git_diff_with_driver(repo: Repo, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """`git diff ARGS` with casekit as the diff driver of every *.yaml file, as the README sets it up."""
+    import os
+    import sys
+
+    (repo.root / ".gitattributes").write_text("*.yaml diff=casekit\n")
+    command = f"{sys.executable} -m casekit diff"
+    return subprocess.run(
+        ["git", "-c", f"diff.casekit.command={command}", "diff", "--ext-diff", *args],
+        cwd=repo.root,
+        env={**_git_env(), **ENV, "PYTHONPATH": os.pathsep.join(sys.path), "GIT_PAGER": "cat", **(env or {})},
+        capture_output=True,
+        check=False,
+    )
+
+
+def test_driver_shows_yaml_that_is_no_case_as_a_plain_diff_without_complaint(repo):
+    (repo.root / ".pre-commit-config.yaml").write_text("repos:\n  - repo: one\n")
+    repo.commit("ci")
+    (repo.root / ".pre-commit-config.yaml").write_text("repos:\n  - repo: two\n")
+    (repo.root / "new.yaml").write_text("a: 1\n")
+    repo.git("add", "-A")
+    done = git_diff_with_driver(repo, "--cached")
+    out = done.stdout.decode()
+    assert done.returncode == 0 and b"died" not in done.stderr
+    assert "unknown key" not in out and "casekit:" not in out
+    assert "diff --git a/.pre-commit-config.yaml b/.pre-commit-config.yaml" in out
+    assert "-  - repo: one\n+  - repo: two" in out
+    # An added file's old side is /dev/null, as git writes it.
+    added = out[out.index("diff --git a/new.yaml") :].splitlines()
+    assert added[1:5] == ["new file", "--- /dev/null", "+++ b/new.yaml", "@@ -0,0 +1 @@"]
+
+
+def test_driver_reads_a_flow_style_case_as_a_case(repo):
+    from casekit.cli.diff import looks_like_case
+
+    assert looks_like_case(b'# a case as JSON\n{"casekit": 1, "id": "acme"}')
+    assert looks_like_case(b"id: acme\ncasekit: 1\n")
+    assert not looks_like_case(b"repos:\n  - casekit: 1\n")
+    assert not looks_like_case(b"name: CI\non: [push]\n")
+
+
+def test_driver_always_exits_0_even_on_an_internal_error(repo, tmp_path):
+    repo.put("base")
+    repo.commit("one")
+    repo.put("escalated")
+    # A sitecustomize that breaks the semantic diff: the driver must still give git a diff.
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(
+        "import casekit.changes\ndef broken(*a, **k):\n    raise RuntimeError('boom')\ncasekit.changes.diff = broken\n"
+    )
+    import os
+    import sys
+
+    done = git_diff_with_driver(repo, env={"PYTHONPATH": os.pathsep.join([str(hook), *sys.path])})
+    out = done.stdout.decode()
+    assert done.returncode == 0 and b"external diff died" not in done.stderr, done.stderr
+    assert "casekit: internal error: RuntimeError: boom; showing a text diff" in out
+    assert "-    severity: medium\n+    severity: high" in out
+
+
+def test_driver_takes_a_path_that_is_not_utf8(repo):
+    import os
+
+    name = os.fsdecode(b"caf\xe9.yaml")
+    repo.put("base", name)
+    repo.commit("one")
+    repo.put("escalated", name)
+    done = git_diff_with_driver(repo)
+    out = done.stdout.decode("utf-8", "replace")
+    assert done.returncode == 0 and b"died" not in done.stderr, done.stderr
+    assert "diff --casekit a/caf\\xe9.yaml b/caf\\xe9.yaml" in out
+    assert "medium → high" in out

@@ -54,7 +54,7 @@ def log(
             "-i",
             metavar="REF",
             show_default=False,
-            help="Only commits that added, changed, renamed or removed this item: ID or SECTION:ID.",
+            help="Only commits that added, changed, renamed or removed this item: ID, or SECTION/ID.",
         ),
     ] = None,
     reverse: Annotated[bool, typer.Option("--reverse", help="Oldest first.")] = False,
