@@ -55,7 +55,7 @@ _PRUNE_MARK = ".pruned"  # its mtime: when the directory was last pruned
 
 _MAGIC = "casekit-parsed-case"
 # The modules whose code decides what a parsed case and its warnings are.
-_PARSING_MODULES = ("model.py", "loader.py", "checks.py", "dates.py", "values.py", "problems.py")
+_PARSING_MODULES = ("model.py", "registry.py", "loader.py", "checks.py", "dates.py", "values.py", "problems.py")
 
 
 class Stamp(msgspec.Struct, frozen=True, array_like=True):

@@ -35,7 +35,8 @@ from typing import Any
 import msgspec
 
 from casekit.dates import PartialDate
-from casekit.model import SECTIONS, Case, likelihood_rank, severity_rank
+from casekit.model import Case, likelihood_rank, severity_rank
+from casekit.registry import SECTIONS
 from casekit.values import Value, growth
 
 __all__ = [
@@ -68,24 +69,9 @@ CASE_SECTION = "case"
 SECTION_NAMES = (CASE_SECTION, *SECTIONS)
 CASE_FIELDS = ("casekit", "id", "company", "title", "as_of", "summary", "tags")
 
-# Fields shown as a word-level diff rather than old → new (any long text is too).
-PROSE_FIELDS = frozenset(
-    {
-        "summary",
-        "detail",
-        "benefit",
-        "tradeoff",
-        "tactic",
-        "description",
-        "note",
-        "notes",
-        "text",
-        "context",
-        "position",
-        "time_to_replicate",
-        "cost",
-    }
-)
+# Fields shown as a word-level diff rather than old → new (any long text is too): each section's
+# `prose_fields` in `casekit.registry`, the case's summary, and the note any item or observation carries.
+PROSE_FIELDS = frozenset({"summary", "note", *(field for spec in SECTIONS.values() for field in spec.prose_fields)})
 _LONG_TEXT = 60
 # Fields that say what an item is about least: ids, references, tags, enums.
 # They are left out when judging whether two items are the same one renamed,

@@ -16,8 +16,9 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from casekit.model import SECTIONS, Case
+from casekit.model import Case
 from casekit.problems import Problem, did_you_mean, one_line, shown
+from casekit.registry import SECTIONS
 
 if TYPE_CHECKING:
     from casekit.values import Value
@@ -50,13 +51,9 @@ def slug_hint(text: str) -> str:
     return "use lowercase letters, digits, `_` and `-`, starting with a letter or digit"
 
 
-# (section, field, target section): fields that hold ids of other items.
-REFERENCES: tuple[tuple[str, str, str], ...] = (
-    ("timeline", "era", "eras"),
-    ("timeline", "people", "people"),
-    ("principles", "evidence", "timeline"),
-    ("principles", "risks", "risks"),
-    ("risks", "principles", "principles"),
+# (section, field, target section): fields that hold ids of other items (each section's `refs`).
+REFERENCES: tuple[tuple[str, str, str], ...] = tuple(
+    (name, field_name, target) for name, spec in SECTIONS.items() for field_name, target in spec.refs.items()
 )
 
 

@@ -20,8 +20,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from casekit.dates import PartialDate
-from casekit.errors import UsageError
-from casekit.model import SECTIONS, Case, Era, Metric, Observation, Principle
+from casekit.errors import UnknownChoice, UsageError
+from casekit.model import Case, Era, Metric, Observation, Principle
+from casekit.registry import SECTIONS
 
 if TYPE_CHECKING:
     from casekit.analytics import Cagr
@@ -327,8 +328,11 @@ def _pick_metrics(cases: Sequence[Case], wanted: Sequence[str]) -> list[list[Met
             from casekit.problems import did_you_mean
 
             known = sorted({m.id for c in cases for m in c.metrics})
-            raise UsageError(
-                f"--metric: no metric `{name}` in any of the cases",
+            raise UnknownChoice(
+                "metric",
+                name,
+                known,
+                message=f"no metric `{name}` in any of the cases",
                 hint=did_you_mean(name, known) or ("metrics: " + ", ".join(known) if known else None),
             )
         # Asked for twice (by id, then by name), a metric is still one row: the rows merge.

@@ -32,6 +32,45 @@ class UsageError(CasekitError):
     """The user asked for something that cannot be done as asked."""
 
 
+class FieldError(UsageError):
+    """A usage error about fields of a query (`category`, `since`, …), said in the library's own terms.
+
+    `template` is the message with a `{field}` placeholder for each of `fields`: the message
+    names each field as the library does (`category: …`); `named` says the same with other names
+    for them (the command line's `--category: …`).
+    """
+
+    def __init__(self, template: str, fields: tuple[str, ...], *, hint: str | None = None) -> None:
+        self.template = template
+        self.fields = fields
+        super().__init__(template.format_map({f: f for f in fields}), hint=hint)
+
+    def named(self, names: dict[str, str]) -> FieldError:
+        """The same error with each field called by its name in `names` (the others as they are)."""
+        copy = type(self).__new__(type(self))
+        copy.__dict__.update(self.__dict__)
+        copy.message = self.template.format_map({f: names.get(f, f) for f in self.fields})
+        copy.args = (copy.message,)
+        return copy
+
+
+class UnknownChoice(FieldError):
+    """`value` is none of the `known` values of `field` (a category, tag, section, metric… no case has)."""
+
+    def __init__(self, field: str, value: str, known, *, hint: str | None = None, message: str | None = None) -> None:
+        # `message`: what is wrong, after the field's name (default: nothing is called VALUE here).
+        self.field = field
+        self.value = value
+        self.known = tuple(known)
+        said = message if message is not None else f"nothing is called `{value}` here"
+        super().__init__(f"{{{field}}}: {braced(said)}", (field,), hint=hint)
+
+
+def braced(text: str) -> str:
+    """`text` safe inside a format template."""
+    return text.replace("{", "{{").replace("}", "}}")
+
+
 class CaseNotFound(CasekitError):
     """A case id or path that names no case."""
 

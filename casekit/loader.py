@@ -30,8 +30,9 @@ import yaml
 from casekit.checks import Gaps, check_case, is_slug, slug_hint
 from casekit.dates import DateError, PartialDate
 from casekit.errors import CaseNotFound, InvalidCase, UsageError
-from casekit.model import SECTIONS, Case, Metric
+from casekit.model import Case, Metric
 from casekit.problems import Problem, did_you_mean, likely_meant, meant_hint, one_line, shown
+from casekit.registry import SECTIONS
 from casekit.values import Value, ValueParseError
 
 # A real case is tens of kilobytes. Far beyond that, parsing takes long enough

@@ -231,30 +231,22 @@ class Case(_Struct, kw_only=True):
     lessons: list[Lesson] = []
 
 
-# Section name -> item type, in the order sections are shown and diffed.
-SECTIONS: dict[str, type[msgspec.Struct]] = {
-    "sources": Source,
-    "people": Person,
-    "eras": Era,
-    "timeline": Event,
-    "metrics": Metric,
-    "principles": Principle,
-    "risks": Risk,
-    "quotes": Quote,
-    "moats": Moat,
-    "flywheel": FlywheelEdge,
-    "segments": Segment,
-    "competitors": Competitor,
-    "drivers": Driver,
-    "lessons": Lesson,
-}
-
-
 def section(case: Case, name: str) -> list:
     """The items of one list section of `case`."""
+    from casekit.registry import SECTIONS
+
     if name not in SECTIONS:
         raise KeyError(name)
     return getattr(case, name)
+
+
+def __getattr__(name: str):
+    # `SECTIONS` (section name -> item type) is derived from `casekit.registry`, where each section is declared.
+    if name == "SECTIONS":
+        from casekit.registry import SECTIONS
+
+        return {key: spec.type for key, spec in SECTIONS.items()}
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def severity_rank(severity: str | None) -> int:

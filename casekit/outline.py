@@ -17,26 +17,14 @@ import re
 from datetime import date
 from typing import Any, NamedTuple
 
-from casekit.model import SECTIONS, Case, Metric
+from casekit.model import Case, Metric
+from casekit.registry import SECTIONS
 from casekit.render.markdown import one_line
 
 __all__ = ["SECTION_TITLES", "Block", "MetricRow", "Outline", "dispute", "outline"]
 
-SECTION_TITLES = {
-    "metrics": "Key metrics",
-    "timeline": "Timeline",
-    "principles": "Principles",
-    "risks": "Risks",
-    "people": "People",
-    "quotes": "Quotes",
-    "moats": "Moats",
-    "flywheel": "Flywheel",
-    "segments": "Segments",
-    "competitors": "Competitors",
-    "drivers": "Drivers",
-    "lessons": "Lessons",
-    "sources": "Sources",
-}
+# Each section's heading (its `title` in `casekit.registry`); the report leads with the key metrics.
+SECTION_TITLES = {**{name: spec.title for name, spec in SECTIONS.items()}, "metrics": "Key metrics"}
 _FIRST = ("metrics", "timeline", "principles", "risks")
 
 

@@ -64,15 +64,19 @@ def shown(text: object, limit: int | None = _SHOWN_MAX) -> str:
     return f"`{one_line(text)}`"
 
 
-def check_choices(option: str, values: Iterable[str], choices: Sequence[str], noun: str) -> None:
-    """A usage error for the first of `values` that is none of `choices` (`--section: no section
+def check_choices(field: str, values: Iterable[str], choices: Sequence[str], noun: str) -> None:
+    """An `UnknownChoice` for the first of `values` that is none of `choices` (`section: no section
     `x``), with a hint: the choices it most likely meant, else all of them."""
-    from casekit.errors import UsageError
+    from casekit.errors import UnknownChoice
 
     for value in values:
         if value not in choices:
-            raise UsageError(
-                f"{option}: no {noun} `{value}`", hint=did_you_mean(value, choices) or f"{noun}s: " + ", ".join(choices)
+            raise UnknownChoice(
+                field,
+                value,
+                choices,
+                message=f"no {noun} `{value}`",
+                hint=did_you_mean(value, choices) or f"{noun}s: " + ", ".join(choices),
             )
 
 

@@ -10,7 +10,7 @@ import msgspec
 
 from casekit import dates
 from casekit.dates import PartialDate
-from casekit.errors import UsageError
+from casekit.errors import FieldError, UnknownChoice, braced
 from casekit.model import Case, Era, Event
 from casekit.values import Value
 
@@ -285,11 +285,13 @@ def timeline(cases: Sequence[Case], query: TimelineQuery, today: date) -> list[t
     """
     q = query
     if q.since is not None and q.until is not None and q.since.earliest() > q.until.latest(today):
-        raise UsageError(f"--since {q.since.text} begins after --until {q.until.text} ends")
+        raise FieldError(
+            f"{{since}} {braced(q.since.text)} begins after {{until}} {braced(q.until.text)} ends", ("since", "until")
+        )
     known = timeline_choices(cases)
-    for option, values in (("--category", q.categories), ("--tag", q.tags), ("--source", q.sources)):
-        check_known(option, values, set(known[option]))
-    check_known("--era", q.eras, set(known["--era"]), names={e.id: e.title for c in cases for e in c.eras})
+    for name, values in (("category", q.categories), ("tag", q.tags), ("source", q.sources)):
+        check_known(name, values, set(known[name]))
+    check_known("era", q.eras, set(known["era"]), names={e.id: e.title for c in cases for e in c.eras})
     rows: list[tuple[Case, Event]] = []
     for c in cases:
         eras = matching_eras(c, q.eras)
@@ -322,24 +324,26 @@ def matching_eras(case: Case, names: Sequence[str]) -> list[Era]:
 
 def timeline_choices(cases: Sequence[Case]) -> dict[str, list[str]]:
     """What `timeline`'s filters accept over `cases`, each value once in the cases' order:
-    `--category`, `--tag` (the events' tags), `--source` and `--era` (ids; an era's title is taken too)."""
+    `category`, `tag` (the events' tags), `source` and `era` (ids; an era's title is taken too)."""
     return {
-        "--category": list(dict.fromkeys(e.category for c in cases for e in c.timeline if e.category)),
-        "--tag": list(dict.fromkeys(t for c in cases for e in c.timeline for t in e.tags)),
-        "--source": list(dict.fromkeys(s.id for c in cases for s in c.sources)),
-        "--era": list(dict.fromkeys(e.id for c in cases for e in c.eras)),
+        "category": list(dict.fromkeys(e.category for c in cases for e in c.timeline if e.category)),
+        "tag": list(dict.fromkeys(t for c in cases for e in c.timeline for t in e.tags)),
+        "source": list(dict.fromkeys(s.id for c in cases for s in c.sources)),
+        "era": list(dict.fromkeys(e.id for c in cases for e in c.eras)),
     }
 
 
-def check_known(option: str, values: Sequence[str], known: set[str], names: dict[str, str] | None = None) -> None:
-    """A usage error for the first value that is none of `known` (nor one of their `names`), with a hint."""
+def check_known(field: str, values: Sequence[str], known: set[str], names: dict[str, str] | None = None) -> None:
+    """An `UnknownChoice` for the first value that is none of `known` (nor one of their `names`), with a hint."""
     from casekit.problems import did_you_mean
 
     folded = {k.casefold() for k in known} | {n.casefold() for n in (names or {}).values()}
     for value in values:
         if value.casefold() not in folded:
             choices = ", ".join(sorted(known)) if known else "none in this case"
-            raise UsageError(
-                f"{option}: nothing is called `{value}` here",
+            raise UnknownChoice(
+                field,
+                value,
+                sorted(known),
                 hint=did_you_mean(value, sorted(known), names=names) or f"known: {choices}",
             )

@@ -93,7 +93,7 @@ def normalised(obj: Any) -> Any:
     return obj
 
 
-def event_record(event) -> dict[str, Any]:
+def event_record(event, case=None) -> dict[str, Any]:
     """SPEC §7 `timeline -f json`."""
     return {
         "id": event.id,
@@ -108,7 +108,7 @@ def event_record(event) -> dict[str, Any]:
     }
 
 
-def principle_record(p) -> dict[str, Any]:
+def principle_record(p, case=None) -> dict[str, Any]:
     """SPEC §7 `principles -f json`."""
     return {
         "n": p.n,
@@ -184,7 +184,7 @@ def observation_record(o) -> dict[str, Any]:
     return {**date_fields(o.date), "value": value_record(o.value), "note": o.note, "sources": list(o.sources)}
 
 
-def metric_record(m) -> dict[str, Any]:
+def metric_record(m, case=None) -> dict[str, Any]:
     """SPEC §7 `metrics -f json`, the observations in date order (SPEC §2)."""
     from casekit.query import sort_by_date
 
@@ -196,20 +196,12 @@ def metric_record(m) -> dict[str, Any]:
     }
 
 
-RECORDS = {
-    "timeline": event_record,
-    "principles": principle_record,
-    "risks": risk_record,
-    "metrics": metric_record,
-}
-
-
 def _record(section: str, item, case=None) -> dict[str, Any]:
-    """The SPEC §7 record of `item` of `section`, from its `case` where the record needs it (a
-    risk's principles include those that name it)."""
-    if section == "risks":
-        return risk_record(item, case)
-    return RECORDS.get(section, item_record)(item)
+    """The SPEC §7 record of `item` of `section` (its `record` in `casekit.registry`), from its
+    `case` where the record needs it (a risk's principles include those that name it)."""
+    from casekit.registry import SECTIONS
+
+    return SECTIONS[section].record_of(item, case)
 
 
 def records(section: str, items: Iterable, case_id: str | None = None, *, case=None) -> Records:
@@ -257,7 +249,7 @@ def _extend(record: Any, full: Any) -> Any:
 def case_record(case) -> dict[str, Any]:
     """The whole case normalised (`export -f json`): the header, then each section as its
     SPEC §7 records (with every other field of the items too)."""
-    from casekit.model import SECTIONS
+    from casekit.registry import SECTIONS
 
     return {
         "casekit": case.casekit,
@@ -276,7 +268,7 @@ def case_record(case) -> dict[str, Any]:
 
 def overview_record(case, today: Date) -> dict[str, Any]:
     """`show -f json`: what `show` displays — the header, counts, key metrics, eras and top risks."""
-    from casekit.model import SECTIONS
+    from casekit.registry import SECTIONS
     from casekit.sections import key_metrics, listing_order, top_risks
 
     metrics = [
@@ -303,7 +295,7 @@ def overview_record(case, today: Date) -> dict[str, Any]:
 
 def overview_shape() -> dict:
     """The shape of `overview_record`."""
-    from casekit.model import SECTIONS
+    from casekit.registry import SECTIONS
 
     return {
         "id": None,
@@ -435,9 +427,9 @@ def _is_struct(tp: Any) -> bool:
 
 def section_shape(section: str, several: bool = False) -> dict:
     """The shape of a record of `section` (with `case` first when the listing spans several cases)."""
-    from casekit.model import SECTIONS
+    from casekit.registry import SECTIONS
 
-    shape = _SPEC_SHAPES.get(section) or struct_shape(SECTIONS[section])
+    shape = _SPEC_SHAPES.get(section) or struct_shape(SECTIONS[section].type)
     return {"case": None, **shape} if several else dict(shape)
 
 

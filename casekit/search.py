@@ -52,7 +52,8 @@ from typing import NamedTuple
 import msgspec
 
 from casekit.dates import PartialDate
-from casekit.model import SECTIONS, Case
+from casekit.model import Case
+from casekit.registry import SECTIONS
 from casekit.values import Value
 
 __all__ = ["CASE_SECTION", "HIT_KEYS", "SEARCH_SECTIONS", "Hit", "Query", "Snippet", "fold", "parse_query", "search"]
@@ -69,27 +70,17 @@ BODY_WEIGHT = 1.0
 SNIPPET_WIDTH = 160
 MARK_OPEN, MARK_CLOSE = "«", "»"
 
-# Fields naming other items, and fields that are not prose.
+# Fields naming other items (each section's `refs` in `casekit.registry`), and fields that are not prose.
 # An item's own `id` is searched (a keyword: `gpt3_release` is found by `gpt3`); ids of others are not.
 _SKIPPED_FIELDS = frozenset(
-    {"sources", "evidence", "risks", "principles", "era", "people", "confidence", "url", "file"}
+    {"sources", "confidence", "url", "file", *(field for spec in SECTIONS.values() for field in spec.refs)}
 )
 # The field(s) that make an item's title, per section.
-_TITLE_FIELDS: dict[str, tuple[str, ...]] = {
-    "sources": ("title",),
-    "people": ("name",),
-    "eras": ("title",),
-    "timeline": ("title",),
-    "metrics": ("name",),
-    "principles": ("title",),
-    "risks": ("title",),
-    "quotes": ("text",),
-    "moats": ("title",),
-    "flywheel": ("from_", "to"),
-    "segments": ("name",),
-    "competitors": ("name",),
-    "drivers": ("title",),
-    "lessons": ("title",),
+_TITLE_FIELDS: dict[str, tuple[str, ...]] = {name: spec.title_fields for name, spec in SECTIONS.items()}
+# (title, body) weights per section; the case's own fields weigh as the defaults.
+_WEIGHTS: dict[str, tuple[float, float]] = {
+    CASE_SECTION: (TITLE_WEIGHT, BODY_WEIGHT),
+    **{name: (spec.title_weight, spec.body_weight) for name, spec in SECTIONS.items()},
 }
 # Short keyword fields: a snippet comes from prose when prose matched.
 _KEYWORD_FIELDS = frozenset(
@@ -298,7 +289,7 @@ def search_query(text: str, sections: Sequence[str] = ()) -> Query:
     query = parse_query(text)
     if not query.units:
         raise UsageError("the query has no words to search for", hint='try a word or a "quoted phrase"')
-    check_choices("--section", sections, SEARCH_SECTIONS, "section")
+    check_choices("section", sections, SEARCH_SECTIONS, "section")
     return query
 
 
@@ -875,11 +866,12 @@ def search(
     for doc in found:
         norms = {True: 1 - B + B * doc.title_length / avg[True], False: 1 - B + B * doc.body_length / avg[False]}
         score = 0.0
+        title_weight, body_weight = _WEIGHTS[doc.section]
         for unit, per_field in doc.matches.items():
             weighted = 0.0
             for k, count in per_field.items():
                 title = k < doc.title_fields
-                weighted += (TITLE_WEIGHT if title else BODY_WEIGHT) * count / norms[title]
+                weighted += (title_weight if title else body_weight) * count / norms[title]
             score += idf[unit] * weighted / (K1 + weighted)
         label = label_of.get(id(doc.case), doc.case.id)
         ranked.append(((-score, label, section_rank[doc.section], doc.order), score, doc, label))

@@ -13,7 +13,6 @@ from datetime import date
 
 from casekit.errors import UsageError
 from casekit.model import (
-    SECTIONS,
     SEVERITIES,
     Case,
     Competitor,
@@ -29,6 +28,7 @@ from casekit.model import (
 )
 from casekit.query import grep as grep_items
 from casekit.query import in_era, select, sort_by_date
+from casekit.registry import SECTIONS
 
 # --- principles -------------------------------------------------------------
 
@@ -51,7 +51,7 @@ def principle_rows(
     cases carries is a `UsageError`, as the timeline's is: a typo more often than a question."""
     from casekit.query import check_known
 
-    check_known("--tag", tags, {t for c in cases for p in c.principles for t in p.tags})
+    check_known("tag", tags, {t for c in cases for p in c.principles for t in p.tags})
     rows = [(c, p) for c in cases for p in filter_principles(listing_order("principles", c.principles), grep, tags)]
     return select(rows, limit=limit)
 
@@ -255,7 +255,7 @@ def top_risks(case: Case, n: int = TOP_RISKS) -> list[Risk]:
 # --- the other sections -----------------------------------------------------
 
 
-def moats_by_rank(moats: Iterable[Moat]) -> list[Moat]:
+def moats_by_rank(moats: Iterable[Moat], today: date | None = None) -> list[Moat]:
     """Most durable (rank 1) first; equal ranks in file order."""
     return sorted(moats, key=lambda m: m.rank)
 
@@ -268,28 +268,42 @@ def by_segment(competitors: Iterable[Competitor]) -> list[tuple[str | None, list
     return list(groups.items())
 
 
+def by_date(items: list, today: date | None = None) -> list:
+    """Items in date order (the timeline)."""
+    return sort_by_date(items, today=today)
+
+
+def by_date_undated_last(items: list, today: date | None = None) -> list:
+    """Dated items in date order, then the undated ones as written (quotes)."""
+    return sort_by_date([q for q in items if q.date is not None], today=today) + [q for q in items if q.date is None]
+
+
+def by_period(items: list, today: date | None = None) -> list:
+    """Items in the order of their periods (eras)."""
+    return sort_by_date(items, key=lambda e: e.period, today=today)
+
+
+def by_number(items: list, today: date | None = None) -> list:
+    """Principles by number."""
+    return sorted(items, key=lambda p: p.n)
+
+
+def by_severity(items: list, today: date | None = None) -> list:
+    """Risks most severe first (see `risks_by_severity`)."""
+    return risks_by_severity(items)
+
+
+def by_segment_group(items: list, today: date | None = None) -> list:
+    """Competitors grouped by segment (see `by_segment`)."""
+    return [c for _, members in by_segment(items) for c in members]
+
+
 def listing_order(section: str, items: Iterable, today: date | None = None) -> list:
-    """A section's items in the order its listing shows them: the timeline and quotes by date
-    (undated quotes last), eras by period, principles by number, risks by severity, moats by
-    rank, competitors grouped by segment; the rest as written."""
-    items = list(items)
-    if section == "timeline":
-        return sort_by_date(items, today=today)
-    if section == "quotes":
-        return sort_by_date([q for q in items if q.date is not None], today=today) + [
-            q for q in items if q.date is None
-        ]
-    if section == "eras":
-        return sort_by_date(items, key=lambda e: e.period, today=today)
-    if section == "principles":
-        return sorted(items, key=lambda p: p.n)
-    if section == "risks":
-        return risks_by_severity(items)
-    if section == "moats":
-        return moats_by_rank(items)
-    if section == "competitors":
-        return [c for _, members in by_segment(items) for c in members]
-    return items
+    """A section's items in the order its listing shows them (each section's `order` in
+    `casekit.registry`): the timeline and quotes by date (undated quotes last), eras by period,
+    principles by number, risks by severity, moats by rank, competitors grouped by segment; the
+    rest as written."""
+    return SECTIONS[section].ordered(items, today)
 
 
 def listing(

@@ -253,18 +253,30 @@ def test_a_file_error_no_command_reports_is_an_internal_error(monkeypatch):
 
 
 def test_every_command_is_mapped_to_the_module_that_defines_it():
-    from casekit.cli import COMMAND_MODULES, MODULES
+    from casekit.cli import command_module, command_table
+    from casekit.registry import SECTIONS
 
     names = {}
     for info in app.registered_commands:
         name = info.name or info.callback.__name__.replace("_", "-")
         names[name] = info.callback.__module__
-    assert names == {name: f"casekit.cli.{COMMAND_MODULES[name]}" for name in names}
-    assert set(COMMAND_MODULES) == set(names)
-    assert set(COMMAND_MODULES.values()) == set(MODULES)
-    from casekit.cli import HELP_PANELS
+    table = command_table()
+    assert names == {name: f"casekit.cli.{table[name][0]}" for name in names}
+    assert list(table) == [info.name or info.callback.__name__ for info in app.registered_commands]
+    assert all(command_module(name) == module for name, (module, _) in table.items())
+    assert set(SECTIONS) <= set(table)  # every section is a command
+    assert {panel for _, panel in table.values()} == {"Read a case", "Across cases", "Write and check"}
 
-    assert sorted(n for names in HELP_PANELS.values() for n in names) == sorted(names)
+
+def test_a_section_left_out_of_the_command_table_goes_at_the_end_of_its_panel(monkeypatch):
+    import casekit.cli
+
+    table = dict(casekit.cli.COMMANDS)
+    del table["moats"], table["timeline"]
+    monkeypatch.setattr(casekit.cli, "COMMANDS", table)
+    order = list(casekit.cli.command_table())
+    assert order.index("timeline") == order.index("lessons") + 1
+    assert order.index("moats") == order.index("timeline") + 1 == order.index("cases") - 1
 
 
 def test_a_run_imports_only_its_command_module():

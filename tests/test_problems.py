@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from casekit.errors import UsageError
+from casekit.errors import UnknownChoice, UsageError
 from casekit.problems import Problem, check_choices, did_you_mean, one_line, shown
 
 
@@ -97,11 +97,12 @@ def test_did_you_mean_offers_each_choice_once_in_a_stable_order():
     assert did_you_mean("wave", ["b_wave", "a_wave", "b_wave"]) == "did you mean `b_wave` or `a_wave`?"
 
 
-def test_check_choices_names_the_option_and_hints_at_the_choice_meant_or_lists_them():
-    check_choices("--section", ["risks", "timeline"], ("risks", "timeline"), "section")
+def test_check_choices_names_the_field_and_hints_at_the_choice_meant_or_lists_them():
+    check_choices("section", ["risks", "timeline"], ("risks", "timeline"), "section")
+    with pytest.raises(UnknownChoice) as info:
+        check_choices("section", ["risks", "timelin"], ("risks", "timeline"), "section")
+    assert (info.value.message, info.value.hint) == ("section: no section `timelin`", "did you mean `timeline`?")
+    assert (info.value.field, info.value.value, info.value.known) == ("section", "timelin", ("risks", "timeline"))
     with pytest.raises(UsageError) as info:
-        check_choices("--section", ["risks", "timelin"], ("risks", "timeline"), "section")
-    assert (info.value.message, info.value.hint) == ("--section: no section `timelin`", "did you mean `timeline`?")
-    with pytest.raises(UsageError) as info:
-        check_choices("--section", ["zzz"], ("risks", "timeline"), "section")
+        check_choices("section", ["zzz"], ("risks", "timeline"), "section")
     assert info.value.hint == "sections: risks, timeline"

@@ -328,17 +328,29 @@ def test_every_filter_takes_its_names_in_any_case_as_the_check_does(two_cases):
 @pytest.mark.parametrize(
     ("asked", "message", "hint"),
     [
-        ({"categories": ["fundng"]}, "--category: nothing is called `fundng` here", "did you mean `funding`?"),
-        ({"tags": ["rounds"]}, "--tag: nothing is called `rounds` here", "did you mean `round`?"),
-        ({"sources": ["nope"]}, "--source: nothing is called `nope` here", "known: press, report, s"),
-        ({"eras": ["Platfrom years"]}, "--era: nothing is called `Platfrom years` here", "did you mean `platform`?"),
-        ({"since": P("2022"), "until": P("2019")}, "--since 2022 begins after --until 2019 ends", None),
+        ({"categories": ["fundng"]}, "category: nothing is called `fundng` here", "did you mean `funding`?"),
+        ({"tags": ["rounds"]}, "tag: nothing is called `rounds` here", "did you mean `round`?"),
+        ({"sources": ["nope"]}, "source: nothing is called `nope` here", "known: press, report, s"),
+        ({"eras": ["Platfrom years"]}, "era: nothing is called `Platfrom years` here", "did you mean `platform`?"),
+        ({"since": P("2022"), "until": P("2019")}, "since 2022 begins after until 2019 ends", None),
     ],
 )
 def test_a_name_no_case_has_and_a_backwards_period_are_usage_errors(two_cases, asked, message, hint):
     with pytest.raises(UsageError) as info:
         timeline(two_cases, TimelineQuery(**asked), TODAY)
     assert (info.value.message, info.value.hint) == (message, hint)
+
+
+def test_the_library_names_fields_and_the_command_line_names_options(two_cases):
+    with pytest.raises(UsageError) as info:
+        timeline(two_cases, TimelineQuery(since=P("2022"), until=P("2019")), TODAY)
+    assert info.value.fields == ("since", "until")
+    named = info.value.named({"since": "--since", "until": "--until"})
+    assert named.message == str(named) == "--since 2022 begins after --until 2019 ends"
+    assert info.value.message == "since 2022 begins after until 2019 ends"  # the original is left as it was
+    with pytest.raises(UsageError) as info:
+        timeline(two_cases, TimelineQuery(categories=["{x}"]), TODAY)  # braces in a value are text
+    assert info.value.named({"category": "--category"}).message == "--category: nothing is called `{x}` here"
 
 
 def test_names_are_checked_against_every_case_together(two_cases):

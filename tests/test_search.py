@@ -609,7 +609,10 @@ def test_a_search_query_needs_words_and_known_sections():
         search_query(' "" ')
     with pytest.raises(UsageError) as info:
         search_query("data", ["risk"])
-    assert (info.value.message, info.value.hint) == ("--section: no section `risk`", "did you mean `risks`?")
+    assert (info.value.message, info.value.hint) == ("section: no section `risk`", "did you mean `risks`?")
+    assert (info.value.field, info.value.value) == ("section", "risk")
+    assert "risks" in info.value.known
+    assert info.value.named({"section": "--section"}).message == "--section: no section `risk`"
 
 
 # --- a snippet for every match ---------------------------------------------------------

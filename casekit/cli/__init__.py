@@ -12,62 +12,77 @@ if TYPE_CHECKING:
     from casekit.render.term import Terminal
 
 
-# The module that defines each command, so that a run imports only the one it
-# needs. A command missing here still works: every module is then imported.
-COMMAND_MODULES = {
-    **dict.fromkeys(("validate", "cases", "show", "schema"), "inspect"),
-    "timeline": "timeline",
-    **dict.fromkeys(
-        (
-            "principles",
-            "principle",
-            "risks",
-            "people",
-            "eras",
-            "sources",
-            "quotes",
-            "moats",
-            "competitors",
-            "drivers",
-            "lessons",
-            "flywheel",
-        ),
-        "sections",
-    ),
-    **dict.fromkeys(("metrics", "metric", "segments"), "metrics"),
-    "diff": "diff",
-    "log": "log",
-    **dict.fromkeys(("search", "compare", "export", "new"), "library_cmds"),
-}
-MODULES = ("inspect", "timeline", "sections", "metrics", "diff", "log", "library_cmds")
+READ, ACROSS, WRITE = "Read a case", "Across cases", "Write and check"
 
-# How `casekit --help` groups the commands, in this order.
-HELP_PANELS = {
-    "Read a case": (
-        "show",
-        "timeline",
-        "principles",
-        "principle",
-        "risks",
-        "metrics",
-        "metric",
-        "segments",
-        "people",
-        "eras",
-        "sources",
-        "quotes",
-        "moats",
-        "flywheel",
-        "competitors",
-        "drivers",
-        "lessons",
-    ),
-    "Across cases": ("cases", "search", "compare", "diff", "log"),
-    "Write and check": ("validate", "new", "export", "schema"),
+# Every command, in the order `casekit --help` lists them: its name → (the module of
+# `casekit.cli` that defines it, the panel `--help` shows it under). A run imports only the
+# module of the command it runs. Adding a command is one line here (and its module).
+#
+# A section's listing command (`casekit moats`) is declared with the section in
+# `casekit.registry` (`command`, `panel`, `help`): here it is `SECTION`, which only places it
+# among the others. A section left out of this table still has its command, at the end of its panel.
+SECTION = None
+COMMANDS: dict[str, tuple[str, str] | None] = {
+    "show": ("inspect", READ),
+    "timeline": SECTION,
+    "principles": SECTION,
+    "principle": ("sections", READ),
+    "risks": SECTION,
+    "metrics": SECTION,
+    "metric": ("metrics", READ),
+    "segments": SECTION,
+    "people": SECTION,
+    "eras": SECTION,
+    "sources": SECTION,
+    "quotes": SECTION,
+    "moats": SECTION,
+    "flywheel": SECTION,
+    "competitors": SECTION,
+    "drivers": SECTION,
+    "lessons": SECTION,
+    "cases": ("inspect", ACROSS),
+    "search": ("library_cmds", ACROSS),
+    "compare": ("library_cmds", ACROSS),
+    "diff": ("diff", ACROSS),
+    "log": ("log", ACROSS),
+    "validate": ("inspect", WRITE),
+    "new": ("library_cmds", WRITE),
+    "export": ("library_cmds", WRITE),
+    "schema": ("inspect", WRITE),
 }
 
-# Set by `main` before the app is imported: the command modules to register.
-wanted: tuple[str, ...] = MODULES
+
+def command_table() -> dict[str, tuple[str, str]]:
+    """Every command → (module, panel), in `--help` order: `COMMANDS` with each section's listing
+    command filled in from `casekit.registry` (and any section `COMMANDS` leaves out added after the
+    last command of its panel)."""
+    from casekit.registry import SECTIONS
+
+    table = {name: entry or (SECTIONS[name].command, SECTIONS[name].panel) for name, entry in COMMANDS.items()}
+    for name, spec in SECTIONS.items():
+        if name not in table:
+            last = [i for i, entry in enumerate(table.values()) if entry[1] == spec.panel]
+            items = list(table.items())
+            at = last[-1] + 1 if last else len(items)
+            table = dict([*items[:at], (name, (spec.command, spec.panel)), *items[at:]])
+    return table
+
+
+def command_module(command: str | None) -> str | None:
+    """The module of `casekit.cli` defining `command`, or None when it is no command."""
+    entry = COMMANDS.get(command) if command else None
+    if entry is not None:
+        return entry[0]
+    if command is None:
+        return None
+    from casekit.registry import SECTIONS
+
+    spec = SECTIONS.get(command)
+    return spec.command if spec is not None else None
+
+
+# Set by `main` before the app is imported: the command modules to register (None: every one).
+wanted: tuple[str, ...] | None = None
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -78,21 +93,21 @@ def main(argv: list[str] | None = None) -> None:
     if sys.stdout is None or sys.stderr is None:  # started with a standard stream closed (`>&-`)
         _reopen_closed_streams()
     command = _command_word(args)
-    if command in COMMAND_MODULES:
-        wanted = (COMMAND_MODULES[command],)
+    module = command_module(command)
+    if module is not None:
+        wanted = (module,)
     with colourless_help(args):
         try:
             from casekit.cli.app import app
 
-            if command in COMMAND_MODULES:
+            if module is not None:
                 _only(app, command)
             code = app(args=args, prog_name="casekit", standalone_mode=False)
-        except BrokenPipeError:
-            code = quiet_pipe()
-        except KeyboardInterrupt:
-            code = 130
-        except Exception as exc:  # raised outside the commands' boundary: the parser's errors, and any other
-            code = _startup_error(exc, args)
+        except BaseException as exc:  # raised outside the commands' boundary: the parser's errors, and any other
+            if isinstance(exc, SystemExit):
+                raise
+            options = args[: args.index("--")] if "--" in args else args
+            code = exit_code(exc, terminal(no_color=colour_refused(args)), debug="--debug" in options)
     try:
         sys.stdout.flush()
     except BrokenPipeError:
@@ -211,10 +226,29 @@ def quiet_pipe() -> int:
     return 0
 
 
-def _startup_error(exc: Exception, args: list[str]) -> int:
-    """The exit code for an error raised outside the commands' boundary (`CasekitGroup.invoke`),
-    after saying what it was: the parser's usage errors as click shows them, the rest as the
-    boundary would."""
+def exit_code(exc: BaseException, term: Terminal, *, debug: bool = False) -> int:
+    """What `exc` means to the user, said on `term`'s stderr, and the exit code: the one place an
+    exception becomes a message and an `ExitCode`, for errors inside a command (`CasekitGroup.invoke`)
+    and outside one (`main`: the parser's, and any other).
+
+    - casekit's own errors: their message and hint; a field of the library (`category`) is
+      called by its option (`--category`);
+    - the reader went away (`casekit … | head`): nothing, 0; Ctrl-C: 130;
+    - the parser's usage errors as click shows them; writing stdout failed (a full disk): said;
+    - anything else is a bug: said as one, or raised with `debug` (or CASEKIT_DEBUG).
+    """
+    from casekit.errors import CasekitError, ExitCode, FieldError
+
+    if isinstance(exc, CasekitError):
+        if isinstance(exc, FieldError):
+            exc = exc.named({name: option_name(name) for name in exc.fields})
+        if exc.message:
+            term.error(exc.message, exc.hint)
+        return int(exc.exit_code)
+    if isinstance(exc, BrokenPipeError):
+        return quiet_pipe()
+    if isinstance(exc, KeyboardInterrupt):
+        return 130
     # Parser errors are click's ClickException (vendored inside newer typer):
     # recognise them by shape rather than by a private import path.
     if hasattr(exc, "show") and isinstance(getattr(exc, "exit_code", None), int):
@@ -227,16 +261,23 @@ def _startup_error(exc: Exception, args: list[str]) -> int:
         return exc.exit_code
     if type(exc).__name__ == "Abort":
         sys.stderr.write("Aborted.\n")
-        return 1
-    from casekit.errors import CasekitError
-
-    options = args[: args.index("--")] if "--" in args else args
-    if isinstance(exc, CasekitError):
-        terminal(no_color=colour_refused(args)).error(exc.message, exc.hint)
-        return int(exc.exit_code)
-    if "--debug" in options or debugging():
+        return int(ExitCode.NEGATIVE)
+    if isinstance(exc, OSError) and exc.filename is None and not isinstance(exc, ConnectionError):
+        # Writing to stdout failed (a full disk); a file a command opens, it reports itself.
+        term.error(f"cannot write the output: {exc.strerror or exc}")
+        return int(ExitCode.TROUBLE)
+    if debug or debugging():
         raise exc
-    return internal_error(exc, terminal(no_color=colour_refused(args)))
+    return internal_error(exc, term)
+
+
+# Fields of the library whose option is not `--FIELD`.
+OPTION_NAMES: dict[str, str] = {}
+
+
+def option_name(field: str) -> str:
+    """The option that sets the library's `field` (`category` → `--category`)."""
+    return OPTION_NAMES.get(field) or "--" + field.replace("_", "-")
 
 
 INTERNAL_ERROR_HINT = "this is a bug in casekit; run again with --debug (or CASEKIT_DEBUG=1) for the traceback"

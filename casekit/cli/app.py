@@ -11,7 +11,7 @@ from typer.core import TyperGroup
 
 from casekit import __version__
 from casekit.cli.options import GLOBAL, CasesDirOpt, ColorOpt, NoCacheOpt, NoColorOpt, PagerOpt, TodayOpt
-from casekit.errors import CasekitError, ExitCode
+from casekit.errors import CasekitError
 from casekit.render.term import Terminal
 
 if TYPE_CHECKING:
@@ -39,35 +39,19 @@ class CasekitGroup(TyperGroup):
         return super().parse_args(ctx, hoist_global_options(args))
 
     def invoke(self, ctx) -> Any:
-        """Run the command; what it raises becomes a message on stderr and an exit code."""
+        """Run the command; what it raises becomes a message on stderr and an exit code
+        (`casekit.cli.exit_code`). The parser's own errors and exits go on to click."""
         try:
             return super().invoke(ctx)
-        except CasekitError as exc:
-            state = ctx.obj if isinstance(ctx.obj, State) else State()
-            if exc.message:
-                state.term.error(exc.message, exc.hint)
-            raise typer.Exit(int(exc.exit_code)) from None
-        except BrokenPipeError:
-            # The reader went away (`casekit … | head`, a pager quit): not a failure.
-            from casekit.cli import quiet_pipe
-
-            quiet_pipe()
-            raise typer.Exit(int(ExitCode.OK)) from None
         except (typer.Exit, typer.Abort):
             raise
         except Exception as exc:
-            from casekit.cli import debugging, internal_error
+            from casekit.cli import exit_code
 
-            if type(exc).__module__.startswith("typer"):
+            if type(exc).__module__.startswith(("typer", "click")):
                 raise
             state = ctx.obj if isinstance(ctx.obj, State) else State()
-            if isinstance(exc, OSError) and exc.filename is None:
-                # Writing to stdout failed (a full disk); a file a command opens, it reports itself.
-                state.term.error(f"cannot write the output: {exc.strerror or exc}")
-                raise typer.Exit(int(ExitCode.TROUBLE)) from None
-            if state.debug or debugging():
-                raise
-            raise typer.Exit(internal_error(exc, state.term)) from None
+            raise typer.Exit(exit_code(exc, state.term, debug=state.debug)) from None
 
 
 @dataclass
@@ -212,22 +196,31 @@ def main_options(
 
 
 def _register_commands() -> None:
-    # Command modules register themselves on `app` when imported; `main`
-    # narrows `wanted` to the one module a run needs.
+    # Command modules register themselves on `app` when imported; `main` narrows
+    # `wanted` to the one module a run needs. `casekit.cli.command_table` gives each
+    # command its place and panel, and a section's command its help from the registry.
     import importlib
+    import inspect
 
     import casekit.cli
+    from casekit.registry import SECTIONS
 
-    for module in casekit.cli.wanted:
+    table = casekit.cli.command_table()
+    modules = casekit.cli.wanted or tuple(dict.fromkeys(module for module, _ in table.values()))
+    for module in modules:
         importlib.import_module(f"casekit.cli.{module}")
-    order = [name for names in casekit.cli.HELP_PANELS.values() for name in names]
-    panel = {name: title for title, names in casekit.cli.HELP_PANELS.items() for name in names}
+    order = list(table)
 
     def name(info) -> str:
         return info.name or info.callback.__name__.replace("_", "-")
 
     for info in app.registered_commands:
-        info.rich_help_panel = panel.get(name(info), info.rich_help_panel)
+        entry = table.get(name(info))
+        info.rich_help_panel = entry[1] if entry else info.rich_help_panel
+        spec = SECTIONS.get(name(info))
+        if spec is not None and info.help is None:  # the section's summary, then what its command adds
+            details = inspect.getdoc(info.callback) if info.callback.__doc__ else None
+            info.help = inspect.cleandoc(spec.help) + (f"\n\n{details}" if details else "")
         info.epilog = info.epilog or (
             "Global options work here too: --cases-dir DIR, --today DAY, --color WHEN, --no-color, "
             "--pager, --no-cache, --debug (see casekit --help)."

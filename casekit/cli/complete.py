@@ -174,10 +174,10 @@ def _timeline(option: str) -> Callable:
     return _from_cases(words)
 
 
-eras = _timeline("--era")
-categories = _timeline("--category")
-tags = _timeline("--tag")
-sources = _timeline("--source")
+eras = _timeline("era")
+categories = _timeline("category")
+tags = _timeline("tag")
+sources = _timeline("source")
 principle_tags = _from_cases(lambda cases: [t for c in cases for p in c.principles for t in p.tags])
 metric_ids = _from_cases(lambda cases: [m.id for c in cases for m in c.metrics])
 

@@ -117,7 +117,7 @@ def diff(
 
     st = state(ctx)
     sections = section or []
-    check_choices("--section", sections, SECTION_NAMES, "section")
+    check_choices("section", sections, SECTION_NAMES, "section")
     git = git_external_args(operands)
     if git is not None:
         _git_driver(st, git, sections=sections, stat=stat, order=order, fmt=fmt)

@@ -32,9 +32,7 @@ def metrics(
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """Each metric's latest value against the previous one, with the change and a sparkline.
-
-    Values are shown as analysts write them (~$1.4B, 300K+, $15–$50/hr).
+    """Values are shown as analysts write them (~$1.4B, 300K+, $15–$50/hr).
     Growth from an estimate or a range is marked ≈; from a bound such as
     <$4B it is only a floor (≥) or a ceiling (≤). With --as-of, the latest
     value is the latest known at that date, and metrics with nothing
@@ -144,9 +142,7 @@ def segments(
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """Revenue segments: revenue, share of the whole as a bar, growth and margin.
-
-    A note says when a period's stated shares do not add up to about 100%.
+    """A note says when a period's stated shares do not add up to about 100%.
     A share a segment does not state is worked out from its revenue (marked
     *) when other segments of the period state both. With several cases
     (-c repeated, or --all) each case's segments are a table under its name.

@@ -74,9 +74,7 @@ def principles(
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """The case's principles: what each one buys (benefit) and what it costs (⇄ tradeoff).
-
-    `casekit principle N` shows one in full, with its evidence and risks.
+    """`casekit principle N` shows one in full, with its evidence and risks.
     With several cases (-c repeated, or --all) a first column names each
     principle's case.
     """
@@ -186,9 +184,7 @@ def risks(
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """What could go wrong, most severe first (then most likely, then file order).
-
-    Severity runs low < medium < medium-high < high < critical. Each risk
+    """Severity runs low < medium < medium-high < high < critical. Each risk
     lists its principles: those it names and those that name it. With
     several cases (-c repeated, or --all) the table names each risk's case
     in a first column, and the matrix is drawn for each case under its name.
@@ -226,8 +222,9 @@ def risks(
 # --- one listing per remaining section --------------------------------------
 
 
-def _listing(section: str, doc: str) -> None:
-    """Register `casekit SECTION`: the section's items from one or more cases, filtered."""
+def _listing(section: str) -> None:
+    """Register `casekit SECTION`: the section's items from one or more cases, filtered (its help
+    comes from `casekit.registry`)."""
 
     def command(
         ctx: typer.Context,
@@ -261,23 +258,19 @@ def _listing(section: str, doc: str) -> None:
         emit(st, fmt, records, render)
 
     command.__name__ = section
-    command.__doc__ = doc
     app.command(section)(command)
 
 
-_listing("people", """People in the case: their roles over time and how many events name them.""")
-_listing("eras", """Named phases of the case in period order, each with the number of events in it.""")
-_listing(
-    "sources",
-    """Where the facts come from, and how many facts cite each source.
+def _register_listings() -> None:
+    """A listing command for each section `casekit.registry` gives this module and a view of its own."""
+    from casekit.registry import SECTIONS
 
-         Other listings cite sources by number: [1] is the first source here.""",
-)
-_listing("quotes", """Quotes in date order, with who said them and in what context.""")
-_listing("moats", """Competitive moats by rank, most durable (#1) first, with time and cost to replicate.""")
-_listing("competitors", """Competitors grouped by market segment: position, scale and notes.""")
-_listing("drivers", """Growth drivers and their horizons.""")
-_listing("lessons", """Takeaways drawn from the sources.""")
+    for spec in SECTIONS.values():
+        if spec.command == "sections" and spec.view is not None:
+            _listing(spec.name)
+
+
+_register_listings()
 
 
 @app.command()
@@ -290,9 +283,7 @@ def flywheel(
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """The flywheel drawn as its loops (A → B → … → A), each step with what drives it.
-
-    Warns on stderr when an edge lies on no loop. With --grep, the loops
+    """Warns on stderr when an edge lies on no loop. With --grep, the loops
     through a matching edge are shown.
     """
     from casekit.cli.common import emit, open_cases, say_nothing

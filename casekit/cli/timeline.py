@@ -98,9 +98,7 @@ def timeline(
     ] = TimelineView.table,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """Events in date order, with fuzzy-date period filters.
-
-    Dates are shown as written: ~ marks an approximate date, ? an uncertain
+    """Dates are shown as written: ~ marks an approximate date, ? an uncertain
     one, and ‡ an event whose sources disagree. An event belongs to the era
     it names; one that names none, to the eras whose period holds it (--era),
     and the tree shows it once, under the narrowest of them.

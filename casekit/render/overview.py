@@ -10,7 +10,8 @@ from rich.console import Group
 from rich.panel import Panel
 from rich.text import Text
 
-from casekit.model import SECTIONS, Case
+from casekit.model import Case
+from casekit.registry import SECTIONS
 from casekit.render.fit import NBSP, Capped, ForWidth, Wrapped, first_fitting, fixed, longest_word, wrapped
 from casekit.render.listing import Listing
 from casekit.render.text import clean, safe

@@ -457,7 +457,7 @@ def _src_field(rows: Rows, notes: SourceNotes) -> Field:
     return Field("src", [notes.cite(case, item.sources) for case, item in rows], keep=True, figure=True)
 
 
-def people_table(rows: Rows, several: bool | None = None) -> ForWidth | Group:
+def people_table(rows: Rows, several: bool | None = None, *, today: date | None = None) -> ForWidth | Group:
     """Name, roles with their periods, how many events name them, sources."""
     from casekit.sections import person_events
 
@@ -520,7 +520,7 @@ def eras_table(rows: Rows, today: date, several: bool | None = None) -> ForWidth
     return _with_legend(stackable(fields), notes)
 
 
-def sources_table(rows: Rows, several: bool | None = None) -> ForWidth:
+def sources_table(rows: Rows, several: bool | None = None, *, today: date | None = None) -> ForWidth:
     """Number (as other listings cite it), id, title (with author and where to find it), kind, date,
     how many facts cite it."""
     from casekit.sections import citations
@@ -553,7 +553,7 @@ def sources_table(rows: Rows, several: bool | None = None) -> ForWidth:
     return stackable(fields)
 
 
-def quotes_table(rows: Rows, several: bool | None = None) -> ForWidth | Group:
+def quotes_table(rows: Rows, several: bool | None = None, *, today: date | None = None) -> ForWidth | Group:
     """Date, the quote with its context, who said it (by name), sources."""
     from casekit.sections import speaker_name
 
@@ -584,7 +584,7 @@ def quotes_table(rows: Rows, several: bool | None = None) -> ForWidth | Group:
 # --- moats, competitors, drivers, lessons -----------------------------------
 
 
-def moats_table(rows: Rows, several: bool | None = None) -> ForWidth | Group:
+def moats_table(rows: Rows, several: bool | None = None, *, today: date | None = None) -> ForWidth | Group:
     """Rank (1 = most durable), the moat with its description, time to replicate, cost; on a
     narrow terminal the time and cost go under the description."""
     several = _several(rows) if several is None else several
@@ -607,7 +607,7 @@ def moats_table(rows: Rows, several: bool | None = None) -> ForWidth | Group:
     return _with_legend(stackable(fields, leading=1), notes)
 
 
-def competitors_table(rows: Rows, several: bool | None = None) -> ForWidth | Group:
+def competitors_table(rows: Rows, several: bool | None = None, *, today: date | None = None) -> ForWidth | Group:
     """Competitors grouped by segment (a heading row per segment): name, position, scale, notes. On
     a narrow terminal position and notes go under the name, and then the scale too."""
     from casekit.sections import by_segment
@@ -666,7 +666,7 @@ def competitors_table(rows: Rows, several: bool | None = None) -> ForWidth | Gro
     return _with_legend(ForWidth(layout), notes)
 
 
-def drivers_table(rows: Rows, several: bool | None = None) -> ForWidth | Group:
+def drivers_table(rows: Rows, several: bool | None = None, *, today: date | None = None) -> ForWidth | Group:
     """The driver with its description, and its horizon."""
     several = _several(rows) if several is None else several
     notes = SourceNotes(rows)
@@ -679,7 +679,7 @@ def drivers_table(rows: Rows, several: bool | None = None) -> ForWidth | Group:
     return _with_legend(stackable(fields, leading=1), notes)
 
 
-def lessons_table(rows: Rows, several: bool | None = None) -> ForWidth | Group:
+def lessons_table(rows: Rows, several: bool | None = None, *, today: date | None = None) -> ForWidth | Group:
     """The lesson with its summary, and the source it was drawn from."""
     several = _several(rows) if several is None else several
     notes = SourceNotes(rows)
@@ -692,22 +692,12 @@ def lessons_table(rows: Rows, several: bool | None = None) -> ForWidth | Group:
 
 
 def section_listing(section: str, rows: Rows, today: date, *, several: bool | None = None) -> ForWidth | Group:
-    """The listing of `casekit SECTION` for `section`'s rows (an era's events are counted as of `today`)."""
-    if section == "eras":
-        return eras_table(rows, today, several=several)
-    return LISTINGS[section](rows, several=several)
+    """The listing of `casekit SECTION` for `section`'s rows: the `view` `casekit.registry` names
+    for it, called as `view(rows, today=today, several=several)` (an era's events are counted as
+    of `today`; a view that dates nothing takes `today` and leaves it)."""
+    from casekit.registry import SECTIONS
 
-
-# The listings that need nothing but their rows.
-LISTINGS = {
-    "people": people_table,
-    "sources": sources_table,
-    "quotes": quotes_table,
-    "moats": moats_table,
-    "competitors": competitors_table,
-    "drivers": drivers_table,
-    "lessons": lessons_table,
-}
+    return SECTIONS[section].listing_view()(rows, today=today, several=several)
 
 
 # --- the flywheel -----------------------------------------------------------
