@@ -277,6 +277,8 @@ OPTION_NAMES: dict[str, str] = {}
 
 def option_name(field: str) -> str:
     """The option that sets the library's `field` (`category` → `--category`)."""
+    if field.startswith("-"):  # named as an option already
+        return field
     return OPTION_NAMES.get(field) or "--" + field.replace("_", "-")
 
 

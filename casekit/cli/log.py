@@ -82,7 +82,7 @@ def log(
 
     st = state(ctx)
     sections = section or []
-    check_choices("--section", sections, SECTION_NAMES, "section")
+    check_choices("section", sections, SECTION_NAMES, "section")
     start = parse_date_option(since, "--since").earliest() if since else None
     end = parse_date_option(until, "--until").latest(st.today) if until else None
     found = history(
