@@ -202,8 +202,8 @@ class CaseCache:
 
     def put(self, stamp: Stamp, case: Case, warnings: list[Problem]) -> None:
         """Remember a valid case (a racy or unwritable entry is skipped)."""
-        if stamp.racy:
-            return
+        if stamp.racy or not utf8(stamp.path):
+            return  # a path that is not UTF-8 (a Latin-1 `café.yaml`) is read each time instead
         self.put_bytes(stamp, encode(stamp, case, warnings))
 
     def put_bytes(self, stamp: Stamp, data: bytes) -> None:
@@ -327,3 +327,12 @@ def _unlink(path: Path) -> None:
         os.unlink(path)
     except OSError:
         pass
+
+
+def utf8(text: str) -> bool:
+    """True when `text` holds no lone surrogate (no byte of a path that was not UTF-8)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -63,13 +63,14 @@ class _Record:
 class CaseRef(_Record):
     """A case file found in the library: its id (the file's stem) and where it is."""
 
-    __slots__ = __match_args__ = ("id", "path", "bundled")
+    __slots__ = __match_args__ = ("id", "path", "bundled", "listed")
     id: str
     path: Path
     bundled: bool
+    listed: bool  # found by listing a directory, not named by the user: read only if a regular file
 
-    def __init__(self, id: str, path: Path, bundled: bool = False) -> None:
-        self._set(id, path, bundled)
+    def __init__(self, id: str, path: Path, bundled: bool = False, listed: bool = False) -> None:
+        self._set(id, path, bundled, listed)
 
 
 class Loaded(_Record):
@@ -185,12 +186,15 @@ class Library:
             hint=did_you_mean(spec, ids) or ("cases: " + ", ".join(ids) if ids else None),
         )
 
-    def case_files(self, specs: Sequence[str] | None = None) -> list[CaseRef]:
+    def case_files(self, specs: Sequence[str] | None = None, passed_over: list | None = None) -> list[CaseRef]:
         """The case files `specs` name, to check: a file as named (read or not), every case file
         below a directory, a case by id; with `specs` None, every case of the library.
 
         A directory with no case file below it, and a library whose configured
         directories hold none, are `CaseNotFound`: checking nothing is never a pass.
+        What a directory holds that cannot be checked (a subdirectory that cannot be
+        read, a dangling link or a loop of links, a FIFO named like a case) is added to
+        `passed_over` as an "unreadable" problem, so that a check never passes over it.
         """
         if specs is None:
             refs = self.refs()
@@ -201,21 +205,25 @@ class Library:
                 )
             return refs
         paths: list[Path] = []
+        listed: set[Path] = set()
         for spec in specs:
             path = Path(spec)
             if path.is_dir():
-                found = sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file())
-                if not found:
+                found, problems = _walk(path)
+                if passed_over is not None:
+                    passed_over += problems
+                if not found and not problems:
                     raise CaseNotFound(
                         f"{spec}: no case files ({_PATTERNS}) in this directory or below",
                         hint="casekit reads files ending in .yaml or .yml; name any other file to check it",
                     )
                 paths += found
+                listed.update(found)
             elif is_case_path(spec) or path.exists():
                 paths.append(path)
             else:
                 paths.append(self.find(spec).path)
-        return [CaseRef(p.stem, p) for p in paths]
+        return [CaseRef(p.stem, p, listed=p in listed) for p in paths]
 
     def missing_dirs(self) -> list[Path]:
         """Directories the user configured that do not exist (./cases may be absent)."""
@@ -405,13 +413,54 @@ def _a_directory(spec: str) -> CaseNotFound:
     return CaseNotFound(f"{spec}: is a directory, not a case file", hint=hint)
 
 
+def _walk(top: Path) -> tuple[list[Path], list]:
+    """Every case file below `top` (links to files followed, links to directories not), and a
+    problem for each thing below it that cannot be checked."""
+    import stat
+
+    from casekit.problems import Problem
+
+    problems: list[Problem] = []
+
+    def unreadable(path: str, why: str) -> None:
+        problems.append(Problem(path, None, None, "error", "unreadable", why))
+
+    def walk_error(exc: OSError) -> None:
+        unreadable(exc.filename or str(top), f"cannot read this directory ({exc.strerror or exc})")
+
+    found: list[Path] = []
+    for directory, _, files in os.walk(top, onerror=walk_error):
+        for name in files:
+            if not name.endswith(SUFFIXES):
+                continue
+            path = os.path.join(directory, name)
+            try:
+                mode = os.stat(path).st_mode
+            except OSError as exc:
+                link = os.path.islink(path)
+                unreadable(path, f"{_broken_link(exc) if link else 'cannot read'} ({exc.strerror or exc})")
+                continue
+            if stat.S_ISREG(mode):
+                found.append(Path(path))
+            elif not stat.S_ISDIR(mode):
+                unreadable(path, "not a regular file (a FIFO, socket or device); casekit reads case files")
+    problems.sort(key=lambda p: p.path)
+    return sorted(found), problems
+
+
+def _broken_link(exc: OSError) -> str:
+    import errno
+
+    return "a loop of links" if exc.errno == errno.ELOOP else "a link that leads nowhere"
+
+
 def _scan(directory: Path, bundled: bool) -> list[CaseRef]:
     try:
         entries = sorted(directory.iterdir())
     except OSError:
         return []
     return [
-        CaseRef(id=p.stem, path=p, bundled=bundled)
+        CaseRef(id=p.stem, path=p, bundled=bundled, listed=True)
         for p in entries
         if p.suffix in SUFFIXES and not p.name.startswith(".") and p.is_file()
     ]
@@ -427,8 +476,17 @@ def _parse_all(
     if progress is not None:
         progress.start(len(jobs), sum(stamp.size for _, _, stamp in jobs if stamp is not None))
     try:
-        if len(jobs) > PARALLEL_MIN and (os.cpu_count() or 1) > 1 and _workers_safe():
-            return _parse_in_pool(jobs, cache, progress)
+        # A worker sends its results back as msgpack, which holds UTF-8 text only: a file whose
+        # path is not UTF-8 (a Latin-1 `café.yaml`) is parsed here instead.
+        from casekit.cache import utf8
+
+        pooled = [k for k, (_, ref, _) in enumerate(jobs) if utf8(str(ref.path))]
+        if len(pooled) > PARALLEL_MIN and (os.cpu_count() or 1) > 1 and _workers_safe():
+            done = dict(zip(pooled, _parse_in_pool([jobs[k] for k in pooled], cache, progress)))
+            return [
+                done[k] if k in done else _parse_here(ref, stamp, cache, progress)
+                for k, (_, ref, stamp) in enumerate(jobs)
+            ]
         return [_parse_here(ref, stamp, cache, progress) for _, ref, stamp in jobs]
     finally:
         if progress is not None:
@@ -440,7 +498,7 @@ def _parse_here(ref: CaseRef, stamp: Stamp | None, cache: CaseCache | None, prog
 
     display = str(ref.path)
     try:
-        data = read_bytes(ref.path)
+        data = read_bytes(ref.path, regular_only=ref.listed)
     except CaseNotFound as exc:
         loaded = _unreadable(ref, exc)
     else:
@@ -477,7 +535,7 @@ def _parse_in_pool(
     context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
     chunksize = max(1, min(8, len(jobs) // (workers * 8)))
     directory = str(cache.directory) if cache is not None else None
-    args = [(str(ref.path), stamp and msgspec.structs.astuple(stamp), directory) for _, ref, stamp in jobs]
+    args = [(str(ref.path), stamp and msgspec.structs.astuple(stamp), directory, ref.listed) for _, ref, stamp in jobs]
     out: list[Loaded] = []
     pool = None
     try:
@@ -561,17 +619,17 @@ def _collect_now_and_then() -> None:
         gc.collect()
 
 
-def _parse_in_worker(job: tuple[str, tuple | None, str | None]) -> tuple[str, bytes]:
+def _parse_in_worker(job: tuple[str, tuple | None, str | None, bool]) -> tuple[str, bytes]:
     """In a worker process: parse one file; return ("case" | "invalid" | "unreadable", msgpack bytes)."""
     import msgspec
 
     from casekit import cache as caching
     from casekit.loader import check_bytes, read_bytes
 
-    path, stamp_parts, directory = job
+    path, stamp_parts, directory, listed = job
     _collect_now_and_then()
     try:
-        data = read_bytes(path)
+        data = read_bytes(path, regular_only=listed)
     except CaseNotFound as exc:
         return "unreadable", msgspec.msgpack.encode((exc.message, exc.hint))
     case, problems = check_bytes(data, path, stem=Path(path).stem)

@@ -134,30 +134,32 @@ def max_case_bytes(env: typing.Mapping[str, str] | None = None) -> int:
     return max(1, int(megabytes * 2**20))
 
 
-def read_bytes(path: str | os.PathLike) -> bytes:
+def read_bytes(path: str | os.PathLike, *, regular_only: bool = False) -> bytes:
     """The file's bytes, or `CaseNotFound` with a message naming it.
 
     At most the size limit plus one byte is ever read, whatever the file is
-    (a regular file, a device such as /dev/zero, a pipe).
+    (a regular file, a device such as /dev/zero, a pipe). With `regular_only`
+    (a file found by listing a directory, not named by the user), anything but
+    a regular file is refused without waiting on it: a case file swapped for a
+    FIFO mid-run must not hang a library command.
     """
     import stat
 
     limit = max_case_bytes()
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
-    except FileNotFoundError:
-        raise CaseNotFound(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise CaseNotFound(f"{path}: is a directory, not a case file") from None
-    except PermissionError:
-        raise CaseNotFound(f"{path}: permission denied") from None
-    except (OSError, ValueError) as exc:
-        raise CaseNotFound(f"{path}: cannot read ({getattr(exc, 'strerror', None) or exc})") from None
+    flags = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
+    fd = _open(path, flags | getattr(os, "O_NONBLOCK", 0))  # opening a FIFO blocks until a writer comes
     try:
         st = os.fstat(fd)
         if stat.S_ISDIR(st.st_mode):
             raise CaseNotFound(f"{path}: is a directory, not a case file")
         regular = stat.S_ISREG(st.st_mode)
+        if not regular and regular_only:
+            raise CaseNotFound(f"{path}: not a regular file (a FIFO, socket or device); casekit reads case files")
+        if stat.S_ISFIFO(st.st_mode):  # named on purpose: wait for its writer, as `cat` would
+            os.close(fd)
+            fd = _open(path, flags)
+        elif not regular:
+            os.set_blocking(fd, True)
         if regular and st.st_size > limit:
             raise too_large(str(path), limit, st.st_size)
         with os.fdopen(fd, "rb", buffering=0, closefd=False) as stream:
@@ -170,6 +172,19 @@ def read_bytes(path: str | os.PathLike) -> bytes:
         raise CaseNotFound(f"{path}: cannot read ({exc.strerror or exc})") from None
     finally:
         os.close(fd)
+
+
+def _open(path: str | os.PathLike, flags: int) -> int:
+    try:
+        return os.open(path, flags)
+    except FileNotFoundError:
+        raise CaseNotFound(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise CaseNotFound(f"{path}: is a directory, not a case file") from None
+    except PermissionError:
+        raise CaseNotFound(f"{path}: permission denied") from None
+    except (OSError, ValueError) as exc:
+        raise CaseNotFound(f"{path}: cannot read ({getattr(exc, 'strerror', None) or exc})") from None
 
 
 def read_stream(stream: BinaryIO, display: str = "<stdin>") -> bytes:
@@ -248,10 +263,45 @@ def check_bytes(data: bytes, path: str = "<case>", *, stem: str | None = None) -
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _check_bytes(data, path, stem)
+        case, problems = _check_bytes(data, path, stem)
     finally:
         if collecting:
             gc.enable()
+    if case is None and not _CASE_KEY.search(data):
+        return None, _not_a_case(path, problems)
+    return case, problems
+
+
+# A case says `casekit: 1` (as YAML, or as JSON); a file that does not is not echoed back.
+_CASE_KEY = re.compile(rb"""["']?\bcasekit["']?[ \t]*:""")
+
+
+# Problems whose messages quote nothing of the file: kept, without their source lines.
+_CONTENT_FREE = frozenset({"encoding", "empty", "not-a-mapping", "yaml-syntax"})
+
+
+def _not_a_case(path: str, problems: list[Problem]) -> list[Problem]:
+    """What is reported of a file with no `casekit:` key that does not load.
+
+    Neither its lines nor its keys are quoted: such a file may be anything a link
+    or a wrong path leads to (`/proc/self/environ`, a password file), and what a
+    check prints may end up in a public CI log."""
+    kept = [
+        Problem(p.path, p.line, p.column, p.severity, p.code, p.message, p.hint)
+        for p in problems
+        if p.code in _CONTENT_FREE
+    ]
+    return kept or [
+        Problem(
+            path,
+            1,
+            1,
+            "error",
+            "not-a-case",
+            "not a case file: it has no top-level `casekit:` key",
+            "a case file starts with `casekit: 1`; `casekit new` writes one",
+        )
+    ]
 
 
 def _check_bytes(data: bytes, path: str, stem: str | None) -> tuple[Case | None, list[Problem]]:

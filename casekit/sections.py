@@ -353,11 +353,16 @@ def speaker_name(case: Case, speaker: str) -> str:
 
 @dataclass
 class Flywheel:
-    """The flywheel's edges as loops: each loop a list of node labels, first node not repeated."""
+    """The flywheel's edges as loops: each loop a list of node labels, first node not repeated.
+
+    `open_edges` are the edges that lie on no cycle, decided on the graph itself (its strongly
+    connected components), never on the loops listed; `loops` is for display, and `cut` says
+    that there were more than were listed."""
 
     loops: list[list[str]]
     open_edges: list[FlywheelEdge]
     edges: list[FlywheelEdge]
+    cut: bool = False
 
     @property
     def closed(self) -> bool:
@@ -380,36 +385,89 @@ class Flywheel:
         return out
 
 
-MAX_LOOPS = 50
+MAX_LOOPS = 50  # loops listed at most
+_LOOP_STEPS = 20_000  # path extensions tried while listing them: the number of simple cycles can be exponential
+
+
+def components(succ: dict[str, list[str]]) -> dict[str, int]:
+    """Each node's strongly connected component, numbered (Tarjan's algorithm, iterative, linear time)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    component: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    for root in succ:
+        if root in index:
+            continue
+        work = [(root, iter(succ.get(root, ())))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(succ.get(child, ()))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                number = len(set(component.values()))
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component[member] = number
+                    if member == node:
+                        break
+    return component
 
 
 def flywheel_loops(edges: Sequence[FlywheelEdge]) -> Flywheel:
-    """The simple cycles the edges make, each starting at its earliest-mentioned node,
-    and the edges that lie on no cycle."""
+    """The simple cycles the edges make, each starting at its earliest-mentioned node (at most
+    `MAX_LOOPS` of them), and the edges that lie on no cycle."""
     order: dict[str, int] = {}
     for e in edges:
         order.setdefault(e.from_, len(order))
         order.setdefault(e.to, len(order))
-    succ: dict[str, list[str]] = {}
+    succ: dict[str, list[str]] = {node: [] for node in order}
     for e in edges:
-        if e.to not in succ.setdefault(e.from_, []):
+        if e.to not in succ[e.from_]:
             succ[e.from_].append(e.to)
+    component = components(succ)
+    # An edge lies on a cycle exactly when both its ends are in one component (a self-loop too).
+    open_edges = [e for e in edges if component[e.from_] != component[e.to]]
+    loops, cut = _simple_cycles(order, succ, component)
+    loops.sort(key=lambda loop: [order[n] for n in loop])
+    return Flywheel(loops, open_edges, list(edges), cut)
 
+
+def _simple_cycles(order, succ, component) -> tuple[list[list[str]], bool]:
+    """Simple cycles, each found once from its earliest-mentioned node, walking only later nodes of
+    its own component; stops at `MAX_LOOPS` loops or `_LOOP_STEPS` steps, and says whether it did."""
     loops: list[list[str]] = []
-    # Each cycle is found once, from its earliest-mentioned node, visiting only later nodes.
+    steps = 0
     for start in order:
         stack = [(start, [start])]
-        while stack and len(loops) < MAX_LOOPS:
+        while stack:
+            if steps >= _LOOP_STEPS:
+                return loops, True
             node, path = stack.pop()
-            for nxt in reversed(succ.get(node, [])):
+            for nxt in reversed(succ[node]):
+                steps += 1
                 if nxt == start:
+                    if len(loops) == MAX_LOOPS:
+                        return loops, True
                     loops.append(path)
-                elif order[nxt] > order[start] and nxt not in path:
+                elif component[nxt] == component[start] and order[nxt] > order[start] and nxt not in path:
                     stack.append((nxt, path + [nxt]))
-    loops.sort(key=lambda loop: [order[n] for n in loop])
-    on_loop = {(a, loop[(i + 1) % len(loop)]) for loop in loops for i, a in enumerate(loop)}
-    open_edges = [e for e in edges if (e.from_, e.to) not in on_loop]
-    return Flywheel(loops, open_edges, list(edges))
+    return loops, False
 
 
 @dataclass

@@ -92,6 +92,7 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else list(argv)
     if sys.stdout is None or sys.stderr is None:  # started with a standard stream closed (`>&-`)
         _reopen_closed_streams()
+    _forgiving_streams()
     command = _command_word(args)
     module = command_module(command)
     if module is not None:
@@ -207,6 +208,48 @@ def _only(app, command: str) -> None:
     chosen = [info for info in app.registered_commands if name(info) == command]
     if chosen:
         app.registered_commands = chosen
+
+
+def _forgiving_streams() -> None:
+    """Standard output and error that never fail on a character they cannot encode.
+
+    A path is bytes on POSIX, and one that is not UTF-8 reaches Python with lone surrogates
+    in it; casekit shows those escaped, and this is the net under anything that slips past.
+    A stream in an encoding that is not UTF-8 (`PYTHONIOENCODING=latin-1`, a Windows code page
+    when redirected) gets `?` for what it cannot hold, and Rich draws its rules in ASCII there.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+        errors = "backslashreplace" if encoding in ("utf8", "utf8sig") else "replace"
+        try:
+            stream.reconfigure(errors=errors)
+        except (AttributeError, ValueError, OSError):  # not a TextIOWrapper (a test's capture)
+            pass
+    if not isinstance(sys.stderr, _Unfailing):
+        sys.stderr = _Unfailing(sys.stderr)
+
+
+class _Unfailing:
+    """Standard error that never raises: a message that cannot be written (`2>/dev/full`, a
+    closed pipe) is lost, and the exit code still says what happened."""
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except (OSError, ValueError):
+            return len(text)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except (OSError, ValueError):
+            pass
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
 
 
 def _reopen_closed_streams() -> None:

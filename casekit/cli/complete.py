@@ -4,6 +4,7 @@ the command line names so far (`--cases-dir`, `-c` however often, `--all`, `--as
 A completion never prints to stderr and never raises: whatever goes wrong, it offers nothing."""
 
 import os
+import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -31,9 +32,14 @@ def _library(ctx=None):
     return Library(cases_dirs=params.get("cases_dir", []), use_cache=not no_cache)
 
 
+# A completion is inserted into the command line as it is, unquoted by most shells: only a plain
+# word may be offered, never case text or a file name such as `$(touch x)` that a shell would run.
+_PLAIN = re.compile(r"[\w.@:/+,=~%-]+")
+
+
 def _matching(words: Iterable[str], incomplete: str) -> list[str]:
     # In the order the case gives them (principle 2 before 10), each once.
-    return list(dict.fromkeys(w for w in words if w and w.startswith(incomplete)))
+    return list(dict.fromkeys(w for w in words if w and w.startswith(incomplete) and _PLAIN.fullmatch(w)))
 
 
 def _quietly(complete: Callable[..., list[str]]) -> Callable[..., list[str]]:
@@ -141,7 +147,7 @@ def _cases(ctx, key: str = "case") -> list:
         cases = [loaded.case for loaded in library.check_all(library.refs()) if loaded.case is not None]
     else:
         specs = _given(ctx, key)
-        refs = [library.find(s) for s in specs] if specs else [library.default()]
+        refs = [library.find(s) for s in specs] if specs else _default_refs(library)
         refs = list({ref.path.resolve(): ref for ref in refs}.values())
         cases = [loaded.case for loaded in library.check_all(refs) if loaded.case is not None]
     if params.get("as_of"):
@@ -151,6 +157,17 @@ def _cases(ctx, key: str = "case") -> list:
             today = PartialDate.parse(params["today"]).start or today
         cases = [as_of(case, when, today) for case in cases]
     return cases
+
+
+def _default_refs(library) -> list:
+    """The case a command reads with no `-c`; with several cases and no default, every case, so
+    that completion offers what the library holds rather than nothing (and the shell's file names)."""
+    from casekit.errors import CasekitError
+
+    try:
+        return [library.default()]
+    except CasekitError:
+        return library.refs()
 
 
 def _from_cases(words: Callable, key: str = "case") -> Callable:

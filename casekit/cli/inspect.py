@@ -43,7 +43,9 @@ def validate(
 
         raise UsageError("-: no standard input to read a case from")
     problems = check_stream(sys.stdin.buffer)[1] if "-" in (paths or []) else []
-    targets = st.library.case_files([p for p in paths if p != "-"] if paths else None)
+    passed_over: list = []
+    targets = st.library.case_files([p for p in paths if p != "-"] if paths else None, passed_over)
+    problems += passed_over
     # Unchanged valid files come from the parsed-case cache, with their warnings.
     checked = open_library(st, targets, warn=False)
     problems += [problem for loaded in checked for problem in loaded.problems]

@@ -49,6 +49,7 @@ def search(
     from casekit.cli.common import ParseProgress, emit, find_cases, loading_many, open_library
     from casekit.compare import case_labels
     from casekit.records import Records, shape_of
+    from casekit.render.text import clean_inline
     from casekit.search import HIT_KEYS, search_query
     from casekit.search import search as run_search
 
@@ -65,7 +66,7 @@ def search(
     labels = case_labels(cases, [str(ref.path) for ref in refs])
     hits = run_search(cases, parsed, sections=section or (), limit=limit, labels=labels)
     if not hits:
-        st.term.err.print(f"no matches for {text}", style="dim", markup=False, highlight=False)
+        st.term.err.print(f"no matches for {clean_inline(text)}", style="dim", markup=False, highlight=False)
         if fmt is not Format.table:  # tools still get a well-formed empty answer
             emit(st, fmt, lambda: Records([], shape_of(HIT_KEYS)), lambda: None)
         raise typer.Exit(int(ExitCode.NEGATIVE))

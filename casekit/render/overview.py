@@ -14,7 +14,7 @@ from casekit.model import Case
 from casekit.registry import SECTIONS
 from casekit.render.fit import NBSP, Capped, ForWidth, Wrapped, first_fitting, fixed, longest_word, wrapped
 from casekit.render.listing import Listing
-from casekit.render.text import clean, safe
+from casekit.render.text import clean, clean_inline, safe
 
 if TYPE_CHECKING:
     from rich.tree import Tree  # imported by `show --tree` alone
@@ -45,16 +45,18 @@ def cases_table(rows: list[dict]) -> ForWidth:
             where = row["path"] if relative.startswith("..") else relative
         ident = safe(row["id"])
         if row.get("stem") not in (None, row["id"]):  # the file is named otherwise: -c takes either
-            ident.append(f" ({clean(row['stem'])})", style="dim")
+            ident.append(f" ({clean_inline(row['stem'])})", style="dim")
         if row["error"]:
-            cells.append((ident, safe("invalid: run casekit validate", "red"), Text(""), Text(""), safe(where)))
+            cells.append(
+                (ident, safe("invalid: run casekit validate", "red"), Text(""), Text(""), Text(clean_inline(where)))
+            )
             continue
         # A number never leaves its noun; the lines break only after a `·`.
         contents = Text(
             f"{_count(row['events'], 'event')}{NBSP}· {_count(row['metrics'], 'metric')}\n"
             f"{_count(row['principles'], 'principle')}{NBSP}· {_count(row['risks'], 'risk')}"
         )
-        cells.append((ident, safe(row["company"]), safe(row["as_of"]), contents, safe(where)))
+        cells.append((ident, safe(row["company"]), safe(row["as_of"]), contents, Text(clean_inline(where))))
 
     def table(stacked: bool) -> Listing:
         listing = Listing(leading=int(stacked))

@@ -9,15 +9,16 @@ from rich.console import Group
 from rich.text import Text
 
 from casekit.problems import Problem
-from casekit.render.text import clean
+from casekit.render.text import clean, clean_inline
 
 _STYLE = {"error": "bold red", "warning": "bold yellow"}
+_REACH = 1024  # characters of a source line either side of a problem's column that may be shown
 
 
 def render_problem(p: Problem) -> Text:
     """One problem: `path:line:col: error: message`, the source line with a caret, and a hint."""
     out = Text()
-    out.append(clean(p.location) + ": ", style="bold")
+    out.append(clean_inline(p.location) + ": ", style="bold")
     out.append(p.severity + ": ", style=_STYLE.get(p.severity, "bold"))
     out.append(clean(p.message))
     out.append(f" [{p.code}]", style="dim")
@@ -43,8 +44,15 @@ def excerpt(line: str, column: int, width: int = 72) -> tuple[str, int]:
     moves it accordingly.
     """
     column = max(1, min(column, len(line) + 1))
-    head = clean(line[: column - 1].expandtabs(1))
-    tail = clean(line[column - 1 :].expandtabs(1))
+    # Only a window around the column can show, so only a window is measured: a case written
+    # as one long line (JSON is YAML) with a thousand problems must not cost a thousand
+    # passes over the whole line. Every character takes at least one cell once cleaned, but
+    # for zero-width ones, so `_REACH` characters either side is more than `width` can hold.
+    lo, hi = max(0, column - 1 - _REACH), min(len(line), column - 1 + _REACH)
+    head = clean(line[lo : column - 1].expandtabs(1))
+    tail = clean(line[column - 1 : hi].expandtabs(1))
+    head = ("…" if lo else "") + head
+    tail = tail + ("…" if hi < len(line) else "")
     caret = cell_len(head)
     if cell_len(head) + cell_len(tail) <= width:
         return head + tail, caret + 1

@@ -8,7 +8,7 @@ from rich.text import Text
 
 from casekit.render.fit import NBSP, READING_WIDTH, ForWidth, Wrapped, first_fitting, fixed, unbroken
 from casekit.render.listing import Listing
-from casekit.render.text import clean
+from casekit.render.text import clean, clean_inline
 from casekit.search import Hit
 
 HIGHLIGHT = "bold red"  # as grep --color and ripgrep mark matches
@@ -32,7 +32,7 @@ def hits_table(hits: Sequence[Hit], several: bool) -> ForWidth:
     little room beside it, where the hit is goes on a line above its title."""
     rows = []
     for hit in hits:
-        where = [(clean(hit.case), "bold cyan")] if several else []
+        where = [(clean_inline(hit.case), "bold cyan")] if several else []
         where += [(clean(hit.section), "magenta"), (clean(hit.id), "cyan")]
         cell = Wrapped()  # the title's bold a span, so the snippet under it is not bold
         cell.append_text(highlighted(hit.title, hit.title_spans, "bold"))

@@ -728,6 +728,9 @@ def flywheel_view(case: Case, flywheel, heading: bool = False, keep: set | None 
         for i, node in enumerate(loop):
             nxt = loop[(i + 1) % len(loop)]
             parts.append(_step(node, nxt, flywheel_edge(flywheel, node, nxt), "yellow"))
+    if getattr(flywheel, "cut", False):
+        parts.append(Text(""))
+        parts.append(Text(f"The first {len(flywheel.loops)} loops are shown; the edges make more.", style="dim"))
     open_edges = [e for e in flywheel.open_edges if kept([(e.from_, e.to)])]
     if open_edges:
         if len(parts) > int(heading):

@@ -14,6 +14,9 @@ if TYPE_CHECKING:
 
 COLOR_MODES = ("auto", "always", "never")
 
+MIN_WIDTH = 20  # columns: below this a terminal is laid out as if it had this many
+MAX_WIDTH = 4096
+
 
 @dataclass
 class Terminal:
@@ -47,7 +50,7 @@ class Terminal:
         return None
 
     def _console(self, stream) -> Console:
-        return _console_type()(
+        console = _console_type()(
             file=stream,
             force_terminal=self._forced(stream),
             markup=False,
@@ -58,6 +61,12 @@ class Terminal:
             **({} if self.color else {"color_system": None}),
             soft_wrap=False,
         )
+        # `COLUMNS=0` would print nothing at all, and a width of 10^20 overflows the charts:
+        # whatever the environment or the terminal says, lay out within sane bounds.
+        width = console.width
+        if not MIN_WIDTH <= width <= MAX_WIDTH:
+            console.width = min(max(width, MIN_WIDTH), MAX_WIDTH)
+        return console
 
     @property
     def out(self) -> Console:

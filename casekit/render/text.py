@@ -12,11 +12,17 @@ import re
 from rich.text import Text
 
 # C0 controls but tab and newline, DEL, C1 controls, the line and paragraph
-# separators (zero cells to Rich, a break to some terminals), and the bidi
-# controls that can make a line read differently from what it holds.
-# Lone surrogates (a file name's undecodable bytes, as Python carries them) cannot be written
-# to any stream, so they are shown too: the byte as \xNN.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# separators (zero cells to Rich, a break to some terminals); every bidi
+# control (the Arabic letter mark, the marks, embeddings, overrides and
+# isolates) and the invisible format characters that can make a line read
+# differently from what it holds (zero-width space, word joiner, invisible
+# operators, the byte-order mark, interlinear annotation); and lone
+# surrogates, which stand for the bytes of a path that are not UTF-8.
+# Zero-width (non-)joiners stay: scripts and emoji need them.
+_INVISIBLE = "\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+_CONTROL = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029{_INVISIBLE}\ud800-\udfff]")
+# The same, and line breaks and tabs too: for text that must stay on its line (a file name).
+_CONTROL_INLINE = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029\u0085{_INVISIBLE}\ud800-\udfff]")
 
 
 def _visible(match: re.Match) -> str:
@@ -26,7 +32,7 @@ def _visible(match: re.Match) -> str:
     if code == 0x7F:
         return "\u2421"  # ␡
     if 0xDC80 <= code <= 0xDCFF:
-        return f"\\x{code - 0xDC00:02x}"  # a byte that was not UTF-8
+        return f"\\x{code - 0xDC00:02x}"  # a byte of a path that is not UTF-8, as Python escapes it
     return f"\\u{code:04x}"
 
 
@@ -34,6 +40,13 @@ def clean(value: object) -> str:
     """`value` as a string with every control character made visible."""
     text = "" if value is None else str(value)
     return _CONTROL.sub(_visible, text)
+
+
+def clean_inline(value: object) -> str:
+    """`value` made visible as `clean` does, and kept on one line: for a file name or a
+    location, where a newline in the name would forge a line of output."""
+    text = "" if value is None else str(value)
+    return _CONTROL_INLINE.sub(_visible, text)
 
 
 def safe(value: object, style: str = "") -> Text:
