@@ -146,8 +146,8 @@ def read_bytes(path: str | os.PathLike, *, regular_only: bool = False) -> bytes:
     import stat
 
     limit = max_case_bytes()
-    flags = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
-    fd = _open(path, flags | getattr(os, "O_NONBLOCK", 0))  # opening a FIFO blocks until a writer comes
+    # Opened without waiting: opening a FIFO would block until a writer came.
+    fd = _open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0))
     try:
         st = os.fstat(fd)
         if stat.S_ISDIR(st.st_mode):
@@ -155,11 +155,12 @@ def read_bytes(path: str | os.PathLike, *, regular_only: bool = False) -> bytes:
         regular = stat.S_ISREG(st.st_mode)
         if not regular and regular_only:
             raise CaseNotFound(f"{path}: not a regular file (a FIFO, socket or device); casekit reads case files")
-        if stat.S_ISFIFO(st.st_mode):  # named on purpose: wait for its writer, as `cat` would
-            os.close(fd)
-            fd = _open(path, flags)
-        elif not regular:
+        if not regular:
             os.set_blocking(fd, True)
+        if stat.S_ISFIFO(st.st_mode):  # named on purpose: wait for its writer, as `cat` would
+            import select
+
+            select.select([fd], [], [])
         if regular and st.st_size > limit:
             raise too_large(str(path), limit, st.st_size)
         with os.fdopen(fd, "rb", buffering=0, closefd=False) as stream:

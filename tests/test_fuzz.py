@@ -664,3 +664,66 @@ def test_markup_and_escapes_in_every_field_stay_data(text):
         return node
 
     check_commands(dump(poison(acme)))
+
+
+# --- what the second round of attacks found ---------------------------------------------------------
+
+
+@settings(FUZZ, max_examples=LOAD_EXAMPLES)
+@given(
+    pairs=st.lists(
+        st.tuples(st.sampled_from("abcdefg"), st.sampled_from("abcdefg")).filter(lambda p: p[0] != p[1]),
+        max_size=25,
+    )
+)
+def test_a_flywheel_edge_is_open_exactly_when_no_path_leads_back(pairs):
+    """Judged against the definition: the edge a → b lies on a loop when b reaches a."""
+    from casekit.model import FlywheelEdge
+    from casekit.sections import flywheel_loops
+
+    edges = [FlywheelEdge(id=f"f{k}", from_=a, to=b) for k, (a, b) in enumerate(pairs)]
+
+    def reaches(start: str, goal: str) -> bool:
+        seen, todo = set(), [start]
+        while todo:
+            node = todo.pop()
+            if node == goal:
+                return True
+            if node not in seen:
+                seen.add(node)
+                todo += [b for a, b in pairs if a == node]
+        return False
+
+    wheel = flywheel_loops(edges)
+    assert {e.id for e in wheel.open_edges} == {e.id for e in edges if not reaches(e.to, e.from_)}
+    for loop in wheel.loops:  # every loop listed is a real cycle of distinct nodes
+        assert len(set(loop)) == len(loop)
+        assert all((a, loop[(i + 1) % len(loop)]) in pairs for i, a in enumerate(loop))
+
+
+@settings(FUZZ, max_examples=COMMAND_EXAMPLES)
+@given(
+    doc=valid_documents(), name=st.binary(min_size=1, max_size=12).filter(lambda b: b"/" not in b and b"\0" not in b)
+)
+def test_a_case_under_any_file_name_is_read_and_named_escaped(doc, name):
+    """Any bytes in a file name (Latin-1, newlines, escapes): read, never a crash, never a raw control."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / os.fsdecode(name + b".yaml")
+        path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False))
+        for args in (["validate", tmp], ["cases", "--cases-dir", tmp]):
+            result = CliRunner().invoke(app, args, env={"NO_COLOR": "1", "COLUMNS": "120"})
+            assert result.exit_code in (0, 1, 2), (args, result.output)
+            assert "internal error" not in result.output and "Traceback" not in result.output
+            shown = result.stdout.encode("utf-8", "backslashreplace").decode("utf-8")
+            assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", shown), (args, shown)
+
+
+@settings(FUZZ, max_examples=20)
+@given(figure=st.sampled_from(["1e308", "-1e308", "1.7976931348623157e308", "1e-308", "9e307"]))
+def test_a_long_one_line_case_validates_with_every_problem(figure):
+    events = [{"id": f"e{i}", "date": "2020", "title": figure, "category": "product", "odd": i} for i in range(300)]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "one-line.yaml"
+        path.write_text(json.dumps({"casekit": 1, "company": "X", "timeline": events}))
+        result = CliRunner().invoke(app, ["validate", str(path)], env={"NO_COLOR": "1", "COLUMNS": "80"})
+        assert result.exit_code == 1 and result.stdout.count("unknown key `odd`") == 300

@@ -214,7 +214,8 @@ def test_a_case_ref_is_a_frozen_value_equal_and_hashed_by_its_fields():
     assert ref != CaseRef("acme", Path("cases/acme.yaml"), True) and ref != ("acme", Path("cases/acme.yaml"), False)
     assert len({ref, CaseRef("acme", Path("cases/acme.yaml"))}) == 1
     assert (
-        repr(ref) == "CaseRef(id='acme', path=PosixPath('cases/acme.yaml'), bundled=False, listed=False)" or sys.platform == "win32"
+        repr(ref) == "CaseRef(id='acme', path=PosixPath('cases/acme.yaml'), bundled=False, listed=False)"
+        or sys.platform == "win32"
     )
     assert pickle.loads(pickle.dumps(ref)) == ref
     with pytest.raises(AttributeError):
