@@ -292,9 +292,9 @@ def test_completion_with_several_cases_and_no_case_named_offers_the_library(tmp_
     (tmp_path / "other.yaml").write_text(other.replace("id: acme", "id: other", 1))
 
     class Ctx:
-        params = {"cases_dir": [str(tmp_path)]}
-        parent = None
-        command = None
+        def __init__(self) -> None:
+            self.params = {"cases_dir": [str(tmp_path)]}
+            self.parent = self.command = None
 
     offered = complete.categories(Ctx(), "")
     assert "funding" in offered and "legal" in offered
