@@ -342,7 +342,7 @@ def _no_rate(old: Value, new: Value) -> str:
 
 def _fuzzy(d: PartialDate) -> bool:
     # A span of years or a flagged date puts its middle only roughly in place.
-    return d.approximate or d.uncertain or d.precision in ("range", "decade")
+    return d.approximate or d.uncertain or d.precision in ("range", "decade", "century", "one-of", "all-of")
 
 
 def cagr(metric: Metric) -> Cagr | None:
@@ -422,6 +422,7 @@ def series_rows(metric: Metric, today: date | None = None) -> list[dict]:
                 "date": obs["date"],
                 "start": obs["start"],
                 "end": obs["end"],
+                "edtf": obs["edtf"],
                 "value": value.get("text"),
                 "low": value.get("low"),
                 "high": value.get("high"),

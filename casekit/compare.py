@@ -201,6 +201,7 @@ def plain(value: object) -> object:
             "to": value.last.text,
             "start": value.first.start.isoformat() if value.first.start else None,
             "end": value.last.end.isoformat() if value.last.end else None,
+            "edtf": _span_edtf(value),
             "years": value.years,
         }
     if isinstance(value, MetricCell):
@@ -214,6 +215,12 @@ def plain(value: object) -> object:
     if isinstance(value, tuple):
         return [_plain_item(item) for item in value]
     return value
+
+
+def _span_edtf(span: Span) -> str:
+    """The span from one date's first end to another's last, in EDTF."""
+    first, last = span.first.ends()[0], span.last.ends()[1]
+    return f"{'..' if first is None else first.edtf()}/{'..' if last is None else last.edtf()}"
 
 
 def _plain_item(item: object) -> object:
@@ -248,6 +255,7 @@ class Comparison:
             "to": None,
             "start": None,
             "end": None,
+            "edtf": None,
             "years": None,
             "id": None,
             "value": dict.fromkeys(VALUE_KEYS),

@@ -18,7 +18,21 @@ from datetime import date, datetime, timedelta
 
 __all__ = ["PRECISIONS", "DateError", "PartialDate", "today"]
 
-PRECISIONS = ("day", "month", "season", "third", "quarter", "half", "year", "decade", "range")
+PRECISIONS = (
+    "day",
+    "month",
+    "season",
+    "third",
+    "quarter",
+    "half",
+    "year",
+    "decade",
+    "century",
+    "range",  # a span that lasted: `2016/2018`
+    "one-of",  # one moment somewhere among its members: `[2016..2019]`, `between 2016 and 2019`
+    "all-of",  # every one of its members: `{1960,1961-12}`
+)
+_SETS = ("one-of", "all-of")
 
 _MONTHS = {
     name: number
@@ -62,6 +76,15 @@ _THIRD_WORDS = {1: "early", 5: "mid", 9: "late"}
 # Northern-hemisphere meteorological seasons: first month of each.
 _SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
 _SEASON_WORDS = {3: "spring", 6: "summer", 9: "autumn", 12: "winter"}
+# EDTF's sub-year groupings (Level 1 seasons 21-24, Level 2 quarters 33-36, quadrimesters 37-39,
+# semestrals 40-41): code -> (precision, first month, months). Read after `YYYY-`, as in `2001-21`.
+_GROUPINGS = {
+    **{20 + i: ("season", month, 3) for i, month in enumerate((3, 6, 9, 12), 1)},
+    **{32 + q: ("quarter", 3 * q - 2, 3) for q in range(1, 5)},
+    **{36 + i: ("third", month, 4) for i, month in enumerate((1, 5, 9), 1)},
+    **{39 + h: ("half", 6 * h - 5, 6) for h in range(1, 3)},
+}
+_GROUPING_CODES = {(precision, month): code for code, (precision, month, _) in _GROUPINGS.items()}
 
 
 class _lazy:
@@ -113,8 +136,24 @@ _RE_WORD_SEP = _lazy(r"\s+(?:to|through|thru|until|till)\s+", re.IGNORECASE)
 _RE_RANGE_DASH = _lazy(r"[\u2012\u2013\u2014\u2015\u2212]")
 _RE_YEAR_TAIL = _lazy(r"(?P<head>.*[^\s,])(?P<tail>,?\s+[0-9]{4})\s*[~?%]*", re.DOTALL)
 _RE_HAS_YEAR = _lazy(r"[0-9]{4}")
+# EDTF forms beyond the plain ones: a day with a time (kept to its day), unspecified digits, a year
+# written with a `Y` (EDTF's form for years of more than four digits) or a minus sign, qualifiers on
+# one part of a date (`2004-06?-11`), and sets (`[1667,1668,1670..1672]`, `{1960,1961-12}`).
+_RE_STAMP = _lazy(
+    r"(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})[Tt ](?P<h>[0-9]{2}):(?P<mi>[0-9]{2})(?::(?P<s>[0-9]{2})(?:[.,][0-9]+)?)?"
+    r"(?:[Zz]|[+-](?P<oh>[0-9]{2})(?::?(?P<om>[0-9]{2}))?)?"
+)
+_RE_UNSPECIFIED = _lazy(
+    r"(?P<century>[0-9]{2})XX|(?P<year>[0-9]{4})-XX(?:-XX)?|(?P<ym>[0-9]{4}-[0-9]{2})-XX", re.IGNORECASE
+)
+_RE_HAS_X = _lazy(r"[0-9X-]*X[0-9X-]*", re.IGNORECASE)
+_RE_Y_YEAR = _lazy(r"Y(?P<sign>-?)(?P<digits>[0-9]+)(?:E(?P<exp>[0-9]+))?(?:S[0-9]+)?", re.IGNORECASE)
+_RE_MINUS_YEAR = _lazy(r"-(?P<digits>[0-9]{4,})(?:-[0-9X]{2}){0,2}", re.IGNORECASE)
+_RE_QUALIFIED = _lazy(r"[?~%]?[0-9X]{4}[?~%]?(?:-[?~%]?[0-9X]{2}[?~%]?){1,2}", re.IGNORECASE)
+_RE_QUALIFIERS = _lazy(r"[?~%]")
+_RE_SET = _lazy(r"\[(?P<one>.*)\]|\{(?P<all>.*)\}", re.DOTALL)
 
-_EXAMPLES = "2019, 2019-08, 2019-08-14, Aug 2019, 2024-Q1, late 2022, 2010s, 2016/2020 or 2019/.."
+_EXAMPLES = "2019, 2019-08, 2019-08-14, Aug 2019, 2024-Q1, late 2022, 2010s, 2016/2020, 2019/.. or [2016..2019]"
 
 
 class DateError(ValueError):
@@ -131,6 +170,8 @@ class PartialDate:
     """A loosely written date: the interval of days it covers, its precision and flags.
 
     `start`/`end` of None mean an open start / an open end ("until today").
+    A set (precision `one-of` or `all-of`) also keeps its `members`, each a
+    single date or a range; its interval is theirs taken together.
     Equality ignores `text`: two spellings of the same date are equal.
     """
 
@@ -140,6 +181,7 @@ class PartialDate:
     precision: str
     approximate: bool = False
     uncertain: bool = False
+    members: tuple[PartialDate, ...] = ()
 
     def __post_init__(self) -> None:
         if self.precision not in PRECISIONS:
@@ -148,8 +190,8 @@ class PartialDate:
             raise DateError(f"`{self.text}` is open at both ends, so it says nothing")
         if self.start is not None and self.end is not None and self.end < self.start:
             raise DateError(f"`{self.text}` ends before it starts")
-        if (self.start is None or self.end is None) and self.precision != "range":
-            raise DateError(f"`{self.text}` has an open end, so its precision must be 'range'")
+        if (self.start is None or self.end is None) and self.precision not in ("range", *_SETS):
+            raise DateError(f"`{self.text}` has an open end, so its precision must be 'range' or a set's")
 
     @classmethod
     def parse(cls, raw: str | int | date) -> PartialDate:
@@ -157,7 +199,9 @@ class PartialDate:
         if isinstance(raw, bool):
             raise DateError(f"a date must be text, a year or a day, not the boolean `{raw}`")
         if isinstance(raw, int):
-            if not 1 <= raw <= 9999:
+            if raw < 1:
+                raise DateError(f"year {raw} is before the common era; casekit handles years 1 to 9999")
+            if raw > 9999:
                 raise DateError(f"year {raw} is out of range (casekit handles years 1 to 9999)")
             text = f"{raw:04d}"  # str(raw) for every four-digit year
             return cls(text, date(raw, 1, 1), date(raw, 12, 31), "year")
@@ -171,6 +215,13 @@ class PartialDate:
         text = raw.strip()
         if not text:
             raise DateError("the date is empty")
+        m = _RE_SET.fullmatch(text)
+        if m:
+            return _parse_set(text, m)
+        m = _RE_BETWEEN.fullmatch(text)
+        if m:  # somewhere between two dates: one moment in that span, not the span
+            left, right = m.group("left").strip(), m.group("right").strip()
+            return _one_of_span(text, PartialDate.parse(f"{left}/{right}"), f"{left}/{right}")
         start, end, precision, approximate, uncertain = _parse_text(text)
         return cls(text, start, end, precision, approximate, uncertain)
 
@@ -185,25 +236,50 @@ class PartialDate:
         assert self.start is not None
         return max(self.start, today)  # a `--today` before the start leaves a one-day interval
 
-    def sort_key(self, today: date | None = None) -> tuple[int, int, int]:
-        """Key for SPEC §2's order: by earliest day (an open start by its latest), wider first.
+    def anchor(self) -> date | None:
+        """The day a date that stands for one moment, known only to lie within its interval, is
+        placed at in order, filters and as-of views: an open start's last day (`by late 2022` is
+        known by then), a one-of set's middle day (its first when it has no end; the nearest day a
+        member holds when the middle falls between members). None for every other date, which is
+        the span it covers."""
+        if self.start is None:
+            return self.end
+        if self.precision != "one-of":
+            return None
+        if self.end is None:
+            return self.start
+        middle = self.start + timedelta(days=(self.end - self.start).days // 2)
+        if not self.members or any(m.earliest() <= middle <= (m.end or date.max) for m in self.members):
+            return middle
+        bounds = [d for m in self.members for d in (m.start, m.end) if d is not None]
+        return min(bounds, key=lambda d: (abs((d - middle).days), d))
+
+    def sort_key(self, today: date | None = None) -> tuple[int, int, int, int]:
+        """Key for SPEC §2's order: by earliest day (an open start by its latest, a one-of set by
+        its middle: see `anchor`), wider first.
 
         Equal keys mean the same interval, so a stable sort keeps file order.
         Without `today` an open end counts as later than any closed end.
         """
         if self.start is None:
             assert self.end is not None
-            return (self.end.toordinal(), 0, -self.end.toordinal())
+            return (self.end.toordinal(), 0, -self.end.toordinal(), 0)
         if self.end is not None or today is not None:
             last = self.latest(today).toordinal()  # type: ignore[arg-type]
         else:
             last = date.max.toordinal() + 1  # beyond any closed end
-        return (self.start.toordinal(), 1, -last)
+        placed = self.anchor() or self.start
+        return (placed.toordinal(), 1, -last, self.start.toordinal())
 
     def ends(self) -> tuple[PartialDate | None, PartialDate | None]:
         """A range's two ends as the dates they were written as (None for an open end); any other
-        date is both its own ends. `2016-03/2020` gives `2016-03` and `2020`, which is what tells
-        an end said more precisely from an end that moved."""
+        date is both its own ends, a set's are its first and last member's. `2016-03/2020` gives
+        `2016-03` and `2020`, which is what tells an end said more precisely from an end that moved."""
+        if self.precision in _SETS:
+            members = self.members or (PartialDate(_span_text(self.start, self.end), self.start, self.end, "range"),)
+            first = min(members, key=lambda m: m.earliest())
+            last = max(members, key=lambda m: date.max if m.end is None else m.end)
+            return first.ends()[0], last.ends()[1]
         if self.precision != "range":
             return self, self
         sides: _Sides = []
@@ -222,17 +298,28 @@ class PartialDate:
         )
 
     def overlaps(self, other: PartialDate, today: date) -> bool:
-        """True when the two intervals share at least one day."""
+        """True when the two intervals share at least one day (a set's interval holds all its members)."""
         return self.earliest() <= other.latest(today) and other.earliest() <= self.latest(today)
 
     def within(self, other: PartialDate, today: date) -> bool:
         """True when this interval lies wholly inside `other`."""
         return other.earliest() <= self.earliest() and self.latest(today) <= other.latest(today)
 
+    def in_period(self, period: PartialDate, today: date, strict: bool = False) -> bool:
+        """True when a filter for `period` selects this date: a span when it overlaps the period,
+        a date that stands for one moment (see `anchor`) when that day lies in it; with `strict`,
+        either only when all of it lies inside the period."""
+        if strict:
+            return self.within(period, today)
+        day = self.anchor()
+        if day is None:
+            return self.overlaps(period, today)
+        return period.earliest() <= day <= period.latest(today)
+
     def open_after(self, day: date) -> PartialDate:
         """This date as known on `day`: begun by then but ending later, its end is not known yet and
-        is opened (`2016/2025` on 2024-12-31 is `2016/..`); any other date is itself."""
-        if self.start is None or self.start > day or self.end is None or self.end <= day:
+        is opened (`2016/2025` on 2024-12-31 is `2016/..`); any other date (and any set) is itself."""
+        if self.start is None or self.start > day or self.end is None or self.end <= day or self.precision in _SETS:
             return self
         first, _ = self.ends()
         if first is not None:  # its start as written, with that end's own flags: `2016/2025-06?` gives `2016/..`
@@ -246,7 +333,10 @@ class PartialDate:
         return PartialDate(opened.iso(), opened.start, None, "range", self.approximate, self.uncertain)
 
     def iso(self) -> str:
-        """The normalised, EDTF-style form: `2019-08`, `2024-Q1`, `2016/2020`, `../2024-12`, `2015~`."""
+        """The normalised, casekit-style form: `2019-08`, `2024-Q1`, `2016/2020`, `../2024-12`, `2015~`
+        (a set in EDTF, `[2016..2019]`)."""
+        if self.precision in _SETS:
+            return self.edtf()
         flag = _flag_suffix(self.approximate, self.uncertain)
         if self.precision == "range":
             left = ".." if self.start is None else _start_form(self.start) + flag
@@ -260,6 +350,7 @@ class PartialDate:
             "month": lambda: f"{year}-{start.month:02d}",
             "year": lambda: year,
             "decade": lambda: f"{year}s",
+            "century": lambda: f"{year[:2]}XX",
             "quarter": lambda: f"{year}-Q{(start.month - 1) // 3 + 1}",
             "half": lambda: f"{year}-H{(start.month - 1) // 6 + 1}",
             "third": lambda: f"{_THIRD_WORDS[start.month]} {year}",
@@ -267,12 +358,101 @@ class PartialDate:
         }[self.precision]()
         return form + flag
 
+    def edtf(self) -> str:
+        """The date in EDTF (ISO 8601-2): `2024-33` for 2024-Q1, `2022-37` for early 2022, `201X`,
+        `2015~`, `2016/2020`, `2019/..`, `[2016..2019]`. Reading it back gives an equal date."""
+        if self.precision in _SETS:
+            members = self.members or (PartialDate(_span_text(self.start, self.end), self.start, self.end, "range"),)
+            inner = ",".join(m._edtf_ends("..") if m.precision == "range" else m.edtf() for m in members)
+            return f"[{inner}]" if self.precision == "one-of" else f"{{{inner}}}"
+        if self.precision == "range":
+            return self._edtf_ends("/")
+        start = self.start
+        assert start is not None
+        flag = _flag_suffix(self.approximate, self.uncertain)
+        year = f"{start.year:04d}"
+        if self.precision == "day":
+            return start.isoformat() + flag
+        if self.precision == "month":
+            return f"{year}-{start.month:02d}{flag}"
+        if self.precision in ("year", "decade", "century"):
+            digits = {"year": 4, "decade": 3, "century": 2}[self.precision]
+            return year[:digits].ljust(4, "X") + flag
+        return f"{year}-{_GROUPING_CODES[self.precision, start.month]}{flag}"
+
+    def _edtf_ends(self, sep: str) -> str:
+        """A range as its two ends in EDTF around `sep` (`/`, or `..` in a set), `..` or nothing for an open one."""
+        first, last = self.ends()
+        sides = [s for s in (first, last) if s is not None]
+        faithful = (
+            (first.start if first else None) == self.start
+            and (last.end if last else None) == self.end
+            and any(s.approximate for s in sides) == self.approximate
+            and any(s.uncertain for s in sides) == self.uncertain
+        )
+        if faithful:
+            left = "" if first is None else first.edtf()
+            right = "" if last is None else last.edtf()
+        else:  # not made by parse: its days, each with the range's flags
+            flag = _flag_suffix(self.approximate, self.uncertain)
+            left = "" if self.start is None else _start_form(self.start) + flag
+            right = "" if self.end is None else _end_form(self.end) + flag
+        if sep == "/":
+            left, right = left or "..", right or ".."
+        return f"{left}{sep}{right}"
+
     def __str__(self) -> str:
         """The date as the author wrote it."""
         return self.text
 
 
 # --- parsing ---------------------------------------------------------------------------
+
+
+def _parse_set(text: str, m: re.Match) -> PartialDate:
+    """EDTF's sets: `[1667,1668,1670..1672]` one of them, `{1960,1961-12}` all of them."""
+    one = m["one"] is not None
+    parts = [part.strip() for part in (m["one"] if one else m["all"]).split(",")]
+    example = "[1667,1668,1670..1672]" if one else "{1960,1961-12}"
+    if not all(parts):
+        raise DateError(f"`{text}` has an empty member; a set lists dates and runs, as in `{example}`")
+    members = []
+    for i, part in enumerate(parts):
+        if ".." in part:
+            left, _, right = (side.strip() for side in part.partition(".."))
+            if (not left and i > 0) or (not right and i < len(parts) - 1):
+                raise DateError(f"`{text}`: only the first member may be open at its start and the last at its end")
+            member = _member(f"{left or '..'}/{right or '..'}", text)
+        else:
+            member = _member(part, text)
+        if member.precision in _SETS:
+            raise DateError(f"`{text}` has a set inside a set; list its dates and runs, as in `{example}`")
+        members.append(member)
+    starts = [x.start for x in members]
+    ends = [x.end for x in members]
+    start = None if None in starts else min(starts)  # type: ignore[type-var]
+    end = None if None in ends else max(ends)  # type: ignore[type-var]
+    approximate = any(x.approximate for x in members)
+    uncertain = any(x.uncertain for x in members)
+    return PartialDate(text, start, end, "one-of" if one else "all-of", approximate, uncertain, tuple(members))
+
+
+def _member(part: str, text: str) -> PartialDate:
+    try:
+        return PartialDate.parse(part)
+    except DateError as exc:
+        raise DateError(f"{exc} (in `{text}`)") from None
+
+
+def _one_of_span(text: str, span: PartialDate, member_text: str) -> PartialDate:
+    """`between X and Y`: one moment somewhere in the span from X to Y."""
+    member = PartialDate(member_text, span.start, span.end, "range", span.approximate, span.uncertain)
+    return PartialDate(text, span.start, span.end, "one-of", span.approximate, span.uncertain, (member,))
+
+
+def _span_text(start: date | None, end: date | None) -> str:
+    return f"{'..' if start is None else _start_form(start)}/{'..' if end is None else _end_form(end)}"
+
 
 _Parsed = tuple[date | None, date | None, str, bool, bool]  # start, end, precision, approximate, uncertain
 
@@ -289,17 +469,16 @@ def _parse_text(text: str, sides: _Sides | None = None) -> _Parsed:
     if m:
         return _open_prefix(m.group("word").lower(), m.group("rest").strip(), text, sides)
 
-    m = _RE_BETWEEN.fullmatch(s)
-    if m:
-        return _range(m.group("left"), m.group("right"), text, sides)
-
     m = _RE_FROM.fullmatch(s)
     from_ = m is not None
     if m:
         s = m.group("rest").strip()
 
-    if "/" in s:
-        return _range(*_split_once(s.split("/"), "/", text), text, sides)
+    if "/" in s:  # EDTF: an empty end is an unknown one, read as open (`1985/`, `/1985`)
+        left, right = _split_once(s.split("/"), "/", text)
+        if left.strip() or right.strip():
+            left, right = left.strip() or "..", right.strip() or ".."
+        return _range(left, right, text, sides)
     if _RE_RANGE_DASH.search(s):
         return _range(*_split_once(_RE_RANGE_DASH.split(s), "–", text), text, sides)
     parts = _RE_WORD_SEP.split(s)
@@ -436,6 +615,9 @@ def _parse_single(s: str) -> _Parsed | None:
     """Parse one date (no range); None if no notation matches, DateError if one matches but is impossible."""
     approximate = uncertain = False
     core = s.strip()
+    if _RE_QUALIFIED.fullmatch(core):  # EDTF qualifies one part (`2004-06?-11`): the date is flagged
+        approximate, uncertain = _apply_flags(core, False, False)
+        core = "".join(ch for ch in core if ch not in "?~%")
     while True:  # flags may come in any order on either side: `~2015`, `2015?~`, `c. 2015`
         m = _RE_APPROX_PREFIX.match(core)
         if m and m.end() < len(core):
@@ -472,7 +654,21 @@ def _parse_core(core: str, s: str) -> tuple[date, date, str] | None:
         return day, day, "day"
     m = _RE_MONTH.fullmatch(core)
     if m:
-        return _month_span(_year(m["year"], s), int(m["month"]), s) + ("month",)
+        year, code = _year(m["year"], s), int(m["month"])
+        if code in _GROUPINGS:  # `2001-21` is spring 2001, `2024-33` its first quarter
+            precision, first_month, months = _GROUPINGS[code]
+            return _months(year, first_month, months, s) + (precision,)
+        if 25 <= code <= 32:
+            raise DateError(
+                f"`{s}` names a season of one hemisphere (EDTF 25 to 32), which casekit does not read; "
+                "write 21 to 24 (spring to winter) or the months"
+            )
+        if code > 12:
+            raise DateError(
+                f"month {code} is out of range in `{s}`; months are 01 to 12, and after them EDTF's seasons "
+                "21 to 24, quarters 33 to 36, thirds 37 to 39 and halves 40 and 41"
+            )
+        return _month_span(year, code, s) + ("month",)
     m = _RE_YEAR.fullmatch(core)
     if m:
         year = _year(m["year"], s)
@@ -520,13 +716,51 @@ def _parse_core(core: str, s: str) -> tuple[date, date, str] | None:
             raise DateError(f"`{m['word']}` in `{s}` is not a month")
         day = _day(_year(m["year"], s), _MONTHS[word], int(m["day"]), s)
         return day, day, "day"
+    return _parse_edtf_core(core, s)
+
+
+def _parse_edtf_core(core: str, s: str) -> tuple[date, date, str] | None:
+    """EDTF's other single dates: a day with a time, unspecified digits, `Y` and minus years."""
+    m = _RE_STAMP.fullmatch(core)
+    if m:
+        hour, minute, second = int(m["h"]), int(m["mi"]), int(m["s"] or 0)
+        offset = (int(m["oh"] or 0), int(m["om"] or 0))
+        if hour > 23 or minute > 59 or second > 60 or offset[0] > 23 or offset[1] > 59:
+            raise DateError(f"`{s}` has a time of day that does not exist")
+        return _parse_core(m["date"], s)  # the day as written, with its own range checks
+    m = _RE_UNSPECIFIED.fullmatch(core)
+    if m:
+        if m["century"] is not None:
+            first = int(m["century"]) * 100
+            if first == 0:
+                raise DateError(f"`{s}` reaches back to year 0; casekit handles years 1 to 9999")
+            return date(first, 1, 1), date(first + 99, 12, 31), "century"
+        if m["year"] is not None:
+            year = _year(m["year"], s)
+            return date(year, 1, 1), date(year, 12, 31), "year"
+        return _parse_core(m["ym"], s)
+    if _RE_HAS_X.fullmatch(core):
+        raise DateError(
+            f"`{s}` leaves digits unspecified where casekit cannot read them; it reads X at the end of "
+            "a year (`201X`, `19XX`) and for a whole month or day (`2004-XX`, `1985-04-XX`)"
+        )
+    m = _RE_Y_YEAR.fullmatch(core)
+    if m:
+        if m["sign"]:
+            raise DateError(f"`{s}` is a year before the common era; casekit handles years 1 to 9999")
+        year = int(m["digits"]) * 10 ** min(int(m["exp"] or 0), 20)
+        if not 1 <= year <= 9999:
+            raise DateError(f"year {year} in `{s}` is out of range; casekit handles years 1 to 9999")
+        return date(year, 1, 1), date(year, 12, 31), "year"
+    if _RE_MINUS_YEAR.fullmatch(core):
+        raise DateError(f"`{s}` is a year before the common era; casekit handles years 1 to 9999")
     return None
 
 
 def _year(text: str, s: str) -> int:
     year = int(text)
     if year == 0:
-        raise DateError(f"year 0 is out of range in `{s}`; years start at 0001")
+        raise DateError(f"year 0 is out of range in `{s}`: EDTF's year 0 is 1 BCE, and casekit handles years 1 to 9999")
     return year
 
 

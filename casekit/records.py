@@ -31,22 +31,26 @@ class Records(list):
 
 
 def date_fields(date: PartialDate | None, name: str = "date") -> dict[str, Any]:
-    """`{date, start, end}`: as written, then ISO days (None when open or absent).
+    """`{date, start, end, edtf}`: as written, then ISO days (None when open or absent), then
+    the date in EDTF (ISO 8601-2), which reads back as the same interval and flags.
 
-    A date named other than `date` or `period` gets `<name>_start` and `<name>_end`.
+    A date named other than `date` or `period` gets `<name>_start`, `<name>_end` and `<name>_edtf`.
     """
-    start, end = _bound_names(name)
+    start, end, edtf = _bound_names(name)
     if date is None:
-        return {name: None, start: None, end: None}
+        return {name: None, start: None, end: None, edtf: None}
     return {
         name: date.text,
         start: date.start.isoformat() if date.start else None,
         end: date.end.isoformat() if date.end else None,
+        edtf: date.edtf(),
     }
 
 
-def _bound_names(name: str) -> tuple[str, str]:
-    return ("start", "end") if name in ("date", "period") else (f"{name}_start", f"{name}_end")
+def _bound_names(name: str) -> tuple[str, str, str]:
+    if name in ("date", "period"):
+        return ("start", "end", "edtf")
+    return (f"{name}_start", f"{name}_end", f"{name}_edtf")
 
 
 def value_record(value: Value | None) -> dict[str, Any] | None:
@@ -301,9 +305,7 @@ def overview_shape() -> dict:
         "id": None,
         "company": None,
         "title": None,
-        "as_of": None,
-        "as_of_start": None,
-        "as_of_end": None,
+        **date_fields(None, "as_of"),
         "summary": None,
         "tags": None,
         "counts": dict.fromkeys(SECTIONS),
@@ -312,13 +314,11 @@ def overview_shape() -> dict:
                 "id": None,
                 "name": None,
                 "unit": None,
-                "date": None,
-                "start": None,
-                "end": None,
+                **date_fields(None),
                 "value": dict.fromkeys(VALUE_KEYS),
             }
         ],
-        "eras": [dict.fromkeys(("id", "title", "period", "start", "end"))],
+        "eras": [{"id": None, "title": None, **date_fields(None, "period")}],
         "top_risks": [dict.fromkeys(_RISK_BRIEF)],
     }
 
@@ -376,7 +376,7 @@ _VALUE_TYPES = (Value, typing.Optional[Value])  # noqa: UP045
 
 _SPEC_SHAPES: dict[str, dict] = {
     "timeline": dict.fromkeys(
-        ("id", "date", "start", "end", "title", "detail", "category", "era", "tags", "sources", "confidence")
+        ("id", "date", "start", "end", "edtf", "title", "detail", "category", "era", "tags", "sources", "confidence")
     ),
     "principles": dict.fromkeys(
         ("n", "id", "title", "summary", "benefit", "tradeoff", "tactic", "evidence", "risks", "tags")
@@ -390,9 +390,7 @@ _SPEC_SHAPES: dict[str, dict] = {
         "unit": None,
         "observations": [
             {
-                "date": None,
-                "start": None,
-                "end": None,
+                **date_fields(None),
                 "value": dict.fromkeys(VALUE_KEYS),
                 "note": None,
                 "sources": None,

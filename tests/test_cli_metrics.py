@@ -96,7 +96,7 @@ def test_metrics_json_has_the_spec_shape():
     for record in records:
         assert list(record) == ["id", "name", "unit", "observations"]
         for obs in record["observations"]:
-            assert list(obs) == ["date", "start", "end", "value", "note", "sources"]
+            assert list(obs) == ["date", "start", "end", "edtf", "value", "note", "sources"]
             assert list(obs["value"]) == ["text", "low", "high", "qualifier"]
     revenue = records[0]  # observations in date order: 2018, then the 2020 written first
     assert revenue["observations"][0]["date"] == "2018"
@@ -104,6 +104,7 @@ def test_metrics_json_has_the_spec_shape():
         "date": "2020",
         "start": "2020-01-01",
         "end": "2020-12-31",
+        "edtf": "2020",
         "value": {"text": "$40M", "low": 40e6, "high": 40e6, "qualifier": "exact"},
         "note": "Doubled twice.",
         "sources": ["s"],

@@ -382,14 +382,31 @@ def test_a_case_without_a_section_says_so():
 
 SHAPES = {
     "people": ("crossrefs", ["id", "name", "roles", "sources", "note", "confidence"]),
-    "eras": ("crossrefs", ["id", "title", "period", "start", "end", "summary", "sources", "note", "confidence"]),
+    "eras": (
+        "crossrefs",
+        ["id", "title", "period", "start", "end", "edtf", "summary", "sources", "note", "confidence"],
+    ),
     "sources": (
         "crossrefs",
-        ["id", "title", "kind", "date", "start", "end", "author", "url", "file", "sources", "note", "confidence"],
+        [
+            "id",
+            "title",
+            "kind",
+            "date",
+            "start",
+            "end",
+            "edtf",
+            "author",
+            "url",
+            "file",
+            "sources",
+            "note",
+            "confidence",
+        ],
     ),
     "quotes": (
         "crossrefs",
-        ["id", "text", "speaker", "date", "start", "end", "context", "sources", "note", "confidence"],
+        ["id", "text", "speaker", "date", "start", "end", "edtf", "context", "sources", "note", "confidence"],
     ),
     "moats": (
         "analysis",

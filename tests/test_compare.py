@@ -55,17 +55,45 @@ def test_header_span_and_counts(cases):
     got = values(compare(cases, TODAY))
     assert got["company"] == {"bolt": "Bolt Scooters", "volt": "Volt Bikes"}
     assert got["as of"] == {
-        "bolt": {"date": "2023", "start": "2023-01-01", "end": "2023-12-31"},
-        "volt": {"date": "2024", "start": "2024-01-01", "end": "2024-12-31"},
+        "bolt": {"date": "2023", "start": "2023-01-01", "end": "2023-12-31", "edtf": "2023"},
+        "volt": {"date": "2024", "start": "2024-01-01", "end": "2024-12-31", "edtf": "2024"},
     }
     assert got["timeline span"] == {
-        "bolt": {"from": "2017", "to": "2022", "start": "2017-01-01", "end": "2022-12-31", "years": 6},
-        "volt": {"from": "2020", "to": "2024-Q2", "start": "2020-01-01", "end": "2024-06-30", "years": 5},
+        "bolt": {
+            "from": "2017",
+            "to": "2022",
+            "start": "2017-01-01",
+            "end": "2022-12-31",
+            "edtf": "2017/2022",
+            "years": 6,
+        },
+        "volt": {
+            "from": "2020",
+            "to": "2024-Q2",
+            "start": "2020-01-01",
+            "end": "2024-06-30",
+            "edtf": "2020/2024-34",
+            "years": 5,
+        },
     }
     assert got["timeline"] == {"bolt": 3, "volt": 2}
     assert got["eras"]["bolt"] == [
-        {"id": "launch", "title": "Launch years", "period": "2017/2019", "start": "2017-01-01", "end": "2019-12-31"},
-        {"id": "profit", "title": "Profit push", "period": "2020/..", "start": "2020-01-01", "end": None},
+        {
+            "id": "launch",
+            "title": "Launch years",
+            "period": "2017/2019",
+            "start": "2017-01-01",
+            "end": "2019-12-31",
+            "edtf": "2017/2019",
+        },
+        {
+            "id": "profit",
+            "title": "Profit push",
+            "period": "2020/..",
+            "start": "2020-01-01",
+            "end": None,
+            "edtf": "2020/..",
+        },
     ]
     assert got["eras"]["volt"] is None
     assert "quotes" not in got  # a section neither case has is left out
@@ -100,6 +128,7 @@ def metric_cell(id_: str, text: str, low, high, qualifier: str, year: str, cagr=
         "date": year,
         "start": f"{year}-01-01",
         "end": f"{year}-12-31",
+        "edtf": year,
         "cagr": cagr,
     }
 
@@ -168,6 +197,7 @@ def test_a_metric_without_observations_is_a_cell_without_a_value(cases):
         "date": None,
         "start": None,
         "end": None,
+        "edtf": None,
         "cagr": None,
     }
     assert "no observations" in table_text(comparison)
@@ -293,6 +323,7 @@ def test_cli_csv_gives_each_case_its_columns_together_plain_values_first():
         "to",
         "start",
         "end",
+        "edtf",
         "years",
         "id",
         "value.text",

@@ -186,7 +186,13 @@ def test_json_dates_have_start_and_end_everywhere_and_sections_the_listing_shape
         assert list(data[section][0])[: len(keys)] == keys, section
     assert data["timeline"][0]["people"] == ["jane"]  # not in the listing's record, not lost here
     assert data["metrics"][0]["observations"][0]["confidence"] is None
-    assert data["people"][0]["roles"][0] == {"title": "CEO", "period": "2015/..", "start": "2015-01-01", "end": None}
+    assert data["people"][0]["roles"][0] == {
+        "title": "CEO",
+        "period": "2015/..",
+        "start": "2015-01-01",
+        "end": None,
+        "edtf": "2015/..",
+    }
 
 
 def test_json_round_trips_every_field_of_the_case_file():

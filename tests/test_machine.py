@@ -166,6 +166,7 @@ def test_show_is_one_record_of_what_show_displays():
         "as_of",
         "as_of_start",
         "as_of_end",
+        "as_of_edtf",
         "summary",
         "tags",
         "counts",
@@ -214,7 +215,7 @@ def test_an_empty_listing_still_has_its_header(args, tmp_path):
 
 def test_the_shape_of_a_section_names_its_columns():
     assert write(Records([], section_shape("people")), "csv") == (
-        "id,name,sources,note,confidence,role.title,role.period,role.start,role.end\n"
+        "id,name,sources,note,confidence,role.title,role.period,role.start,role.end,role.edtf\n"
     )
     assert write(Records([], section_shape("metrics", several=True)), "csv").startswith(
         "case,id,name,unit,observation.date,"

@@ -56,14 +56,25 @@ def test_a_section_shape_has_the_keys_of_its_records(acme, section, several):
 
 def test_every_date_of_any_item_has_its_start_and_end(acme):
     person = item_record(acme.people[0])
-    assert person["roles"][0] == {"title": "CEO", "period": "2015/..", "start": "2015-01-01", "end": None}
+    assert person["roles"][0] == {
+        "title": "CEO",
+        "period": "2015/..",
+        "start": "2015-01-01",
+        "end": None,
+        "edtf": "2015/..",
+    }
     source = item_record(acme.sources[0])
-    assert (source["date"], source["start"], source["end"]) == ("2024-03", "2024-03-01", "2024-03-31")
+    assert (source["date"], source["start"], source["end"], source["edtf"]) == (
+        "2024-03",
+        "2024-03-01",
+        "2024-03-31",
+        "2024-03",
+    )
 
 
 def test_the_whole_case_loses_no_field_and_keeps_the_listing_keys_first(acme):
     whole = case_record(acme)
-    assert list(whole)[:9] == [
+    assert list(whole)[:10] == [
         "casekit",
         "id",
         "company",
@@ -71,17 +82,18 @@ def test_the_whole_case_loses_no_field_and_keeps_the_listing_keys_first(acme):
         "as_of",
         "as_of_start",
         "as_of_end",
+        "as_of_edtf",
         "summary",
         "tags",
     ]
-    assert list(whole)[9:] == list(SECTIONS)
+    assert list(whole)[10:] == list(SECTIONS)
     event = whole["timeline"][0]
-    assert list(event)[:11] == list(records("timeline", acme.timeline[:1])[0])
+    assert list(event)[:12] == list(records("timeline", acme.timeline[:1])[0])
     assert event["people"] == ["jane"] and "note" in event
     metric = whole["metrics"][0]
     assert list(metric)[:4] == ["id", "name", "unit", "observations"]
     assert "description" in metric and "sources" in metric
-    assert list(metric["observations"][0]) == ["date", "start", "end", "value", "note", "sources", "confidence"]
+    assert list(metric["observations"][0]) == ["date", "start", "end", "edtf", "value", "note", "sources", "confidence"]
 
 
 def test_overview_record_is_what_show_shows(acme):

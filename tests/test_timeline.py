@@ -163,6 +163,7 @@ def test_json_record_shape_and_key_order():
         "date",
         "start",
         "end",
+        "edtf",
         "title",
         "detail",
         "category",
@@ -172,6 +173,7 @@ def test_json_record_shape_and_key_order():
         "confidence",
     ]
     assert first["date"] == "2015" and first["start"] == "2015-01-01" and first["end"] == "2015-12-31"
+    assert first["edtf"] == "2015"
 
 
 def test_several_cases_merge_with_a_case_key(tmp_path):
