@@ -139,8 +139,12 @@ def as_of(case: Case, when: PartialDate, today: date) -> Case:
 
 
 def known_by(d: PartialDate, day: date) -> bool:
-    """True when what `d` dates had begun by `day`; an open start (`by 2024`) only once it has ended."""
-    return d.start <= day if d.start is not None else d.end is not None and d.end <= day
+    """True when what `d` dates had begun by `day`; a date that stands for one moment known only
+    within its interval (`by 2024`, `between 2016 and 2019`) once its anchor day has come."""
+    anchor = d.anchor()
+    if anchor is not None:
+        return anchor <= day
+    return d.start is not None and d.start <= day
 
 
 def as_of_today(when: PartialDate, today: date) -> date:
@@ -234,11 +238,13 @@ class EventFilter:
         return PartialDate("period", start, end, "range") if start <= end else None
 
     def period_matches(self, d: PartialDate) -> bool:
-        """True when `d` overlaps the period, or with `strict` lies wholly inside it (open ends run to today)."""
+        """True when `d` falls in the period as `PartialDate.in_period` reads it: a span that
+        overlaps it, a moment whose anchor day lies in it (`by late 2022` by its end, `between
+        2016 and 2019` by its middle); with `strict`, all of it inside (open ends run to today)."""
         period = self.period()
         if period is None:
             return False
-        return d.within(period, self.today) if self.strict else d.overlaps(period, self.today)
+        return d.in_period(period, self.today, self.strict)
 
     def matches(self, event: Event) -> bool:
         """True when the event passes every filter."""

@@ -7,9 +7,21 @@ from typing import Any
 from casekit.dates import PartialDate
 from casekit.values import Value
 
+# Every date written as text names a year, in full or with its last digits unspecified (`201X`,
+# `19XX`): enough for an editor to flag `yesterday`; the parser checks the rest.
+_DATE_PATTERN = r"^(?=.*(?:[0-9]{4}|[0-9]{3}[Xx]|[0-9]{2}[Xx]{2})).+$"
+
 _DATE = {
-    "anyOf": [{"type": "string"}, {"type": "integer"}],
-    "description": "A partial date: 2016, 2019-08, Aug 2019, 2024-Q1, late 2022, spring 2024, ~2015, 2016/2020, 2019/.. …",
+    "anyOf": [{"type": "string", "pattern": _DATE_PATTERN}, {"type": "integer", "minimum": 1, "maximum": 9999}],
+    "description": (
+        "A partial date, as case studies write it or in EDTF (ISO 8601-2): a year 2016; a month 2019-08, "
+        "Aug 2019; a day 2022-11-30, Nov 30, 2022, 1985-04-12T23:20:30 (kept to its day); a quarter "
+        "2024-Q1, Q1 2024, 2024-33; a half 2024-H2, 2024-41; a third early/mid/late 2022, 2022-37; a season "
+        "spring 2024, 2024-21; a decade 2010s, 201X; a century 19XX; unspecified parts 1985-04-XX; "
+        "approximate ~2015, c. 2015, 2015~; uncertain 2015?; both 2015%; a span 2016/2020, 2016–2020; open "
+        "ends 2019/.., 2019–present, ../2024-12, by late 2024; one moment somewhere in a span between 2016 "
+        "and 2019, [2016..2019], [1667,1668,1670..1672]; all of a set {1960,1961-12}. Years 1 to 9999."
+    ),
 }
 _VALUE = {
     "anyOf": [{"type": "string"}, {"type": "number"}],

@@ -605,3 +605,30 @@ def test_date_patterns_are_looked_up_once(monkeypatch):
 
     monkeypatch.setattr(dates._lazy, "__getattr__", looked_up)
     assert [PartialDate.parse(text) for text in written] == first
+
+
+def test_a_moment_somewhere_in_a_span_sorts_by_its_middle_so_the_story_stays_in_order():
+    # Sorting by its first day put a round known only to lie between the 2016 seed and the August
+    # 2019 Series C before the founding; by its last, after the Series C. Its middle (2017-10-31)
+    # is at most half the span from the truth, and lands between the two.
+    story = [
+        "2016",
+        "2017",
+        "between 2016 and 2019-08",
+        "2018",
+        "[2019..]",
+        "2019-08",
+    ]  # on or after 2019: its first day
+    shuffled = story[:]
+    random.Random(3).shuffle(shuffled)
+    assert sorted(shuffled, key=lambda t: P(t).sort_key(TODAY)) == story
+    assert P("between 2016 and 2019-08").anchor() == date(2017, 10, 31)
+    assert P("[1667,1668,1672]").anchor() == date(1668, 12, 31)  # the middle falls between members: the nearest
+    assert P("2016/2019").anchor() is None  # a span that lasted sorts by its start
+
+
+def test_a_span_and_a_moment_in_it_differ():
+    span, moment = P("2016/2019"), P("between 2016 and 2019")
+    assert (span.start, span.end) == (moment.start, moment.end)
+    assert span != moment and moment == P("[2016..2019]")
+    assert span.sort_key(TODAY) < P("2017").sort_key(TODAY) < moment.sort_key(TODAY)

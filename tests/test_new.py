@@ -190,3 +190,15 @@ def test_schema_command_prints_it():
     result = run("schema")
     assert result.exit_code == 0
     assert json.loads(result.stdout)["$defs"]["PartialDate"]["anyOf"]
+
+
+def test_schema_describes_the_date_forms_and_flags_a_date_without_a_year():
+    date_schema = case_schema()["$defs"]["PartialDate"]
+    assert "EDTF" in date_schema["description"] and "[2016..2019]" in date_schema["description"]
+    data = yaml.safe_load((FIXTURES / "library" / "acme.yaml").read_text())
+    for good in ("2001-21", "[2016..2019]", "between 2016 and 2019", "19XX", "by late 2022", 2016):
+        data["timeline"][0]["date"] = good
+        assert schema_errors(data) == [], good
+    for bad in ("yesterday", 0, 12000):
+        data["timeline"][0]["date"] = bad
+        assert schema_errors(data), bad

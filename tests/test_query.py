@@ -100,7 +100,10 @@ def test_filters_follow_the_rule_in_words(d, since, until, today_):
     lo, hi = d.earliest(), d.latest(today_)
     e = Event(id="e", date=d, title="e")
     assert _filter(since, until, True, today_).matches(e) == (start <= lo and hi <= end)
-    assert _filter(since, until, False, today_).matches(e) == (lo <= end and start <= hi and start <= end)
+    if d.anchor() is None:  # a span: what overlaps the period
+        assert _filter(since, until, False, today_).matches(e) == (lo <= end and start <= hi and start <= end)
+    else:  # a moment known only within its interval (an open start): its anchor day
+        assert _filter(since, until, False, today_).matches(e) == (start <= d.anchor() <= end)
 
 
 @FAST
@@ -112,7 +115,8 @@ def test_strict_agrees_with_within_and_overlap_with_overlaps(d, since, until, to
     period = PartialDate("period", start, end, "range")
     e = Event(id="e", date=d, title="e")
     assert _filter(since, until, True, today_).matches(e) == d.within(period, today_)
-    assert _filter(since, until, False, today_).matches(e) == d.overlaps(period, today_)
+    overlap = d.overlaps(period, today_) if d.anchor() is None else start <= d.anchor() <= end
+    assert _filter(since, until, False, today_).matches(e) == overlap
 
 
 # --- as of a date ----------------------------------------------------------------------------
@@ -363,3 +367,52 @@ def test_select_greps_then_limits(two_cases):
     assert [e.id for e in select(acme.timeline, "round", 2)] == ["seed", "series-a"]
     assert select(acme.timeline, limit=1) == acme.timeline[:1]
     assert select(acme.timeline) == acme.timeline
+
+
+# --- a moment known only within a span ---------------------------------------------------------
+
+STORY = ["2016", "between 2016 and 2019-08", "2018", "2019-08", "by late 2022", "../2016-06", "2016/2018"]
+
+
+def test_an_open_start_is_dated_by_its_end_in_filters():
+    # `by late 2022` may have happened in 2016, but it is known only by late 2022: not "until 2016".
+    assert kept(STORY, until="2016") == ["2016", "../2016-06", "2016/2018"]
+    assert kept(STORY, since="2022") == ["by late 2022"]
+    assert kept(STORY, since="2016-06", until="2016-06") == ["2016", "../2016-06", "2016/2018"]
+
+
+def test_a_moment_somewhere_in_a_span_is_dated_by_its_middle_and_strict_wants_all_of_it():
+    # Its middle is 2017-10-31: after "until 2016", inside 2017, never in two periods that split the story.
+    assert kept(STORY, until="2016") == ["2016", "../2016-06", "2016/2018"]
+    assert kept(STORY, since="2017", until="2017") == ["between 2016 and 2019-08", "2016/2018"]
+    assert kept(STORY, since="2016", until="2019", strict=True) == [
+        "2016",
+        "between 2016 and 2019-08",
+        "2018",
+        "2019-08",
+        "2016/2018",
+    ]
+    assert kept(STORY, since="2017", until="2019", strict=True) == ["2018", "2019-08"]
+
+
+@FAST
+@given(dates, dates, todays)
+def test_a_moment_falls_on_exactly_one_side_of_any_day(d, split, today_):
+    moment = PartialDate("moment", d.start, d.end, "one-of") if d.start and d.end else d
+    day = split.earliest()
+    if day == date.min:
+        return
+    before = EventFilter(until=PartialDate("day", day, day, "day"), today=today_)
+    after = EventFilter(since=PartialDate("next", day, day, "day"), today=today_)
+    e = Event(id="e", date=moment, title="e")
+    if moment.anchor() is not None and moment.anchor() != day:
+        assert before.matches(e) != after.matches(e)
+
+
+def test_as_of_knows_a_moment_once_its_anchor_day_has_come():
+    from casekit.query import known_by
+
+    between = P("between 2016 and 2019-08")
+    assert between.anchor() == date(2017, 10, 31)
+    assert not known_by(between, date(2017, 10, 30)) and known_by(between, date(2017, 10, 31))
+    assert not known_by(P("by late 2022"), date(2022, 6, 1)) and known_by(P("by late 2022"), date(2022, 12, 31))
