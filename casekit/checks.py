@@ -57,11 +57,6 @@ REFERENCES: tuple[tuple[str, str, str], ...] = tuple(
 )
 
 
-CURRENCIES = frozenset(
-    {"USD", "AUD", "EUR", "GBP", "CAD", "JPY", "CNY", "CHF", "INR", "SGD", "HKD", "KRW", "SEK", "NZD", "BRL"}
-)
-
-
 def unit_template(unit: str) -> Value | None:
     """A metric's unit read as a figure's (`USD/hour` -> currency USD per hour), or None."""
     from casekit.values import Value, ValueParseError
@@ -89,9 +84,11 @@ def in_metric_unit(value: Value, template: Value | None) -> Value:
 
 def unit_conflict(unit: str, value) -> str | None:
     """Why `value` cannot be a figure of a metric measured in `unit`, or None."""
+    from casekit.values import currency_code
+
     head = unit.partition("/")[0].strip()
-    upper = head.upper()
-    if upper in CURRENCIES:
+    upper = currency_code(head)
+    if upper is not None:
         if value.currency and value.currency != upper:
             return f"{value.text} is in {value.currency}, not {upper}"
         if value.unit == "percent":

@@ -85,9 +85,10 @@ _DISPLAY_SYMBOLS = {
     "KRW": "₩",
 }
 
-# ISO 4217 codes accepted as words ("USD 5M", "5M USD"). A short, explicit
-# list: a three-letter word that is not a known code is a typo, not money.
-_CODES = frozenset(
+# ISO 4217 codes accepted as words ("USD 5M", "5M USD"), the one list of currencies casekit knows
+# (a metric's unit is checked against it too). A short, explicit list: a three-letter word that is
+# not a known code is a typo, not money.
+CURRENCIES = frozenset(
     {
         "USD",
         "AUD",
@@ -123,6 +124,14 @@ _CODES = frozenset(
     }
 )
 _CODE_ALIASES = {"RMB": "CNY"}
+
+
+def currency_code(word: str) -> str | None:
+    """The ISO 4217 code `word` names (`usd` → `USD`, `RMB` → `CNY`), or None when it names no currency."""
+    upper = word.strip().upper()
+    code = _CODE_ALIASES.get(upper, upper)
+    return code if code in CURRENCIES else None
+
 
 _SCALE_WORDS = {
     "k": "K",
@@ -479,7 +488,7 @@ class _Parser:
         m = self.take(r" ?([a-z]{3})(?![a-z])")
         if m:
             code = m.group(1).upper()
-            if code in _CODES or code in _CODE_ALIASES:
+            if currency_code(code) is not None:
                 if side.currency and side.currency != self.code(code):
                     raise self.fail(f"two currencies, {side.currency} and {self.code(code)}")
                 side.currency = self.code(code)
@@ -507,12 +516,10 @@ class _Parser:
             side.plus = True
 
     def code(self, word: str) -> str:
-        upper = word.upper()
-        if upper in _CODE_ALIASES:
-            return _CODE_ALIASES[upper]
-        if upper not in _CODES:
+        code = currency_code(word)
+        if code is None:
             raise self.fail(f"{word!r} is not a currency code")
-        return upper
+        return code
 
     def number(self, side: _Side, scale: str | None) -> float:
         text = side.number.replace(",", "").lower()

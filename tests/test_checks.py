@@ -161,10 +161,38 @@ def test_contradictions_compare_figures_as_their_metric_reads_them(second, codes
         ("ratio", "45%", None),
         ("ratio", "€5", "€5 is an amount in EUR, not a ratio"),
         ("widgets", "$5", None),  # a unit casekit does not know: nothing to contradict
+        # Every currency a figure may be written in is one a metric may be measured in.
+        ("MXN", "$5M", "$5M is in USD, not MXN"),
+        ("ZAR", "45%", "45% is a percentage, not an amount in ZAR"),
+        ("MXN", "MXN 5M", None),
+        ("RMB", "CNY 5M", None),  # an alias of the code
+        ("CNY", "5M RMB", None),
     ],
 )
 def test_unit_conflicts(unit, written, conflict):
     assert unit_conflict(unit, Value.parse(written)) == conflict
+
+
+def test_a_figure_in_another_currency_than_its_mxn_metric_is_a_unit_mismatch():
+    # MXN was a currency to the parser but not to the check, so `$5M` in an MXN metric passed.
+    _, problems = _checked("currency-mismatch", ("unit: USD", "unit: MXN"), ("value: A$10M", "value: $5M"))
+    assert [(p.code, p.message) for p in problems] == [
+        ("unit-mismatch", "metric `revenue` (MXN): $5M is in USD, not MXN")
+    ]
+    _, problems = _checked("currency-mismatch", ("unit: USD", "unit: MXN"), ("value: A$10M", "value: MXN 5M"))
+    assert problems == []
+
+
+def test_one_list_of_currencies_is_read_by_the_parser_and_the_checks():
+    from casekit import checks
+    from casekit.values import CURRENCIES, currency_code
+
+    assert not hasattr(checks, "CURRENCIES")
+    for code in CURRENCIES:
+        assert Value.parse(f"{code} 5").currency == code
+        assert currency_code(code.lower()) == code
+        assert unit_conflict(f"{code}/year", Value.parse("45%")) is not None
+    assert currency_code("XYZ") is None and currency_code("RMB") == "CNY"
 
 
 def test_an_observation_without_a_source_is_named_when_its_metric_has_none_but_others_do():
