@@ -36,106 +36,116 @@ def as_of(case: Case, when: PartialDate, today: date) -> Case:
       citing no source, or any source out by then or undated, stays.
     - References to what was dropped go too: cited sources, evidence, an
       event's era and people, a principle's risks and a risk's principles.
+
+    Each section's rule is its `dated_by` or `as_of_rule` in `casekit.registry`,
+    and the references it prunes its `refs`.
     """
-    limit = when.latest(today)
+    from casekit.registry import SECTIONS
 
-    def known(d: PartialDate | None) -> bool:
-        return d is None or known_by(d, limit)
+    view = AsOf(case, when.latest(today))
+    kept = {name: view.keep(spec, getattr(case, name)) for name, spec in SECTIONS.items()}
+    dropped = {name: {i.id for i in getattr(case, name)} - {i.id for i in kept[name]} for name in SECTIONS}
+    for name, spec in SECTIONS.items():
+        kept[name] = [view.cite(_prune(item, spec.refs, dropped)) for item in kept[name]]
+    new_as_of = when if view.limit < case.as_of.latest(today) else case.as_of
+    return msgspec.structs.replace(case, as_of=new_as_of, **kept)
 
-    sources = [s for s in case.sources if known(s.date)]
-    cited = {s.id for s in sources}
-    later = {s.id for s in case.sources} - cited  # published after `when`
-    dated_by = {s.id for s in sources if s.date is not None}  # known to be out by then
 
-    def cite(item):
-        kept = [s for s in item.sources if s in cited]
+def _prune(item, refs: dict[str, str], dropped: dict[str, set[str]]):
+    """`item` without its references (`refs`: field → section) to the items `dropped` from each section."""
+    changes: dict = {}
+    for field_name, target in refs.items():
+        value, gone = getattr(item, field_name), dropped[target]
+        if isinstance(value, list):
+            if gone.intersection(value):
+                changes[field_name] = [ref for ref in value if ref not in gone]
+        elif value is not None and value in gone:
+            changes[field_name] = None
+    return msgspec.structs.replace(item, **changes) if changes else item
+
+
+class AsOf:
+    """How `as_of` keeps a case's items as known by `limit`: each section by its rule."""
+
+    def __init__(self, case: Case, limit: date) -> None:
+        self.limit = limit
+        out = self.sources(case.sources)
+        self.cited = {s.id for s in out}
+        self.later = {s.id for s in case.sources} - self.cited  # published after `when`
+        self.dated_by = {s.id for s in out if s.date is not None}  # known to be out by then
+
+    def keep(self, spec, items: list) -> list:
+        """The items of the section `spec` known by the limit (by its rule; references not yet pruned)."""
+        if spec.as_of_rule:
+            return getattr(self, spec.as_of_rule)(items)
+        if spec.dated_by:
+            return self.dated(items, spec.dated_by)
+        return [item for item in items if self.sourced(item)]
+
+    def known(self, d: PartialDate | None) -> bool:
+        """True when `d` had begun by the limit, or there is no date."""
+        return d is None or known_by(d, self.limit)
+
+    def cite(self, item):
+        """`item` citing only the sources out by the limit."""
+        kept = [s for s in item.sources if s in self.cited]
         return item if len(kept) == len(item.sources) else msgspec.structs.replace(item, sources=kept)
 
-    def sourced(item) -> bool:
+    def sourced(self, item) -> bool:
         """An undated item was known when it cites nothing, or something not published later."""
-        return not item.sources or not later.issuperset(item.sources)
+        return not item.sources or not self.later.issuperset(item.sources)
 
-    def observed(o) -> bool:
-        return known_by(o.date, limit) or (bool(o.sources) and all(s in dated_by for s in o.sources))
+    def observed(self, o) -> bool:
+        """An observation dated by the limit, or a forecast whose every source was out by then."""
+        return known_by(o.date, self.limit) or (bool(o.sources) and all(s in self.dated_by for s in o.sources))
 
-    eras = [cite(msgspec.structs.replace(e, period=e.period.open_after(limit))) for e in case.eras if known(e.period)]
-    people = []
-    for person in case.people:
-        roles = [
-            msgspec.structs.replace(r, period=r.period.open_after(limit)) if r.period is not None else r
-            for r in person.roles
-            if known(r.period)
-        ]
-        if any(r.period is not None for r in person.roles):
-            if not any(r.period is not None for r in roles):
-                continue  # every role that dates them came later
-        elif not sourced(person):
-            continue
-        people.append(cite(msgspec.structs.replace(person, roles=roles)))
-    kept_eras = {e.id for e in eras}
-    dropped_people = {p.id for p in case.people} - {p.id for p in people}
-    timeline = []
-    for e in case.timeline:
-        if not known(e.date):
-            continue
-        if e.era is not None and e.era not in kept_eras:
-            e = msgspec.structs.replace(e, era=None)
-        if dropped_people.intersection(e.people):
-            e = msgspec.structs.replace(e, people=[p for p in e.people if p not in dropped_people])
-        timeline.append(cite(e))
-    kept_events = {e.id for e in timeline}
-    metrics = []
-    for m in case.metrics:
-        observations = [cite(o) for o in m.observations if observed(o)]
-        if not observations if m.observations else not sourced(m):
-            continue  # observed only later: the metric did not exist yet
-        metrics.append(cite(msgspec.structs.replace(m, observations=observations)))
-    principles = [p for p in case.principles if sourced(p)]
-    risks = [r for r in case.risks if sourced(r)]
-    kept_principles = {p.id for p in principles}
-    kept_risks = {r.id for r in risks}
-    principles = [
-        cite(
-            msgspec.structs.replace(
-                p,
-                evidence=[ev for ev in p.evidence if ev in kept_events],
-                risks=[r for r in p.risks if r in kept_risks],
-            )
-        )
-        for p in principles
-    ]
-    risks = [
-        cite(msgspec.structs.replace(r, principles=[p for p in r.principles if p in kept_principles])) for r in risks
-    ]
+    def dated(self, items: list, field_name: str) -> list:
+        """Items dated by their `field_name` (those without a date by their sources)."""
+        out = []
+        for item in items:
+            own = getattr(item, field_name)
+            if known_by(own, self.limit) if own is not None else self.sourced(item):
+                out.append(item)
+        return out
 
-    def undated(items: list) -> list:
-        return [cite(item) for item in items if sourced(item)]
+    # --- the sections with rules of their own -------------------------------------------
 
-    def dated(items: list, own) -> list:
-        """Items dated by `own(item)`, those without a date by their sources."""
+    def sources(self, items: list) -> list:
+        """Sources out by the limit (an undated one is taken to be)."""
+        return [s for s in items if self.known(s.date)]
+
+    def eras(self, items: list) -> list:
+        """Eras begun by the limit, those running past it opened."""
         return [
-            cite(item) for item in items if (known_by(own(item), limit) if own(item) is not None else sourced(item))
+            msgspec.structs.replace(e, period=e.period.open_after(self.limit)) for e in items if self.known(e.period)
         ]
 
-    new_as_of = when if limit < case.as_of.latest(today) else case.as_of
-    return msgspec.structs.replace(
-        case,
-        as_of=new_as_of,
-        sources=[cite(s) for s in sources],
-        people=people,
-        eras=eras,
-        timeline=timeline,
-        metrics=metrics,
-        principles=principles,
-        risks=risks,
-        quotes=dated(case.quotes, lambda q: q.date),
-        segments=dated(case.segments, lambda s: s.period),
-        moats=undated(case.moats),
-        flywheel=undated(case.flywheel),
-        competitors=undated(case.competitors),
-        drivers=undated(case.drivers),
-        lessons=undated(case.lessons),
-    )
+    def people(self, items: list) -> list:
+        """People dated by their roles (their roles running past the limit opened), else by their sources."""
+        people = []
+        for person in items:
+            roles = [
+                msgspec.structs.replace(r, period=r.period.open_after(self.limit)) if r.period is not None else r
+                for r in person.roles
+                if self.known(r.period)
+            ]
+            if any(r.period is not None for r in person.roles):
+                if not any(r.period is not None for r in roles):
+                    continue  # every role that dates them came later
+            elif not self.sourced(person):
+                continue
+            people.append(msgspec.structs.replace(person, roles=roles))
+        return people
+
+    def metrics(self, items: list) -> list:
+        """Metrics with the observations known by the limit; one observed only later did not exist yet."""
+        metrics = []
+        for m in items:
+            observations = [self.cite(o) for o in m.observations if self.observed(o)]
+            if not observations if m.observations else not self.sourced(m):
+                continue
+            metrics.append(msgspec.structs.replace(m, observations=observations))
+        return metrics
 
 
 def known_by(d: PartialDate, day: date) -> bool:
