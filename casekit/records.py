@@ -12,7 +12,7 @@ from __future__ import annotations
 import typing
 from collections.abc import Iterable, Sequence
 from datetime import date as Date
-from typing import Any
+from typing import Any, TypedDict
 
 import msgspec
 
@@ -20,6 +20,98 @@ from casekit.dates import PartialDate
 from casekit.values import Value
 
 VALUE_KEYS = ("text", "low", "high", "qualifier")
+
+
+# --- the records' types: their keys are the columns of an empty listing too --------------
+
+
+class ValueRecord(TypedDict):
+    """A figure: as written, its bounds and how they hold (SPEC §7)."""
+
+    text: str
+    low: float | None
+    high: float | None
+    qualifier: str
+
+
+class EventRecord(TypedDict):
+    """SPEC §7 `timeline -f json`."""
+
+    id: str
+    date: str
+    start: str | None
+    end: str | None
+    edtf: str | None
+    title: str
+    detail: str | None
+    category: str | None
+    era: str | None
+    tags: list[str]
+    sources: list[str]
+    confidence: str | None
+
+
+class PrincipleRecord(TypedDict):
+    """SPEC §7 `principles -f json`."""
+
+    n: int
+    id: str
+    title: str
+    summary: str
+    benefit: str
+    tradeoff: str
+    tactic: str | None
+    evidence: list[str]
+    risks: list[str]
+    tags: list[str]
+
+
+class RiskRecord(TypedDict):
+    """SPEC §7 `risks -f json`."""
+
+    id: str
+    title: str
+    severity: str
+    likelihood: str | None
+    horizon: str | None
+    description: str | None
+    mitigations: list[str]
+    principles: list[str]
+
+
+class ObservationRecord(TypedDict):
+    """One observation of a metric record."""
+
+    date: str
+    start: str | None
+    end: str | None
+    edtf: str | None
+    value: ValueRecord | None
+    note: str | None
+    sources: list[str]
+
+
+class MetricRecord(TypedDict):
+    """SPEC §7 `metrics -f json`."""
+
+    id: str
+    name: str
+    unit: str
+    observations: list[ObservationRecord]
+
+
+def typed_shape(record_type: type) -> dict:
+    """The shape of records of the TypedDict `record_type`: its keys in order, a nested record's
+    (alone, optional, or in a list) spelled out."""
+    out: dict[str, Any] = {}
+    for key, hint in typing.get_type_hints(record_type).items():
+        args = [a for a in typing.get_args(hint) if a is not type(None)]
+        inner = args[0] if typing.get_origin(hint) is not None and len(args) == 1 else hint
+        if typing.is_typeddict(inner):
+            out[key] = [typed_shape(inner)] if typing.get_origin(hint) is list else typed_shape(inner)
+        else:
+            out[key] = None
+    return out
 
 
 class Records(list):
@@ -53,7 +145,7 @@ def _bound_names(name: str) -> tuple[str, str, str]:
     return (f"{name}_start", f"{name}_end", f"{name}_edtf")
 
 
-def value_record(value: Value | None) -> dict[str, Any] | None:
+def value_record(value: Value | None) -> ValueRecord | None:
     """`{text, low, high, qualifier}` of a value."""
     if value is None:
         return None
@@ -97,7 +189,7 @@ def normalised(obj: Any) -> Any:
     return obj
 
 
-def event_record(event, case=None) -> dict[str, Any]:
+def event_record(event, case=None) -> EventRecord:
     """SPEC §7 `timeline -f json`."""
     return {
         "id": event.id,
@@ -112,7 +204,7 @@ def event_record(event, case=None) -> dict[str, Any]:
     }
 
 
-def principle_record(p, case=None) -> dict[str, Any]:
+def principle_record(p, case=None) -> PrincipleRecord:
     """SPEC §7 `principles -f json`."""
     return {
         "n": p.n,
@@ -158,7 +250,7 @@ def _risk_brief(r) -> dict[str, Any]:
     return {key: getattr(r, key) for key in _RISK_BRIEF}
 
 
-def risk_record(r, case=None) -> dict[str, Any]:
+def risk_record(r, case=None) -> RiskRecord:
     """SPEC §7 `risks -f json`. `principles` are linked either way, as `casekit risks` shows them:
     the ids the risk names, as written, then (given the risk's `case`) the principles that name
     the risk, by number."""
@@ -183,12 +275,12 @@ def linked_principle_ids(risk, case=None) -> list[str]:
     return ids
 
 
-def observation_record(o) -> dict[str, Any]:
+def observation_record(o) -> ObservationRecord:
     """One observation of a SPEC §7 metric record."""
     return {**date_fields(o.date), "value": value_record(o.value), "note": o.note, "sources": list(o.sources)}
 
 
-def metric_record(m, case=None) -> dict[str, Any]:
+def metric_record(m, case=None) -> MetricRecord:
     """SPEC §7 `metrics -f json`, the observations in date order (SPEC §2)."""
     from casekit.query import sort_by_date
 
@@ -374,31 +466,6 @@ def library_record(ref, case, error: str | None = None) -> dict[str, Any]:
 _DATE_TYPES = (PartialDate, typing.Optional[PartialDate])  # noqa: UP045 -- the annotation objects fields carry
 _VALUE_TYPES = (Value, typing.Optional[Value])  # noqa: UP045
 
-_SPEC_SHAPES: dict[str, dict] = {
-    "timeline": dict.fromkeys(
-        ("id", "date", "start", "end", "edtf", "title", "detail", "category", "era", "tags", "sources", "confidence")
-    ),
-    "principles": dict.fromkeys(
-        ("n", "id", "title", "summary", "benefit", "tradeoff", "tactic", "evidence", "risks", "tags")
-    ),
-    "risks": dict.fromkeys(
-        ("id", "title", "severity", "likelihood", "horizon", "description", "mitigations", "principles")
-    ),
-    "metrics": {
-        "id": None,
-        "name": None,
-        "unit": None,
-        "observations": [
-            {
-                **date_fields(None),
-                "value": dict.fromkeys(VALUE_KEYS),
-                "note": None,
-                "sources": None,
-            }
-        ],
-    },
-}
-
 
 def struct_shape(struct: type) -> dict:
     """The shape of `item_record` for items of type `struct`."""
@@ -427,7 +494,8 @@ def section_shape(section: str, several: bool = False) -> dict:
     """The shape of a record of `section` (with `case` first when the listing spans several cases)."""
     from casekit.registry import SECTIONS
 
-    shape = _SPEC_SHAPES.get(section) or struct_shape(SECTIONS[section].type)
+    spec = SECTIONS[section]
+    shape = typed_shape(spec.record_class()) if spec.record_type else struct_shape(spec.type)
     return {"case": None, **shape} if several else dict(shape)
 
 

@@ -150,6 +150,10 @@ class Section:
             return item_record(item)
         return _resolve(self.record)(item, case)
 
+    def record_class(self) -> type | None:
+        """The TypedDict of this section's records (`record_type`), or None for every field of the item."""
+        return _resolve(self.record_type) if self.record_type else None
+
     def listing_view(self) -> Callable[..., Any]:
         """The view `casekit NAME` lists the section's rows with."""
         if self.view is None:

@@ -151,3 +151,27 @@ def test_a_risk_record_links_its_principles_both_ways_declared_first():
         linked
     ]
     assert case_record(case)["risks"][0]["principles"] == linked
+
+
+def test_the_spec_records_shapes_come_from_their_typed_records():
+    from casekit.records import MetricRecord, typed_shape
+    from casekit.registry import SECTIONS as REGISTRY
+
+    assert list(section_shape("timeline")) == [
+        *("id", "date", "start", "end", "edtf", "title", "detail", "category", "era", "tags", "sources", "confidence")
+    ]
+    assert typed_shape(MetricRecord)["observations"] == [
+        {
+            "date": None,
+            "start": None,
+            "end": None,
+            "edtf": None,
+            "value": {"text": None, "low": None, "high": None, "qualifier": None},
+            "note": None,
+            "sources": None,
+        }
+    ]
+    for name, spec in REGISTRY.items():  # a section with a record of its own has a type for it
+        assert (spec.record is None) == (spec.record_type is None), name
+        if spec.record_type:
+            assert section_shape(name) == typed_shape(spec.record_class())
