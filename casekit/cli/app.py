@@ -15,7 +15,7 @@ from casekit.errors import CasekitError
 from casekit.render.term import Terminal
 
 if TYPE_CHECKING:
-    from casekit.dates import PartialDate
+    pass
 
 
 class CasekitGroup(TyperGroup):
@@ -64,7 +64,6 @@ class State:
     _library: Any = field(default=None, repr=False)
     no_cache: bool = False
     fixed_today: date | None = None
-    as_of: "PartialDate | None" = None  # --as-of, once a command has read it
 
     def update(self, *, cases_dir=None, no_color=False, color=None, today=None, pager=False) -> "State":
         """Fold a command's own copies of the global options into the state."""
@@ -96,19 +95,13 @@ class State:
 
     @property
     def today(self) -> date:
-        """The day `--today` fixes, else the real date; in a view `--as-of` a date, no later than its last day
-        (as known then, "until today" ran until then)."""
+        """The day `--today` fixes, else the real date. (A view as of a date has a today of its own:
+        `casekit.cli.common.Opened.today`.)"""
         if self.fixed_today is not None:
-            day = self.fixed_today
-        else:
-            from casekit.dates import today as real_today
+            return self.fixed_today
+        from casekit.dates import today as real_today
 
-            day = real_today()
-        if self.as_of is not None:
-            from casekit.query import as_of_today
-
-            day = as_of_today(self.as_of, day)
-        return day
+        return real_today()
 
 
 def parse_date_option(text: str, option: str):

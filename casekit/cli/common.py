@@ -4,29 +4,62 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date
 from typing import Any
 
 from casekit.cli.app import State, parse_date_option
 from casekit.cli.options import Format
+from casekit.dates import PartialDate
 from casekit.errors import UsageError
 from casekit.library import CaseRef, Loaded, Progress
 from casekit.model import Case
 
 
-def open_case(st: State, spec: str | None, as_of: str | None = None) -> Case:
-    """The case named by `spec` (or the default case), viewed as of `as_of`."""
+class Opened(list):
+    """The cases a command opened, each as known `as_of` a date when one was given, and `today`: the
+    day open ends run to in that view (the real day, or --today's, but no later than the as-of date's
+    last day: as known then, "until today" ran until then). `several`: the command shows more than
+    one case (or was asked for every case), so its listings name each item's case."""
+
+    def __init__(self, cases, today: date, as_of: PartialDate | None = None, *, several: bool = False) -> None:
+        super().__init__(cases)
+        self.today = today
+        self.as_of = as_of
+        self.several = several
+
+    @property
+    def case(self) -> Case:
+        """The one case of a command that shows one."""
+        return self[0]
+
+
+def view(st: State, cases: Case | Sequence[Case], as_of: str | None, *, several: bool = False) -> Opened:
+    """`cases` (or one case), as known `as_of` the date that option gives (as they are without it)."""
+    cases = [cases] if isinstance(cases, Case) else list(cases)
+    if as_of is None:
+        return Opened(cases, st.today, several=several)
+    from casekit.query import as_of as as_of_view
+    from casekit.query import as_of_today
+
+    when = parse_date_option(as_of, "--as-of")
+    return Opened(
+        [as_of_view(case, when, st.today) for case in cases], as_of_today(when, st.today), when, several=several
+    )
+
+
+def open_case(st: State, spec: str | None, as_of: str | None = None) -> Opened:
+    """The case named by `spec` (or the default case), viewed as of `as_of`: `.case`, `.today`."""
     library = st.library
     ref = library.find(spec) if spec else library.default()
-    case = library.load(ref)
-    return view(st, case, as_of)
+    return view(st, library.load(ref), as_of)
 
 
 def open_one_case(
     st: State, specs: Sequence[str] | None, as_of: str | None, command: str, several: str | None = None
-) -> Case:
+) -> Opened:
     """The one case a single-case command was given (each file once however often it is named), or
-    the default one; a `UsageError` naming the cases when `-c` names several, with a hint at
-    `several`, the listing that takes them (else at `compare`)."""
+    the default one, viewed as of `as_of` (`.case`, `.today`); a `UsageError` naming the cases when
+    `-c` names several, with a hint at `several`, the listing that takes them (else at `compare`)."""
     if not specs:
         return open_case(st, None, as_of)
     refs = find_cases(st, specs)
@@ -41,29 +74,58 @@ def open_one_case(
     return view(st, st.library.load(refs[0]), as_of)
 
 
-def open_cases(st: State, specs: Sequence[str] | None, all_cases: bool = False, as_of: str | None = None) -> list[Case]:
-    """Several cases: those named (each file once), every case with `all_cases`, else the default one."""
+def open_cases(st: State, specs: Sequence[str] | None, all_cases: bool = False, as_of: str | None = None) -> Opened:
+    """Several cases, viewed as of `as_of`: those named (each file once), every case with `all_cases`,
+    else the default one."""
     library = st.library
     if all_cases:
         if specs:
             raise UsageError("give either --all or -c CASE, not both")
-        return [view(st, loaded.case, as_of) for loaded in open_library(st) if loaded.case is not None]
+        return view(st, [loaded.case for loaded in open_library(st) if loaded.case is not None], as_of, several=True)
     refs = find_cases(st, specs) if specs else [library.default()]
     with loading_many(len(refs)):
         cases = library.load_all(refs, progress=ParseProgress(st))
-    return [view(st, case, as_of) for case in cases]
+    return view(st, cases, as_of, several=len(cases) > 1)
 
 
 def say_nothing(st: State, what: str, cases: Sequence[Case], section: str | None = None) -> None:
     """Say on stderr why a listing of `what` (the items of `section`, by default `what`) over
-    `cases` is empty: nothing matched, or there was nothing to list."""
+    `cases` is empty: nothing matched, or there was nothing to list (as of their date)."""
     if any(getattr(c, section or what) for c in cases):
         message = f"no {what} match"
     else:
         message = f"{', '.join(c.id for c in cases)} {'has' if len(cases) == 1 else 'have'} no {what}"
-        if st.as_of is not None:  # the view left out what came later
-            message += f" as of {st.as_of.text}"
+        as_of = getattr(cases, "as_of", None)
+        if as_of is not None:  # the view left out what came later
+            message += f" as of {as_of.text}"
     st.term.err.print(message, style="dim")
+
+
+def listing_command(
+    st: State,
+    fmt: Format,
+    section: str,
+    opened: Opened,
+    rows: Sequence[tuple[Case, Any]],
+    render: Callable[[], Any],
+    *,
+    what: str | None = None,
+) -> bool:
+    """The end every listing command shares: `rows` ((case, item) pairs of `section` from `opened`)
+    as a table `render()` draws, or as their records in a machine format; with no rows to show in a
+    table, why on stderr (nothing of `what`, by default the section, matched or was there). False
+    when there was nothing to show."""
+    if fmt is Format.table and not rows:
+        say_nothing(st, what or section, opened, section)
+        return False
+
+    def records():
+        from casekit.records import listing_records
+
+        return listing_records(section, rows, opened.several)
+
+    emit(st, fmt, records, render)
+    return True
 
 
 def find_cases(st: State, specs: Sequence[str]) -> list[CaseRef]:
@@ -163,19 +225,6 @@ class ParseProgress(Progress):
         if self.bar is not None:
             self.bar.stop()
             self.bar = None
-
-
-def view(st: State, case: Case, as_of: str | None) -> Case:
-    """`case`, or its as-of view; from then on `st.today` is no later than the as-of date."""
-    if as_of is None:
-        return case
-    from casekit.query import as_of as as_of_view
-
-    when = parse_date_option(as_of, "--as-of")
-    st.as_of = None  # the view's limit comes from the real today, not from an earlier view's
-    seen = as_of_view(case, when, st.today)
-    st.as_of = when
-    return seen
 
 
 def emit(

@@ -152,12 +152,13 @@ def show(
             f"{fmt.value} holds one table and the whole case is many; use -f json or -f yaml",
             hint="or casekit show -f csv for the case at a glance, casekit SECTION -f csv for one section",
         )
-    full = open_one_case(st, case, None, "show")
-    data = view(st, full, as_of)
+    full = open_one_case(st, case, None, "show").case
+    seen = view(st, full, as_of)
+    data, today = seen.case, seen.today
     if ref is not None:
-        return _show_item(st, data, full, ref, fmt)
+        return _show_item(st, seen, full, ref, fmt)
     # A summary written at the case's as_of tells of what came after an earlier --as-of date.
-    later = data is not full and data.as_of.latest(st.today) < full.as_of.latest(st.today)
+    later = data is not full and data.as_of.latest(today) < full.as_of.latest(today)
     hidden = full.as_of.text if later and data.summary else None
 
     def records():
@@ -165,7 +166,7 @@ def show(
 
         if tree:
             return case_record(data)
-        record = overview_record(data, st.today)
+        record = overview_record(data, today)
         if hidden:
             record["summary"] = None
         return record
@@ -174,39 +175,40 @@ def show(
         from casekit.render import overview
 
         if tree:
-            return overview.case_tree(data, st.today)
-        return overview.overview(data, st.today, summary_written=hidden)
+            return overview.case_tree(data, today)
+        return overview.overview(data, today, summary_written=hidden)
 
     from casekit.records import overview_shape
 
     emit(st, fmt, records, render, shape=None if tree else overview_shape())
 
 
-def _show_item(st, data, full, ref: str, fmt: Format) -> None:
-    """`casekit show REF`: the item in full, or its record."""
+def _show_item(st, seen, full, ref: str, fmt: Format) -> None:
+    """`casekit show REF`: the item in full (of the case `seen` as of a date, if one was given), or its record."""
     from casekit.cli.common import emit
     from casekit.errors import UsageError
     from casekit.links import resolve_ref
 
+    data, today = seen.case, seen.today
     try:
         section, item = resolve_ref(data, ref)
     except UsageError:
         if data is full or not _resolves(full, ref):
             raise
         raise UsageError(
-            f"`{ref}` is not in {data.id} as of {st.as_of.text}: it is dated later, or cites only later sources",
+            f"`{ref}` is not in {data.id} as of {seen.as_of.text}: it is dated later, or cites only later sources",
             hint="without --as-of it is shown",
         ) from None
 
     def records():
         from casekit.records import item_full_record
 
-        return item_full_record(data, section, item, st.today)
+        return item_full_record(data, section, item, today)
 
     def render():
         from casekit.render.item import item_view
 
-        return item_view(data, section, item, st.today)
+        return item_view(data, section, item, today)
 
     emit(st, fmt, records, render)
 

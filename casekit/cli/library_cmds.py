@@ -129,15 +129,16 @@ def export(
     from casekit.render.text import clean
 
     st = state(ctx)
-    data = open_one_case(st, case, as_of, "export")
+    opened = open_one_case(st, case, as_of, "export")
+    data = opened.case
     if fmt is ExportFormat.md:
         from casekit.export import markdown_report
 
-        text = markdown_report(data, st.today)
+        text = markdown_report(data, opened.today)
     elif fmt is ExportFormat.html:
         from casekit.export import html_page
 
-        text = html_page(data, st.today)
+        text = html_page(data, opened.today)
     else:
         from casekit.records import case_record
         from casekit.render.machine import write
@@ -229,7 +230,7 @@ def compare(
     st = state(ctx)
     check_different(st.library, cases)
     opened = open_cases(st, cases, as_of=as_of)
-    comparison = run_compare(opened, st.today, metrics=metric or (), names=cases)
+    comparison = run_compare(opened, opened.today, metrics=metric or (), names=cases)
 
     def render():
         from casekit.render.compare import comparison_table

@@ -40,18 +40,13 @@ def metrics(
     --all) each case's metrics are a table under its name. `casekit metric
     ID` shows one series in full.
     """
-    from casekit.cli.common import emit, open_cases, say_nothing
+    from casekit.cli.common import listing_command, open_cases
     from casekit.sections import metric_rows
 
     st = state(ctx)
     cases = open_cases(st, case, all_cases, as_of)
-    several = all_cases or len(cases) > 1
+    several = cases.several
     rows, unknown = metric_rows(cases, grep=grep, limit=limit, observed_only=as_of is not None)
-
-    def records():
-        from casekit.records import listing_records
-
-        return listing_records("metrics", rows, several)
 
     def render():
         from casekit.analytics import metric_summary
@@ -60,16 +55,13 @@ def metrics(
 
         return by_case(
             [
-                (c, metrics_table([metric_summary(m, st.today) for mc, m in rows if mc is c]))
+                (c, metrics_table([metric_summary(m, cases.today) for mc, m in rows if mc is c]))
                 for c in _with_rows(cases, rows)
             ],
             several=several,
         )
 
-    if fmt is Format.table and not rows:
-        return say_nothing(st, "metrics", cases)
-    emit(st, fmt, records, render)
-    if fmt is Format.table and unknown:
+    if listing_command(st, fmt, "metrics", cases, rows, render) and fmt is Format.table and unknown:
         import sys
 
         sys.stdout.flush()  # the note follows the table, also when both go to one terminal
@@ -112,21 +104,22 @@ def metric(
     from casekit.sections import resolve_metric
 
     st = state(ctx)
-    c = open_one_case(st, case, as_of, "metric", "metrics")
+    opened = open_one_case(st, case, as_of, "metric", "metrics")
+    c, today = opened.case, opened.today
     m = resolve_metric(c, metric_id)
 
     def records():
         from casekit.analytics import series_record, series_rows
 
         if fmt in (Format.csv, Format.md):
-            return series_rows(m, st.today)  # flat formats: one row per observation, growth beside it
-        return series_record(m, st.today)
+            return series_rows(m, today)  # flat formats: one row per observation, growth beside it
+        return series_record(m, today)
 
     def render():
         from casekit.analytics import cagr_span, series_frame
         from casekit.render.metrics import metric_view
 
-        frame = series_frame(m, st.today)
+        frame = series_frame(m, today)
         return metric_view(m, frame, cagr_span(m, frame))
 
     emit(st, fmt, records, render)
@@ -147,18 +140,13 @@ def segments(
     *) when other segments of the period state both. With several cases
     (-c repeated, or --all) each case's segments are a table under its name.
     """
-    from casekit.cli.common import emit, open_cases, say_nothing
+    from casekit.cli.common import listing_command, open_cases
     from casekit.sections import listing
 
     st = state(ctx)
     cases = open_cases(st, case, all_cases, as_of)
-    several = all_cases or len(cases) > 1
+    several = cases.several
     rows = listing("segments", cases, grep=grep, limit=limit)
-
-    def records():
-        from casekit.records import listing_records
-
-        return listing_records("segments", rows, several)
 
     def render():
         from casekit.analytics import segment_shares
@@ -173,6 +161,4 @@ def segments(
             several=several,
         )
 
-    if fmt is Format.table and not rows:
-        return say_nothing(st, "segments", cases)
-    emit(st, fmt, records, render)
+    listing_command(st, fmt, "segments", cases, rows, render)

@@ -78,7 +78,7 @@ def principles(
     With several cases (-c repeated, or --all) a first column names each
     principle's case.
     """
-    from casekit.cli.common import emit, open_cases, say_nothing
+    from casekit.cli.common import listing_command, open_cases
     from casekit.errors import UsageError
     from casekit.sections import principle_rows
 
@@ -89,7 +89,7 @@ def principles(
         )
     st = state(ctx)
     cases = open_cases(st, case, all_cases, as_of)
-    several = all_cases or len(cases) > 1
+    several = cases.several
     rows = principle_rows(cases, grep=grep, tags=tag or (), limit=limit)
 
     def render():
@@ -112,14 +112,7 @@ def principles(
             )
         return views.principles_table(items, ids)
 
-    def records():
-        from casekit.records import listing_records
-
-        return listing_records("principles", rows, several)
-
-    if fmt is Format.table and not rows:
-        return say_nothing(st, "principles", cases)
-    emit(st, fmt, records, render)
+    listing_command(st, fmt, "principles", cases, rows, render)
 
 
 @app.command()
@@ -148,8 +141,8 @@ def principle(
     from casekit.sections import principle_detail, resolve_principle
 
     st = state(ctx)
-    data = open_one_case(st, case, as_of, "principle", "principles")
-    detail = principle_detail(data, resolve_principle(data, ref), st.today)
+    opened = open_one_case(st, case, as_of, "principle", "principles")
+    detail = principle_detail(opened.case, resolve_principle(opened.case, ref), opened.today)
 
     def render():
         from casekit.render.principles import principle_full
@@ -189,12 +182,12 @@ def risks(
     several cases (-c repeated, or --all) the table names each risk's case
     in a first column, and the matrix is drawn for each case under its name.
     """
-    from casekit.cli.common import emit, open_cases, say_nothing
+    from casekit.cli.common import listing_command, open_cases
     from casekit.sections import risk_rows
 
     st = state(ctx)
     cases = open_cases(st, case, all_cases, as_of)
-    several = all_cases or len(cases) > 1
+    several = cases.several
     floor = min_severity.value if min_severity else None
     rows = risk_rows(cases, min_severity=floor, grep=grep, limit=limit)
 
@@ -209,14 +202,7 @@ def risks(
             return views.risks_matrices(matrices, several=several)
         return views.risks_table(rows, brief=brief, several=several)
 
-    def records():
-        from casekit.records import listing_records
-
-        return listing_records("risks", rows, several)
-
-    if fmt is Format.table and not rows:
-        return say_nothing(st, "risks", cases)
-    emit(st, fmt, records, render)
+    listing_command(st, fmt, "risks", cases, rows, render)
 
 
 # --- one listing per remaining section --------------------------------------
@@ -235,27 +221,19 @@ def _listing(section: str) -> None:
         as_of: AsOfOpt = None,
         fmt: FormatOpt = Format.table,
     ) -> None:
-        from casekit.cli.common import emit, open_cases, say_nothing
+        from casekit.cli.common import listing_command, open_cases
         from casekit.sections import listing
 
         st = state(ctx)
         cases = open_cases(st, case, all_cases, as_of)
-        rows = listing(section, cases, grep=grep, limit=limit, today=st.today)
-        several = all_cases or len(cases) > 1
-
-        def records():
-            from casekit.records import listing_records
-
-            return listing_records(section, rows, several)
+        rows = listing(section, cases, grep=grep, limit=limit, today=cases.today)
 
         def render():
             from casekit.render.sections import section_listing
 
-            return section_listing(section, rows, st.today, several=several)
+            return section_listing(section, rows, cases.today, several=cases.several)
 
-        if fmt is Format.table and not rows:
-            return say_nothing(st, section, cases)
-        emit(st, fmt, records, render)
+        listing_command(st, fmt, section, cases, rows, render)
 
     command.__name__ = section
     app.command(section)(command)
@@ -286,21 +264,16 @@ def flywheel(
     """Warns on stderr when an edge lies on no loop. With --grep, the loops
     through a matching edge are shown.
     """
-    from casekit.cli.common import emit, open_cases, say_nothing
+    from casekit.cli.common import listing_command, open_cases
     from casekit.sections import flywheel_listing
 
     st = state(ctx)
     cases = open_cases(st, case, all_cases, as_of)
-    several = all_cases or len(cases) > 1
+    several = cases.several
     shown = flywheel_listing(cases, grep=grep, limit=limit)
     for wheel in shown:
         for warning in wheel.warnings():
             st.term.warn((f"{wheel.case.id}: " if several else "") + warning)
-
-    def records():
-        from casekit.records import listing_records
-
-        return listing_records("flywheel", [(wheel.case, edge) for wheel in shown for edge in wheel.edges], several)
 
     def render():
         from rich.console import Group
@@ -319,6 +292,5 @@ def flywheel(
             )
         return Group(*parts)
 
-    if fmt is Format.table and not any(wheel.edges for wheel in shown):
-        return say_nothing(st, "flywheel edges", cases, "flywheel")
-    emit(st, fmt, records, render)
+    rows = [(wheel.case, edge) for wheel in shown for edge in wheel.edges]
+    listing_command(st, fmt, "flywheel", cases, rows, render, what="flywheel edges")

@@ -110,8 +110,8 @@ def timeline(
 
     st = state(ctx)
     cases = open_cases(st, case, all_cases, as_of)
-    several = all_cases or len(cases) > 1
-    today_date = st.today
+    several = cases.several
+    today_date = cases.today
     query = TimelineQuery(
         since=parse_date_option(since, "--since") if since is not None else None,  # `--since=` is an empty date
         until=parse_date_option(until, "--until") if until is not None else None,
