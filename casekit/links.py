@@ -24,7 +24,8 @@ from collections.abc import Iterator
 from datetime import date
 
 from casekit.errors import UsageError
-from casekit.model import SECTIONS, Case, Event
+from casekit.model import Case, Event
+from casekit.registry import SECTIONS
 
 __all__ = ["Link", "item_title", "links_from", "links_to", "ref_of", "resolve_ref"]
 
@@ -53,23 +54,8 @@ class Link:
         return hash((self.section, id(self.item), self.via))
 
 
-# The field(s) that name an item, per section.
-TITLE_FIELDS: dict[str, tuple[str, ...]] = {
-    "sources": ("title",),
-    "people": ("name",),
-    "eras": ("title",),
-    "timeline": ("title",),
-    "metrics": ("name",),
-    "principles": ("title",),
-    "risks": ("title",),
-    "quotes": ("text",),
-    "moats": ("title",),
-    "flywheel": ("from_", "to"),
-    "segments": ("name",),
-    "competitors": ("name",),
-    "drivers": ("title",),
-    "lessons": ("title",),
-}
+# The field(s) that name an item, per section (its `title_fields` in `casekit.registry`).
+TITLE_FIELDS: dict[str, tuple[str, ...]] = {name: spec.title_fields for name, spec in SECTIONS.items()}
 
 
 def item_title(section: str, item: object) -> str:

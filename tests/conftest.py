@@ -36,3 +36,27 @@ def clean_environment(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("TERM", "xterm-256color")  # Rich fixes 80 columns on a dumb terminal
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", "/dev/null")  # no signing, hooks or aliases of the user's
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+
+
+# What every run of the command line in a test starts from: no colour, a width of 100, no case
+# named by the environment. A test module may set `CLI_ARGS` (arguments put before each run's,
+# such as `--cases-dir DIR`) and `CLI_ENV` (variables on top of these).
+CLI_ENV = {"NO_COLOR": "1", "COLUMNS": "100", "CASEKIT_CASE": "", "CASEKIT_PATH": ""}
+
+
+@pytest.fixture
+def run(request):
+    """Run casekit in-process: `run("timeline", "-f", "json", env={...}, input=..., columns=N)` → click's Result
+    (`exit_code`, `stdout`, `stderr`, `exception`), with the module's `CLI_ARGS` first."""
+    from typer.testing import CliRunner
+
+    from casekit.cli.app import app
+
+    prefix = [str(a) for a in getattr(request.module, "CLI_ARGS", ())]
+    base = {**CLI_ENV, **getattr(request.module, "CLI_ENV", {})}
+
+    def run(*args: str, env: dict | None = None, input=None, columns: int | None = None):
+        extra = {"COLUMNS": str(columns)} if columns is not None else {}
+        return CliRunner().invoke(app, [*prefix, *args], env={**base, **extra, **(env or {})}, input=input)
+
+    return run

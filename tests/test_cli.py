@@ -19,11 +19,7 @@ ACME = FIXTURES / "library" / "acme.yaml"
 ENV = {"NO_COLOR": "1", "COLUMNS": "100", "CASEKIT_CASE": "", "CASEKIT_PATH": ""}
 
 
-def run(*args: str, env: dict | None = None):
-    return CliRunner().invoke(app, list(args), env={**ENV, **(env or {})})
-
-
-def test_every_command_has_help_text():
+def test_every_command_has_help_text(run):
     from typer.main import get_command
 
     group = get_command(app)
@@ -34,7 +30,7 @@ def test_every_command_has_help_text():
         assert result.exit_code == 0, name
 
 
-def test_version():
+def test_version(run):
     from casekit import __version__
 
     result = run("--version")
@@ -70,7 +66,7 @@ def test_version():
         (["validate", str(FIXTURES / "bad" / "no-evidence-warning.yaml"), "--strict"], 1, "1 warning"),
     ],
 )
-def test_failure_modes_have_their_exit_code_and_message(args, code, message):
+def test_failure_modes_have_their_exit_code_and_message(run, args, code, message):
     result = run(*args)
     assert result.exit_code == code
     assert message in result.stderr
@@ -78,19 +74,19 @@ def test_failure_modes_have_their_exit_code_and_message(args, code, message):
 
 
 @pytest.mark.parametrize("day", ["2024-06-15", "Jun 15, 2024", "15 June 2024"])
-def test_today_takes_a_day_however_written(day):
+def test_today_takes_a_day_however_written(run, day):
     result = run("timeline", "-c", str(ACME), "--today", day, "-f", "json")
     assert result.exit_code == 0, result.stderr
 
 
-def test_a_query_on_an_invalid_case_lists_its_problems_nowhere_but_stderr():
+def test_a_query_on_an_invalid_case_lists_its_problems_nowhere_but_stderr(run):
     result = run("timeline", "-c", str(FIXTURES / "bad" / "dangling-reference.yaml"))
     assert result.exit_code == 2
     assert result.stdout == ""
     assert "casekit: error:" in result.stderr
 
 
-def test_validate_json_shape():
+def test_validate_json_shape(run):
     result = run("validate", "-f", "json", str(FIXTURES / "bad" / "unknown-key.yaml"))
     assert result.exit_code == 1
     records = json.loads(result.stdout)
@@ -98,12 +94,12 @@ def test_validate_json_shape():
     assert records[0]["message"] == "unknown key `tradoff` (did you mean `tradeoff`?)"
 
 
-def test_validate_passes_on_the_library():
+def test_validate_passes_on_the_library(run):
     result = run("validate", "--strict")
     assert result.exit_code == 0, result.stdout
 
 
-def test_markup_and_escape_sequences_in_case_text_print_harmlessly(tmp_path):
+def test_markup_and_escape_sequences_in_case_text_print_harmlessly(run, tmp_path):
     text = ACME.read_text().replace("title: Seed round", 'title: "[bold red]Seed[/] \\e[31mround\\e]0;pwn\\a"')
     path = tmp_path / "acme.yaml"
     path.write_text(text)
@@ -114,21 +110,21 @@ def test_markup_and_escape_sequences_in_case_text_print_harmlessly(tmp_path):
     assert "\u241b[31mround" in result.stdout
 
 
-def test_no_color_and_no_tty_give_no_escape_codes():
+def test_no_color_and_no_tty_give_no_escape_codes(run):
     result = run("show", "-c", str(ACME), env={"NO_COLOR": ""})
     assert "\x1b[" not in result.stdout
     result = run("--no-color", "show", "-c", str(ACME), env={"NO_COLOR": "", "FORCE_COLOR": "1"})
     assert "\x1b[" not in result.stdout
 
 
-def test_cases_lists_the_library(tmp_path):
+def test_cases_lists_the_library(run, tmp_path):
     result = run("cases", "-f", "json", "--cases-dir", str(FIXTURES / "library"))
     rows = {r["id"]: r for r in json.loads(result.stdout)}
     assert rows["acme"]["events"] == 5 and rows["acme"]["company"] == "Acme Robotics"
     assert rows["scale_ai"]["bundled"] is True
 
 
-def test_show_and_tree_name_the_case():
+def test_show_and_tree_name_the_case(run):
     result = run("show", "-c", str(ACME))
     assert "Acme Robotics" in result.stdout and "Robots become commodities" in result.stdout
     tree = run("show", "--tree", "-c", str(ACME)).stdout
@@ -137,7 +133,7 @@ def test_show_and_tree_name_the_case():
     assert "robots → data" in tree
 
 
-def test_schema_is_json_schema_rejecting_unknown_keys():
+def test_schema_is_json_schema_rejecting_unknown_keys(run):
     schema = json.loads(run("schema").stdout)
     assert schema["$schema"].startswith("https://json-schema.org/")
     principle = schema["$defs"]["Principle"]
@@ -181,7 +177,7 @@ def test_light_commands_do_not_import_pandas_or_jinja2(command):
     assert done.stderr.endswith("LIGHT 0")  # the command ran to the end, and still without pandas or jinja2
 
 
-def test_debug_shows_the_traceback_of_an_internal_error(monkeypatch):
+def test_debug_shows_the_traceback_of_an_internal_error(run, monkeypatch):
     import casekit.cli.common as common
 
     def boom(*a, **k):
@@ -239,7 +235,7 @@ def test_debug_shows_the_traceback_of_an_error_before_a_command_runs(args, env):
     assert "Traceback" in done.stderr and done.stderr.rstrip().endswith("RuntimeError: kaboom")
 
 
-def test_a_file_error_no_command_reports_is_an_internal_error(monkeypatch):
+def test_a_file_error_no_command_reports_is_an_internal_error(run, monkeypatch):
     import casekit.cli.common as common
 
     def unreadable(*a, **k):
@@ -321,7 +317,7 @@ def test_a_closed_stdout_is_reported():
     assert "standard output is closed" in done.stderr and "Traceback" not in done.stderr
 
 
-def test_debug_works_after_the_command_too(monkeypatch):
+def test_debug_works_after_the_command_too(run, monkeypatch):
     import casekit.cli.common as common
 
     def boom(*a, **k):
@@ -332,7 +328,7 @@ def test_debug_works_after_the_command_too(monkeypatch):
     assert "internal error" in run("timeline", "-n", "1").stderr
 
 
-def test_all_skips_a_broken_case_with_a_warning(tmp_path):
+def test_all_skips_a_broken_case_with_a_warning(run, tmp_path):
     (tmp_path / "broken.yaml").write_text("hello\n")
     (tmp_path / "acme.yaml").write_text(ACME.read_text())
     result = run("timeline", "--all", "-f", "json", "--cases-dir", str(tmp_path))
@@ -341,18 +337,18 @@ def test_all_skips_a_broken_case_with_a_warning(tmp_path):
     assert "warning: skipping" in result.stderr and "broken.yaml:1:1" in result.stderr
 
 
-def test_all_over_a_single_case_still_names_it(tmp_path):
+def test_all_over_a_single_case_still_names_it(run, tmp_path):
     result = run("timeline", "--all", "-f", "json", "-n", "1", "--cases-dir", str(tmp_path))
     assert json.loads(result.stdout)[0]["case"] == "scale_ai"
 
 
-def test_naming_a_case_twice_reads_it_once():
+def test_naming_a_case_twice_reads_it_once(run):
     once = json.loads(run("timeline", "-c", str(ACME), "-f", "json").stdout)
     twice = json.loads(run("timeline", "-c", str(ACME), "-c", str(ACME), "-f", "json").stdout)
     assert twice == once
 
 
-def test_a_missing_cases_dir_is_warned_about_and_not_replaced_by_the_example(tmp_path):
+def test_a_missing_cases_dir_is_warned_about_and_not_replaced_by_the_example(run, tmp_path):
     missing = tmp_path / "nope"
     result = run("show", "--cases-dir", str(missing))
     assert result.exit_code == 2
@@ -360,7 +356,7 @@ def test_a_missing_cases_dir_is_warned_about_and_not_replaced_by_the_example(tmp
     assert "bundled examples are there by id: scale_ai" in result.stderr
 
 
-def test_validate_takes_directories_and_stdin_and_a_missing_file_is_trouble(tmp_path):
+def test_validate_takes_directories_and_stdin_and_a_missing_file_is_trouble(run, tmp_path):
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "acme.yaml").write_text(ACME.read_text())
     (tmp_path / "bad.yml").write_text((FIXTURES / "bad" / "duplicate-key.yaml").read_text())
@@ -375,7 +371,7 @@ def test_validate_takes_directories_and_stdin_and_a_missing_file_is_trouble(tmp_
     assert f"{tmp_path / 'nope.yaml'}: error: no such file" in missing.stdout
 
 
-def test_validate_of_a_directory_or_library_without_case_files_is_trouble(tmp_path):
+def test_validate_of_a_directory_or_library_without_case_files_is_trouble(run, tmp_path):
     (tmp_path / "notes.txt").write_text("x")
     result = run("validate", str(tmp_path))
     assert result.exit_code == 2 and result.stdout == ""
@@ -385,7 +381,7 @@ def test_validate_of_a_directory_or_library_without_case_files_is_trouble(tmp_pa
     assert f"casekit: error: no case files (*.yaml, *.yml) in {tmp_path}" in result.stderr
 
 
-def test_a_directory_given_as_the_case_is_called_a_directory(tmp_path):
+def test_a_directory_given_as_the_case_is_called_a_directory(run, tmp_path):
     (tmp_path / "lib").mkdir()
     (tmp_path / "lib" / "acme.yaml").write_text(ACME.read_text())
     result = run("timeline", "-c", str(tmp_path / "lib"))
@@ -394,7 +390,7 @@ def test_a_directory_given_as_the_case_is_called_a_directory(tmp_path):
     assert f"it holds one case: -c {tmp_path / 'lib' / 'acme.yaml'}" in result.stderr
 
 
-def test_skipped_files_are_warned_about_alike_by_every_library_command(tmp_path):
+def test_skipped_files_are_warned_about_alike_by_every_library_command(run, tmp_path):
     (tmp_path / "broken.yaml").write_text("hello\n")
     (tmp_path / "acme.yaml").write_text(ACME.read_text())
     warnings = set()
@@ -408,7 +404,7 @@ def test_skipped_files_are_warned_about_alike_by_every_library_command(tmp_path)
     assert warnings.pop().startswith(f"casekit: warning: skipping {tmp_path / 'broken.yaml'}:1:1: ")
 
 
-def test_cases_shows_the_id_a_case_is_found_by_and_its_file_when_they_differ(tmp_path):
+def test_cases_shows_the_id_a_case_is_found_by_and_its_file_when_they_differ(run, tmp_path):
     (tmp_path / "other.yaml").write_text(ACME.read_text().replace("id: acme", "id: wrongid", 1))
     rows = json.loads(run("cases", "-f", "json", "--cases-dir", str(tmp_path)).stdout)
     assert [(r["id"], r["stem"]) for r in rows] == [("wrongid", "other"), ("scale_ai", "scale_ai")]
@@ -418,7 +414,7 @@ def test_cases_shows_the_id_a_case_is_found_by_and_its_file_when_they_differ(tmp
     assert shown.exit_code == 0 and "Acme Robotics" in shown.stdout
 
 
-def test_cases_grep_ignores_accents_as_search_does(tmp_path):
+def test_cases_grep_ignores_accents_as_search_does(run, tmp_path):
     (tmp_path / "acme.yaml").write_text(
         ACME.read_text().replace("company: Acme Robotics", "company: Société Robotique")
     )
@@ -450,7 +446,7 @@ def test_cases_grep_ignores_accents_as_search_does(tmp_path):
         "search x",
     ],
 )
-def test_limit_must_be_at_least_one_everywhere(command):
+def test_limit_must_be_at_least_one_everywhere(run, command):
     for n in ("0", "-1"):
         result = run(*command.split(), "-n", n)
         assert result.exit_code == 2, (command, n)
@@ -458,7 +454,7 @@ def test_limit_must_be_at_least_one_everywhere(command):
     assert run(*command.split(), "-n", "1", "-f", "json").exit_code in (0, 1)
 
 
-def test_cases_grep_and_limit():
+def test_cases_grep_and_limit(run):
     rows = json.loads(run("cases", "-f", "json", "--grep", "ROBOT", "--cases-dir", str(FIXTURES / "library")).stdout)
     assert [r["id"] for r in rows] == ["acme"]
     rows = json.loads(run("cases", "-f", "json", "--limit", "1", "--cases-dir", str(FIXTURES / "library")).stdout)
@@ -484,7 +480,7 @@ def test_global_options_after_the_command_move_before_it(args, expected):
     assert hoist_global_options(args) == expected
 
 
-def test_every_command_takes_the_global_options_after_its_name(tmp_path):
+def test_every_command_takes_the_global_options_after_its_name(run, tmp_path):
     (tmp_path / "acme.yaml").write_text(ACME.read_text())
     for command in ("timeline", "principles", "metrics", "cases", "validate", "schema"):
         result = run(command, "--no-color", "--today", "2024-06-30", "--cases-dir", str(tmp_path), "--no-cache")
@@ -504,14 +500,14 @@ def test_every_command_takes_the_global_options_after_its_name(tmp_path):
     assert "seed" not in reaching_june("2024-05-31")
 
 
-def test_a_bad_size_limit_is_named_not_an_internal_error():
+def test_a_bad_size_limit_is_named_not_an_internal_error(run):
     result = run("--no-cache", "timeline", env={"CASEKIT_MAX_CASE_MB": "abc"})
     assert result.exit_code == 2
     assert "CASEKIT_MAX_CASE_MB is 'abc', not a size in megabytes" in result.stderr
     assert "internal error" not in result.stderr
 
 
-def test_validate_refuses_endless_input_quickly(monkeypatch):
+def test_validate_refuses_endless_input_quickly(run, monkeypatch):
     endless = run("validate", "/dev/zero", env={"CASEKIT_MAX_CASE_MB": "1"})
     assert endless.exit_code == 2 and "goes on past the 1 MB" in endless.stdout
     piped = CliRunner().invoke(
@@ -520,7 +516,7 @@ def test_validate_refuses_endless_input_quickly(monkeypatch):
     assert piped.exit_code == 2 and "<stdin>: error: it goes on past the 1 MB" in piped.stdout
 
 
-def test_one_file_with_a_number_tag_on_text_spoils_neither_validate_nor_cases(tmp_path):
+def test_one_file_with_a_number_tag_on_text_spoils_neither_validate_nor_cases(run, tmp_path):
     shutil.copy(ACME, tmp_path / "acme.yaml")
     shutil.copy(FIXTURES / "bad" / "tagged-number-text.yaml", tmp_path / "tagged-number-text.yaml")
     validate = run("--cases-dir", str(tmp_path), "validate", "-f", "json")
@@ -565,7 +561,7 @@ def test_no_color_reaches_usage_errors_from_the_entry_point():
 
 
 @pytest.mark.parametrize("columns", [40, 60, 80])
-def test_cases_never_splits_an_id_a_date_or_a_number_from_its_noun(columns):
+def test_cases_never_splits_an_id_a_date_or_a_number_from_its_noun(run, columns):
     result = run("cases", "--cases-dir", str(FIXTURES / "library"), env={"COLUMNS": str(columns)})
     out = result.stdout.splitlines()
     assert all(len(line) <= columns for line in out)
@@ -578,7 +574,7 @@ def test_cases_never_splits_an_id_a_date_or_a_number_from_its_noun(columns):
     assert "\u00a0" not in result.stdout
 
 
-def test_help_names_what_options_take_and_keeps_each_choice_whole():
+def test_help_names_what_options_take_and_keeps_each_choice_whole(run):
     from typer.main import get_command
 
     for name in get_command(app).commands:

@@ -22,8 +22,7 @@ HEX_A = "a" * 40
 HEX_B = "b" * 40
 
 
-def run(*args: str, env: dict | None = None):
-    return CliRunner().invoke(app, ["diff", *args], env={**ENV, **(env or {})})
+CLI_ARGS = ["diff"]  # before every run's arguments (tests/conftest.py: run)
 
 
 def fx(name: str) -> str:
@@ -43,7 +42,7 @@ def lines(output: str) -> list[str]:
 # --- exit status ---------------------------------------------------------------------------
 
 
-def test_same_cases_exit_0_and_print_nothing_to_stdout():
+def test_same_cases_exit_0_and_print_nothing_to_stdout(run):
     result = run(BASE, fx("spelled_differently"))
     assert result.exit_code == 0
     assert result.stdout == ""
@@ -66,7 +65,7 @@ def test_a_closed_standard_input_matters_only_to_an_operand_that_reads_it():
         assert dash.returncode == 2 and "-: no standard input" in dash.stderr and "Traceback" not in dash.stderr
 
 
-def test_different_cases_exit_1():
+def test_different_cases_exit_1(run):
     assert run(BASE, fx("added")).exit_code == 1
 
 
@@ -82,7 +81,7 @@ def test_different_cases_exit_1():
         (["--", "--output=written:y", BASE], "a revision never starts with `-`"),
     ],
 )
-def test_trouble_exits_2_with_a_message(args, message):
+def test_trouble_exits_2_with_a_message(run, args, message):
     result = run(*args)
     assert result.exit_code == 2
     assert message in result.stderr
@@ -90,7 +89,7 @@ def test_trouble_exits_2_with_a_message(args, message):
     assert not Path("written:y").exists()
 
 
-def test_an_invalid_case_exits_2_naming_its_first_problem(tmp_path):
+def test_an_invalid_case_exits_2_naming_its_first_problem(run, tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text(Path(BASE).read_text().replace("    severity: medium", "    severity: medium\n    severty: x"))
     result = run(BASE, str(bad))
@@ -101,7 +100,7 @@ def test_an_invalid_case_exits_2_naming_its_first_problem(tmp_path):
 # --- human output --------------------------------------------------------------------------
 
 
-def test_human_output_summary_then_changes():
+def test_human_output_summary_then_changes(run):
     result = run(BASE, fx("metric_delta"))
     assert lines(result.stdout) == [
         f"{BASE} → {fx('metric_delta')}",
@@ -116,7 +115,7 @@ def test_human_output_summary_then_changes():
     ]
 
 
-def test_prose_shows_a_word_diff_marked_without_colour():
+def test_prose_shows_a_word_diff_marked_without_colour(run):
     out = run(BASE, fx("changed")).stdout
     assert "       title             AcmeOS launched → AcmeOS 1.0 launched" in lines(out)
     words = " ".join(out.split())  # the detail wraps beside the field's name
@@ -133,11 +132,11 @@ def test_prose_shows_a_word_diff_marked_without_colour():
         ("escalated", "       severity       medium → high  escalated"),
     ],
 )
-def test_each_kind_reads_as_expected(name, expected):
+def test_each_kind_reads_as_expected(run, name, expected):
     assert expected in lines(run(BASE, fx(name)).stdout)
 
 
-def test_an_added_or_removed_item_shows_what_it_holds_beneath_it():
+def test_an_added_or_removed_item_shows_what_it_holds_beneath_it(run):
     assert lines(run(BASE, fx("added")).stdout)[4:] == [
         "timeline",
         "  +  series-c    2024-02  Series C at a $1B valuation",
@@ -157,13 +156,13 @@ def test_an_added_or_removed_item_shows_what_it_holds_beneath_it():
     assert "       observations  2021  1,200" in lines(run(fx("metric_added"), BASE).stdout)
 
 
-def test_an_added_item_s_prose_wraps_at_a_narrow_terminal():
+def test_an_added_item_s_prose_wraps_at_a_narrow_terminal(run):
     out = lines(run(BASE, fx("metric_added"), env={"COLUMNS": "40"}).stdout)
     at = out.index("       description   Robots customers")
     assert out[at + 1 : at + 3] == ["                     run, leased or", "                     sold."]
 
 
-def test_stat_leaves_out_what_items_hold():
+def test_stat_leaves_out_what_items_hold(run):
     assert lines(run(BASE, fx("metric_added"), "--stat").stdout) == [
         f"{BASE} → {fx('metric_added')}",
         "metrics: +1",
@@ -171,7 +170,7 @@ def test_stat_leaves_out_what_items_hold():
     ]
 
 
-def test_markdown_shows_what_an_added_item_holds():
+def test_markdown_shows_what_an_added_item_holds(run):
     out = run(BASE, fx("metric_added"), "-f", "md").stdout
     assert (
         "- **added** `robots`: Robots in the field\n"
@@ -184,20 +183,20 @@ def test_markdown_shows_what_an_added_item_holds():
     ) in out
 
 
-def test_a_role_added_shows_only_that_role():
+def test_a_role_added_shows_only_that_role(run):
     out = lines(run(BASE, fx("role_added")).stdout)
     assert out[4:] == ["people", "  ~  jane-roe  Jane Roe", "       roles   + Chair (2024-05/..)"]
     md = run(BASE, fx("role_added"), "-f", "md").stdout
     assert "  - roles: added Chair (2024-05/..)" in md
 
 
-def test_an_era_given_an_end_is_changed_and_one_said_more_precisely_refined():
+def test_an_era_given_an_end_is_changed_and_one_said_more_precisely_refined(run):
     assert lines(run(BASE, fx("era_ended")).stdout)[1] == "eras: ~1"
     assert "       period             2020/.. → 2020/2024" in lines(run(BASE, fx("era_ended")).stdout)
     assert lines(run(BASE, fx("era_refined")).stdout)[1] == "eras: ⊂1"
 
 
-def test_an_observation_redated_and_revised_is_one_observation():
+def test_an_observation_redated_and_revised_is_one_observation(run):
     out = lines(run(BASE, fx("observation_redated")).stdout)
     assert out[4:] == [
         "metrics",
@@ -207,18 +206,18 @@ def test_an_observation_redated_and_revised_is_one_observation():
     ]
 
 
-def test_summary_line_per_section_with_glyphs_and_their_legend():
+def test_summary_line_per_section_with_glyphs_and_their_legend(run):
     result = run(fx("added"), fx("escalated"), "--stat")
     assert lines(result.stdout)[1:] == ["timeline: −1", "risks:    ~1", "− removed   ~ changed"]
 
 
-def test_stat_prints_only_the_summary():
+def test_stat_prints_only_the_summary(run):
     result = run(BASE, fx("escalated"), "--stat")
     assert result.exit_code == 1
     assert lines(result.stdout) == [f"{BASE} → {fx('escalated')}", "risks: ~1", "~ changed"]
 
 
-def test_stat_in_machine_formats_carries_the_summary_alone():
+def test_stat_in_machine_formats_carries_the_summary_alone(run):
     result = run(BASE, fx("escalated"), "--stat", "-f", "json")
     assert result.exit_code == 1
     assert json.loads(result.stdout) == {
@@ -235,20 +234,20 @@ def test_stat_in_machine_formats_carries_the_summary_alone():
     assert "| risks |  |  | 1 |  |  |  |" in md and "####" not in md and "commoditisation" not in md
 
 
-def test_section_limits_the_diff_and_the_exit_status():
+def test_section_limits_the_diff_and_the_exit_status(run):
     assert run(BASE, fx("escalated"), "--section", "timeline").exit_code == 0
     result = run(BASE, fx("escalated"), "-s", "risks", "-s", "timeline")
     assert result.exit_code == 1 and "commoditisation" in result.stdout
 
 
-def test_order_reports_moves():
+def test_order_reports_moves(run):
     assert run(BASE, fx("moved")).exit_code == 0
     result = run(BASE, fx("moved"), "--order")
     assert result.exit_code == 1
     assert "  ↕  founded  2015  Acme founded  (position 1 → 5)" in lines(result.stdout)
 
 
-def test_case_text_is_never_markup_or_terminal_control(tmp_path):
+def test_case_text_is_never_markup_or_terminal_control(run, tmp_path):
     evil = tmp_path / "evil.yaml"
     evil.write_text(
         Path(fx("added")).read_text().replace("Series C at a $1B valuation", '"[bold red]Series C[/] \\e[31mred"')
@@ -261,7 +260,7 @@ def test_case_text_is_never_markup_or_terminal_control(tmp_path):
 # --- machine output ------------------------------------------------------------------------
 
 
-def test_json_has_the_spec_shape():
+def test_json_has_the_spec_shape(run):
     result = run(BASE, fx("escalated"), "-f", "json")
     assert result.exit_code == 1
     data = json.loads(result.stdout)
@@ -284,7 +283,7 @@ def test_json_has_the_spec_shape():
 
 
 @pytest.mark.parametrize("name", [p.stem for p in sorted(FIXTURES.glob("*.yaml"))])
-def test_every_change_record_has_the_spec_keys(name):
+def test_every_change_record_has_the_spec_keys(run, name):
     for a, b in ((BASE, fx(name)), (fx(name), BASE), ("/dev/null", fx(name))):
         data = json.loads(run(a, b, "-f", "json", "--order").stdout)
         for change in data["changes"]:
@@ -308,13 +307,13 @@ def test_every_change_record_has_the_spec_keys(name):
             assert list(counts) == ["added", "removed", "changed", "refined", "renamed", "moved"]
 
 
-def test_json_of_same_cases_is_empty_with_exit_0():
+def test_json_of_same_cases_is_empty_with_exit_0(run):
     result = run(BASE, fx("spelled_differently"), "-f", "json")
     assert result.exit_code == 0
     assert json.loads(result.stdout) == {"a": BASE, "b": fx("spelled_differently"), "changes": [], "summary": {}}
 
 
-def test_markdown_for_a_pull_request():
+def test_markdown_for_a_pull_request(run):
     result = run(BASE, fx("changed"), "-f", "md")
     assert result.exit_code == 1
     out = result.stdout
@@ -325,12 +324,12 @@ def test_markdown_for_a_pull_request():
     assert "  - detail: … its own, sold per robot per ~~month~~ **year** to existing **and new** customers." in out
 
 
-def test_markdown_escapes_case_text():
+def test_markdown_escapes_case_text(run):
     result = run(BASE, fx("added"), "-f", "md")
     assert "Series C at a \\$1B valuation" in result.stdout
 
 
-def test_csv_has_one_row_per_change():
+def test_csv_has_one_row_per_change(run):
     result = run(BASE, fx("metric_delta"), "-f", "csv")
     rows = result.stdout.splitlines()
     assert rows[0].startswith("section,id,kind,field,old,new")
@@ -340,7 +339,7 @@ def test_csv_has_one_row_per_change():
 
 
 @pytest.mark.parametrize("name", ["metric_added", "role_added", "observation_redated", "renamed"])
-def test_csv_holds_what_json_holds_one_row_per_change(name):
+def test_csv_holds_what_json_holds_one_row_per_change(run, name):
     import csv
     import io
 
@@ -362,7 +361,7 @@ def test_csv_holds_what_json_holds_one_row_per_change(name):
 # --- operands ------------------------------------------------------------------------------
 
 
-def test_case_at_date_against_the_case(tmp_path):
+def test_case_at_date_against_the_case(run, tmp_path):
     cases = tmp_path / "cases"
     cases.mkdir()
     shutil.copy(BASE, cases / "acme.yaml")
@@ -398,7 +397,7 @@ def test_standard_input_holds_one_case_and_a_bad_one_is_placed_there():
     assert "casekit validate -" in bad.stderr and "Traceback" not in bad.stderr
 
 
-def test_bundled_case_as_of_a_date_shows_only_what_came_later():
+def test_bundled_case_as_of_a_date_shows_only_what_came_later(run):
     result = run("scale_ai@2024-12", "scale_ai", "-f", "json")
     assert result.exit_code == 1
     data = json.loads(result.stdout)
@@ -407,7 +406,7 @@ def test_bundled_case_as_of_a_date_shows_only_what_came_later():
     assert [c for c in data["changes"] if c["section"] == "case"][0]["field"] == "as_of"
 
 
-def test_bundled_case_as_of_a_date_adds_what_only_later_sources_tell():
+def test_bundled_case_as_of_a_date_adds_what_only_later_sources_tell(run):
     data = json.loads(run("scale_ai@2024-12", "scale_ai", "-f", "json").stdout)
     added = {(c["section"], c["id"]) for c in data["changes"] if c["kind"] == "added" and c["field"] is None}
     # Known only from the two 2025 documents: no longer kept in the 2024-12 view without their sources.
@@ -427,7 +426,7 @@ def test_bundled_case_as_of_a_date_adds_what_only_later_sources_tell():
             assert change["old"], change  # an undated item kept cites a source out by then
 
 
-def test_dev_null_is_no_case():
+def test_dev_null_is_no_case(run):
     result = run("/dev/null", BASE, "--stat")
     assert result.exit_code == 1
     assert "timeline:   +5" in result.stdout
@@ -464,7 +463,7 @@ def test_other_arguments_are_not_git_s(args):
     assert git_external_args(args) is None
 
 
-def test_driver_with_seven_arguments_diffs_old_file_against_new_file_and_exits_0():
+def test_driver_with_seven_arguments_diffs_old_file_against_new_file_and_exits_0(run):
     result = run("cases/acme.yaml", BASE, HEX_A, "100644", fx("metric_delta"), HEX_B, "100644")
     assert result.exit_code == 0
     out = lines(result.stdout)
@@ -472,7 +471,7 @@ def test_driver_with_seven_arguments_diffs_old_file_against_new_file_and_exits_0
     assert "       ~ 2021  $50M → $75M  +$25M (+50%)" in out
 
 
-def test_driver_new_and_deleted_files():
+def test_driver_new_and_deleted_files(run):
     added = run("cases/acme.yaml", "/dev/null", ".", ".", BASE, HEX_B, "100644")
     assert added.exit_code == 0
     assert lines(added.stdout)[:3] == [
@@ -485,7 +484,7 @@ def test_driver_new_and_deleted_files():
     assert "deleted file" in deleted.stdout and "timeline:   −5" in deleted.stdout
 
 
-def test_driver_rename_with_nine_arguments():
+def test_driver_rename_with_nine_arguments(run):
     result = run(
         "old.yaml",
         BASE,
@@ -509,7 +508,7 @@ def test_driver_rename_with_nine_arguments():
     assert "escalated" in result.stdout
 
 
-def test_driver_copy_says_copy():
+def test_driver_copy_says_copy(run):
     result = run(
         "old.yaml",
         BASE,
@@ -530,7 +529,7 @@ def test_driver_copy_says_copy():
     assert "rename" not in result.stdout
 
 
-def test_driver_rename_without_git_s_description_says_rename():
+def test_driver_rename_without_git_s_description_says_rename(run):
     result = run("old.yaml", BASE, HEX_A, "100644", fx("escalated"), HEX_B, "100644", "new.yaml", "")
     assert lines(result.stdout)[:3] == [
         "diff --casekit a/old.yaml b/new.yaml",
@@ -539,13 +538,13 @@ def test_driver_rename_without_git_s_description_says_rename():
     ]
 
 
-def test_driver_same_meaning_says_so():
+def test_driver_same_meaning_says_so(run):
     result = run("acme.yaml", BASE, HEX_A, "100644", fx("spelled_differently"), HEX_B, "100644")
     assert result.exit_code == 0
     assert "no semantic changes" in result.stdout
 
 
-def test_driver_falls_back_to_a_text_diff_for_an_invalid_version(tmp_path):
+def test_driver_falls_back_to_a_text_diff_for_an_invalid_version(run, tmp_path):
     broken = tmp_path / "broken.yaml"
     broken.write_text(Path(BASE).read_text().replace("title: Seed round", "title: [Seed round"))
     result = run("acme.yaml", BASE, HEX_A, "100644", str(broken), HEX_B, "100644")
@@ -555,7 +554,7 @@ def test_driver_falls_back_to_a_text_diff_for_an_invalid_version(tmp_path):
     assert "+  - {id: seed, date: 2016-03, title: [Seed round," in result.stdout
 
 
-def test_driver_text_diff_is_not_wrapped_at_the_terminal_s_width(tmp_path):
+def test_driver_text_diff_is_not_wrapped_at_the_terminal_s_width(run, tmp_path):
     long_line = "# " + "x" * 150
     broken = tmp_path / "broken.yaml"
     broken.write_text(long_line + "\n" + Path(BASE).read_text() + "  - : [broken\n")
@@ -565,7 +564,7 @@ def test_driver_text_diff_is_not_wrapped_at_the_terminal_s_width(tmp_path):
     assert body and all(line[:1] in "@ +-" for line in body)  # each line keeps its prefix
 
 
-def test_driver_notice_names_the_repository_path_and_how_to_validate_that_version(tmp_path, monkeypatch):
+def test_driver_notice_names_the_repository_path_and_how_to_validate_that_version(run, tmp_path, monkeypatch):
     broken = Path(BASE).read_text() + "  - : [broken\n"
     (tmp_path / "cases").mkdir()
     (tmp_path / "cases" / "acme.yaml").write_text(broken)
@@ -643,7 +642,7 @@ def repo(tmp_path) -> Path:
 
 
 @needs_git
-def test_rev_path_operands_in_a_git_repository(repo, monkeypatch):
+def test_rev_path_operands_in_a_git_repository(run, repo, monkeypatch):
     monkeypatch.chdir(repo)
     result = run("HEAD~1:cases/acme.yaml", "HEAD:cases/acme.yaml", "-f", "json")
     assert result.exit_code == 1
@@ -659,7 +658,7 @@ def test_rev_path_operands_in_a_git_repository(repo, monkeypatch):
 
 
 @needs_git
-def test_rev_path_at_a_date_is_the_file_at_that_revision_as_known_then(repo, monkeypatch):
+def test_rev_path_at_a_date_is_the_file_at_that_revision_as_known_then(run, repo, monkeypatch):
     monkeypatch.chdir(repo)
     result = run("HEAD:cases/acme.yaml@2019", "HEAD:cases/acme.yaml", "-f", "json")
     assert result.exit_code == 1

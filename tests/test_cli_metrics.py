@@ -21,8 +21,8 @@ METRICS = FIXTURES / "metrics"
 ENV = {"NO_COLOR": "1", "COLUMNS": "200", "CASEKIT_CASE": "", "CASEKIT_PATH": ""}
 
 
-def run(*args: str, columns: int = 200):
-    return CliRunner().invoke(app, ["--cases-dir", str(METRICS), *args], env={**ENV, "COLUMNS": str(columns)})
+CLI_ARGS = ["--cases-dir", METRICS]  # before every run's arguments (tests/conftest.py: run)
+CLI_ENV = {"COLUMNS": "200"}
 
 
 def line_of(output: str, start: str) -> str:
@@ -32,7 +32,7 @@ def line_of(output: str, start: str) -> str:
 # --- casekit metrics ---------------------------------------------------------
 
 
-def test_metrics_table_shows_latest_previous_change_and_trend():
+def test_metrics_table_shows_latest_previous_change_and_trend(run):
     result = run("metrics", "-c", "series")
     assert result.exit_code == 0, result.stderr
     revenue = line_of(result.stdout, "Revenue  revenue")
@@ -51,7 +51,7 @@ def test_metrics_table_shows_latest_previous_change_and_trend():
     assert "≈ estimated" in result.stdout and "≥ ≤ only a floor or a ceiling" in result.stdout
 
 
-def test_metrics_json_lists_observations_in_date_order():
+def test_metrics_json_lists_observations_in_date_order(run):
     records = json.loads(run("metrics", "-c", "series", "-f", "json").stdout)
     revenue = next(r for r in records if r["id"] == "revenue")  # written 2020 first, then 2018
     assert [o["date"] for o in revenue["observations"]] == ["2018", "2020"]
@@ -59,7 +59,7 @@ def test_metrics_json_lists_observations_in_date_order():
     assert single["observations"] == revenue["observations"]
 
 
-def test_no_change_between_observations_that_overlap():
+def test_no_change_between_observations_that_overlap(run):
     out = run("metric", "inside_year", "-c", "overlapping_observations").stdout
     assert "-$70M" not in out and "-70%" not in out
     assert "$30M" in line_of(out, "2024-03") and "%" not in line_of(out, "2024-03")
@@ -69,7 +69,7 @@ def test_no_change_between_observations_that_overlap():
     assert "$30M" in inside and "+" not in inside and "-$" not in inside
 
 
-def test_metrics_narrow_puts_dates_and_ids_on_their_own_lines():
+def test_metrics_narrow_puts_dates_and_ids_on_their_own_lines(run):
     result = run("metrics", "-c", "series", columns=80)
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
@@ -79,7 +79,7 @@ def test_metrics_narrow_puts_dates_and_ids_on_their_own_lines():
     assert lines[first + 1].split() == ["revenue", "2020", "2018"]
 
 
-def test_metrics_grep_and_limit():
+def test_metrics_grep_and_limit(run):
     result = run("metrics", "-c", "series", "--grep", "hour", "-f", "json")
     assert [m["id"] for m in json.loads(result.stdout)] == ["price"]
     result = run("metrics", "-c", "series", "--limit", "2", "-f", "json")
@@ -88,7 +88,7 @@ def test_metrics_grep_and_limit():
     assert result.exit_code == 0 and "no metrics match" in result.stderr
 
 
-def test_metrics_json_has_the_spec_shape():
+def test_metrics_json_has_the_spec_shape(run):
     result = run("metrics", "-c", "series", "-f", "json")
     assert result.exit_code == 0
     records = json.loads(result.stdout)
@@ -114,7 +114,7 @@ def test_metrics_json_has_the_spec_shape():
 
 
 @pytest.mark.parametrize("fmt", ["csv", "md", "yaml"])
-def test_metrics_other_formats_have_no_colour_codes(fmt):
+def test_metrics_other_formats_have_no_colour_codes(run, fmt):
     result = run("metrics", "-c", "series", "-f", fmt)
     assert result.exit_code == 0 and "\x1b" not in result.stdout
     if fmt == "csv":
@@ -124,7 +124,7 @@ def test_metrics_other_formats_have_no_colour_codes(fmt):
         assert len(rows) == 20  # one row per observation
 
 
-def test_metrics_as_of_shows_the_latest_value_known_then():
+def test_metrics_as_of_shows_the_latest_value_known_then(run):
     result = run("metrics", "-c", "series", "--as-of", "2019", "-f", "json")
     records = {m["id"]: m for m in json.loads(result.stdout)}
     # Known by the end of 2019: revenue 2018, users 2019, bookings 2019, margin 2019, reported 2019.
@@ -143,7 +143,7 @@ def test_metrics_as_of_shows_the_latest_value_known_then():
     assert "$40M" in revenue and "+300%" in revenue
 
 
-def test_metrics_bad_as_of_is_trouble():
+def test_metrics_bad_as_of_is_trouble(run):
     result = run("metrics", "-c", "series", "--as-of", "2019-13")
     assert result.exit_code == 2 and "--as-of" in result.stderr
 
@@ -151,7 +151,7 @@ def test_metrics_bad_as_of_is_trouble():
 # --- casekit metric ID -------------------------------------------------------
 
 
-def test_metric_series_with_change_cagr_and_bars():
+def test_metric_series_with_change_cagr_and_bars(run):
     result = run("metric", "revenue", "-c", "series", columns=100)
     assert result.exit_code == 0, result.stderr
     out = result.stdout
@@ -166,7 +166,7 @@ def test_metric_series_with_change_cagr_and_bars():
     assert "Doubled twice." in out
 
 
-def test_metric_bars_mark_ranges_and_bounds():
+def test_metric_bars_mark_ranges_and_bounds(run):
     out = run("metric", "annotators", "-c", "series", columns=100).stdout
     assert "▶" in line_of(out, "2020")  # 300,000+
     assert line_of(out, "2024").rstrip().endswith("◀")  # <400,000
@@ -179,21 +179,21 @@ def test_metric_bars_mark_ranges_and_bounds():
 
 
 @pytest.mark.parametrize("columns", [60, 80, 200])
-def test_metric_chart_fits_the_terminal(columns):
+def test_metric_chart_fits_the_terminal(run, columns):
     result = run("metric", "valuation", "-c", "series", columns=columns)
     assert result.exit_code == 0
     assert max(len(line.rstrip()) for line in result.stdout.splitlines()) <= columns
     assert "≥+$9.8B" in result.stdout  # the growth columns are never cut to make room for bars
 
 
-def test_metric_split_by_currency():
+def test_metric_split_by_currency(run):
     out = run("metric", "reported_revenue", "-c", "series", columns=100).stdout
     assert "in AUD" in out and "in USD" in out
     assert "CAGR in USD +22.5% a year" in out
     assert "charted apart" in out
 
 
-def test_metric_json_adds_growth_and_cagr():
+def test_metric_json_adds_growth_and_cagr(run):
     result = run("metric", "users", "-c", "series", "-f", "json")
     record = json.loads(result.stdout)
     assert list(record) == ["id", "name", "unit", "observations", "growth", "cagr"]
@@ -204,19 +204,19 @@ def test_metric_json_adds_growth_and_cagr():
     assert record["cagr"]["years"] == pytest.approx(4.0)
 
 
-def test_metric_csv_is_one_row_per_observation():
+def test_metric_csv_is_one_row_per_observation(run):
     rows = list(csv.DictReader(io.StringIO(run("metric", "annotators", "-c", "series", "-f", "csv").stdout)))
     assert [r["value"] for r in rows] == ["300,000+", "500,000", "<400,000"]
     assert [r["bound"] for r in rows] == ["", "at_most", "at_most"]
 
 
-def test_metric_as_of_and_by_name():
+def test_metric_as_of_and_by_name(run):
     out = run("metric", "Revenue", "-c", "series", "--as-of", "2019").stdout
     assert "$10M" in out and "$40M" not in out
     assert "CAGR —" in out
 
 
-def test_unknown_metric_is_trouble_with_a_suggestion():
+def test_unknown_metric_is_trouble_with_a_suggestion(run):
     result = run("metric", "revenu", "-c", "series")
     assert result.exit_code == 2
     assert "no metric `revenu` in series" in result.stderr
@@ -232,7 +232,7 @@ def test_unknown_metric_is_trouble_with_a_suggestion():
         ("valuaton", "did you mean `valuation`?"),  # a typo
     ],
 )
-def test_unknown_metric_suggests_prefixes_parts_and_names(ref, hint):
+def test_unknown_metric_suggests_prefixes_parts_and_names(run, ref, hint):
     result = run("metric", ref, "-c", "series")
     assert result.exit_code == 2
     assert f"hint: {hint}" in result.stderr
@@ -255,7 +255,7 @@ def test_case_text_is_shown_literally(tmp_path):
 # --- casekit segments --------------------------------------------------------
 
 
-def test_segments_table_with_share_bars_and_a_note():
+def test_segments_table_with_share_bars_and_a_note(run):
     result = run("segments", "-c", "segments_partial", columns=120)
     assert result.exit_code == 0, result.stderr
     out = result.stdout
@@ -267,7 +267,7 @@ def test_segments_table_with_share_bars_and_a_note():
     assert "* share implied by revenue" in out
 
 
-def test_segments_formats_grep_and_limit():
+def test_segments_formats_grep_and_limit(run):
     records = json.loads(run("segments", "-c", "segments_partial", "-f", "json").stdout)
     assert [r["id"] for r in records] == ["services", "hardware", "platform", "old_services", "old_hardware"]
     assert records[0]["share"] == {"text": "~46%", "low": 46.0, "high": 46.0, "qualifier": "about"}
@@ -279,7 +279,7 @@ def test_segments_formats_grep_and_limit():
     assert "Services" not in grepped and "add up to ~64%" in grepped
 
 
-def test_segments_of_a_case_without_any():
+def test_segments_of_a_case_without_any(run):
     result = run("segments", "-c", "series")
     assert result.exit_code == 0 and "series has no segments" in result.stderr
 
@@ -332,7 +332,7 @@ def _bars(out: str) -> list[int]:
 
 
 @pytest.mark.parametrize("columns", [40, 50, 60, 80, 100, 120, 200])
-def test_every_share_gets_a_bar_at_every_width(columns):
+def test_every_share_gets_a_bar_at_every_width(run, columns):
     out = run("segments", "-c", "segments_partial", columns=columns).stdout
     assert all(len(line) <= columns for line in out.splitlines())
     bars = _bars(out)
@@ -343,7 +343,7 @@ def test_every_share_gets_a_bar_at_every_width(columns):
 
 
 @pytest.mark.parametrize("columns", [60, 80, 120])
-def test_long_segment_names_leave_the_bars_room(columns):
+def test_long_segment_names_leave_the_bars_room(run, columns):
     out = run("segments", "-c", "long_segment_names", columns=columns).stdout
     assert all(len(line) <= columns for line in out.splitlines())
     bars = _bars(out)

@@ -18,11 +18,10 @@ FIXTURES = Path(__file__).parent / "fixtures" / "sections"
 ENV = {"NO_COLOR": "1", "COLUMNS": "100", "CASEKIT_CASE": "", "CASEKIT_PATH": ""}
 
 
-def run(*args: str, env: dict | None = None):
-    return CliRunner().invoke(app, ["--cases-dir", str(FIXTURES), *args], env={**ENV, **(env or {})})
+CLI_ARGS = ["--cases-dir", FIXTURES]  # before every run's arguments (tests/conftest.py: run)
 
 
-def run_json(*args: str):
+def run_json(run, *args: str):
     result = run(*args, "-f", "json")
     assert result.exit_code == 0, result.stderr
     return json.loads(result.stdout)
@@ -48,7 +47,7 @@ PRINCIPLES_TABLE = """\
 """
 
 
-def test_principles_table_at_100_columns():
+def test_principles_table_at_100_columns(run):
     result = run("principles", "-c", "crossrefs")
     assert result.exit_code == 0, result.stderr
     assert lines(result.stdout) == lines(PRINCIPLES_TABLE)
@@ -67,13 +66,13 @@ def test_principles_table_colours_benefit_and_tradeoff_apart():
     assert "\x1b[35mFewer customers." in out  # tradeoff in magenta
 
 
-def test_principles_brief_lists_numbers_and_titles_only():
+def test_principles_brief_lists_numbers_and_titles_only(run):
     result = run("principles", "-c", "crossrefs", "--brief")
     assert lines(result.stdout) == ["1.  Focus on one buyer", "2.  Price high", "3.  Sell direct"]
 
 
 @pytest.mark.parametrize("columns", [20, 24, 30, 40, 60, 80, 200])
-def test_principles_brief_over_several_cases_wraps_titles_and_loses_nothing(columns):
+def test_principles_brief_over_several_cases_wraps_titles_and_loses_nothing(run, columns):
     result = run("principles", "-c", "crossrefs", "-c", "more_principles", "--brief", env={"COLUMNS": str(columns)})
     out = lines(result.stdout)
     assert result.exit_code == 0 and "…" not in result.stdout
@@ -84,7 +83,7 @@ def test_principles_brief_over_several_cases_wraps_titles_and_loses_nothing(colu
     assert words.count("crossrefs") + words.count("more_principles") >= 2
 
 
-def test_principles_brief_puts_the_case_above_its_titles_when_a_column_would_crowd_them():
+def test_principles_brief_puts_the_case_above_its_titles_when_a_column_would_crowd_them(run):
     out = lines(run("principles", "-c", "crossrefs", "-c", "more_principles", "--brief", env={"COLUMNS": "30"}).stdout)
     assert out == [
         "crossrefs",
@@ -113,7 +112,7 @@ def test_principles_brief_wraps_a_long_title_under_itself(columns):
     assert "".join(" ".join(out).split()) == ("1.Ownthedata_labelling_pipeline[bold]end[/bold]toend10.Shipweekly")
 
 
-def test_principles_cards_show_each_principle_in_a_panel():
+def test_principles_cards_show_each_principle_in_a_panel(run):
     result = run("principles", "-c", "crossrefs", "--view", "cards")
     out = result.stdout
     assert out.count("╭─") == 3
@@ -121,15 +120,15 @@ def test_principles_cards_show_each_principle_in_a_panel():
     assert "3 evidence events · 1 risk" in out and "0 evidence events · 0 risks" in out
 
 
-def test_principles_filters_by_tag_grep_and_limit():
-    assert [p["n"] for p in run_json("principles", "-c", "crossrefs", "--tag", "sales")] == [1, 3]
-    assert [p["n"] for p in run_json("principles", "-c", "crossrefs", "-t", "sales", "-t", "market")] == [1]
-    assert [p["n"] for p in run_json("principles", "-c", "crossrefs", "--grep", "RESELLER")] == [3]
-    assert [p["n"] for p in run_json("principles", "-c", "crossrefs", "--limit", "2")] == [1, 2]
+def test_principles_filters_by_tag_grep_and_limit(run):
+    assert [p["n"] for p in run_json(run, "principles", "-c", "crossrefs", "--tag", "sales")] == [1, 3]
+    assert [p["n"] for p in run_json(run, "principles", "-c", "crossrefs", "-t", "sales", "-t", "market")] == [1]
+    assert [p["n"] for p in run_json(run, "principles", "-c", "crossrefs", "--grep", "RESELLER")] == [3]
+    assert [p["n"] for p in run_json(run, "principles", "-c", "crossrefs", "--limit", "2")] == [1, 2]
 
 
-def test_principles_json_keeps_the_spec_keys():
-    records = run_json("principles", "-c", "crossrefs")
+def test_principles_json_keeps_the_spec_keys(run):
+    records = run_json(run, "principles", "-c", "crossrefs")
     assert list(records[0]) == [
         "n",
         "id",
@@ -148,33 +147,40 @@ def test_principles_json_keeps_the_spec_keys():
 QUERY = Path(__file__).parent / "fixtures" / "query" / "dated_everywhere.yaml"
 
 
-def test_people_eras_sources_and_quotes_as_of_drop_what_came_later():
-    people = run_json("people", "-c", str(QUERY), "--as-of", "2020")
+def test_people_eras_sources_and_quotes_as_of_drop_what_came_later(run):
+    people = run_json(run, "people", "-c", str(QUERY), "--as-of", "2020")
     assert [(p["id"], [(r["title"], r["period"]) for r in p["roles"]]) for p in people] == [
         ("ann", [("CEO", "2018/..")])
     ]
-    eras = run_json("eras", "-c", str(QUERY), "--as-of", "2020")
+    eras = run_json(run, "eras", "-c", str(QUERY), "--as-of", "2020")
     assert [(e["id"], e["period"], e["end"]) for e in eras] == [
         ("first", "2015/2018", "2018-12-31"),
         ("middle", "2018/..", None),
     ]
-    assert [s["id"] for s in run_json("sources", "-c", str(QUERY), "--as-of", "2020")] == ["old", "outlook", "undated"]
-    assert [q["id"] for q in run_json("quotes", "-c", str(QUERY), "--as-of", "2020")] == ["q_2019", "q_undated"]
+    assert [s["id"] for s in run_json(run, "sources", "-c", str(QUERY), "--as-of", "2020")] == [
+        "old",
+        "outlook",
+        "undated",
+    ]
+    assert [q["id"] for q in run_json(run, "quotes", "-c", str(QUERY), "--as-of", "2020")] == ["q_2019", "q_undated"]
 
 
-def test_principles_as_of_drops_later_evidence():
-    records = run_json("principles", "-c", str(QUERY), "--as-of", "2020")
+def test_principles_as_of_drops_later_evidence(run):
+    records = run_json(run, "principles", "-c", str(QUERY), "--as-of", "2020")
     assert [(r["id"], r["evidence"]) for r in records] == [("p", ["founded"])]
 
 
-def test_principles_and_risks_as_of_drop_those_known_only_from_later_sources():
+def test_principles_and_risks_as_of_drop_those_known_only_from_later_sources(run):
     # Every principle and risk of crossrefs cites a memo of 2023 or press of 2024.
-    assert run_json("principles", "-c", "crossrefs", "--as-of", "2022") == []
-    assert run_json("risks", "-c", "crossrefs", "--as-of", "2022") == []
-    assert [r["id"] for r in run_json("principles", "-c", "crossrefs", "--as-of", "2023")] == ["focus", "price_high"]
+    assert run_json(run, "principles", "-c", "crossrefs", "--as-of", "2022") == []
+    assert run_json(run, "risks", "-c", "crossrefs", "--as-of", "2022") == []
+    assert [r["id"] for r in run_json(run, "principles", "-c", "crossrefs", "--as-of", "2023")] == [
+        "focus",
+        "price_high",
+    ]
 
 
-def test_no_matching_principles_says_so_on_stderr():
+def test_no_matching_principles_says_so_on_stderr(run):
     result = run("principles", "-c", "crossrefs", "--grep", "zzz")
     assert result.exit_code == 0 and result.stdout == "" and "no principles match" in result.stderr
 
@@ -183,7 +189,7 @@ def test_no_matching_principles_says_so_on_stderr():
 
 
 @pytest.mark.parametrize("ref", ["1", "focus"])
-def test_principle_in_full_by_number_or_id(ref):
+def test_principle_in_full_by_number_or_id(run, ref):
     result = run("principle", ref, "-c", "crossrefs")
     assert result.exit_code == 0, result.stderr
     out = result.stdout
@@ -195,20 +201,20 @@ def test_principle_in_full_by_number_or_id(ref):
     assert "3.  Sell direct" in out and "shares #sales" in out
 
 
-def test_principle_shows_risks_that_name_it():
+def test_principle_shows_risks_that_name_it(run):
     out = run("principle", "price_high", "-c", "crossrefs").stdout
     assert "medium  A price war" in out
 
 
-def test_unknown_principle_exits_2_and_lists_the_numbers():
+def test_unknown_principle_exits_2_and_lists_the_numbers(run):
     result = run("principle", "9", "-c", "crossrefs")
     assert result.exit_code == 2
     assert "no principle `9`" in result.stderr and "1, 2, 3" in result.stderr
     assert result.stdout == ""
 
 
-def test_principle_json_adds_resolved_references():
-    record = run_json("principle", "2", "-c", "crossrefs")
+def test_principle_json_adds_resolved_references(run):
+    record = run_json(run, "principle", "2", "-c", "crossrefs")
     assert record["id"] == "price_high"
     assert [e["id"] for e in record["evidence_events"]] == ["launch"]
     assert record["related_risks"] == [
@@ -222,8 +228,8 @@ def test_principle_json_adds_resolved_references():
 RISK_ORDER = ["critical", "high_high_a", "high_high_b", "high_low", "high_unrated", "mh", "med_high_lik", "low"]
 
 
-def test_risks_json_in_severity_order_with_spec_keys():
-    records = run_json("risks", "-c", "risk_order")
+def test_risks_json_in_severity_order_with_spec_keys(run):
+    records = run_json(run, "risks", "-c", "risk_order")
     assert [r["id"] for r in records] == RISK_ORDER
     assert list(records[0]) == [
         "id",
@@ -237,7 +243,7 @@ def test_risks_json_in_severity_order_with_spec_keys():
     ]
 
 
-def test_risks_table_in_severity_order():
+def test_risks_table_in_severity_order(run):
     out = run("risks", "-c", "risk_order").stdout
     titles = [
         "Critical",
@@ -253,25 +259,25 @@ def test_risks_table_in_severity_order():
     assert positions == sorted(positions)
 
 
-def test_min_severity_filters_and_rejects_unknown_levels():
-    assert [r["id"] for r in run_json("risks", "-c", "risk_order", "--min-severity", "high")] == RISK_ORDER[:5]
+def test_min_severity_filters_and_rejects_unknown_levels(run):
+    assert [r["id"] for r in run_json(run, "risks", "-c", "risk_order", "--min-severity", "high")] == RISK_ORDER[:5]
     result = run("risks", "-c", "risk_order", "--min-severity", "severe")
     assert result.exit_code == 2
 
 
-def test_risks_show_linked_principles_by_number_and_title_both_ways():
+def test_risks_show_linked_principles_by_number_and_title_both_ways(run):
     out = run("risks", "-c", "crossrefs").stdout
     assert "1. Focus on one buyer" in out  # named by the risk and by the principle
     assert "2. Price high" in out  # named by the risk only
 
 
-def test_risk_records_give_the_linked_principles_both_ways_as_the_table_does():
-    assert run_json("risks", "-c", "risk_named_by_principles")[0]["principles"] == [
+def test_risk_records_give_the_linked_principles_both_ways_as_the_table_does(run):
+    assert run_json(run, "risks", "-c", "risk_named_by_principles")[0]["principles"] == [
         "one_vendor",
         "own_the_stack",
         "scale_fast",
     ]  # declared, then the principles naming the risk
-    assert run_json("risks", "-c", "crossrefs")[1]["principles"] == ["price_high"]  # no duplicate
+    assert run_json(run, "risks", "-c", "crossrefs")[1]["principles"] == ["price_high"]  # no duplicate
 
 
 def _matrix_rows(out: str) -> dict[str, list[str]]:
@@ -290,7 +296,7 @@ def _matrix_rows(out: str) -> dict[str, list[str]]:
     return rows
 
 
-def test_risk_matrix_severity_rows_likelihood_columns_and_unrated():
+def test_risk_matrix_severity_rows_likelihood_columns_and_unrated(run):
     rows = _matrix_rows(run("risks", "-c", "risk_order", "--view", "matrix").stdout)
     assert list(rows) == ["header", "critical", "high", "medium-high", "medium", "low"]
     assert rows["header"] == ["low", "medium", "high", "unrated"]
@@ -305,7 +311,7 @@ def test_risk_matrix_severity_rows_likelihood_columns_and_unrated():
     assert rows["low"] == ["", "", "", "• Low"]
 
 
-def test_risk_matrix_leaves_out_the_unrated_column_when_every_risk_is_rated():
+def test_risk_matrix_leaves_out_the_unrated_column_when_every_risk_is_rated(run):
     out = run("risks", "-c", "crossrefs", "--view", "matrix", "--min-severity", "high").stdout
     assert "unrated" not in out and "Customer concentration" in out
 
@@ -313,27 +319,27 @@ def test_risk_matrix_leaves_out_the_unrated_column_when_every_risk_is_rated():
 # --- the other listings -----------------------------------------------------
 
 
-def test_moats_by_rank():
-    assert [m["rank"] for m in run_json("moats", "-c", "analysis")] == [1, 2, 3]
+def test_moats_by_rank(run):
+    assert [m["rank"] for m in run_json(run, "moats", "-c", "analysis")] == [1, 2, 3]
     out = run("moats", "-c", "analysis").stdout
     assert out.index("#1") < out.index("#2") < out.index("#3")
 
 
-def test_competitors_grouped_by_segment():
-    assert [c["name"] for c in run_json("competitors", "-c", "analysis")] == ["Alpha", "Gamma", "Beta", "Delta"]
+def test_competitors_grouped_by_segment(run):
+    assert [c["name"] for c in run_json(run, "competitors", "-c", "analysis")] == ["Alpha", "Gamma", "Beta", "Delta"]
     out = lines(run("competitors", "-c", "analysis").stdout)
     names = [line.split()[0] for line in out[2:] if line.strip() and not line.startswith("[")]
     assert names == ["Hardware", "Alpha", "Gamma", "Software", "Beta", "(no", "Delta"]
 
 
-def test_quotes_show_the_speakers_name_and_cite_sources_by_number():
+def test_quotes_show_the_speakers_name_and_cite_sources_by_number(run):
     out = run("quotes", "-c", "crossrefs").stdout
     assert "Ann Lee" in out and "An analyst" in out
     assert "[2] Press coverage (article, 2024)" in out
     assert out.index("They focus too much.") < out.index("We focus.")  # date order
 
 
-def test_sources_count_the_facts_citing_them():
+def test_sources_count_the_facts_citing_them(run):
     out = lines(run("sources", "-c", "crossrefs").stdout)
     memo = next(line for line in out if "memo " in line)
     press = next(line for line in out if "press " in line)
@@ -341,7 +347,7 @@ def test_sources_count_the_facts_citing_them():
     assert press.startswith("[2]") and press.endswith(" 8")
 
 
-def test_eras_show_their_event_counts_in_period_order():
+def test_eras_show_their_event_counts_in_period_order(run):
     out = lines(run("eras", "-c", "crossrefs").stdout)
     early = next(line for line in out if "Early days" in line)
     later = next(line for line in out if "Later days" in line)
@@ -349,12 +355,12 @@ def test_eras_show_their_event_counts_in_period_order():
     assert early.split()[-2] == "1" and later.split()[-2] == "2"
 
 
-def test_people_show_roles_and_events():
+def test_people_show_roles_and_events(run):
     out = run("people", "-c", "crossrefs").stdout
     assert "Ann Lee" in out and "CEO  2019/.." in out and "[1] Board memo (memo, 2023)" in out
 
 
-def test_flywheel_draws_each_loop_back_to_its_start():
+def test_flywheel_draws_each_loop_back_to_its_start(run):
     result = run("flywheel", "-c", "analysis")
     assert result.exit_code == 0 and result.stderr == ""
     assert "Loop 1  users → data → product → users ↺" in result.stdout
@@ -362,7 +368,7 @@ def test_flywheel_draws_each_loop_back_to_its_start():
     assert "Users make data." in result.stdout
 
 
-def test_an_open_flywheel_warns_on_stderr_and_shows_the_stray_edge():
+def test_an_open_flywheel_warns_on_stderr_and_shows_the_stray_edge(run):
     result = run("flywheel", "-c", "open_flywheel")
     assert result.exit_code == 0
     assert "warning" in result.stderr and "data → profit" in result.stderr and "profit" in result.stderr
@@ -373,7 +379,7 @@ def test_an_open_flywheel_warns_on_stderr_and_shows_the_stray_edge():
     assert "data → profit" in machine.stderr and len(json.loads(machine.stdout)) == 3
 
 
-def test_a_case_without_a_section_says_so():
+def test_a_case_without_a_section_says_so(run):
     result = run("moats", "-c", "crossrefs")
     assert result.exit_code == 0 and result.stdout == "" and "crossrefs has no moats" in result.stderr
 
@@ -423,11 +429,11 @@ SHAPES = {
 
 
 @pytest.mark.parametrize("section", sorted(SHAPES))
-def test_each_listing_emits_one_record_per_item(section):
+def test_each_listing_emits_one_record_per_item(run, section):
     from casekit.loader import load_case
 
     case_id, keys = SHAPES[section]
-    records = run_json(section, "-c", case_id)
+    records = run_json(run, section, "-c", case_id)
     items = getattr(load_case(FIXTURES / f"{case_id}.yaml"), section)
     assert len(records) == len(items)
     assert sorted(r["id"] for r in records) == sorted(i.id for i in items)
@@ -435,33 +441,33 @@ def test_each_listing_emits_one_record_per_item(section):
 
 
 @pytest.mark.parametrize("section", sorted(SHAPES))
-def test_listings_over_several_cases_add_the_case(section):
-    records = run_json(section, "-c", "crossrefs", "-c", "analysis")
+def test_listings_over_several_cases_add_the_case(run, section):
+    records = run_json(run, section, "-c", "crossrefs", "-c", "analysis")
     assert records and all(list(r)[0] == "case" for r in records)
     assert {r["case"] for r in records} <= {"crossrefs", "analysis"}
 
 
-def test_listing_grep_and_limit():
-    assert [c["id"] for c in run_json("competitors", "-c", "analysis", "--grep", "GAMMA")] == ["c"]
-    assert len(run_json("competitors", "-c", "analysis", "--limit", "2")) == 2
+def test_listing_grep_and_limit(run):
+    assert [c["id"] for c in run_json(run, "competitors", "-c", "analysis", "--grep", "GAMMA")] == ["c"]
+    assert len(run_json(run, "competitors", "-c", "analysis", "--limit", "2")) == 2
 
 
-def test_several_cases_show_a_case_column_and_a_case_named_twice_counts_once():
+def test_several_cases_show_a_case_column_and_a_case_named_twice_counts_once(run):
     result = run("lessons", "-c", "analysis", "-c", "crossrefs", "-c", "analysis")
     out = lines(result.stdout)
     assert out[0].split()[:2] == ["case", "lesson"]
     assert sum("Keep it simple" in line for line in out) == 1
-    records = run_json("lessons", "-c", "analysis", "-c", "analysis")
+    records = run_json(run, "lessons", "-c", "analysis", "-c", "analysis")
     assert len(records) == 1 and "case" not in records[0]
 
 
-def test_all_and_case_together_are_refused():
+def test_all_and_case_together_are_refused(run):
     result = run("lessons", "-c", "analysis", "--all")
     assert result.exit_code == 2 and "--all" in result.stderr
 
 
 @pytest.mark.parametrize("fmt", ["csv", "md", "yaml"])
-def test_machine_formats_have_no_colour_codes(fmt):
+def test_machine_formats_have_no_colour_codes(run, fmt):
     result = run("principles", "-c", "crossrefs", "-f", fmt, env={"NO_COLOR": ""})
     assert result.exit_code == 0 and "\x1b[" not in result.stdout and "Focus on one buyer" in result.stdout
 
@@ -496,7 +502,7 @@ def test_the_command_module_is_light_at_import():
     assert done.stdout.strip() == "[]"
 
 
-def test_risks_on_a_narrow_terminal_fold_likelihood_and_horizon_into_the_cells():
+def test_risks_on_a_narrow_terminal_fold_likelihood_and_horizon_into_the_cells(run):
     wide = run("risks", "-c", "crossrefs").stdout
     assert lines(wide)[0].split() == ["severity", "likely", "risk", "principles"]  # no risk has a horizon
     result = run("risks", "-c", "crossrefs", env={"COLUMNS": "70"})
@@ -511,14 +517,14 @@ def test_risks_on_a_narrow_terminal_fold_likelihood_and_horizon_into_the_cells()
     assert all(len(line) <= 40 for line in out)
 
 
-def test_wrapped_principle_titles_hang_under_their_first_word():
+def test_wrapped_principle_titles_hang_under_their_first_word(run):
     out = lines(run("risks", "-c", "crossrefs", env={"COLUMNS": "36"}).stdout)
     start = next(i for i, line in enumerate(out) if line.endswith("1. Focus on one"))
     column = out[start].index("Focus")
     assert out[start + 1] == " " * column + "buyer"
 
 
-def test_risk_matrix_on_narrow_terminals_keeps_every_title():
+def test_risk_matrix_on_narrow_terminals_keeps_every_title(run):
     for columns in (40, 60, 80):
         out = run("risks", "-c", "risk_order", "--view", "matrix", env={"COLUMNS": str(columns)}).stdout
         assert all(len(line) <= columns for line in lines(out))
@@ -539,7 +545,7 @@ def test_risk_matrix_on_narrow_terminals_keeps_every_title():
     assert "risks by likelihood" in narrow and "high likelihood" in narrow
 
 
-def test_listings_fit_a_narrow_terminal_without_losing_text():
+def test_listings_fit_a_narrow_terminal_without_losing_text(run):
     for section, case_id, needle in [
         ("competitors", "analysis", "Gamma"),
         ("quotes", "crossrefs", "analyst"),
@@ -551,10 +557,10 @@ def test_listings_fit_a_narrow_terminal_without_losing_text():
         assert all(len(line) <= 50 for line in lines(out)), section
 
 
-def test_flywheel_grep_shows_the_loops_through_a_matching_edge_numbered_as_in_the_whole():
+def test_flywheel_grep_shows_the_loops_through_a_matching_edge_numbered_as_in_the_whole(run):
     result = run("flywheel", "-c", "analysis", "--grep", "revenue")
     assert "Loop 2  users → revenue → users ↺" in result.stdout and "Loop 1" not in result.stdout
-    assert [r["id"] for r in run_json("flywheel", "-c", "analysis", "--grep", "revenue")] == ["f4", "f5"]
+    assert [r["id"] for r in run_json(run, "flywheel", "-c", "analysis", "--grep", "revenue")] == ["f4", "f5"]
 
 
 # --- narrow terminals wrap, never lose text (SPEC §8) -----------------------
@@ -710,7 +716,7 @@ def test_a_card_title_too_long_for_the_border_is_the_cards_first_line(bundled):
     assert out.splitlines()[first - 1] == "╭" + "─" * 38 + "╮"  # a plain top border, the title under it
 
 
-def test_risks_leave_out_columns_no_risk_fills():
+def test_risks_leave_out_columns_no_risk_fills(run):
     out = lines(run("risks", "-c", "unrated_risks", env={"COLUMNS": "200"}).stdout)
     assert out[0].split() == ["severity", "risk"]
     assert out[2].split() == ["high", "Customers", "leave"]
@@ -741,18 +747,18 @@ def test_a_wrapped_principle_title_hangs_under_its_first_word(bundled):
 
 
 @pytest.mark.parametrize("command", ["principles", "risks"])
-def test_principles_and_risks_over_several_cases_add_the_case_to_every_record(command):
-    records = run_json(command, "-c", "crossrefs", "-c", "more_principles")
+def test_principles_and_risks_over_several_cases_add_the_case_to_every_record(run, command):
+    records = run_json(run, command, "-c", "crossrefs", "-c", "more_principles")
     assert {r["case"] for r in records} == {"crossrefs", "more_principles"}
     assert all(list(r)[0] == "case" for r in records)
     # Case by case, each in its listing's order; --limit counts them all.
     assert [r["case"] for r in records] == sorted(r["case"] for r in records)
-    assert len(run_json(command, "-c", "crossrefs", "-c", "more_principles", "--limit", "2")) == 2
+    assert len(run_json(run, command, "-c", "crossrefs", "-c", "more_principles", "--limit", "2")) == 2
     # A case named twice is listed once, without a case key.
-    assert "case" not in run_json(command, "-c", "crossrefs", "-c", "crossrefs")[0]
+    assert "case" not in run_json(run, command, "-c", "crossrefs", "-c", "crossrefs")[0]
 
 
-def test_principles_over_several_cases_show_a_case_column():
+def test_principles_over_several_cases_show_a_case_column(run):
     out = lines(run("principles", "-c", "crossrefs", "-c", "more_principles").stdout)
     assert out[0].split()[:3] == ["case", "#", "principle"]
     assert any(line.split()[:3] == ["more_principles", "2.", "Ship"] for line in out)
@@ -763,19 +769,19 @@ def test_principles_over_several_cases_show_a_case_column():
     assert narrow[0].split() == ["#", "principle"] and "     case more_principles" in narrow
 
 
-def test_principle_cards_over_several_cases_go_under_each_cases_name():
+def test_principle_cards_over_several_cases_go_under_each_cases_name(run):
     out = run("principles", "-c", "crossrefs", "-c", "more_principles", "--view", "cards").stdout
     assert out.count("╭─") == 5
     assert out.index("More Principles Co  more_principles") < out.index("1. Listen first")
 
 
-def test_risks_over_several_cases_show_a_case_column():
+def test_risks_over_several_cases_show_a_case_column(run):
     out = lines(run("risks", "-c", "crossrefs", "-c", "more_principles").stdout)
     assert out[0].split()[:2] == ["case", "severity"]
     assert any(line.split()[:3] == ["more_principles", "medium", "high"] for line in out)
 
 
-def test_the_risk_matrix_over_several_cases_is_drawn_under_each_cases_name():
+def test_the_risk_matrix_over_several_cases_is_drawn_under_each_cases_name(run):
     out = run("risks", "-c", "crossrefs", "-c", "more_principles", "--view", "matrix").stdout
     headings = [line for line in lines(out) if line.endswith(("  crossrefs", "  more_principles"))]
     assert [h.split()[-1] for h in headings] == ["crossrefs", "more_principles"]
@@ -783,7 +789,7 @@ def test_the_risk_matrix_over_several_cases_is_drawn_under_each_cases_name():
 
 
 @pytest.mark.parametrize(("command", "several"), [("principle", "principles")])
-def test_a_single_case_command_refuses_a_second_case(command, several):
+def test_a_single_case_command_refuses_a_second_case(run, command, several):
     result = run(command, "1", "-c", "crossrefs", "-c", "more_principles")
     assert result.exit_code == 2 and result.stdout == ""
     assert f"`casekit {command}` shows one case; -c names 2: crossrefs, more_principles" in result.stderr
@@ -793,7 +799,7 @@ def test_a_single_case_command_refuses_a_second_case(command, several):
 
 
 @pytest.mark.parametrize("command", ["show", "export"])
-def test_show_and_export_refuse_a_second_case_rather_than_keep_the_last(command):
+def test_show_and_export_refuse_a_second_case_rather_than_keep_the_last(run, command):
     result = run(command, "-c", "crossrefs", "-c", "more_principles")
     assert result.exit_code == 2 and result.stdout == ""
     assert f"`casekit {command}` shows one case; -c names 2: crossrefs, more_principles" in result.stderr
@@ -804,20 +810,20 @@ def test_show_and_export_refuse_a_second_case_rather_than_keep_the_last(command)
 # --- filters a case does not know are usage errors ----------------------------------
 
 
-def test_an_unknown_tag_is_a_usage_error_as_in_the_timeline():
+def test_an_unknown_tag_is_a_usage_error_as_in_the_timeline(run):
     result = run("principles", "-c", "crossrefs", "--tag", "salse")
     assert result.exit_code == 2 and result.stdout == ""
     assert "--tag: nothing is called `salse` here" in result.stderr and "did you mean `sales`?" in result.stderr
     result = run("principles", "-c", "crossrefs", "--tag", "nope")
     assert result.exit_code == 2 and "known: market, pricing, sales" in result.stderr
     # Known in one of the cases listed is known; tags match ignoring case, as the timeline's do.
-    assert [p["id"] for p in run_json("principles", "-c", "crossrefs", "-c", "more_principles", "-t", "speed")] == [
-        "ship"
-    ]
-    assert [p["n"] for p in run_json("principles", "-c", "crossrefs", "--tag", "SALES")] == [1, 3]
+    assert [
+        p["id"] for p in run_json(run, "principles", "-c", "crossrefs", "-c", "more_principles", "-t", "speed")
+    ] == ["ship"]
+    assert [p["n"] for p in run_json(run, "principles", "-c", "crossrefs", "--tag", "SALES")] == [1, 3]
 
 
-def test_brief_and_cards_together_are_refused():
+def test_brief_and_cards_together_are_refused(run):
     result = run("principles", "-c", "crossrefs", "--view", "cards", "--brief")
     assert result.exit_code == 2 and result.stdout == ""
     assert "--brief and --view cards" in result.stderr
@@ -827,7 +833,7 @@ def test_brief_and_cards_together_are_refused():
 
 
 @pytest.mark.parametrize("columns", [60, 80, 100, 120, 200])
-def test_the_matrix_keeps_every_likelihood_column_at_every_width(columns):
+def test_the_matrix_keeps_every_likelihood_column_at_every_width(run, columns):
     out = run("risks", "-c", "partly_rated_risks", "--view", "matrix", env={"COLUMNS": str(columns)}).stdout
     assert all(len(line) <= columns for line in lines(out))
     assert "left out" not in out
@@ -840,18 +846,18 @@ def test_the_matrix_keeps_every_likelihood_column_at_every_width(columns):
     assert any("[red]fast[/red]" in line for line in lines(out))
 
 
-def test_the_matrix_cells_stop_at_a_reading_width():
+def test_the_matrix_cells_stop_at_a_reading_width(run):
     out = lines(run("risks", "-c", "partly_rated_risks", "--view", "matrix", env={"COLUMNS": "200"}).stdout)
     cells = [len(cell) - 2 for cell in out[0].strip("┌┐").split("┬")]
     assert max(cells[1:]) <= 40 and len(out[0]) < 200
 
 
-def test_the_matrix_stops_at_the_minimum_severity():
+def test_the_matrix_stops_at_the_minimum_severity(run):
     rows = _matrix_rows(run("risks", "-c", "risk_order", "--view", "matrix", "--min-severity", "high").stdout)
     assert list(rows) == ["header", "critical", "high"]
 
 
-def test_without_any_likelihood_the_matrix_is_the_severities_alone():
+def test_without_any_likelihood_the_matrix_is_the_severities_alone(run):
     result = run("risks", "-c", "unrated_risks", "--view", "matrix", env={"COLUMNS": "200"})
     out = lines(result.stdout)
     assert out[0] == "no risk has a likelihood: the risks by severity alone"
@@ -870,7 +876,7 @@ def test_without_any_likelihood_the_matrix_is_the_severities_alone():
 # --- small layout ---------------------------------------------------------------------
 
 
-def test_people_give_the_roles_the_room():
+def test_people_give_the_roles_the_room(run):
     for columns in (60, 80):
         out = lines(run("people", "-c", "long_roles", env={"COLUMNS": str(columns)}).stdout)
         roles = out[0].index("roles")
@@ -882,19 +888,19 @@ def test_people_give_the_roles_the_room():
     assert out[3].startswith("  • Member of the advisory board")
 
 
-def test_sources_are_cited_as_papers_cite_them():
+def test_sources_are_cited_as_papers_cite_them(run):
     out = lines(run("lessons", "-c", "cited_twice").stdout)
     assert out[2].endswith("[1, 2]")
 
 
-def test_a_loop_too_long_for_a_line_continues_under_its_first_node():
+def test_a_loop_too_long_for_a_line_continues_under_its_first_node(run):
     out = lines(run("flywheel", "-c", "analysis", env={"COLUMNS": "30"}).stdout)
     assert out[0] == "Loop 1  users → data →"
     assert out[1] == "        product → users ↺"
 
 
 @pytest.mark.parametrize("columns", [48, 50, 56])
-def test_risk_matrix_keeps_the_corner_header_words_whole(columns):
+def test_risk_matrix_keeps_the_corner_header_words_whole(run, columns):
     # Only critical and high are shown: the severity column must not shrink below "likelihood".
     result = run(
         "risks", "-c", "crossrefs", "--view", "matrix", "--min-severity", "high", env={"COLUMNS": str(columns)}

@@ -23,8 +23,7 @@ ENV = {"NO_COLOR": "1", "COLUMNS": "120", "CASEKIT_PATH": "", "CASEKIT_CASE": ""
 TODAY = date(2024, 7, 1)
 
 
-def run(*args: str):
-    return CliRunner().invoke(app, list(args), env=ENV)
+CLI_ENV = {"COLUMNS": "120"}
 
 
 @pytest.fixture(scope="module")
@@ -278,7 +277,7 @@ def test_compare_needs_two_cases(cases):
 # --- the command -----------------------------------------------------------------------
 
 
-def test_cli_json_has_one_record_per_attribute_with_the_values_per_case_apart():
+def test_cli_json_has_one_record_per_attribute_with_the_values_per_case_apart(run):
     result = run("compare", str(BOLT), str(VOLT), "-f", "json")
     assert result.exit_code == 0, result.output
     records = json.loads(result.stdout)
@@ -296,7 +295,7 @@ def test_cli_json_has_one_record_per_attribute_with_the_values_per_case_apart():
     assert [e["id"] for e in by_attribute["eras"]["values"]["bolt"]] == ["launch", "profit"]
 
 
-def test_cli_csv_flattens_the_records_with_the_same_columns_whatever_the_rows():
+def test_cli_csv_flattens_the_records_with_the_same_columns_whatever_the_rows(run):
     result = run("compare", str(BOLT), str(VOLT), "-f", "csv")
     assert result.exit_code == 0, result.output
     got = list(csv.DictReader(io.StringIO(result.stdout)))
@@ -316,7 +315,7 @@ def test_cli_csv_flattens_the_records_with_the_same_columns_whatever_the_rows():
     assert {"values.bolt.value.text", "values.bolt.cagr.value", "values.bolt.years"} <= set(header)
 
 
-def test_cli_csv_gives_each_case_its_columns_together_plain_values_first():
+def test_cli_csv_gives_each_case_its_columns_together_plain_values_first(run):
     cell = [
         "date",
         "from",
@@ -344,7 +343,7 @@ def test_cli_csv_gives_each_case_its_columns_together_plain_values_first():
     assert other == [c.replace("values.volt", "values.beta") for c in expected]
 
 
-def test_cli_md_has_one_column_per_case_holding_the_text_the_table_shows():
+def test_cli_md_has_one_column_per_case_holding_the_text_the_table_shows(run):
     result = run("compare", str(BOLT), str(VOLT), "-f", "md")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
@@ -363,7 +362,7 @@ def test_cli_md_has_one_column_per_case_holding_the_text_the_table_shows():
     assert "\u00a0" not in result.stdout and "{" not in result.stdout
 
 
-def test_cases_named_like_the_record_keys_lose_nothing(tmp_path):
+def test_cases_named_like_the_record_keys_lose_nothing(run, tmp_path):
     # Case ids `group` and `attribute` cannot overwrite the record's own keys.
     for name, source in (("group", BOLT), ("attribute", VOLT)):
         (tmp_path / f"{name}.yaml").write_text(source.read_text().replace(f"id: {source.stem}\n", f"id: {name}\n", 1))
@@ -391,13 +390,13 @@ def test_cases_named_like_the_record_keys_lose_nothing(tmp_path):
 
 
 @pytest.mark.parametrize("fmt", ["csv", "md", "yaml"])
-def test_cli_every_machine_format(fmt):
+def test_cli_every_machine_format(run, fmt):
     result = run("compare", str(BOLT), str(VOLT), "-f", fmt)
     assert result.exit_code == 0, result.output
     assert "Bolt Scooters" in result.stdout and "\x1b" not in result.stdout
 
 
-def test_cli_table_puts_cases_side_by_side():
+def test_cli_table_puts_cases_side_by_side(run):
     result = run("compare", str(BOLT), str(VOLT))
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
@@ -407,13 +406,13 @@ def test_cli_table_puts_cases_side_by_side():
     assert any(line.startswith("theme: fleet") for line in lines)
 
 
-def test_cli_says_when_no_metric_is_shared():
+def test_cli_says_when_no_metric_is_shared(run):
     result = run("compare", str(BOLT), str(Path(__file__).parent / "fixtures" / "search" / "beta.yaml"))
     assert result.exit_code == 0
     assert "--metric" in result.stderr
 
 
-def test_cli_needs_two_cases():
+def test_cli_needs_two_cases(run):
     result = run("compare", str(BOLT))
     assert result.exit_code == 2
     assert "at least two cases" in result.stderr

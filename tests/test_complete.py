@@ -26,8 +26,7 @@ def bash(words: str, env: dict | None = None) -> list[str]:
     return result.stdout.split()
 
 
-def run(*args: str):
-    return CliRunner().invoke(app, ["--cases-dir", str(COMPLETE), *args], env=ENV)
+CLI_ARGS = ["--cases-dir", COMPLETE]  # before every run's arguments (tests/conftest.py: run)
 
 
 LIB = f"casekit --cases-dir {COMPLETE}"
@@ -40,7 +39,7 @@ def _empty_working_directory(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
 
 
-def test_timeline_tags_are_the_events_tags_and_each_is_accepted():
+def test_timeline_tags_are_the_events_tags_and_each_is_accepted(run):
     offered = bash(f"{LIB} timeline -c alpha --tag ")
     assert offered == ["robotics", "platform"]  # not `margins`, which only a principle carries
     for tag in offered:
@@ -72,7 +71,7 @@ def test_timeline_completes_from_the_cases_the_command_reads(words, expected):
     assert bash(words) == expected
 
 
-def test_every_era_offered_over_the_library_is_accepted():
+def test_every_era_offered_over_the_library_is_accepted(run):
     for era in bash(f"{LIB} timeline --all --era "):
         assert run("timeline", "--all", "--era", era).exit_code == 0, era
 

@@ -9,9 +9,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from casekit.cli.app import app
 from casekit.export import html_page, markdown_report, md
 from casekit.loader import load_case
 from casekit.records import case_record, records
@@ -19,7 +17,6 @@ from casekit.render.charts import metric_svg, timeline_svg
 
 ACME = Path(__file__).parent / "fixtures" / "library" / "acme.yaml"
 TODAY = date(2024, 7, 1)
-ENV = {"NO_COLOR": "1", "COLUMNS": "100", "CASEKIT_PATH": "", "CASEKIT_CASE": ""}
 
 # Markup and control characters in every kind of text the report and page show.
 HOSTILE = {
@@ -29,10 +26,6 @@ HOSTILE = {
     "title: Sell the software, not the box": "title: \"Sell <iframe src='http://evil.example'>\"",
     "- {id: press, title: Trade press coverage, kind: article, date: 2024}": '- {id: press, title: "Press <a href=x>", kind: article, date: 2024, url: "javascript:alert(1)"}',
 }
-
-
-def run(*args: str):
-    return CliRunner().invoke(app, list(args), env=ENV)
 
 
 @pytest.fixture(scope="module")
@@ -139,7 +132,7 @@ def test_md_leaves_plain_words_alone():
 # --- JSON ------------------------------------------------------------------------------
 
 
-def test_json_is_the_whole_normalised_case():
+def test_json_is_the_whole_normalised_case(run):
     result = run("export", "-c", str(ACME), "-f", "json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
@@ -165,7 +158,7 @@ def _dates(node, where=""):
             yield from _dates(value, f"{where}[{i}]")
 
 
-def test_json_dates_have_start_and_end_everywhere_and_sections_the_listing_shapes():
+def test_json_dates_have_start_and_end_everywhere_and_sections_the_listing_shapes(run):
     data = json.loads(run("export", "-c", str(ACME), "-f", "json").stdout)
     found = list(_dates(data))
     assert {where.split("[")[0] for where, _ in found} >= {
@@ -195,7 +188,7 @@ def test_json_dates_have_start_and_end_everywhere_and_sections_the_listing_shape
     }
 
 
-def test_json_round_trips_every_field_of_the_case_file():
+def test_json_round_trips_every_field_of_the_case_file(run):
     # Everything the YAML says is in the JSON, as written (values' and dates' text).
     import yaml
 
@@ -219,7 +212,7 @@ def test_json_round_trips_every_field_of_the_case_file():
     same(written, data, "")
 
 
-def test_export_to_dash_writes_stdout(tmp_path, monkeypatch):
+def test_export_to_dash_writes_stdout(run, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = run("export", "-c", str(ACME), "-f", "md", "-o", "-")
     assert result.exit_code == 0, result.output
@@ -434,7 +427,7 @@ def test_metric_chart_draws_a_bar_per_observation(acme):
 # --- writing ---------------------------------------------------------------------------
 
 
-def test_cli_export_to_a_file_and_never_over_one(tmp_path):
+def test_cli_export_to_a_file_and_never_over_one(run, tmp_path):
     out = tmp_path / "acme.html"
     result = run("export", "-c", str(ACME), "-f", "html", "-o", str(out), "--today", "2024-07-01")
     assert result.exit_code == 0, result.output
@@ -453,13 +446,13 @@ def test_cli_export_to_a_file_and_never_over_one(tmp_path):
     assert out.read_text().startswith("# From warehouse robots to a platform")
 
 
-def test_cli_export_markdown_to_stdout_by_default():
+def test_cli_export_markdown_to_stdout_by_default(run):
     result = run("export", "-c", str(ACME))
     assert result.exit_code == 0
     assert result.stdout.startswith("# From warehouse robots to a platform\n")
 
 
-def test_cli_export_as_of_drops_later_facts():
+def test_cli_export_as_of_drops_later_facts(run):
     result = run("export", "-c", str(ACME), "--as-of", "2019")
     assert "Series B" not in result.stdout and "Series A" in result.stdout
 

@@ -8,9 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from casekit.cli.app import app
 from casekit.errors import CaseNotFound, UsageError
 from casekit.git import GitError
 from casekit.history import history
@@ -72,10 +70,6 @@ def repo(tmp_path, monkeypatch) -> Repo:
     return repo
 
 
-def run(*args: str, env: dict | None = None):
-    return CliRunner().invoke(app, list(args), env={**ENV, **(env or {})})
-
-
 def subjects(found) -> list[str]:
     return [e.commit.subject for e in found.entries]
 
@@ -83,7 +77,7 @@ def subjects(found) -> list[str]:
 # --- casekit log ---------------------------------------------------------------------------
 
 
-def test_log_lists_the_commits_that_changed_the_case_newest_first_with_what_they_changed(repo):
+def test_log_lists_the_commits_that_changed_the_case_newest_first_with_what_they_changed(run, repo):
     repo.put("base")
     repo.commit("Start the Acme case")
     (repo.root / "README").write_text("not the case\n")
@@ -100,7 +94,7 @@ def test_log_lists_the_commits_that_changed_the_case_newest_first_with_what_they
     assert "Unrelated" not in result.stdout
 
 
-def test_log_follows_renames_and_says_so(repo):
+def test_log_follows_renames_and_says_so(run, repo):
     repo.put("base", "old/acme.yaml")
     repo.commit("one")
     repo.git("mv", "old", "cases")
@@ -137,7 +131,7 @@ def test_a_merge_is_compared_with_its_first_parent(repo):
     assert subjects(history(Path("cases/acme.yaml"), first_parent=True)) == ["Merge side", "one"]
 
 
-def test_a_commit_that_deletes_the_case_and_one_that_brings_it_back(repo):
+def test_a_commit_that_deletes_the_case_and_one_that_brings_it_back(run, repo):
     repo.put("base")
     repo.commit("one")
     (repo.root / "cases" / "acme.yaml").unlink()
@@ -170,7 +164,7 @@ def test_item_is_followed_through_its_rename(repo):
     assert subjects(escalations) == ["Rename the Series B", "Escalate a risk", "one"]
 
 
-def test_item_errors_name_the_item(repo):
+def test_item_errors_name_the_item(run, repo):
     repo.put("base")
     repo.commit("one")
     with pytest.raises(CaseNotFound, match="no item `nothing`"):
@@ -187,7 +181,7 @@ def test_item_errors_name_the_item(repo):
     assert result.exit_code == 2 and "--item: no item `nothing`" in result.stderr
 
 
-def test_since_until_section_limit_and_reverse(repo):
+def test_since_until_section_limit_and_reverse(run, repo):
     repo.put("base")
     repo.commit("one")  # 2025-01-01
     repo.put("escalated")
@@ -219,7 +213,7 @@ def _day(text: str):
     return date.fromisoformat(text)
 
 
-def test_log_records_in_every_format(repo):
+def test_log_records_in_every_format(run, repo):
     repo.put("base")
     first = repo.commit("one")
     repo.put("escalated")
@@ -246,7 +240,7 @@ def test_log_records_in_every_format(repo):
     assert md.splitlines()[0].startswith("| commit | date | author | subject |")
 
 
-def test_log_patch_shows_the_changes_as_diff_does(repo):
+def test_log_patch_shows_the_changes_as_diff_does(run, repo):
     repo.put("base")
     repo.commit("one")
     repo.put("escalated")
@@ -256,7 +250,7 @@ def test_log_patch_shows_the_changes_as_diff_does(repo):
     assert "one" not in out
 
 
-def test_an_invalid_version_is_shown_and_the_fix_compares_with_the_last_valid_one(repo):
+def test_an_invalid_version_is_shown_and_the_fix_compares_with_the_last_valid_one(run, repo):
     repo.put("base")
     repo.commit("one")
     (repo.root / "cases" / "acme.yaml").write_text("casekit: 1\nid: [\n")
@@ -270,7 +264,7 @@ def test_an_invalid_version_is_shown_and_the_fix_compares_with_the_last_valid_on
     assert "not a valid case" in run("log", "cases/acme.yaml").stdout
 
 
-def test_an_empty_history_and_an_untracked_file(repo):
+def test_an_empty_history_and_an_untracked_file(run, repo):
     repo.put("base")
     result = run("log", "cases/acme.yaml")
     assert result.exit_code == 2
@@ -281,7 +275,7 @@ def test_an_empty_history_and_an_untracked_file(repo):
     assert json.loads(run("log", "cases/acme.yaml", "-f", "json").stdout) == []
 
 
-def test_log_outside_a_repository_exits_2(tmp_path, monkeypatch):
+def test_log_outside_a_repository_exits_2(run, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     shutil.copy(FIXTURES / "base.yaml", tmp_path / "acme.yaml")
     result = run("log", "acme.yaml")
@@ -291,7 +285,7 @@ def test_log_outside_a_repository_exits_2(tmp_path, monkeypatch):
         history(tmp_path / "acme.yaml")
 
 
-def test_log_takes_an_id_and_a_dirty_work_tree_changes_nothing(repo):
+def test_log_takes_an_id_and_a_dirty_work_tree_changes_nothing(run, repo):
     repo.put("base")
     repo.commit("one")
     repo.put("added")  # not committed
@@ -329,7 +323,7 @@ def test_parsed_versions_are_cached_by_blob(repo, monkeypatch, tmp_path):
 # --- one-operand diff ------------------------------------------------------------------------
 
 
-def test_one_operand_diff_compares_the_working_file_with_head(repo):
+def test_one_operand_diff_compares_the_working_file_with_head(run, repo):
     repo.put("base")
     repo.commit("one")
     result = run("diff", "cases/acme.yaml")
@@ -343,7 +337,7 @@ def test_one_operand_diff_compares_the_working_file_with_head(repo):
     assert run("--cases-dir", "cases", "diff", "acme", "--stat").exit_code == 1
 
 
-def test_staged_compares_the_index_with_head(repo):
+def test_staged_compares_the_index_with_head(run, repo):
     repo.put("base")
     repo.commit("one")
     repo.put("escalated")
@@ -358,7 +352,7 @@ def test_staged_compares_the_index_with_head(repo):
     assert result.exit_code == 2 and "--staged" in result.stderr
 
 
-def test_one_operand_diff_of_a_new_file_adds_everything(repo):
+def test_one_operand_diff_of_a_new_file_adds_everything(run, repo):
     repo.put("base", "cases/other.yaml")
     repo.commit("other")
     repo.put("base")
@@ -367,7 +361,7 @@ def test_one_operand_diff_of_a_new_file_adds_everything(repo):
     assert record["summary"]["timeline"]["added"] == 5
 
 
-def test_one_operand_diff_outside_a_repository_exits_2(tmp_path, monkeypatch):
+def test_one_operand_diff_outside_a_repository_exits_2(run, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     shutil.copy(FIXTURES / "base.yaml", tmp_path / "acme.yaml")
     result = run("diff", "acme.yaml")
@@ -377,7 +371,7 @@ def test_one_operand_diff_outside_a_repository_exits_2(tmp_path, monkeypatch):
 # --- colour ------------------------------------------------------------------------------
 
 
-def test_color_always_never_and_auto(repo):
+def test_color_always_never_and_auto(run, repo):
     repo.put("base")
     repo.commit("one")
     repo.put("escalated")
@@ -391,7 +385,7 @@ def test_color_always_never_and_auto(repo):
     assert bad.exit_code == 2 and "--color: `sometimes` is not auto, always or never" in bad.stderr
 
 
-def test_under_git_s_pager_output_is_coloured_unless_git_or_no_color_say_not(repo):
+def test_under_git_s_pager_output_is_coloured_unless_git_or_no_color_say_not(run, repo):
     import casekit.render.term as term
 
     repo.put("base")

@@ -10,18 +10,11 @@ import threading
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
-
-from casekit.cli.app import app
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ACME = FIXTURES / "library" / "acme.yaml"
 ENV = {"NO_COLOR": "1", "COLUMNS": "100", "CASEKIT_CASE": "", "CASEKIT_PATH": ""}
 LATIN1 = os.fsdecode(b"caf\xe9.yaml")
-
-
-def run(*args: str, env: dict | None = None, input=None):
-    return CliRunner().invoke(app, list(args), env={**ENV, **(env or {})}, input=input)
 
 
 def casekit(*args: str, env: dict | None = None, **kwargs) -> subprocess.CompletedProcess:
@@ -48,7 +41,7 @@ def test_an_excerpt_reads_a_window_of_a_long_line_not_all_of_it(monkeypatch):
     assert max(seen) <= 2 * problems._REACH
 
 
-def test_a_one_line_case_with_a_thousand_problems_shows_each_at_its_column(tmp_path):
+def test_a_one_line_case_with_a_thousand_problems_shows_each_at_its_column(run, tmp_path):
     events = [{"id": f"e{i}", "date": "2020", "title": "t", "category": "product", "zzz": i} for i in range(1000)]
     path = tmp_path / "long.yaml"
     path.write_text(json.dumps({"casekit": 1, "company": "X", "timeline": events}))
@@ -188,7 +181,7 @@ def test_a_case_swapped_for_a_fifo_in_a_library_run_does_not_hang(tmp_path):
     assert loaded.case is None and "not a regular file" in loaded.problems[0].message
 
 
-def test_a_fifo_named_on_purpose_is_still_read(tmp_path):
+def test_a_fifo_named_on_purpose_is_still_read(run, tmp_path):
     fifo = tmp_path / "pipe.yaml"
     os.mkfifo(fifo)
     writer = threading.Thread(target=lambda: fifo.write_bytes(ACME.read_bytes()))
@@ -215,7 +208,7 @@ def test_a_link_to_a_secret_file_leaks_none_of_it(tmp_path):
     assert "shadow.yaml:1:1: error: not a case file" in out
 
 
-def test_a_case_missing_only_its_casekit_key_still_gets_every_problem(tmp_path):
+def test_a_case_missing_only_its_casekit_key_still_gets_every_problem(run, tmp_path):
     path = tmp_path / "draft.yaml"
     path.write_text(ACME.read_text().replace("casekit: 1\n", "", 1).replace("company:", "compnay:", 1))
     result = run("validate", str(path))
@@ -246,7 +239,7 @@ def test_a_stdout_that_is_not_utf8_gets_ascii_rules_and_question_marks(encoding)
 
 
 @pytest.mark.parametrize("columns", ["0", "1", "-3", "100000000000000000000"])
-def test_any_columns_value_still_prints(columns):
+def test_any_columns_value_still_prints(run, columns):
     result = run("timeline", "-c", str(ACME), env={"COLUMNS": columns})
     assert (result.exit_code == 0 and "Founded" in result.stdout) or "event" in result.stdout
     assert max(len(line) for line in result.stdout.splitlines()) <= 4096
@@ -257,7 +250,7 @@ def test_any_columns_value_still_prints(columns):
 # --- echoed text ----------------------------------------------------------------------------------------
 
 
-def test_search_shows_a_query_s_escape_sequences_instead_of_sending_them():
+def test_search_shows_a_query_s_escape_sequences_instead_of_sending_them(run):
     result = run("search", "-c", str(ACME), "\x1b]52;c;aGk=\x07\x1b[2J")
     assert result.exit_code == 1
     assert "\x1b" not in result.stderr and "\x07" not in result.stderr and "␛]52" in result.stderr

@@ -5,16 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from typer.testing import CliRunner
-
-from casekit.cli.app import app
-
 FIXTURES = Path(__file__).parent / "fixtures" / "items"
-ENV = {"NO_COLOR": "1", "COLUMNS": "80"}
 
 
-def run(*args: str, env: dict | None = None):
-    return CliRunner().invoke(app, ["--cases-dir", str(FIXTURES), *args], env={**ENV, **(env or {})})
+CLI_ARGS = ["--cases-dir", FIXTURES]  # before every run's arguments (tests/conftest.py: run)
+CLI_ENV = {"COLUMNS": "80"}
 
 
 def lines(text: str) -> list[str]:
@@ -44,7 +39,7 @@ Links (2)
 """
 
 
-def test_an_event_in_full_at_80_columns():
+def test_an_event_in_full_at_80_columns(run):
     result = run("show", "timeline/launch", "--today", "2025-01-01")
     assert result.exit_code == 0, result.stderr
     assert lines(result.stdout) == lines(LAUNCH)
@@ -72,13 +67,13 @@ Links (4)
 """
 
 
-def test_a_principle_shows_its_evidence_and_its_risks_both_ways():
+def test_a_principle_shows_its_evidence_and_its_risks_both_ways(run):
     result = run("show", "focus")
     assert result.exit_code == 0, result.stderr
     assert lines(result.stdout) == lines(PRINCIPLE)
 
 
-def test_a_metric_shows_each_observation_with_its_confidence_note_and_sources():
+def test_a_metric_shows_each_observation_with_its_confidence_note_and_sources(run):
     result = run("show", "revenue")
     assert result.exit_code == 0, result.stderr
     out = lines(result.stdout)
@@ -91,7 +86,7 @@ def test_a_metric_shows_each_observation_with_its_confidence_note_and_sources():
     ]
 
 
-def test_a_source_lists_the_items_that_cite_it():
+def test_a_source_lists_the_items_that_cite_it(run):
     result = run("show", "memo")
     assert result.exit_code == 0, result.stderr
     out = lines(result.stdout)
@@ -105,7 +100,7 @@ def test_a_source_lists_the_items_that_cite_it():
     ]
 
 
-def test_an_ambiguous_ref_exits_2_with_the_candidates():
+def test_an_ambiguous_ref_exits_2_with_the_candidates(run):
     result = run("show", "launch")
     assert result.exit_code == 2
     assert "`launch` names 2 items in provenance" in result.stderr
@@ -113,27 +108,27 @@ def test_an_ambiguous_ref_exits_2_with_the_candidates():
     assert result.stdout == ""
 
 
-def test_an_unknown_ref_exits_2_with_did_you_mean():
+def test_an_unknown_ref_exits_2_with_did_you_mean(run):
     result = run("show", "revenu")
     assert result.exit_code == 2
     assert "no item `revenu` in provenance" in result.stderr
     assert "did you mean `revenue`?" in result.stderr
 
 
-def test_an_item_later_than_as_of_is_said_to_be_so():
+def test_an_item_later_than_as_of_is_said_to_be_so(run):
     result = run("show", "sale", "--as-of", "2023")
     assert result.exit_code == 2
     assert "`sale` is not in provenance as of 2023" in result.stderr
     assert run("show", "founded", "--as-of", "2023").exit_code == 0
 
 
-def test_tree_and_ref_are_refused_together():
+def test_tree_and_ref_are_refused_together(run):
     result = run("show", "sale", "--tree")
     assert result.exit_code == 2
     assert "not both" in result.stderr
 
 
-def test_the_record_holds_every_field_and_the_links_both_ways():
+def test_the_record_holds_every_field_and_the_links_both_ways(run):
     result = run("show", "focus", "-f", "json")
     assert result.exit_code == 0, result.stderr
     record = json.loads(result.stdout)
@@ -159,7 +154,7 @@ def test_the_record_holds_every_field_and_the_links_both_ways():
     assert "backlinks:" in yaml_out.stdout
 
 
-def test_a_source_url_is_a_terminal_hyperlink_only_where_the_terminal_takes_one():
+def test_a_source_url_is_a_terminal_hyperlink_only_where_the_terminal_takes_one(run):
     from rich.console import Console
 
     from casekit.links import resolve_ref

@@ -22,8 +22,7 @@ ACME = FIXTURES / "library" / "acme.yaml"
 ENV = {"NO_COLOR": "1", "COLUMNS": "100", "CASEKIT_CASE": "", "CASEKIT_PATH": ""}
 
 
-def run(*args: str):
-    return CliRunner().invoke(app, ["--cases-dir", str(FIXTURES / "library"), *args], env=ENV)
+CLI_ARGS = ["--cases-dir", FIXTURES / "library"]  # before every run's arguments (tests/conftest.py: run)
 
 
 def csv_rows(text: str) -> tuple[list[str], list[dict]]:
@@ -127,7 +126,7 @@ LISTINGS = [
 
 
 @pytest.mark.parametrize("args", LISTINGS, ids=" ".join)
-def test_every_key_of_each_json_record_appears_in_the_csv_header(args):
+def test_every_key_of_each_json_record_appears_in_the_csv_header(run, args):
     case = (
         [] if {"-c", "--all"} & set(args) or args[0] in ("cases", "search", "compare", "validate") else ["-c", "acme"]
     )
@@ -157,7 +156,7 @@ def test_a_key_plain_in_one_record_and_a_mapping_in_another_keeps_its_columns_to
     assert write(records, "csv").splitlines()[0] == "n,a,a.x,a.y,b,b.x"
 
 
-def test_show_is_one_record_of_what_show_displays():
+def test_show_is_one_record_of_what_show_displays(run):
     record = json.loads(run("show", "-c", "acme", "-f", "json").stdout)
     assert list(record) == [
         "id",

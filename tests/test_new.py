@@ -8,9 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from typer.testing import CliRunner
 
-from casekit.cli.app import app
 from casekit.errors import UsageError
 from casekit.library import bundled_dir
 from casekit.loader import check_file, load_case
@@ -18,12 +16,7 @@ from casekit.schema import case_schema
 from casekit.skeleton import skeleton
 
 FIXTURES = Path(__file__).parent / "fixtures"
-ENV = {"NO_COLOR": "1", "COLUMNS": "100", "CASEKIT_PATH": "", "CASEKIT_CASE": ""}
 TODAY = datetime.date(2024, 5, 17)
-
-
-def run(*args: str):
-    return CliRunner().invoke(app, list(args), env=ENV)
 
 
 # --- the skeleton ----------------------------------------------------------------------
@@ -66,7 +59,7 @@ def test_skeleton_refuses_control_characters_in_the_company():
 # --- the command -----------------------------------------------------------------------
 
 
-def test_new_writes_the_file_and_names_it_on_stderr(tmp_path):
+def test_new_writes_the_file_and_names_it_on_stderr(run, tmp_path):
     result = run("new", "acme_two", "--company", "Acme Two", "--dir", str(tmp_path), "--today", "2024-05-17")
     assert result.exit_code == 0, result.output
     path = tmp_path / "acme_two.yaml"
@@ -75,13 +68,13 @@ def test_new_writes_the_file_and_names_it_on_stderr(tmp_path):
     assert run("validate", str(path)).exit_code == 0
 
 
-def test_new_writes_to_cases_by_default(tmp_path, monkeypatch):
+def test_new_writes_to_cases_by_default(run, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert run("new", "beta", "--company", "Beta").exit_code == 0
     assert (tmp_path / "cases" / "beta.yaml").is_file()
 
 
-def test_new_never_overwrites_without_force(tmp_path):
+def test_new_never_overwrites_without_force(run, tmp_path):
     path = tmp_path / "acme_two.yaml"
     path.write_text("my notes\n")
     result = run("new", "acme_two", "--company", "Acme Two", "--dir", str(tmp_path))
@@ -93,7 +86,7 @@ def test_new_never_overwrites_without_force(tmp_path):
     assert 'company: "Acme Two"' in path.read_text()
 
 
-def test_new_refuses_a_bad_id(tmp_path):
+def test_new_refuses_a_bad_id(run, tmp_path):
     result = run("new", "Acme Two", "--company", "Acme", "--dir", str(tmp_path))
     assert result.exit_code == 2
     assert "not a valid case id" in result.stderr
@@ -186,7 +179,7 @@ def test_schema_says_what_validate_says_of_ids_tags_sources_version_and_numbers(
     assert len(errors) == 1 and word in errors[0]
 
 
-def test_schema_command_prints_it():
+def test_schema_command_prints_it(run):
     result = run("schema")
     assert result.exit_code == 0
     assert json.loads(result.stdout)["$defs"]["PartialDate"]["anyOf"]

@@ -45,8 +45,7 @@ def cases():
     return [load_case(FIXTURES / "alpha.yaml"), load_case(FIXTURES / "beta.yaml")]
 
 
-def run(*args: str):
-    return CliRunner().invoke(app, ["--cases-dir", str(FIXTURES), *args], env=ENV)
+CLI_ARGS = ["--cases-dir", FIXTURES]  # before every run's arguments (tests/conftest.py: run)
 
 
 def ids(hits) -> list[tuple[str, str, str]]:
@@ -398,7 +397,7 @@ def test_a_nul_in_a_text_is_a_gap_like_a_space(cases):
 # --- the command -----------------------------------------------------------------------
 
 
-def test_cli_json_has_the_record_keys_best_first():
+def test_cli_json_has_the_record_keys_best_first(run):
     result = run("search", "croissant", "-c", "alpha", "-c", "beta", "-f", "json")
     assert result.exit_code == 0, result.output
     records = json.loads(result.stdout)
@@ -408,7 +407,7 @@ def test_cli_json_has_the_record_keys_best_first():
     assert "«croissant»" in records[3]["snippet"]
 
 
-def test_cli_table_shows_where_each_hit_is_and_its_snippet():
+def test_cli_table_shows_where_each_hit_is_and_its_snippet(run):
     result = run("search", "butter", "-c", "alpha")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
@@ -419,7 +418,7 @@ def test_cli_table_shows_where_each_hit_is_and_its_snippet():
     assert "«" not in result.stdout  # the table highlights with a style, not with marks
 
 
-def test_cli_names_the_case_when_several_cases_are_searched():
+def test_cli_names_the_case_when_several_cases_are_searched(run):
     result = run("search", "croissant", "-c", "alpha", "-c", "beta")
     lines = result.stdout.splitlines()
     assert [line.split()[0] for line in lines[2:5]] == ["alpha", "timeline", "croissant-launch"]
@@ -438,27 +437,27 @@ def test_cli_highlights_matches_in_colour():
     assert "\x1b[1;31mZürich\x1b[0m" in result.stdout
 
 
-def test_cli_limit_and_section():
+def test_cli_limit_and_section(run):
     result = run("search", "croissant", "-c", "alpha", "-c", "beta", "-n", "1", "-f", "json")
     assert [r["id"] for r in json.loads(result.stdout)] == ["croissant-launch"]
     result = run("search", "croissant", "-c", "alpha", "--section", "lessons", "-f", "json")
     assert [r["id"] for r in json.loads(result.stdout)] == ["menu"]
 
 
-def test_cli_searches_the_whole_library_by_default():
+def test_cli_searches_the_whole_library_by_default(run):
     result = run("search", "croissant", "-f", "json")
     assert result.exit_code == 0
     assert {r["case"] for r in json.loads(result.stdout)} == {"alpha", "beta"}
 
 
-def test_cli_no_hits_is_exit_1_with_a_message_on_stderr():
+def test_cli_no_hits_is_exit_1_with_a_message_on_stderr(run):
     result = run("search", "zeppelin", "-c", "alpha")
     assert result.exit_code == 1
     assert result.stdout == ""
     assert "no matches for zeppelin" in result.stderr
 
 
-def test_cli_bad_section_and_empty_query_are_trouble():
+def test_cli_bad_section_and_empty_query_are_trouble(run):
     result = run("search", "x", "--section", "risk")
     assert result.exit_code == 2
     assert "did you mean `risks`" in result.stderr
@@ -561,7 +560,7 @@ def test_an_items_own_id_is_searched_by_its_parts(cases):
 # --- the library ----------------------------------------------------------------------------
 
 
-def test_cli_a_case_named_twice_is_searched_once():
+def test_cli_a_case_named_twice_is_searched_once(run):
     once = json.loads(run("search", "croissant", "-c", "alpha", "-c", "beta", "-f", "json").stdout)
     twice = json.loads(
         run(
@@ -594,7 +593,7 @@ def test_cli_two_versions_of_a_case_are_told_apart_by_their_files(tmp_path):
     assert "alpha_v1" in table.stdout and "alpha_v2" in table.stdout
 
 
-def test_cli_no_hits_in_a_machine_format_is_still_well_formed():
+def test_cli_no_hits_in_a_machine_format_is_still_well_formed(run):
     result = run("search", "zeppelin", "-c", "alpha", "-f", "json")
     assert result.exit_code == 1 and json.loads(result.stdout) == []
     result = run("search", "zeppelin", "-c", "alpha", "-f", "csv")
