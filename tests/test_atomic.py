@@ -19,6 +19,22 @@ REPO = Path(__file__).resolve().parent.parent
 LIBRARY = REPO / "tests" / "fixtures" / "library"
 
 
+class Reader(threading.Thread):
+    """Reads a FIFO to its end in the background (a writer's open waits for one)."""
+
+    def __init__(self, fifo: Path) -> None:
+        super().__init__(daemon=True)
+        self.fifo, self.got = fifo, b""
+        self.start()
+
+    def run(self) -> None:
+        self.got = self.fifo.read_bytes()
+
+    def read(self, timeout: float = 30) -> bytes:
+        self.join(timeout)
+        return self.got
+
+
 def leftovers(directory: Path) -> list[str]:
     return sorted(p.name for p in directory.iterdir() if p.name.endswith(".tmp"))
 
@@ -96,12 +112,9 @@ def test_a_temporary_name_is_never_longer_than_the_final_one_allows(name):
 def test_a_fifo_is_written_into_and_stays_a_fifo_without_overwrite(tmp_path):
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
-    got: list[bytes] = []
-    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
-    reader.start()
+    reader = Reader(fifo)
     write_text(fifo, "through the pipe\n")
-    reader.join(5)
-    assert got == [b"through the pipe\n"]
+    assert reader.read() == b"through the pipe\n"
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
     assert leftovers(tmp_path) == []
 
@@ -147,12 +160,9 @@ def test_a_link_to_a_fifo_writes_into_the_fifo(tmp_path):
     os.mkfifo(fifo)
     link = tmp_path / "out"
     link.symlink_to(fifo)
-    got: list[bytes] = []
-    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
-    reader.start()
+    reader = Reader(fifo)
     write_bytes(link, b"data")
-    reader.join(5)
-    assert got == [b"data"]
+    assert reader.read() == b"data"
     assert link.is_symlink() and stat.S_ISFIFO(os.stat(link).st_mode)
 
 
@@ -184,13 +194,10 @@ def test_export_to_dev_stdout_needs_no_force_and_appends_where_stdout_appends(tm
 def test_export_into_a_fifo_with_force_keeps_the_fifo(tmp_path):
     fifo = tmp_path / "page.html"
     os.mkfifo(fifo)
-    got: list[bytes] = []
-    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
-    reader.start()
+    reader = Reader(fifo)
     done = casekit("export", "-c", "acme", "-f", "html", "-o", str(fifo), "--force")
-    reader.join(30)
     assert done.returncode == 0, done.stderr
-    assert got and got[0].startswith(b"<!doctype html>")
+    assert reader.read().startswith(b"<!doctype html>")
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
 
 
