@@ -7,6 +7,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from casekit.cli.app import app
@@ -77,3 +79,35 @@ def test_figures_near_the_float_maximum_draw_finite_bars(tmp_path, values):
     numbers = coordinates(svg)
     assert numbers and all(-1000 < v < 1000 for v in numbers), svg
     assert "nan" not in svg and "inf" not in svg
+
+
+# --- any year, any figure ----------------------------------------------------------------
+
+_YEARS = st.integers(min_value=1, max_value=9999)
+_FIGURES = st.one_of(
+    st.floats(min_value=-1.7e308, max_value=1.7e308, allow_nan=False, allow_infinity=False),
+    st.sampled_from([0.0, 1e-300, 1e308, -1e308, 1.7976931348623157e308]),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(years=st.lists(_YEARS, min_size=1, max_size=6), figures=st.lists(_FIGURES, min_size=2, max_size=6))
+def test_charts_draw_any_year_and_figure_inside_their_box(tmp_path, years, figures):
+    events = "".join(
+        f"  - {{id: e{i}, date: {y:04d}, title: Event {i}, category: product, sources: [s]}}\n"
+        for i, y in enumerate(years)
+    )
+    observations = "".join(f"      - {{date: {2000 + i}, value: '{v!r}'}}\n" for i, v in enumerate(figures))
+    path = tmp_path / "any.yaml"
+    path.write_text(
+        "casekit: 1\nid: any\ncompany: Any\ntitle: Any\nas_of: 2024\n"
+        "sources:\n  - {id: s, title: S, kind: article}\n"
+        f"timeline:\n{events}"
+        "principles:\n  - {id: p, n: 1, title: P, summary: S, benefit: B, tradeoff: T, sources: [s]}\n"
+        "risks:\n  - {id: r, title: R, severity: low, sources: [s]}\n"
+        f"metrics:\n  - id: m\n    name: M\n    unit: count\n    sources: [s]\n    observations:\n{observations}"
+    )
+    case = load_case(path)
+    for svg in (timeline_svg(case, TODAY), metric_svg(case.metrics[0])):
+        assert "nan" not in svg and "inf" not in svg
+        assert all(-2000 < v < 2000 for v in coordinates(svg)), svg
