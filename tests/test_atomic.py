@@ -211,28 +211,43 @@ def test_new_with_an_id_as_long_as_a_name_can_be(tmp_path):
 
 # --- signals ---------------------------------------------------------------------------
 
-# Stops the process with `signum` while the temporary file is written but not yet in place.
+# Sends the process `signum` while the temporary file is written but not yet in place; the signal's
+# disposition at start is the default, or ignored as under nohup when the third argument says so.
 KILL_MID_WRITE = """
 import os, signal, sys
 signum, real = getattr(signal, sys.argv.pop(1)), os.fsync
+signal.signal(signum, signal.SIG_IGN if sys.argv.pop(1) == "ignored" else signal.SIG_DFL)
 os.fsync = lambda fd: os.kill(os.getpid(), signum) or real(fd)
 from casekit.cli import main
 main()
 """
 
 
-@pytest.mark.parametrize("signame", ["SIGTERM", "SIGHUP"])
-def test_a_signal_mid_export_ends_it_leaving_no_temporary_file_and_the_old_file(tmp_path, signame):
-    target = tmp_path / "page.html"
-    target.write_text("old page")
+def export_killed_mid_write(tmp_path: Path, signame: str, disposition: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(REPO), "CASEKIT_NO_CACHE": "1"}
-    done = subprocess.run(
-        [sys.executable, "-c", KILL_MID_WRITE, signame, "--cases-dir", str(LIBRARY)]
-        + ["export", "-c", "acme", "-f", "html", "-o", str(target), "--force"],
+    return subprocess.run(
+        [sys.executable, "-c", KILL_MID_WRITE, signame, disposition, "--cases-dir", str(LIBRARY)]
+        + ["export", "-c", "acme", "-f", "html", "-o", str(tmp_path / "page.html"), "--force"],
         env=env,
         capture_output=True,
         timeout=60,
     )
+
+
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGHUP"])
+def test_a_signal_mid_export_ends_it_leaving_no_temporary_file_and_the_old_file(tmp_path, signame):
+    target = tmp_path / "page.html"
+    target.write_text("old page")
+    done = export_killed_mid_write(tmp_path, signame, "default")
     assert done.returncode == -getattr(signal, signame), done.stderr  # ended by the signal, as before
     assert target.read_text() == "old page"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["page.html"]
+
+
+def test_an_ignored_hangup_lets_the_write_finish(tmp_path):
+    target = tmp_path / "page.html"
+    target.write_text("old page")
+    done = export_killed_mid_write(tmp_path, "SIGHUP", "ignored")  # as under nohup
+    assert done.returncode == 0, done.stderr
+    assert target.read_text().startswith("<!doctype html>")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["page.html"]
