@@ -429,3 +429,15 @@ def test_tree_with_era_puts_each_event_under_an_era_named():
     lines = table_lines(NESTED, 80, "--view", "tree", "--era", "founder", "--today", "2026-11-25")
     assert not any("The pivot" in line for line in lines)
     assert any("2015-06  Pivots to software" in line for line in lines)
+
+
+def test_the_tree_lists_a_moment_known_within_a_span_under_the_year_it_sorts_by():
+    # `[2016..2019]` sorts by its middle (2017-12-31), after the 2017 events: it is listed under
+    # 2017, so the years stay in order, not under 2016 after them.
+    result = CliRunner().invoke(app, ["timeline", "-c", "scale_ai", "--view", "tree", "--era", "av_wave"], env=ENV)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    headers = {int(line.strip(" │├└─")): i for i, line in enumerate(lines) if line.strip(" │├└─").isdigit()}
+    assert list(headers) == sorted(headers) and min(headers) == 2017
+    moment = next(i for i, line in enumerate(lines) if "[2016..2019]" in line)
+    assert headers[2017] < moment < headers[2018]

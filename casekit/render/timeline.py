@@ -243,7 +243,9 @@ def _under(title: Text, parts: list[Text], room: int) -> Text:
 
 
 def _year_of(d: PartialDate, today: date) -> int:
-    return (d.start or d.latest(today)).year
+    """The year an event is listed under: that of the day it sorts by (a moment known only within a
+    span by its anchor day, see `PartialDate.anchor`), so the years stay in order."""
+    return (d.anchor() or d.start or d.latest(today)).year
 
 
 def timeline_tree(rows: Rows, cases: Sequence[Case], today: date, eras: Sequence[str] = ()) -> Tree | Group:
