@@ -105,6 +105,30 @@ def _quoted(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
+def new_case_names(word: str | None, company: str | None, ask=None) -> tuple[str, str]:
+    """The id and company of a new case from what `casekit new` was given: an id, or a company
+    name to make one from. `ask(label, default)` asks for what is missing (at a terminal)."""
+    from casekit.checks import is_slug, slugify
+
+    # A word that is no id is the company's name, unless --company gave that (then it is a bad id).
+    case_id = word if word is not None and (is_slug(word) or company is not None) else None
+    if company is None and word is not None and case_id is None:
+        company = word
+    if company is None and ask is not None:
+        company = ask("company", None)
+    if company is None:
+        raise UsageError(
+            "say who the case is about", hint="casekit new acme --company 'Acme Corp', or casekit new 'Acme Corp'"
+        )
+    suggestion = slugify(company).replace("-", "_") or None
+    if case_id is None and ask is not None:
+        case_id = ask("id", suggestion)
+    case_id = case_id or suggestion
+    if not case_id:
+        raise UsageError(f"cannot make an id from `{company}`", hint="give one: casekit new ID --company NAME")
+    return case_id, company
+
+
 def skeleton(case_id: str, company: str, today: date) -> str:
     """The YAML text of a new case `case_id` about `company`, as of `today`'s month."""
     from casekit.checks import is_slug

@@ -50,7 +50,7 @@ FUZZ = settings(
 )
 
 # Commands that write files (and so are not "read-only"); `export` writes only with -o, never given here.
-WRITERS = {"new"}
+WRITERS = {"new", "add", "edit", "rename", "rm", "fmt", "import"}  # commands that write case files
 # ESC and every other C0 control but newline, DEL, C1 controls, and bidi overrides/isolates.
 CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 

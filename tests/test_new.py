@@ -64,7 +64,9 @@ def test_new_writes_the_file_and_names_it_on_stderr(run, tmp_path):
     assert result.exit_code == 0, result.output
     path = tmp_path / "acme_two.yaml"
     assert result.stdout == ""
-    assert result.stderr.strip() == str(path)
+    written, advice = result.stderr.strip().splitlines()
+    assert written == str(path)
+    assert advice.startswith(f"{tmp_path} is not in the library; add it with --cases-dir {tmp_path}")
     assert run("validate", str(path)).exit_code == 0
 
 

@@ -47,6 +47,12 @@ COMMANDS: dict[str, tuple[str, str] | None] = {
     "log": ("log", ACROSS),
     "validate": ("inspect", WRITE),
     "new": ("library_cmds", WRITE),
+    "add": ("writing", WRITE),
+    "edit": ("writing", WRITE),
+    "rename": ("writing", WRITE),
+    "rm": ("writing", WRITE),
+    "import": ("writing", WRITE),
+    "fmt": ("writing", WRITE),
     "export": ("library_cmds", WRITE),
     "schema": ("inspect", WRITE),
 }

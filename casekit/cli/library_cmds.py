@@ -1,5 +1,6 @@
 """Commands over the library: search, compare, export, new."""
 
+import sys
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -157,29 +158,49 @@ def export(
 def new(
     ctx: typer.Context,
     case_id: Annotated[
-        str,
+        str | None,
         typer.Argument(
-            metavar="ID", show_default=False, help="The new case's id: a slug such as acme or series_b-2024."
+            metavar="[ID|COMPANY]",
+            show_default=False,
+            help="The new case's id (a slug such as acme or series_b-2024), or the company's name to make it from.",
         ),
-    ],
+    ] = None,
     company: Annotated[
-        str, typer.Option("--company", metavar="NAME", show_default=False, help="Who the case is about.")
-    ],
+        str | None, typer.Option("--company", metavar="NAME", show_default=False, help="Who the case is about.")
+    ] = None,
     directory: Annotated[Path, typer.Option("--dir", metavar="DIR", help="Where to write ID.yaml.")] = Path("cases"),
     force: Annotated[bool, typer.Option("--force", help="Replace DIR/ID.yaml if it exists.")] = False,
 ) -> None:
     """Start a case: write DIR/ID.yaml, a commented skeleton that validates.
 
-    Never replaces an existing file without --force. The path written is
-    printed on stderr.
+    `casekit new Netflix` takes Netflix as the company and suggests the id
+    netflix. At a terminal, what is not given is asked for. Never replaces
+    an existing file without --force. The path written is printed on
+    stderr, with how to add DIR to the library when it is not in it.
     """
     from casekit.atomic import write_text
-    from casekit.skeleton import skeleton
+    from casekit.skeleton import new_case_names, skeleton
 
     st = state(ctx)
+    ask = None
+    if sys.stdin is not None and sys.stdin.isatty() and sys.stdout.isatty():
+        from casekit.cli.prompts import ask_text
+
+        ask = ask_text
+    case_id, company = new_case_names(case_id, company, ask)
     text = skeleton(case_id, company, st.today)
     written = write_text(directory / f"{case_id}.yaml", text, overwrite=force)
     st.term.err.print(str(written), markup=False, highlight=False, soft_wrap=True)
+    library_dirs = {d.resolve() for d in st.library.user_dirs}
+    if directory.resolve() not in library_dirs:
+        st.term.err.print(
+            f"{directory} is not in the library; add it with --cases-dir {directory}, "
+            f"or for good: export CASEKIT_PATH={directory.resolve()}",
+            style="dim",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 @app.command()
