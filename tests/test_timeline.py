@@ -441,3 +441,10 @@ def test_the_tree_lists_a_moment_known_within_a_span_under_the_year_it_sorts_by(
     assert list(headers) == sorted(headers) and min(headers) == 2017
     moment = next(i for i, line in enumerate(lines) if "[2016..2019]" in line)
     assert headers[2017] < moment < headers[2018]
+
+
+def test_the_key_explains_a_moment_known_within_a_span_only_when_one_is_shown():
+    shown = CliRunner().invoke(app, ["timeline", "-c", "scale_ai", "--until", "2017"], env=ENV).stdout
+    assert "[2016..2019-08]" in shown and "[a..b] one moment, somewhere from a to b" in shown
+    later = CliRunner().invoke(app, ["timeline", "-c", "scale_ai", "--since", "2025"], env=ENV).stdout
+    assert "one moment" not in later

@@ -65,6 +65,7 @@ MARKS = {
     "~": "~ approximate",
     "?": "? uncertain",
     "‡": "‡ sources disagree; see the event's note",
+    "[": "[a..b] one moment, somewhere from a to b",
 }
 
 
