@@ -576,26 +576,6 @@ def test_only_the_page_imports_jinja2(fmt, jinja):
     assert done.stderr.endswith("JINJA" if jinja else "LIGHT"), done.stderr
 
 
-def test_no_function_in_the_report_modules_is_over_100_lines():
-    import ast
-
-    root = Path(__file__).parent.parent / "casekit"
-    modules = [
-        "export.py",
-        "outline.py",
-        "atomic.py",
-        "render/charts.py",
-        "render/report_md.py",
-        "render/report_html.py",
-    ]
-    long = []
-    for name in modules:
-        for node in ast.walk(ast.parse((root / name).read_text())):
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno - node.lineno >= 100:
-                long.append(f"{name}:{node.name}")
-    assert long == []
-
-
 def test_the_templates_ship_in_the_package():
     from importlib.resources import files
 
