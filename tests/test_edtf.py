@@ -10,16 +10,12 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_dates import date_texts
+from test_dates import d, date_texts, fields
 
 from casekit.dates import DateError, PartialDate
 
 P = PartialDate.parse
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def d(iso: str | None) -> date | None:
-    return None if iso is None else date.fromisoformat(iso)
 
 
 # text, start, end, precision, approximate, uncertain — the specification's examples
@@ -107,10 +103,6 @@ LEVEL_2 = [
     ("2001-40", "2001-01-01", "2001-06-30", "half", False, False),
     ("2001-41", "2001-07-01", "2001-12-31", "half", False, False),
 ]
-
-
-def fields(x: PartialDate) -> tuple:
-    return (x.start, x.end, x.precision, x.approximate, x.uncertain)
 
 
 @pytest.mark.parametrize(("text", "start", "end", "precision", "approximate", "uncertain"), LEVEL_0 + LEVEL_1 + LEVEL_2)
