@@ -69,6 +69,7 @@ class Entry:
     commit: Commit
     result: DiffResult | None
     problem: str | None = None
+    repaired: bool = False  # the parent's version was no valid case: compared with the last valid one
 
     def record(self) -> dict[str, Any]:
         """`log -f json`: `{commit, date, author, subject, path, summary, changes, problem}`."""
@@ -126,13 +127,14 @@ def history(
             hint=f"git add {relative} && git commit, and its history starts",
         )
     out = History(relative, total=len(commits))
-    commits = [c for c in commits if _in_range(c, since, until)]
     wanted = set(sections)
     versions = _Versions(top, env, use_cache)
+    versions.made_by = {c.new_oid: c for c in reversed(commits) if c.new_oid}
+    commits = [c for c in commits if _in_range(c, since, until)]
     if item is None and not wanted and limit is not None:
         commits = commits[:limit]
     versions.load(_oids(commits))
-    entries = [_entry(c, commits[i + 1 :], versions, wanted) for i, c in enumerate(commits)]
+    entries = [_entry(c, versions, wanted) for c in commits]
     if item is not None:
         section, ids = item_lineage(item, entries, versions.newest(commits))
         out.item = (section, sorted(ids))
@@ -162,24 +164,22 @@ def _oids(commits: Sequence[Commit]) -> dict[str, str]:
     return out
 
 
-def _entry(commit: Commit, older: Sequence[Commit], versions: _Versions, sections: set[str]) -> Entry:
+def _entry(commit: Commit, versions: _Versions, sections: set[str]) -> Entry:
     """What `commit` changed: its version against its first parent's. When the parent's version is
-    no valid case, the nearest older valid one stands in, so a fix shows what it changed since."""
+    no valid case, the last valid one before it stands in, so a fix shows what it changed since."""
     from casekit.changes import diff
 
     new = versions.get(commit.new_oid)
     if isinstance(new, str):
         return Entry(commit, None, new)
     old = versions.get(commit.old_oid)
-    if isinstance(old, str):
-        old = next(
-            (v for v in (versions.get(c.new_oid) for c in older) if v is None or isinstance(v, Case)),
-            None,
-        )
+    repaired = isinstance(old, str)
+    if repaired:
+        old = versions.last_valid_before(commit)
     result = diff(old, new, sections=sections & set(SECTION_NAMES))
     result.a = f"{commit.short}^:{commit.old_path or commit.path}" if commit.old_oid else "/dev/null"
     result.b = f"{commit.short}:{commit.path}" if commit.new_oid else "/dev/null"
-    return Entry(commit, result)
+    return Entry(commit, result, repaired=repaired)
 
 
 # --- the item's lineage ------------------------------------------------------------------------
@@ -265,7 +265,7 @@ def _only_item(entry: Entry, section: str, ids: set[str]) -> Entry:
         return entry
     result = entry.result
     kept = [c for c in result.changes if c.section == section and (c.id in ids or c.new_id in ids)]
-    return Entry(entry.commit, DiffResult(kept, result.a, result.b), entry.problem)
+    return Entry(entry.commit, DiffResult(kept, result.a, result.b), entry.problem, entry.repaired)
 
 
 # --- git log ---------------------------------------------------------------------------------
@@ -362,6 +362,7 @@ class _Versions:
         self.top = top
         self.cache = CaseCache(cache_root(env) / "blobs") if use_cache and not disabled(env) else None
         self.parsed: dict[str, Case | str] = {}
+        self.made_by: dict[str, Commit] = {}  # a blob id → the (oldest listed) commit that wrote it
 
     def get(self, oid: str | None) -> Case | str | None:
         """The version `oid` names; None for no file."""
@@ -370,6 +371,22 @@ class _Versions:
         if oid not in self.parsed:
             self.load({oid: oid})
         return self.parsed[oid]
+
+    def last_valid_before(self, commit: Commit) -> Case | None:
+        """The nearest valid version before `commit` along its first parents: back through the
+        commits that wrote each invalid version (None when there is none: the file was added)."""
+        oid = commit.old_oid
+        seen = set()
+        while oid is not None and oid not in seen:
+            seen.add(oid)
+            version = self.get(oid)
+            if not isinstance(version, str):
+                return version
+            maker = self.made_by.get(oid)
+            if maker is None:
+                return None  # written before the history listed: nothing valid known
+            oid = maker.old_oid
+        return None
 
     def newest(self, commits: Sequence[Commit]) -> Case | None:
         """The newest valid version among `commits`."""

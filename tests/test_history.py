@@ -261,7 +261,11 @@ def test_an_invalid_version_is_shown_and_the_fix_compares_with_the_last_valid_on
     assert subjects(found) == ["Fix it", "Break it", "one"]
     assert found.entries[1].result is None and "cases/acme.yaml" in found.entries[1].problem
     assert [c.detail for c in found.entries[0].result.changes] == ["escalated"]
-    assert "not a valid case" in run("log", "cases/acme.yaml").stdout
+    out = run("log", "cases/acme.yaml").stdout
+    assert "not a valid case: line 3: YAML syntax" in out and "valid again" in out
+    # The newest alone still finds the last valid version, beyond what it lists.
+    newest = history(Path("cases/acme.yaml"), limit=1).entries[0]
+    assert newest.repaired and [c.detail for c in newest.result.changes] == ["escalated"]
 
 
 def test_an_empty_history_and_an_untracked_file(run, repo):

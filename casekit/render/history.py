@@ -80,8 +80,10 @@ def change_parts(entry: Entry) -> list[Text]:
     elif commit.old_path and commit.old_path != commit.path:
         parts.append(Text(f"renamed from {clean(commit.old_path)}", style="bold magenta"))
     if entry.problem is not None:
-        parts.append(Text(f"not a valid case: {clean(entry.problem)}", style="yellow"))
+        parts.append(Text(f"not a valid case: {clean(short_problem(entry))}", style="yellow"))
         return parts
+    if entry.repaired:
+        parts.append(Text("valid again", style="bold green"))
     result = entry.result
     assert result is not None
     for section, counts in result.summary().items():
@@ -91,6 +93,18 @@ def change_parts(entry: Entry) -> list[Text]:
     if not parts:
         parts.append(Text("no semantic changes (only formatting, comments or spelling)", style="dim"))
     return parts
+
+
+def short_problem(entry: Entry) -> str:
+    """The problem without the version's name, which the lines above give: `line 12: …`."""
+    problem = entry.problem or ""
+    label = f"{(entry.commit.new_oid or '')[:7]}:{entry.commit.path}:"
+    if problem.startswith(label):
+        line, _, rest = problem[len(label) :].partition(":")
+        if line.isdigit():
+            _, _, message = rest.partition(":") if rest.split(":", 1)[0].isdigit() else ("", "", rest)
+            return f"line {line}: {message.strip()}"
+    return problem
 
 
 class Packed:
