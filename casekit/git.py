@@ -94,14 +94,15 @@ def object_info(specs: Sequence[str], *, cwd: str | os.PathLike | None = None, w
 
 
 def show_failure(spec: str, *, cwd: str | os.PathLike | None = None) -> tuple[str, str | None]:
-    """Why `git show SPEC` fails, in git's own words: `path 'x' does not exist in 'HEAD'`.
+    """Why SPEC names no object, in git's own words: `path 'x' does not exist in 'HEAD'`.
 
-    `--end-of-options` (git 2.24 and later) keeps SPEC from being read as an
-    option; an older git takes it for a revision, so then SPEC is passed
-    plain (callers never pass one that starts with `-`)."""
-    done = run(["show", "--end-of-options", spec], cwd=cwd, what=spec)
+    `git cat-file -e` says it without ever printing an object. `--end-of-options`
+    (git 2.24 and later) keeps SPEC from being read as an option; an older
+    git takes it for a revision, so then SPEC is passed plain (callers never
+    pass one that starts with `-`)."""
+    done = run(["cat-file", "-e", "--end-of-options", spec], cwd=cwd, what=spec)
     if done.returncode != 0 and b"end-of-options" in done.stderr:
-        done = run(["show", spec], cwd=cwd, what=spec)
+        done = run(["cat-file", "-e", spec], cwd=cwd, what=spec)
     if done.returncode == 0:
         return "names no file", None
     return complaint(done)

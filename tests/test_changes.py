@@ -956,7 +956,7 @@ def test_git_reads_the_operand_on_standard_input_and_its_size_first(library, mon
     ]
 
 
-def test_git_show_explains_a_missing_file_with_its_options_ended(library, monkeypatch):
+def test_git_explains_a_missing_file_with_its_options_ended_and_never_prints_it(library, monkeypatch):
     calls = []
 
     def fake_run(args, **kwargs):
@@ -971,8 +971,8 @@ def test_git_show_explains_a_missing_file_with_its_options_ended(library, monkey
     with pytest.raises(CaseNotFound, match="does not exist in 'HEAD'"):
         library.resolve("HEAD:cases/acme.yaml", TODAY)
     assert calls[1:] == [
-        ["git", "show", "--end-of-options", "HEAD:cases/acme.yaml"],
-        ["git", "show", "HEAD:cases/acme.yaml"],
+        ["git", "cat-file", "-e", "--end-of-options", "HEAD:cases/acme.yaml"],
+        ["git", "cat-file", "-e", "HEAD:cases/acme.yaml"],
     ]
 
 
@@ -997,7 +997,7 @@ def test_a_blob_over_the_size_limit_is_refused_before_it_is_read(library, tmp_pa
     with pytest.raises(CaseNotFound, match="larger than the 1 MB") as raised:
         library.resolve("HEAD:cases/huge.yaml", TODAY)
     assert "CASEKIT_MAX_CASE_MB" in (raised.value.hint or "")
-    assert not any("blob" in args or "show" in args for args in read)
+    assert not any("blob" in args or "show" in args or "--batch" in args for args in read)
 
 
 @needs_git
