@@ -8,7 +8,7 @@ import typer
 
 from casekit.cli import complete
 from casekit.cli.app import app, state
-from casekit.cli.options import Format, FormatOpt
+from casekit.cli.options import ChangeSectionsOpt, Format, FormatOpt
 
 DEV_NULL = "/dev/null"
 # git writes "." for the hash and mode of a side that does not exist.
@@ -72,17 +72,7 @@ def diff(
         bool, typer.Option("--staged", "--cached", help="With one case: the staged file against HEAD.")
     ] = False,
     stat: Annotated[bool, typer.Option("--stat", help="Only the counts per section, in every format.")] = False,
-    section: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--section",
-            "-s",
-            metavar="SECTION",
-            show_default=False,
-            autocompletion=complete.diff_sections,
-            help="Only this section (repeatable): case, timeline, metrics, principles, risks, …",
-        ),
-    ] = None,
+    section: ChangeSectionsOpt = None,
     order: Annotated[bool, typer.Option("--order", help="Report items that moved in their list.")] = False,
     fmt: FormatOpt = Format.table,
 ) -> None:

@@ -6,7 +6,7 @@ import typer
 
 from casekit.cli import complete
 from casekit.cli.app import app, state
-from casekit.cli.options import Format, FormatOpt
+from casekit.cli.options import ChangeSectionsOpt, Format, FormatOpt
 
 
 @app.command()
@@ -36,17 +36,7 @@ def log(
         str | None,
         typer.Option("--until", metavar="DATE", show_default=False, help="Commits authored by DATE's last day."),
     ] = None,
-    section: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--section",
-            "-s",
-            metavar="SECTION",
-            show_default=False,
-            autocompletion=complete.diff_sections,
-            help="Only commits that changed this section (repeatable), and only its changes.",
-        ),
-    ] = None,
+    section: ChangeSectionsOpt = None,
     item: Annotated[
         str | None,
         typer.Option(

@@ -111,3 +111,15 @@ NoCacheOpt = Annotated[
         rich_help_panel=GLOBAL,
     ),
 ]
+# `--section` of `diff` and `log`: the diff's sections, `case` (the top-level fields) among them.
+ChangeSectionsOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--section",
+        "-s",
+        metavar="SECTION",
+        show_default=False,
+        autocompletion=complete.diff_sections,
+        help="Only this section's changes (repeatable): case, timeline, metrics, principles, risks, …",
+    ),
+]
