@@ -355,6 +355,11 @@ class Library:
         try:
             path = self.find(spec).path
         except CaseNotFound:
+            if spec == STDIN or (("@" in spec or ":" in spec) and not Path(spec).exists()):
+                raise UsageError(
+                    f"{spec}: with one operand, diff compares a case file with git's HEAD",
+                    hint="CASE@DATE, REV:PATH and - are one side of two: casekit diff A B",
+                ) from None
             if not is_case_path(spec):
                 raise
             path = Path(spec)  # deleted from the work tree: git may still have it

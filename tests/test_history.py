@@ -365,6 +365,14 @@ def test_one_operand_diff_of_a_new_file_adds_everything(run, repo):
     assert record["summary"]["timeline"]["added"] == 5
 
 
+def test_one_operand_diff_takes_no_date_or_revision(run, repo):
+    repo.put("base")
+    repo.commit("one")
+    for spec in ("cases/acme.yaml@2020", "HEAD:cases/acme.yaml", "-"):
+        result = run("diff", spec)
+        assert result.exit_code == 2 and "with one operand, diff compares a case file with git's HEAD" in result.stderr
+
+
 def test_one_operand_diff_outside_a_repository_exits_2(run, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     shutil.copy(FIXTURES / "base.yaml", tmp_path / "acme.yaml")
@@ -488,3 +496,24 @@ def test_driver_takes_a_path_that_is_not_utf8(repo):
     assert done.returncode == 0 and b"died" not in done.stderr, done.stderr
     assert "diff --casekit a/caf\\xe9.yaml b/caf\\xe9.yaml" in out
     assert "medium → high" in out
+
+
+def test_log_and_one_operand_diff_do_not_import_pandas_or_jinja2(repo):
+    import os
+    import sys
+
+    repo.put("base")
+    repo.commit("one")
+    repo.put("metric_delta")  # a metric's figures change: still no pandas
+    repo.commit("two")
+    repo.put("base")
+    for args in (["log", "cases/acme.yaml", "-p"], ["diff", "cases/acme.yaml"]):
+        code = (
+            "import sys\nfrom casekit.cli import main\nsys.argv = ['casekit', *%r]\n"
+            "status = 0\ntry:\n    main()\nexcept SystemExit as exc:\n    status = exc.code or 0\n"
+            "heavy = [m for m in ('pandas', 'jinja2') if m in sys.modules]\n"
+            "sys.stderr.write((' '.join(heavy) or 'LIGHT') + f' {status}')\n" % (args,)
+        )
+        env = {**_git_env(), **ENV, "PYTHONPATH": os.pathsep.join(sys.path)}
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=repo.root)
+        assert done.stderr.endswith(("LIGHT 0", "LIGHT 1")), (args, done.stderr)
