@@ -38,13 +38,11 @@ from casekit.values import Value, ValueParseError
 # A real case is tens of kilobytes. Far beyond that, parsing takes long enough
 # to look like a hang, so refuse with a message instead (CASEKIT_MAX_CASE_MB).
 DEFAULT_MAX_CASE_MB = 16
-# Nodes visited a second time through an alias; a "billion laughs" file
-# reaches this in milliseconds, real cases almost never use aliases at all.
-MAX_ALIAS_VISITS = 10_000
-# A few aliases of a long text expand as far as many aliases of short ones, so
-# the size is bounded too: the text reached again through aliases, added to the
-# file's own, may not pass the size casekit reads as one case (max_case_bytes).
-# An alias never lets through what the same file written out would not.
+# Aliases are bounded by what they expand to: the text reached again through
+# them, added to the file's own, may not pass the size casekit reads as one
+# case (max_case_bytes). An alias never lets through what the same file
+# written out would not, and never refuses what it would take.
+_NODE_CHARS = 4  # the least a node takes written out, besides its text
 
 _TAG = "tag:yaml.org,2002:"
 _STR, _INT, _FLOAT, _NULL, _TIMESTAMP = (_TAG + t for t in ("str", "int", "float", "null", "timestamp"))
@@ -644,7 +642,6 @@ class _Walker:
         self.problems: list[Problem] = []
         self._reported: set[tuple] = set()
         self._seen: set[int] = set()
-        self._revisits = 0
         self._aliased_chars = 0  # characters of text reached again through aliases
         self._alias_budget: int | None = None  # how many more the size limit allows, once an alias is met
         self._key: str | None = None  # the key whose value is being built, to name it in messages
@@ -711,25 +708,20 @@ class _Walker:
         return kind(self, node)
 
     def _revisit(self, node: Any) -> None:
-        """Count a node reached again through an alias; raise when expansion goes too far."""
-        self._revisits += 1
-        if self._revisits > MAX_ALIAS_VISITS:
+        """Count what a node reached again through an alias would take written out; raise when
+        the case, expanded, passes the size casekit reads as one case."""
+        if self._alias_budget is None:  # set at the first alias: most cases have none
+            self._alias_budget = max_case_bytes() - len(self.source.text)
+        # Written out, a node takes its text and at least a few characters more (`- x` and a
+        # line break): a "billion laughs" of empty lists is bounded as one of long texts is.
+        self._aliased_chars += _NODE_CHARS + (len(node.value) if isinstance(node, yaml.ScalarNode) else 0)
+        if self._aliased_chars > self._alias_budget:
             raise _TooManyAliases(
                 node,
-                f"aliases expand too far: over {MAX_ALIAS_VISITS:,} items reached "
-                'again through them (a "billion laughs" file?)',
+                f"aliases expand the case past {_size(max_case_bytes())} of text, "
+                'more than casekit reads as one case (a "billion laughs" file?)',
+                hint="an alias repeats all its anchor holds; write the text out once, or raise CASEKIT_MAX_CASE_MB",
             )
-        if isinstance(node, yaml.ScalarNode):
-            if self._alias_budget is None:  # see MAX_ALIAS_VISITS
-                self._alias_budget = max_case_bytes() - len(self.source.text)
-            self._aliased_chars += len(node.value)
-            if self._aliased_chars > self._alias_budget:
-                raise _TooManyAliases(
-                    node,
-                    f"aliases expand the case past {_size(max_case_bytes())} of text, "
-                    'more than casekit reads as one case (a "billion laughs" file?)',
-                    hint="an alias repeats all its anchor holds; write the text out once, or raise CASEKIT_MAX_CASE_MB",
-                )
 
     def alias_bomb(self, exc: _TooManyAliases) -> None:
         """Report expansion that went too far at the alias in the file that led there."""

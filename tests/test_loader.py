@@ -179,10 +179,8 @@ def test_alias_bomb_fails_fast_without_expanding():
     assert sum(len(p.message) for p in problems) < 10_000
 
 
-def test_alias_revisits_are_bounded(monkeypatch):
-    import casekit.loader as loader
-
-    monkeypatch.setattr(loader, "MAX_ALIAS_VISITS", 50)
+def test_alias_revisits_are_bounded_by_what_they_expand_to(monkeypatch):
+    monkeypatch.setenv("CASEKIT_MAX_CASE_MB", str(2_000 / 2**20))  # 2,000 bytes
     event = "{id: e, date: 2020, title: T}"
     text = f"casekit: 1\nx: &e {event}\ntimeline: [" + ", ".join(["*e"] * 200) + "]\n"
     _, problems = check_bytes(text.encode(), "aliases.yaml")
@@ -192,14 +190,25 @@ def test_alias_revisits_are_bounded(monkeypatch):
 def test_alias_revisits_are_reported_at_the_alias_that_goes_too_far(monkeypatch):
     import casekit.loader as loader
 
-    monkeypatch.setattr(loader, "MAX_ALIAS_VISITS", 50)
     event = "{id: e, date: 2020, title: T}"  # four nodes each time it is reached again
     text = f"casekit: 1\nx: &e {event}\ntimeline:\n" + "  - *e\n" * 200
+    # What each *e reaches again: the mapping and its three values, and the values' text.
+    per_alias = 4 * loader._NODE_CHARS + len("e2020T")
+    budget = len(text) + 13 * per_alias + 1  # room for 13 events reached again, not 14
+    monkeypatch.setenv("CASEKIT_MAX_CASE_MB", str(budget / 2**20))
     _, problems = check_bytes(text.encode(), "aliases.yaml")
     [bomb] = [p for p in problems if p.code == "alias-bomb"]
-    # x is an unknown key, so its value is first built through the first *e; the 14th *e is
-    # the 13th time the event is reached again, and 13 * 4 nodes pass 50.
-    assert (bomb.line, bomb.column, bomb.source_line) == (3 + 14, 5, "  - *e")
+    # x is an unknown key, so its value is first built through the first *e; the 15th *e is
+    # the 14th time the event is reached again.
+    assert (bomb.line, bomb.column, bomb.source_line) == (3 + 15, 5, "  - *e")
+
+
+def test_thousands_of_aliases_of_a_short_list_are_a_benign_file():
+    head = "casekit: 1\nid: x\ncompany: X\ntitle: T\nas_of: 2024\nsources: [{id: s, title: S, kind: other}]\n"
+    events = "".join(f"  - {{id: e{i}, date: 2020, title: t, category: other, sources: *l}}\n" for i in range(6_000))
+    text = head + "metrics: []\nprinciples: []\nrisks: []\nx: &l [s]\ntimeline:\n" + events
+    _, problems = check_bytes(text.encode(), "x.yaml", stem="x")
+    assert "alias-bomb" not in {p.code for p in problems}
 
 
 def _long_text_aliased(length: int, aliases: int) -> str:
@@ -234,18 +243,15 @@ def test_aliases_may_expand_a_case_up_to_the_size_limit(monkeypatch):
 
 
 def test_an_alias_inside_an_anchor_is_reported_where_the_outer_alias_is(monkeypatch):
-    import casekit.loader as loader
-
-    monkeypatch.setattr(loader, "MAX_ALIAS_VISITS", 18)
     text = (
         "casekit: 1\nsummary: &t T\nx: &e {id: e, date: 2020, title: *t, tags: [a, b]}\n"
         "y: [*e]\ntimeline:\n" + "  - *e\n" * 10
     )
+    monkeypatch.setenv("CASEKIT_MAX_CASE_MB", str((len(text) + 200) / 2**20))
     _, problems = check_bytes(text.encode(), "aliases.yaml")
     [bomb] = [p for p in problems if p.code == "alias-bomb"]
-    # The first *e reaches T again, each later one 7 nodes: the 19th is the 4th *e's title,
-    # reached through the *t written in x, but what the file says there is the *e.
-    assert (bomb.line, bomb.column) == (5 + 4, 5)
+    # Whatever node passes the bound, the problem stands at an *e the file wrote in timeline.
+    assert bomb.source_line == "  - *e" and bomb.column == 5 and bomb.line > 5
 
 
 def test_deep_nesting_is_an_error_not_a_recursion_error():
