@@ -82,6 +82,34 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
         pass
 
 
+def _core_schema_resolvers() -> dict:
+    """Plain scalars as YAML 1.2's core schema reads them, as editors and most tools now do:
+    `No`, `on`, `y` are text, not booleans; `0777`, `1_000` and `1:20` are text, not numbers.
+    Timestamps and merge keys stay as PyYAML reads them (the model decides what a date is)."""
+    core = {
+        "bool": (r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+        "int": (r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+        "float": (
+            r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+            "-+.0123456789",
+        ),
+        "null": (r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    }
+    replaced = {_TAG + name for name in core}
+    table = {
+        first: [(tag, regexp) for tag, regexp in entries if tag not in replaced]
+        for first, entries in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    for name, (pattern, firsts) in core.items():
+        regexp = re.compile(pattern)
+        for first in firsts:
+            table.setdefault(first, []).append((_TAG + name, regexp))
+    return table
+
+
+_Loader.yaml_implicit_resolvers = _core_schema_resolvers()
+
+
 _INVALID = object()
 
 # Numbers in a case (a principle's n, a moat's rank, the format version) count things.
@@ -905,6 +933,14 @@ class _Walker:
         if not self._scalar(node, "a whole number"):
             return _INVALID
         text = node.value
+        if node.tag == _STR and not node.style and len(text) <= 20:  # a plain word: name it (`1:30`, `one`)
+            self.error(
+                node,
+                "wrong-type",
+                f"expected a whole number, got {shown(text)}",
+                hint="write it in decimal digits, as in 3",
+            )
+            return _INVALID
         if node.tag not in (_INT, _FLOAT):
             self.error(node, "wrong-type", f"expected a whole number, got {_kind(node)}")
             return _INVALID
@@ -967,7 +1003,7 @@ class _Walker:
         try:
             value = Value.parse(text)
         except ValueParseError as exc:
-            self.error(node, "bad-value", str(exc), hint=_number_hint(text) if tag != _STR else None)
+            self.error(node, "bad-value", str(exc), hint=_number_hint(text) if not node.style else None)
             return _INVALID
         if tag != _STR and (value.qualifier != "exact" or value.currency or value.unit or value.scale):
             kind = tag.removeprefix(_TAG)
@@ -982,11 +1018,11 @@ class _Walker:
 
 
 def _number_hint(text: str) -> str | None:
-    """What to write instead of a YAML 1.1 number form that casekit does not read."""
+    """What to write instead of a number form (YAML 1.1's, or a programmer's) that casekit does not read."""
     if "_" in text:
         return "write digit groups with commas (13,800,000,000) or a scale (13.8B)"
     if ":" in text:
-        return "YAML 1.1 reads 3:1 as a base-60 number; write a ratio as 3x, or quote the text"
+        return "YAML 1.1 tools read 3:1 as a base-60 number; write a ratio as 3x, or quote the text"
     if re.fullmatch(r"[-+]?0[xXoObB].*", text):
         return "write the number in decimal digits"
     return None

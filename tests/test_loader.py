@@ -21,6 +21,7 @@ from casekit.loader import (
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BAD = FIXTURES / "bad"
+ACME = FIXTURES / "library" / "acme.yaml"
 
 
 def codes(path: Path) -> list[tuple[int | None, int | None, str, str]]:
@@ -321,7 +322,7 @@ def test_whole_numbers_are_bounded_and_named():
 
 def test_type_errors_name_their_key():
     _, problems = check_file(BAD / "wrong-type.yaml")
-    assert problems[0].message == "`n`: expected a whole number, got text"
+    assert problems[0].message == "`n`: expected a whole number, got `first`"
 
 
 # --- numbers as written ------------------------------------------------------------------------
@@ -573,8 +574,33 @@ def test_nodes_are_tagged_as_the_safe_loader_tags_them(path):
         composed = _tags(ours.get_single_node())
     finally:
         ours.dispose()
-    assert composed == _tags(yaml.compose(text, Loader=yaml.SafeLoader))
-    assert len(composed) > 60
+    # PyYAML reads YAML 1.1; casekit reads plain scalars by YAML 1.2's core schema, as editors do:
+    # they agree on every node but those whose plain form the two versions read apart.
+    safe = _tags(yaml.compose(text, Loader=yaml.SafeLoader))
+    assert len(composed) == len(safe) > 60
+    assert [a for a, b in zip(composed, safe) if a != b and a[1] not in _READ_APART] == []
+
+
+# Plain scalars that YAML 1.1 (PyYAML) and YAML 1.2's core schema read as different types.
+_READ_APART = {"yes", "No", "off", "On", "y", "n", "0o17", "0b101", "1_000", "3:1", "1:30:00", "1e3", "-.5"}
+
+
+def test_plain_scalars_are_read_by_the_yaml_12_core_schema():
+    from casekit.loader import _Loader
+
+    text = "[yes, No, off, On, y, n, true, FALSE, ~, null, '', 0, -1, 010, 0o17, 0x1F, 0b101, 1_000, 3:1, 1e3, .inf, .NaN, 1.5]"
+    loader = _Loader(text)
+    try:
+        tags = [node.tag.rsplit(":", 1)[1] for node in loader.get_single_node().value]
+    finally:
+        loader.dispose()
+    assert tags == ["str"] * 6 + ["bool"] * 2 + ["null"] * 2 + ["str"] + ["int"] * 5 + ["str"] * 3 + ["float"] * 4
+
+
+def test_no_is_a_company_name_not_a_boolean():
+    text = ACME.read_text().replace("company: Acme Robotics", "company: No")
+    case, problems = check_bytes(text.encode(), "acme.yaml", stem="acme")
+    assert problems == [] and case.company == "No"
 
 
 def test_the_collector_is_off_while_a_case_loads_and_as_it_was_after(monkeypatch):
