@@ -373,8 +373,12 @@ def test_the_scan_ranks_as_bm25f_over_every_field(every_case, data):
     cases = data.draw(st.sampled_from([every_case, [_with_nul(c) if c.timeline else c for c in every_case]]))
     expected = _plain_search(cases, query)
     got = [(h.id, h.section, h.score) for h in search(cases, query)]
-    assert [g[:2] for g in got] == [e[:2] for e in expected]
     assert [g[2] for g in got] == pytest.approx([e[2] for e in expected])
+
+    def ranked(hits):  # equal scores may come in either order: both are the same rank
+        return sorted(hits, key=lambda h: (-round(h[2], 9), h[1], h[0]))
+
+    assert [g[:2] for g in ranked(got)] == [e[:2] for e in ranked(expected)]
 
 
 def test_a_phrase_never_runs_from_one_field_or_item_into_the_next(cases):
