@@ -23,6 +23,7 @@ READ, ACROSS, WRITE = "Read a case", "Across cases", "Write and check"
 # among the others. A section left out of this table still has its command, at the end of its panel.
 SECTION = None
 COMMANDS: dict[str, tuple[str, str] | None] = {
+    "browse": ("browse", READ),
     "show": ("inspect", READ),
     "timeline": SECTION,
     "principles": SECTION,
