@@ -282,6 +282,7 @@ class MainScreen(Screen):
         self.show_section(ref.section, ref)
         self.query_one(ItemTable).focus()
         self.show_item(ref)
+        self.refresh_bindings()  # Back applies now
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Back applies when there is somewhere to go back to, or a filter to clear."""
@@ -300,6 +301,7 @@ class MainScreen(Screen):
                 self.query_one(ItemTable).focus()
             return
         place = self.history.pop()
+        self.refresh_bindings()
         self.show_section(place.section, place.ref, place.filter)
         widget = self.query_one(f"#{place.focus}") if place.focus else self.query_one(ItemTable)
         widget.focus()
