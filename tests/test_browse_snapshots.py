@@ -12,7 +12,7 @@ import pytest
 textual = pytest.importorskip("textual")
 pytest.importorskip("pytest_textual_snapshot")
 
-from test_browse import browsed  # noqa: E402
+from test_browse import browsed, until  # noqa: E402
 from textual.widgets import Input  # noqa: E402
 
 from casekit.browse.app import BrowseApp  # noqa: E402
@@ -44,6 +44,7 @@ def test_a_principle_with_its_links(snap_compare, size):
         pilot.app.main.open(Ref(0, "principles", "sell_the_tool"))
         await pilot.pause()
         await pilot.press("enter")
+        await until(pilot, lambda: getattr(pilot.app.focused, "id", None) == "links")
         await still(pilot)
 
     assert snap_compare(BrowseApp(browsed()), terminal_size=size, run_before=open_principle)
@@ -62,7 +63,9 @@ def test_a_metric_with_its_series(snap_compare, size):
 @SIZES
 def test_search(snap_compare, size):
     async def search(pilot):
-        await pilot.press("slash", *"shipper")
+        await pilot.press("slash")
+        await until(pilot, lambda: getattr(pilot.app.focused, "id", None) == "query")
+        await pilot.press(*"shipper")
         await still(pilot)
 
     assert snap_compare(BrowseApp(browsed()), terminal_size=size, run_before=search)
@@ -72,6 +75,7 @@ def test_search(snap_compare, size):
 def test_the_timeline(snap_compare, size):
     async def timeline(pilot):
         await pilot.press("t")
+        await until(pilot, lambda: getattr(pilot.app.focused, "id", None) == "events")
         await still(pilot)
 
     assert snap_compare(BrowseApp(browsed()), terminal_size=size, run_before=timeline)

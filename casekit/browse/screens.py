@@ -149,7 +149,7 @@ class TimelineScreen(Screen[Ref | None]):
 
         cases = self.browsed.cases
         eras = list({e.id: e.title for c in cases for e in c.eras}.items())
-        categories = timeline_choices(cases)["--category"]
+        categories = timeline_choices(cases)["category"]
         yield Static(Text("Timeline", style="bold"), id="top")
         with Horizontal(id="timeline-filters"):
             yield Select([(clean(t), i) for i, t in eras], prompt="every era", id="era", compact=True)
