@@ -34,7 +34,7 @@ def synchronously(test):
     return run
 
 
-async def until(pilot, holds, seconds: float = 10.0) -> None:
+async def until(pilot, holds, seconds: float = 30.0) -> None:
     """Let the app work until `holds()` is true: a key's effects arrive as messages, and a busy
     machine (the suite runs on every core) delivers them later."""
     for _ in range(int(seconds / 0.02)):
@@ -85,6 +85,7 @@ async def test_the_sidebar_lists_sections_with_counts_and_moving_in_it_shows_eac
             "risks 2",
             "quotes 1",
         ]
+        await until(pilot, lambda: app.focused is app.main.query_one("#table"))
         await pilot.press("h")  # to the sidebar
         await until(pilot, lambda: app.focused is sidebar)
         await pilot.press("j", "j")  # down to people
@@ -107,6 +108,7 @@ async def test_following_a_principles_evidence_to_an_event_and_back():
     async with app.run_test(size=(80, 24)) as pilot:
         app.main.show_section("principles")
         links = app.main.query_one("#links", OptionList)
+        await until(pilot, lambda: app.focused is app.main.query_one("#table"))
         await pilot.press("enter")  # the principle's links
         await until(pilot, lambda: app.focused is links)
         texts = [str(links.get_option_at_index(n).prompt) for n in range(links.option_count)]
@@ -156,6 +158,7 @@ async def test_search_lists_hits_as_you_type_ranked_as_casekit_search_and_enter_
     assert sorted(ranked) == ["timeline/series_a", "timeline/series_b"]
     app = BrowseApp(cases)
     async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.focused is app.main.query_one("#table"))
         await pilot.press("slash")
         await until(pilot, lambda: getattr(app.focused, "id", None) == "query")
         await pilot.press(*"series")
@@ -183,6 +186,7 @@ async def test_search_in_a_thread_for_a_large_library_shows_the_same_hits(monkey
     monkeypatch.setattr(SearchScreen, "PAUSE", 0.01)
     app = BrowseApp(browsed())
     async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.focused is app.main.query_one("#table"))
         await pilot.press("slash")
         await until(pilot, lambda: getattr(app.focused, "id", None) == "query")
         await pilot.press(*"shipper")
@@ -201,6 +205,7 @@ async def test_search_in_a_thread_for_a_large_library_shows_the_same_hits(monkey
 async def test_the_timeline_view_filters_by_category_and_period_and_opens_an_event():
     app = BrowseApp(browsed())
     async with app.run_test(size=(100, 40)) as pilot:
+        await until(pilot, lambda: app.focused is app.main.query_one("#table"))
         await pilot.press("t")
         await until(pilot, lambda: not isinstance(app.screen, MainScreen))
         events = app.screen.query_one("#events", DataTable)
@@ -233,6 +238,7 @@ async def test_filter_as_you_type_and_sort_by_a_column():
     app = BrowseApp(browsed())
     async with app.run_test(size=(100, 30)) as pilot:
         app.main.show_section("timeline")
+        await until(pilot, lambda: app.focused is app.main.query_one("#table"))
         await pilot.press("f")
         await until(pilot, lambda: app.focused is app.main.query_one("#filter"))
         await pilot.press(*"series")
@@ -286,6 +292,7 @@ async def test_several_cases_share_the_sections_with_a_case_column():
 async def test_help_lists_the_keys_and_q_quits():
     app = BrowseApp(browsed())
     async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.focused is app.main.query_one("#table"))
         await pilot.press("question_mark")
         await until(pilot, lambda: not isinstance(app.screen, MainScreen))
         assert "search every case" in shown(app.screen.query_one(Static))

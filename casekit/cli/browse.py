@@ -64,6 +64,5 @@ def open_browsed(st: State, specs: Sequence[str] | None, all_cases: bool, as_of:
             if loaded.case is None:
                 assert loaded.error is not None
                 raise loaded.error
-    browsed = Browsed.from_loaded(checked, st.today, lambda c: view(st, c, as_of))
-    browsed.today = st.today  # after the as-of view: open ranges end at its date
-    return browsed
+    today = view(st, [], as_of).today  # the day open ranges end, in the as-of view
+    return Browsed.from_loaded(checked, today, lambda c: view(st, c, as_of).case)
