@@ -79,12 +79,15 @@ def _shown(value: Any) -> str:
 
 
 def _fields(section: str, item: Any) -> Table:
-    """Every field the heading and links do not show, `name  value`, in the format's order."""
+    """Every field the heading and the links do not show, `name  value`, in the format's order."""
+    from casekit.render.overview import LABELLED
+
+    shown_above = set(LABELLED.get(section, ()))  # the heading's title says them
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="dim", no_wrap=True)
     grid.add_column()
     for f in msgspec.structs.fields(item):
-        if f.name in _SHOWN_ELSEWHERE or (section, f.name) in REFERENCES:
+        if f.name in _SHOWN_ELSEWHERE or f.name in shown_above or (section, f.name) in REFERENCES:
             continue
         text = _shown(getattr(item, f.name))
         if text:
