@@ -1008,19 +1008,8 @@ def _item_date(item: Any) -> str | None:
 
 
 def plain(obj: Any) -> Any:
-    """JSON-ready: dates and figures as written, items as mappings of their set fields."""
-    if obj is None or isinstance(obj, (str, int, float, bool)):
-        return obj
-    if isinstance(obj, (PartialDate, Value)):
-        return obj.text
-    if isinstance(obj, msgspec.Struct):
-        out = {}
-        for name, written in _fields(type(obj)):
-            value = getattr(obj, name)
-            if value is None or value == []:
-                continue
-            out[written] = plain(value)
-        return out
-    if isinstance(obj, (list, tuple)):
-        return [plain(x) for x in obj]
-    return str(obj)
+    """JSON-ready as the diff shows a value: dates and figures as written, items as mappings of
+    their set fields (`casekit.records.plain`)."""
+    from casekit.records import plain as plain_data
+
+    return plain_data(obj, as_written=True, set_only=True)

@@ -159,34 +159,56 @@ def item_record(item: msgspec.Struct) -> dict[str, Any]:
     """The normalised record of any item (or of anything nested in one): its own fields, each
     date with its ISO start and end, then the keys every item shares (`sources`, `note`,
     `confidence`), so tables read id, title, …"""
-    out: dict[str, Any] = {}
-    for f in msgspec.structs.fields(item):
-        if f.name in _COMMON:
-            continue
-        value = getattr(item, f.name)
-        if f.type in _DATE_TYPES:
-            out.update(date_fields(value, f.encode_name))
-        else:
-            out[f.encode_name] = normalised(value)
-    for name in _COMMON:
-        if hasattr(item, name):
-            out[name] = normalised(getattr(item, name))
-    return out
+    return plain(item)
 
 
 def normalised(obj: Any) -> Any:
-    """Any model object as JSON-ready builtins: structs as their records, values as
-    `{text, low, high, qualifier}`, dates as written (their start and end sit beside them
-    in the struct's record)."""
+    """Any model object as the records write it (see `plain`)."""
+    return plain(obj)
+
+
+def plain(obj: Any, *, as_written: bool = False, set_only: bool = False) -> Any:
+    """Any model object as JSON-ready builtins: the one converter of casekit's data.
+
+    By default as the records write it: a struct as a mapping of its own fields then the keys
+    every item shares, each date with its ISO start and end (and EDTF) beside it, a figure as
+    `{text, low, high, qualifier}`. With `as_written`, dates and figures are their text alone (as
+    the diff shows a value); with `set_only`, a struct's fields left unset (None, []) are left out.
+    """
+    if obj is None or isinstance(obj, (str, int, float, bool)):
+        return obj
     if isinstance(obj, Value):
-        return value_record(obj)
+        return obj.text if as_written else value_record(obj)
     if isinstance(obj, PartialDate):
         return obj.text
     if isinstance(obj, msgspec.Struct):
-        return item_record(obj)
+        out: dict[str, Any] = {}
+        for name, written, is_date in _field_table(type(obj)):
+            value = getattr(obj, name)
+            if set_only and (value is None or value == []):
+                continue
+            if is_date and not as_written:
+                out.update(date_fields(value, written))
+            else:
+                out[written] = plain(value, as_written=as_written, set_only=set_only)
+        return out
     if isinstance(obj, (list, tuple)):
-        return [normalised(x) for x in obj]
+        return [plain(x, as_written=as_written, set_only=set_only) for x in obj]
     return obj
+
+
+_FIELD_TABLES: dict[type, tuple[tuple[str, str, bool], ...]] = {}
+
+
+def _field_table(tp: type) -> tuple[tuple[str, str, bool], ...]:
+    """(attribute, name in the file, holds a date) of a struct type's fields, its own first and the
+    keys every item may carry last; msgspec's lookup is slow, so once per type."""
+    table = _FIELD_TABLES.get(tp)
+    if table is None:
+        fields = msgspec.structs.fields(tp)
+        ordered = [f for f in fields if f.name not in _COMMON] + [f for f in fields if f.name in _COMMON]
+        table = _FIELD_TABLES[tp] = tuple((f.name, f.encode_name, f.type in _DATE_TYPES) for f in ordered)
+    return table
 
 
 def event_record(event, case=None) -> EventRecord:
