@@ -36,6 +36,7 @@ import msgspec
 
 from casekit.dates import PartialDate
 from casekit.model import Case, likelihood_rank, severity_rank
+from casekit.records import _plain as _plain_data
 from casekit.registry import SECTIONS
 from casekit.values import Value, growth
 
@@ -1010,6 +1011,4 @@ def _item_date(item: Any) -> str | None:
 def plain(obj: Any) -> Any:
     """JSON-ready as the diff shows a value: dates and figures as written, items as mappings of
     their set fields (`casekit.records.plain`)."""
-    from casekit.records import plain as plain_data
-
-    return plain_data(obj, as_written=True, set_only=True)
+    return _plain_data(obj, True, True)

@@ -175,12 +175,15 @@ def plain(obj: Any, *, as_written: bool = False, set_only: bool = False) -> Any:
     `{text, low, high, qualifier}`. With `as_written`, dates and figures are their text alone (as
     the diff shows a value); with `set_only`, a struct's fields left unset (None, []) are left out.
     """
-    if obj is None or isinstance(obj, (str, int, float, bool)):
+    return _plain(obj, as_written, set_only)
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _plain(obj: Any, as_written: bool, set_only: bool) -> Any:
+    if isinstance(obj, _SCALARS):
         return obj
-    if isinstance(obj, Value):
-        return obj.text if as_written else value_record(obj)
-    if isinstance(obj, PartialDate):
-        return obj.text
     if isinstance(obj, msgspec.Struct):
         out: dict[str, Any] = {}
         for name, written, is_date in _field_table(type(obj)):
@@ -190,10 +193,14 @@ def plain(obj: Any, *, as_written: bool = False, set_only: bool = False) -> Any:
             if is_date and not as_written:
                 out.update(date_fields(value, written))
             else:
-                out[written] = plain(value, as_written=as_written, set_only=set_only)
+                out[written] = value if isinstance(value, _SCALARS) else _plain(value, as_written, set_only)
         return out
+    if isinstance(obj, Value):
+        return obj.text if as_written else value_record(obj)
+    if isinstance(obj, PartialDate):
+        return obj.text
     if isinstance(obj, (list, tuple)):
-        return [plain(x, as_written=as_written, set_only=set_only) for x in obj]
+        return [_plain(x, as_written, set_only) for x in obj]
     return obj
 
 
