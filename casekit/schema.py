@@ -29,6 +29,72 @@ _VALUE = {
 }
 
 
+# What an editor shows on hover over a key: the same words wherever the key stands.
+_DESCRIPTIONS = {
+    "as_of": "the date the case tells its story up to",
+    "timeline": "what happened, event by event, each with its date",
+    "metrics": "figures over time, each an id, a name, a unit and dated observations",
+    "eras": "the periods the story falls into",
+    "quotes": "words people said, exactly, with who said them",
+    "moats": "what protects the business, ranked",
+    "flywheel": "the loop of steps that drive each other: each step from one node to the next",
+    "segments": "parts of the business, with their figures",
+    "competitors": "who else plays, and where",
+    "drivers": "forces outside the company that move its market",
+    "lessons": "what the case teaches",
+    "author": "who wrote the source",
+    "benefit": "what following the principle gains",
+    "category": "what kind of event: funding, product, customer, market, deal, people …",
+    "company": "the company the case is about",
+    "confidence": "how sure the sources are: official, reported, estimated or disputed",
+    "context": "where and when it was said",
+    "cost": "what copying the moat would cost a rival",
+    "date": "when it happened, as a partial date",
+    "description": "a longer account, in your own words",
+    "detail": "what happened, at more length than the title",
+    "era": "the id of the era the event belongs to",
+    "evidence": "ids of the timeline events that show the principle at work",
+    "file": "a path to a local copy of the source",
+    "from": "the node this flywheel step starts from",
+    "growth": "the segment's growth over its period",
+    "horizon": "when it may come to bear",
+    "kind": "what sort of source: article, blog, memo, filing, interview, dataset, book or other",
+    "likelihood": "how likely the risk is: low, medium or high (leave it out when no source says)",
+    "margin": "the segment's margin",
+    "mitigations": "what the company does or could do about the risk",
+    "n": "the principle's number, from 1",
+    "name": "the name as written",
+    "note": "a caveat: where sources disagree, what a figure leaves out",
+    "notes": "what sets this competitor apart",
+    "observations": "the metric's values, each with its date and sources",
+    "people": "ids of the people involved",
+    "period": "the span it covers, as a partial date such as 2016/2020",
+    "position": "where the competitor stands",
+    "principles": "ids of the principles this one answers to",
+    "rank": "the moat's rank, 1 the strongest",
+    "revenue": "the segment's revenue in its period",
+    "risks": "ids of the risks this principle runs",
+    "roles": "the person's roles, each with its period",
+    "scale": "how large the competitor is",
+    "segment": "the market segment the competitor plays in",
+    "severity": "how bad it would be, from low to critical",
+    "share": "the segment's share of the whole",
+    "sources": "ids of the sources this rests on",
+    "speaker": "the id of the person quoted, or a name",
+    "summary": "a short account, in your own words",
+    "tactic": "how the principle was put into practice",
+    "tags": "free labels, each a slug",
+    "text": "the words quoted, exactly",
+    "time_to_replicate": "how long a rival would need to copy the moat",
+    "title": "a one-line title",
+    "to": "the node this flywheel step leads to",
+    "tradeoff": "what following the principle costs",
+    "unit": "what the metric counts: USD, percent, count, people …",
+    "url": "where the source can be read",
+    "value": "the value as analysts write it: $13.8B, ~45%, 300,000+",
+}
+
+
 def _hook(tp: type) -> dict[str, Any]:
     if tp is PartialDate:
         return dict(_DATE)
@@ -74,6 +140,12 @@ def _tighten(defs: dict[str, Any]) -> None:
         for whole in ("n", "rank"):
             if properties.get(whole, {}).get("type") == "integer":
                 properties[whole].update(minimum=1, maximum=MAX_WHOLE_NUMBER)
+    for definition in defs.values():
+        for name, prop in definition.get("properties", {}).items():
+            if prop.get("type") == "array":  # `tags:` with nothing after it reads as an empty list
+                prop["type"] = ["array", "null"]
+            if name in _DESCRIPTIONS and "description" not in prop:
+                prop["description"] = _DESCRIPTIONS[name]
     case = defs["Case"]["properties"]
     case["casekit"] = {"const": 1, "description": "the format version"}
     case["sources"]["minItems"] = 1

@@ -291,3 +291,32 @@ def test_completion_with_several_cases_and_no_case_named_offers_the_library(tmp_
 
     offered = complete.categories(Ctx(), "")
     assert "funding" in offered and "legal" in offered
+
+
+# --- the schema agrees with casekit ---------------------------------------------------------------------
+
+
+def test_the_schema_takes_a_list_left_empty_as_casekit_does(tmp_path, run):
+    import jsonschema
+    import yaml
+
+    from casekit.schema import case_schema
+
+    text = ACME.read_text().replace("tags: [robotics, platform]", "tags:")
+    path = tmp_path / "acme.yaml"
+    path.write_text(text)
+    assert run("validate", "--strict", str(path)).exit_code == 0
+    jsonschema.validate(yaml.safe_load(text), case_schema())
+
+
+def test_every_key_in_the_schema_has_a_description_for_editors_to_show():
+    from casekit.schema import case_schema
+
+    schema = case_schema()
+    missing = [
+        f"{name}.{key}"
+        for name, definition in schema["$defs"].items()
+        for key, prop in definition.get("properties", {}).items()
+        if not prop.get("description")
+    ]
+    assert missing == []
