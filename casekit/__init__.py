@@ -5,6 +5,7 @@ The library works without the CLI::
     import casekit
     case = casekit.load_case("cases/scale_ai.yaml")
     changes = casekit.diff(old_case, new_case)
+    tables = casekit.frames(case)  # pandas DataFrames, one per section
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 __version__ = "0.1.0"
 
-__all__ = ["CasekitError", "Library", "PartialDate", "Value", "check_file", "diff", "load_case"]
+__all__ = ["CasekitError", "Library", "PartialDate", "Value", "check_file", "diff", "frames", "load_case"]
 
 _LAZY = {
     "load_case": ("casekit.loader", "load_case"),
@@ -23,6 +24,7 @@ _LAZY = {
     "PartialDate": ("casekit.dates", "PartialDate"),
     "Value": ("casekit.values", "Value"),
     "diff": ("casekit.changes", "diff"),
+    "frames": ("casekit.dataframes", "frames"),
 }
 
 

@@ -1,24 +1,26 @@
 """Metrics as time series: growth between observations, CAGR over the span, segment shares.
 
-`series_frame(metric)` is a metric's observations in date order as a pandas
-frame, one row per observation, with the growth from the previous
-observation in the same unit. The arithmetic of one growth figure is
+`series_table(metric)` is a metric's observations in date order, one row per
+observation, with the growth from the previous observation in the same
+unit; `series_frame(metric)` is the same as a pandas frame. The arithmetic of one growth figure is
 `casekit.values.growth`, which knows what a bound or a range allows (an
 estimate is marked approximate, a bound gives only a floor or a ceiling).
-pandas holds the series for whoever uses it next (a notebook, `compare`,
-`export`) and does the date arithmetic and the selections behind the CAGR.
 
 Values in different currencies or units are never compared: a metric whose
 observations mix them is split into one series per unit, and growth is only
 ever computed within one.
 
-This is the only module that imports pandas, and it does so inside the
-functions that need it: the segment helpers at the bottom run without it.
+Everything a command shows is computed in plain Python (`series_table`,
+`cagr_span`, `metric_summary`), so one case's commands never wait on
+pandas; `series_frame` gives the same rows as a pandas frame, for
+notebooks and library-wide analytics, and imports pandas when called.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -29,7 +31,7 @@ import msgspec
 from casekit.checks import in_metric_unit, unit_template
 from casekit.dates import PartialDate
 from casekit.model import Metric, Observation, Segment
-from casekit.values import Growth, Value, growth
+from casekit.values import TOO_LARGE, Growth, Value, growth
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -52,6 +54,7 @@ __all__ = [
     "series_frame",
     "series_record",
     "series_rows",
+    "series_table",
 ]
 
 DAYS_PER_YEAR = 365.25
@@ -159,7 +162,7 @@ def previous_index(points: Sequence[tuple[Observation, str]], i: int, today: dat
     return None
 
 
-# --- the frame ---------------------------------------------------------------
+# --- the series --------------------------------------------------------------
 
 
 def _mid_time(start: date | None, end: date | None, today: date | None) -> datetime | None:
@@ -173,8 +176,76 @@ def _mid_time(start: date | None, end: date | None, today: date | None) -> datet
     return datetime.combine(start, time()) + timedelta(hours=12 * span)
 
 
+class Row:
+    """One observation of a metric's series with the growth to it: a row of `series_frame`, in plain
+    Python (what is missing is None), so that one case's commands never wait on pandas."""
+
+    __slots__ = FRAME_COLUMNS
+    date: str
+    start: date | None
+    end: date | None
+    mid_date: datetime | None
+    low: float | None
+    high: float | None
+    mid: float | None
+    qualifier: str | None
+    unit: str
+    change: float | None
+    pct_change: float | None
+    approximate: bool | None
+    bound: str | None
+    previous: int | None
+    value: Value
+    growth: Growth | None
+    note: str | None
+    confidence: str | None
+    sources: list[str]
+
+    def __init__(self, **cells: object) -> None:
+        for name in FRAME_COLUMNS:
+            setattr(self, name, cells[name])
+
+    def __repr__(self) -> str:
+        return f"Row({self.date!r}, {self.value!r}, unit={self.unit!r}, previous={self.previous!r})"
+
+
+def series_table(metric: Metric, today: date | None = None) -> list[Row]:
+    """The metric's observations in date order, one `Row` each: `series_frame` without pandas."""
+    points = series(metric)
+    rows = []
+    for i, (obs, unit) in enumerate(points):
+        value = obs.value
+        p = previous_index(points, i, today)
+        g = None if p is None else growth(points[p][0].value, value)
+        d = obs.date
+        rows.append(
+            Row(
+                date=d.text,
+                start=d.start,
+                end=d.end,
+                mid_date=_mid_time(d.start, d.end, today),
+                low=value.low,
+                high=value.high,
+                mid=value.midpoint,
+                qualifier=value.qualifier,
+                unit=unit,
+                change=g.change if g else None,
+                pct_change=g.pct if g else None,
+                approximate=g.approximate if g else None,
+                bound=g.bound if g else None,
+                previous=p,
+                value=value,
+                growth=g,
+                note=obs.note,
+                confidence=obs.confidence,
+                sources=list(obs.sources),
+            )
+        )
+    return rows
+
+
 def series_frame(metric: Metric, today: date | None = None) -> pd.DataFrame:
-    """The metric as a frame, one row per observation in date order.
+    """The metric as a pandas frame, one row per observation in date order (`series_table`'s rows).
 
     Columns: `date` (as written), `start`, `end`, `mid_date` (the middle of
     the date's interval; an open end runs to `today` when given), `low`,
@@ -192,44 +263,43 @@ def series_frame(metric: Metric, today: date | None = None) -> pd.DataFrame:
     import numpy as np
     import pandas as pd
 
-    points = series(metric)
-    values = [obs.value for obs, _ in points]
-    units = [unit for _, unit in points]
-    previous = [previous_index(points, i, today) for i in range(len(points))]
-    growths = [None if p is None else growth(values[p], v) for p, v in zip(previous, values)]
+    rows = series_table(metric, today)
 
-    def days(which: str) -> np.ndarray:
-        return np.array([getattr(obs.date, which) for obs, _ in points], dtype="datetime64[s]")
+    def column(name: str) -> list:
+        return [getattr(row, name) for row in rows]
+
+    def days(name: str) -> np.ndarray:
+        return np.array(column(name), dtype="datetime64[s]")
+
+    def floats(name: str) -> np.ndarray:
+        return np.array(column(name), dtype=float)
 
     # One constructor call with whole columns: assigning column by column
     # costs more than the arithmetic, thirty metrics at a time.
-    frame = pd.DataFrame(
+    return pd.DataFrame(
         {
-            "date": _text([obs.date.text for obs, _ in points]),
+            "date": _text(column("date")),
             "start": days("start"),
             "end": days("end"),
-            "mid_date": np.array(
-                [_mid_time(obs.date.start, obs.date.end, today) for obs, _ in points], dtype="datetime64[s]"
-            ),
-            "low": np.array([v.low for v in values], dtype=float),
-            "high": np.array([v.high for v in values], dtype=float),
-            "mid": np.array([v.midpoint for v in values], dtype=float),
-            "qualifier": _text([v.qualifier for v in values]),
-            "unit": _text(units),
-            "change": np.array([g.change if g else None for g in growths], dtype=float),
-            "pct_change": np.array([g.pct if g else None for g in growths], dtype=float),
-            "approximate": pd.array([g.approximate if g else None for g in growths], dtype="boolean"),
-            "bound": _text([g.bound if g else None for g in growths]),
-            "previous": pd.array(previous, dtype="Int64"),
-            "value": pd.array(values, dtype=object),
-            "growth": pd.array(growths, dtype=object),
-            "note": _text([obs.note for obs, _ in points]),
-            "confidence": _text([obs.confidence for obs, _ in points]),
-            "sources": pd.array([list(obs.sources) for obs, _ in points], dtype=object),
+            "mid_date": days("mid_date"),
+            "low": floats("low"),
+            "high": floats("high"),
+            "mid": floats("mid"),
+            "qualifier": _text(column("qualifier")),
+            "unit": _text(column("unit")),
+            "change": floats("change"),
+            "pct_change": floats("pct_change"),
+            "approximate": pd.array(column("approximate"), dtype="boolean"),
+            "bound": _text(column("bound")),
+            "previous": pd.array(column("previous"), dtype="Int64"),
+            "value": pd.array(column("value"), dtype=object),
+            "growth": pd.array(column("growth"), dtype=object),
+            "note": _text(column("note")),
+            "confidence": _text(column("confidence")),
+            "sources": pd.array(column("sources"), dtype=object),
         },
         columns=list(FRAME_COLUMNS),
     )
-    return frame
 
 
 def _text(values: list) -> pd.api.extensions.ExtensionArray:
@@ -255,9 +325,9 @@ class Cagr(NamedTuple):
 class CagrSpan:
     """The CAGR of a metric's headline series with what it was computed from, or why it was not.
 
-    `first`/`last` are frame rows; `skipped` describes the open-bound
-    observations (`300K+`, `<$4B`) outside the span, which give no number
-    to compound from: `2019 ($100M+)`.
+    `first`/`last` are rows of the series (`series_table`, `series_frame`);
+    `skipped` describes the open-bound observations (`300K+`, `<$4B`)
+    outside the span, which give no number to compound from: `2019 ($100M+)`.
     """
 
     value: float | None
@@ -270,64 +340,69 @@ class CagrSpan:
     reason: str | None = None
 
 
-def cagr_span(metric: Metric, frame: pd.DataFrame | None = None) -> CagrSpan:
+_YEAR = timedelta(days=DAYS_PER_YEAR)
+_LATEST = datetime.max  # where a row without a date's middle sorts
+
+
+def cagr_span(metric: Metric, rows: list[Row] | None = None, today: date | None = None) -> CagrSpan:
     """CAGR between the observations with both bounds known whose dates' middles come first and last,
-    in the metric's headline unit.
+    in the metric's headline unit; `rows` are the metric's `series_table` when already made.
 
     Years run between the midpoints of the two dates. An "about" value or a
     range (taken at its middle) makes the result approximate, and so does a
     date that is a span of years or flagged approximate. Open bounds are
     left out: they give no number to compound from.
     """
-    import pandas as pd
-
-    if frame is None:
-        frame = series_frame(metric)
-    unit = main_unit(metric, list(frame["unit"]))
+    if rows is None or not isinstance(rows, list):
+        rows = series_table(metric, today)
+    unit = main_unit(metric, [row.unit for row in rows])
     if unit is None:
         return CagrSpan(None, False, None, reason="no observations")
     if unit == "percent":
         return CagrSpan(None, False, unit, reason="not compounded for percentages: their change is in points")
-    rows = frame[frame["unit"] == unit]
-    closed = rows[rows["low"].notna() & rows["high"].notna()]
+    in_unit = [i for i, row in enumerate(rows) if row.unit == unit]
+    closed = [i for i in in_unit if not missing(rows[i].low) and not missing(rows[i].high)]
     if len(closed) < 2:
         return CagrSpan(None, False, unit, reason="needs two values with both ends known")
     # The ends are the values whose dates' middles come first and last: in
     # date order a span of years (`2016/2019`) comes before the year it
     # starts with (`2016`), though most of it lies later. On a tie, a point
     # value beats a range, then a narrower date a wider one.
-    mids = closed["mid_date"]
-    points = closed["qualifier"].isin(["exact", "about"])
-    widths = closed["end"] - closed["start"]  # NaT for an open side: widest of all
-    order = sorted(closed.index, key=lambda i: (mids[i], not points[i], _width(widths[i]), i))
-    first = int(order[0])
-    last = int(max(closed.index, key=lambda i: (mids[i], bool(points[i]), -_width(widths[i]), -i)))
+    mids = {i: rows[i].mid_date or _LATEST for i in closed}
+    points = {i: rows[i].qualifier in ("exact", "about") for i in closed}
+    widths = {i: _width(rows[i].start, rows[i].end) for i in closed}
+    first = min(closed, key=lambda i: (mids[i], not points[i], widths[i], i))
+    last = max(closed, key=lambda i: (mids[i], points[i], -widths[i], -i))
     # Open bounds before the first or after the last usable value: the span
     # would have reached them if they gave a number.
-    open_side = rows["low"].isna() | rows["high"].isna()
-    outside = (rows["mid_date"] < mids[first]) | (rows["mid_date"] > mids[last])
     skipped = tuple(
-        f"{d} ({v.display()})" for d, v in zip(rows[open_side & outside]["date"], rows[open_side & outside]["value"])
+        f"{rows[i].date} ({rows[i].value.display()})"
+        for i in in_unit
+        if (missing(rows[i].low) or missing(rows[i].high))
+        and rows[i].mid_date is not None
+        and (rows[i].mid_date < mids[first] or rows[i].mid_date > mids[last])
     )
-    years = (frame.at[last, "mid_date"] - frame.at[first, "mid_date"]) / pd.Timedelta(days=DAYS_PER_YEAR)
-    span = CagrSpan(None, False, unit, first, last, float(years), skipped)
+    between = mids[last] - mids[first]
+    years = between / _YEAR
+    span = CagrSpan(None, False, unit, first, last, years, skipped)
     # Counted in days: the middles of two consecutive years are 365 days
     # apart, a little under 365.25, and that is a year.
-    if (frame.at[last, "mid_date"] - frame.at[first, "mid_date"]) < pd.Timedelta(days=MIN_CAGR_DAYS):
+    if between < timedelta(days=MIN_CAGR_DAYS):
         return dataclasses.replace(span, reason="the values are less than a year apart")
-    old, new = frame.at[first, "value"], frame.at[last, "value"]
+    old, new = rows[first].value, rows[last].value
     g = growth(old, new)
-    rate = g.cagr(float(years)) if g else None
+    rate = g.cagr(years) if g else None
     if rate is None:
-        return dataclasses.replace(span, reason=_no_rate(old, new))
-    metric_points = series(metric)  # the frame's rows, in its order
-    fuzzy_dates = any(_fuzzy(metric_points[i][0].date) for i in (first, last))
+        compounds = g is not None and g.ratio is not None and g.ratio > 0
+        return dataclasses.replace(span, reason=TOO_LARGE if compounds else _no_rate(old, new))
+    dates = [obs.date for obs, _ in series(metric)]  # the rows' dates, in their order
+    fuzzy_dates = any(_fuzzy(dates[i]) for i in (first, last))
     return dataclasses.replace(span, value=rate, approximate=bool(g.approximate or fuzzy_dates))
 
 
-def _width(days) -> float:
+def _width(start: date | None, end: date | None) -> float:
     """An interval's length for ordering; an open side is the widest."""
-    return float("inf") if missing(days) else days.total_seconds()
+    return float("inf") if start is None or end is None else (end - start).total_seconds()
 
 
 def _no_rate(old: Value, new: Value) -> str:
@@ -355,8 +430,8 @@ def cagr(metric: Metric) -> Cagr | None:
 
 
 def _number(x) -> float | None:
-    """A frame cell as a JSON number, None for NaN/NA."""
-    return None if missing(x) else float(x)
+    """A cell as a JSON number, None for what is missing (and for a figure too large for a float)."""
+    return None if missing(x) or math.isinf(x) else float(x)
 
 
 def series_record(metric: Metric, today: date | None = None) -> dict:
@@ -369,27 +444,27 @@ def series_record(metric: Metric, today: date | None = None) -> dict:
     """
     from casekit.records import metric_record
 
-    frame = series_frame(metric, today)
+    rows = series_table(metric, today)
     ordered = msgspec.structs.replace(metric, observations=[obs for obs, _ in series(metric)])
     record = metric_record(ordered)
     entries = []
-    for _i, row in frame.iterrows():
-        g = row["growth"]
-        if missing(row["previous"]):
+    for row in rows:
+        g = row.growth
+        if row.previous is None:
             continue
         entries.append(
             {
-                "date": row["date"],
-                "previous": frame.at[int(row["previous"]), "date"],
-                "unit": row["unit"],
-                "change": _number(row["change"]),
-                "pct_change": _number(row["pct_change"]),
+                "date": row.date,
+                "previous": rows[row.previous].date,
+                "unit": row.unit,
+                "change": _number(row.change),
+                "pct_change": _number(row.pct_change),
                 "approximate": None if g is None else bool(g.approximate),
                 "bound": None if g is None else g.bound,
                 "text": g.display() if g is not None else None,
             }
         )
-    span = cagr_span(metric, frame)
+    span = cagr_span(metric, rows)
     record["growth"] = entries
     record["cagr"] = (
         None
@@ -397,8 +472,8 @@ def series_record(metric: Metric, today: date | None = None) -> dict:
         else {
             "value": span.value,
             "approximate": span.approximate,
-            "from": frame.at[span.first, "date"],
-            "to": frame.at[span.last, "date"],
+            "from": rows[span.first].date,
+            "to": rows[span.last].date,
             "years": span.years,
             "unit": span.unit,
         }
@@ -471,24 +546,28 @@ class MetricSummary:
 
 def metric_summary(metric: Metric, today: date | None = None) -> MetricSummary:
     """The latest value, the one growth to it is measured from, the growth between them, the trend."""
-    frame = series_frame(metric, today)
-    if frame.empty:
+    rows = series_table(metric, today)
+    if not rows:
         return MetricSummary(metric, None, None, None, (), ())
     points = series(metric)
-    last = len(frame) - 1
-    unit = frame.at[last, "unit"]
-    prev = frame.at[last, "previous"]
-    previous = None if missing(prev) else points[int(prev)][0]
-    same = frame[frame["unit"] == unit]
-    others = tuple(dict.fromkeys(u for u in frame["unit"] if u != unit))
-    return MetricSummary(metric, points[last][0], previous, frame.at[last, "growth"], tuple(same["value"]), others)
+    last = rows[-1]
+    previous = None if last.previous is None else points[last.previous][0]
+    same = tuple(row.value for row in rows if row.unit == last.unit)
+    others = tuple(dict.fromkeys(row.unit for row in rows if row.unit != last.unit))
+    return MetricSummary(metric, points[-1][0], previous, last.growth, same, others)
 
 
 def missing(x) -> bool:
-    """True for a frame cell that holds nothing: None, NaN, NA or NaT."""
-    import pandas as pd
+    """True for a cell that holds nothing: None or NaN (and, in a pandas frame, NA or NaT)."""
+    if x is None:
+        return True
+    if isinstance(x, float):
+        return x != x
+    if "pandas" in sys.modules:  # a cell of a frame someone made: pandas' own missing values
+        import pandas as pd
 
-    return x is None or bool(pd.isna(x))
+        return bool(pd.isna(x))
+    return False
 
 
 # --- segments (no pandas) ----------------------------------------------------

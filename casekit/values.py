@@ -289,7 +289,8 @@ class Value:
     def midpoint(self) -> float | None:
         """One number to chart: the middle of a range, the bound of a one-sided figure."""
         if self.low is not None and self.high is not None:
-            return self.low if self.low == self.high else (self.low + self.high) / 2
+            # Halves first: the same number for any figure, and no overflow near the float maximum.
+            return self.low if self.low == self.high else self.low / 2 + self.high / 2
         return self.low if self.low is not None else self.high
 
     def unit_label(self) -> str:
@@ -351,11 +352,18 @@ def _scale_of(x: float, digits: int = 3) -> str | None:
     return next((letter for letter in ("T", "B", "M", "K") if magnitude >= _SCALE_EXP[letter]), None)
 
 
+# Numbers this many digits long or more, before or after the point, are written as 1.7e308 and 1e-300.
+_PLAIN_DIGITS = 18
+
+
 def _compact(x: float, *, scaled: bool, scale: str | None = None, digits: int = 3) -> str:
     """|x| to `digits` significant figures, with a K/M/B/T suffix when `scaled` (`scale` forces one)."""
     if x == 0:
         return "0"
     ds, e = _sig_digits(x, digits)
+    magnitude = len(ds) - 1 + e
+    if not -_PLAIN_DIGITS < magnitude < _PLAIN_DIGITS:  # 1.7e308, not three hundred digits
+        return f"{ds[0]}{'.' if len(ds) > 1 else ''}{ds[1:]}e{magnitude}"
     if scaled and scale is None:
         scale = _scale_of(x, digits)
     if not scaled or scale is None:
@@ -589,6 +597,10 @@ class _Parser:
 # --- growth ----------------------------------------------------------------
 
 
+# What a change or a rate that overflows a float is shown as (figures near 1.8e308).
+TOO_LARGE = "too large to compute"
+
+
 class Growth:
     """The change from one figure to another.
 
@@ -657,14 +669,18 @@ class Growth:
         if self.approximate:
             mark = {"at_least": "≥", "at_most": "≤"}.get(self.bound or "", "≈")
         change = pct = None
-        if with_change and self.change is not None:
+        if with_change and self.change is not None and not math.isfinite(self.change):
+            change = TOO_LARGE
+        elif with_change and self.change is not None:
             if self.unit == "percent":  # a change between percentages is in points
                 change = f"{_sign(self.change)}{_compact(self.change, scaled=False)}pp"
             else:
                 change = _sign(self.change) + format_number(abs(self.change), currency=self.currency, unit=self.unit)
             change = mark + change
         if with_pct and self.pct is not None:
-            pct = f"{mark}{_sign(self.pct)}{_pct_text(self.pct)}%"
+            pct = TOO_LARGE if not math.isfinite(self.pct) else f"{mark}{_sign(self.pct)}{_pct_text(self.pct)}%"
+        if change == pct == TOO_LARGE:
+            return TOO_LARGE
         if change and pct:
             return f"{change} ({pct})"
         return change or pct or ""
@@ -677,7 +693,11 @@ class Growth:
         """
         if self.ratio is None or self.ratio <= 0 or years <= 0:
             return None
-        return (self.ratio ** (1 / years) - 1) * 100
+        try:
+            rate = (self.ratio ** (1 / years) - 1) * 100
+        except OverflowError:
+            return None
+        return rate if math.isfinite(rate) else None
 
 
 def _sign(x: float) -> str:

@@ -312,15 +312,29 @@ def loads_pandas(*argv: str) -> bool:
         ["risks", "-c", "series"],
         ["metrics", "-c", "series", "-f", "json"],
         ["segments", "-c", "segments_partial"],
+        # One case's series, changes and CAGR are plain Python, in every format.
+        ["metrics", "-c", "series"],
+        ["metric", "revenue", "-c", "series"],
+        ["metric", "revenue", "-c", "series", "-f", "json"],
+        ["metric", "revenue", "-c", "series", "-f", "csv"],
+        ["metrics", "--all"],
     ],
 )
 def test_commands_that_need_no_pandas_do_not_load_it(argv):
     assert not loads_pandas(*argv)
 
 
-@pytest.mark.parametrize("argv", [["metrics", "-c", "series"], ["metric", "revenue", "-c", "series"]])
-def test_metric_tables_load_pandas(argv):
-    assert loads_pandas(*argv)
+def test_the_frame_api_loads_pandas():
+    code = (
+        "import sys, casekit\n"
+        f"case = casekit.load_case({str(METRICS / 'series.yaml')!r})\n"
+        "assert 'pandas' not in sys.modules\n"
+        "frames = casekit.frames(case)\n"
+        "sys.stdout.write(type(frames['metrics']).__module__.split('.')[0])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "pandas"
 
 
 # --- share bars at every width -----------------------------------------------
@@ -349,3 +363,89 @@ def test_long_segment_names_leave_the_bars_room(run, columns):
     bars = _bars(out)
     assert len(bars) == 2, out
     assert bars[0] >= 9, out  # 46% of a bar of 20 cells or more, beside the figures or under the name
+
+
+# --- figures near the float maximum -------------------------------------------
+
+EXTREME = """\
+casekit: 1
+id: extreme
+company: Extreme Co
+title: Figures near the float maximum
+as_of: 2024
+sources:
+  - {id: s, title: Annual reports, kind: filing, date: 2024}
+timeline:
+  - {id: founded, date: 2018, title: Founded, sources: [s]}
+metrics:
+  - id: revenue
+    name: Revenue
+    unit: USD
+    sources: [s]
+    observations:
+      - {date: 2018, value: "-1e308", sources: [s]}
+      - {date: 2020, value: "1.7e308", sources: [s]}
+      - {date: 2022, value: "1e-300", sources: [s]}
+      - {date: 2024, value: "1.7e308", sources: [s]}
+  - id: tiny
+    name: Tiny
+    unit: count
+    sources: [s]
+    observations:
+      - {date: 2019, value: "1e-308", sources: [s]}
+      - {date: 2023, value: "1.7e308", sources: [s]}
+  - id: span
+    name: Span
+    unit: count
+    sources: [s]
+    observations:
+      - {date: 2019, value: "1e308–1.7e308", sources: [s]}
+      - {date: 2023, value: "-1.7e308", sources: [s]}
+principles:
+  - {id: p, n: 1, title: Measure, summary: Count., benefit: Clarity., tradeoff: Effort., evidence: [founded], sources: [s]}
+risks:
+  - {id: r, title: Miscount, severity: low, sources: [s]}
+"""
+
+
+@pytest.fixture
+def extreme(tmp_path) -> str:
+    path = tmp_path / "extreme.yaml"
+    path.write_text(EXTREME)
+    return str(path)
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv", "md", "yaml"])
+@pytest.mark.parametrize("columns", [40, 80, 200])
+def test_figures_near_the_float_maximum_never_crash_metric_or_metrics(extreme, fmt, columns):
+    for args in (["metrics"], ["metric", "revenue"], ["metric", "tiny"], ["metric", "span"]):
+        result = run(*args, "-c", extreme, "-f", fmt, columns=columns)
+        assert result.exit_code == 0, (args, result.stderr)
+        assert "internal error" not in result.stderr
+        if fmt == "json":
+            json.loads(result.stdout)
+
+
+def test_growth_that_overflows_is_too_large_to_compute(extreme):
+    table = run("metric", "revenue", "-c", extreme).stdout
+    assert "$1.7e308" in table and "-$1e308" in table  # written short, not as 300 digits
+    assert line_of(table, "2020").count("too large to compute") == 2  # -1e308 → 1.7e308 overflows
+    assert "+$1.7e308" in line_of(table, "2024")
+    record = json.loads(run("metric", "revenue", "-c", extreme, "-f", "json").stdout)
+    overflowed = next(g for g in record["growth"] if g["date"] == "2020")
+    assert overflowed["change"] is None and overflowed["text"] == "too large to compute"
+    tiny = json.loads(run("metric", "tiny", "-c", extreme, "-f", "json").stdout)
+    assert tiny["cagr"] is None  # 1e-308 → 1.7e308 in four years compounds past any float
+    assert "CAGR —  too large to compute" in run("metric", "tiny", "-c", extreme).stdout
+    summary = line_of(run("metrics", "-c", extreme).stdout, "Tiny")
+    assert "too large to compute" in summary and "▁█" in summary
+
+
+def test_diff_json_of_figures_near_the_float_maximum(extreme, tmp_path):
+    other = tmp_path / "other.yaml"
+    other.write_text(EXTREME.replace('"1.7e308"', '"-1.7e308"'))
+    result = run("diff", extreme, str(other), "-f", "json")
+    assert result.exit_code == 1, result.stderr
+    changes = json.loads(result.stdout)["changes"]
+    assert {c["detail"] for c in changes if c["section"] == "metrics"} == {"too large to compute"}
+    assert all(c["growth"]["change"] is None for c in changes if c["section"] == "metrics")

@@ -121,11 +121,13 @@ DATE = st.one_of(
     st.integers(1900, 2030),
     st.dates(dt.date(1900, 1, 1), dt.date(2030, 12, 31)),
 )
+# Figures near the float maximum and minimum: growth between them overflows.
+EXTREME = ["1.7e308", "-1.7e308", "1e308", "-1e308", "1e-308", "5e-324", 1.7e308, "1e300–1.7e308"]
 UNITS = {
-    "USD": st.sampled_from(["$13.8B", "~$1.4B", "<$4B", "$15M", 13800000000, "13.8B", "$1.2K", 2.5]),
-    "percent": st.sampled_from(["45%", "~12%", "<5%", "10%–20%"]),
-    "count": st.sampled_from(["300,000+", ">=300000", 5000, "~1.2M", "12"]),
-    "ratio": st.sampled_from(["~10x", "3x", "1.5x"]),
+    "USD": st.sampled_from(["$13.8B", "~$1.4B", "<$4B", "$15M", 13800000000, "13.8B", "$1.2K", 2.5, *EXTREME]),
+    "percent": st.sampled_from(["45%", "~12%", "<5%", "10%–20%", "1e308%", "-1.7e308%"]),
+    "count": st.sampled_from(["300,000+", ">=300000", 5000, "~1.2M", "12", *EXTREME]),
+    "ratio": st.sampled_from(["~10x", "3x", "1.5x", "1.7e308x"]),
 }
 BAD_DATES = st.sampled_from(
     [

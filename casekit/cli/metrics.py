@@ -1,7 +1,7 @@
 """`casekit metrics`, `casekit metric ID` and `casekit segments`: figures over time and by segment.
 
-pandas is loaded only inside the commands, by `casekit.analytics`, and only
-when a table or a series needs it.
+None of them loads pandas: `casekit.analytics` computes series, changes and
+CAGR in plain Python.
 """
 
 from typing import Annotated
@@ -116,11 +116,11 @@ def metric(
         return series_record(m, today)
 
     def render():
-        from casekit.analytics import cagr_span, series_frame
+        from casekit.analytics import cagr_span, series_table
         from casekit.render.metrics import metric_view
 
-        frame = series_frame(m, today)
-        return metric_view(m, frame, cagr_span(m, frame))
+        rows = series_table(m, today)
+        return metric_view(m, rows, cagr_span(m, rows))
 
     emit(st, fmt, records, render)
 

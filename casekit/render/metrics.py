@@ -1,6 +1,6 @@
 """Metrics, one metric's series and revenue segments: tables, sparklines and bars.
 
-Pure: data in (summaries, a series frame, segment shares), Rich renderables
+Pure: data in (summaries, a series' rows, segment shares), Rich renderables
 out. The charts measure the width Rich gives them and size their bars to
 what the text columns leave; every bar of a chart shares one scale, from
 zero.
@@ -11,6 +11,7 @@ upper bound leaves open, ▶ "or more" (`300K+`), ◀ "below" (`<$4B`).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 
 from rich.console import Console, ConsoleOptions, Group, RenderResult
@@ -56,9 +57,11 @@ def sparkline(values: Sequence[Value]) -> Text:
     if len(mids) < 2:
         return Text("·" * len(mids), style="dim")
     lo, hi = min(mids), max(mids)
-    if hi == lo:
+    # In halves: the same steps for any figure, and no overflow between figures near the float maximum.
+    span = hi / 2 - lo / 2
+    if not span or not math.isfinite(span):
         return Text(SPARKS[3] * len(mids), style=BAR_STYLE)
-    return Text("".join(SPARKS[round((m - lo) / (hi - lo) * (len(SPARKS) - 1))] for m in mids), style=BAR_STYLE)
+    return Text("".join(SPARKS[round((m / 2 - lo / 2) / span * (len(SPARKS) - 1))] for m in mids), style=BAR_STYLE)
 
 
 def change_text(g: Growth | None, *, compared: bool) -> Text:
@@ -135,10 +138,11 @@ class Bar:
         """The bar in `width` cells (the last one kept free for an arrow)."""
         v = self.value
         track = max(1, width - 1)
-        span = (self.top - self.bottom) or 1.0
+        # In halves, as the sparkline: no overflow between figures near the float maximum.
+        span = (self.top / 2 - self.bottom / 2) or 0.5
 
         def pos(x: float) -> float:
-            return max(0.0, min(track, (x - self.bottom) / span * track))
+            return max(0.0, min(track, (x / 2 - self.bottom / 2) / span * track))
 
         zero = round(pos(0.0))
         out = Text(" " * zero, no_wrap=True, overflow="crop")
@@ -331,10 +335,10 @@ def footnotes(marks: Iterable[str]) -> Text | None:
 # --- casekit metric ID -------------------------------------------------------
 
 
-def metric_view(metric, frame, span) -> Group:
+def metric_view(metric, rows, span) -> Group:
     """`casekit metric ID`: the series in date order with change, % change and bars, then the CAGR.
 
-    `frame` is `casekit.analytics.series_frame(metric)`, `span` its
+    `rows` are `casekit.analytics.series_table(metric)`, `span` their
     `cagr_span`. A metric whose values come in several units is drawn as
     one chart per unit, each on its own scale.
     """
@@ -344,19 +348,19 @@ def metric_view(metric, frame, span) -> Group:
     parts: list = [head]
     if metric.description:
         parts.append(safe(metric.description, "dim"))
-    if frame.empty:
+    if not rows:
         parts.append(Text("no observations", style="dim"))
         return Group(*parts)
-    units = list(dict.fromkeys(frame["unit"]))
+    units = list(dict.fromkeys(row.unit for row in rows))
     marks: set[str] = set()
     for unit in units:
-        chart = SeriesChart(frame[frame["unit"] == unit], title=f"in {unit}" if len(units) > 1 else None)
+        chart = SeriesChart([row for row in rows if row.unit == unit], title=f"in {unit}" if len(units) > 1 else None)
         marks |= chart.marks()
         parts += [Text(""), chart]
-    key = legend(glyphs_of(frame["value"]))
+    key = legend(glyphs_of(row.value for row in rows))
     if key.plain:
         parts.append(key)
-    parts.append(_cagr_line(frame, span))
+    parts.append(_cagr_line(rows, span))
     if len(units) > 1:
         parts.append(
             Text(
@@ -365,7 +369,7 @@ def metric_view(metric, frame, span) -> Group:
                 style="dim",
             )
         )
-    notes = _notes(frame)
+    notes = _notes(rows)
     if notes is not None:
         parts += [Text(""), notes]
     caption = footnotes(marks)
@@ -387,7 +391,7 @@ class SeriesChart:
     def marks(self) -> set[str]:
         """The footnote marks the table will use."""
         marks: set[str] = set()
-        for k, row in enumerate(self.rows.itertuples()):
+        for k, row in enumerate(self.rows):
             overlapped = _overlapped(row, k)
             _note_marks(marks, _growth_of(row), _compared(row) or overlapped, overlapped)
             if row.confidence == "disputed":
@@ -411,7 +415,7 @@ class SeriesChart:
 
     def table(self, bar_width: int, stacked: bool = False) -> Listing:
         """The series with bars `bar_width` cells long (none when 0)."""
-        values = list(self.rows["value"])
+        values = [row.value for row in self.rows]
         top, bottom = scale_of(values)
         table = Listing()
         table.add_column("date")
@@ -423,7 +427,7 @@ class SeriesChart:
             first = values[0]
             axis = f"0 → {format_number(top, currency=first.currency, unit=first.unit)}" if bottom == 0 else ""
             table.add_column(axis if len(axis) <= bar_width else "", min_width=bar_width, max_width=bar_width)
-        for k, row in enumerate(self.rows.itertuples()):
+        for k, row in enumerate(self.rows):
             g, compared = _growth_of(row), _compared(row)
             date = Text(clean(row.date), style="green")
             if row.confidence == "disputed":
@@ -443,9 +447,7 @@ def _growth_of(row) -> Growth | None:
 
 
 def _compared(row) -> bool:
-    from casekit.analytics import missing
-
-    return not missing(row.previous)
+    return row.previous is not None
 
 
 def _overlapped(row, k: int) -> bool:
@@ -454,14 +456,14 @@ def _overlapped(row, k: int) -> bool:
     return k > 0 and not _compared(row)
 
 
-def _cagr_line(frame, span) -> Text:
+def _cagr_line(rows, span) -> Text:
     line = Text("CAGR ", style="bold")
     if span.value is None:
         line.append("—  ", style="dim")
         line.append(clean(span.reason or "not available"), style="dim")
         return line
-    first, last = frame.at[span.first, "date"], frame.at[span.last, "date"]
-    if len(set(frame["unit"])) > 1:
+    first, last = rows[span.first].date, rows[span.last].date
+    if len({row.unit for row in rows}) > 1:
         line.append(f"in {clean(span.unit)} ", style="bold")
     line.append(cagr_text(span.value, span.approximate), style="bold green" if span.value >= 0 else "bold red")
     line.append(f"  {clean(first)} → {clean(last)}, {span.years:.1f} years", style="dim")
@@ -472,8 +474,8 @@ def _cagr_line(frame, span) -> Text:
     return line
 
 
-def _notes(frame) -> Table | None:
-    noted = [(r.date, r.note, r.confidence) for r in frame.itertuples() if isinstance(r.note, str) and r.note]
+def _notes(rows) -> Table | None:
+    noted = [(r.date, r.note, r.confidence) for r in rows if isinstance(r.note, str) and r.note]
     if not noted:
         return None
     table = Table.grid(padding=(0, 2))
