@@ -16,31 +16,17 @@ A query is bare words and "quoted phrases": every phrase must match; bare
 words are alternatives, ranked by BM25F. A word that splits into several
 tokens (`data-labeling`, `13.8B`) is matched as a phrase of them.
 
-Every search reads every text of every case (BM25F needs the length of
-every document), so that pass is kept lean: a section's titles, and its
-bodies, are folded into one string each, their words counted without being
-made, and each query unit's pattern is run over the whole string at once,
-starting from a literal the regex engine finds as fast as `str.find`. Only
-the hits shown are then read field by field, for their match positions
-and a snippet.
-
-That pass is the cost of a search, and why it is a hand-built scan rather
-than each field of each document matched in turn. Over 200 cases of 100
-events (the cases `benchmarks/library.py` generates), the scan takes about
-150 ms of CPU for `data labeling`; making every document and matching it
-field by field, which is what `_plain_search` in tests/test_search.py does
-to check the scan's ranking, takes about 1.9 s.
-`python benchmarks/library.py` holds a search over its 1,000 cases to 2 s.
-Change the scan only with that benchmark, and with the oracle test
-(`test_the_scan_ranks_as_bm25f_over_every_field`) passing.
+The words of every document are kept in the library index
+(`casekit.index`, SQLite FTS5), which finds the documents a query matches
+and ranks them by BM25F as defined here; `search` indexes the cases it is
+given in memory. Only the hits shown are then read field by field, for
+their match positions and a snippet. The ranking must stay what the oracle
+test (`test_the_index_ranks_as_bm25f_over_every_field`) computes by hand.
 """
 
 from __future__ import annotations
 
-import bisect
 import functools
-import itertools
-import math
 import operator
 import os
 import re
@@ -533,102 +519,6 @@ def _sections(case: Case, sections: Sequence[str]) -> Iterable[tuple[str, list, 
         order += len(items)
 
 
-# --- reading a whole section at once ----------------------------------------------------
-
-# In the texts scanned, a list of strings is joined with an ASCII gap rather than ` · `:
-# the same words and the same phrases, and ASCII text stays on the fast path.
-_SCAN_LIST_JOIN = " | "
-
-
-class _Section:
-    """The texts of one section of one case, read to count their words and scan them for matches.
-
-    An item's title fields are joined with a separator into one text, and so
-    are its body fields; the items' title texts are joined again and folded
-    into one string, and so are their body texts. Each is counted and
-    scanned for all the items at once: a few calls per section, not several
-    per item and field.
-    """
-
-    def __init__(self, case: Case, section: str, items: list) -> None:
-        join = _SEPARATOR.join
-        titles: list[str] = []
-        bodies: list[str] = []
-        body_fields = 0
-        if section == CASE_SECTION:
-            self.title_fields = 2
-            texts = ([case.summary] if case.summary else []) + ([_SCAN_LIST_JOIN.join(case.tags)] if case.tags else [])
-            texts.append(case.id)
-            titles.append(join((case.company, case.title)))
-            bodies.append(join(texts))
-            body_fields = len(texts) or 1
-        else:
-            title_names = _TITLE_FIELDS[section]
-            self.title_fields = k = len(title_names)
-            kind, (get, names_of) = type(items[0]), _reader(type(items[0]), title_names)
-            for item in items:
-                if type(item) is not kind:  # items built by hand may mix types
-                    kind, (get, names_of) = type(item), _reader(type(item), title_names)
-                values = get(item)
-                titles.append(values[0] or "" if k == 1 else join([v or "" for v in values[:k]]))
-                texts = []
-                _add_texts(values[k:], names_of, texts, None, _SCAN_LIST_JOIN)
-                bodies.append(join(texts))
-                body_fields += len(texts) or 1  # no text at all is an empty one
-        self.title_scan = _Scan(titles, len(items) * self.title_fields)
-        self.body_scan = _Scan(bodies, body_fields)
-        # A text holding the separator itself would blur where fields end.
-        self.clean = self.title_scan.clean and self.body_scan.clean
-
-    def matches(self, matchers: Sequence[Matcher]) -> dict[int, _Matches]:
-        """For each item matching a unit: for each unit, in query order, {field index: occurrences}."""
-        found: dict[int, _Matches] = {}
-        for matcher in matchers:
-            for scan, first_field in ((self.title_scan, 0), (self.body_scan, self.title_fields)):
-                for item, field in scan.occurrences(matcher):
-                    per_field = found.setdefault(item, {}).setdefault(matcher.terms, {})
-                    per_field[first_field + field] = per_field.get(first_field + field, 0) + 1
-        return found
-
-
-class _Scan:
-    """Texts folded and joined into one string, their fields apart, with where each text ends."""
-
-    def __init__(self, texts: list[str], fields: int) -> None:
-        joined = _SEPARATOR.join(texts)
-        self._marks: bytes | None = None
-        if joined.isascii():
-            self.text = joined.lower()
-            self._marks = _word_marks(joined)
-            self.words = self._marks.count(b" a")
-        else:  # folding may change lengths: fold each text, then join
-            texts = [folded(t) for t in texts]
-            self.text = _SEPARATOR.join(texts)
-            self.words = len(_TOKEN.findall(self.text))
-        self.clean = self.text.count(_SEPARATOR) == fields - 1
-        self.lengths = list(map(len, texts))
-
-    @functools.cached_property
-    def ends(self) -> list[int]:
-        """Where each text ends, just past the separator after it (worked out only for a scan that matched)."""
-        return [end + i for i, end in enumerate(itertools.accumulate(self.lengths), 1)]
-
-    def words_of(self, i: int) -> int:
-        """How many words text `i` holds."""
-        start, end = self.ends[i - 1] if i else 0, self.ends[i] - 1
-        if self._marks is not None:
-            return self._marks.count(b" a", start, end + 1)  # the marks are one byte ahead of the text
-        return len(_TOKEN.findall(self.text, start, end))
-
-    def occurrences(self, matcher: Matcher) -> Iterable[tuple[int, int]]:
-        """(text, field within it) for each occurrence of `matcher`."""
-        text = self.text
-        for start, _ in matcher.spans(text, matcher.scan_pattern):
-            ends = self.ends
-            i = bisect.bisect_right(ends, start)
-            yield i, text.count(_SEPARATOR, ends[i - 1] if i else 0, start)
-
-
 # --- snippets and hits ---------------------------------------------------------------
 
 
@@ -780,65 +670,6 @@ def _hit(score: float, doc: Document, matchers: Sequence[Matcher], case: str) ->
     return Hit(case, doc.section, doc.id, doc.title, score, snippet, tuple(_merge(title_spans)))
 
 
-class _Found(NamedTuple):
-    """A matching document, before it is ranked: where it is, its lengths and its matches."""
-
-    case: Case
-    section: str
-    item: object
-    order: int
-    title_length: int
-    body_length: int
-    title_fields: int  # its first fields are its title's
-    matches: _Matches
-
-
-def _find(
-    cases: Iterable[Case], q: Query, matchers: Sequence[Matcher], sections: Sequence[str]
-) -> tuple[list[_Found], int, dict[bool, int], dict[tuple[str, ...], int]]:
-    """The documents matching `q`, and what ranking them needs: how many documents were searched,
-    the words in all their titles and all their bodies, and how many documents each unit occurs in."""
-    n = 0
-    words = {True: 0, False: 0}
-    df: dict[tuple[str, ...], int] = dict.fromkeys(q.units, 0)
-    found: list[_Found] = []
-    for case in cases:
-        for section, items, first in _sections(case, sections):
-            if not items:
-                continue
-            read = _Section(case, section, items)
-            n += len(items)
-            words[True] += read.title_scan.words
-            words[False] += read.body_scan.words
-            title_fields = [read.title_fields] * len(items)
-            if read.clean:
-                matched = read.matches(matchers)
-            else:  # a text holds the separator itself (a NUL): match field by field
-                matched = {}
-                for i, item in enumerate(items):
-                    doc = document(case, section, item, first + i)
-                    matched[i] = _match([f.folded for f in doc.fields], matchers)
-                    title_fields[i] = sum(f.title for f in doc.fields)
-            for i in sorted(matched):
-                matches = matched[i]
-                for terms in matches:
-                    df[terms] += 1
-                if matches and all(terms in matches for terms in q.required):
-                    found.append(
-                        _Found(
-                            case,
-                            section,
-                            items[i],
-                            first + i,
-                            read.title_scan.words_of(i),
-                            read.body_scan.words_of(i),
-                            title_fields[i],
-                            matches,
-                        )
-                    )
-    return found, n, words, df
-
-
 def search(
     cases: Iterable[Case],
     query: str | Query,
@@ -850,36 +681,34 @@ def search(
     """The items of `cases` matching `query`, best first (at most `limit`; all when None or 0).
 
     A hit names its case by the case's id, or by its entry in `labels` (one
-    per case: two versions of one case share an id, not a label).
+    per case: two versions of one case share an id, not a label). The cases
+    are indexed in memory for the one search; `search_library` searches a
+    library through its index on disk.
     """
+    from casekit.index import Index, open_memory_index
+
     q = parse_query(query) if isinstance(query, str) else query
-    if not q.units:
-        return []
     cases = list(cases)
-    label_of = {id(case): label for case, label in zip(cases, labels)} if labels is not None else {}
+    if not q.units or not cases:
+        return []
+    index: Index = open_memory_index()
+    try:
+        ids = index.add_cases(cases)
+        names = list(labels) if labels is not None else [case.id for case in cases]
+        ranked = index.rank(q, dict(zip(ids, names)), sections, limit)
+    finally:
+        index.close()
+    by_id = {fid: (case, name) for fid, case, name in zip(ids, cases, names)}
+    return hits(q, ranked, lambda fid: by_id[fid])
+
+
+def hits(q: Query, ranked: Sequence, case_of: Callable[[int], tuple[Case, str]]) -> list[Hit]:
+    """The hits for ranked documents (`casekit.index.Ranked`): only these are read in full, for their
+    fields as shown, their match positions and a snippet. `case_of` gives a file's case and label."""
     matchers = [m for m in map(Matcher, q.units) if m.possible]
-    found, n, words, df = _find(cases, q, matchers, sections)
-    avg = {title: (words[title] / (n or 1)) or 1.0 for title in (True, False)}
-    idf = {u: math.log(1 + (n - df[u] + 0.5) / (df[u] + 0.5)) for u in q.units}
-    section_rank = {s: i for i, s in enumerate(SEARCH_SECTIONS)}
-    ranked = []
-    for doc in found:
-        norms = {True: 1 - B + B * doc.title_length / avg[True], False: 1 - B + B * doc.body_length / avg[False]}
-        score = 0.0
-        title_weight, body_weight = _WEIGHTS[doc.section]
-        for unit, per_field in doc.matches.items():
-            weighted = 0.0
-            for k, count in per_field.items():
-                title = k < doc.title_fields
-                weighted += (title_weight if title else body_weight) * count / norms[title]
-            score += idf[unit] * weighted / (K1 + weighted)
-        label = label_of.get(id(doc.case), doc.case.id)
-        ranked.append(((-score, label, section_rank[doc.section], doc.order), score, doc, label))
-    ranked.sort(key=lambda r: r[0])
-    if limit:
-        ranked = ranked[:limit]
-    # Only the hits shown are read in full: their fields as shown, their match positions, a snippet.
-    return [
-        _hit(score, document(doc.case, doc.section, doc.item, doc.order), matchers, label)
-        for _, score, doc, label in ranked
-    ]
+    out = []
+    for found in ranked:
+        case, label = case_of(found.file)
+        item = case if found.section == CASE_SECTION else getattr(case, found.section)[found.index]
+        out.append(_hit(found.score, document(case, found.section, item, found.order), matchers, label))
+    return out

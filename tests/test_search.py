@@ -256,14 +256,20 @@ def test_folding_only_the_non_ascii_stretches_folds_as_folding_each_character(te
 
 
 @FAST
-@given(st.lists(TEXTS, min_size=1, max_size=3))
-def test_the_scan_counts_words_as_tokenize_finds_them(texts):
-    from casekit.search import _Scan
+@given(st.lists(TEXTS, min_size=1, max_size=3), st.integers(0, 3))
+def test_the_index_counts_words_and_holds_terms_as_tokenize_finds_them(texts, titles):
+    from casekit.index import BARRIER, document_row
+    from casekit.search import Document, _field
 
-    scan = _Scan(texts, len(texts))
-    assert scan.words == sum(len(tokenize(t)) for t in texts)
-    if scan.clean:  # no text holds the separator: each text's own count is known too
-        assert [scan.words_of(i) for i in range(len(texts))] == [len(tokenize(t)) for t in texts]
+    fields = [_field(f"f{k}", text, k < titles) for k, text in enumerate(texts)]
+    title, body, *_, title_words, body_words = document_row(Document("c", "timeline", "x", "", 1, fields))
+    for column, words, part in ((title, title_words, texts[:titles]), (body, body_words, texts[titles:])):
+        assert words == sum(len(tokenize(t)) for t in part)
+        # Each field's terms in order, a barrier between fields: no phrase runs from one into the next.
+        assert (
+            column.split()
+            == f" {BARRIER} ".join(" ".join(t.term for t in tokenize(f)) for f in part if tokenize(f)).split()
+        )
 
 
 def _runs(text: str, unit: tuple[str, ...]) -> list[tuple[int, int]]:
@@ -319,7 +325,7 @@ def _documents(case):
 
 
 def _plain_search(cases, query: str) -> list[tuple[str, str, float]]:
-    """BM25F as defined, every field of every document matched one by one: what the scan must equal."""
+    """BM25F as defined, every field of every document matched one by one: what the index must equal."""
     q = parse_query(query)
     matchers = [Matcher(u) for u in q.units]
     docs = [d for case in cases for d in _documents(case)]
@@ -364,7 +370,7 @@ def every_case(cases):
 
 @settings(max_examples=80, deadline=None)
 @given(st.data())
-def test_the_scan_ranks_as_bm25f_over_every_field(every_case, data):
+def test_the_index_ranks_as_bm25f_over_every_field(every_case, data):
     words = sorted(
         {t.term for case in every_case for d in _documents(case) for f in d.fields for t in tokenize(f.text)}
     )

@@ -47,7 +47,7 @@ def search(
     plain text with each match wrapped in «». Hits name their case by id, or
     by file when two files share an id. Exit 1 when nothing matches, like grep.
     """
-    from casekit.cli.common import ParseProgress, emit, find_cases, loading_many, open_library
+    from casekit.cli.common import ParseProgress, emit, find_cases, loading_many, skipped_reason
     from casekit.compare import case_labels
     from casekit.records import Records, shape_of
     from casekit.render.text import clean_inline
@@ -61,11 +61,17 @@ def search(
         refs = find_cases(st, case)
         with loading_many(len(refs)):
             cases = st.library.load_all(refs, progress=ParseProgress(st))
-    else:  # over the library, a broken file is skipped
-        loaded = [entry for entry in open_library(st) if entry.case is not None]
-        refs, cases = [entry.ref for entry in loaded], [entry.case for entry in loaded]
-    labels = case_labels(cases, [str(ref.path) for ref in refs])
-    hits = run_search(cases, parsed, sections=section or (), limit=limit, labels=labels)
+        labels = case_labels(cases, [str(ref.path) for ref in refs])
+        hits = run_search(cases, parsed, sections=section or (), limit=limit, labels=labels)
+        searched = len(cases)
+    else:  # over the library, through its index; a broken file is skipped
+        from casekit.index import search_library
+
+        refs = st.library.refs()
+        with loading_many(len(refs)):
+            hits, broken, searched = search_library(st.library, refs, parsed, sections=section or (), limit=limit)
+        for loaded in broken:
+            st.term.warn(f"skipping {skipped_reason(loaded)}")
     if not hits:
         st.term.err.print(f"no matches for {clean_inline(text)}", style="dim", markup=False, highlight=False)
         if fmt is not Format.table:  # tools still get a well-formed empty answer
@@ -75,7 +81,7 @@ def search(
     def render():
         from casekit.render.search import hits_table
 
-        return hits_table(hits, several=len(cases) > 1)
+        return hits_table(hits, several=searched > 1)
 
     emit(st, fmt, lambda: Records([hit.record() for hit in hits], shape_of(HIT_KEYS)), render)
 

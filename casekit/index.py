@@ -1,0 +1,537 @@
+"""The library index: every item's words in SQLite FTS5, kept in step with the case files.
+
+One database, `index.sqlite3` in the cache directory (`casekit.cache.cache_root`),
+holds for each case file its stamp (path, size, mtime, inode, ctime, as the
+parsed-case cache keys entries) and, for each of its documents (the case
+itself and every item of every section, as `casekit.search` defines them),
+its words as search reads them: folded (case, accents), plural-folded, one
+token each, in a full-text table with four columns, the title's words, the
+body's words, and the title's and the body's hyphenated words written as
+one (`e-commerce` as `ecommerce`). A token that is no word (`§`) stands
+between two fields, so that no phrase runs from one into the next.
+
+Ranking is BM25F exactly as `casekit.search` defines it, computed by SQLite
+over the documents FTS5 finds: each query unit's occurrences in a column are
+counted by the length its text loses when the unit's tokens are removed, the
+title's weighted four times a body word's, each column normalised by its
+length against the average over the documents searched (whose counts are
+kept per case file and section). Only the hits shown are read from the cases.
+
+The index is a cache, never trusted: a file whose stamp differs from the one
+recorded (edited, replaced, renamed, deleted) is indexed again or dropped
+before a query; a database of another schema or made by other parsing code
+is emptied; one that SQLite finds corrupt is deleted and built again; and
+when none can be opened or written (a read-only cache, a full disk),
+searches run over an index built in memory for the one command. Several
+processes may update it at once: WAL, a busy timeout, and one short
+transaction per batch of files, each deleting what it replaces.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import suppress
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+from casekit.search import (
+    _HYPHENS,
+    _TOKEN,
+    _WEIGHTS,
+    CASE_SECTION,
+    K1,
+    SEARCH_SECTIONS,
+    B,
+    Document,
+    document,
+    stem,
+)
+
+if TYPE_CHECKING:
+    from casekit.cache import Stamp
+    from casekit.library import CaseRef, Library, Loaded
+    from casekit.model import Case
+    from casekit.search import Query
+
+__all__ = ["Index", "Ranked", "open_index", "open_memory_index", "search_library"]
+
+SCHEMA = 1
+FILE_NAME = "index.sqlite3"
+BARRIER = "\u00a7"  # between two fields: a token no query word is
+DOCS_PER_FILE = 1 << 20  # a document's rowid is its file's id times this, plus its number in the file
+BATCH = 100  # case files indexed per transaction
+BUSY_MS = 10_000
+
+_log = logging.getLogger("casekit.index")
+
+_TABLES = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files(
+    id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, size INTEGER, mtime_ns INTEGER, inode INTEGER,
+    ctime_ns INTEGER, racy INTEGER NOT NULL, case_id TEXT NOT NULL, docs INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS stats(
+    file INTEGER NOT NULL, sect INTEGER NOT NULL, n INTEGER NOT NULL, title_words INTEGER NOT NULL,
+    body_words INTEGER NOT NULL, PRIMARY KEY (file, sect)) WITHOUT ROWID;
+CREATE VIRTUAL TABLE IF NOT EXISTS docs USING fts5(
+    title, body, title_joined, body_joined, sect UNINDEXED, idx UNINDEXED, ord UNINDEXED,
+    title_words UNINDEXED, body_words UNINDEXED, tokenize='ascii', detail='full');
+"""
+
+
+class Ranked(NamedTuple):
+    """A document found, ranked: which file, section and item, its order and its score."""
+
+    file: int
+    section: str
+    index: int  # the item's position in its section (0 for the case itself)
+    order: int
+    score: float
+
+
+# --- documents as tokens -----------------------------------------------------------------
+
+
+def _tokens(folded: str) -> tuple[list[str], list[str]]:
+    """The terms of one folded text, and each hyphenated run's words joined (each stem once per start)."""
+    matches = list(_TOKEN.finditer(folded))
+    terms = [stem(m.group()) for m in matches]
+    joined: list[str] = []
+    i = 0
+    while i < len(matches):
+        j = i
+        while j + 1 < len(matches) and folded[matches[j].end() : matches[j + 1].start()] in _HYPHENS:
+            j += 1
+        for start in range(i, j):  # a run of words with single hyphens between: every stretch of two or more
+            word, seen = matches[start].group(), set()
+            for end in range(start + 1, j + 1):
+                word += matches[end].group()
+                seen.add(stem(word))
+            joined += sorted(seen)
+        i = j + 1
+    return terms, joined
+
+
+def _column(fields: Iterable[list[str]]) -> str:
+    """Terms as the index holds them: each between two spaces, a barrier between fields."""
+    words = f" {BARRIER} ".join("  ".join(terms) for terms in fields if terms)
+    return f" {words} " if words else ""
+
+
+def document_row(doc: Document) -> tuple[str, str, str, str, int, int]:
+    """(title, body, title joined, body joined, title words, body words) of a document."""
+    titles, bodies, title_joined, body_joined = [], [], [], []
+    for f in doc.fields:
+        terms, joined = _tokens(f.folded)
+        (titles if f.title else bodies).append(terms)
+        (title_joined if f.title else body_joined).append(joined)
+    # Words counted as `tokenize` finds them, field by field.
+    title_words, body_words = sum(map(len, titles)), sum(map(len, bodies))
+    return _column(titles), _column(bodies), _column(title_joined), _column(body_joined), title_words, body_words
+
+
+def documents(case: Case) -> Iterator[tuple[int, int, int, Document]]:
+    """(section number, index in section, order, document) for the case and every item of it."""
+    yield 0, 0, 0, document(case, CASE_SECTION, case, 0)
+    order = 1
+    for sect, section in enumerate(SEARCH_SECTIONS[1:], 1):
+        for i, item in enumerate(getattr(case, section)):
+            yield sect, i, order, document(case, section, item, order)
+            order += 1
+
+
+# --- the database ------------------------------------------------------------------------
+
+
+def _version() -> str:
+    from casekit.cache import code_key
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    parts = [f"schema {SCHEMA}", code_key()]
+    for name in ("index.py", "search.py"):
+        with suppress(OSError):
+            st = os.stat(os.path.join(here, name))
+            parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
+    return "/".join(parts)
+
+
+def _connect(target: str) -> sqlite3.Connection:
+    conn = sqlite3.connect(target, timeout=BUSY_MS / 1000, isolation_level=None, check_same_thread=False)
+    conn.execute(f"PRAGMA busy_timeout={BUSY_MS}")
+    if target != ":memory:":
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA temp_store=MEMORY")
+    conn.create_function("overlapping", 2, _overlapping, deterministic=True)
+    return conn
+
+
+def _overlapping(text: str | None, pattern: str) -> int:
+    """How often `pattern` occurs in `text`, overlaps counted (`a b a` twice in `a b a b a`)."""
+    if not text:
+        return 0
+    count, at = 0, text.find(pattern)
+    while at >= 0:
+        count += 1
+        at = text.find(pattern, at + 2)  # past the space the match starts with
+    return count
+
+
+def _prepare(conn: sqlite3.Connection) -> None:
+    """Create the tables; empty them when they were made by another version of casekit."""
+    version = _version()
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for statement in _TABLES.split(";"):
+            if statement.strip():
+                conn.execute(statement)
+        row = conn.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+        if row is None or row[0] != version:
+            for table in ("files", "stats", "docs"):
+                conn.execute(f"DELETE FROM {table}")
+            conn.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (version,))
+        conn.execute("COMMIT")
+    except BaseException:
+        with suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
+        raise
+
+
+def open_index(library: Library) -> Index:
+    """The library's index on disk, or one in memory when the cache is off or cannot be used."""
+    from casekit.cache import cache_root, disabled
+
+    if library.use_cache and not disabled(library.env):
+        path = cache_root(library.env) / FILE_NAME
+        for _ in range(2):
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                conn = _connect(str(path))
+                try:
+                    _prepare(conn)
+                except BaseException:
+                    conn.close()
+                    raise
+                return Index(conn, library, str(path))
+            except sqlite3.OperationalError as exc:  # cannot open or write it: read-only, locked too long
+                _log.debug("index %s not used: %s", path, exc)
+                break
+            except sqlite3.DatabaseError as exc:  # corrupt, or not a database at all: made again
+                _log.debug("index %s is corrupt, made again: %s", path, exc)
+                remove(path)
+            except OSError as exc:  # no cache directory can be made
+                _log.debug("no index in %s: %s", path.parent, exc)
+                break
+    return Index(_memory(), library, None)
+
+
+def _memory() -> sqlite3.Connection:
+    conn = _connect(":memory:")
+    _prepare(conn)
+    return conn
+
+
+def remove(path: str | Path) -> None:
+    """Delete the index at `path` with its WAL and shared-memory files."""
+    for suffix in ("", "-wal", "-shm"):
+        with suppress(OSError):
+            os.unlink(f"{path}{suffix}")
+
+
+class Unwritable(Exception):
+    """The index on disk cannot be written (read-only, full, or locked too long)."""
+
+
+class Index:
+    """A connection to the index, and what it needs to bring files up to date."""
+
+    def __init__(self, conn: sqlite3.Connection, library: Library | None, path: str | None) -> None:
+        self.conn = conn
+        self.library = library
+        self.path = path  # None: in memory, for this process only
+
+    # --- keeping it current ---
+
+    def sync(self, refs: Sequence[CaseRef]) -> tuple[dict[str, int], list[Loaded]]:
+        """Bring the files `refs` name up to date (see `_sync`); an index on disk that cannot be
+        written is left alone, and the files are indexed in memory for this process instead."""
+        try:
+            return self._sync(refs)
+        except Unwritable:
+            self.close()
+            self.conn, self.path = _memory(), None
+            return self._sync(refs)
+
+    def _sync(self, refs: Sequence[CaseRef]) -> tuple[dict[str, int], list[Loaded]]:
+        """Bring the files `refs` name up to date: {absolute path: file id} of those holding a valid
+        case, and the files that do not load.
+
+        A file that does not load is not recorded: it is read again next
+        time, as the library reads it, so that its problems are seen.
+        """
+        from casekit.cache import Stamp
+
+        known = {
+            path: (fid, (size, mtime, inode, ctime), racy)
+            for fid, path, size, mtime, inode, ctime, racy in self.conn.execute(
+                "SELECT id, path, size, mtime_ns, inode, ctime_ns, racy FROM files"
+            )
+        }
+        current: dict[str, int] = {}
+        stale: list[tuple[CaseRef, Stamp]] = []
+        for ref in refs:
+            stamp = Stamp.of(ref.path)
+            if stamp is None:
+                continue
+            row = known.get(stamp.path)
+            if row is not None and not row[2] and row[1] == (stamp.size, stamp.mtime_ns, stamp.inode, stamp.ctime_ns):
+                current[stamp.path] = row[0]
+            else:
+                stale.append((ref, stamp))
+        self._drop_missing(known, {os.path.abspath(ref.path) for ref in refs})
+        broken: list[Loaded] = []
+        for start in range(0, len(stale), BATCH):
+            current.update(self._index_batch(stale[start : start + BATCH], broken))
+        return current, broken
+
+    def _drop_missing(self, known: dict, wanted: set[str]) -> None:
+        """Forget files that are gone (deleted, renamed): their rows would only take room."""
+        gone = [(path, fid) for path, (fid, _, _) in known.items() if path not in wanted and not os.path.exists(path)]
+        if gone:
+            self._write(lambda: [self._delete(fid) for _, fid in gone])
+
+    def _index_batch(self, batch: list[tuple[CaseRef, Stamp]], broken: list[Loaded]) -> dict[str, int]:
+        assert self.library is not None
+        loaded = self.library.check_all([ref for ref, _ in batch])
+        broken += [entry for entry in loaded if entry.case is None]
+        prepared = [
+            (stamp, entry.case, list(self._rows(entry.case)))
+            for (_, stamp), entry in zip(batch, loaded)
+            if entry.case is not None
+        ]
+        ids: dict[str, int] = {}
+
+        def write() -> None:
+            for stamp, case, docs in prepared:
+                ids[stamp.path] = self._put(stamp, case, docs)
+
+        self._write(write)
+        return ids
+
+    @staticmethod
+    def _rows(case: Case) -> Iterator[tuple]:
+        for sect, i, order, doc in documents(case):
+            yield (sect, i, order, *document_row(doc))
+
+    def _write(self, work) -> None:
+        """Run `work` in one transaction; `Unwritable` when the database cannot be written."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                work()
+                self.conn.execute("COMMIT")
+            except BaseException:
+                with suppress(sqlite3.Error):
+                    self.conn.execute("ROLLBACK")
+                raise
+        except sqlite3.OperationalError as exc:  # read-only, full, locked past the timeout
+            _log.debug("index not updated: %s", exc)
+            raise Unwritable(str(exc)) from exc
+
+    def _delete(self, fid: int) -> None:
+        lo = fid * DOCS_PER_FILE
+        self.conn.execute("DELETE FROM docs WHERE rowid BETWEEN ? AND ?", (lo, lo + DOCS_PER_FILE - 1))
+        self.conn.execute("DELETE FROM stats WHERE file = ?", (fid,))
+        self.conn.execute("DELETE FROM files WHERE id = ?", (fid,))
+
+    def _put(self, stamp: Stamp, case: Case, docs: list[tuple]) -> int:
+        """Record one file's documents in place of what was recorded for its path."""
+        conn = self.conn
+        old = conn.execute("SELECT id FROM files WHERE path = ?", (stamp.path,)).fetchone()
+        if old is not None:
+            self._delete(old[0])
+        cur = conn.execute(
+            "INSERT INTO files(path, size, mtime_ns, inode, ctime_ns, racy, case_id, docs) VALUES (?,?,?,?,?,?,?,?)",
+            (*_stamp_row(stamp), int(stamp.racy), case.id, len(docs)),
+        )
+        fid = cur.lastrowid
+        assert fid is not None
+        base = fid * DOCS_PER_FILE
+        conn.executemany(
+            "INSERT INTO docs(rowid, sect, idx, ord, title, body, title_joined, body_joined, title_words, body_words)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?)",
+            ((base + k, *row) for k, row in enumerate(docs)),
+        )
+        totals: dict[int, list[int]] = {}
+        for sect, *_, title_words, body_words in docs:
+            t = totals.setdefault(sect, [0, 0, 0])
+            t[0] += 1
+            t[1] += title_words
+            t[2] += body_words
+        conn.executemany("INSERT INTO stats VALUES (?,?,?,?,?)", ((fid, s, *t) for s, t in totals.items()))
+        return fid
+
+    def add_cases(self, cases: Sequence[Case]) -> list[int]:
+        """Index cases held in memory (an index in memory only); their file ids, in order."""
+        from casekit.cache import Stamp
+
+        ids = []
+        self.conn.execute("BEGIN")
+        for k, case in enumerate(cases):
+            ids.append(self._put(Stamp(f"\0memory/{k}", 0, 0, 0, 0), case, list(self._rows(case))))
+        self.conn.execute("COMMIT")
+        return ids
+
+    # --- searching ---
+
+    def rank(
+        self, q: Query, files: dict[int, str], sections: Sequence[str] = (), limit: int | None = None
+    ) -> list[Ranked]:
+        """The documents of `files` ({file id: label}) matching `q`, best first, as `casekit.search` ranks them."""
+        from casekit.search import Matcher
+
+        units = [u for u in q.units if Matcher(u).possible]
+        if not units or not files:
+            return []
+        conn = self.conn
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS wanted(file INTEGER PRIMARY KEY, rank INTEGER NOT NULL)")
+        conn.execute("DELETE FROM temp.wanted")
+        ranks = {label: r for r, label in enumerate(sorted(set(files.values())))}
+        conn.executemany("INSERT INTO temp.wanted VALUES (?, ?)", ((f, ranks[label]) for f, label in files.items()))
+        sects = [SEARCH_SECTIONS.index(s) for s in sections] if sections else list(range(len(SEARCH_SECTIONS)))
+        in_sects = ",".join(map(str, sects))
+        n, title_words, body_words = conn.execute(
+            "SELECT total(n), total(title_words), total(body_words) FROM stats"
+            f" WHERE file IN (SELECT file FROM temp.wanted) AND sect IN ({in_sects})"
+        ).fetchone()
+        n = int(n)
+        avg_title = (title_words / (n or 1)) or 1.0
+        avg_body = (body_words / (n or 1)) or 1.0
+        counts = ", ".join(f"{_count('title', u)} AS t{k}, {_count('body', u)} AS b{k}" for k, u in enumerate(units))
+        conn.execute("DROP TABLE IF EXISTS temp.found")
+        conn.execute(
+            f"CREATE TEMP TABLE found AS SELECT docs.rowid AS r, sect, idx, ord, title_words AS tw, body_words AS bw,"
+            f" {counts} FROM docs CROSS JOIN temp.wanted ON temp.wanted.file = docs.rowid / {DOCS_PER_FILE}"
+            f" WHERE docs MATCH ? AND sect IN ({in_sects})",
+            (" OR ".join(_match(u) for u in units),),
+        )
+        dfs = conn.execute(
+            "SELECT " + ", ".join(f"total(t{k} + b{k} > 0)" for k in range(len(units))) + " FROM temp.found"
+        ).fetchone()
+        idf = [math.log(1 + (n - df + 0.5) / (df + 0.5)) for df in dfs]
+        norms = f"1 - {B!r} + {B!r} * tw / :avg_title AS nt, 1 - {B!r} + {B!r} * bw / :avg_body AS nb"
+        weighted = ", ".join(f"{_weight(0)} * t{k} / nt + {_weight(1)} * b{k} / nb AS w{k}" for k in range(len(units)))
+        score = " + ".join(f"(:idf{k} * w{k} / ({K1!r} + w{k}))" for k in range(len(units)))
+        required = "".join(f" AND t{k} + b{k} > 0" for k, u in enumerate(units) if u in q.required)
+        params = {"avg_title": avg_title, "avg_body": avg_body, **{f"idf{k}": v for k, v in enumerate(idf)}}
+        if limit:
+            params["limit"] = limit
+        rows = conn.execute(
+            f"SELECT r, sect, idx, ord, 0.0 + {score} AS score FROM"
+            f" (SELECT *, {weighted} FROM (SELECT *, {norms} FROM temp.found WHERE 1{required}))"
+            f" CROSS JOIN temp.wanted ON temp.wanted.file = r / {DOCS_PER_FILE}"
+            " ORDER BY score DESC, temp.wanted.rank, sect, ord" + (" LIMIT :limit" if limit else ""),
+            params,
+        ).fetchall()
+        conn.execute("DROP TABLE IF EXISTS temp.found")
+        return [Ranked(r // DOCS_PER_FILE, SEARCH_SECTIONS[sect], idx, order, s) for r, sect, idx, order, s in rows]
+
+    def close(self) -> None:
+        with suppress(sqlite3.Error):
+            self.conn.close()
+
+
+def _weight(which: int) -> str:
+    """SQL for a document's title (0) or body (1) weight, which its section sets."""
+    weights = [_WEIGHTS[section][which] for section in SEARCH_SECTIONS]
+    if len(set(weights)) == 1:
+        return repr(weights[0])
+    return "(CASE sect " + " ".join(f"WHEN {k} THEN {w!r}" for k, w in enumerate(weights)) + " END)"
+
+
+def _stamp_row(stamp: Stamp) -> tuple:
+    return (stamp.path, stamp.size, stamp.mtime_ns, stamp.inode, stamp.ctime_ns)
+
+
+def _pattern(terms: Sequence[str]) -> str:
+    return " " + "  ".join(terms) + " "
+
+
+def _overlaps_itself(terms: Sequence[str]) -> bool:
+    """True when a run of `terms` can begin inside another (`a b a`): then counted one by one."""
+    return any(tuple(terms[:k]) == tuple(terms[-k:]) for k in range(1, len(terms)))
+
+
+def _sql_text(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _count(column: str, unit: tuple[str, ...]) -> str:
+    """SQL for how often `unit` occurs in a document's `column` (and, for one word, written with hyphens)."""
+    pattern = _sql_text(_pattern(unit))
+    if _overlaps_itself(unit):
+        plain = f"overlapping({column}, {pattern})"
+    else:
+        plain = f"(length({column}) - length(replace({column}, {pattern}, ''))) / {len(_pattern(unit))}"
+    if len(unit) == 1 and len(unit[0]) > 1:
+        joined = f"{column}_joined"
+        plain += f" + (length({joined}) - length(replace({joined}, {pattern}, ''))) / {len(_pattern(unit))}"
+    return f"({plain})"
+
+
+def _match(unit: tuple[str, ...]) -> str:
+    """The FTS5 query finding the documents where `unit` occurs."""
+    phrase = '"' + " ".join(unit) + '"'
+    found = f"{{title body}} : {phrase}"
+    if len(unit) == 1 and len(unit[0]) > 1:
+        found = f"({found} OR {{title_joined body_joined}} : {phrase})"
+    return found
+
+
+def open_memory_index() -> Index:
+    """An empty index in memory, for cases that are not files of a library."""
+    return Index(_memory(), None, None)
+
+
+def search_library(
+    library: Library, refs: Sequence[CaseRef], q: Query, *, sections: Sequence[str] = (), limit: int | None = None
+) -> tuple[list, list[Loaded], int]:
+    """Search the case files `refs` through the index: (hits, files that do not load, files searched).
+
+    An index SQLite finds corrupt while it is read is deleted and made again, once.
+    """
+    for attempt in (1, 2):
+        index = open_index(library)
+        try:
+            return _search(index, refs, q, sections, limit)
+        except sqlite3.DatabaseError as exc:
+            if attempt == 2 or index.path is None or isinstance(exc, sqlite3.OperationalError):
+                raise
+            _log.debug("index %s is corrupt, made again: %s", index.path, exc)
+            remove(index.path)
+        finally:
+            index.close()
+    raise AssertionError("unreachable")
+
+
+def _search(
+    index: Index, refs: Sequence[CaseRef], q: Query, sections: Sequence[str], limit: int | None
+) -> tuple[list, list[Loaded], int]:
+    from casekit.compare import labels_for
+    from casekit.search import hits
+
+    assert index.library is not None
+    current, broken = index.sync(refs)
+    found = [(ref, current[p]) for ref in refs if (p := os.path.abspath(ref.path)) in current]
+    if not found:
+        return [], broken, 0
+    ids = dict(index.conn.execute("SELECT id, case_id FROM files"))
+    labels = labels_for([ids[fid] for _, fid in found], [str(ref.path) for ref, _ in found])
+    label_of = {fid: label for (_, fid), label in zip(found, labels)}
+    ref_of = {fid: ref for ref, fid in found}
+    ranked = index.rank(q, label_of, sections, limit)
+    library = index.library
+    return hits(q, ranked, lambda fid: (library.load(ref_of[fid]), label_of[fid])), broken, len(found)

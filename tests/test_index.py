@@ -1,0 +1,207 @@
+"""The library index (SQLite FTS5): kept in step with the files, rebuilt when it cannot be trusted,
+shared by processes, and never needed: a search without it finds the same."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from casekit.cli.app import app
+from casekit.index import FILE_NAME, open_index
+from casekit.library import Library
+from casekit.search import search
+
+FIXTURES = Path(__file__).parent / "fixtures" / "search"
+ACME = Path(__file__).parent / "fixtures" / "library" / "acme.yaml"
+
+
+@pytest.fixture
+def library(tmp_path) -> Path:
+    directory = tmp_path / "lib"
+    directory.mkdir()
+    for source in (*FIXTURES.glob("*.yaml"), ACME):
+        shutil.copy(source, directory / source.name)
+    return directory
+
+
+@pytest.fixture
+def env(tmp_path) -> dict[str, str]:
+    return {"NO_COLOR": "1", "COLUMNS": "200", "XDG_CACHE_HOME": str(tmp_path / "cache"), "CASEKIT_CASE": ""}
+
+
+def hits(library: Path, env: dict[str, str], query: str) -> list[tuple[str, str, str, float]]:
+    result = CliRunner().invoke(app, ["--cases-dir", str(library), "search", query, "-f", "json"], env=env)
+    assert result.exit_code in (0, 1), result.stderr
+    return [(h["case"], h["section"], h["id"], h["score"]) for h in json.loads(result.stdout)]
+
+
+def in_memory(library: Path, query: str) -> list[tuple[str, str, str, float]]:
+    """What a search over the cases themselves finds, every case indexed afresh in memory."""
+    lib = Library([library], env={"CASEKIT_NO_CACHE": "1"})
+    cases = lib.load_all(lib.refs())
+    return [(h.case, h.section, h.id, round(h.score, 4)) for h in search(cases, query, limit=20)]
+
+
+def index_file(env: dict[str, str]) -> Path:
+    return Path(env["XDG_CACHE_HOME"]) / "casekit" / FILE_NAME
+
+
+def indexed_paths(env: dict[str, str]) -> set[str]:
+    with sqlite3.connect(index_file(env)) as conn:
+        return {Path(p).name for (p,) in conn.execute("SELECT path FROM files")}
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    path.write_text(path.read_text().replace(old, new))
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns - 10_000_000_000))  # old enough to be trusted
+
+
+def test_the_index_is_made_once_and_finds_what_a_search_in_memory_finds(library, env):
+    for query in ("croissant", "data", '"cafe opens"', "launch prices risk"):
+        assert hits(library, env, query) == in_memory(library, query)
+    assert indexed_paths(env) == {"alpha.yaml", "beta.yaml", "acme.yaml", "scale_ai.yaml"}
+
+
+def test_an_edit_is_seen_at_once(library, env):
+    assert hits(library, env, "croissant")
+    alpha = library / "alpha.yaml"
+    _edit(alpha, "Croissant", "Baguette")
+    _edit(alpha, "croissant", "baguette")
+    assert hits(library, env, "croissant") == in_memory(library, "croissant")
+    assert "croissant" not in json.dumps(hits(library, env, "baguette")).lower()
+    assert hits(library, env, "baguette") == in_memory(library, "baguette")
+
+
+def test_an_edit_that_keeps_size_and_mtime_is_seen(library, env):
+    alpha = library / "alpha.yaml"
+    before = hits(library, env, "croissant")
+    st = alpha.stat()
+    alpha.write_text(alpha.read_text().replace("Croissant", "Brioches!"))  # as long as before
+    os.utime(alpha, ns=(st.st_atime_ns, st.st_mtime_ns))  # `touch -r`: the ctime still moves
+    assert hits(library, env, "brioches") == in_memory(library, "brioches") != []
+    assert hits(library, env, "croissant") != before
+
+
+def test_a_renamed_file_is_found_under_its_new_name_and_the_old_one_forgotten(library, env):
+    hits(library, env, "croissant")
+    (library / "alpha.yaml").rename(library / "renamed.yaml")
+    assert hits(library, env, "croissant") == in_memory(library, "croissant")
+    assert indexed_paths(env) == {"renamed.yaml", "beta.yaml", "acme.yaml", "scale_ai.yaml"}
+
+
+def test_a_deleted_file_is_no_longer_found(library, env):
+    assert any(h[0] == "alpha" for h in hits(library, env, "croissant"))
+    (library / "alpha.yaml").unlink()
+    assert all(h[0] != "alpha" for h in hits(library, env, "croissant"))
+    assert "alpha.yaml" not in indexed_paths(env)
+
+
+def test_a_file_that_breaks_is_skipped_and_named(library, env):
+    hits(library, env, "croissant")
+    (library / "alpha.yaml").write_text("casekit: 1\nid: [\n")
+    result = CliRunner().invoke(app, ["--cases-dir", str(library), "search", "croissant"], env=env)
+    assert "skipping" in result.stderr and "alpha.yaml" in result.stderr
+    assert "alpha" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda path: path.write_bytes(b"not a database at all" * 100),
+        lambda path: path.write_bytes(path.read_bytes()[:4096] + b"\0" * 8192 + path.read_bytes()[12288:]),
+        lambda path: path.write_bytes(b""),
+    ],
+)
+def test_a_corrupt_index_is_made_again(library, env, damage):
+    expected = hits(library, env, "croissant")
+    damage(index_file(env))
+    assert hits(library, env, "croissant") == expected
+    assert indexed_paths(env) == {"alpha.yaml", "beta.yaml", "acme.yaml", "scale_ai.yaml"}
+
+
+def test_an_index_of_another_version_is_emptied(library, env):
+    expected = hits(library, env, "croissant")
+    with sqlite3.connect(index_file(env)) as conn:
+        conn.execute("UPDATE meta SET value = 'schema 0' WHERE key = 'version'")
+        conn.execute("UPDATE files SET case_id = 'forged'")
+    assert hits(library, env, "croissant") == expected
+
+
+def test_a_stamp_that_disagrees_makes_the_file_indexed_again(library, env):
+    expected = hits(library, env, "croissant")
+    with sqlite3.connect(index_file(env)) as conn:
+        conn.execute("DELETE FROM docs")  # the documents gone, the stamps kept
+        conn.execute("UPDATE files SET size = size + 1")
+    assert hits(library, env, "croissant") == expected
+
+
+def test_an_unusable_cache_directory_searches_without_an_index(library, env, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    env = {**env, "XDG_CACHE_HOME": str(blocker / "cache")}  # no directory can be made under a file
+    assert hits(library, env, "croissant") == in_memory(library, "croissant") != []
+    assert blocker.read_text() == ""
+
+
+def test_a_read_only_index_searches_from_memory(library, env):
+    expected = hits(library, env, "croissant")
+    _edit(library / "alpha.yaml", "Croissant", "Baguette")
+    index = open_index(Library([library], env=env))
+    index.conn.execute("PRAGMA query_only = 1")  # as a database on a read-only disk
+    current, broken = index.sync(Library([library], env=env).refs())
+    assert (
+        index.path is None and len(current) == 4 and broken == []
+    )  # the bundled case too  # indexed in memory instead
+    index.close()
+    assert hits(library, env, "croissant") != expected
+
+
+_WORKER = """
+import sys
+from casekit.index import open_index
+from casekit.library import Library
+from casekit.search import parse_query
+library = Library([sys.argv[1]])
+for _ in range(3):
+    index = open_index(library)
+    current, _ = index.sync(library.refs())
+    ranked = index.rank(parse_query("croissant"), {fid: str(fid) for fid in current.values()})
+    assert index.path is not None and len(current) == 3 and ranked, (index.path, current, ranked)
+    index.close()
+print("ok")
+"""
+
+
+def test_processes_updating_the_index_at_once(library, env):
+    for k in range(12):  # more files for the writers to race over
+        (library / f"copy{k}.yaml").write_text((FIXTURES / "alpha.yaml").read_text().replace("id: alpha", f"id: c{k}"))
+    _WORKER_ENV = {**os.environ, **env, "PYTHONPATH": str(Path(__file__).parent.parent)}
+    code = _WORKER.replace("len(current) == 3", "len(current) == 16")  # and the bundled case
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, str(library)],
+            env=_WORKER_ENV,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
+    for worker in workers:
+        out, err = worker.communicate(timeout=120)
+        assert worker.returncode == 0 and out.strip() == "ok", err
+    with sqlite3.connect(index_file(env)) as conn:
+        files = conn.execute("SELECT count(*), count(DISTINCT path) FROM files").fetchone()
+        docs = conn.execute("SELECT count(*) FROM docs").fetchone()[0]
+        expected = conn.execute("SELECT sum(docs) FROM files").fetchone()[0]
+    assert files == (16, 16) and docs == expected  # each file once, no document twice or lost
+    assert hits(library, env, "croissant") == in_memory(library, "croissant")
