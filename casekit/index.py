@@ -53,7 +53,7 @@ from casekit.search import (
 
 if TYPE_CHECKING:
     from casekit.cache import Stamp
-    from casekit.library import CaseRef, Library, Loaded
+    from casekit.library import CaseRef, Library, Loaded, Progress
     from casekit.model import Case
     from casekit.search import Query
 
@@ -63,7 +63,8 @@ SCHEMA = 1
 FILE_NAME = "index.sqlite3"
 BARRIER = "\u00a7"  # between two fields: a token no query word is
 DOCS_PER_FILE = 1 << 20  # a document's rowid is its file's id times this, plus its number in the file
-BATCH = 100  # case files indexed per transaction
+PARSE_BATCH = 500  # case files parsed at once (by the library's process pool): the memory they take is bounded
+WRITE_BATCH = 50  # case files written per transaction, so that other processes wait little
 BUSY_MS = 10_000
 
 _log = logging.getLogger("casekit.index")
@@ -97,6 +98,8 @@ class Ranked(NamedTuple):
 
 def _tokens(folded: str) -> tuple[list[str], list[str]]:
     """The terms of one folded text, and each hyphenated run's words joined (each stem once per start)."""
+    if not any(hyphen in folded for hyphen in _HYPHENS):  # most texts: no word joined by a hyphen
+        return list(map(stem, _TOKEN.findall(folded))), []
     matches = list(_TOKEN.finditer(folded))
     terms = [stem(m.group()) for m in matches]
     joined: list[str] = []
@@ -255,17 +258,17 @@ class Index:
 
     # --- keeping it current ---
 
-    def sync(self, refs: Sequence[CaseRef]) -> tuple[dict[str, int], list[Loaded]]:
+    def sync(self, refs: Sequence[CaseRef], progress: Progress | None = None) -> tuple[dict[str, int], list[Loaded]]:
         """Bring the files `refs` name up to date (see `_sync`); an index on disk that cannot be
         written is left alone, and the files are indexed in memory for this process instead."""
         try:
-            return self._sync(refs)
+            return self._sync(refs, progress)
         except Unwritable:
             self.close()
             self.conn, self.path = _memory(), None
-            return self._sync(refs)
+            return self._sync(refs, progress)
 
-    def _sync(self, refs: Sequence[CaseRef]) -> tuple[dict[str, int], list[Loaded]]:
+    def _sync(self, refs: Sequence[CaseRef], progress: Progress | None) -> tuple[dict[str, int], list[Loaded]]:
         """Bring the files `refs` name up to date: {absolute path: file id} of those holding a valid
         case, and the files that do not load.
 
@@ -293,8 +296,8 @@ class Index:
                 stale.append((ref, stamp))
         self._drop_missing(known, {os.path.abspath(ref.path) for ref in refs})
         broken: list[Loaded] = []
-        for start in range(0, len(stale), BATCH):
-            current.update(self._index_batch(stale[start : start + BATCH], broken))
+        for start in range(0, len(stale), PARSE_BATCH):
+            current.update(self._index_batch(stale[start : start + PARSE_BATCH], broken, progress))
         return current, broken
 
     def _drop_missing(self, known: dict, wanted: set[str]) -> None:
@@ -303,22 +306,23 @@ class Index:
         if gone:
             self._write(lambda: [self._delete(fid) for _, fid in gone])
 
-    def _index_batch(self, batch: list[tuple[CaseRef, Stamp]], broken: list[Loaded]) -> dict[str, int]:
+    def _index_batch(
+        self, batch: list[tuple[CaseRef, Stamp]], broken: list[Loaded], progress: Progress | None
+    ) -> dict[str, int]:
         assert self.library is not None
-        loaded = self.library.check_all([ref for ref, _ in batch])
+        loaded = self.library.check_all([ref for ref, _ in batch], progress=progress)
         broken += [entry for entry in loaded if entry.case is None]
-        prepared = [
-            (stamp, entry.case, list(self._rows(entry.case)))
-            for (_, stamp), entry in zip(batch, loaded)
-            if entry.case is not None
-        ]
+        valid = [(stamp, entry.case) for (_, stamp), entry in zip(batch, loaded) if entry.case is not None]
+        del loaded
         ids: dict[str, int] = {}
+        for start in range(0, len(valid), WRITE_BATCH):
+            prepared = [(stamp, case, list(self._rows(case))) for stamp, case in valid[start : start + WRITE_BATCH]]
 
-        def write() -> None:
-            for stamp, case, docs in prepared:
-                ids[stamp.path] = self._put(stamp, case, docs)
+            def write(prepared=prepared) -> None:
+                for stamp, case, docs in prepared:
+                    ids[stamp.path] = self._put(stamp, case, docs)
 
-        self._write(write)
+            self._write(write)
         return ids
 
     @staticmethod
@@ -440,6 +444,7 @@ class Index:
         return [Ranked(r // DOCS_PER_FILE, SEARCH_SECTIONS[sect], idx, order, s) for r, sect, idx, order, s in rows]
 
     def close(self) -> None:
+        """Close the connection (a database on disk stays; one in memory is gone)."""
         with suppress(sqlite3.Error):
             self.conn.close()
 
@@ -497,7 +502,13 @@ def open_memory_index() -> Index:
 
 
 def search_library(
-    library: Library, refs: Sequence[CaseRef], q: Query, *, sections: Sequence[str] = (), limit: int | None = None
+    library: Library,
+    refs: Sequence[CaseRef],
+    q: Query,
+    *,
+    sections: Sequence[str] = (),
+    limit: int | None = None,
+    progress: Progress | None = None,
 ) -> tuple[list, list[Loaded], int]:
     """Search the case files `refs` through the index: (hits, files that do not load, files searched).
 
@@ -506,7 +517,7 @@ def search_library(
     for attempt in (1, 2):
         index = open_index(library)
         try:
-            return _search(index, refs, q, sections, limit)
+            return _search(index, refs, q, sections, limit, progress)
         except sqlite3.DatabaseError as exc:
             if attempt == 2 or index.path is None or isinstance(exc, sqlite3.OperationalError):
                 raise
@@ -518,13 +529,18 @@ def search_library(
 
 
 def _search(
-    index: Index, refs: Sequence[CaseRef], q: Query, sections: Sequence[str], limit: int | None
+    index: Index,
+    refs: Sequence[CaseRef],
+    q: Query,
+    sections: Sequence[str],
+    limit: int | None,
+    progress: Progress | None,
 ) -> tuple[list, list[Loaded], int]:
     from casekit.compare import labels_for
     from casekit.search import hits
 
     assert index.library is not None
-    current, broken = index.sync(refs)
+    current, broken = index.sync(refs, progress)
     found = [(ref, current[p]) for ref in refs if (p := os.path.abspath(ref.path)) in current]
     if not found:
         return [], broken, 0

@@ -177,6 +177,22 @@ def test_light_commands_do_not_import_pandas_or_jinja2(command):
     assert done.stderr.endswith("LIGHT 0")  # the command ran to the end, and still without pandas or jinja2
 
 
+@pytest.mark.parametrize("argv", [["--help"], ["timeline", "--help"], ["metric", "-h"], ["search", "--help"]])
+def test_help_imports_neither_markdown_nor_pygments_and_they_still_work_after(argv):
+    code = (
+        "import sys, io\nfrom casekit.cli import main\nsys.argv = ['casekit', *%r]\n"
+        "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
+        "heavy = [m for m in ('markdown_it', 'pygments', 'pandas') if m in sys.modules]\n"
+        "from rich.console import Console\nfrom rich.markdown import Markdown\nfrom rich.traceback import Traceback\n"
+        "out = io.StringIO()\nConsole(file=out, width=40).print(Markdown('*one* two'))\n"
+        "try:\n    1 / 0\nexcept ZeroDivisionError as exc:\n    Console(file=out, width=80).print(Traceback.from_exception(type(exc), exc, exc.__traceback__))\n"
+        "sys.stderr.write((' '.join(heavy) or 'LIGHT') + ' ' + repr(out.getvalue().splitlines()[0].strip()))\n" % argv
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, **ENV})
+    assert "Usage" in done.stdout
+    assert done.stderr.endswith("LIGHT 'one two'"), done.stderr  # loaded only when asked for, then real
+
+
 def test_debug_shows_the_traceback_of_an_internal_error(run, monkeypatch):
     import casekit.cli.common as common
 

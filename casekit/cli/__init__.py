@@ -104,6 +104,8 @@ def main(argv: list[str] | None = None) -> None:
     module = command_module(command)
     if module is not None:
         wanted = (module,)
+    if command is None or any(word in ("--help", "-h") for word in _options(args)):
+        defer_help_extras()
     with colourless_help(args):
         try:
             from casekit.cli.app import app
@@ -156,6 +158,65 @@ def hoist_global_options(args: list[str]) -> list[str]:
             kept.append(word)
         j += 1
     return list(args[:i]) + moved + [args[i]] + kept
+
+
+def _options(args: list[str]) -> list[str]:
+    return args[: args.index("--")] if "--" in args else args
+
+
+# Modules typer's help imports for what casekit's help never shows: Markdown (markdown-it) and
+# tracebacks (pygments); about a third of the cost of `casekit --help`.
+_HELP_EXTRAS = {"rich.markdown": "Markdown", "rich.traceback": "Traceback"}
+
+
+def defer_help_extras() -> None:
+    """Put stand-ins for `_HELP_EXTRAS` in place, so that help imports them only if it uses them:
+    the stand-in class, and any other name of the module, loads the real one."""
+    import functools
+    import types
+
+    import rich
+
+    for name, attr in _HELP_EXTRAS.items():
+        if name in sys.modules:
+            continue
+        stand_in = types.ModuleType(name)
+        setattr(stand_in, attr, _DeferredMeta(attr, (), {"_module": name, "_attr": attr}))
+        stand_in.__getattr__ = functools.partial(_module_attribute, name)  # type: ignore[method-assign]
+        sys.modules[name] = stand_in
+        setattr(rich, name.rpartition(".")[2], stand_in)
+
+
+def _module_attribute(name: str, key: str):
+    if key.startswith("__"):  # what the import system asks of any module (`__path__`)
+        raise AttributeError(key)
+    return getattr(_load(name), key)
+
+
+def _load(name: str):
+    """The real module `name`, in place of its stand-in."""
+    import importlib
+
+    import rich
+
+    current = sys.modules.get(name)
+    if current is not None and "__file__" not in vars(current):  # the stand-in
+        del sys.modules[name]
+    module = importlib.import_module(name)
+    setattr(rich, name.rpartition(".")[2], module)
+    return module
+
+
+class _DeferredMeta(type):
+    """A stand-in class: made, or asked for an attribute, it is the real class."""
+
+    def __call__(cls, *args, **kwargs):
+        return getattr(_load(cls._module), cls._attr)(*args, **kwargs)
+
+    def __getattr__(cls, key: str):
+        if key.startswith("_"):
+            raise AttributeError(key)
+        return getattr(getattr(_load(cls._module), cls._attr), key)
 
 
 @contextmanager

@@ -69,7 +69,9 @@ def search(
 
         refs = st.library.refs()
         with loading_many(len(refs)):
-            hits, broken, searched = search_library(st.library, refs, parsed, sections=section or (), limit=limit)
+            hits, broken, searched = search_library(
+                st.library, refs, parsed, sections=section or (), limit=limit, progress=ParseProgress(st)
+            )
         for loaded in broken:
             st.term.warn(f"skipping {skipped_reason(loaded)}")
     if not hits:
