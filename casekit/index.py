@@ -59,7 +59,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Index", "Ranked", "open_index", "open_memory_index", "search_library"]
 
-SCHEMA = 1
+SCHEMA = 2
 FILE_NAME = "index.sqlite3"
 BARRIER = "\u00a7"  # between two fields: a token no query word is
 DOCS_PER_FILE = 1 << 20  # a document's rowid is its file's id times this, plus its number in the file
@@ -72,7 +72,7 @@ _log = logging.getLogger("casekit.index")
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files(
-    id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, size INTEGER, mtime_ns INTEGER, inode INTEGER,
+    id INTEGER PRIMARY KEY, path BLOB NOT NULL UNIQUE, size INTEGER, mtime_ns INTEGER, inode INTEGER,
     ctime_ns INTEGER, racy INTEGER NOT NULL, case_id TEXT NOT NULL, docs INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS stats(
     file INTEGER NOT NULL, sect INTEGER NOT NULL, n INTEGER NOT NULL, title_words INTEGER NOT NULL,
@@ -277,8 +277,8 @@ class Index:
         """
         from casekit.cache import Stamp
 
-        known = {
-            path: (fid, (size, mtime, inode, ctime), racy)
+        known = {  # paths are kept as bytes: a name need not be UTF-8
+            os.fsdecode(path): (fid, (size, mtime, inode, ctime), racy)
             for fid, path, size, mtime, inode, ctime, racy in self.conn.execute(
                 "SELECT id, path, size, mtime_ns, inode, ctime_ns, racy FROM files"
             )
@@ -354,7 +354,7 @@ class Index:
     def _put(self, stamp: Stamp, case: Case, docs: list[tuple]) -> int:
         """Record one file's documents in place of what was recorded for its path."""
         conn = self.conn
-        old = conn.execute("SELECT id FROM files WHERE path = ?", (stamp.path,)).fetchone()
+        old = conn.execute("SELECT id FROM files WHERE path = ?", (os.fsencode(stamp.path),)).fetchone()
         if old is not None:
             self._delete(old[0])
         cur = conn.execute(
@@ -458,7 +458,7 @@ def _weight(which: int) -> str:
 
 
 def _stamp_row(stamp: Stamp) -> tuple:
-    return (stamp.path, stamp.size, stamp.mtime_ns, stamp.inode, stamp.ctime_ns)
+    return (os.fsencode(stamp.path), stamp.size, stamp.mtime_ns, stamp.inode, stamp.ctime_ns)
 
 
 def _pattern(terms: Sequence[str]) -> str:

@@ -56,7 +56,7 @@ def index_file(env: dict[str, str]) -> Path:
 
 def indexed_paths(env: dict[str, str]) -> set[str]:
     with sqlite3.connect(index_file(env)) as conn:
-        return {Path(p).name for (p,) in conn.execute("SELECT path FROM files")}
+        return {Path(os.fsdecode(p)).name for (p,) in conn.execute("SELECT path FROM files")}
 
 
 def _edit(path: Path, old: str, new: str) -> None:
