@@ -417,7 +417,7 @@ def extreme(tmp_path) -> str:
 
 @pytest.mark.parametrize("fmt", ["table", "json", "csv", "md", "yaml"])
 @pytest.mark.parametrize("columns", [40, 80, 200])
-def test_figures_near_the_float_maximum_never_crash_metric_or_metrics(extreme, fmt, columns):
+def test_figures_near_the_float_maximum_never_crash_metric_or_metrics(run, extreme, fmt, columns):
     for args in (["metrics"], ["metric", "revenue"], ["metric", "tiny"], ["metric", "span"]):
         result = run(*args, "-c", extreme, "-f", fmt, columns=columns)
         assert result.exit_code == 0, (args, result.stderr)
@@ -426,7 +426,7 @@ def test_figures_near_the_float_maximum_never_crash_metric_or_metrics(extreme, f
             json.loads(result.stdout)
 
 
-def test_growth_that_overflows_is_too_large_to_compute(extreme):
+def test_growth_that_overflows_is_too_large_to_compute(run, extreme):
     table = run("metric", "revenue", "-c", extreme).stdout
     assert "$1.7e308" in table and "-$1e308" in table  # written short, not as 300 digits
     assert line_of(table, "2020").count("too large to compute") == 2  # -1e308 → 1.7e308 overflows
@@ -441,7 +441,7 @@ def test_growth_that_overflows_is_too_large_to_compute(extreme):
     assert "too large to compute" in summary and "▁█" in summary
 
 
-def test_diff_json_of_figures_near_the_float_maximum(extreme, tmp_path):
+def test_diff_json_of_figures_near_the_float_maximum(run, extreme, tmp_path):
     other = tmp_path / "other.yaml"
     other.write_text(EXTREME.replace('"1.7e308"', '"-1.7e308"'))
     result = run("diff", extreme, str(other), "-f", "json")
