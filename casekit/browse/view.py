@@ -51,11 +51,11 @@ def detail(browsed: Browsed, ref: Ref) -> RenderableType:
 
 def metric_series(metric: Any, browsed: Browsed) -> RenderableType:
     """The metric's series with change, % change, CAGR and bars, as `casekit metric` shows it."""
-    from casekit.analytics import cagr_span, series_frame
+    from casekit.analytics import cagr_span, series_table
     from casekit.render.metrics import metric_view
 
-    frame = series_frame(metric, browsed.today)
-    return metric_view(metric, frame, cagr_span(metric, frame))
+    rows = series_table(metric, browsed.today)
+    return metric_view(metric, rows, cagr_span(metric, rows))
 
 
 def _heading(browsed: Browsed, ref: Ref, item: Any) -> Text:
