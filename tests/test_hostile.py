@@ -320,3 +320,18 @@ def test_every_key_in_the_schema_has_a_description_for_editors_to_show():
         if not prop.get("description")
     ]
     assert missing == []
+
+
+@pytest.mark.parametrize("fmt", ["json", "yaml", "csv", "md"])
+def test_machine_formats_carry_a_non_utf8_path_escaped(tmp_path, fmt):
+    (tmp_path / LATIN1).write_bytes(ACME.read_bytes())
+    result = casekit("cases", "--cases-dir", str(tmp_path), "-f", fmt, env={"PYTHONIOENCODING": "utf-8:strict"})
+    assert result.returncode == 0, result.stderr
+    out = result.stdout.decode("utf-8")  # valid UTF-8 throughout
+    assert "caf\\xe9" in out.replace("\\\\", "\\")
+
+
+def test_new_refuses_a_company_name_that_is_not_utf8(tmp_path, run):
+    result = run("new", "--company", os.fsdecode(b"caf\xe9"), "--dir", str(tmp_path))
+    assert result.exit_code == 2 and "--company: not valid UTF-8" in result.stderr
+    assert list(tmp_path.iterdir()) == []

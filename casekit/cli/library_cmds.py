@@ -190,6 +190,11 @@ def new(
     from casekit.skeleton import new_case_names, skeleton
 
     st = state(ctx)
+    for option, given in (("ID|COMPANY", case_id), ("--company", company)):
+        if any("\udc80" <= c <= "\udcff" for c in given or ""):  # bytes that were not UTF-8
+            from casekit.errors import UsageError
+
+            raise UsageError(f"{option}: not valid UTF-8 text; a case is written in UTF-8")
     ask = None
     if sys.stdin is not None and sys.stdin.isatty() and sys.stdout.isatty():
         from casekit.cli.prompts import ask_text

@@ -26,6 +26,28 @@ def write(records: Any, fmt: str, shape: dict | None = None) -> str:
     `shape` (else the records' own `shape`, see `casekit.records.Records`)
     gives the columns of csv and md even when there are no records.
     """
+    try:
+        text = _write(records, fmt, shape)
+        text.encode("utf-8")  # csv and md build text that would fail only when written
+        return text
+    except UnicodeEncodeError:
+        # A path whose bytes are not UTF-8 reaches Python with lone surrogates, which no
+        # UTF-8 text can hold: such a byte is written as Python escapes it (caf\xe9.yaml).
+        return _write(_escaped(records), fmt, shape if shape is not None else getattr(records, "shape", None))
+
+
+def _escaped(value: Any) -> Any:
+    """`value` with every lone surrogate in its text written out as `\\xNN` (or `\\uXXXX`)."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    if isinstance(value, dict):
+        return {_escaped(k): _escaped(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_escaped(v) for v in value]
+    return value
+
+
+def _write(records: Any, fmt: str, shape: dict | None) -> str:
     if fmt == "json":
         return to_json(records)
     if fmt == "yaml":
