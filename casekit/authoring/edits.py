@@ -320,6 +320,12 @@ def rename_item(text: str, ref: Ref, new_id: str, path: str = "<case>") -> str:
         raise UsageError(f"{ref.section} has no item `{ref.id}`", hint=_suggest(lay, ref.section, ref.id))
     if new_id != ref.id and _index(lay, ref.section, new_id) is not None:
         raise UsageError(f"{ref.section} already has an item `{new_id}`")
+    nodes = {scalar_value(mapping_get(b.node, end)) for b in lay.items("flywheel") for end in ("from", "to")}
+    if new_id in nodes:
+        raise UsageError(
+            f"`{new_id}` is already a flywheel node; renaming `{ref.id}` to it would make its references ambiguous",
+            hint="pick another id",
+        )
     block = lay.items(ref.section)[index]
     own = mapping_get(block.node, "id")
     targets = [(own, bool(block.node.flow_style))] + [(m.node, m.in_flow) for m in mentions(lay, ref)]

@@ -13,7 +13,7 @@ from casekit.authoring.facts import fields, item_type
 from casekit.errors import UsageError
 
 # Keys the machine formats add to a record that a case file does not hold.
-DERIVED = frozenset({"start", "end", "case", "low", "high", "qualifier"})
+DERIVED = frozenset({"start", "end", "edtf", "case", "low", "high", "qualifier"})
 
 
 def read_records(path: str, data: bytes) -> list[dict[str, Any]]:

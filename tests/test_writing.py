@@ -1,0 +1,388 @@
+"""Writing cases: add, rm, rename, fmt, import, edit, new — and what they must never do."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from casekit.authoring.edits import Ref, add_item, referrers, remove_item, rename_item
+from casekit.authoring.fmt import check_same_facts, facts, format_text
+from casekit.authoring.layout import Layout, LayoutError
+from casekit.cli.app import app
+from casekit.errors import UsageError
+from casekit.loader import check_bytes
+
+ROOT = Path(__file__).resolve().parent.parent
+BUNDLED = ROOT / "cases" / "scale_ai.yaml"
+FIXTURES = sorted(p for p in (ROOT / "tests" / "fixtures").rglob("*.yaml") if "bad" not in p.parts)
+VALID = [p for p in [BUNDLED, *FIXTURES] if check_bytes(p.read_bytes(), str(p))[0] is not None]
+
+
+def run(*args: str):
+    return CliRunner().invoke(app, list(args), env={"NO_COLOR": "1", "COLUMNS": "100"})
+
+
+@pytest.fixture
+def case(tmp_path) -> Path:
+    path = tmp_path / "scale_ai.yaml"
+    path.write_bytes(BUNDLED.read_bytes())
+    path.chmod(0o640)
+    return path
+
+
+def state(path: Path) -> tuple:
+    return path.read_bytes(), path.stat().st_mode
+
+
+# --- add ------------------------------------------------------------------------------------------
+
+
+def test_add_places_an_event_by_date_and_prints_what_changed(case):
+    result = run(
+        "add", "timeline", "date=2019-08", "title=Opens a plant in Ohio", "sources=case_study", "-c", str(case)
+    )
+    assert result.exit_code == 0, result.output
+    assert "+  opens_plant_ohio" in result.stdout
+    loaded = check_bytes(case.read_bytes(), str(case))[0]
+    ids = [e.id for e in loaded.timeline]
+    at = ids.index("opens_plant_ohio")
+    assert loaded.timeline[at - 1].date.sort_key() <= loaded.timeline[at].date.sort_key()
+    assert loaded.timeline[at + 1].date.sort_key() > loaded.timeline[at].date.sort_key()
+    assert oct(case.stat().st_mode & 0o777) == "0o640"
+
+
+def test_add_an_observation_to_a_metric(case):
+    result = run("add", "metrics/valuation", "date=2025", "value=~$20B", "sources=meta_article", "-c", str(case), "-q")
+    assert result.exit_code == 0, result.output
+    valuation = next(m for m in check_bytes(case.read_bytes(), str(case))[0].metrics if m.id == "valuation")
+    assert valuation.observations[-1].value.text == "~$20B"
+    assert '- {date: "2025", value: "~$20B", sources: [meta_article]}' in case.read_text()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["date=2024-13", "title=Bad", "sources=case_study"], "month 13 is out of range"),
+        (["date=2024", "title=Bad", "sources=nope"], "source `nope` is not an id in sources"),
+        (["date=2024", "title=Bad", "era=nowhere"], "era `nowhere` is not an id in eras"),
+    ],
+)
+def test_add_refuses_what_validate_refuses_and_writes_nothing(case, args, message):
+    before = state(case)
+    result = run("add", "timeline", *args, "-c", str(case))
+    assert result.exit_code == 2
+    assert message in result.stderr and "[" in result.stderr  # validate's message and code
+    assert "nothing was written" in result.stderr
+    assert state(case) == before
+
+
+def test_add_without_a_terminal_names_the_missing_fields(case):
+    before = state(case)
+    result = run("add", "principles", "title=Own the queue", "-c", str(case))
+    assert result.exit_code == 2
+    assert "needs n, summary, benefit, tradeoff" in result.stderr
+    assert state(case) == before
+
+
+def test_add_unknown_key_suggests_the_right_one(case):
+    result = run("add", "timeline", "titel=x", "-c", str(case))
+    assert result.exit_code == 2 and "did you mean" in result.stderr and "title" in result.stderr
+
+
+def test_dry_run_writes_nothing(case):
+    before = state(case)
+    result = run("add", "timeline", "date=2020", "title=X", "sources=case_study", "-c", str(case), "--dry-run")
+    assert result.exit_code == 0 and "+  x" in result.stdout
+    assert state(case) == before
+
+
+def test_a_file_changed_since_it_was_read_is_not_written(case):
+    from casekit.authoring import files
+
+    snapshot = files.read(case)
+    case.write_text(snapshot.text + "# someone else\n")
+    with pytest.raises(files.CasekitError, match="changed on disk"):
+        files.save(snapshot, snapshot.text.replace("Scale AI", "Scale"))
+    assert case.read_text().endswith("# someone else\n")
+
+
+def test_a_link_stays_a_link_and_its_file_is_written(case, tmp_path):
+    link = tmp_path / "link.yaml"
+    link.symlink_to(case)
+    assert run("rename", "wang", "alexandr", "-c", str(link), "-q").exit_code == 0
+    assert link.is_symlink() and "speaker: alexandr" in case.read_text()
+
+
+# --- rm and rename --------------------------------------------------------------------------------
+
+
+def test_rm_refuses_an_item_referred_to_and_lists_the_referrers(case):
+    before = state(case)
+    result = run("rm", "people/guo", "-c", str(case))
+    assert result.exit_code == 2
+    assert "timeline/founding people" in result.stderr and "nothing removed" in result.stderr
+    assert state(case) == before
+
+
+def test_rm_force_removes_the_references_too(case):
+    result = run("rm", "people/guo", "--force", "-c", str(case), "-q")
+    assert result.exit_code == 0, result.output
+    loaded = check_bytes(case.read_bytes(), str(case))[0]
+    assert "guo" not in [p.id for p in loaded.people]
+    assert all("guo" not in e.people for e in loaded.timeline)
+
+
+def test_rename_changes_every_reference():
+    text = BUNDLED.read_text()
+    renamed = rename_item(text, Ref("people", "wang"), "alexandr")
+    assert not referrers(renamed, Ref("people", "wang"))
+    assert len(referrers(renamed, Ref("people", "alexandr"))) == len(referrers(text, Ref("people", "wang")))
+    assert "speaker: alexandr" in renamed
+
+
+# --- properties over every fixture ------------------------------------------------------------------
+
+PROPERTIES = settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+def _items(path: Path) -> list[Ref]:
+    lay = Layout(path.read_text())
+    from casekit.authoring.edits import item_ids
+    from casekit.model import SECTIONS
+
+    return [Ref(s, i) for s in SECTIONS for i in item_ids(lay, s) if i]
+
+
+@pytest.mark.parametrize("path", VALID, ids=lambda p: p.name)
+def test_fmt_is_idempotent_and_changes_no_fact(path):
+    text = path.read_text()
+    once = format_text(text, str(path))
+    assert format_text(once, str(path)) == once
+    check_same_facts(text, once, str(path))  # raises when a fact changed
+    before, after = check_bytes(text.encode(), "a")[0], check_bytes(once.encode(), "a")[0]
+    assert facts(before) == facts(after)
+
+
+@PROPERTIES
+@given(data=st.data())
+@pytest.mark.parametrize("path", VALID, ids=lambda p: p.name)
+def test_rename_there_and_back_gives_the_original_bytes(path, data):
+    refs = _items(path)
+    if not refs:
+        return
+    ref = data.draw(st.sampled_from(refs))
+    new = data.draw(st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True))
+    text = path.read_text()
+    if new in {r.id for r in refs if r.section == ref.section}:
+        return
+    try:
+        there = rename_item(text, ref, new)
+    except UsageError:
+        return  # refused: `new` is already a flywheel node, as `ref` is
+    assert rename_item(there, Ref(ref.section, new), ref.id) == text
+
+
+EVENT = st.fixed_dictionaries(
+    {
+        "id": st.from_regex(r"zz[a-z0-9_]{0,6}", fullmatch=True),
+        "date": st.sampled_from(["2016", "2019-08", "late 2022", "2024-Q1", "~2015", "2016/2020", "2010s"]),
+        "title": st.text(st.characters(codec="utf-8", categories=("L", "N", "P", "Zs")), min_size=1, max_size=40)
+        .map(str.strip)
+        .filter(bool),
+    }
+)
+
+
+@PROPERTIES
+@given(item=EVENT, section=st.sampled_from(["timeline", "lessons", "drivers"]))
+@pytest.mark.parametrize("path", VALID, ids=lambda p: p.name)
+def test_add_then_rm_gives_the_original_bytes(path, item, section):
+    text = path.read_text()
+    if section != "timeline":
+        item = {"id": item["id"], "title": item["title"]}
+    try:
+        added = add_item(text, section, item)
+    except LayoutError:
+        return  # a layout casekit does not edit in place (a flow list)
+    assert check_bytes(added.encode(), "a")[0] is not None or check_bytes(text.encode(), "a")[0] is None
+    assert remove_item(added, Ref(section, item["id"])) == text
+
+
+COMMENTED = """\
+# before everything
+casekit: 1
+id: commented
+company: C
+title: T
+as_of: "2024"
+sources:
+  # before the source
+  - id: s1  # beside an id
+    title: S
+    kind: memo
+    # inside the source, after its keys
+timeline:
+  # before the first event
+  - id: b
+    date: "2020"
+    title: B
+    sources: [s1]  # beside a list
+  - id: a
+    # inside, between keys
+    date: "2019"
+    title: A
+    sources: [s1]
+  # after the last event
+metrics: []
+principles: []
+risks: []
+# at the end
+"""
+
+
+def test_comments_before_inside_and_after_items_survive_every_command():
+    comments = [line.strip() for line in COMMENTED.splitlines() if "#" in line]
+    outputs = [
+        format_text(COMMENTED),
+        add_item(COMMENTED, "timeline", {"id": "c", "date": "2021", "title": "C", "sources": ["s1"]}),
+        rename_item(COMMENTED, Ref("timeline", "a"), "aa"),
+        rename_item(COMMENTED, Ref("sources", "s1"), "source_one"),
+        remove_item(add_item(COMMENTED, "lessons", {"id": "l", "title": "L"}), Ref("lessons", "l")),
+    ]
+    for out in outputs:
+        kept = [line.strip() for line in out.splitlines() if "#" in line]
+        assert [c.split("#", 1)[1] for c in kept] == [c.split("#", 1)[1] for c in comments] or sorted(
+            c.split("#", 1)[1] for c in kept
+        ) == sorted(c.split("#", 1)[1] for c in comments)
+    formatted = format_text(COMMENTED)
+    assert formatted.index("# inside, between keys") < formatted.index("id: b")  # moved with its event "a"
+
+
+# --- fmt --------------------------------------------------------------------------------------------
+
+
+def test_fmt_check_and_diff_exit_1_and_write_nothing(tmp_path):
+    path = tmp_path / "commented.yaml"
+    path.write_text(COMMENTED)
+    for flag in ("--check", "--diff"):
+        result = run("fmt", flag, str(path))
+        assert result.exit_code == 1 and "would reformat" in result.stderr
+    assert path.read_text() == COMMENTED
+    assert "+  - id: a" in run("fmt", "--diff", str(path)).stdout
+    assert run("fmt", str(path)).exit_code == 0
+    assert run("fmt", "--check", str(path)).exit_code == 0
+
+
+def test_fmt_never_rewrites_a_file_with_a_syntax_error(tmp_path):
+    path = tmp_path / "broken.yaml"
+    path.write_text('casekit: 1\ntitle: "unclosed\n')
+    result = run("fmt", str(path))
+    assert result.exit_code == 2 and "syntax error" in result.stderr
+    assert path.read_text() == 'casekit: 1\ntitle: "unclosed\n'
+
+
+# --- import -----------------------------------------------------------------------------------------
+
+
+def test_import_csv_with_a_column_map(case, tmp_path):
+    rows = tmp_path / "rows.csv"
+    rows.write_text(
+        'when,title,category,sources\n2024-07,Opens a lab,product,case_study\n2024-09,"Two, words",deal,case_study; meta_article\n'
+    )
+    result = run("import", "timeline", str(rows), "--map", "when=date", "-c", str(case), "-q")
+    assert result.exit_code == 0, result.output
+    loaded = check_bytes(case.read_bytes(), str(case))[0]
+    two = next(e for e in loaded.timeline if e.title == "Two, words")
+    assert two.sources == ["case_study", "meta_article"]
+
+
+def test_import_json_from_another_case_and_a_bad_row_writes_nothing(case, tmp_path):
+    exported = run("timeline", "-c", str(BUNDLED), "-f", "json", "--since", "2025")
+    target = tmp_path / "new.json"
+    target.write_text(exported.stdout)
+    before = state(case)
+    result = run("import", "timeline", str(target), "-c", str(case))
+    assert result.exit_code == 2 and "duplicate" in result.stderr  # the same ids are there already
+    assert state(case) == before
+
+
+# --- imports ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["timeline", "show", "validate"])
+def test_read_commands_do_not_import_the_writing_code(command):
+    code = (
+        "import sys\nfrom casekit.cli import main\nsys.argv = ['casekit', %r]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('ruamel', 'ruamel.yaml', 'prompt_toolkit', 'casekit.authoring') if m in sys.modules]\n"
+        "sys.stderr.write('HEAVY %%s' %% heavy)\n" % command
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"}
+    )
+    assert done.stderr.endswith("HEAVY []")
+
+
+# --- at a terminal ----------------------------------------------------------------------------------
+
+
+def _spawn(args: list[str], tmp_path: Path, **env: str):
+    pexpect = pytest.importorskip("pexpect")
+    environ = {**os.environ, "PYTHONPATH": str(ROOT), "TERM": "dumb", "NO_COLOR": "1", **env}
+    return pexpect.spawn(
+        sys.executable, ["-m", "casekit", *args], env=environ, cwd=str(tmp_path), timeout=20, encoding="utf-8"
+    )
+
+
+def test_add_at_a_terminal_asks_for_what_is_missing_and_suggests_the_id(case, tmp_path):
+    child = _spawn(["add", "lessons", "-c", str(case)], tmp_path)
+    child.expect("title")
+    child.sendline("Own the bottleneck")
+    child.expect(r"id \[own_bottleneck\]")
+    child.sendline("")
+    child.expect(pytest.importorskip("pexpect").EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before
+    lessons = check_bytes(case.read_bytes(), str(case))[0].lessons
+    assert lessons[-1].id == "own_bottleneck" and lessons[-1].title == "Own the bottleneck"
+
+
+def test_edit_at_a_terminal_reopens_the_editor_on_problems(case, tmp_path):
+    editor = tmp_path / "editor.sh"
+    # The first run breaks the date; the second fixes it: as a user would after seeing the problem.
+    editor.write_text(
+        '#!/bin/sh\nif [ -e "$0.done" ]; then sed -i \'s/^as_of: .*/as_of: "2025-07"/\' "$1"; '
+        'else sed -i \'s/^as_of: .*/as_of: "2025-13"/\' "$1"; touch "$0.done"; fi\n'
+    )
+    editor.chmod(0o755)
+    child = _spawn(["edit", "-c", str(case)], tmp_path, EDITOR=str(editor), VISUAL="")
+    child.expect("month 13")
+    child.expect("dit again")
+    child.sendline("e")
+    child.expect(pytest.importorskip("pexpect").EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before
+    assert 'as_of: "2025-07"' in case.read_text()
+
+
+def test_edit_without_a_terminal_fails_with_the_problems_and_keeps_the_file(case, tmp_path):
+    editor = tmp_path / "editor.sh"
+    editor.write_text('#!/bin/sh\nsed -i \'s/^as_of: .*/as_of: "2025-13"/\' "$1"\n')
+    editor.chmod(0o755)
+    before = state(case)
+    done = subprocess.run(
+        [sys.executable, "-m", "casekit", "edit", "-c", str(case)],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "EDITOR": str(editor), "VISUAL": "", "NO_COLOR": "1"},
+    )
+    assert done.returncode == 2 and "month 13 is out of range" in done.stderr
+    assert state(case) == before
