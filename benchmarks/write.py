@@ -38,7 +38,9 @@ def main() -> None:
                 shutil.copy(CASE, copy)
                 extra = [str(copy)] if name == "fmt" else ["-c", str(copy)]
                 start = time.perf_counter()
-                subprocess.run([sys.executable, "-m", "casekit", *args, *extra], env=env, check=True, capture_output=True)
+                subprocess.run(
+                    [sys.executable, "-m", "casekit", *args, *extra], env=env, check=True, capture_output=True
+                )
                 times.append(time.perf_counter() - start)
         print(f"{name:8} median {statistics.median(times):.3f} s   max {max(times):.3f} s   ({runs} runs)")
 
