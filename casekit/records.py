@@ -49,6 +49,8 @@ class EventRecord(TypedDict):
     tags: list[str]
     sources: list[str]
     confidence: str | None
+    note: str | None
+    people: list[str]
 
 
 class PrincipleRecord(TypedDict):
@@ -64,6 +66,9 @@ class PrincipleRecord(TypedDict):
     evidence: list[str]
     risks: list[str]
     tags: list[str]
+    sources: list[str]
+    confidence: str | None
+    note: str | None
 
 
 class RiskRecord(TypedDict):
@@ -77,6 +82,9 @@ class RiskRecord(TypedDict):
     description: str | None
     mitigations: list[str]
     principles: list[str]
+    sources: list[str]
+    confidence: str | None
+    note: str | None
 
 
 class ObservationRecord(TypedDict):
@@ -89,6 +97,7 @@ class ObservationRecord(TypedDict):
     value: ValueRecord | None
     note: str | None
     sources: list[str]
+    confidence: str | None
 
 
 class MetricRecord(TypedDict):
@@ -97,7 +106,11 @@ class MetricRecord(TypedDict):
     id: str
     name: str
     unit: str
+    description: str | None
     observations: list[ObservationRecord]
+    sources: list[str]
+    confidence: str | None
+    note: str | None
 
 
 def typed_shape(record_type: type) -> dict:
@@ -230,7 +243,14 @@ def event_record(event, case=None) -> EventRecord:
         "tags": list(event.tags),
         "sources": list(event.sources),
         "confidence": event.confidence,
+        "note": event.note,
+        "people": list(event.people),
     }
+
+
+def _provenance(item) -> dict[str, Any]:
+    """The keys every item may carry that say what it rests on: `sources`, `confidence`, `note`."""
+    return {"sources": list(item.sources), "confidence": item.confidence, "note": item.note}
 
 
 def principle_record(p, case=None) -> PrincipleRecord:
@@ -246,6 +266,7 @@ def principle_record(p, case=None) -> PrincipleRecord:
         "evidence": list(p.evidence),
         "risks": list(p.risks),
         "tags": list(p.tags),
+        **_provenance(p),
     }
 
 
@@ -292,6 +313,7 @@ def risk_record(r, case=None) -> RiskRecord:
         "description": r.description,
         "mitigations": list(r.mitigations),
         "principles": linked_principle_ids(r, case),
+        **_provenance(r),
     }
 
 
@@ -306,7 +328,13 @@ def linked_principle_ids(risk, case=None) -> list[str]:
 
 def observation_record(o) -> ObservationRecord:
     """One observation of a SPEC §7 metric record."""
-    return {**date_fields(o.date), "value": value_record(o.value), "note": o.note, "sources": list(o.sources)}
+    return {
+        **date_fields(o.date),
+        "value": value_record(o.value),
+        "note": o.note,
+        "sources": list(o.sources),
+        "confidence": o.confidence,
+    }
 
 
 def metric_record(m, case=None) -> MetricRecord:
@@ -317,7 +345,9 @@ def metric_record(m, case=None) -> MetricRecord:
         "id": m.id,
         "name": m.name,
         "unit": m.unit,
+        "description": m.description,
         "observations": [observation_record(o) for o in sort_by_date(m.observations)],
+        **_provenance(m),
     }
 
 

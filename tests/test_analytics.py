@@ -350,7 +350,18 @@ def test_metric_summary_names_the_units_left_out(case):
 
 def test_series_record_adds_growth_and_cagr_to_the_metric_record(case):
     record = series_record(metric_of(case, "revenue"))
-    assert list(record) == ["id", "name", "unit", "observations", "growth", "cagr"]
+    assert list(record) == [
+        "id",
+        "name",
+        "unit",
+        "description",
+        "observations",
+        "sources",
+        "confidence",
+        "note",
+        "growth",
+        "cagr",
+    ]
     assert [o["date"] for o in record["observations"]] == ["2018", "2020"]
     assert record["growth"] == [
         {

@@ -94,9 +94,9 @@ def test_metrics_json_has_the_spec_shape(run):
     records = json.loads(result.stdout)
     assert len(records) == 9
     for record in records:
-        assert list(record) == ["id", "name", "unit", "observations"]
+        assert list(record) == ["id", "name", "unit", "description", "observations", "sources", "confidence", "note"]
         for obs in record["observations"]:
-            assert list(obs) == ["date", "start", "end", "edtf", "value", "note", "sources"]
+            assert list(obs) == ["date", "start", "end", "edtf", "value", "note", "sources", "confidence"]
             assert list(obs["value"]) == ["text", "low", "high", "qualifier"]
     revenue = records[0]  # observations in date order: 2018, then the 2020 written first
     assert revenue["observations"][0]["date"] == "2018"
@@ -108,6 +108,7 @@ def test_metrics_json_has_the_spec_shape(run):
         "value": {"text": "$40M", "low": 40e6, "high": 40e6, "qualifier": "exact"},
         "note": "Doubled twice.",
         "sources": ["s"],
+        "confidence": None,
     }
     bound = records[2]["observations"][0]["value"]
     assert bound == {"text": "300,000+", "low": 300000.0, "high": None, "qualifier": "at_least"}
@@ -196,7 +197,18 @@ def test_metric_split_by_currency(run):
 def test_metric_json_adds_growth_and_cagr(run):
     result = run("metric", "users", "-c", "series", "-f", "json")
     record = json.loads(result.stdout)
-    assert list(record) == ["id", "name", "unit", "observations", "growth", "cagr"]
+    assert list(record) == [
+        "id",
+        "name",
+        "unit",
+        "description",
+        "observations",
+        "sources",
+        "confidence",
+        "note",
+        "growth",
+        "cagr",
+    ]
     (g,) = record["growth"]
     assert g["change"] == pytest.approx(4641) and g["pct_change"] == pytest.approx(46.41)
     assert g["approximate"] is True and g["bound"] is None and g["text"] == "≈+4.64K (≈+46.4%)"

@@ -140,8 +140,12 @@ def test_principles_json_keeps_the_spec_keys(run):
         "evidence",
         "risks",
         "tags",
+        "sources",
+        "confidence",
+        "note",
     ]
     assert records[0]["evidence"] == ["deal", "founded", "launch"]
+    assert records[0]["sources"] == ["memo"]
 
 
 QUERY = Path(__file__).parent / "fixtures" / "query" / "dated_everywhere.yaml"
@@ -240,6 +244,9 @@ def test_risks_json_in_severity_order_with_spec_keys(run):
         "description",
         "mitigations",
         "principles",
+        "sources",
+        "confidence",
+        "note",
     ]
 
 

@@ -217,7 +217,7 @@ def test_the_shape_of_a_section_names_its_columns():
         "id,name,sources,note,confidence,role.title,role.period,role.start,role.end,role.edtf\n"
     )
     assert write(Records([], section_shape("metrics", several=True)), "csv").startswith(
-        "case,id,name,unit,observation.date,"
+        "case,id,name,unit,description,sources,confidence,note,observation.date,"
     )
     assert write(Records([], section_shape("timeline")), "json") == "[]\n"
 

@@ -88,10 +88,10 @@ def test_the_whole_case_loses_no_field_and_keeps_the_listing_keys_first(acme):
     ]
     assert list(whole)[10:] == list(SECTIONS)
     event = whole["timeline"][0]
-    assert list(event)[:12] == list(records("timeline", acme.timeline[:1])[0])
+    assert list(event)[:14] == list(records("timeline", acme.timeline[:1])[0])
     assert event["people"] == ["jane"] and "note" in event
     metric = whole["metrics"][0]
-    assert list(metric)[:4] == ["id", "name", "unit", "observations"]
+    assert list(metric)[:8] == ["id", "name", "unit", "description", "observations", "sources", "confidence", "note"]
     assert "description" in metric and "sources" in metric
     assert list(metric["observations"][0]) == ["date", "start", "end", "edtf", "value", "note", "sources", "confidence"]
 

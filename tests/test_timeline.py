@@ -172,6 +172,8 @@ def test_json_record_shape_and_key_order():
         "tags",
         "sources",
         "confidence",
+        "note",
+        "people",
     ]
     assert first["date"] == "2015" and first["start"] == "2015-01-01" and first["end"] == "2015-12-31"
     assert first["edtf"] == "2015"

@@ -1,0 +1,70 @@
+"""Every fact with what it rests on: notes, sources and confidence in the listings' records."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from casekit.cli.app import app
+
+FIXTURES = Path(__file__).parent / "fixtures" / "items"
+ENV = {"NO_COLOR": "1", "COLUMNS": "80"}
+NOTE = "The memo says May 2022; the press says the launch slipped to 2023."
+
+
+def run(*args: str, env: dict | None = None):
+    return CliRunner().invoke(app, ["--cases-dir", str(FIXTURES), *args], env={**ENV, **(env or {})})
+
+
+def records(command: str, fmt: str) -> list[dict]:
+    result = run(command, "-f", fmt)
+    assert result.exit_code == 0, result.stderr
+    if fmt == "json":
+        return json.loads(result.stdout)
+    if fmt == "yaml":
+        return yaml.safe_load(result.stdout)
+    if fmt == "csv":
+        return list(csv.DictReader(io.StringIO(result.stdout)))
+    header, _, *rows = [line for line in result.stdout.splitlines() if line.startswith("|")]
+    keys = [cell.strip() for cell in header.strip("|").split("|")]
+    return [dict(zip(keys, (cell.strip() for cell in row.strip("|").split("|")))) for row in rows]
+
+
+@pytest.mark.parametrize("fmt", ["json", "yaml", "csv", "md"])
+def test_an_event_record_holds_its_note_confidence_sources_and_people(fmt):
+    events = {e["id"]: e for e in records("timeline", fmt)}
+    launch = events["launch"]
+    assert launch["note"] == NOTE
+    assert launch["confidence"] == "disputed"
+    assert launch["sources"] in (["memo", "press"], "memo; press")
+    assert events["founded"]["people"] in (["ann"], "ann")
+
+
+@pytest.mark.parametrize("fmt", ["json", "yaml", "csv", "md"])
+def test_principle_and_risk_records_hold_their_provenance(fmt):
+    (focus,) = records("principles", fmt)
+    assert focus["note"] == "Drawn from the memo alone."
+    assert focus["sources"] in (["memo"], "memo")
+    risks = {r["id"]: r for r in records("risks", fmt)}
+    assert risks["concentration"]["confidence"] == "reported"
+    assert risks["concentration"]["sources"] in (["press"], "press")
+
+
+@pytest.mark.parametrize("fmt", ["json", "yaml", "csv", "md"])
+def test_metric_records_hold_the_description_and_each_observations_confidence(fmt):
+    rows = records("metrics", fmt)
+    if fmt in ("json", "yaml"):
+        (revenue,) = rows
+        assert revenue["description"] == "Annual revenue."
+        assert [o["confidence"] for o in revenue["observations"]] == ["official", "estimated"]
+        assert revenue["observations"][1]["note"] == "An analyst's guess."
+    else:  # a row per observation
+        assert [r["description"] for r in rows] == ["Annual revenue."] * 2
+        assert [r["observation.confidence"] for r in rows] == ["official", "estimated"]
+        assert rows[1]["observation.note"] == "An analyst's guess."
