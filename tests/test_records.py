@@ -158,7 +158,8 @@ def test_the_spec_records_shapes_come_from_their_typed_records():
     from casekit.registry import SECTIONS as REGISTRY
 
     assert list(section_shape("timeline")) == [
-        *("id", "date", "start", "end", "edtf", "title", "detail", "category", "era", "tags", "sources", "confidence")
+        *("id", "date", "start", "end", "edtf", "title", "detail", "category", "era", "tags", "sources", "confidence"),
+        *("note", "people"),
     ]
     assert typed_shape(MetricRecord)["observations"] == [
         {
@@ -169,6 +170,7 @@ def test_the_spec_records_shapes_come_from_their_typed_records():
             "value": {"text": None, "low": None, "high": None, "qualifier": None},
             "note": None,
             "sources": None,
+            "confidence": None,
         }
     ]
     for name, spec in REGISTRY.items():  # a section with a record of its own has a type for it
