@@ -541,7 +541,7 @@ class Snippet:
         return "".join(out)
 
 
-HIT_KEYS = ("case", "section", "id", "title", "score", "snippet")
+HIT_KEYS = ("case", "section", "id", "ref", "title", "score", "snippet")
 
 
 @dataclass(frozen=True, slots=True)
@@ -555,13 +555,16 @@ class Hit:
     score: float
     snippet: Snippet
     title_spans: tuple[tuple[int, int], ...] = ()
+    ref: str | None = None  # what `casekit show` takes to show the item (None: the case itself)
 
     def record(self) -> dict:
-        """The machine record (`HIT_KEYS`): `{case, section, id, title, score, snippet}`; matches wrapped in «»."""
+        """The machine record (`HIT_KEYS`): `{case, section, id, ref, title, score, snippet}`; matches
+        wrapped in «»."""
         return {
             "case": self.case,
             "section": self.section,
             "id": self.id,
+            "ref": self.ref,
             "title": self.title,
             "score": round(self.score, 4),
             "snippet": self.snippet.marked(),

@@ -68,3 +68,64 @@ def test_metric_records_hold_the_description_and_each_observations_confidence(fm
         assert [r["description"] for r in rows] == ["Annual revenue."] * 2
         assert [r["observation.confidence"] for r in rows] == ["official", "estimated"]
         assert rows[1]["observation.note"] == "An analyst's guess."
+
+
+# --- notes in the listings --------------------------------------------------
+
+
+def _out(*args: str, columns: int) -> list[str]:
+    result = run("timeline", "--today", "2025-01-01", *args, env={"COLUMNS": str(columns)})
+    assert result.exit_code == 0, result.stderr
+    return [line.rstrip() for line in result.stdout.splitlines()]
+
+
+def test_a_disputed_events_note_is_printed_under_the_table_at_60_columns():
+    out = _out(columns=60)
+    assert out[-3:] == [
+        "‡ Product launch (2022-05)",
+        "  The memo says May 2022; the press says the launch slipped",
+        "  to 2023.",
+    ]
+    assert "‡ sources disagree" in out[-5]
+
+
+def test_a_disputed_events_note_is_printed_under_the_table_at_200_columns():
+    out = _out(columns=200)
+    assert out[-2:] == ["‡ Product launch (2022-05)", f"  {NOTE}"]
+
+
+def test_the_tree_shows_a_disputed_events_note_under_it():
+    out = _out("--view", "tree", columns=80)
+    launch = next(i for i, line in enumerate(out) if "Product launch" in line)
+    assert "└── The memo says May 2022; the press says" in out[launch + 1]
+
+
+def test_long_shows_every_events_detail_note_sources_and_confidence():
+    out = _out("--long", columns=80)
+    text = "\n".join(out)
+    assert "The first paid product." in text
+    assert "note The memo says May 2022" in text
+    assert "sources memo, press  confidence disputed" in text
+    assert "sources memo" in text.split("Founded")[1]
+    # The notes are in the rows: no list of them under the table.
+    assert not any(line.startswith("‡ Product launch") for line in out)
+
+
+def test_search_hits_carry_the_ref_that_show_takes():
+    result = run("search", "launch", "-c", "provenance", "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    refs = {(h["section"], h["id"]): h["ref"] for h in json.loads(result.stdout)}
+    assert refs[("timeline", "launch")] == "timeline/launch"
+    assert refs[("lessons", "launch")] == "lessons/launch"
+    table = run("search", "launch", "-c", "provenance")
+    assert "timeline/launch" in table.stdout
+
+
+def test_show_as_of_hides_a_summary_that_tells_of_later_events():
+    result = run("show", "--as-of", "2020")
+    assert result.exit_code == 0, result.stderr
+    assert "sold to a rival" not in result.stdout
+    assert "summary hidden: written as of 2024" in result.stdout
+    record = json.loads(run("show", "--as-of", "2020", "-f", "json").stdout)
+    assert record["summary"] is None
+    assert "sold to a rival in 2024" in run("show").stdout

@@ -169,6 +169,7 @@ def test_snippet_comes_from_the_body_and_wraps_matches(cases):
         "case": "alpha",
         "section": "risks",
         "id": "butter-costs",
+        "ref": None,  # the library's search leaves it to the caller, which knows the cases
         "title": "Butter costs climb",
         "score": round(hit.score, 4),
         "snippet": hit.snippet.marked(),
@@ -412,7 +413,7 @@ def test_cli_json_has_the_record_keys_best_first(run):
     assert result.exit_code == 0, result.output
     records = json.loads(result.stdout)
     assert [r["id"] for r in records] == ["croissant-launch", "butter-costs", "menu", "pastry-deal"]
-    assert list(records[0]) == ["case", "section", "id", "title", "score", "snippet"]
+    assert list(records[0]) == ["case", "section", "id", "ref", "title", "score", "snippet"]
     assert records[3]["case"] == "beta"
     assert "«croissant»" in records[3]["snippet"]
 
@@ -607,7 +608,7 @@ def test_cli_no_hits_in_a_machine_format_is_still_well_formed(run):
     result = run("search", "zeppelin", "-c", "alpha", "-f", "json")
     assert result.exit_code == 1 and json.loads(result.stdout) == []
     result = run("search", "zeppelin", "-c", "alpha", "-f", "csv")
-    assert result.exit_code == 1 and result.stdout == "case,section,id,title,score,snippet\n"
+    assert result.exit_code == 1 and result.stdout == "case,section,id,ref,title,score,snippet\n"
 
 
 def test_a_search_query_needs_words_and_known_sections():

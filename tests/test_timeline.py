@@ -291,7 +291,12 @@ def test_with_room_the_short_columns_keep_their_width_and_the_titles_wrap():
     assert lines[0].split() == ["date", "event", "category", "era"]
     assert "2024-06/2025-06? ‡   A large investor takes a minority stake after months of talks" in lines[4]
     assert lines[4].endswith("deal         Interim leadership after the deal")
-    assert len(lines) == 2 + 4 + 1  # header, rule, one line per event, the caption
+    # header, rule, one line per event, the caption; a blank line, then the disputed event's note
+    assert len(lines) == 2 + 4 + 1 + 3
+    assert lines[-2:] == [
+        "‡ A large investor takes a minority stake after months of talks (2024-06/2025-06?)",
+        "  Sources give different months.",
+    ]
 
 
 @pytest.mark.parametrize("columns", [40, 50, 60])
@@ -381,13 +386,14 @@ def test_squeezed_the_date_column_is_as_wide_as_most_dates_and_a_rare_range_brea
     event = header.index("category") - header.index("event")
     era = 80 - header.index("era")
     assert event >= 2 * era and event > 30
-    assert lines[-1] == "? uncertain   ‡ sources disagree; see the event's note"
+    assert lines[-4] == "? uncertain   ‡ sources disagree"
+    assert lines[-1] == "  Sources disagree on when the talks began."
 
 
 def test_with_room_a_long_date_keeps_its_line():
     lines = table_lines(ONE_LONG_DATE, 200)
     assert any(line.startswith("2016-03/2019-11? ‡   Talks with a larger rival") for line in lines)
-    assert len(lines) == 2 + 10 + 1
+    assert len(lines) == 2 + 10 + 1 + 3  # and the note of the disputed event under the table
 
 
 def test_tree_titles_hang_under_their_first_word_and_the_marks_have_a_key():
@@ -396,7 +402,7 @@ def test_tree_titles_hang_under_their_first_word_and_the_marks_have_a_key():
     title = lines[seed].index("Seed")
     assert lines[seed + 1][title - 1] == " " and lines[seed + 1][title] != " ", lines[seed : seed + 2]
     assert lines[seed + 1].rstrip().endswith("founders · funding")  # set off without colour
-    assert lines[-1] == "? uncertain   ‡ sources disagree; see the event's note"
+    assert lines[-1] == "? uncertain   ‡ sources disagree"
     plain = table_lines(ACME, 80, "--view", "tree")
     assert plain[-1] == "~ approximate" and not any("‡" in line for line in plain)
 

@@ -96,10 +96,14 @@ def timeline(
         TimelineView,
         typer.Option("--view", "-v", help="table, tree (era → year → event) or chart.", case_sensitive=False),
     ] = TimelineView.table,
+    long: Annotated[
+        bool, typer.Option("--long", "-l", help="Each event's detail, note, sources and confidence too.")
+    ] = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Dates are shown as written: ~ marks an approximate date, ? an uncertain
-    one, and ‡ an event whose sources disagree. An event belongs to the era
+    one, and ‡ an event whose sources disagree (its note, saying how, is
+    printed under the table and the tree's event). An event belongs to the era
     it names; one that names none, to the eras whose period holds it (--era),
     and the tree shows it once, under the narrowest of them.
     """
@@ -136,10 +140,10 @@ def timeline(
 
         events = [(c.id if several else None, e) for c, e in rows]
         if view is TimelineView.tree:
-            return views.timeline_tree(events, cases, today_date, eras=query.eras)
+            return views.timeline_tree(events, cases, today_date, eras=query.eras, long=long)
         if view is TimelineView.chart:
             return views.timeline_chart(events, cases, today_date, eras=query.eras)
-        return views.timeline_table(events, {c.id: c for c in cases})
+        return views.timeline_table(events, {c.id: c for c in cases}, long=long)
 
     if fmt is Format.table and not rows:
         st.term.err.print("no events match", style="dim")

@@ -33,7 +33,7 @@ def hits_table(hits: Sequence[Hit], several: bool) -> ForWidth:
     rows = []
     for hit in hits:
         where = [(clean_inline(hit.case), "bold cyan")] if several else []
-        where += [(clean(hit.section), "magenta"), (clean(hit.id), "cyan")]
+        where += [(clean(hit.section), "magenta"), (clean(hit.ref or hit.id), "cyan")]
         cell = Wrapped()  # the title's bold a span, so the snippet under it is not bold
         cell.append_text(highlighted(hit.title, hit.title_spans, "bold"))
         if not hit.snippet.in_title:

@@ -64,7 +64,7 @@ def date_text(d: PartialDate, confidence: str | None = None) -> Text:
 MARKS = {
     "~": "~ approximate",
     "?": "? uncertain",
-    "‡": "‡ sources disagree; see the event's note",
+    "‡": "‡ sources disagree",
     "[": "[a..b] one moment, somewhere from a to b",
 }
 
@@ -82,11 +82,50 @@ def _era_titles(cases: dict[str, Case]) -> dict[tuple[str, str], str]:
     return {(c.id, e.id): e.title for c in cases.values() for e in c.eras}
 
 
-def timeline_table(rows: Rows, cases: dict[str, Case]) -> ForWidth:
+def timeline_table(rows: Rows, cases: dict[str, Case], long: bool = False) -> ForWidth | Group:
     """Date as written, title, category, era; a case column when several. Short columns keep their
     natural width and the titles wrap; narrower, category and era go under the title, and then the
-    date too."""
-    return ForWidth(TimelineTable(rows, cases).layout)
+    date too. Under the table, the note of each event its sources disagree on (‡); with `long`,
+    every event's detail, note, sources and confidence under its title instead."""
+    table = ForWidth(TimelineTable(rows, cases, long).layout)
+    notes = [] if long else disputed_notes(event for _, event in rows)
+    return Group(table, Text(""), *notes) if notes else table
+
+
+def disputed_notes(events: Iterable[Event]) -> list[Wrapped]:
+    """`‡ Title (date)` and, under it, the note saying how the sources disagree, for each event
+    marked ‡ that has a note."""
+    notes = []
+    for event in events:
+        if event.confidence != "disputed" or not event.note:
+            continue
+        text = Wrapped(hang=2)
+        text.append("‡ ", style="bold yellow")
+        text.append(clean(event.title), style="bold")
+        text.append(unbroken(f" ({clean(event.date.text)})"), style="green")
+        text.append("\n  " + clean(event.note))
+        notes.append(text)
+    return notes
+
+
+def provenance_lines(event: Event) -> Text:
+    """An event's detail, note, sources and confidence, a line each (those it has), for `--long`."""
+    text = Wrapped()
+    if event.detail:
+        text.append("\n" + clean(event.detail))
+    if event.note:
+        text.append("\nnote ", style="dim")
+        text.append(clean(event.note))
+    about = []
+    if event.sources:
+        about.append(("sources ", ", ".join(clean(s) for s in event.sources)))
+    if event.confidence:
+        about.append(("confidence ", clean(event.confidence)))
+    for i, (label, value) in enumerate(about):
+        text.append("\n" if i == 0 else "  ")
+        text.append(label, style="dim")
+        text.append(unbroken(value) if len(value) < 40 else value, style="cyan" if label.startswith("s") else "")
+    return text
 
 
 class TimelineTable:
@@ -104,8 +143,9 @@ class TimelineTable:
     DATES_MOST = 0.9
     ERA_SHARE = 1 / 3
 
-    def __init__(self, rows: Rows, cases: dict[str, Case]) -> None:
+    def __init__(self, rows: Rows, cases: dict[str, Case], long: bool = False) -> None:
         self.several = any(cid for cid, _ in rows)
+        self.long = long
         eras = _era_titles(cases)
         self.rows = []
         for cid, event in rows:
@@ -113,11 +153,14 @@ class TimelineTable:
             era = eras.get((case_id, event.era or ""), event.era or "")
             when = date_text(event.date, event.confidence)
             when.plain = unbroken(when.plain)  # a date breaks only after a `/`, never at a space
+            title = lead(event.title, "bold")
+            if long:
+                title.append_text(provenance_lines(event))
             self.rows.append(
                 (
                     safe(cid or "", "bold cyan"),
                     when,
-                    lead(event.title, "bold"),
+                    title,
                     safe(event.category or "", CATEGORY_STYLE.get(event.category or "", "")),
                     safe(era, "dim"),
                 )
@@ -179,7 +222,7 @@ class TimelineTable:
             room -= self.case_width + len(GAP)
         if shape != "stacked":
             room -= date_width + len(GAP)
-        table = Listing(leading=0 if shape == "wide" else 1, caption=self.caption)
+        table = Listing(leading=0 if shape == "wide" and not self.long else 1, caption=self.caption)
         if self.several:
             table.add_column("case", style="bold cyan")
         if shape != "stacked":
@@ -249,9 +292,12 @@ def _year_of(d: PartialDate, today: date) -> int:
     return (d.anchor() or d.start or d.latest(today)).year
 
 
-def timeline_tree(rows: Rows, cases: Sequence[Case], today: date, eras: Sequence[str] = ()) -> Tree | Group:
+def timeline_tree(
+    rows: Rows, cases: Sequence[Case], today: date, eras: Sequence[str] = (), long: bool = False
+) -> Tree | Group:
     """Era → year → event; each event once, under its era (see `query.era_of`) among those `eras`
-    names if any; the key to the dates' marks under it."""
+    names if any; the key to the dates' marks under it. Under an event its sources disagree on,
+    the note saying how; with `long`, every event's detail, note, sources and confidence."""
     from rich.tree import Tree
 
     from casekit.query import era_of, matching_eras
@@ -279,10 +325,10 @@ def timeline_tree(rows: Rows, cases: Sequence[Case], today: date, eras: Sequence
             placed.update(id(e) for e in members)
             periods.append(Text(era.period.text))
             branch = root.add(Text.assemble((clean(era.title), "bold magenta"), "  ", (clean(era.period.text), "dim")))
-            _add_years(branch, members, today)
+            _add_years(branch, members, today, long)
         rest = [e for e in events if id(e) not in placed]
         if rest:
-            _add_years(root.add(Text("(no era)", style="dim italic")) if placed else root, rest, today)
+            _add_years(root.add(Text("(no era)", style="dim italic")) if placed else root, rest, today, long)
         trees.append(root)
     legend = marks_legend([*periods, *(date_text(e.date, e.confidence) for _, e in rows)])
     if legend is not None:
@@ -290,7 +336,7 @@ def timeline_tree(rows: Rows, cases: Sequence[Case], today: date, eras: Sequence
     return trees[0] if len(trees) == 1 else Group(*trees)
 
 
-def _add_years(branch: Tree, events: list[Event], today: date) -> None:
+def _add_years(branch: Tree, events: list[Event], today: date, long: bool = False) -> None:
     years: dict[int, Tree] = {}
     for event in events:
         year = _year_of(event.date, today)
@@ -308,7 +354,11 @@ def _add_years(branch: Tree, events: list[Event], today: date) -> None:
         if event.category:
             label.append(f"{NBSP}·{NBSP}", style="dim")
             label.append(unbroken(clean(event.category)), style=CATEGORY_STYLE.get(event.category, "dim"))
-        years[year].add(label)
+        node = years[year].add(label)
+        if long:
+            node.add(Wrapped(provenance_lines(event).plain.lstrip("\n"), style="dim"))
+        elif event.confidence == "disputed" and event.note:
+            node.add(Wrapped(clean(event.note), style="dim"))
 
 
 class TimelineChart:
