@@ -184,6 +184,9 @@ print("ok")
 def test_processes_updating_the_index_at_once(library, env):
     for k in range(12):  # more files for the writers to race over
         (library / f"copy{k}.yaml").write_text((FIXTURES / "alpha.yaml").read_text().replace("id: alpha", f"id: c{k}"))
+    for path in library.iterdir():  # files old enough to be trusted: each is indexed once, not on every sync
+        st = path.stat()
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns - 10_000_000_000))
     _WORKER_ENV = {**os.environ, **env, "PYTHONPATH": str(Path(__file__).parent.parent)}
     code = _WORKER.replace("len(current) == 3", "len(current) == 16")  # and the bundled case
     workers = [
