@@ -41,6 +41,7 @@ COMMANDS: dict[str, tuple[str, str] | None] = {
     "competitors": SECTION,
     "drivers": SECTION,
     "lessons": SECTION,
+    "study": ("study", READ),
     "cases": ("inspect", ACROSS),
     "search": ("library_cmds", ACROSS),
     "compare": ("library_cmds", ACROSS),
