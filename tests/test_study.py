@@ -280,3 +280,28 @@ def test_timeline_imports_neither_fsrs_nor_textual():
     env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(Path(__file__).parent.parent)}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert done.stderr.endswith("LIGHT 0")
+
+
+def test_quitting_keeps_the_grades_given(data_home):
+    from casekit.study.app import StudyApp
+
+    cards = _cards()
+    store = Store()
+    store.add(cards, NOW)
+
+    async def session():
+        app = StudyApp(cards, store, lambda: NOW, TODAY)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("space", "1", "q")
+        return app
+
+    app = asyncio.run(session())
+    assert app.reviewed == 1
+    assert store.stats(cards, NOW + timedelta(hours=1))["due"] == 1  # graded Again: due within the hour
+    assert store.stats(cards, NOW)["reviews"] == 1
+
+
+def test_a_quote_whose_speaker_is_no_person_gives_no_card(tmp_path):
+    edited = tmp_path / "every_field.yaml"
+    edited.write_text(EVERY.read_text().replace("speaker: pat", 'speaker: "Unattributed (a memo)"'))
+    assert "speaker" not in {c.kind for c in _cards(edited)}

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from casekit.render.term import Terminal
 
 
-READ, ACROSS, WRITE = "Read a case", "Across cases", "Write and check"
+READ, ACROSS, WRITE, LEARN = "Read a case", "Across cases", "Write and check", "Learn"
 
 # Every command, in the order `casekit --help` lists them: its name → (the module of
 # `casekit.cli` that defines it, the panel `--help` shows it under). A run imports only the
@@ -41,7 +41,6 @@ COMMANDS: dict[str, tuple[str, str] | None] = {
     "competitors": SECTION,
     "drivers": SECTION,
     "lessons": SECTION,
-    "study": ("study", READ),
     "cases": ("inspect", ACROSS),
     "search": ("library_cmds", ACROSS),
     "compare": ("library_cmds", ACROSS),
@@ -57,6 +56,7 @@ COMMANDS: dict[str, tuple[str, str] | None] = {
     "fmt": ("writing", WRITE),
     "export": ("library_cmds", WRITE),
     "schema": ("inspect", WRITE),
+    "study": ("study", LEARN),
 }
 
 

@@ -76,7 +76,9 @@ def _session(st, store, chosen, today, case_ids) -> None:
 
     reviewed = 0
     if chosen:
-        reviewed = StudyApp(chosen, store, utc_now, today).run() or 0
+        session = StudyApp(chosen, store, utc_now, today)
+        session.run()
+        reviewed = session.reviewed
     upcoming = store.next_due(case_ids)
     when = f"{upcoming:%Y-%m-%d %H:%M} UTC" if upcoming else "when a card has been reviewed"
     left = len(chosen) - reviewed

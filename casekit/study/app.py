@@ -29,7 +29,7 @@ class StudyApp(App):
     CSS = """
     #progress { color: $text-muted; height: 1; }
     #front { padding: 1 1; }
-    #back { padding: 0 1; color: $success; }
+    #back { padding: 0 1 1 1; color: $success; }
     #verdict { padding: 0 1; height: auto; }
     Input { margin: 0 1; }
     """
@@ -56,21 +56,25 @@ class StudyApp(App):
         self.reviewed = 0
 
     def compose(self) -> ComposeResult:
+        """The card's place, question, answer box, answer and verdict."""
         yield Static(id="progress")
         yield Static(id="front")
         yield Input(placeholder="your answer, then Enter", id="answer")
-        yield Static(id="verdict")
         yield Static(id="back")
+        yield Static(id="verdict")
         yield Footer()
 
     def on_mount(self) -> None:
+        """Show the first card."""
         self.show_card()
 
     @property
     def card(self) -> Card | None:
+        """The card shown, or None when the session is over."""
         return self.cards[self.at] if self.at < len(self.cards) else None
 
     def show_card(self) -> None:
+        """Show the current card, answer hidden; end the session after the last."""
         card = self.card
         if card is None:
             self.exit(self.reviewed)
@@ -93,6 +97,7 @@ class StudyApp(App):
             self.set_focus(None)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Check a typed answer: show the answer, whether it was right and the suggested grade."""
         card = self.card
         if card is None or self.revealed:
             return
@@ -107,6 +112,7 @@ class StudyApp(App):
         self._reveal()
 
     def action_reveal(self) -> None:
+        """Space: show the answer of a recall card."""
         if self.card is not None and self.card.check == RECALL:
             self._reveal()
             self.query_one("#verdict", Static).update(Text("1 Again · 2 Hard · 3 Good · 4 Easy", style="dim"))
@@ -116,10 +122,12 @@ class StudyApp(App):
         self.query_one("#back", Static).update(Text(clean(self.card.back)))
 
     def action_accept(self) -> None:
+        """Enter: grade a checked card as suggested."""
         if self.suggested is not None:
             self.action_grade(self.suggested)
 
     def action_grade(self, rating: int) -> None:
+        """1-4: save the grade of a revealed card and go on to the next."""
         card = self.card
         if card is None or not self.revealed:
             return

@@ -38,15 +38,18 @@ class Card:
 
     @property
     def section(self) -> str:
+        """The section the card asks about."""
         return self.id.split("/", 1)[0]
 
     @property
     def hash(self) -> str:
+        """A digest of what the card asks and answers: it changes when the fact does."""
         text = "\x1f".join((self.kind, self.front, self.back, *self.expected))
         return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
     @property
     def key(self) -> tuple[str, str, str]:
+        """The card in the database: case, id, hash."""
         return (self.case, self.id, self.hash)
 
 
@@ -127,7 +130,9 @@ def _quote_cards(case: Case) -> list[Card]:
     names = {p.id: p.name for p in case.people}
     out = []
     for q in case.quotes:
-        name = names.get(q.speaker, q.speaker)
+        if q.speaker not in names:  # "Unattributed (…)": no one to name
+            continue
+        name = names[q.speaker]
         accepted = tuple(dict.fromkeys((name, q.speaker, name.split()[-1] if name.split() else name)))
         out.append(Card(case.id, f"quotes/{q.id}/speaker", "speaker", f"Who said:\n“{q.text}”", name, CHOICE, accepted))
     return out

@@ -93,6 +93,7 @@ class Store:
         return _Transaction(self.db)
 
     def close(self) -> None:
+        """Close the database."""
         self.db.close()
 
     def add(self, cards: Iterable[Card], now: datetime) -> None:
@@ -114,7 +115,8 @@ class Store:
             (k for k, (state, when) in known.items() if state and when <= now.isoformat()), key=lambda k: known[k][1]
         )
         started = self.new_today(now, {c.case for c in cards})
-        fresh = [k for k in by_key if known.get(k, (None, ""))[0] is None][: max(0, new_limit - started)]
+        fresh = sorted((k for k in by_key if known.get(k, (None, ""))[0] is None), key=lambda k: k[2])
+        fresh = fresh[: max(0, new_limit - started)]  # in the order of their hashes: kinds and sections mixed
         return [by_key[k] for k in due + fresh]
 
     def _states(self, cards: Sequence[Card]) -> dict[tuple[str, str, str], tuple[str | None, str]]:
@@ -225,4 +227,5 @@ class _Transaction:
 
 
 def utc_now() -> datetime:
+    """The time now, in UTC (the database's times are UTC)."""
     return datetime.now(timezone.utc)
