@@ -277,7 +277,7 @@ def test_every_command_is_mapped_to_the_module_that_defines_it():
     assert list(table) == [info.name or info.callback.__name__ for info in app.registered_commands]
     assert all(command_module(name) == module for name, (module, _) in table.items())
     assert set(SECTIONS) <= set(table)  # every section is a command
-    assert {panel for _, panel in table.values()} == {"Read a case", "Across cases", "Write and check"}
+    assert {panel for _, panel in table.values()} == {"Read a case", "Across cases", "Write and check", "Learn"}
 
 
 def test_a_section_left_out_of_the_command_table_goes_at_the_end_of_its_panel(monkeypatch):
