@@ -239,10 +239,12 @@ class MainScreen(Screen):
         self.query_one("#status", Static).update(status)
 
     def show_item(self, ref: Ref | None) -> None:
-        """Show `ref`'s item in full, with its links."""
+        """Show `ref`'s item in full, with its links (the link highlighted kept, when it is the
+        item already shown: a refill after a resize must not lose the reader's place)."""
+        links = self.query_one(LinkList)
+        kept = links.highlighted if ref is not None and ref == self._shown else None
         self._shown = ref
         item = self.query_one("#item", Static)
-        links = self.query_one(LinkList)
         links.clear_options()
         top = Text("casekit browse", style="bold")
         if ref is None:
@@ -261,6 +263,8 @@ class MainScreen(Screen):
             links.add_option(Option(label, id=str(n)))
         self._links = found
         links.display = bool(found)
+        if kept is not None and kept < len(found):
+            links.highlighted = kept
         self.query_one("#detail", VerticalScroll).scroll_home(animate=False)
 
     @property
