@@ -148,7 +148,8 @@ def test_state_persists_across_runs_and_new_cards_are_limited_per_day(data_home)
     assert default_path() == data_home / "casekit" / "study.db"
     reopened = Store()
     reopened.add(cards, NOW)  # known cards keep their state
-    assert len(reopened.session(cards, NOW, new_limit=2)) == 1  # one new card left today
+    again = reopened.session(cards, NOW, new_limit=2)
+    assert again[0] == cards[0] and len(again) == 2  # due again later today, and one new card left today
     assert reopened.stats(cards, NOW)["reviews"] == 1
     tomorrow = NOW + timedelta(days=1)
     assert len(reopened.session(cards, tomorrow, new_limit=2)) == 3  # due again, and two new
@@ -305,3 +306,49 @@ def test_a_quote_whose_speaker_is_no_person_gives_no_card(tmp_path):
     edited = tmp_path / "every_field.yaml"
     edited.write_text(EVERY.read_text().replace("speaker: pat", 'speaker: "Unattributed (a memo)"'))
     assert "speaker" not in {c.kind for c in _cards(edited)}
+
+
+def test_study_honours_today_for_the_schedule_and_the_stats(data_home, run):
+    import fsrs
+
+    from casekit.study.store import clock_for
+
+    day = date(2027, 1, 10)
+    clock = clock_for(day)
+    assert clock().date() == day and clock().tzinfo is not None  # that day, at the real time of day
+    cards = _cards()
+    store = Store()
+    store.add(cards, clock())
+    steady = fsrs.Scheduler(enable_fuzzing=False)
+    again = store.review(cards[0], 1, clock(), scheduler=steady)
+    good = store.review(cards[1], 3, clock(), scheduler=steady)
+    assert again < good and again.date() == day  # both still on that day: learning steps
+    later = store.review(cards[1], 3, good, scheduler=steady)  # graduates: due days later
+    store.close()
+    due_day = later.date()
+    assert due_day > day + timedelta(days=1)
+
+    def due(on: date) -> int:
+        result = run("--today", on.isoformat(), "study", "-c", str(EVERY), "--stats", "-f", "json")
+        assert result.exit_code == 0, result.stderr
+        return json.loads(result.stdout)["due"]
+
+    assert due(day) == 1  # the card graded Again, not the one graded Good twice
+    assert due(day - timedelta(days=1)) == 0  # before either was reviewed
+    assert due(due_day - timedelta(days=1)) == 1
+    assert due(due_day) == 2  # due on its day, whatever the real clock says
+    reopened = Store()
+    assert [c.id for c in reopened.session(cards, clock_for(due_day)(), new_limit=0)] == [cards[0].id, cards[1].id]
+    assert reopened.session(cards, clock_for(due_day - timedelta(days=1))(), new_limit=0) == [cards[0]]
+
+
+def test_the_table_stats_honour_today(data_home, run):
+    store = Store()
+    cards = _cards()
+    store.add(cards, NOW)
+    store.review(cards[0], 1, NOW)
+    store.close()
+    before = run("--today", "2024-06-29", "study", "-c", str(EVERY), "--stats")
+    on = run("--today", "2024-06-30", "study", "-c", str(EVERY), "--stats")
+    assert before.stdout.splitlines()[0].startswith("6 cards, 0 due, 5 new")
+    assert on.stdout.splitlines()[0].startswith("6 cards, 1 due, 5 new")

@@ -56,27 +56,27 @@ def study(
     if export is not None:
         _export(st, cards, output, force)
         return
-    from casekit.study.store import Store, utc_now
+    from casekit.study.store import Store, clock_for
 
+    clock = clock_for(st.fixed_today)  # --today DAY: study as on that day
     store = Store()
     try:
-        now = utc_now()
+        now = clock()
         store.add(cards, now)
         if stats:
             _stats(st, store.stats(cards, now), fmt)
             return
-        _session(st, store, store.session(cards, now, new), cases.today, [c.id for c in cases])
+        _session(st, store, store.session(cards, now, new), clock, cases.today, [c.id for c in cases])
     finally:
         store.close()
 
 
-def _session(st, store, chosen, today, case_ids) -> None:
+def _session(st, store, chosen, clock, today, case_ids) -> None:
     from casekit.study.app import StudyApp
-    from casekit.study.store import utc_now
 
     reviewed = 0
     if chosen:
-        session = StudyApp(chosen, store, utc_now, today)
+        session = StudyApp(chosen, store, clock, today)
         session.run()
         reviewed = session.reviewed
     upcoming = store.next_due(case_ids)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterable, Sequence
-from datetime import datetime, timezone
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
 from casekit.errors import CasekitError
@@ -107,13 +107,12 @@ class Store:
             )
 
     def session(self, cards: Sequence[Card], now: datetime, new_limit: int) -> list[Card]:
-        """The cards to study now: those due, earliest first, then new ones up to what is left of
-        today's `new_limit`."""
+        """The cards to study now: those due by the end of `now`'s day, earliest first, then new ones
+        up to what is left of that day's `new_limit`."""
         by_key = {c.key: c for c in cards}
         known = self._states(cards)
-        due = sorted(
-            (k for k, (state, when) in known.items() if state and when <= now.isoformat()), key=lambda k: known[k][1]
-        )
+        cutoff = day_end(now).isoformat()
+        due = sorted((k for k, (state, when) in known.items() if state and when < cutoff), key=lambda k: known[k][1])
         started = self.new_today(now, {c.case for c in cards})
         fresh = sorted((k for k in by_key if known.get(k, (None, ""))[0] is None), key=lambda k: k[2])
         fresh = fresh[: max(0, new_limit - started)]  # in the order of their hashes: kinds and sections mixed
@@ -181,7 +180,8 @@ class Store:
         return datetime.fromisoformat(row[0]) if row and row[0] else None
 
     def stats(self, cards: Sequence[Card], now: datetime) -> dict:
-        """Cards, due now (reviewed cards due, and new ones), reviews, retention, per section."""
+        """Cards, due (reviewed cards due by the end of `now`'s day), new, reviews, retention, per section."""
+        cutoff = day_end(now).isoformat()
         known = self._states(cards)
         keys = {c.key for c in cards}
         reviews = [
@@ -198,7 +198,7 @@ class Store:
             s["cards"] += 1
             state, when = known.get(c.key, (None, ""))
             s["new"] += state is None
-            s["due"] += bool(state) and when <= now.isoformat()
+            s["due"] += bool(state) and when < cutoff
         for cid, _ in reviews:
             sections[cid.split("/", 1)[0]]["reviews"] += 1
         passed = sum(1 for _, r in reviews if r > 1)
@@ -229,3 +229,16 @@ class _Transaction:
 def utc_now() -> datetime:
     """The time now, in UTC (the database's times are UTC)."""
     return datetime.now(timezone.utc)
+
+
+def clock_for(today: date | None) -> Callable[[], datetime]:
+    """The study clock: the real time, or (for `--today DAY`) that day at the real time of day, so a
+    session on a fixed day still moves on from one grade to the next."""
+    if today is None:
+        return utc_now
+    return lambda: datetime.combine(today, utc_now().timetz())
+
+
+def day_end(now: datetime) -> datetime:
+    """The end of `now`'s day (UTC): what is due before it is due that day."""
+    return datetime.combine(now.date() + timedelta(days=1), time(0), tzinfo=timezone.utc)
