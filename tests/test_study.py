@@ -352,3 +352,12 @@ def test_the_table_stats_honour_today(data_home, run):
     on = run("--today", "2024-06-30", "study", "-c", str(EVERY), "--stats")
     assert before.stdout.splitlines()[0].startswith("6 cards, 0 due, 5 new")
     assert on.stdout.splitlines()[0].startswith("6 cards, 1 due, 5 new")
+
+
+def test_a_metric_gives_one_value_card_for_its_latest_figure():
+    cards = [c for c in _cards(FIXTURES / "metrics" / "series.yaml") if c.kind == "value"]
+    by_id = {c.id: c for c in cards}
+    assert by_id["metrics/revenue@2020/value"].back == "$40M"  # written first, but the latest
+    assert by_id["metrics/annotators@2024/value"].back == "<400,000"
+    assert len(cards) == len({c.id.split("@")[0] for c in cards})  # one card a metric
+    assert not any(i.startswith("metrics/revenue@2018") for i in by_id)

@@ -59,7 +59,7 @@ def cards_for(case: Case, today: date) -> list[Card]:
         *_principle_cards(case),
         *_event_cards(case),
         *_order_cards(case, today),
-        *_value_cards(case),
+        *_value_cards(case, today),
         *_risk_cards(case),
         *_quote_cards(case),
     ]
@@ -98,15 +98,18 @@ def _order_cards(case: Case, today: date) -> list[Card]:
     return out
 
 
-def _value_cards(case: Case) -> list[Card]:
+def _value_cards(case: Case, today: date) -> list[Card]:
+    """Each metric's latest observation with a figure: the one the case's argument rests on (a card
+    for every earlier figure asked the same question again and again, mostly trivia)."""
     out = []
     for m in case.metrics:
-        for obs in m.observations:
-            if obs.value.low is None and obs.value.high is None:
-                continue
-            front = f"{m.name} ({m.unit}) at {obs.date.text}?"
-            item = f"{m.id}@{obs.date.text}"
-            out.append(Card(case.id, f"metrics/{item}/value", "value", front, obs.value.text, VALUE, (obs.value.text,)))
+        figures = [o for o in m.observations if o.value.low is not None or o.value.high is not None]
+        if not figures:
+            continue
+        obs = max(figures, key=lambda o: o.date.sort_key(today))
+        front = f"{m.name} ({m.unit}) at {obs.date.text}?"
+        item = f"{m.id}@{obs.date.text}"
+        out.append(Card(case.id, f"metrics/{item}/value", "value", front, obs.value.text, VALUE, (obs.value.text,)))
     return out
 
 
