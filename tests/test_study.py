@@ -361,3 +361,46 @@ def test_a_metric_gives_one_value_card_for_its_latest_figure():
     assert by_id["metrics/annotators@2024/value"].back == "<400,000"
     assert len(cards) == len({c.id.split("@")[0] for c in cards})  # one card a metric
     assert not any(i.startswith("metrics/revenue@2018") for i in by_id)
+
+
+def test_a_session_offers_dont_know_and_ends_with_ctrl_q_while_typing(data_home):
+    from casekit.study.app import StudyApp
+
+    cards = [c for c in _cards() if c.kind in ("severity", "when")]
+    store = Store()
+    store.add(cards, NOW)
+
+    async def session():
+        app = StudyApp(cards, store, lambda: NOW, TODAY)
+        async with app.run_test(size=(80, 24)) as pilot:
+            box = app.query_one("#answer")
+            assert "a year, a month" in box.placeholder  # the box says what it wants
+            assert app.check_action("give_up", ()) and not app.check_action("grade", ())
+            await pilot.press("enter")  # nothing typed: nothing checked
+            assert not app.revealed
+            await pilot.press("q")  # typing: q is a letter
+            assert box.value == "q" and app.is_running
+            await pilot.press("escape")  # don't know: the answer, and Again suggested
+            assert "not answered" in str(app.query_one("#verdict").render())
+            assert "Answer: 2020-05" in str(app.query_one("#back").render())
+            assert app.check_action("grade", ()) and not app.check_action("give_up", ())
+            await pilot.press("enter")
+            assert len(app.cards) == 3 and app.cards[-1] == cards[0]  # graded Again: it comes back
+            await pilot.press("ctrl+q")
+        return app
+
+    app = asyncio.run(session())
+    assert app.reviewed == 1 and app.grades == {1: 1}
+    with sqlite3.connect(default_path()) as db:
+        assert db.execute("SELECT card_id, rating, correct FROM reviews").fetchall() == [("timeline/ev1/when", 1, 0)]
+
+
+def test_a_date_answer_says_what_its_marks_mean():
+    from casekit.study.app import answer_text
+    from casekit.study.cards import DATE, Card
+
+    card = Card("c", "timeline/e/when", "when", "When: e?", "[2016..2019]", DATE, ("[2016..2019]",))
+    shown = answer_text(card).plain
+    assert shown.startswith("Answer: [2016..2019]\n") and "one moment, somewhere from a to b" in shown
+    assert answer_text(Card("c", "metrics/m@2020/value", "value", "?", "~$5M", "value")).plain == "Answer: ~$5M"
+
