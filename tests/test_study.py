@@ -404,3 +404,24 @@ def test_a_date_answer_says_what_its_marks_mean():
     assert shown.startswith("Answer: [2016..2019]\n") and "one moment, somewhere from a to b" in shown
     assert answer_text(Card("c", "metrics/m@2020/value", "value", "?", "~$5M", "value")).plain == "Answer: ~$5M"
 
+
+def test_the_end_of_a_session_says_what_is_left_today_and_when_cards_next_fall_due(data_home):
+    import fsrs
+
+    from casekit.cli.study import outlook_lines
+
+    cards = _cards()
+    store = Store()
+    store.add(cards, NOW)
+    assert store.outlook(cards, NOW, 20) == {"due": 0, "new": 6, "next": None, "next_count": 0}
+    steady = fsrs.Scheduler(enable_fuzzing=False)
+    store.review(cards[0], 1, NOW, scheduler=steady)  # due again within minutes
+    for card in cards[1:3]:
+        graduated = store.review(card, 4, NOW, scheduler=steady)  # Easy: due days later
+    outlook = store.outlook(cards, NOW, 4)
+    assert outlook == {"due": 1, "new": 1, "next": graduated.date(), "next_count": 2}
+    assert outlook_lines(outlook) == [
+        "left for today: 1 due and 1 new (run casekit study again)",
+        f"next due: {graduated:%a %Y-%m-%d}, 2 cards",
+    ]
+    assert outlook_lines({"due": 0, "new": 0, "next": None, "next_count": 0}) == ["next due: none scheduled"]

@@ -35,10 +35,12 @@ def study(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Cards are made from the case: a principle's tradeoff and benefit (you grade
-    yourself), an event's date, which of two events came first, a metric's value,
-    a risk's severity, who said a quote (your typed answer is checked). Due cards
-    come first, then new ones. Space shows the answer, 1-4 grade it (Again, Hard,
-    Good, Easy), q ends. Progress is kept in $XDG_DATA_HOME/casekit/study.db.
+    yourself), an event's date, which of two events came first, a metric's latest
+    value, a risk's severity, who said a quote (your typed answer is checked; Esc
+    if you do not know). Due cards come first, then new ones; a card graded Again
+    comes back before the end. Space shows the answer, 1-4 grade it (Again, Hard,
+    Good, Easy), q ends (Ctrl+Q while typing). --today DAY studies as on that day.
+    Progress is kept in $XDG_DATA_HOME/casekit/study.db.
     """
     from casekit.cli.common import open_cases
     from casekit.errors import UsageError
@@ -66,24 +68,39 @@ def study(
         if stats:
             _stats(st, store.stats(cards, now), fmt)
             return
-        _session(st, store, store.session(cards, now, new), clock, cases.today, [c.id for c in cases])
+        _session(st, store, cards, new, clock, cases.today)
     finally:
         store.close()
 
 
-def _session(st, store, chosen, clock, today, case_ids) -> None:
-    from casekit.study.app import StudyApp
+def _session(st, store, cards, new_limit, clock, today) -> None:
+    from casekit.study.app import GRADES, StudyApp
 
-    reviewed = 0
-    if chosen:
+    chosen = store.session(cards, clock(), new_limit)
+    if not chosen:
+        st.term.print("nothing to study today")
+    else:
         session = StudyApp(chosen, store, clock, today)
         session.run()
-        reviewed = session.reviewed
-    upcoming = store.next_due(case_ids)
-    when = f"{upcoming:%Y-%m-%d %H:%M} UTC" if upcoming else "when a card has been reviewed"
-    left = len(chosen) - reviewed
-    st.term.print(f"reviewed {reviewed} card{'s' * (reviewed != 1)}" + (f", {left} left for later" if left else ""))
-    st.term.print(f"next due: {when}")
+        graded = ", ".join(f"{session.grades[n]} {name}" for n, name in GRADES.items() if session.grades[n])
+        n = session.reviewed
+        st.term.print(f"reviewed {n} card{'s' * (n != 1)}" + (f": {graded}" if graded else ""))
+    for line in outlook_lines(store.outlook(cards, clock(), new_limit)):
+        st.term.print(line)
+
+
+def outlook_lines(outlook: dict) -> list[str]:
+    """What is left for today and when cards next fall due, in words."""
+    lines = []
+    left = [f"{outlook[k]} {k}" for k in ("due", "new") if outlook[k]]
+    if left:
+        lines.append(f"left for today: {' and '.join(left)} (run casekit study again)")
+    if outlook["next"] is not None:
+        count = outlook["next_count"]
+        lines.append(f"next due: {outlook['next']:%a %Y-%m-%d}, {count} card{'s' * (count != 1)}")
+    elif not left:
+        lines.append("next due: none scheduled")
+    return lines
 
 
 def _stats(st, stats: dict, fmt: Format) -> None:

@@ -172,12 +172,20 @@ class Store:
             )
         return state.due
 
-    def next_due(self, cases: Iterable[str]) -> datetime | None:
-        """When the earliest reviewed card of `cases` is due next."""
-        cases = list(cases)
-        marks = ",".join("?" * len(cases))
-        row = self.db.execute(f"SELECT min(due) FROM cards WHERE case_id IN ({marks})", cases).fetchone()
-        return datetime.fromisoformat(row[0]) if row and row[0] else None
+    def outlook(self, cards: Sequence[Card], now: datetime, new_limit: int) -> dict:
+        """What is left of `cards` for `now`'s day (`due`, `new` within `new_limit`) and the next day
+        after it that cards fall due (`next`: a date or None, `next_count`)."""
+        known = self._states(cards)
+        cutoff = day_end(now).isoformat()
+        later = sorted(when for state, when in known.values() if state and when >= cutoff)
+        next_day = datetime.fromisoformat(later[0]).date() if later else None
+        unseen = sum(1 for c in cards if known.get(c.key, (None, ""))[0] is None)
+        return {
+            "due": sum(1 for state, when in known.values() if state and when < cutoff),
+            "new": min(unseen, max(0, new_limit - self.new_today(now, {c.case for c in cards}))),
+            "next": next_day,
+            "next_count": sum(1 for when in later if datetime.fromisoformat(when).date() == next_day),
+        }
 
     def stats(self, cards: Sequence[Card], now: datetime) -> dict:
         """Cards, due (reviewed cards due by the end of `now`'s day), new, reviews, retention, per section."""
