@@ -129,3 +129,88 @@ def test_show_as_of_hides_a_summary_that_tells_of_later_events():
     record = json.loads(run("show", "--as-of", "2020", "-f", "json").stdout)
     assert record["summary"] is None
     assert "sold to a rival in 2024" in run("show").stdout
+
+
+# --- --long on the other listings --------------------------------------------
+
+
+def _listing(*args: str, columns: int) -> str:
+    result = run(*args, env={"COLUMNS": str(columns)})
+    assert result.exit_code == 0, result.stderr
+    return "\n".join(line.rstrip() for line in result.stdout.splitlines())
+
+
+@pytest.mark.parametrize("columns", [60, 80, 200])
+def test_principles_long_shows_summary_tactic_evidence_note_and_sources(columns):
+    out = _listing("principles", "--long", columns=columns)
+    assert "Serve one kind of customer well." in out
+    assert "evidence sale, launch" in out
+    assert "note Drawn from the memo alone." in out
+    assert "sources memo" in out
+    plain = _listing("principles", columns=columns)
+    assert "Drawn from the memo" not in plain and "sources memo" not in plain
+
+
+def test_principles_long_goes_under_the_title_where_it_cannot_sit_beside_benefit_and_tradeoff():
+    narrow = _listing("principles", "-l", columns=60).splitlines()
+    assert narrow[0].split() == ["#", "principle"]  # benefit and tradeoff under the title
+    title = next(i for i, line in enumerate(narrow) if "Focus on one buyer" in line)
+    assert narrow[title + 1].strip() == "Serve one kind of customer well."
+    assert narrow[title + 2].strip() == "benefit"
+    wide = _listing("principles", "-l", columns=200).splitlines()
+    assert wide[0].split() == ["#", "principle", "benefit", "⇄", "tradeoff"]
+    assert wide[2].split("   ")[0:2] == ["1.", "Focus on one buyer"]
+    assert wide[3].split("   ")[1].strip() == "Serve one kind of customer well."
+
+
+def test_principle_cards_long_hold_evidence_note_and_sources():
+    out = _listing("principles", "--view", "cards", "--long", columns=80)
+    assert "│ evidence    sale, launch" in out
+    assert "│ note        Drawn from the memo alone." in out
+    assert "│ sources     memo" in out
+
+
+def test_principles_brief_and_long_are_refused_together():
+    result = run("principles", "--brief", "--long")
+    assert result.exit_code == 2
+    assert "--brief and --long" in result.stderr
+
+
+@pytest.mark.parametrize("columns", [60, 80, 200])
+def test_risks_long_shows_mitigations_note_sources_and_confidence(columns):
+    out = _listing("risks", "-l", columns=columns)
+    block = out.split("Customer concentration")[1].split("Churn")[0]
+    assert "mitigations" in block
+    assert "• Win a second segment of buyers" in block
+    assert "sources press  confidence reported" in block
+    churn = out.split("Churn")[1]
+    assert "sources press" in churn and "confidence" not in churn
+    assert "Win a second segment" not in _listing("risks", columns=columns)
+
+
+def test_risks_long_is_refused_with_the_matrix_and_with_brief():
+    for extra in (["--view", "matrix"], ["--brief"]):
+        result = run("risks", "--long", *extra)
+        assert result.exit_code == 2, extra
+        assert "--long" in result.stderr
+
+
+@pytest.mark.parametrize("columns", [60, 80, 200])
+def test_section_listings_long_show_each_items_note_and_confidence(columns):
+    lessons = _listing("lessons", "--long", columns=columns)
+    assert "note The press's reading, not the memo's." in lessons
+    assert "The press's reading" not in _listing("lessons", columns=columns)
+    sources = _listing("sources", "--long", columns=columns)
+    assert "Board memo" in sources and "Press coverage" in sources
+
+
+def test_long_section_listings_keep_citing_sources_by_number():
+    out = _listing("lessons", "--long", columns=80)
+    assert "[2]" in out and "[2] Press coverage (article, 2024)" in out
+    assert "sources press" not in out  # the src column and its legend cite them already
+
+
+def test_long_leaves_out_what_an_item_does_not_have():
+    out = _listing("principles", "--long", columns=200)
+    assert "tactic" not in out  # the principle has none
+    assert "confidence" not in out

@@ -62,6 +62,7 @@ LimitOpt = Annotated[
     int | None,
     typer.Option("--limit", "-n", help="Show at most N items (N ≥ 1).", metavar="N", min=1, show_default=False),
 ]
+LongOpt = Annotated[bool, typer.Option("--long", "-l", help="Each item's note and confidence under it.")]
 AsOfOpt = Annotated[
     str | None,
     typer.Option("--as-of", help="The case as known at DATE: later facts dropped.", metavar="DATE", show_default=False),

@@ -15,6 +15,7 @@ from casekit.cli.options import (
     FormatOpt,
     GrepOpt,
     LimitOpt,
+    LongOpt,
     OneCaseOpt,
 )
 
@@ -72,6 +73,10 @@ def principles(
     tag: TagOpt = None,
     limit: LimitOpt = None,
     as_of: AsOfOpt = None,
+    long: Annotated[
+        bool,
+        typer.Option("--long", "-l", help="Each principle's summary, tactic, evidence, note, sources and confidence."),
+    ] = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """`casekit principle N` shows one in full, with its evidence and risks.
@@ -87,6 +92,8 @@ def principles(
             "--brief and --view cards are two views: give one",
             hint="--brief lists numbers and titles; --view cards shows each principle in a panel",
         )
+    if brief and long:
+        raise UsageError("--brief and --long ask for less and more: give one", hint="--brief lists numbers and titles")
     st = state(ctx)
     cases = open_cases(st, case, all_cases, as_of)
     several = cases.several
@@ -104,13 +111,13 @@ def principles(
 
             return by_case(
                 [
-                    (c, views.principle_cards([p for pc, p in rows if pc is c]))
+                    (c, views.principle_cards([p for pc, p in rows if pc is c], long))
                     for c in cases
                     if any(pc is c for pc, _ in rows)
                 ],
                 several,
             )
-        return views.principles_table(items, ids)
+        return views.principles_table(items, ids, long)
 
     listing_command(st, fmt, "principles", cases, rows, render)
 
@@ -175,6 +182,9 @@ def risks(
     grep: GrepOpt = None,
     limit: LimitOpt = None,
     as_of: AsOfOpt = None,
+    long: Annotated[
+        bool, typer.Option("--long", "-l", help="Each risk's mitigations, note, sources and confidence too.")
+    ] = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Severity runs low < medium < medium-high < high < critical. Each risk
@@ -183,8 +193,13 @@ def risks(
     in a first column, and the matrix is drawn for each case under its name.
     """
     from casekit.cli.common import listing_command, open_cases
+    from casekit.errors import UsageError
     from casekit.sections import risk_rows
 
+    if long and brief:
+        raise UsageError("--brief and --long ask for less and more: give one", hint="--brief lists titles alone")
+    if long and view is RisksView.matrix:
+        raise UsageError("--long lists each risk in full: not with --view matrix", hint="the table view takes --long")
     st = state(ctx)
     cases = open_cases(st, case, all_cases, as_of)
     several = cases.several
@@ -200,7 +215,7 @@ def risks(
             shown = [c for c in cases if any(rc is c for rc, _ in rows)]
             matrices = [(c, risk_matrix([r for rc, r in rows if rc is c], floor)) for c in shown]
             return views.risks_matrices(matrices, several=several)
-        return views.risks_table(rows, brief=brief, several=several)
+        return views.risks_table(rows, brief=brief, several=several, long=long)
 
     listing_command(st, fmt, "risks", cases, rows, render)
 
@@ -219,6 +234,7 @@ def _listing(section: str) -> None:
         grep: GrepOpt = None,
         limit: LimitOpt = None,
         as_of: AsOfOpt = None,
+        long: LongOpt = False,
         fmt: FormatOpt = Format.table,
     ) -> None:
         from casekit.cli.common import listing_command, open_cases
@@ -231,7 +247,7 @@ def _listing(section: str) -> None:
         def render():
             from casekit.render.sections import section_listing
 
-            return section_listing(section, rows, cases.today, several=cases.several)
+            return section_listing(section, rows, cases.today, several=cases.several, long=long)
 
         listing_command(st, fmt, section, cases, rows, render)
 

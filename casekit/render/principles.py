@@ -46,17 +46,20 @@ def tradeoff_text(text: str, mark: bool = True) -> Text:
     return out
 
 
-def principles_table(principles: Sequence[Principle], case_ids: Sequence[str] | None = None) -> ForWidth:
+def principles_table(
+    principles: Sequence[Principle], case_ids: Sequence[str] | None = None, long: bool = False
+) -> ForWidth:
     """Number, title, benefit and tradeoff side by side, a blank line between principles; where
     benefit and tradeoff would be squeezed, each goes under the title after its label. With
-    `case_ids` (one per principle), a first column names each principle's case."""
+    `case_ids` (one per principle), a first column names each principle's case. With `long`, each
+    principle's summary, tactic, evidence, note, sources and confidence under its title."""
 
     def layout(width: int) -> Listing:
         return first_fitting(
             width,
             [
-                lambda: _principles_table(principles, case_ids, stacked=False),
-                lambda: _principles_table(principles, case_ids, stacked=True),
+                lambda: _principles_table(principles, case_ids, stacked=False, long=long),
+                lambda: _principles_table(principles, case_ids, stacked=True, long=long),
             ],
         )
 
@@ -66,7 +69,26 @@ def principles_table(principles: Sequence[Principle], case_ids: Sequence[str] | 
 SIDE_BY_SIDE = 20  # the least room benefit and tradeoff each need to be read side by side
 
 
-def _principles_table(principles: Sequence[Principle], case_ids: Sequence[str] | None, stacked: bool) -> Listing:
+def long_lines(p: Principle, summary: bool = True) -> Text:
+    """What `principles --long` adds under a principle's title: its summary (unless `summary` is
+    false), tactic and evidence (event ids), then its note, sources and confidence."""
+    from casekit.render.provenance import provenance_lines
+
+    details = [("", p.summary if summary else None), ("tactic", p.tactic)]
+    if p.evidence:
+        details.append(("evidence", ", ".join(p.evidence)))
+    return provenance_lines(p, details)
+
+
+# With `--long` the title column holds a summary too: it gets more room beside benefit and
+# tradeoff, and where it cannot have LONG_TITLE_MIN cells everything goes under the title.
+LONG_TITLE_MAX = 48
+LONG_TITLE_MIN = 34
+
+
+def _principles_table(
+    principles: Sequence[Principle], case_ids: Sequence[str] | None, stacked: bool, long: bool = False
+) -> Listing:
     table = Listing(leading=1)
     # Stacked, the case goes under the title: a column of its own would squeeze the text.
     cases = _case_cells(table, None if stacked else case_ids, len(principles))
@@ -81,16 +103,25 @@ def _principles_table(principles: Sequence[Principle], case_ids: Sequence[str] |
             if case_ids is not None:
                 cell.append("\ncase ", style="dim")
                 cell.append(clean(case_ids[k]), style="cyan")
+            if long:
+                cell.append("\n" + clean(p.summary))
             cell.append("\nbenefit\n", style=f"dim {BENEFIT}")
             cell.append(clean(p.benefit), style=BENEFIT)
             cell.append("\n" + TRADEOFF_MARK + "tradeoff\n", style=f"dim {TRADEOFF}")
             cell.append(clean(p.tradeoff), style=TRADEOFF)
+            if long:
+                cell.append_text(long_lines(p, summary=False))
             table.add_row(*case, number(p), cell)
         return fixed(table, *range(first + 1))
-    table.add_column("principle", min_width=floor, max_width=40)
+    if long:
+        table.add_column("principle", min_width=max(floor, LONG_TITLE_MIN), max_width=LONG_TITLE_MAX)
+    else:
+        table.add_column("principle", min_width=floor, max_width=40)
     table.add_column("benefit", header_style=f"bold {BENEFIT}", min_width=SIDE_BY_SIDE)
     table.add_column(Text(TRADEOFF_MARK + "tradeoff"), header_style=f"bold {TRADEOFF}", min_width=SIDE_BY_SIDE)
     for p, title, case in zip(principles, titles, cases):
+        if long:
+            title.append_text(long_lines(p))
         table.add_row(*case, number(p), title, safe(p.benefit, BENEFIT), tradeoff_text(p.tradeoff, mark=False))
     return fixed(table, *range(first + 1))
 
@@ -172,14 +203,17 @@ def _tags(tags: Sequence[str]) -> Text:
     return Text(" ".join("#" + clean(t) for t in tags), style="cyan")
 
 
-def principle_card(p: Principle) -> ForWidth:
-    """One principle as a panel: summary, benefit, tradeoff, tactic, evidence count."""
+def principle_card(p: Principle, long: bool = False) -> ForWidth:
+    """One principle as a panel: summary, benefit, tradeoff, tactic, evidence count; with `long`,
+    its evidence (event ids), note, sources and confidence too."""
     rows = [
         (_field("benefit", f"bold {BENEFIT}"), safe(p.benefit, BENEFIT)),
         (_field(TRADEOFF_MARK + "tradeoff", f"bold {TRADEOFF}"), tradeoff_text(p.tradeoff, mark=False)),
     ]
     if p.tactic:
         rows.append((_field("tactic", "bold"), safe(p.tactic)))
+    if long:
+        rows += _provenance_rows(p)
     footer = Text(f"{len(p.evidence)} evidence event{'s' * (len(p.evidence) != 1)}", style="dim")
     footer.append(f" · {len(p.risks)} risk{'s' * (len(p.risks) != 1)}", style="dim")
     if p.tags:
@@ -188,6 +222,20 @@ def principle_card(p: Principle) -> ForWidth:
     parts = [safe(p.summary), Text(""), _fields(rows), Text(""), footer]
     title = Wrapped.assemble((f"{p.n}. ", "bold"), (clean(p.title), "bold"))
     return ForWidth(lambda width: titled_panel(title, parts, width))
+
+
+def _provenance_rows(p: Principle) -> list[tuple[Text, Text]]:
+    """A card's rows for `--long`: evidence, note, sources and confidence (those it has)."""
+    rows = []
+    if p.evidence:
+        rows.append((_field("evidence"), Text(", ".join(clean(e) for e in p.evidence), style="cyan")))
+    if p.note:
+        rows.append((_field("note"), safe(p.note)))
+    if p.sources:
+        rows.append((_field("sources"), Text(", ".join(clean(s) for s in p.sources), style="cyan")))
+    if p.confidence:
+        rows.append((_field("confidence"), safe(p.confidence)))
+    return rows
 
 
 def titled_panel(title: Text, parts: list, width: int, border_style: str = "blue") -> Panel:
@@ -199,9 +247,9 @@ def titled_panel(title: Text, parts: list, width: int, border_style: str = "blue
     return Panel(Group(wrapped(title), *parts), border_style=border_style, padding=(0, 1))
 
 
-def principle_cards(principles: Sequence[Principle]) -> Group:
-    """One card per principle."""
-    return Group(*(Capped(principle_card(p)) for p in principles))
+def principle_cards(principles: Sequence[Principle], long: bool = False) -> Group:
+    """One card per principle (with `long`, its evidence, note, sources and confidence)."""
+    return Group(*(Capped(principle_card(p, long)) for p in principles))
 
 
 def principle_full(detail) -> Group:

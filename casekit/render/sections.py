@@ -224,10 +224,11 @@ def _principle_lines(principles, indent: str = "") -> Wrapped:
     return text
 
 
-def risks_table(rows: Rows, brief: bool = False, several: bool | None = None) -> ForWidth:
+def risks_table(rows: Rows, brief: bool = False, several: bool | None = None, long: bool = False) -> ForWidth:
     """Severity (coloured), likelihood, the risk (with its description unless `brief`), horizon,
-    linked principles; the case first when the rows come from several cases."""
-    return ForWidth(RisksTable(rows, brief, _several(rows) if several is None else several).layout)
+    linked principles; the case first when the rows come from several cases. With `long`, each
+    risk's mitigations, note, sources and confidence under its description."""
+    return ForWidth(RisksTable(rows, brief, _several(rows) if several is None else several, long).layout)
 
 
 class RisksTable:
@@ -239,11 +240,12 @@ class RisksTable:
     RISK_FLOOR = 24
     PRINCIPLES_FLOOR = 20
 
-    def __init__(self, rows: Rows, brief: bool = False, several: bool = False) -> None:
+    def __init__(self, rows: Rows, brief: bool = False, several: bool = False, long: bool = False) -> None:
         from casekit.sections import linked_principles
 
         self.rows = rows
         self.brief = brief
+        self.long = long
         self.several = several
         self.principles = [linked_principles(case, r) for case, r in rows]
         # A column no risk fills is left out.
@@ -288,6 +290,10 @@ class RisksTable:
                     risk.append_text(horizon)
             if not self.brief and r.description:
                 risk.append("\n" + clean(r.description), style="dim")
+            if self.long:
+                from casekit.render.provenance import bullets, provenance_lines
+
+                risk.append_text(provenance_lines(r, bullets("mitigations", r.mitigations)))
             linked = [_principle_lines(principles)] if self.linked else []
             if shape == "stacked":
                 if principles:
@@ -453,11 +459,28 @@ def _case_field(rows: Rows, several: bool) -> list[Field]:
     return [Field("case", [safe(case.id, "bold cyan") for case, _ in rows], keep=True, figure=True)]
 
 
+def _with_provenance(cells: list[Text], rows: Rows, long: bool) -> list[Text]:
+    """With `long` (`--long`), each row's cell with its item's note and confidence under it (its
+    sources are cited in a column of their own)."""
+    if not long:
+        return cells
+    from casekit.render.provenance import provenance_lines
+
+    out = []
+    for cell, (_, item) in zip(cells, rows):
+        cell = wrapped(cell)
+        cell.append_text(provenance_lines(item, sources=False))
+        out.append(cell)
+    return out
+
+
 def _src_field(rows: Rows, notes: SourceNotes) -> Field:
     return Field("src", [notes.cite(case, item.sources) for case, item in rows], keep=True, figure=True)
 
 
-def people_table(rows: Rows, several: bool | None = None, *, today: date | None = None) -> ForWidth | Group:
+def people_table(
+    rows: Rows, several: bool | None = None, *, today: date | None = None, long: bool = False
+) -> ForWidth | Group:
     """Name, roles with their periods, how many events name them, sources."""
     from casekit.sections import person_events
 
@@ -486,7 +509,13 @@ def people_table(rows: Rows, several: bool | None = None, *, today: date | None 
             share=4,
             options={"min_width": 12, "max_width": 28},
         ),
-        Field("roles", roles, label="", indent=2, options={"min_width": 28}),
+        Field(
+            "roles",
+            _with_provenance(roles, rows, long),
+            label="",
+            indent=2,
+            options={"min_width": 28, **({"max_width": READING_WIDTH} if long else {})},
+        ),
         Field(
             "events",
             [Text(str(counts[case.id].get(p.id, 0))) for case, p in rows],
@@ -495,10 +524,10 @@ def people_table(rows: Rows, several: bool | None = None, *, today: date | None 
         ),
         _src_field(rows, notes),
     ]
-    return _with_legend(stackable(fields), notes)
+    return _with_legend(stackable(fields, leading=int(long)), notes)
 
 
-def eras_table(rows: Rows, today: date, several: bool | None = None) -> ForWidth | Group:
+def eras_table(rows: Rows, today: date, several: bool | None = None, *, long: bool = False) -> ForWidth | Group:
     """Period, era with its summary, events in it, sources."""
     from casekit.sections import era_events
 
@@ -508,7 +537,7 @@ def eras_table(rows: Rows, today: date, several: bool | None = None) -> ForWidth
     fields = [
         *_case_field(rows, several),
         Field("period", [safe(era.period.text, "green") for _, era in rows], figure=True),
-        Field("era", [_titled(era.title, era.summary) for _, era in rows], main=True),
+        Field("era", _with_provenance([_titled(era.title, era.summary) for _, era in rows], rows, long), main=True),
         Field(
             "events",
             [Text(str(counts[case.id].get(era.id, 0))) for case, era in rows],
@@ -517,10 +546,12 @@ def eras_table(rows: Rows, today: date, several: bool | None = None) -> ForWidth
         ),
         _src_field(rows, notes),
     ]
-    return _with_legend(stackable(fields), notes)
+    return _with_legend(stackable(fields, leading=int(long)), notes)
 
 
-def sources_table(rows: Rows, several: bool | None = None, *, today: date | None = None) -> ForWidth:
+def sources_table(
+    rows: Rows, several: bool | None = None, *, today: date | None = None, long: bool = False
+) -> ForWidth:
     """Number (as other listings cite it), id, title (with author and where to find it), kind, date,
     how many facts cite it."""
     from casekit.sections import citations
@@ -540,7 +571,8 @@ def sources_table(rows: Rows, several: bool | None = None, *, today: date | None
         *_case_field(rows, several),
         Field("#", numbers, keep=True, figure=True),
         Field("id", [safe(s.id, "cyan") for _, s in rows], figure=True),
-        Field("source", titles, main=True, options={"min_width": 20}),
+        # With --long a source holds its note: where that cannot get 36 cells, kind and date go under it.
+        Field("source", _with_provenance(titles, rows, long), main=True, options={"min_width": 36 if long else 20}),
         Field("kind", [safe(s.kind) for _, s in rows], figure=True),
         Field("date", [safe(s.date.text if s.date else "", "green") for _, s in rows], figure=True),
         Field(
@@ -550,10 +582,12 @@ def sources_table(rows: Rows, several: bool | None = None, *, today: date | None
             options={"justify": "right"},
         ),
     ]
-    return stackable(fields)
+    return stackable(fields, leading=int(long))
 
 
-def quotes_table(rows: Rows, several: bool | None = None, *, today: date | None = None) -> ForWidth | Group:
+def quotes_table(
+    rows: Rows, several: bool | None = None, *, today: date | None = None, long: bool = False
+) -> ForWidth | Group:
     """Date, the quote with its context, who said it (by name), sources."""
     from casekit.sections import speaker_name
 
@@ -568,7 +602,7 @@ def quotes_table(rows: Rows, several: bool | None = None, *, today: date | None 
     fields = [
         *_case_field(rows, several),
         Field("date", [safe(q.date.text if q.date else "", "green") for _, q in rows], figure=True, label=""),
-        Field("quote", quotes, main=True),
+        Field("quote", _with_provenance(quotes, rows, long), main=True),
         Field(
             "speaker",
             [safe(speaker_name(case, q.speaker), "bold") for case, q in rows],
@@ -584,7 +618,9 @@ def quotes_table(rows: Rows, several: bool | None = None, *, today: date | None 
 # --- moats, competitors, drivers, lessons -----------------------------------
 
 
-def moats_table(rows: Rows, several: bool | None = None, *, today: date | None = None) -> ForWidth | Group:
+def moats_table(
+    rows: Rows, several: bool | None = None, *, today: date | None = None, long: bool = False
+) -> ForWidth | Group:
     """Rank (1 = most durable), the moat with its description, time to replicate, cost; on a
     narrow terminal the time and cost go under the description."""
     several = _several(rows) if several is None else several
@@ -598,7 +634,7 @@ def moats_table(rows: Rows, several: bool | None = None, *, today: date | None =
             figure=True,
             options={"justify": "right"},
         ),
-        Field("moat", [_titled(m.title, m.description) for _, m in rows], main=True),
+        Field("moat", _with_provenance([_titled(m.title, m.description) for _, m in rows], rows, long), main=True),
         # The moat takes most of the room; time and cost each up to a sixth, never less than a word.
         Field("time to replicate", [safe(m.time_to_replicate or "") for _, m in rows], share=6),
         Field("cost", [safe(m.cost or "") for _, m in rows], share=6),
@@ -607,7 +643,9 @@ def moats_table(rows: Rows, several: bool | None = None, *, today: date | None =
     return _with_legend(stackable(fields, leading=1), notes)
 
 
-def competitors_table(rows: Rows, several: bool | None = None, *, today: date | None = None) -> ForWidth | Group:
+def competitors_table(
+    rows: Rows, several: bool | None = None, *, today: date | None = None, long: bool = False
+) -> ForWidth | Group:
     """Competitors grouped by segment (a heading row per segment): name, position, scale, notes. On
     a narrow terminal position and notes go under the name, and then the scale too."""
     from casekit.sections import by_segment
@@ -642,7 +680,12 @@ def competitors_table(rows: Rows, several: bool | None = None, *, today: date | 
                 name.append(clean(c.name), style="bold")
                 scale = safe(c.scale.display() if c.scale else "")
                 if shape == "wide":
-                    cells = [name, safe(c.position or ""), scale, safe(c.notes or "")]
+                    cells = [
+                        name,
+                        safe(c.position or ""),
+                        scale,
+                        *_with_provenance([safe(c.notes or "")], [(case, c)], long),
+                    ]
                 else:
                     if shape == "narrowest" and scale.plain:
                         name.append("\n    scale ", style="dim")
@@ -650,6 +693,10 @@ def competitors_table(rows: Rows, several: bool | None = None, *, today: date | 
                     for text, style in ((c.position, ""), (c.notes, "dim")):
                         if text:
                             name.append("\n    " + clean(text), style=style)
+                    if long:
+                        for line in _with_provenance([Text("")], [(case, c)], long)[0].split()[1:]:
+                            name.append("\n    ")
+                            name.append_text(line)
                     cells = [name] + ([scale] if shape != "narrowest" else [])
                 row = [Text("")] if several else []
                 listing.add_row(*row, *cells, notes.cite(case, c.sources))
@@ -666,38 +713,49 @@ def competitors_table(rows: Rows, several: bool | None = None, *, today: date | 
     return _with_legend(ForWidth(layout), notes)
 
 
-def drivers_table(rows: Rows, several: bool | None = None, *, today: date | None = None) -> ForWidth | Group:
+def drivers_table(
+    rows: Rows, several: bool | None = None, *, today: date | None = None, long: bool = False
+) -> ForWidth | Group:
     """The driver with its description, and its horizon."""
     several = _several(rows) if several is None else several
     notes = SourceNotes(rows)
     fields = [
         *_case_field(rows, several),
-        Field("driver", [_titled(d.title, d.description) for _, d in rows], main=True),
+        Field("driver", _with_provenance([_titled(d.title, d.description) for _, d in rows], rows, long), main=True),
         Field("horizon", [safe(d.horizon or "", "green") for _, d in rows], share=6, options={"max_width": 24}),
         _src_field(rows, notes),
     ]
     return _with_legend(stackable(fields, leading=1), notes)
 
 
-def lessons_table(rows: Rows, several: bool | None = None, *, today: date | None = None) -> ForWidth | Group:
+def lessons_table(
+    rows: Rows, several: bool | None = None, *, today: date | None = None, long: bool = False
+) -> ForWidth | Group:
     """The lesson with its summary, and the source it was drawn from."""
     several = _several(rows) if several is None else several
     notes = SourceNotes(rows)
     fields = [
         *_case_field(rows, several),
-        Field("lesson", [_titled(lesson.title, lesson.summary) for _, lesson in rows], main=True),
+        Field(
+            "lesson",
+            _with_provenance([_titled(lesson.title, lesson.summary) for _, lesson in rows], rows, long),
+            main=True,
+        ),
         _src_field(rows, notes),
     ]
     return _with_legend(stackable(fields, leading=1), notes)
 
 
-def section_listing(section: str, rows: Rows, today: date, *, several: bool | None = None) -> ForWidth | Group:
+def section_listing(
+    section: str, rows: Rows, today: date, *, several: bool | None = None, long: bool = False
+) -> ForWidth | Group:
     """The listing of `casekit SECTION` for `section`'s rows: the `view` `casekit.registry` names
-    for it, called as `view(rows, today=today, several=several)` (an era's events are counted as
-    of `today`; a view that dates nothing takes `today` and leaves it)."""
+    for it, called as `view(rows, today=today, several=several, long=long)` (an era's events are
+    counted as of `today`; a view that dates nothing takes `today` and leaves it; `long` is
+    `--long`: each item's note and confidence under it)."""
     from casekit.registry import SECTIONS
 
-    return SECTIONS[section].listing_view()(rows, today=today, several=several)
+    return SECTIONS[section].listing_view()(rows, today=today, several=several, long=long)
 
 
 # --- the flywheel -----------------------------------------------------------

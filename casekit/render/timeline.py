@@ -110,22 +110,9 @@ def disputed_notes(events: Iterable[Event]) -> list[Wrapped]:
 
 def provenance_lines(event: Event) -> Text:
     """An event's detail, note, sources and confidence, a line each (those it has), for `--long`."""
-    text = Wrapped()
-    if event.detail:
-        text.append("\n" + clean(event.detail))
-    if event.note:
-        text.append("\nnote ", style="dim")
-        text.append(clean(event.note))
-    about = []
-    if event.sources:
-        about.append(("sources ", ", ".join(clean(s) for s in event.sources)))
-    if event.confidence:
-        about.append(("confidence ", clean(event.confidence)))
-    for i, (label, value) in enumerate(about):
-        text.append("\n" if i == 0 else "  ")
-        text.append(label, style="dim")
-        text.append(unbroken(value) if len(value) < 40 else value, style="cyan" if label.startswith("s") else "")
-    return text
+    from casekit.render.provenance import provenance_lines as lines
+
+    return lines(event, [("", event.detail)])
 
 
 class TimelineTable:
