@@ -345,6 +345,8 @@ def test_add_at_a_terminal_asks_for_what_is_missing_and_suggests_the_id(case, tm
     child = _spawn(["add", "lessons", "-c", str(case)], tmp_path)
     child.expect("title")
     child.sendline("Own the bottleneck")
+    child.expect(r"sources \(comma-separated\) \(Tab completes\) \[Enter skips\]")  # optional, but completed
+    child.sendline("case_study")
     child.expect(r"id \[own_bottleneck\]")
     child.sendline("")
     child.expect(pytest.importorskip("pexpect").EOF)
@@ -352,6 +354,28 @@ def test_add_at_a_terminal_asks_for_what_is_missing_and_suggests_the_id(case, tm
     assert child.exitstatus == 0, child.before
     lessons = check_bytes(case.read_bytes(), str(case))[0].lessons
     assert lessons[-1].id == "own_bottleneck" and lessons[-1].title == "Own the bottleneck"
+    assert lessons[-1].sources == ["case_study"]
+
+
+def test_add_asks_for_the_optional_fields_it_can_complete_only_when_it_asks_at_all(case):
+    from casekit.authoring.adding import build_item
+
+    asked = []
+
+    def ask(field, default, words):
+        asked.append((field.name, field.required, len(words) > 0))
+        return {"date": "2025-01", "title": "Opens a lab", "category": "product", "sources": "case_study"}.get(
+            field.name, default or ""
+        )
+
+    text = case.read_text()
+    _, item = build_item(text, "timeline", [], ask=ask)
+    assert [name for name, *_ in asked] == ["date", "title", "category", "era", "people", "sources", "id"]
+    assert all(words for name, required, words in asked if not required and name != "id")
+    assert item["category"] == "product" and item["sources"] == ["case_study"] and item["id"] == "opens_lab"
+    asked.clear()
+    build_item(text, "timeline", ["date=2025-01", "title=Opens a lab"], ask=ask)
+    assert asked == [("id", True, False)]  # only the id (suggested) is left to ask: nothing optional offered
 
 
 def test_edit_at_a_terminal_reopens_the_editor_on_problems(case, tmp_path):

@@ -109,6 +109,8 @@ def build_item(
         suggestion = suggest_id(str(label), ids, _id_style(ids)) if label else None
     # The id is asked for last, so that it can be suggested from the title given just before.
     missing = sorted((f for f in known.values() if f.required and f.name not in item), key=lambda f: f.name == "id")
+    if ask is not None and any(f.name != "id" for f in missing):  # asking anyway: offer what completes
+        missing = _with_optional(missing, known, item, lay, tp)
     if ask is not None:
         for f in missing:
             words = completion_words(lay, f) or choice_words(tp, f.name)
@@ -128,6 +130,26 @@ def build_item(
             hint=f"casekit add {spec} " + " ".join(f"{n}=…" for n in still) + " (at a terminal, casekit asks)",
         )
     return parent, ordered(tp, item)
+
+
+# Optional fields a terminal session does not offer: rarely wanted when adding an item.
+_NOT_OFFERED = frozenset({"confidence"})
+
+
+def _with_optional(missing: list[Field], known: dict[str, Field], item: dict, lay: Layout, tp: type) -> list[Field]:
+    """`missing` (required fields, the id last) with the optional fields not given that the case can
+    complete (sources, category, era, people, evidence, …) before the id: a session that asks at
+    all also asks for these, each skipped with Enter."""
+    offered = [
+        f
+        for f in known.values()
+        if not f.required
+        and f.name not in item
+        and f.name not in _NOT_OFFERED
+        and (completion_words(lay, f) or choice_words(tp, f.name))
+    ]
+    head = [f for f in missing if f.name != "id"]
+    return head + offered + [f for f in missing if f.name == "id"]
 
 
 def new_text(text: str, spec: str, parent: str | None, item: dict[str, Any], path: str = "<case>") -> str:

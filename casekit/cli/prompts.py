@@ -25,6 +25,10 @@ def ask_text(label: str, default: str | None = None, words: Sequence[str] = (), 
     return answer.strip() or (default or "")
 
 
+# The longest question that lists the words it completes; a longer one says Tab completes them.
+_LISTED_WIDTH = 60
+
+
 def asker(text: str):
     """An `Ask` for `build_item`: asks for each missing field by name, saying what it holds."""
 
@@ -32,8 +36,13 @@ def asker(text: str):
         label = field.name
         if field.kind in ("ids", "texts"):
             label += " (comma-separated)"
-        if words and len(words) <= 9:
-            label += " (" + ", ".join(words) + ")"
+        listed = f" ({', '.join(words)})"
+        if words and len(label + listed) <= _LISTED_WIDTH:
+            label += listed
+        elif words:
+            label += " (Tab completes)"
+        if not field.required and field.name != "id":
+            label += " [Enter skips]"
         return ask_text(label, default, words, multiple=field.is_list)
 
     return ask
