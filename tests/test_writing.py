@@ -303,6 +303,30 @@ def test_import_csv_with_a_column_map(case, tmp_path):
     assert two.sources == ["case_study", "meta_article"]
 
 
+def test_import_names_an_unknown_column_and_the_map_that_would_read_it(case, tmp_path):
+    rows = tmp_path / "rows.csv"
+    rows.write_text("date,title,source\n2024-07,Opens a lab,case_study\n")
+    before = state(case)
+    result = run("import", "timeline", str(rows), "-c", str(case))
+    assert result.exit_code == 2
+    assert f"{rows}:1: column `source` is not a field of timeline" in result.stderr
+    assert (
+        "--map source=sources reads it as sources" in result.stderr and "--map source= leaves it out" in result.stderr
+    )
+    assert state(case) == before
+    assert run("import", "timeline", str(rows), "-c", str(case), "-m", "source=sources", "-q").exit_code == 0
+
+
+def test_import_names_the_line_of_a_row_whose_date_cannot_be_read(case, tmp_path):
+    rows = tmp_path / "rows.csv"
+    rows.write_text('date,title\n2024-07,"Two\nlines"\n2024-13,Bad month\n')
+    before = state(case)
+    result = run("import", "timeline", str(rows), "-c", str(case))
+    assert result.exit_code == 2
+    assert f"{rows}:4: row 2: `date`: month 13 is out of range" in result.stderr  # row 1 takes lines 2 and 3
+    assert state(case) == before
+
+
 def test_import_json_from_another_case_and_a_bad_row_writes_nothing(case, tmp_path):
     exported = run("timeline", "-c", str(BUNDLED), "-f", "json", "--since", "2025")
     target = tmp_path / "new.json"

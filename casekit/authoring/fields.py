@@ -73,3 +73,15 @@ def _typed(field: Field, text: str, arg: str) -> Any:
             hint="or add them one by one: casekit add SECTION/ID key=value …",
         )
     return text
+
+
+def check_reading(field: Field, text: str) -> None:
+    """A `UsageError` with the message `validate` gives for a date or value `text` that cannot be read
+    (import names the row with it, rather than a line of the case not yet written)."""
+    from casekit.dates import DateError, PartialDate
+    from casekit.values import Value, ValueParseError
+
+    try:
+        PartialDate.parse(text.strip()) if field.kind == "date" else Value.parse(text.strip())
+    except (DateError, ValueParseError) as exc:
+        raise UsageError(f"`{field.name}`: {exc}") from None

@@ -10,14 +10,24 @@ from typing import Any
 
 from casekit.authoring.adding import build_item, new_text, split_target
 from casekit.authoring.facts import fields, item_type
+from casekit.authoring.fields import check_reading
 from casekit.errors import UsageError
 
 # Keys the machine formats add to a record that a case file does not hold.
 DERIVED = frozenset({"start", "end", "edtf", "case", "low", "high", "qualifier"})
 
 
+class Rows(list):
+    """The rows of a CSV file: `columns` as its header names them, `lines` the line each row starts on."""
+
+    def __init__(self, rows: list[dict[str, Any]], columns: list[str], lines: list[int]) -> None:
+        super().__init__(rows)
+        self.columns = columns
+        self.lines = lines
+
+
 def read_records(path: str, data: bytes) -> list[dict[str, Any]]:
-    """The records of an import file, by its suffix: .csv, .json, .yaml/.yml."""
+    """The records of an import file, by its suffix: .csv (as `Rows`), .json, .yaml/.yml."""
     suffix = Path(path).suffix.lower()
     try:
         text = data.decode("utf-8-sig")
@@ -30,7 +40,12 @@ def read_records(path: str, data: bytes) -> list[dict[str, Any]]:
         reader = csv.DictReader(io.StringIO(text, newline=""))
         if not reader.fieldnames:
             raise UsageError(f"{path}: no header row", hint="the first row names the fields")
-        return [dict(row) for row in reader]
+        rows, lines, start = [], [], reader.line_num + 1
+        for row in reader:
+            rows.append(dict(row))
+            lines.append(start)
+            start = reader.line_num + 1
+        return Rows(rows, list(reader.fieldnames), lines)
     if suffix == ".json":
         try:
             records = json.loads(text)
@@ -63,7 +78,7 @@ def parse_map(pairs: Sequence[str]) -> dict[str, str]:
     return mapping
 
 
-def _arguments(record: dict[str, Any], known: dict, mapping: dict[str, str], row: str) -> list[str]:
+def _arguments(record: dict[str, Any], known: dict, mapping: dict[str, str]) -> list[str]:
     args = []
     for column, value in record.items():
         name = mapping.get(column, column)
@@ -74,6 +89,8 @@ def _arguments(record: dict[str, Any], known: dict, mapping: dict[str, str], row
         if isinstance(value, dict) and "text" in value:  # a value as the machine formats write it
             value = value["text"]
         field = known.get(name)
+        if field is not None and field.kind in ("date", "value") and isinstance(value, str):
+            check_reading(field, value)
         if field is not None and field.kind == "ids" and isinstance(value, str):
             value = [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
         if isinstance(value, list) and field is not None and field.kind in ("ids", "texts"):
@@ -97,19 +114,43 @@ def _plain_entries(value: Any) -> Any:
 
 
 def import_records(
-    text: str, spec: str, records: list[dict[str, Any]], mapping: dict[str, str], path: str = "<case>"
+    text: str,
+    spec: str,
+    records: list[dict[str, Any]],
+    mapping: dict[str, str],
+    path: str = "<case>",
+    source: str = "<rows>",
 ) -> tuple[str, int]:
-    """`text` with an item added for each record, and how many; a `UsageError` naming the row at fault."""
+    """`text` with an item added for each record of `source`, and how many; a `UsageError` naming the
+    column, or the row (with its line in a CSV file), at fault."""
     section, parent = split_target(spec)
     known = fields(item_type(section, entry=parent is not None))
     for column in mapping.values():
         if column and column not in known:
             raise UsageError(f"--map: `{column}` is not a field of {spec}", hint="fields: " + ", ".join(known))
+    if isinstance(records, Rows):
+        _check_columns(records.columns, known, mapping, spec, source)
     for n, record in enumerate(records, start=1):
-        row = f"row {n}"
+        row = f"{source}:{records.lines[n - 1]}: row {n}" if isinstance(records, Rows) else f"row {n}"
         try:
-            _, item = build_item(text, spec, _arguments(record, known, mapping, row), path=path)
+            _, item = build_item(text, spec, _arguments(record, known, mapping), path=path)
         except UsageError as exc:
             raise UsageError(f"{row}: {exc.message}", hint=exc.hint) from None
         text = new_text(text, spec, parent, item, path)
     return text, len(records)
+
+
+def _check_columns(columns: list[str], known: dict, mapping: dict[str, str], spec: str, source: str) -> None:
+    """Every column of a CSV header names a field (or is mapped to one, or left out with --map COLUMN=)."""
+    from casekit.problems import likely_meant
+
+    for column in columns:
+        name = mapping.get(column, column)
+        if not name or name in known or name in DERIVED:
+            continue
+        meant = likely_meant(name, list(known), limit=1)
+        fix = f"--map {column}={meant[0]} reads it as {meant[0]}, " if meant else ""
+        raise UsageError(
+            f"{source}:1: column `{column}` is not a field of {spec}",
+            hint=f"{fix}--map {column}= leaves it out (fields: {', '.join(known)})",
+        )

@@ -330,7 +330,9 @@ def import_(
     data = _import_bytes(file)
     records = read_records(file if file != "-" else "-.csv", data)
     snapshot = open_for_writing(st, case)
-    text, count = import_records(snapshot.text, section, records, parse_map(map_ or []), snapshot.display)
+    text, count = import_records(
+        snapshot.text, section, records, parse_map(map_ or []), snapshot.display, source=file if file != "-" else "-"
+    )
     finish(st, snapshot, text, f"importing {count} row{'s' * (count != 1)}", quiet=quiet, dry_run=dry_run)
 
 
