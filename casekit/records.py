@@ -87,6 +87,26 @@ class RiskRecord(TypedDict):
     note: str | None
 
 
+class SourceRecord(TypedDict):
+    """`sources -f json`: every field of the source, then `cited_by`, each item citing it as
+    `SECTION/ID` (a REF `casekit show` takes)."""
+
+    id: str
+    title: str
+    kind: str
+    date: str | None
+    start: str | None
+    end: str | None
+    edtf: str | None
+    author: str | None
+    url: str | None
+    file: str | None
+    sources: list[str]
+    note: str | None
+    confidence: str | None
+    cited_by: list[str]
+
+
 class ObservationRecord(TypedDict):
     """One observation of a metric record."""
 
@@ -324,6 +344,16 @@ def linked_principle_ids(risk, case=None) -> list[str]:
         naming = sorted((p for p in case.principles if risk.id in p.risks and p.id not in ids), key=lambda p: p.n)
         ids += [p.id for p in naming]
     return ids
+
+
+def source_record(s, case=None) -> SourceRecord:
+    """`sources -f json`: every field of the source, then `cited_by`: the items of its `case`
+    citing it (a metric also when only its observations do), as `SECTION/ID`, in the case's
+    order of sections; empty without the case."""
+    from casekit.links import links_to
+
+    cited_by = [f"{link.section}/{link.item.id}" for link in links_to(case, "sources", s)] if case is not None else []
+    return {**item_record(s), "cited_by": cited_by}  # type: ignore[typeddict-item]
 
 
 def observation_record(o) -> ObservationRecord:

@@ -176,6 +176,8 @@ SECTIONS: dict[str, Section] = _sections(
         singular="source",
         title_fields=("title",),
         as_of_rule="sources",
+        record="casekit.records:source_record",
+        record_type="casekit.records:SourceRecord",
         view="casekit.render.sections:sources_table",
         help="""Where the facts come from, and how many facts cite each source.
 

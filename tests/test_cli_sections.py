@@ -415,6 +415,7 @@ SHAPES = {
             "sources",
             "note",
             "confidence",
+            "cited_by",
         ],
     ),
     "quotes": (

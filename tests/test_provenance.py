@@ -214,3 +214,65 @@ def test_long_leaves_out_what_an_item_does_not_have():
     out = _listing("principles", "--long", columns=200)
     assert "tactic" not in out  # the principle has none
     assert "confidence" not in out
+
+
+# --- what cites each source ---------------------------------------------------
+
+MEMO_CITED_BY = [
+    "people/ann",
+    "eras/early",
+    "timeline/founded",
+    "timeline/launch",
+    "metrics/revenue",
+    "principles/focus",
+]
+
+
+@pytest.mark.parametrize("fmt", ["json", "yaml", "csv", "md"])
+def test_source_records_hold_the_items_citing_each_source(fmt):
+    sources = {s["id"]: s for s in records("sources", fmt)}
+    memo, press = sources["memo"], sources["press"]
+    if fmt in ("csv", "md"):
+        assert memo["cited_by"] == "; ".join(MEMO_CITED_BY)
+    else:
+        assert memo["cited_by"] == MEMO_CITED_BY
+        assert "lessons/launch" in press["cited_by"] and "risks/churn" in press["cited_by"]
+    # The keys a source record had stay, in their order, before it.
+    assert list(memo)[:4] == ["id", "title", "kind", "date"]
+    assert memo["url"] == "https://example.com/memo"
+
+
+def test_cited_by_is_what_show_lists_as_citing_the_source():
+    (memo, _) = records("sources", "json")
+    shown = json.loads(run("show", "memo", "-f", "json").stdout)
+    citing = [f"{b['section']}/{b['id']}" for b in shown["backlinks"] if b["via"] == "sources"]
+    assert memo["cited_by"] == citing == MEMO_CITED_BY
+
+
+def test_every_cited_by_ref_is_one_show_takes():
+    (memo, press) = records("sources", "json")
+    for ref in memo["cited_by"] + press["cited_by"]:
+        result = run("show", ref, "-f", "json")
+        assert result.exit_code == 0, (ref, result.stderr)
+        assert f"{json.loads(result.stdout)['section']}/{json.loads(result.stdout)['id']}" == ref
+
+
+def test_an_empty_sources_listing_still_has_a_cited_by_column():
+    result = run("sources", "--grep", "nothing matches this", "-f", "csv")
+    assert result.stdout.splitlines()[0].endswith(",confidence,cited_by")
+
+
+@pytest.mark.parametrize("columns", [60, 80, 200])
+def test_sources_long_lists_the_refs_citing_each_source_by_section(columns):
+    out = _listing("sources", "--long", columns=columns).splitlines()
+    lines = [line.strip() for line in out]
+    memo = lines.index("cited by")
+    assert lines[memo + 1 : memo + 6] == [
+        "people ann",
+        "eras early",
+        "timeline founded, timeline/launch",  # `launch` alone would name the lesson too
+        "metrics revenue",
+        "principles focus",
+    ]
+    assert "lessons lessons/launch" in lines
+    assert "cited by" not in _listing("sources", columns=columns)

@@ -434,3 +434,16 @@ def test_edit_without_a_terminal_fails_with_the_problems_and_keeps_the_file(case
     )
     assert done.returncode == 2 and "month 13 is out of range" in done.stderr
     assert state(case) == before
+
+
+def test_import_takes_a_sources_listing_and_leaves_its_cited_by_out(case, tmp_path):
+    exported = run("sources", "-c", str(ROOT / "tests" / "fixtures" / "items" / "provenance.yaml"), "-f", "json")
+    target = tmp_path / "sources.json"
+    target.write_text(exported.stdout)
+    assert "cited_by" in exported.stdout
+    result = run("import", "sources", str(target), "-c", str(case), "-q")
+    assert result.exit_code == 0, result.output
+    loaded = check_bytes(case.read_bytes(), str(case))[0]
+    memo = next(s for s in loaded.sources if s.id == "memo")
+    assert memo.url == "https://example.com/memo"
+    assert "cited_by" not in case.read_text()

@@ -292,6 +292,8 @@ def facts(case: Any) -> Any:
     for value in data.values():
         if isinstance(value, list) and all(isinstance(v, dict) and "id" in v for v in value):
             value.sort(key=lambda v: str(v["id"]))
+    for source in data.get("sources", ()):
+        source["cited_by"] = sorted(source.get("cited_by", ()))  # the citing items, in file order
     return data
 
 

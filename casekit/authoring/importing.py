@@ -14,7 +14,7 @@ from casekit.authoring.fields import check_reading
 from casekit.errors import UsageError
 
 # Keys the machine formats add to a record that a case file does not hold.
-DERIVED = frozenset({"start", "end", "edtf", "case", "low", "high", "qualifier"})
+DERIVED = frozenset({"start", "end", "edtf", "case", "low", "high", "qualifier", "cited_by"})
 
 
 class Rows(list):

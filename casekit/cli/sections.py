@@ -226,6 +226,16 @@ def risks(
 def _listing(section: str) -> None:
     """Register `casekit SECTION`: the section's items from one or more cases, filtered (its help
     comes from `casekit.registry`)."""
+    long_opt = (
+        Annotated[
+            bool,
+            typer.Option(
+                "--long", "-l", help="Each source's note and confidence, and the items citing it (their REFs)."
+            ),
+        ]
+        if section == "sources"
+        else LongOpt
+    )
 
     def command(
         ctx: typer.Context,
@@ -234,7 +244,7 @@ def _listing(section: str) -> None:
         grep: GrepOpt = None,
         limit: LimitOpt = None,
         as_of: AsOfOpt = None,
-        long: LongOpt = False,
+        long: long_opt = False,  # type: ignore[valid-type]
         fmt: FormatOpt = Format.table,
     ) -> None:
         from casekit.cli.common import listing_command, open_cases

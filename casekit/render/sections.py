@@ -553,7 +553,8 @@ def sources_table(
     rows: Rows, several: bool | None = None, *, today: date | None = None, long: bool = False
 ) -> ForWidth:
     """Number (as other listings cite it), id, title (with author and where to find it), kind, date,
-    how many facts cite it."""
+    how many facts cite it; with `long`, its note and confidence and, by section, the REF of each
+    item citing it."""
     from casekit.sections import citations
 
     several = _several(rows) if several is None else several
@@ -567,12 +568,16 @@ def sources_table(
         titles.append(title)
         number = next((i for i, x in enumerate(case.sources, 1) if x is s), None)
         numbers.append(Text(f"[{number}]" if number else "", style="dim"))
+    titles = _with_provenance(titles, rows, long)
+    if long:
+        for title, (case, s) in zip(titles, rows):
+            title.append_text(_cited_by(case, s))
     fields = [
         *_case_field(rows, several),
         Field("#", numbers, keep=True, figure=True),
         Field("id", [safe(s.id, "cyan") for _, s in rows], figure=True),
         # With --long a source holds its note: where that cannot get 36 cells, kind and date go under it.
-        Field("source", _with_provenance(titles, rows, long), main=True, options={"min_width": 36 if long else 20}),
+        Field("source", titles, main=True, options={"min_width": 36 if long else 20}),
         Field("kind", [safe(s.kind) for _, s in rows], figure=True),
         Field("date", [safe(s.date.text if s.date else "", "green") for _, s in rows], figure=True),
         Field(
@@ -583,6 +588,23 @@ def sources_table(
         ),
     ]
     return stackable(fields, leading=int(long))
+
+
+def _cited_by(case: Case, source) -> Text:
+    """`cited by` and, a line per section, the REFs (as `casekit show` takes them) of the items
+    citing `source`; `cited by nothing` when none does."""
+    from casekit.links import links_to, ref_of
+
+    by_section: dict[str, list[str]] = {}
+    for link in links_to(case, "sources", source):
+        by_section.setdefault(link.section, []).append(ref_of(case, link.section, link.item))
+    text = Wrapped()
+    text.append("\ncited by" + ("" if by_section else " nothing"), style="dim")
+    for section, refs in by_section.items():
+        text.append("\n  ")
+        text.append(section + " ", style="dim")
+        text.append(", ".join(clean(ref) for ref in refs), style="cyan")
+    return text
 
 
 def quotes_table(
