@@ -22,9 +22,8 @@ casekit: 1
 id: {id}
 company: {company_yaml}
 title: {title_yaml}
-as_of: "{as_of}"  # the latest date the case covers
-summary: >-
-  One paragraph: what the company does, the bet it made and where it stands.
+as_of: {as_of_yaml}  # the latest date the case covers
+summary: {summary_yaml}
 tags: []  # slugs, e.g. [marketplace, b2b]
 
 sources:  # at least one; every fact should name the source it came from
@@ -129,8 +128,17 @@ def new_case_names(word: str | None, company: str | None, ask=None) -> tuple[str
     return case_id, company
 
 
-def skeleton(case_id: str, company: str, today: date) -> str:
-    """The YAML text of a new case `case_id` about `company`, as of `today`'s month."""
+def skeleton(
+    case_id: str,
+    company: str,
+    today: date,
+    *,
+    title: str | None = None,
+    summary: str | None = None,
+    as_of: str | None = None,
+) -> str:
+    """The YAML text of a new case `case_id` about `company`, as of `as_of` (else `today`'s month),
+    with its `title` and `summary` (else placeholders saying what they hold)."""
     from casekit.checks import is_slug
 
     if not is_slug(case_id):
@@ -138,15 +146,25 @@ def skeleton(case_id: str, company: str, today: date) -> str:
             f"`{case_id}` is not a valid case id",
             hint="use lowercase letters, digits, `_` and `-`, starting with a letter or digit",
         )
-    company = " ".join(company.split())
+    company = _one_line(company, "--company")
     if not company:
         raise UsageError("--company is empty")
-    if any(unicodedata.category(c) == "Cc" for c in company):
-        raise UsageError("--company holds control characters")
+    title = _one_line(title or "", "--title") or f"{company}: the case in one line"
+    summary = _one_line(summary or "", "--summary")
     return _TEMPLATE.format(
         id=case_id,
         company=company,
         company_yaml=_quoted(company),
-        title_yaml=_quoted(f"{company}: the case in one line"),
-        as_of=f"{today.year:04d}-{today.month:02d}",
+        title_yaml=_quoted(title),
+        as_of_yaml=_quoted(as_of or f"{today.year:04d}-{today.month:02d}"),
+        summary_yaml=_quoted(summary)
+        if summary
+        else ">-\n  One paragraph: what the company does, the bet it made and where it stands.",
     )
+
+
+def _one_line(text: str, option: str) -> str:
+    """`text` with its runs of white space made single spaces; a `UsageError` for control characters."""
+    if any(unicodedata.category(c) == "Cc" for c in text.replace("\n", "")):
+        raise UsageError(f"{option} holds control characters")
+    return " ".join(text.split())

@@ -64,10 +64,25 @@ def test_new_writes_the_file_and_names_it_on_stderr(run, tmp_path):
     assert result.exit_code == 0, result.output
     path = tmp_path / "acme_two.yaml"
     assert result.stdout == ""
-    written, advice = result.stderr.strip().splitlines()
+    written, advice, then = result.stderr.strip().splitlines()
     assert written == str(path)
     assert advice.startswith(f"{tmp_path} is not in the library; add it with --cases-dir {tmp_path}")
+    assert then.startswith("next: casekit add sources -c acme_two (then casekit rm source1 -c acme_two)")
     assert run("validate", str(path)).exit_code == 0
+
+
+def test_new_takes_the_title_summary_and_as_of(run, tmp_path):
+    result = run(
+        "new", "Acme Two", "--title", "Acme bets on robots", "--summary", 'A "small" maker\nof arms.',
+        "--as-of", "2024-Q2", "--dir", str(tmp_path),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    case = load_case(tmp_path / "acme_two.yaml")
+    assert (case.title, case.summary, case.as_of.text) == ("Acme bets on robots", 'A "small" maker of arms.', "2024-Q2")
+    assert run("fmt", "--check", str(tmp_path / "acme_two.yaml")).exit_code == 0
+    bad = run("new", "beta", "--company", "Beta", "--as-of", "2024-13", "--dir", str(tmp_path))
+    assert bad.exit_code == 2 and "--as-of" in bad.stderr
+    assert not (tmp_path / "beta.yaml").exists()
 
 
 def test_new_writes_to_cases_by_default(run, tmp_path, monkeypatch):

@@ -447,3 +447,21 @@ def test_import_takes_a_sources_listing_and_leaves_its_cited_by_out(case, tmp_pa
     memo = next(s for s in loaded.sources if s.id == "memo")
     assert memo.url == "https://example.com/memo"
     assert "cited_by" not in case.read_text()
+
+
+def test_new_at_a_terminal_asks_for_the_title_and_summary_which_enter_leaves_for_later(tmp_path):
+    child = _spawn(["new", "--dir", "out", "--today", "2024-05-17"], tmp_path)
+    child.expect("company")
+    child.sendline("Acme Two")
+    child.expect(r"id \[acme_two\]")
+    child.sendline("")
+    child.expect("title")
+    child.sendline("Acme bets on robots")
+    child.expect("summary")
+    child.sendline("")
+    child.expect(pytest.importorskip("pexpect").EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before
+    case = check_bytes((tmp_path / "out" / "acme_two.yaml").read_bytes(), "acme_two.yaml")[0]
+    assert case.title == "Acme bets on robots" and case.summary.startswith("One paragraph:")  # left for later
+    assert case.as_of.text == "2024-05"

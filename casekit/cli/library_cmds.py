@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from casekit.cli import complete
-from casekit.cli.app import app, state
+from casekit.cli.app import app, parse_date_option, state
 from casekit.cli.options import AsOfOpt, CasesOpt, Format, FormatOpt, OneCaseOpt
 from casekit.errors import ExitCode
 
@@ -194,15 +194,28 @@ def new(
     company: Annotated[
         str | None, typer.Option("--company", metavar="NAME", show_default=False, help="Who the case is about.")
     ] = None,
+    title: Annotated[
+        str | None, typer.Option("--title", metavar="TEXT", show_default=False, help="The case in one line.")
+    ] = None,
+    summary: Annotated[
+        str | None, typer.Option("--summary", metavar="TEXT", show_default=False, help="The case in a paragraph.")
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of", metavar="DATE", show_default=False, help="The latest date it covers (default: this month)."
+        ),
+    ] = None,
     directory: Annotated[Path, typer.Option("--dir", metavar="DIR", help="Where to write ID.yaml.")] = Path("cases"),
     force: Annotated[bool, typer.Option("--force", help="Replace DIR/ID.yaml if it exists.")] = False,
 ) -> None:
     """Start a case: write DIR/ID.yaml, a commented skeleton that validates.
 
     `casekit new Netflix` takes Netflix as the company and suggests the id
-    netflix. At a terminal, what is not given is asked for. Never replaces
-    an existing file without --force. The path written is printed on
-    stderr, with how to add DIR to the library when it is not in it.
+    netflix. At a terminal, what is not given is asked for (the title and
+    summary may be left for later with Enter). Never replaces an existing
+    file without --force. The path written is printed on stderr, with how
+    to add DIR to the library when it is not in it, and what to do next.
     """
     from casekit.atomic import write_text
     from casekit.skeleton import new_case_names, skeleton
@@ -219,7 +232,12 @@ def new(
 
         ask = ask_text
     case_id, company = new_case_names(case_id, company, ask)
-    text = skeleton(case_id, company, st.today)
+    if ask is not None:
+        title = title if title is not None else ask("title (the case in one line; Enter leaves it for later)", None)
+        summary = summary if summary is not None else ask("summary (a paragraph; Enter leaves it for later)", None)
+    if as_of is not None:
+        parse_date_option(as_of, "--as-of")
+    text = skeleton(case_id, company, st.today, title=title, summary=summary, as_of=as_of)
     written = write_text(directory / f"{case_id}.yaml", text, overwrite=force)
     st.term.err.print(str(written), markup=False, highlight=False, soft_wrap=True)
     library_dirs = {d.resolve() for d in st.library.user_dirs}
@@ -232,6 +250,14 @@ def new(
             highlight=False,
             soft_wrap=True,
         )
+    st.term.err.print(
+        f"next: casekit add sources -c {case_id} (then casekit rm source1 -c {case_id}), "
+        f"casekit add timeline -c {case_id}, casekit import timeline FILE.csv -c {case_id}",
+        style="dim",
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 @app.command()
