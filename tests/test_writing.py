@@ -465,3 +465,21 @@ def test_new_at_a_terminal_asks_for_the_title_and_summary_which_enter_leaves_for
     case = check_bytes((tmp_path / "out" / "acme_two.yaml").read_bytes(), "acme_two.yaml")[0]
     assert case.title == "Acme bets on robots" and case.summary.startswith("One paragraph:")  # left for later
     assert case.as_of.text == "2024-05"
+
+
+def test_add_numbers_a_principle_after_the_last_unless_told(case):
+    from casekit.authoring.adding import build_item
+
+    text = case.read_text()
+    highest = max(p.n for p in check_bytes(case.read_bytes(), str(case))[0].principles)
+    fields = ["title=Own the pipe", "summary=S", "benefit=B", "tradeoff=T"]
+    assert build_item(text, "principles", fields)[1]["n"] == highest + 1
+    assert build_item(text, "principles", [*fields, "n=40"])[1]["n"] == 40
+    offered = {}
+
+    def ask(field, default, words):
+        offered[field.name] = default
+        return default or "Asked"  # Enter takes the default
+
+    asked = build_item(text, "principles", fields[1:], ask=ask)[1]
+    assert offered["n"] == str(highest + 1) and asked["n"] == highest + 1 and asked["title"] == "Asked"

@@ -70,6 +70,16 @@ def _id_style(ids: Sequence[str | None]) -> str:
     return "-" if hyphens > underscores else "_"
 
 
+def next_number(lay: Layout, section: str) -> str:
+    """The number after the highest `n` of a section's items (1 for the first)."""
+    numbers = []
+    for block in lay.items(section):
+        value = scalar_value(mapping_get(block.node, "n"))
+        if value is not None and str(value).isdigit():
+            numbers.append(int(value))
+    return str(max(numbers, default=0) + 1)
+
+
 def completion_words(lay: Layout, field: Field) -> list[str]:
     """What a prompt for `field` offers: ids of the section it refers to, categories, choices."""
     if field.name in ID_FIELDS:
@@ -118,11 +128,15 @@ def build_item(
                 label = item.get("title") or item.get("name") or item.get("text")
                 ids = item_ids(lay, section)
                 suggestion = suggest_id(str(label), ids, _id_style(ids)) if label else None
-            answer = ask(f, suggestion if f.name == "id" else None, words).strip()
+            default = suggestion if f.name == "id" else next_number(lay, section) if f.name == "n" else None
+            answer = ask(f, default, words).strip()
             if answer:
                 item.update(parse_fields(tp, [f"{f.name}={answer}"], noun))
-    elif suggestion is not None:
-        item["id"] = suggestion
+    else:  # no one to ask: the suggested id, and the next number for a principle
+        if suggestion is not None:
+            item["id"] = suggestion
+        if "n" in known and "n" not in item:
+            item["n"] = int(next_number(lay, section))
     still = [f.name for f in known.values() if f.required and f.name not in item]
     if still:
         raise UsageError(

@@ -25,6 +25,9 @@ def ask_text(label: str, default: str | None = None, words: Sequence[str] = (), 
     return answer.strip() or (default or "")
 
 
+# Names that say little on their own.
+_LABELS = {"n": "n (the principle's number)"}
+
 # The longest question that lists the words it completes; a longer one says Tab completes them.
 _LISTED_WIDTH = 60
 
@@ -33,7 +36,7 @@ def asker(text: str):
     """An `Ask` for `build_item`: asks for each missing field by name, saying what it holds."""
 
     def ask(field: Field, default: str | None, words: list[str]) -> str:
-        label = field.name
+        label = _LABELS.get(field.name, field.name)
         if field.kind in ("ids", "texts"):
             label += " (comma-separated)"
         listed = f" ({', '.join(words)})"
