@@ -87,7 +87,7 @@ def test_add_without_a_terminal_names_the_missing_fields(case):
     before = state(case)
     result = run("add", "principles", "title=Own the queue", "-c", str(case))
     assert result.exit_code == 2
-    assert "needs n, summary, benefit, tradeoff" in result.stderr
+    assert "needs summary, benefit, tradeoff" in result.stderr  # n is the next number
     assert state(case) == before
 
 
