@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import FrozenInstanceError, dataclass, field
+from dataclasses import FrozenInstanceError
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from casekit.errors import CasekitError, CaseNotFound, InvalidCase, UsageError
 from casekit.model import Case
+from casekit.plain import Plain
 
 if TYPE_CHECKING:
     from datetime import date
@@ -115,15 +116,20 @@ def is_case_path(spec: str) -> bool:
     return os.sep in spec or "/" in spec or spec.endswith(SUFFIXES)
 
 
-@dataclass
-class Library:
+class Library(Plain):
     """The directories casekit reads cases from, first match wins."""
 
-    cases_dirs: Sequence[str | os.PathLike] = ()
-    env: Mapping[str, str] = field(default_factory=lambda: os.environ)
-    use_cache: bool = True  # False (or CASEKIT_NO_CACHE=1): always parse, never write the cache
+    _fields = ("cases_dirs", "env", "use_cache")
 
-    def __post_init__(self) -> None:
+    def __init__(
+        self,
+        cases_dirs: Sequence[str | os.PathLike] = (),
+        env: Mapping[str, str] | None = None,
+        use_cache: bool = True,  # False (or CASEKIT_NO_CACHE=1): always parse, never write the cache
+    ) -> None:
+        self.cases_dirs = cases_dirs
+        self.env = os.environ if env is None else env
+        self.use_cache = use_cache
         self._refs: list[CaseRef] | None = None
         self._cache: CaseCache | bool | None = False  # False: not looked up yet
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from datetime import date
 
 import msgspec
@@ -12,6 +11,7 @@ from casekit import dates
 from casekit.dates import PartialDate
 from casekit.errors import FieldError, UnknownChoice, braced
 from casekit.model import Case, Era, Event
+from casekit.plain import Plain
 from casekit.values import Value
 
 
@@ -226,19 +226,26 @@ def era_of(event: Event, eras: Sequence[Era], today: date) -> Era | None:
     return min(holding, key=lambda e: (e.period.latest(today) - e.period.earliest()).days)
 
 
-@dataclass
-class EventFilter:
+class EventFilter(Plain):
     """The timeline's filters; an empty filter keeps everything."""
 
-    since: PartialDate | None = None
-    until: PartialDate | None = None
-    strict: bool = False
-    eras: Sequence[Era] = ()
-    categories: Sequence[str] = ()
-    tags: Sequence[str] = ()
-    sources: Sequence[str] = ()
-    grep: str | None = None
-    today: date = field(default_factory=lambda: dates.today())  # looked up when made, so it can be fixed
+    _fields = ("since", "until", "strict", "eras", "categories", "tags", "sources", "grep", "today")
+
+    def __init__(
+        self,
+        since: PartialDate | None = None,
+        until: PartialDate | None = None,
+        strict: bool = False,
+        eras: Sequence[Era] = (),
+        categories: Sequence[str] = (),
+        tags: Sequence[str] = (),
+        sources: Sequence[str] = (),
+        grep: str | None = None,
+        today: date | None = None,
+    ) -> None:
+        self.since, self.until, self.strict, self.eras = since, until, strict, eras
+        self.categories, self.tags, self.sources, self.grep = categories, tags, sources, grep
+        self.today = dates.today() if today is None else today  # looked up when made, so it can be fixed
 
     def period(self) -> PartialDate | None:
         """The period `since` and `until` describe (from since's first day to until's last),
@@ -275,21 +282,28 @@ class EventFilter:
         return [e for e in events if self.matches(e)]
 
 
-@dataclass
-class TimelineQuery:
+class TimelineQuery(Plain):
     """What `casekit timeline` asks of one or more cases: the filters (eras by id or title), the
     order and how many."""
 
-    since: PartialDate | None = None
-    until: PartialDate | None = None
-    strict: bool = False
-    eras: Sequence[str] = ()
-    categories: Sequence[str] = ()
-    tags: Sequence[str] = ()
-    sources: Sequence[str] = ()
-    grep: str | None = None
-    reverse: bool = False
-    limit: int | None = None
+    _fields = ("since", "until", "strict", "eras", "categories", "tags", "sources", "grep", "reverse", "limit")
+
+    def __init__(
+        self,
+        since: PartialDate | None = None,
+        until: PartialDate | None = None,
+        strict: bool = False,
+        eras: Sequence[str] = (),
+        categories: Sequence[str] = (),
+        tags: Sequence[str] = (),
+        sources: Sequence[str] = (),
+        grep: str | None = None,
+        reverse: bool = False,
+        limit: int | None = None,
+    ) -> None:
+        self.since, self.until, self.strict, self.eras = since, until, strict, eras
+        self.categories, self.tags, self.sources, self.grep = categories, tags, sources, grep
+        self.reverse, self.limit = reverse, limit
 
 
 def timeline(cases: Sequence[Case], query: TimelineQuery, today: date) -> list[tuple[Case, Event]]:

@@ -1,10 +1,9 @@
 """The Typer app, the global options and the one error boundary."""
 
 import os
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
@@ -12,10 +11,8 @@ from typer.core import TyperGroup
 from casekit import __version__
 from casekit.cli.options import GLOBAL, CasesDirOpt, ColorOpt, NoCacheOpt, NoColorOpt, PagerOpt, TodayOpt
 from casekit.errors import CasekitError
+from casekit.plain import Plain
 from casekit.render.term import Terminal
-
-if TYPE_CHECKING:
-    pass
 
 
 class CasekitGroup(TyperGroup):
@@ -54,16 +51,27 @@ class CasekitGroup(TyperGroup):
             raise typer.Exit(exit_code(exc, state.term, debug=state.debug)) from None
 
 
-@dataclass
-class State:
+class State(Plain):
     """What every command shares: the library, the terminal, today."""
 
-    cases_dirs: list[Path] = field(default_factory=list)
-    debug: bool = False
-    term: Terminal = field(default_factory=Terminal)
-    _library: Any = field(default=None, repr=False)
-    no_cache: bool = False
-    fixed_today: date | None = None
+    _fields = ("cases_dirs", "debug", "term", "_library", "no_cache", "fixed_today")
+    _hidden = frozenset({"_library"})
+
+    def __init__(
+        self,
+        cases_dirs: list[Path] | None = None,
+        debug: bool = False,
+        term: Terminal | None = None,
+        _library: Any = None,
+        no_cache: bool = False,
+        fixed_today: date | None = None,
+    ) -> None:
+        self.cases_dirs = [] if cases_dirs is None else cases_dirs
+        self.debug = debug
+        self.term = Terminal() if term is None else term
+        self._library = _library
+        self.no_cache = no_cache
+        self.fixed_today = fixed_today
 
     def update(self, *, cases_dir=None, no_color=False, color=None, today=None, pager=False) -> "State":
         """Fold a command's own copies of the global options into the state."""
