@@ -113,6 +113,8 @@ def main(argv: list[str] | None = None) -> None:
 
             if module is not None:
                 _only(app, command)
+            elif command is None and not _completing():
+                _listed_only(app)
             code = app(args=args, prog_name="casekit", standalone_mode=False)
         except BaseException as exc:  # raised outside the commands' boundary: the parser's errors, and any other
             if isinstance(exc, SystemExit):
@@ -253,7 +255,7 @@ def colour_refused(args: list[str]) -> bool:
 
 def _command_word(args: list[str]) -> str | None:
     """The command a run asks for, or None (help, completion, no command)."""
-    if any(k.endswith("_COMPLETE") for k in os.environ):
+    if _completing():
         return None
     words = iter(args)
     for word in words:
@@ -262,6 +264,30 @@ def _command_word(args: list[str]) -> str | None:
         elif not word.startswith("-"):
             return word
     return None
+
+
+def _completing() -> bool:
+    """True when the shell asks for completions (its variable `_CASEKIT_COMPLETE` is set)."""
+    return any(k.endswith("_COMPLETE") for k in os.environ)
+
+
+def _listed_only(app) -> None:
+    """Each command as the app's help lists it (name, help, panel), when the run names none.
+
+    Such a run shows the app's help, its version or a usage error, and runs no command; typer
+    would still read every command's parameters from its signature (over a millisecond each).
+    """
+    import copy
+    import inspect
+
+    def listed(info):
+        stand_in = copy.copy(info)
+        stand_in.name = info.name or info.callback.__name__.replace("_", "-")
+        stand_in.help = info.help if info.help is not None else inspect.getdoc(info.callback)
+        stand_in.callback = lambda: None
+        return stand_in
+
+    app.registered_commands = [listed(info) for info in app.registered_commands]
 
 
 def _only(app, command: str) -> None:
