@@ -483,3 +483,15 @@ def test_add_numbers_a_principle_after_the_last_unless_told(case):
 
     asked = build_item(text, "principles", fields[1:], ask=ask)[1]
     assert offered["n"] == str(highest + 1) and asked["n"] == highest + 1 and asked["title"] == "Asked"
+
+
+def test_the_first_role_of_a_person_goes_where_fmt_puts_it(case):
+    assert (
+        run("add", "people", "name=New Person", "sources=case_study", "note=Met once", "-c", str(case), "-q").exit_code
+        == 0
+    )
+    assert run("add", "people/new_person", "title=CEO", "period=2020", "-c", str(case), "-q").exit_code == 0
+    text = case.read_text()
+    block = text[text.index("name: New Person") :].split("\n  - ", 1)[0]
+    assert block.index("roles:") < block.index("sources:") < block.index("note:")
+    assert run("fmt", "--check", str(case)).exit_code == 0

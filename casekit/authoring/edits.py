@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from casekit.authoring import emit
-from casekit.authoring.facts import ENTRY_LISTS, REQUIRED_SECTIONS, SORTED_BY, TOP_ORDER, references_to
+from casekit.authoring.facts import ENTRY_LISTS, REQUIRED_SECTIONS, SORTED_BY, TOP_ORDER, key_order, references_to
 from casekit.authoring.layout import Block, Layout, LayoutError, mapping_get, scalar_value
 from casekit.errors import UsageError
 from casekit.model import SECTIONS
@@ -158,9 +158,13 @@ def add_entry(text: str, section: str, item_id: str, entry: dict[str, Any], path
     if not isinstance(parent.node, yaml.MappingNode) or parent.node.flow_style:
         raise LayoutError(f"{path}:{parent.anchor + 1}: {section}/{item_id} is written in flow style ({{…}})")
     child = next((b for b in lay.child_blocks(parent) if b.key.value == key), None)
-    if child is None:  # no entries yet: the key goes at the item's end
-        lines = emit.mapping_lines({key: [entry]}, lay.child_blocks(parent)[0].column)
-        return splice(lay.lines, parent.end + 1, parent.end + 1, emit.text_of(lines).splitlines(True))
+    if child is None:  # no entries yet: the key goes where fmt puts it (before sources, confidence, note)
+        blocks = lay.child_blocks(parent)
+        lines = emit.mapping_lines({key: [entry]}, blocks[0].column)
+        order = key_order(SECTIONS[section])
+        after = [b for b in blocks if b.key.value in order and order.index(b.key.value) > order.index(key)]
+        at = after[0].lead if after else parent.end + 1
+        return splice(_ended(lay.lines, at), at, at, emit.text_of(lines).splitlines(True))
     entries = lay.item_blocks(child)
     if not entries:
         return _fill_empty(lay, child, entry)
