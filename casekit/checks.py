@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from casekit.model import Case
 from casekit.problems import Problem, did_you_mean, one_line, shown
-from casekit.registry import SECTIONS
+from casekit.registry import SECTIONS, references
 
 if TYPE_CHECKING:
     from casekit.values import Value
@@ -51,10 +51,9 @@ def slug_hint(text: str) -> str:
     return "use lowercase letters, digits, `_` and `-`, starting with a letter or digit"
 
 
-# (section, field, target section): fields that hold ids of other items (each section's `refs`).
-REFERENCES: tuple[tuple[str, str, str], ...] = tuple(
-    (name, field_name, target) for name, spec in SECTIONS.items() for field_name, target in spec.refs.items()
-)
+# (section, field, target section): fields that must hold ids of other items (each section's `refs`;
+# sources are checked apart, with a metric's observations'; a quote's speaker may be a name).
+REFERENCES: tuple[tuple[str, str, str], ...] = references(sources=False, names=False)
 
 
 def unit_template(unit: str) -> Value | None:

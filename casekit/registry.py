@@ -8,7 +8,8 @@ it, its command's help and help panel, and how search weighs it. Everything
 that works section by section reads it from `SECTIONS` here:
 
 - `casekit.sections.listing_order` (`order`), `casekit.query.as_of` (`dated_by`,
-  `as_of_rule`, `refs`), `casekit.checks` (`refs`);
+  `as_of_rule`, `refs`), `casekit.checks` and the write commands (`references`:
+  `refs`, `name_refs` and every item's `sources`);
 - `casekit.records` (`record`, `record_type`), `casekit.search` (`title_fields`,
   `title_weight`, `body_weight`), `casekit.changes` (`prose_fields`), the
   report's section headings (`title`);
@@ -33,7 +34,7 @@ from typing import Any
 
 from casekit import model
 
-__all__ = ["READ", "SECTIONS", "Section", "get", "names"]
+__all__ = ["READ", "SECTIONS", "Section", "get", "names", "references"]
 
 # The help panels of `casekit --help`.
 READ = "Read a case"
@@ -68,6 +69,9 @@ class Section:
       `casekit.query.AsOf` method that keeps a section's items instead (eras
       are opened, people dated by their roles, metrics by observations).
     - `refs`: field → the section whose ids it holds (`{"era": "eras"}`).
+      `name_refs`: fields holding an id of that section or else a name (a
+      quote's `speaker`: a person's id, or "Unattributed (…)"). Every
+      item's `sources` holds source ids besides (`references` lists them all).
     - `record`: `"module:function"` of `(item, case) -> dict`, its SPEC §7
       record; None for every field of the item (`records.item_record`).
       `record_type`: the TypedDict it returns, whose keys are the columns.
@@ -87,6 +91,7 @@ class Section:
         "dated_by",
         "help",
         "name",
+        "name_refs",
         "order",
         "panel",
         "prose_fields",
@@ -115,6 +120,7 @@ class Section:
         dated_by: str | None = None,
         as_of_rule: str | None = None,
         refs: Mapping[str, str] | None = None,
+        name_refs: Mapping[str, str] | None = None,
         record: str | None = None,
         record_type: str | None = None,
         view: str | None = None,
@@ -128,6 +134,7 @@ class Section:
         for key, value in values.items():
             object.__setattr__(self, key, value)
         object.__setattr__(self, "refs", dict(refs or {}))
+        object.__setattr__(self, "name_refs", dict(name_refs or {}))
 
     def __setattr__(self, key: str, value: Any) -> None:
         raise AttributeError(f"a Section is read-only: cannot set {key}")
@@ -268,6 +275,7 @@ SECTIONS: dict[str, Section] = _sections(
         prose_fields=("text", "context"),
         order="casekit.sections:by_date_undated_last",
         dated_by="date",
+        name_refs={"speaker": "people"},
         view="casekit.render.sections:quotes_table",
         help="""Quotes in date order, with who said them and in what context.""",
     ),
@@ -344,3 +352,15 @@ def get(name: str) -> Section:
 def names() -> tuple[str, ...]:
     """Every section's name, in order."""
     return tuple(SECTIONS)
+
+
+def references(*, sources: bool = True, names: bool = True) -> tuple[tuple[str, str, str], ...]:
+    """Every (section, field, target section) whose field holds ids of the target's items: each
+    section's `refs`; with `sources`, every section's `sources` (a metric's observations carry
+    theirs too); with `names`, the `name_refs` that hold an id or else a name."""
+    out = [(name, field, target) for name, spec in SECTIONS.items() for field, target in spec.refs.items()]
+    if sources:
+        out += [(name, "sources", "sources") for name in SECTIONS]
+    if names:
+        out += [(name, field, target) for name, spec in SECTIONS.items() for field, target in spec.name_refs.items()]
+    return tuple(out)

@@ -495,3 +495,42 @@ def test_the_first_role_of_a_person_goes_where_fmt_puts_it(case):
     block = text[text.index("name: New Person") :].split("\n  - ", 1)[0]
     assert block.index("roles:") < block.index("sources:") < block.index("note:")
     assert run("fmt", "--check", str(case)).exit_code == 0
+
+
+def test_reference_fields_come_from_the_registry():
+    import msgspec
+
+    from casekit.authoring.facts import references_to, referred_section
+    from casekit.registry import SECTIONS, references
+
+    for section, field, target in references():
+        assert field in {f.encode_name for f in msgspec.structs.fields(SECTIONS[section].type)}, (section, field)
+        assert target in SECTIONS and referred_section(section, field) == target
+    assert references_to("people") == [("timeline", "people"), ("quotes", "speaker")]
+    assert references_to("timeline") == [("principles", "evidence")]
+    assert {s for s, f in references_to("sources")} == set(SECTIONS) and {f for s, f in references_to("sources")} == {
+        "sources"
+    }
+    assert referred_section("quotes", "text") is None
+    must = references(sources=False, names=False)
+    assert ("quotes", "speaker", "people") not in must and (
+        "timeline",
+        "era",
+        "eras",
+    ) in must  # a speaker may be a name
+
+
+def test_add_completes_a_field_with_the_ids_of_the_section_the_registry_names(case):
+    from casekit.authoring.adding import completion_words
+    from casekit.authoring.edits import Layout, item_ids
+    from casekit.authoring.facts import fields
+    from casekit.model import Event, Observation, Quote
+
+    lay = Layout(case.read_text())
+    people = [i for i in item_ids(lay, "people") if i]
+    assert completion_words(lay, fields(Quote)["speaker"], "quotes") == people
+    assert completion_words(lay, fields(Event)["people"], "timeline") == people
+    assert completion_words(lay, fields(Observation)["sources"], "metrics") == [
+        i for i in item_ids(lay, "sources") if i
+    ]
+    assert completion_words(lay, fields(Quote)["text"], "quotes") == []

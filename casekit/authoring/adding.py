@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from casekit.authoring.edits import Layout, add_entry, add_item, item_ids
-from casekit.authoring.facts import ENTRY_LISTS, Field, fields, item_type
+from casekit.authoring.facts import ENTRY_LISTS, Field, fields, item_type, referred_section
 from casekit.authoring.fields import ordered, parse_fields
 from casekit.authoring.layout import mapping_get, scalar_value
 from casekit.errors import UsageError
@@ -15,18 +15,6 @@ from casekit.model import CATEGORIES, SECTIONS
 
 # Asks for one field: (field, suggested value, words to complete) -> the answer ("" to leave it out).
 Ask = Callable[[Field, "str | None", list[str]], str]
-
-# The section whose ids a field holds, for completion.
-ID_FIELDS = {
-    "era": "eras",
-    "people": "people",
-    "sources": "sources",
-    "evidence": "timeline",
-    "risks": "risks",
-    "principles": "principles",
-    "speaker": "people",
-}
-
 
 # Words an id leaves out of a title.
 _SMALL_WORDS = frozenset(
@@ -80,10 +68,12 @@ def next_number(lay: Layout, section: str) -> str:
     return str(max(numbers, default=0) + 1)
 
 
-def completion_words(lay: Layout, field: Field) -> list[str]:
-    """What a prompt for `field` offers: ids of the section it refers to, categories, choices."""
-    if field.name in ID_FIELDS:
-        return [i for i in item_ids(lay, ID_FIELDS[field.name]) if i]
+def completion_words(lay: Layout, field: Field, section: str) -> list[str]:
+    """What a prompt for `section`'s `field` offers: ids of the section it refers to (an entry's
+    sources, those of sources), categories."""
+    target = "sources" if field.name == "sources" else referred_section(section, field.name)
+    if target is not None:
+        return [i for i in item_ids(lay, target) if i]
     if field.name == "category":
         used = [scalar_value(mapping_get(b.node, "category")) for b in lay.items("timeline")]
         return list(dict.fromkeys(list(CATEGORIES) + [u for u in used if u]))
@@ -120,10 +110,10 @@ def build_item(
     # The id is asked for last, so that it can be suggested from the title given just before.
     missing = sorted((f for f in known.values() if f.required and f.name not in item), key=lambda f: f.name == "id")
     if ask is not None and any(f.name != "id" for f in missing):  # asking anyway: offer what completes
-        missing = _with_optional(missing, known, item, lay, tp)
+        missing = _with_optional(missing, known, item, lay, tp, section)
     if ask is not None:
         for f in missing:
-            words = completion_words(lay, f) or choice_words(tp, f.name)
+            words = completion_words(lay, f, section) or choice_words(tp, f.name)
             if f.name == "id" and suggestion is None:
                 label = item.get("title") or item.get("name") or item.get("text")
                 ids = item_ids(lay, section)
@@ -150,7 +140,9 @@ def build_item(
 _NOT_OFFERED = frozenset({"confidence"})
 
 
-def _with_optional(missing: list[Field], known: dict[str, Field], item: dict, lay: Layout, tp: type) -> list[Field]:
+def _with_optional(
+    missing: list[Field], known: dict[str, Field], item: dict, lay: Layout, tp: type, section: str
+) -> list[Field]:
     """`missing` (required fields, the id last) with the optional fields not given that the case can
     complete (sources, category, era, people, evidence, …) before the id: a session that asks at
     all also asks for these, each skipped with Enter."""
@@ -160,7 +152,7 @@ def _with_optional(missing: list[Field], known: dict[str, Field], item: dict, la
         if not f.required
         and f.name not in item
         and f.name not in _NOT_OFFERED
-        and (completion_words(lay, f) or choice_words(tp, f.name))
+        and (completion_words(lay, f, section) or choice_words(tp, f.name))
     ]
     head = [f for f in missing if f.name != "id"]
     return head + offered + [f for f in missing if f.name == "id"]

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 import msgspec
 
-from casekit.checks import REFERENCES
 from casekit.dates import PartialDate
 from casekit.model import SECTIONS, Case, Observation, Role
+from casekit.registry import references
 from casekit.values import Value
 
 # Sections whose items hold a list of entries that `add SECTION/ID` appends to.
@@ -109,13 +109,13 @@ REQUIRED_SECTIONS = frozenset(
 
 
 def references_to(section: str) -> list[tuple[str, str]]:
-    """The (section, field) pairs whose values are ids of `section`'s items."""
-    refs = [(s, f) for s, f, target in REFERENCES if target == section]
-    if section == "sources":
-        refs += [(s, "sources") for s in SECTIONS]
-    if section == "people":
-        refs.append(("quotes", "speaker"))
-    return refs
+    """The (section, field) pairs whose values are ids of `section`'s items (`casekit.registry.references`)."""
+    return [(s, f) for s, f, target in references() if target == section]
+
+
+def referred_section(section: str, field: str) -> str | None:
+    """The section whose ids `section`'s `field` holds, or None for a field holding none."""
+    return next((target for s, f, target in references() if (s, f) == (section, field)), None)
 
 
 def item_type(section: str, entry: bool = False) -> type[msgspec.Struct]:
