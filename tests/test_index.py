@@ -208,3 +208,22 @@ def test_processes_updating_the_index_at_once(library, env):
         expected = conn.execute("SELECT sum(docs) FROM files").fetchone()[0]
     assert files == (16, 16) and docs == expected  # each file once, no document twice or lost
     assert hits(library, env, "croissant") == in_memory(library, "croissant")
+
+
+SEARCH_HITS = Path(__file__).parent / "fixtures" / "index" / "search_hits.json"
+
+
+def test_search_results_and_their_order_are_as_recorded(library, env):
+    """Every hit, its score, snippet and place, as the search fixtures gave them before the index
+    changed shape; once with the index built from nothing, once from the index as it stands."""
+    from casekit.index import search_library
+    from casekit.search import parse_query
+
+    expected = json.loads(SEARCH_HITS.read_text(encoding="utf-8"))
+    lib = Library([library], env=env)
+    refs = [ref for ref in lib.refs() if not ref.bundled]
+    for _ in range(2):
+        for query, records in expected.items():
+            found, broken, _ = search_library(lib, refs, parse_query(query), limit=50)
+            assert [hit.record() for hit in found] == records, query
+            assert broken == []
