@@ -33,23 +33,12 @@ import logging
 import math
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import suppress
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
-from casekit.search import (
-    _HYPHENS,
-    _TOKEN,
-    _WEIGHTS,
-    CASE_SECTION,
-    K1,
-    SEARCH_SECTIONS,
-    B,
-    Document,
-    document,
-    stem,
-)
+import msgspec
 
 if TYPE_CHECKING:
     from casekit.cache import Stamp
@@ -59,15 +48,15 @@ if TYPE_CHECKING:
 
 __all__ = ["Index", "Ranked", "open_index", "open_memory_index", "search_library"]
 
-SCHEMA = 2
+SCHEMA = 3
 FILE_NAME = "index.sqlite3"
-BARRIER = "\u00a7"  # between two fields: a token no query word is
 DOCS_PER_FILE = 1 << 20  # a document's rowid is its file's id times this, plus its number in the file
 PARSE_BATCH = 500  # case files parsed at once (by the library's process pool): the memory they take is bounded
 WRITE_BATCH = 50  # case files written per transaction, so that other processes wait little
 BUSY_MS = 10_000
 
 _log = logging.getLogger("casekit.index")
+T = TypeVar("T")
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -77,6 +66,13 @@ CREATE TABLE IF NOT EXISTS files(
 CREATE TABLE IF NOT EXISTS stats(
     file INTEGER NOT NULL, sect INTEGER NOT NULL, n INTEGER NOT NULL, title_words INTEGER NOT NULL,
     body_words INTEGER NOT NULL, PRIMARY KEY (file, sect)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS cases(
+    file INTEGER PRIMARY KEY, head BLOB NOT NULL, choices BLOB NOT NULL, events INTEGER NOT NULL,
+    metrics INTEGER NOT NULL, principles INTEGER NOT NULL, risks INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS events(
+    id INTEGER PRIMARY KEY, category TEXT NOT NULL, text TEXT NOT NULL, data BLOB NOT NULL, record BLOB NOT NULL,
+    k0 INTEGER, k1 INTEGER, k2 INTEGER, k3 INTEGER);
+CREATE INDEX IF NOT EXISTS events_by_category ON events(category);
 CREATE VIRTUAL TABLE IF NOT EXISTS docs USING fts5(
     title, body, title_joined, body_joined, sect UNINDEXED, idx UNINDEXED, ord UNINDEXED,
     title_words UNINDEXED, body_words UNINDEXED, tokenize='ascii', detail='full');
@@ -93,59 +89,6 @@ class Ranked(NamedTuple):
     score: float
 
 
-# --- documents as tokens -----------------------------------------------------------------
-
-
-def _tokens(folded: str) -> tuple[list[str], list[str]]:
-    """The terms of one folded text, and each hyphenated run's words joined (each stem once per start)."""
-    if not any(hyphen in folded for hyphen in _HYPHENS):  # most texts: no word joined by a hyphen
-        return list(map(stem, _TOKEN.findall(folded))), []
-    matches = list(_TOKEN.finditer(folded))
-    terms = [stem(m.group()) for m in matches]
-    joined: list[str] = []
-    i = 0
-    while i < len(matches):
-        j = i
-        while j + 1 < len(matches) and folded[matches[j].end() : matches[j + 1].start()] in _HYPHENS:
-            j += 1
-        for start in range(i, j):  # a run of words with single hyphens between: every stretch of two or more
-            word, seen = matches[start].group(), set()
-            for end in range(start + 1, j + 1):
-                word += matches[end].group()
-                seen.add(stem(word))
-            joined += sorted(seen)
-        i = j + 1
-    return terms, joined
-
-
-def _column(fields: Iterable[list[str]]) -> str:
-    """Terms as the index holds them: each between two spaces, a barrier between fields."""
-    words = f" {BARRIER} ".join("  ".join(terms) for terms in fields if terms)
-    return f" {words} " if words else ""
-
-
-def document_row(doc: Document) -> tuple[str, str, str, str, int, int]:
-    """(title, body, title joined, body joined, title words, body words) of a document."""
-    titles, bodies, title_joined, body_joined = [], [], [], []
-    for f in doc.fields:
-        terms, joined = _tokens(f.folded)
-        (titles if f.title else bodies).append(terms)
-        (title_joined if f.title else body_joined).append(joined)
-    # Words counted as `tokenize` finds them, field by field.
-    title_words, body_words = sum(map(len, titles)), sum(map(len, bodies))
-    return _column(titles), _column(bodies), _column(title_joined), _column(body_joined), title_words, body_words
-
-
-def documents(case: Case) -> Iterator[tuple[int, int, int, Document]]:
-    """(section number, index in section, order, document) for the case and every item of it."""
-    yield 0, 0, 0, document(case, CASE_SECTION, case, 0)
-    order = 1
-    for sect, section in enumerate(SEARCH_SECTIONS[1:], 1):
-        for i, item in enumerate(getattr(case, section)):
-            yield sect, i, order, document(case, section, item, order)
-            order += 1
-
-
 # --- the database ------------------------------------------------------------------------
 
 
@@ -154,7 +97,7 @@ def _version() -> str:
 
     here = os.path.dirname(os.path.abspath(__file__))
     parts = [f"schema {SCHEMA}", code_key()]
-    for name in ("index.py", "search.py"):
+    for name in ("index.py", "search.py", "records.py"):
         with suppress(OSError):
             st = os.stat(os.path.join(here, name))
             parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
@@ -184,23 +127,39 @@ def _overlapping(text: str | None, pattern: str) -> int:
 
 
 def _prepare(conn: sqlite3.Connection) -> None:
-    """Create the tables; empty them when they were made by another version of casekit."""
+    """Create the tables, made again when they were made by another version of casekit. An index
+    of this version is only read: opening it takes no lock another process would wait on."""
     version = _version()
+    if _made_by(conn) == version:
+        return
     conn.execute("BEGIN IMMEDIATE")
     try:
-        for statement in _TABLES.split(";"):
-            if statement.strip():
-                conn.execute(statement)
-        row = conn.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
-        if row is None or row[0] != version:
-            for table in ("files", "stats", "docs"):
-                conn.execute(f"DELETE FROM {table}")
-            conn.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (version,))
+        if _made_by(conn) != version:
+            for table in _TABLE_NAMES:
+                conn.execute(f"DROP TABLE IF EXISTS {table}")
+            for statement in _TABLES.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.execute("INSERT INTO meta VALUES ('version', ?)", (version,))
         conn.execute("COMMIT")
     except BaseException:
         with suppress(sqlite3.Error):
             conn.execute("ROLLBACK")
         raise
+
+
+_TABLE_NAMES = ("meta", "files", "stats", "docs", "cases", "events")
+
+
+def _made_by(conn: sqlite3.Connection) -> str | None:
+    """The version of casekit that made the index; None when it has no tables yet."""
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+    except sqlite3.OperationalError as exc:
+        if "no such table" not in str(exc):
+            raise
+        return None
+    return row[0] if row else None
 
 
 def open_index(library: Library) -> Index:
@@ -327,6 +286,8 @@ class Index:
 
     @staticmethod
     def _rows(case: Case) -> Iterator[tuple]:
+        from casekit.search import document_row, documents
+
         for sect, i, order, doc in documents(case):
             yield (sect, i, order, *document_row(doc))
 
@@ -348,7 +309,9 @@ class Index:
     def _delete(self, fid: int) -> None:
         lo = fid * DOCS_PER_FILE
         self.conn.execute("DELETE FROM docs WHERE rowid BETWEEN ? AND ?", (lo, lo + DOCS_PER_FILE - 1))
+        self.conn.execute("DELETE FROM events WHERE id BETWEEN ? AND ?", (lo, lo + DOCS_PER_FILE - 1))
         self.conn.execute("DELETE FROM stats WHERE file = ?", (fid,))
+        self.conn.execute("DELETE FROM cases WHERE file = ?", (fid,))
         self.conn.execute("DELETE FROM files WHERE id = ?", (fid,))
 
     def _put(self, stamp: Stamp, case: Case, docs: list[tuple]) -> int:
@@ -376,6 +339,7 @@ class Index:
             t[1] += title_words
             t[2] += body_words
         conn.executemany("INSERT INTO stats VALUES (?,?,?,?,?)", ((fid, s, *t) for s, t in totals.items()))
+        _put_case(conn, fid, case)
         return fid
 
     def add_cases(self, cases: Sequence[Case]) -> list[int]:
@@ -389,13 +353,38 @@ class Index:
         self.conn.execute("COMMIT")
         return ids
 
+    # --- reading ---
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """One read transaction: what is read inside it is one state of the index, whatever other
+        processes write meanwhile."""
+        self.conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            with suppress(sqlite3.Error):
+                self.conn.execute("COMMIT")
+
+    def file_ids(self, refs: Sequence[CaseRef], current: dict[str, int]) -> list[tuple[CaseRef, int]]:
+        """(ref, file id) of each of `refs` that `sync` found current, in order, its id read again
+        from the index: another process may have indexed the file again since (with the same text,
+        when its stamp was racy) and so given it a new id."""
+        now = {os.fsdecode(path): fid for fid, path in self.conn.execute("SELECT id, path FROM files")}
+        out = []
+        for ref in refs:
+            path = os.path.abspath(ref.path)
+            if path in current and path in now:
+                out.append((ref, now[path]))
+        return out
+
     # --- searching ---
 
     def rank(
         self, q: Query, files: dict[int, str], sections: Sequence[str] = (), limit: int | None = None
     ) -> list[Ranked]:
         """The documents of `files` ({file id: label}) matching `q`, best first, as `casekit.search` ranks them."""
-        from casekit.search import Matcher
+        from casekit.search import K1, SEARCH_SECTIONS, B, Matcher
 
         units = [u for u in q.units if Matcher(u).possible]
         if not units or not files:
@@ -449,8 +438,83 @@ class Index:
             self.conn.close()
 
 
+# --- what library-wide listings read --------------------------------------------------
+
+HEAD_SECTIONS = ("sources", "eras")  # what a case's head keeps of its sections: what filters and tables name
+
+
+def _put_case(conn: sqlite3.Connection, fid: int, case: Case) -> None:
+    """Record what listings over the library read of a case: its head (the case with only its
+    sources and eras), the choices its filters take, its counts, and each event on its own, with
+    its folded category and texts, its record (`timeline -f json`), and its place in date order
+    when that does not hang on the day (an open end runs to today)."""
+    from casekit.query import texts
+    from casekit.records import event_record
+    from casekit.registry import SECTIONS
+    from casekit.search import folded
+
+    encode = _encoder().encode
+    head = msgspec.structs.replace(case, **{name: [] for name in SECTIONS if name not in HEAD_SECTIONS})
+    conn.execute(
+        "INSERT INTO cases VALUES (?,?,?,?,?,?,?)",
+        (
+            fid,
+            encode(head),
+            encode(choices_of(case)),
+            len(case.timeline),
+            len(case.metrics),
+            len(case.principles),
+            len(case.risks),
+        ),
+    )
+    base = fid * DOCS_PER_FILE
+    conn.executemany(
+        "INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?)",
+        (
+            (
+                base + k,
+                (e.category or "").casefold(),
+                GREP_GAP.join(folded(t) for t in texts(e)),
+                encode(e),
+                encode(event_record(e)),
+                *(e.date.sort_key() if e.date.end is not None or e.date.start is None else (None,) * 4),
+            )
+            for k, e in enumerate(case.timeline)
+        ),
+    )
+
+
+GREP_GAP = "\0"  # between an event's texts as its `text` column holds them
+
+
+def choices_of(case: Case) -> dict[str, list]:
+    """What filters and completion take of one case, each value once in the case's order
+    (`era_titles`: each era's [id, title])."""
+    return {
+        "category": list(dict.fromkeys(e.category for e in case.timeline if e.category)),
+        "tag": list(dict.fromkeys(t for e in case.timeline for t in e.tags)),
+        "source": list(dict.fromkeys(s.id for s in case.sources)),
+        "era": list(dict.fromkeys(e.id for e in case.eras)),
+        "era_titles": [[e.id, e.title] for e in case.eras],
+        "principle_tag": [t for p in case.principles for t in p.tags],
+        "metric": [m.id for m in case.metrics],
+    }
+
+
+_ENCODER: msgspec.msgpack.Encoder | None = None
+
+
+def _encoder() -> msgspec.msgpack.Encoder:
+    global _ENCODER
+    if _ENCODER is None:
+        _ENCODER = msgspec.msgpack.Encoder()
+    return _ENCODER
+
+
 def _weight(which: int) -> str:
     """SQL for a document's title (0) or body (1) weight, which its section sets."""
+    from casekit.search import _WEIGHTS, SEARCH_SECTIONS
+
     weights = [_WEIGHTS[section][which] for section in SEARCH_SECTIONS]
     if len(set(weights)) == 1:
         return repr(weights[0])
@@ -510,14 +574,24 @@ def search_library(
     limit: int | None = None,
     progress: Progress | None = None,
 ) -> tuple[list, list[Loaded], int]:
-    """Search the case files `refs` through the index: (hits, files that do not load, files searched).
+    """Search the case files `refs` through the index: (hits, files that do not load, files searched)."""
+    result = with_index(library, lambda index: _search(index, refs, q, sections, limit, progress), memory=True)
+    assert result is not None
+    return result
+
+
+def with_index(library: Library, work: Callable[[Index], T], *, memory: bool = False) -> T | None:
+    """`work(index)` on the library's index, and what it gives; None when the index cannot be kept
+    on disk (the cache is off or unusable), unless `memory` asks for an index in memory then.
 
     An index SQLite finds corrupt while it is read is deleted and made again, once.
     """
     for attempt in (1, 2):
         index = open_index(library)
         try:
-            return _search(index, refs, q, sections, limit, progress)
+            if index.path is None and not memory:
+                return None
+            return work(index)
         except sqlite3.DatabaseError as exc:
             if attempt == 2 or index.path is None or isinstance(exc, sqlite3.OperationalError):
                 raise

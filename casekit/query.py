@@ -313,32 +313,46 @@ def timeline(cases: Sequence[Case], query: TimelineQuery, today: date) -> list[t
     A usage error when the period ends before it begins, or when a category, tag, source or era
     is one no case has: a typo more often than a question with no answer.
     """
-    q = query
+    check_timeline_query(query, timeline_choices(cases), {e.id: e.title for c in cases for e in c.eras}, today)
+    rows = [(c, e) for c in cases for e in case_events(c, c.timeline, query, today)]
+    return ordered_events(rows, query, today)
+
+
+def check_timeline_query(
+    q: TimelineQuery, known: dict[str, list[str]], era_titles: dict[str, str], today: date
+) -> None:
+    """A usage error when the period of `q` ends before it begins, or when it names a category,
+    tag, source or era that none of `known` (as `timeline_choices` gives them) is."""
     if q.since is not None and q.until is not None and q.since.earliest() > q.until.latest(today):
         raise FieldError(
             f"{{since}} {braced(q.since.text)} begins after {{until}} {braced(q.until.text)} ends", ("since", "until")
         )
-    known = timeline_choices(cases)
     for name, values in (("category", q.categories), ("tag", q.tags), ("source", q.sources)):
         check_known(name, values, set(known[name]))
-    check_known("era", q.eras, set(known["era"]), names={e.id: e.title for c in cases for e in c.eras})
-    rows: list[tuple[Case, Event]] = []
-    for c in cases:
-        eras = matching_eras(c, q.eras)
-        if q.eras and not eras:
-            continue
-        f = EventFilter(
-            since=q.since,
-            until=q.until,
-            strict=q.strict,
-            eras=eras,
-            categories=q.categories,
-            tags=q.tags,
-            sources=q.sources,
-            grep=q.grep,
-            today=today,
-        )
-        rows.extend((c, e) for e in f.apply(c.timeline))
+    check_known("era", q.eras, set(known["era"]), names=era_titles)
+
+
+def case_events(case: Case, events: Iterable[Event], q: TimelineQuery, today: date) -> list[Event]:
+    """Those of `events` (of `case`, in its order) that pass the filters of `q`."""
+    eras = matching_eras(case, q.eras)
+    if q.eras and not eras:
+        return []
+    f = EventFilter(
+        since=q.since,
+        until=q.until,
+        strict=q.strict,
+        eras=eras,
+        categories=q.categories,
+        tags=q.tags,
+        sources=q.sources,
+        grep=q.grep,
+        today=today,
+    )
+    return f.apply(events)
+
+
+def ordered_events(rows: list[tuple[Case, Event]], q: TimelineQuery, today: date) -> list[tuple[Case, Event]]:
+    """`rows` (in case order, each case's events in file order) merged in date order as `q` asks."""
     rows = sort_by_date(rows, key=lambda row: row[1].date, today=today)
     if q.reverse:
         rows.reverse()

@@ -522,9 +522,10 @@ LIBRARY_KEYS = (
 )
 
 
-def library_record(ref, case, error: str | None = None) -> dict[str, Any]:
+def library_record(ref, case, error: str | None = None, counts: Sequence[int] | None = None) -> dict[str, Any]:
     """`cases -f json`: one case file of the library — the case's id (`stem`, the file's, may differ),
-    what it holds, where it is; `error` when it does not load."""
+    what it holds, where it is; `error` when it does not load. `counts` (events, metrics,
+    principles, risks) stand for the case's own when it is only a head (`casekit.index`)."""
     if case is None:
         return {
             **dict.fromkeys(LIBRARY_KEYS),
@@ -540,14 +541,15 @@ def library_record(ref, case, error: str | None = None) -> dict[str, Any]:
         "company": case.company,
         "title": case.title,
         "as_of": case.as_of.text,
-        "events": len(case.timeline),
-        "metrics": len(case.metrics),
-        "principles": len(case.principles),
-        "risks": len(case.risks),
+        **dict(zip(("events", "metrics", "principles", "risks"), counts or _counts(case))),
         "path": str(ref.path),
         "bundled": ref.bundled,
         "error": None,
     }
+
+
+def _counts(case) -> tuple[int, int, int, int]:
+    return len(case.timeline), len(case.metrics), len(case.principles), len(case.risks)
 
 
 # --- shapes ------------------------------------------------------------------------------

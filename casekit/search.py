@@ -31,7 +31,7 @@ import operator
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -715,3 +715,58 @@ def hits(q: Query, ranked: Sequence, case_of: Callable[[int], tuple[Case, str]])
         item = case if found.section == CASE_SECTION else getattr(case, found.section)[found.index]
         out.append(_hit(found.score, document(case, found.section, item, found.order), matchers, label))
     return out
+
+
+# --- documents as the index holds them ------------------------------------------------
+
+BARRIER = "\u00a7"  # between two fields: a token no query word is
+
+
+def _tokens(folded: str) -> tuple[list[str], list[str]]:
+    """The terms of one folded text, and each hyphenated run's words joined (each stem once per start)."""
+    if not any(hyphen in folded for hyphen in _HYPHENS):  # most texts: no word joined by a hyphen
+        return list(map(stem, _TOKEN.findall(folded))), []
+    matches = list(_TOKEN.finditer(folded))
+    terms = [stem(m.group()) for m in matches]
+    joined: list[str] = []
+    i = 0
+    while i < len(matches):
+        j = i
+        while j + 1 < len(matches) and folded[matches[j].end() : matches[j + 1].start()] in _HYPHENS:
+            j += 1
+        for start in range(i, j):  # a run of words with single hyphens between: every stretch of two or more
+            word, seen = matches[start].group(), set()
+            for end in range(start + 1, j + 1):
+                word += matches[end].group()
+                seen.add(stem(word))
+            joined += sorted(seen)
+        i = j + 1
+    return terms, joined
+
+
+def _column(fields: Iterable[list[str]]) -> str:
+    """Terms as the index holds them: each between two spaces, a barrier between fields."""
+    words = f" {BARRIER} ".join("  ".join(terms) for terms in fields if terms)
+    return f" {words} " if words else ""
+
+
+def document_row(doc: Document) -> tuple[str, str, str, str, int, int]:
+    """(title, body, title joined, body joined, title words, body words) of a document."""
+    titles, bodies, title_joined, body_joined = [], [], [], []
+    for f in doc.fields:
+        terms, joined = _tokens(f.folded)
+        (titles if f.title else bodies).append(terms)
+        (title_joined if f.title else body_joined).append(joined)
+    # Words counted as `tokenize` finds them, field by field.
+    title_words, body_words = sum(map(len, titles)), sum(map(len, bodies))
+    return _column(titles), _column(bodies), _column(title_joined), _column(body_joined), title_words, body_words
+
+
+def documents(case: Case) -> Iterator[tuple[int, int, int, Document]]:
+    """(section number, index in section, order, document) for the case and every item of it."""
+    yield 0, 0, 0, document(case, CASE_SECTION, case, 0)
+    order = 1
+    for sect, section in enumerate(SEARCH_SECTIONS[1:], 1):
+        for i, item in enumerate(getattr(case, section)):
+            yield sect, i, order, document(case, section, item, order)
+            order += 1

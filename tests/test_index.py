@@ -9,6 +9,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -227,3 +228,81 @@ def test_search_results_and_their_order_are_as_recorded(library, env):
             found, broken, _ = search_library(lib, refs, parse_query(query), limit=50)
             assert [hit.record() for hit in found] == records, query
             assert broken == []
+
+
+# --- listings over the library read from the index ------------------------------------------
+
+_LISTED = [
+    path
+    for kind in ("timeline", "query", "search", "sections")
+    for path in sorted((Path(__file__).parent / "fixtures" / kind).glob("*.yaml"))
+]
+
+LISTINGS = [
+    ["timeline", "--all"],
+    ["timeline", "--all", "--long"],
+    *(["timeline", "--all", "-f", fmt] for fmt in ("json", "yaml", "csv", "md")),
+    ["timeline", "--all", "--category", "funding", "-f", "json"],
+    ["timeline", "--all", "--category", "FUNDING", "--category", "product"],
+    ["timeline", "--all", "--tag", "round", "--tag", "growth", "-f", "csv"],
+    ["timeline", "--all", "--source", "press", "-f", "yaml"],
+    ["timeline", "--all", "--era", "Hardware years", "--era", "pivot", "-f", "json"],
+    ["timeline", "--all", "--grep", "série", "-f", "json"],
+    ["timeline", "--all", "--grep", "launch", "--category", "product", "-r", "-n", "5"],
+    ["timeline", "--all", "--since", "2016", "--until", "2019-06", "-f", "md"],
+    ["timeline", "--all", "--since", "2018", "--strict", "-f", "json"],
+    ["timeline", "--all", "--category", "no-such-category"],
+    ["timeline", "--all", "--since", "2020", "--until", "2019"],
+    ["timeline", "--all", "--grep", "nothing matches this"],
+    ["cases"],
+    ["cases", "-f", "json"],
+    ["cases", "--grep", "acme", "-f", "csv"],
+    ["cases", "-n", "3", "-f", "md"],
+]
+
+
+@pytest.fixture
+def listed(tmp_path) -> Path:
+    """Cases of every shape the fixtures hold, two files that do not load, and the bundled case."""
+    directory = tmp_path / "listed"
+    directory.mkdir()
+    for source in (*_LISTED, ACME):
+        shutil.copy(source, directory / source.name)
+    for name in ("dangling-reference.yaml", "tab-indent.yaml"):
+        shutil.copy(Path(__file__).parent / "fixtures" / "bad" / name, directory / name)
+    for path in directory.iterdir():
+        st = path.stat()
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns - 10_000_000_000))
+    return directory
+
+
+def _listing(directory: Path, env: dict[str, str], args: list[str]) -> tuple[int, str, str]:
+    env = {**env, "COLUMNS": "120"}
+    result = CliRunner().invoke(app, ["--cases-dir", str(directory), "--today", "2025-06-01", *args], env=env)
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.mark.parametrize("args", LISTINGS, ids=" ".join)
+def test_a_listing_read_from_the_index_is_the_listing_read_from_the_cases(listed, env, args):
+    from_cases = _listing(listed, {**env, "CASEKIT_NO_CACHE": "1"}, args)
+    built = _listing(listed, env, args)  # the index made from nothing
+    warm = _listing(listed, env, args)  # and read as it stands
+    assert built == from_cases
+    assert warm == from_cases
+    assert from_cases[1] or from_cases[2]  # the listing shows something, or says why not
+
+
+def test_timeline_over_the_library_reads_the_index(listed, env):
+    from casekit.indexed import library_timeline
+    from casekit.query import TimelineQuery
+
+    lib = Library([listed], env=env)
+    found = library_timeline(lib, lib.refs(), TimelineQuery(categories=["funding"]), date(2025, 6, 1))
+    assert found is not None and len(found) > 0
+    assert {loaded.ref.id for loaded in found.broken} == {"dangling-reference", "tab-indent"}
+    with sqlite3.connect(index_file(env)) as conn:
+        indexed = conn.execute("SELECT count(*) FROM events").fetchone()[0]
+    cases = [loaded.case for loaded in lib.check_all(lib.refs()) if loaded.case is not None]
+    assert indexed == sum(len(case.timeline) for case in cases)
+    uncached = Library([listed], env={**env, "CASEKIT_NO_CACHE": "1"})
+    assert library_timeline(uncached, lib.refs(), TimelineQuery(), date(2025, 6, 1)) is None  # the cases are read

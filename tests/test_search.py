@@ -259,8 +259,7 @@ def test_folding_only_the_non_ascii_stretches_folds_as_folding_each_character(te
 @FAST
 @given(st.lists(TEXTS, min_size=1, max_size=3), st.integers(0, 3))
 def test_the_index_counts_words_and_holds_terms_as_tokenize_finds_them(texts, titles):
-    from casekit.index import BARRIER, document_row
-    from casekit.search import Document, _field
+    from casekit.search import BARRIER, Document, _field, document_row
 
     fields = [_field(f"f{k}", text, k < titles) for k, text in enumerate(texts)]
     title, body, *_, title_words, body_words = document_row(Document("c", "timeline", "x", "", 1, fields))

@@ -85,19 +85,22 @@ def cases(
     A case is shown by its id, with its file's stem beside it when the two
     differ; -c takes either.
     """
-    from casekit.cli.common import emit, open_library
+    from casekit.cli.common import ParseProgress, emit, loading_many, open_library
     from casekit.query import select
     from casekit.records import LIBRARY_KEYS, Records, library_record, shape_of
 
     st = state(ctx)
-    rows = select(
-        [
+    from casekit.indexed import library_cases
+
+    refs = st.library.refs()
+    with loading_many(len(refs)):
+        records = library_cases(st.library, refs, ParseProgress(st))
+    if records is None:  # no index: every case read
+        records = [
             library_record(loaded.ref, loaded.case, loaded.error.message if loaded.error else None)
             for loaded in open_library(st, warn=False)
-        ],
-        grep,
-        limit,
-    )
+        ]
+    rows = select(records, grep, limit)
 
     def render():
         from casekit.render.overview import cases_table

@@ -108,14 +108,11 @@ def timeline(
     and the tree shows it once, under the narrowest of them.
     """
     from casekit.cli.app import parse_date_option
-    from casekit.cli.common import emit, open_cases
+    from casekit.cli.common import Opened, emit, open_cases
     from casekit.query import TimelineQuery
     from casekit.query import timeline as select
 
     st = state(ctx)
-    cases = open_cases(st, case, all_cases, as_of)
-    several = cases.several
-    today_date = cases.today
     query = TimelineQuery(
         since=parse_date_option(since, "--since") if since is not None else None,  # `--since=` is an empty date
         until=parse_date_option(until, "--until") if until is not None else None,
@@ -128,12 +125,23 @@ def timeline(
         reverse=reverse,
         limit=limit,
     )
-    rows = select(cases, query, today_date)
+    # Over the whole library the index holds what a table or the records need; a tree or a chart
+    # draws from whole cases, and --as-of views them.
+    indexed = all_cases and not case and as_of is None and (fmt is not Format.table or view is TimelineView.table)
+    found = _from_index(st, query, fmt is Format.table) if indexed else None
+    if found is not None:
+        cases = Opened(found.heads, st.today, several=True)
+        rows = found.events() if fmt is Format.table else found
+    else:
+        cases = open_cases(st, case, all_cases, as_of)
+        rows = select(cases, query, cases.today)
+    several = cases.several
+    today_date = cases.today
 
     def records():
         from casekit.records import listing_records
 
-        return listing_records("timeline", rows, several)
+        return found.records() if found is not None else listing_records("timeline", rows, several)
 
     def render():
         from casekit.render import timeline as views
@@ -149,3 +157,19 @@ def timeline(
         st.term.err.print("no events match", style="dim")
         return
     emit(st, fmt, records, render)
+
+
+def _from_index(st, query, tables: bool):
+    """The events the query selects over the library, read from its index; None when there is none."""
+    from casekit.cli.common import ParseProgress, loading_many, skipped_reason
+    from casekit.indexed import library_timeline
+
+    def skipped(broken) -> None:
+        for loaded in broken:
+            st.term.warn(f"skipping {skipped_reason(loaded)}")
+
+    refs = st.library.refs()
+    with loading_many(len(refs)):
+        return library_timeline(
+            st.library, refs, query, st.today, all_heads=tables, progress=ParseProgress(st), skipped=skipped
+        )

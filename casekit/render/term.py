@@ -102,8 +102,9 @@ class Terminal(Plain):
             self.out.print(*trimmed)
 
     def write(self, text: str) -> None:
-        """Write machine output (no colour, no wrapping) to stdout's console."""
-        file = self.out.file
+        """Write machine output (no colour, no wrapping) to stdout's console, or to stdout while
+        there is none (Rich is not loaded for output it would not touch)."""
+        file = self._out.file if self._out is not None else sys.stdout
         file.write(text)
         if text and not text.endswith("\n"):
             file.write("\n")
