@@ -68,7 +68,7 @@ SUMMARY_SHAPE: dict = dict.fromkeys(("section", *SUMMARY_KEYS))
 # Top-level fields (as_of, title, …) are reported under this pseudo-section.
 CASE_SECTION = "case"
 SECTION_NAMES = (CASE_SECTION, *SECTIONS)
-CASE_FIELDS = ("casekit", "id", "company", "title", "as_of", "summary", "tags")
+CASE_FIELDS = ("casekit", "id", "company", "title", "as_of", "summary", "tags", "categories")
 
 # Fields shown as a word-level diff rather than old → new (any long text is too): each section's
 # `prose_fields` in `casekit.registry`, the case's summary, and the note any item or observation carries.

@@ -168,6 +168,7 @@ class _Checker:
         yield from self.duplicate_ids()
         yield from self.duplicate_numbers()
         yield from self.references()
+        yield from self.categories()
         yield from self.currencies()
         yield from self.unsourced()
         yield from self.flywheel()
@@ -262,6 +263,27 @@ class _Checker:
                         f"source {shown(ref)} is not an id in sources",
                         hint=did_you_mean(ref, known_sources),
                     )
+
+    def categories(self) -> Iterator[Problem]:
+        # A category outside the known set is a typo (`markets`) more often than a new kind of event.
+        from casekit.model import CATEGORIES
+
+        known = [*CATEGORIES, *self.case.categories]
+        for index, event in self.items("timeline"):
+            if event.category is None or event.category in known:
+                continue
+            yield self.problem(
+                ("timeline", index, "category"),
+                "warning",
+                "unknown-category",
+                f"timeline {shown(event.id)}: category {shown(event.category)} is not one of casekit's "
+                "nor among the case's `categories`",
+                hint=did_you_mean(event.category, known)
+                or f"use one of {', '.join(CATEGORIES)}, or declare it: "
+                + (
+                    "add it to the case's `categories`" if self.case.categories else f"`categories: [{event.category}]`"
+                ),
+            )
 
     def _source_refs(self) -> Iterator[tuple[tuple, list[str]]]:
         for name in SECTIONS:

@@ -863,6 +863,10 @@ class _Walker:
                 self.error(
                     _locate(node, ("tags", k)), "bad-tag", f"tag {shown(tag)} is not a slug", hint=slug_hint(tag)
                 )
+        for k, category in enumerate(out.get("categories", ()) if top else ()):
+            if not is_slug(category):
+                where = _locate(node, ("categories", k))
+                self.error(where, "bad-category", f"category {shown(category)} is not a slug", hint=slug_hint(category))
         return out if ok or top else _INVALID
 
     def _unknown_keys(self, key_nodes: list[Any], fields: dict[str, Any], missing: list[str]) -> set[str]:

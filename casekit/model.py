@@ -25,6 +25,7 @@ SourceKind = Literal["article", "blog", "memo", "filing", "interview", "dataset"
 
 SEVERITIES: tuple[str, ...] = get_args(Severity)  # in rising order
 LIKELIHOODS: tuple[str, ...] = get_args(Likelihood)
+# The timeline's categories casekit knows; a case declares any others it uses (`Case.categories`).
 CATEGORIES: tuple[str, ...] = (
     "funding",
     "product",
@@ -220,6 +221,7 @@ class Case(_Struct, kw_only=True):
     risks: list[Risk]
     summary: str | None = None
     tags: list[str] = []
+    categories: list[str] = []  # timeline categories beyond CATEGORIES that the case uses on purpose
     people: list[Person] = []
     eras: list[Era] = []
     quotes: list[Quote] = []

@@ -444,6 +444,7 @@ def case_record(case) -> dict[str, Any]:
         **date_fields(case.as_of, "as_of"),
         "summary": case.summary,
         "tags": list(case.tags),
+        "categories": list(case.categories),
         **{name: [full_record(name, item, case) for item in getattr(case, name)] for name in SECTIONS},
     }
 

@@ -44,7 +44,11 @@ _DESCRIPTIONS = {
     "lessons": "what the case teaches",
     "author": "who wrote the source",
     "benefit": "what following the principle gains",
-    "category": "what kind of event: funding, product, customer, market, deal, people …",
+    "category": (
+        "what kind of event: funding, product, customer, government, market, leadership, people, deal, other, "
+        "or one the case declares in `categories`"
+    ),
+    "categories": "timeline categories this case uses beyond casekit's own (funding, product, …), each a slug",
     "company": "the company the case is about",
     "confidence": "how sure the sources are: official, reported, estimated or disputed",
     "context": "where and when it was said",
@@ -135,8 +139,9 @@ def _tighten(defs: dict[str, Any]) -> None:
         properties = definition.get("properties", {})
         if "id" in properties:
             properties["id"] = {**slug, "description": "a slug, unique within its section"}
-        if "tags" in properties:
-            properties["tags"]["items"] = dict(slug)
+        for slugs in ("tags", "categories"):
+            if slugs in properties:
+                properties[slugs]["items"] = dict(slug)
         for whole in ("n", "rank"):
             if properties.get(whole, {}).get("type") == "integer":
                 properties[whole].update(minimum=1, maximum=MAX_WHOLE_NUMBER)

@@ -25,6 +25,7 @@ title: {title_yaml}
 as_of: {as_of_yaml}  # the latest date the case covers
 summary: {summary_yaml}
 tags: []  # slugs, e.g. [marketplace, b2b]
+# categories: [legal]  # timeline categories of your own, beyond funding, product, customer, …
 
 sources:  # at least one; every fact should name the source it came from
   - id: source1
@@ -48,7 +49,8 @@ timeline: []
 #    date: 2015
 #    title: Company founded
 #    detail: …
-#    category: other  # funding, product, customer, government, market, leadership, people, deal, other
+#    category: other  # funding, product, customer, government, market, leadership, people, deal, other,
+#                     # or one declared in `categories`
 #    era: early
 #    tags: []
 #    people: [founder]

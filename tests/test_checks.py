@@ -38,6 +38,10 @@ def found(path: Path) -> list[tuple[int | None, int | None, str, str]]:
         ),
         ("duplicate-principle-number", [(27, 8, "error", "duplicate-number")]),
         ("contradiction-currency-warning", [(17, 29, "warning", "contradiction")]),
+        (
+            "unknown-category-warning",
+            [(13, 63, "warning", "unknown-category"), (14, 62, "warning", "unknown-category")],
+        ),
     ],
 )
 def test_each_fixture_reports_its_problem_at_its_position(name, expected):
@@ -349,3 +353,81 @@ def test_equal_moat_ranks_are_ties_not_errors():
     )
     case, problems = check_bytes(text.encode(), "acme.yaml", stem="acme")
     assert case is not None and problems == []
+
+
+# --- categories ---------------------------------------------------------------------------------
+
+
+def test_an_unknown_category_says_what_was_meant_or_how_to_declare_it():
+    _, (typo, undeclared) = check_file(BAD / "unknown-category-warning.yaml")
+    assert "`markets`" in typo.message and typo.hint == "did you mean `market`?"
+    assert "`legal`" in undeclared.message
+    assert undeclared.hint.startswith("use one of funding, product,")
+    assert undeclared.hint.endswith("add it to the case's `categories`")
+
+
+def test_a_declared_category_is_known_and_one_more_declared_clears_the_warning():
+    text = (BAD / "unknown-category-warning.yaml").read_text()
+    text = text.replace("categories: [regulation]", "categories: [regulation, legal, markets]")
+    case, problems = check_bytes(text.encode(), "declared.yaml", stem="unknown-category-warning")
+    assert problems == []
+    assert case.categories == ["regulation", "legal", "markets"]
+
+
+def test_without_categories_the_hint_shows_the_key_to_add():
+    text = (BAD / "unknown-category-warning.yaml").read_text().replace("categories: [regulation]\n", "")
+    _, problems = check_bytes(text.encode(), "x.yaml", stem="unknown-category-warning")
+    hints = {p.message.split("`")[1]: p.hint for p in problems}
+    assert hints["sued"].endswith("`categories: [legal]`")
+    assert hints["ruled"].endswith("`categories: [regulation]`")
+
+
+def test_a_declared_category_must_be_a_slug():
+    text = (BAD / "unknown-category-warning.yaml").read_text().replace("[regulation]", "[Regulation Affairs]")
+    _, problems = check_bytes(text.encode(), "x.yaml", stem="unknown-category-warning")
+    bad = [p for p in problems if p.code == "bad-category"]
+    assert len(bad) == 1 and bad[0].severity == "error" and bad[0].line == 8
+
+
+def test_every_valid_fixture_and_the_bundled_case_use_known_or_declared_categories():
+    root = FIXTURES.parent.parent
+    paths = [root / "cases" / "scale_ai.yaml", *(p for p in FIXTURES.rglob("*.yaml") if "bad" not in p.parts)]
+    for path in paths:
+        _, problems = check_file(path)
+        assert not [p for p in problems if p.code == "unknown-category"], path
+
+
+def test_validate_strict_fails_on_an_unknown_category(run):
+    result = run("validate", "--strict", str(BAD / "unknown-category-warning.yaml"))
+    assert result.exit_code == 1
+    assert "[unknown-category]" in result.stdout + result.stderr
+    assert run("validate", str(BAD / "unknown-category-warning.yaml")).exit_code == 0
+
+
+def test_the_schema_takes_declared_categories_as_slugs(run):
+    import json
+
+    import jsonschema
+    import yaml
+
+    schema = json.loads(run("schema").stdout)
+    categories = schema["$defs"]["Case"]["properties"]["categories"]
+    assert "beyond casekit's own" in categories["description"]
+    data = yaml.safe_load((BAD / "unknown-category-warning.yaml").read_text())
+    jsonschema.validate(data, schema)
+    data["categories"] = ["Not A Slug"]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, schema)
+
+
+def test_diff_reports_a_changed_categories_list(tmp_path, run):
+    import json
+
+    old = tmp_path / "unknown-category-warning.yaml"
+    old.write_text((BAD / "unknown-category-warning.yaml").read_text())
+    new = tmp_path / "new.yaml"
+    new.write_text(old.read_text().replace("[regulation]", "[regulation, legal]"))
+    result = run("diff", str(old), str(new), "-f", "json")
+    assert result.exit_code == 1
+    (change,) = json.loads(result.stdout)["changes"]
+    assert (change["section"], change["field"]) == ("case", "categories")

@@ -74,7 +74,7 @@ def test_every_date_of_any_item_has_its_start_and_end(acme):
 
 def test_the_whole_case_loses_no_field_and_keeps_the_listing_keys_first(acme):
     whole = case_record(acme)
-    assert list(whole)[:10] == [
+    assert list(whole)[:11] == [
         "casekit",
         "id",
         "company",
@@ -85,8 +85,9 @@ def test_the_whole_case_loses_no_field_and_keeps_the_listing_keys_first(acme):
         "as_of_edtf",
         "summary",
         "tags",
+        "categories",
     ]
-    assert list(whole)[10:] == list(SECTIONS)
+    assert list(whole)[11:] == list(SECTIONS)
     event = whole["timeline"][0]
     assert list(event)[:14] == list(records("timeline", acme.timeline[:1])[0])
     assert event["people"] == ["jane"] and "note" in event

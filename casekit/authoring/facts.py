@@ -88,6 +88,7 @@ TOP_ORDER = (
     "as_of",
     "summary",
     "tags",
+    "categories",
     "sources",
     "people",
     "eras",
