@@ -159,10 +159,17 @@ def skeleton(
         company_yaml=_quoted(company),
         title_yaml=_quoted(title),
         as_of_yaml=_quoted(as_of or f"{today.year:04d}-{today.month:02d}"),
-        summary_yaml=_quoted(summary)
-        if summary
-        else ">-\n  One paragraph: what the company does, the bet it made and where it stands.",
+        summary_yaml=_folded(summary or "One paragraph: what the company does, the bet it made and where it stands."),
     )
+
+
+def _folded(text: str) -> str:
+    """One line of prose as a YAML folded block (`>-`), wrapped to fit 100 columns: a block scalar
+    takes any character as written, and reads back as the one line."""
+    import textwrap
+
+    lines = textwrap.wrap(text, width=96, break_long_words=False, break_on_hyphens=False)
+    return ">-\n" + "\n".join(f"  {line}" for line in lines)
 
 
 def _one_line(text: str, option: str) -> str:

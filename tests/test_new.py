@@ -212,3 +212,13 @@ def test_schema_describes_the_date_forms_and_flags_a_date_without_a_year():
     for bad in ("yesterday", 0, 12000):
         data["timeline"][0]["date"] = bad
         assert schema_errors(data), bad
+
+
+@pytest.mark.parametrize("summary", ["a: b # c", "- starts like a list", '"q" & *star {x}', "word " * 40, "%TAG ! x"])
+def test_the_summary_is_a_folded_block_that_reads_back_as_written(tmp_path, summary):
+    text = skeleton("acme", "Acme", TODAY, summary=summary)
+    path = tmp_path / "acme.yaml"
+    path.write_text(text)
+    assert load_case(path).summary == " ".join(summary.split())
+    block = text[text.index("summary: >-\n") :].split("\ntags:")[0]
+    assert all(len(line) <= 100 for line in block.splitlines())
