@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -534,3 +535,50 @@ def test_add_completes_a_field_with_the_ids_of_the_section_the_registry_names(ca
         i for i in item_ids(lay, "sources") if i
     ]
     assert completion_words(lay, fields(Quote)["text"], "quotes") == []
+
+
+# --- a case written with new, add and import only -------------------------------------------------
+
+WRITTEN = ROOT / "tests" / "fixtures" / "written"
+
+
+def test_the_netflix_fixture_is_what_its_commands_write(tmp_path, monkeypatch):
+    import shlex
+    import shutil
+
+    monkeypatch.chdir(tmp_path)
+    for name in ("events.csv", "members.csv"):
+        shutil.copy(WRITTEN / name, tmp_path / name)
+    commands = [line for line in (WRITTEN / "netflix.commands").read_text().splitlines() if line and line[0] != "#"]
+    assert {shlex.split(c)[0] for c in commands} == {"new", "add", "rm", "import"}
+    for command in commands:
+        result = run(*shlex.split(command))
+        assert result.exit_code == 0, (command, result.stderr)
+    # The same facts (the skeleton's comments may have changed since the fixture was written).
+    replayed = run("export", "-c", str(tmp_path / "cases" / "netflix.yaml"), "-f", "json")
+    assert replayed.exit_code == 0, replayed.stderr
+    assert json.loads(replayed.stdout) == json.loads(
+        run("export", "-c", str(WRITTEN / "netflix.yaml"), "-f", "json").stdout
+    )
+
+
+def test_the_netflix_fixture_validates_strictly_and_round_trips_through_fmt(tmp_path):
+    import shutil
+    from datetime import date
+
+    from casekit.study.cards import cards_for
+
+    path = tmp_path / "netflix.yaml"
+    shutil.copy(WRITTEN / "netflix.yaml", path)
+    strict = run("validate", "--strict", str(path))
+    assert strict.exit_code == 0, strict.output
+    assert "0 errors, 0 warnings" in strict.stderr + strict.stdout
+    assert run("fmt", "--check", str(path)).exit_code == 0
+    assert run("fmt", str(path)).exit_code == 0
+    assert path.read_bytes() == (WRITTEN / "netflix.yaml").read_bytes()  # formatting it changes nothing
+    case = check_bytes(path.read_bytes(), str(path))[0]
+    assert [len(case.sources), len(case.timeline), len(case.principles), len(case.risks)] == [7, 10, 2, 1]
+    assert [o.value.text for o in case.metrics[0].observations] == ["~222M", "~222M", "~231M", "~260M"]
+    assert {c.kind for c in cards_for(case, date(2024, 1, 31))} == {
+        "tradeoff", "benefit", "when", "order", "value", "severity", "speaker",
+    }  # fmt: skip
