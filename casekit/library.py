@@ -149,7 +149,15 @@ class Library(Plain):
         return bool(self.cases_dirs) or bool(self.env.get("CASEKIT_PATH", "").strip())
 
     def refs(self) -> list[CaseRef]:
-        """Every case in the library, each id once (earlier directories shadow later)."""
+        """The library's cases, each id once (earlier directories shadow later): the user's own
+        once there are any, else the bundled examples. What library-wide commands go over, so a
+        bundled example never mixes into the user's cases; `every_ref` still finds it by id."""
+        every = self.every_ref()
+        mine = [r for r in every if not r.bundled]
+        return mine or every
+
+    def every_ref(self) -> list[CaseRef]:
+        """Every case casekit can open by id, the bundled examples last (each id once)."""
         if self._refs is None:
             seen: dict[str, CaseRef] = {}
             for directory, bundled in [(d, False) for d in self.user_dirs] + [(bundled_dir(), True)]:
@@ -167,13 +175,15 @@ class Library(Plain):
             if not path.exists():
                 raise CaseNotFound(f"{spec}: no such file")
             return CaseRef(id=path.stem, path=path)
-        for ref in self.refs():
+        for ref in self.every_ref():
             if ref.id == spec:
                 return ref
         # No file is named so: a case may still have that id in a file named otherwise
         # (`other.yaml` holding `id: wrongid`), as listings and search show it.
         named = [
-            loaded.ref for loaded in self.check_all(self.refs()) if loaded.case is not None and loaded.case.id == spec
+            loaded.ref
+            for loaded in self.check_all(self.every_ref())
+            if loaded.case is not None and loaded.case.id == spec
         ]
         if len(named) == 1:
             return named[0]
@@ -186,7 +196,7 @@ class Library(Plain):
             raise _a_directory(spec)
         from casekit.problems import did_you_mean
 
-        ids = [r.id for r in self.refs()]
+        ids = [r.id for r in self.every_ref()]
         raise CaseNotFound(
             f"no case `{spec}` in the library ({self._where()})",
             hint=did_you_mean(spec, ids) or ("cases: " + ", ".join(ids) if ids else None),
@@ -242,7 +252,7 @@ class Library(Plain):
         named = self.env.get("CASEKIT_CASE", "").strip()
         if named:
             return self.find(named)
-        refs = self.refs()
+        refs = self.every_ref()
         mine = [r for r in refs if not r.bundled]
         if len(mine) == 1:
             return mine[0]
@@ -254,7 +264,7 @@ class Library(Plain):
                 f"no cases found ({self._where()})",
                 hint=("the bundled examples are there by id: " + ", ".join(r.id for r in bundled)) if bundled else None,
             )
-        ids = ", ".join(r.id for r in refs)
+        ids = ", ".join(r.id for r in mine)
         raise UsageError(
             f"several cases in the library; name one with -c CASE (cases: {ids})",
             hint="or set CASEKIT_CASE",

@@ -121,7 +121,9 @@ def test_cases_lists_the_library(run, tmp_path):
     result = run("cases", "-f", "json", "--cases-dir", str(FIXTURES / "library"))
     rows = {r["id"]: r for r in json.loads(result.stdout)}
     assert rows["acme"]["events"] == 5 and rows["acme"]["company"] == "Acme Robotics"
-    assert rows["scale_ai"]["bundled"] is True
+    assert "scale_ai" not in rows  # the bundled example is not one of the user's cases
+    empty = run("cases", "-f", "json", "--cases-dir", str(tmp_path))
+    assert [(r["id"], r["bundled"]) for r in json.loads(empty.stdout)] == [("scale_ai", True)]
 
 
 def test_show_and_tree_name_the_case(run):
@@ -387,7 +389,7 @@ def test_all_skips_a_broken_case_with_a_warning(run, tmp_path):
     (tmp_path / "acme.yaml").write_text(ACME.read_text())
     result = run("timeline", "--all", "-f", "json", "--cases-dir", str(tmp_path))
     assert result.exit_code == 0
-    assert {r["case"] for r in json.loads(result.stdout)} == {"acme", "scale_ai"}
+    assert {r["case"] for r in json.loads(result.stdout)} == {"acme"}
     assert "warning: skipping" in result.stderr and "broken.yaml:1:1" in result.stderr
 
 
@@ -461,7 +463,7 @@ def test_skipped_files_are_warned_about_alike_by_every_library_command(run, tmp_
 def test_cases_shows_the_id_a_case_is_found_by_and_its_file_when_they_differ(run, tmp_path):
     (tmp_path / "other.yaml").write_text(ACME.read_text().replace("id: acme", "id: wrongid", 1))
     rows = json.loads(run("cases", "-f", "json", "--cases-dir", str(tmp_path)).stdout)
-    assert [(r["id"], r["stem"]) for r in rows] == [("wrongid", "other"), ("scale_ai", "scale_ai")]
+    assert [(r["id"], r["stem"]) for r in rows] == [("wrongid", "other")]
     table = run("cases", "--cases-dir", str(tmp_path), env={"COLUMNS": "120"}).stdout
     assert "wrongid (other)" in table
     shown = run("show", "-c", "wrongid", "--cases-dir", str(tmp_path))
@@ -539,9 +541,9 @@ def test_every_command_takes_the_global_options_after_its_name(run, tmp_path):
     for command in ("timeline", "principles", "metrics", "cases", "validate", "schema"):
         result = run(command, "--no-color", "--today", "2024-06-30", "--cases-dir", str(tmp_path), "--no-cache")
         assert result.exit_code == 0, (command, result.stderr)
-    # --cases-dir took effect: the library is the directory's case (first) and the bundled one.
+    # --cases-dir took effect: the library is the directory's case (the bundled one left out).
     listed = json.loads(run("cases", "-f", "json", "--cases-dir", str(tmp_path)).stdout)
-    assert [r["id"] for r in listed] == ["acme", "scale_ai"]
+    assert [r["id"] for r in listed] == ["acme"]
     # --today took effect: an open range ends on the day it names.
     open_ended = (tmp_path / "acme.yaml").read_text().replace("date: 2016-03", "date: 2016-03/..", 1)
     (tmp_path / "acme.yaml").write_text(open_ended)
@@ -615,17 +617,19 @@ def test_no_color_reaches_usage_errors_from_the_entry_point():
 
 
 @pytest.mark.parametrize("columns", [40, 60, 80])
-def test_cases_never_splits_an_id_a_date_or_a_number_from_its_noun(run, columns):
-    result = run("cases", "--cases-dir", str(FIXTURES / "library"), env={"COLUMNS": str(columns)})
-    out = result.stdout.splitlines()
-    assert all(len(line) <= columns for line in out)
-    texts = ["bundled example", "Acme Robotics"]
-    for row in json.loads(run("cases", "-f", "json", "--cases-dir", str(FIXTURES / "library")).stdout):
-        texts += [row["id"], row["as_of"]]
-        texts += [f"{row[key]} {key[:-1]}" for key in ("events", "metrics", "principles", "risks")]
-    for text in texts:
-        assert any(text in line for line in out), text
-    assert "\u00a0" not in result.stdout
+def test_cases_never_splits_an_id_a_date_or_a_number_from_its_noun(run, columns, tmp_path):
+    # The user's case, then (in a library with none of the user's own) the bundled example.
+    for directory, name in ((FIXTURES / "library", "Acme Robotics"), (tmp_path, "bundled example")):
+        result = run("cases", "--cases-dir", str(directory), env={"COLUMNS": str(columns)})
+        out = result.stdout.splitlines()
+        assert all(len(line) <= columns for line in out)
+        texts = [name]
+        for row in json.loads(run("cases", "-f", "json", "--cases-dir", str(directory)).stdout):
+            texts += [row["id"], row["as_of"]]
+            texts += [f"{row[key]} {key[:-1]}" for key in ("events", "metrics", "principles", "risks")]
+        for text in texts:
+            assert any(text in line for line in out), text
+        assert "\u00a0" not in result.stdout
 
 
 def test_help_names_what_options_take_and_keeps_each_choice_whole(run):

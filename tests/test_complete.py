@@ -55,7 +55,8 @@ def test_principle_tags_complete_for_principles():
 @pytest.mark.parametrize(
     ("words", "expected"),
     [
-        (f"{LIB} timeline --all --era ", ["founding", "scaling", "pivot", *BUNDLED_ERAS]),  # --all has the example
+        (f"{LIB} timeline --all --era ", ["founding", "scaling", "pivot"]),  # --all: the user's cases alone
+        (f"{LIB} timeline -c scale_ai --era ", BUNDLED_ERAS),  # the example, named by its id
         (f"{LIB} timeline -c alpha -c beta --era ", ["founding", "scaling", "pivot"]),
         (f"{LIB} timeline -c beta --era ", ["pivot"]),
         (f"{LIB} timeline -c beta -c beta --era ", ["pivot"]),
@@ -69,6 +70,14 @@ def test_principle_tags_complete_for_principles():
 )
 def test_timeline_completes_from_the_cases_the_command_reads(words, expected):
     assert bash(words) == expected
+
+
+def test_case_ids_leave_the_bundled_example_out_once_the_user_has_cases(tmp_path):
+    assert bash(f"{LIB} timeline -c ") == ["alpha", "beta"]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert bash(f"casekit --cases-dir {empty} timeline -c ") == ["scale_ai"]
+    assert bash(f"casekit --cases-dir {empty} timeline --all --era ") == BUNDLED_ERAS
 
 
 def test_every_era_offered_over_the_library_is_accepted(run):
@@ -133,7 +142,7 @@ def test_the_installed_command_completes_for_bash_and_zsh():
     }
     done = subprocess.run([sys.executable, "-m", "casekit"], capture_output=True, text=True, env=env)
     assert done.returncode == 0 and done.stderr == ""
-    assert done.stdout.split() == ["founding", "scaling", "pivot", *BUNDLED_ERAS]
+    assert done.stdout.split() == ["founding", "scaling", "pivot"]
     env = {
         **os.environ,
         **ENV,

@@ -69,7 +69,7 @@ def _edit(path: Path, old: str, new: str) -> None:
 def test_the_index_is_made_once_and_finds_what_a_search_in_memory_finds(library, env):
     for query in ("croissant", "data", '"cafe opens"', "launch prices risk"):
         assert hits(library, env, query) == in_memory(library, query)
-    assert indexed_paths(env) == {"alpha.yaml", "beta.yaml", "acme.yaml", "scale_ai.yaml"}
+    assert indexed_paths(env) == {"alpha.yaml", "beta.yaml", "acme.yaml"}  # the bundled case is not the user's
 
 
 def test_an_edit_is_seen_at_once(library, env):
@@ -96,7 +96,7 @@ def test_a_renamed_file_is_found_under_its_new_name_and_the_old_one_forgotten(li
     hits(library, env, "croissant")
     (library / "alpha.yaml").rename(library / "renamed.yaml")
     assert hits(library, env, "croissant") == in_memory(library, "croissant")
-    assert indexed_paths(env) == {"renamed.yaml", "beta.yaml", "acme.yaml", "scale_ai.yaml"}
+    assert indexed_paths(env) == {"renamed.yaml", "beta.yaml", "acme.yaml"}
 
 
 def test_a_deleted_file_is_no_longer_found(library, env):
@@ -126,7 +126,7 @@ def test_a_corrupt_index_is_made_again(library, env, damage):
     expected = hits(library, env, "croissant")
     damage(index_file(env))
     assert hits(library, env, "croissant") == expected
-    assert indexed_paths(env) == {"alpha.yaml", "beta.yaml", "acme.yaml", "scale_ai.yaml"}
+    assert indexed_paths(env) == {"alpha.yaml", "beta.yaml", "acme.yaml"}  # the bundled case is not the user's
 
 
 def test_an_index_of_another_version_is_emptied(library, env):
@@ -159,9 +159,7 @@ def test_a_read_only_index_searches_from_memory(library, env):
     index = open_index(Library([library], env=env))
     index.conn.execute("PRAGMA query_only = 1")  # as a database on a read-only disk
     current, broken = index.sync(Library([library], env=env).refs())
-    assert (
-        index.path is None and len(current) == 4 and broken == []
-    )  # the bundled case too  # indexed in memory instead
+    assert index.path is None and len(current) == 3 and broken == []  # indexed in memory instead
     index.close()
     assert hits(library, env, "croissant") != expected
 
@@ -189,7 +187,7 @@ def test_processes_updating_the_index_at_once(library, env):
         st = path.stat()
         os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns - 10_000_000_000))
     _WORKER_ENV = {**os.environ, **env, "PYTHONPATH": str(Path(__file__).parent.parent)}
-    code = _WORKER.replace("len(current) == 3", "len(current) == 16")  # and the bundled case
+    code = _WORKER.replace("len(current) == 3", "len(current) == 15")
     workers = [
         subprocess.Popen(
             [sys.executable, "-c", code, str(library)],
@@ -207,7 +205,7 @@ def test_processes_updating_the_index_at_once(library, env):
         files = conn.execute("SELECT count(*), count(DISTINCT path) FROM files").fetchone()
         docs = conn.execute("SELECT count(*) FROM docs").fetchone()[0]
         expected = conn.execute("SELECT sum(docs) FROM files").fetchone()[0]
-    assert files == (16, 16) and docs == expected  # each file once, no document twice or lost
+    assert files == (15, 15) and docs == expected  # each file once, no document twice or lost
     assert hits(library, env, "croissant") == in_memory(library, "croissant")
 
 
@@ -263,7 +261,7 @@ LISTINGS = [
 
 @pytest.fixture
 def listed(tmp_path) -> Path:
-    """Cases of every shape the fixtures hold, two files that do not load, and the bundled case."""
+    """Cases of every shape the fixtures hold and two files that do not load."""
     directory = tmp_path / "listed"
     directory.mkdir()
     for source in (*_LISTED, ACME):

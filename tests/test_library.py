@@ -39,7 +39,29 @@ def test_cases_dirs_come_first_and_shadow_later_ones(tmp_path):
     refs = {r.id: r for r in library.refs()}
     assert refs["acme"].path == first / "acme.yaml"
     assert refs["beta"].path == second / "beta.yaml"
-    assert "scale_ai" in refs and refs["scale_ai"].bundled
+    # The bundled example is left out of a library of the user's own, yet found by its id.
+    assert "scale_ai" not in refs
+    every = {r.id: r for r in library.every_ref()}
+    assert every.keys() == {"acme", "beta", "scale_ai"} and every["scale_ai"].bundled
+    assert library.find("scale_ai").bundled
+
+
+def test_with_no_cases_of_the_users_own_the_library_is_the_bundled_example(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no ./cases
+    library = Library(env={})
+    assert [(r.id, r.bundled) for r in library.refs()] == [("scale_ai", True)]
+    assert library.default().id == "scale_ai"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    configured = Library(cases_dirs=[empty], env={})
+    assert [r.id for r in configured.refs()] == ["scale_ai"]
+    assert configured.find("scale_ai").bundled
+
+
+def test_a_users_case_named_like_the_bundled_one_shadows_it(tmp_path):
+    d = make_dir(tmp_path, "d", "scale_ai")
+    library = Library(cases_dirs=[d], env={})
+    assert [(r.id, r.bundled) for r in library.every_ref()] == [("scale_ai", False)]
 
 
 def test_casekit_path_is_used_when_no_dir_is_given(tmp_path):
@@ -225,3 +247,19 @@ def test_a_case_ref_is_a_frozen_value_equal_and_hashed_by_its_fields():
     match loaded:
         case Loaded(r, case, problems):
             assert (r, case, problems) == (ref, None, [])
+
+
+def test_library_wide_commands_leave_the_bundled_example_out_once_the_user_has_cases(run, tmp_path):
+    import json
+
+    d = make_dir(tmp_path, "mine", "acme")
+    base = ("--cases-dir", str(d))
+    validated = run(*base, "validate")
+    assert validated.exit_code == 0 and "1 file checked" in validated.stdout + validated.stderr
+    searched = run(*base, "search", "data", "-f", "json")
+    assert {hit["case"] for hit in json.loads(searched.stdout or "[]")} <= {"acme"}
+    assert run(*base, "search", "Scale AI").exit_code == 1  # found only in the bundled case
+    # Named by its id, the bundled example is there still.
+    named = run(*base, "timeline", "-c", "scale_ai", "-f", "json")
+    assert named.exit_code == 0 and len(json.loads(named.stdout)) > 10
+    assert run(*base, "search", "Scale AI", "-c", "scale_ai").exit_code == 0
