@@ -582,3 +582,11 @@ def test_the_netflix_fixture_validates_strictly_and_round_trips_through_fmt(tmp_
     assert {c.kind for c in cards_for(case, date(2024, 1, 31))} == {
         "tradeoff", "benefit", "when", "order", "value", "severity", "speaker",
     }  # fmt: skip
+
+
+def test_an_unknown_id_suggests_the_items_it_may_mean_in_any_section(case):
+    result = run("rm", "meta_stak", "-c", str(case))
+    assert result.exit_code == 2 and "no item has the id `meta_stak`" in result.stderr
+    assert "`metrics/meta_stake`" in result.stderr  # a REF that rm takes as it is
+    nothing = run("rename", "zzzz", "x", "-c", str(case))
+    assert nothing.exit_code == 2 and "casekit search" in nothing.stderr

@@ -73,7 +73,14 @@ def find_ref(lay: Layout, spec: str) -> Ref:
         return Ref(section, item_id)
     found = [name for name in SECTIONS if _index(lay, name, item_id) is not None]
     if not found:
-        raise UsageError(f"no item has the id `{item_id}`", hint="name it as SECTION/ID, as in timeline/founding")
+        from casekit.problems import likely_meant, meant_hint
+
+        every = {f"{name}/{i}": i for name in SECTIONS if lay.section(name) for i in item_ids(lay, name) if i}
+        meant = likely_meant(item_id, list(every), names=every, limit=3)
+        raise UsageError(
+            f"no item has the id `{item_id}`",
+            hint=meant_hint(meant) or "casekit search WORDS shows the REF of each item it finds",
+        )
     if len(found) > 1:
         raise UsageError(
             f"`{item_id}` is an id in {' and '.join(found)}",
