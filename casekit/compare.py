@@ -267,28 +267,9 @@ class Comparison:
 
 def case_labels(cases: Sequence[Case], names: Sequence[str] | None = None) -> list[str]:
     """A distinct label per case: its id, or the name it was given by when ids repeat (two versions)."""
+    from casekit.search import labels_for
+
     return labels_for([c.id for c in cases], names)
-
-
-def labels_for(ids: Sequence[str], names: Sequence[str] | None = None) -> list[str]:
-    """A distinct label per case id: the id, or the name it was given by when ids repeat."""
-    out: list[str] = []
-    taken: set[str] = set()
-    counts: dict[str, int] = {}
-    for case_id in ids:
-        counts[case_id] = counts.get(case_id, 0) + 1
-    for i, case_id in enumerate(ids):
-        label = case_id
-        if counts[case_id] > 1 and names:
-            from pathlib import Path
-
-            label = Path(names[i]).stem if names[i] else case_id
-        base, n = label, 2
-        while label in taken:
-            label, n = f"{base}#{n}", n + 1
-        out.append(label)
-        taken.add(label)
-    return out
 
 
 # --- metrics ---------------------------------------------------------------------------

@@ -73,6 +73,7 @@ CREATE TABLE IF NOT EXISTS events(
     id INTEGER PRIMARY KEY, category TEXT NOT NULL, text TEXT NOT NULL, data BLOB NOT NULL, record BLOB NOT NULL,
     k0 INTEGER, k1 INTEGER, k2 INTEGER, k3 INTEGER);
 CREATE INDEX IF NOT EXISTS events_by_category ON events(category);
+CREATE TABLE IF NOT EXISTS shown(id INTEGER PRIMARY KEY, doc BLOB NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS docs USING fts5(
     title, body, title_joined, body_joined, sect UNINDEXED, idx UNINDEXED, ord UNINDEXED,
     title_words UNINDEXED, body_words UNINDEXED, tokenize='ascii', detail='full');
@@ -87,6 +88,7 @@ class Ranked(NamedTuple):
     index: int  # the item's position in its section (0 for the case itself)
     order: int
     score: float
+    doc: int = 0  # the document's rowid: what `Index.shown` reads
 
 
 # --- the database ------------------------------------------------------------------------
@@ -148,7 +150,7 @@ def _prepare(conn: sqlite3.Connection) -> None:
         raise
 
 
-_TABLE_NAMES = ("meta", "files", "stats", "docs", "cases", "events")
+_TABLE_NAMES = ("meta", "files", "stats", "docs", "cases", "events", "shown")
 
 
 def _made_by(conn: sqlite3.Connection) -> str | None:
@@ -286,10 +288,13 @@ class Index:
 
     @staticmethod
     def _rows(case: Case) -> Iterator[tuple]:
-        from casekit.search import document_row, documents
+        """Each document's row of `docs`, then its fields as a hit shows them (`search.shown_form`)."""
+        from casekit.search import document_row, documents, item_refs, shown_form
 
+        encode = _encoder().encode
+        refs = item_refs(case)
         for sect, i, order, doc in documents(case):
-            yield (sect, i, order, *document_row(doc))
+            yield (sect, i, order, *document_row(doc), encode(shown_form(doc, refs.get((doc.section, doc.id)))))
 
     def _write(self, work) -> None:
         """Run `work` in one transaction; `Unwritable` when the database cannot be written."""
@@ -310,6 +315,7 @@ class Index:
         lo = fid * DOCS_PER_FILE
         self.conn.execute("DELETE FROM docs WHERE rowid BETWEEN ? AND ?", (lo, lo + DOCS_PER_FILE - 1))
         self.conn.execute("DELETE FROM events WHERE id BETWEEN ? AND ?", (lo, lo + DOCS_PER_FILE - 1))
+        self.conn.execute("DELETE FROM shown WHERE id BETWEEN ? AND ?", (lo, lo + DOCS_PER_FILE - 1))
         self.conn.execute("DELETE FROM stats WHERE file = ?", (fid,))
         self.conn.execute("DELETE FROM cases WHERE file = ?", (fid,))
         self.conn.execute("DELETE FROM files WHERE id = ?", (fid,))
@@ -330,10 +336,11 @@ class Index:
         conn.executemany(
             "INSERT INTO docs(rowid, sect, idx, ord, title, body, title_joined, body_joined, title_words, body_words)"
             " VALUES (?,?,?,?,?,?,?,?,?,?)",
-            ((base + k, *row) for k, row in enumerate(docs)),
+            ((base + k, *row[:-1]) for k, row in enumerate(docs)),
         )
+        conn.executemany("INSERT INTO shown VALUES (?,?)", ((base + k, row[-1]) for k, row in enumerate(docs)))
         totals: dict[int, list[int]] = {}
-        for sect, *_, title_words, body_words in docs:
+        for sect, *_, title_words, body_words, _ in docs:
             t = totals.setdefault(sect, [0, 0, 0])
             t[0] += 1
             t[1] += title_words
@@ -430,7 +437,17 @@ class Index:
             params,
         ).fetchall()
         conn.execute("DROP TABLE IF EXISTS temp.found")
-        return [Ranked(r // DOCS_PER_FILE, SEARCH_SECTIONS[sect], idx, order, s) for r, sect, idx, order, s in rows]
+        return [Ranked(r // DOCS_PER_FILE, SEARCH_SECTIONS[sect], idx, order, s, r) for r, sect, idx, order, s in rows]
+
+    def shown(self, docs: Sequence[int]) -> dict[int, list]:
+        """{rowid: the document's fields as a hit shows them} of the documents `docs`."""
+        if not docs:
+            return {}
+        decode = msgspec.msgpack.Decoder(list).decode
+        marks = ",".join("?" * len(docs))
+        return {
+            r: decode(blob) for r, blob in self.conn.execute(f"SELECT id, doc FROM shown WHERE id IN ({marks})", docs)
+        }
 
     def close(self) -> None:
         """Close the connection (a database on disk stays; one in memory is gone)."""
@@ -610,18 +627,22 @@ def _search(
     limit: int | None,
     progress: Progress | None,
 ) -> tuple[list, list[Loaded], int]:
-    from casekit.compare import labels_for
-    from casekit.search import hits
+    """Bring the index up to date, then rank and read the hits inside one read transaction, each
+    file's id read again by its path: another process indexing a file again meanwhile (a young
+    file is indexed by every process that finds it) gives it a new id, which the ranking sees."""
+    from casekit.search import Matcher, hit_from_shown, labels_for
 
-    assert index.library is not None
     current, broken = index.sync(refs, progress)
-    found = [(ref, current[p]) for ref in refs if (p := os.path.abspath(ref.path)) in current]
-    if not found:
-        return [], broken, 0
-    ids = dict(index.conn.execute("SELECT id, case_id FROM files"))
-    labels = labels_for([ids[fid] for _, fid in found], [str(ref.path) for ref, _ in found])
-    label_of = {fid: label for (_, fid), label in zip(found, labels)}
-    ref_of = {fid: ref for ref, fid in found}
-    ranked = index.rank(q, label_of, sections, limit)
-    library = index.library
-    return hits(q, ranked, lambda fid: (library.load(ref_of[fid]), label_of[fid])), broken, len(found)
+    with index.reading():
+        found = index.file_ids(refs, current)
+        if not found:
+            return [], broken, 0
+        wanted = {fid for _, fid in found}
+        ids = {fid: case_id for fid, case_id in index.conn.execute("SELECT id, case_id FROM files") if fid in wanted}
+        labels = labels_for([ids[fid] for _, fid in found], [str(ref.path) for ref, _ in found])
+        label_of = {fid: label for (_, fid), label in zip(found, labels)}
+        ranked = index.rank(q, label_of, sections, limit)
+        shown = index.shown([r.doc for r in ranked])
+    matchers = [m for m in map(Matcher, q.units) if m.possible]
+    hits = [hit_from_shown(r, ids[r.file], label_of[r.file], shown[r.doc], matchers) for r in ranked]
+    return hits, broken, len(found)

@@ -631,7 +631,7 @@ def _match(fields: Sequence[str], matchers: Sequence[Matcher]) -> _Matches:
     return matches
 
 
-def _hit(score: float, doc: Document, matchers: Sequence[Matcher], case: str) -> Hit:
+def _hit(score: float, doc: Document, matchers: Sequence[Matcher], case: str, ref: str | None = None) -> Hit:
     """The hit for a matched document: its title's matches marked, and a snippet from its best field."""
     matches = _match([f.folded for f in doc.fields], matchers)
     units_by_field: dict[int, int] = {}
@@ -670,7 +670,7 @@ def _hit(score: float, doc: Document, matchers: Sequence[Matcher], case: str) ->
     else:
         best = min(count_by_field)
     snippet = make_snippet(doc.fields[best], spans(best))
-    return Hit(case, doc.section, doc.id, doc.title, score, snippet, tuple(_merge(title_spans)))
+    return Hit(case, doc.section, doc.id, doc.title, score, snippet, tuple(_merge(title_spans)), ref)
 
 
 def search(
@@ -703,6 +703,61 @@ def search(
         index.close()
     by_id = {fid: (case, name) for fid, case, name in zip(ids, cases, names)}
     return hits(q, ranked, lambda fid: by_id[fid])
+
+
+def labels_for(ids: Sequence[str], names: Sequence[str] | None = None) -> list[str]:
+    """A distinct label per case id: the id, or the name it was given by when ids repeat."""
+    out: list[str] = []
+    taken: set[str] = set()
+    counts: dict[str, int] = {}
+    for case_id in ids:
+        counts[case_id] = counts.get(case_id, 0) + 1
+    for i, case_id in enumerate(ids):
+        label = case_id
+        if counts[case_id] > 1 and names:
+            from pathlib import Path
+
+            label = Path(names[i]).stem if names[i] else case_id
+        base, n = label, 2
+        while label in taken:
+            label, n = f"{base}#{n}", n + 1
+        out.append(label)
+        taken.add(label)
+    return out
+
+
+def item_refs(case: Case) -> dict[tuple[str, str], str]:
+    """{(section, id): the REF `casekit show` takes} of every item of `case`: its id, or
+    `SECTION/ID` when another section has an item with that id too (as `casekit.links.ref_of`)."""
+    held: dict[str, set[str]] = {}
+    for section in SECTIONS:
+        for item in getattr(case, section):
+            held.setdefault(item.id, set()).add(section)
+    return {
+        (section, item_id): f"{section}/{item_id}" if len(sections) > 1 else item_id
+        for item_id, sections in held.items()
+        for section in sections
+    }
+
+
+def shown_form(doc: Document, ref: str | None) -> list:
+    """What a hit shows of a document, as the index keeps it: id, title, REF and fields."""
+    return [doc.id, doc.title, ref, [[f.name, f.text, f.title, f.title_at] for f in doc.fields]]
+
+
+def hit_from_shown(found, case_id: str, label: str, shown: list, matchers: Sequence[Matcher]) -> Hit:
+    """The hit for a ranked document (`casekit.index.Ranked`) from its `shown_form`, as `hits`
+    makes it from the case, with its REF."""
+    item_id, title, ref, fields = shown
+    doc = Document(
+        case_id,
+        found.section,
+        item_id,
+        title,
+        found.order,
+        [Field(name, text, is_title, at, folded(text)) for name, text, is_title, at in fields],
+    )
+    return _hit(found.score, doc, matchers, label, ref)
 
 
 def hits(q: Query, ranked: Sequence, case_of: Callable[[int], tuple[Case, str]]) -> list[Hit]:

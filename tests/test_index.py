@@ -9,6 +9,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 from datetime import date
 from pathlib import Path
 
@@ -166,6 +167,7 @@ def test_a_read_only_index_searches_from_memory(library, env):
 
 _WORKER = """
 import sys
+import time
 from casekit.index import open_index
 from casekit.library import Library
 from casekit.search import parse_query
@@ -304,3 +306,59 @@ def test_timeline_over_the_library_reads_the_index(listed, env):
     assert indexed == sum(len(case.timeline) for case in cases)
     uncached = Library([listed], env={**env, "CASEKIT_NO_CACHE": "1"})
     assert library_timeline(uncached, lib.refs(), TimelineQuery(), date(2025, 6, 1)) is None  # the cases are read
+
+
+def test_a_library_hit_carries_the_ref_show_takes(library, env):
+    from casekit.index import search_library
+    from casekit.links import ref_of
+    from casekit.search import parse_query
+
+    lib = Library([library], env=env)
+    cases = {case.id: case for case in lib.load_all(lib.refs())}
+    found, _, _ = search_library(lib, lib.refs(), parse_query("croissant data risk launch opens the"), limit=200)
+    assert len({hit.section for hit in found}) > 3
+    for hit in found:
+        case = cases[hit.case]
+        if hit.section == "case":
+            assert hit.ref is None
+        else:
+            item = next(i for i in getattr(case, hit.section) if i.id == hit.id)
+            assert hit.ref == ref_of(case, hit.section, item)
+
+
+_SEARCHER = """
+import sys
+import time
+from casekit.index import search_library
+from casekit.library import Library
+from casekit.search import parse_query
+library = Library([sys.argv[1]])
+for _ in range(int(sys.argv[2])):
+    hits, broken, searched = search_library(library, library.refs(), parse_query("croissant"))
+    assert broken == [] and any(hit.case == "alpha" for hit in hits), [hit.case for hit in hits]
+print("ok")
+"""
+
+
+def test_a_search_finds_a_file_another_process_indexes_again_meanwhile(library, env):
+    """Two processes search while the file they search keeps changing its stamp (as a file just
+    written does), so each indexes it again, under a new id, between the other's update and its
+    ranking: every search still finds its hits."""
+    alpha = library / "alpha.yaml"
+    worker_env = {**os.environ, **env, "PYTHONPATH": str(Path(__file__).parent.parent)}
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", _SEARCHER, str(library), "25"],
+            env=worker_env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    while any(worker.poll() is None for worker in workers):
+        os.utime(alpha)  # a new mtime and ctime: every process finds the file changed
+        time.sleep(0.005)
+    for worker in workers:
+        out, err = worker.communicate(timeout=120)
+        assert worker.returncode == 0 and out.strip() == "ok", err

@@ -50,7 +50,6 @@ def search(
     from casekit.cli.common import ParseProgress, emit, find_cases, loading_many, skipped_reason
     from casekit.compare import case_labels
     from casekit.records import Records, shape_of
-    from casekit.render.text import clean_inline
     from casekit.search import HIT_KEYS, search_query
     from casekit.search import search as run_search
 
@@ -75,6 +74,8 @@ def search(
         for loaded in broken:
             st.term.warn(f"skipping {skipped_reason(loaded)}")
     if not hits:
+        from casekit.render.text import clean_inline
+
         st.term.err.print(f"no matches for {clean_inline(text)}", style="dim", markup=False, highlight=False)
         if fmt is not Format.table:  # tools still get a well-formed empty answer
             emit(st, fmt, lambda: Records([], shape_of(HIT_KEYS)), lambda: None)
