@@ -362,3 +362,22 @@ def test_a_search_finds_a_file_another_process_indexes_again_meanwhile(library, 
     for worker in workers:
         out, err = worker.communicate(timeout=120)
         assert worker.returncode == 0 and out.strip() == "ok", err
+
+
+def test_completion_over_the_library_offers_from_the_index_what_the_cases_hold(listed, env):
+    from casekit.cli.complete import _matching
+    from casekit.indexed import library_choices
+    from casekit.query import timeline_choices
+
+    lib = Library([listed], env=env)
+    found = library_choices(lib, lib.refs())
+    assert found is not None
+    cases = [loaded.case for loaded in lib.check_all(lib.refs()) if loaded.case is not None]
+    expected = {
+        **timeline_choices(cases),
+        "principle_tag": [t for c in cases for p in c.principles for t in p.tags],
+        "metric": [m.id for c in cases for m in c.metrics],
+    }
+    for key, words in expected.items():
+        assert words, key
+        assert _matching([v for choices in found for v in choices[key]], "") == _matching(words, ""), key

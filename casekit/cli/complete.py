@@ -170,14 +170,29 @@ def _default_refs(library) -> list:
         return library.refs()
 
 
-def _from_cases(words: Callable, key: str = "case") -> Callable:
-    """A completion offering `words(cases)` of the cases the command line names."""
+def _from_cases(words: Callable, key: str = "case", indexed: str | None = None) -> Callable:
+    """A completion offering `words(cases)` of the cases the command line names; over the whole
+    library (`--all`, no `--as-of`), the choices the library index keeps under `indexed`."""
 
     @_quietly
     def complete(ctx, incomplete: str) -> list[str]:
-        return _matching(words(_cases(ctx, key)), incomplete)
+        found = _from_index(ctx, indexed) if indexed else None
+        return _matching(words(_cases(ctx, key)) if found is None else found, incomplete)
 
     return complete
+
+
+def _from_index(ctx, key: str) -> list[str] | None:
+    """The choices under `key` (`casekit.index.choices_of`) of every case of the library, read
+    from its index; None when the command line does not ask for every case, or there is no index."""
+    params = _params(ctx)
+    if not params.get("all_cases") or params.get("as_of"):
+        return None
+    from casekit.indexed import library_choices
+
+    library = _library(ctx)
+    found = library_choices(library, library.refs())
+    return None if found is None else [value for choices in found for value in choices[key]]
 
 
 def _timeline(option: str) -> Callable:
@@ -188,15 +203,17 @@ def _timeline(option: str) -> Callable:
 
         return timeline_choices(cases)[option]
 
-    return _from_cases(words)
+    return _from_cases(words, indexed=option)
 
 
 eras = _timeline("era")
 categories = _timeline("category")
 tags = _timeline("tag")
 sources = _timeline("source")
-principle_tags = _from_cases(lambda cases: [t for c in cases for p in c.principles for t in p.tags])
-metric_ids = _from_cases(lambda cases: [m.id for c in cases for m in c.metrics])
+principle_tags = _from_cases(
+    lambda cases: [t for c in cases for p in c.principles for t in p.tags], indexed="principle_tag"
+)
+metric_ids = _from_cases(lambda cases: [m.id for c in cases for m in c.metrics], indexed="metric")
 
 
 def _principle_refs(cases) -> list[str]:
