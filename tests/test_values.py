@@ -591,3 +591,77 @@ def test_parsing_compiles_each_pattern_once(monkeypatch):
     assert [Value.parse(text) for text in written] == first
     with pytest.raises(ValueParseError):
         Value.parse("no number")
+
+
+def _parsed_or_refused(text: str, lowered: bool | None) -> object:
+    from casekit.values import _Parser
+
+    try:
+        return _Parser(text, lowered=lowered).parse()
+    except ValueParseError as exc:
+        return ("refused", str(exc), exc.text)
+
+
+# Pieces of analysts' notation, in both cases, so that generated text is often a figure.
+_PIECES = st.sampled_from(
+    [
+        *"0123456789.,+-$%/~<> xXkKmMbBtT",
+        "USD",
+        "usd",
+        "Eur",
+        "CHF",
+        "xyz",
+        "US$",
+        "Per",
+        "hour",
+        "Pct",
+        "percent",
+        "Million",
+        "bn",
+        "about",
+        "At Least",
+        "UP TO",
+        "Between",
+        " and ",
+        " to ",
+        "1990s",
+        "Mid-80S",
+        "p.a.",
+        "CA. ",
+        "e3",
+        "E-2",
+        "'s",
+        "≈",
+        "–",
+        "€",
+        "¥",
+        "\u00a0",
+        "\t",
+        "ſ",
+        "K",
+        "İ",
+    ]
+)
+
+
+@given(st.lists(_PIECES, min_size=1, max_size=8).map("".join))
+@settings(max_examples=400, deadline=None)
+def test_ascii_text_matched_lowered_reads_as_the_case_insensitive_patterns_read_it(text):
+    # Text whose only cased letters are ASCII is matched lowered, by patterns compiled without
+    # IGNORECASE (cheaper to compile); the figure, or the refusal and its message, is the same
+    # as the case-insensitive patterns give. Text with other cased letters is matched as written.
+    assert _parsed_or_refused(text, None) == _parsed_or_refused(text, False)
+
+
+def test_the_patterns_matched_against_lowered_text_write_no_capital_letter():
+    import re
+
+    from casekit import values
+
+    for text in ("$13.8B", "~US$1.4B+", "between 5 and 10 per hour", "mid-1990s", "≥ 45 pct", "XYZ 5", "5 p.a."):
+        _parsed_or_refused(text, None)
+    assert values._COMPILED_LOWER  # the lowered path was taken
+    capitals = [p for p in values._COMPILED_LOWER if re.search(r"(?<![\\?])[A-Z]", p)]
+    assert capitals == []
+    # Nor a letter with a case outside ASCII, which IGNORECASE would have matched in other forms.
+    assert [p for p in values._COMPILED_LOWER if not values._folds_plainly(p)] == []
