@@ -121,3 +121,21 @@ def test_pager_cat_or_empty_and_no_pager_installed_print_as_usual(tmp_path, monk
     term = paging_terminal(monkeypatch)
     term.print(Text("straight out"))
     assert term.out.file.getvalue() == "straight out\n"
+
+
+def test_printable_text_passes_clean_untouched_and_every_character_is_judged_as_the_patterns_judge_it():
+    # `clean` and `clean_inline` hand printable text back without compiling their patterns; every
+    # character up to the supplementary planes, alone and inside text, comes out as the
+    # patterns would have it.
+    import re
+
+    from casekit.render import text as module
+
+    control, inline = (re.compile(*module._PATTERNS[name]) for name in ("control", "control_inline"))
+    for code in range(0x30000):
+        ch = chr(code)
+        for sample in (ch, f"a{ch}b\n", f"\t{ch}"):
+            assert module.clean(sample) == control.sub(module._visible, sample), hex(code)
+            assert module.clean_inline(sample) == inline.sub(module._visible, sample), hex(code)
+    assert module.clean("Scale AI’s — “data engine”") == "Scale AI’s — “data engine”"
+    assert module.clean("a\x1b[31mb") == "a\u241b[31mb"

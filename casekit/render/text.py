@@ -7,6 +7,7 @@ override) must be shown, not obeyed.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from rich.text import Text
@@ -19,10 +20,24 @@ from rich.text import Text
 # operators, the byte-order mark, interlinear annotation); and lone
 # surrogates, which stand for the bytes of a path that are not UTF-8.
 # Zero-width (non-)joiners stay: scripts and emoji need them.
+#
+# Every one of them is a character `str.isprintable` refuses (a control, a format character, a
+# separator, a surrogate), so printable text, which is nearly all text, is passed on as it is
+# and the patterns are compiled (about a millisecond) only when some text needs them.
 _INVISIBLE = "\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
-_CONTROL = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029{_INVISIBLE}\ud800-\udfff]")
-# The same, and line breaks and tabs too: for text that must stay on its line (a file name).
-_CONTROL_INLINE = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029\u0085{_INVISIBLE}\ud800-\udfff]")
+_PATTERNS = {
+    "control": (f"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029{_INVISIBLE}\ud800-\udfff]",),
+    # The same, and line breaks and tabs too: for text that must stay on its line (a file name).
+    "control_inline": (f"[\x00-\x1f\x7f-\x9f\u2028\u2029\u0085{_INVISIBLE}\ud800-\udfff]",),
+    # A URL a terminal may be asked to open: a web, mail or file address of printable ASCII only,
+    # so that nothing in it can end the hyperlink's escape sequence early.
+    "linkable": (r"(?:https?://|mailto:|file://)[\x21-\x7e]+", re.IGNORECASE),
+}
+
+
+@functools.cache
+def _pattern(name: str) -> re.Pattern[str]:
+    return re.compile(*_PATTERNS[name])
 
 
 def _visible(match: re.Match) -> str:
@@ -39,14 +54,18 @@ def _visible(match: re.Match) -> str:
 def clean(value: object) -> str:
     """`value` as a string with every control character made visible."""
     text = "" if value is None else str(value)
-    return _CONTROL.sub(_visible, text)
+    if text.isprintable() or text.replace("\n", "").replace("\t", "").isprintable():
+        return text
+    return _pattern("control").sub(_visible, text)
 
 
 def clean_inline(value: object) -> str:
     """`value` made visible as `clean` does, and kept on one line: for a file name or a
     location, where a newline in the name would forge a line of output."""
     text = "" if value is None else str(value)
-    return _CONTROL_INLINE.sub(_visible, text)
+    if text.isprintable():
+        return text
+    return _pattern("control_inline").sub(_visible, text)
 
 
 def safe(value: object, style: str = "") -> Text:
@@ -54,15 +73,10 @@ def safe(value: object, style: str = "") -> Text:
     return Text(clean(value), style=style)
 
 
-# A URL a terminal may be asked to open: a web, mail or file address of printable ASCII only, so
-# that nothing in it can end the hyperlink's escape sequence early.
-_LINKABLE = re.compile(r"(?:https?://|mailto:|file://)[\x21-\x7e]+", re.IGNORECASE)
-
-
 def link_style(url: str | None, style: str = ""):
     """`style` with a terminal hyperlink (OSC 8) to `url` added when `url` is safe to link; Rich
     sends the link only to a terminal that takes colour, never into a pipe."""
-    if not url or not _LINKABLE.fullmatch(url):
+    if not url or not _pattern("linkable").fullmatch(url):
         return style
     from rich.style import Style
 
