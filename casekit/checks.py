@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from casekit.model import Case
+from casekit.plain import Plain
 from casekit.problems import Problem, did_you_mean, one_line, shown
 from casekit.registry import SECTIONS, references
 
@@ -103,8 +104,7 @@ def unit_conflict(unit: str, value) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class Gaps:
+class Gaps(Plain):
     """What the loader could not build, so the checks skip what depends on it.
 
     `keys`: top-level keys missing, duplicated or broken. `positions`: for a
@@ -114,9 +114,17 @@ class Gaps:
     even that could not be read).
     """
 
-    keys: frozenset[str] = frozenset()
-    positions: Mapping[tuple, Sequence[int]] = field(default_factory=dict)
-    broken: Mapping[str, Mapping[int, str | None]] = field(default_factory=dict)
+    _fields = ("keys", "positions", "broken")
+
+    def __init__(
+        self,
+        keys: frozenset[str] = frozenset(),
+        positions: Mapping[tuple, Sequence[int]] | None = None,
+        broken: Mapping[str, Mapping[int, str | None]] | None = None,
+    ) -> None:
+        self.keys = keys
+        self.positions = {} if positions is None else positions
+        self.broken = {} if broken is None else broken
 
     def complete(self, section: str) -> bool:
         """True when every item of `section` built."""

@@ -5,13 +5,12 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import FrozenInstanceError
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from casekit.errors import CasekitError, CaseNotFound, InvalidCase, UsageError
 from casekit.model import Case
-from casekit.plain import Plain
+from casekit.plain import Plain, Record
 
 if TYPE_CHECKING:
     from datetime import date
@@ -25,43 +24,7 @@ SUFFIXES = (".yaml", ".yml")
 PARALLEL_MIN = 8
 
 
-class _Record:
-    """A small immutable record, equal, hashed and shown by its `__slots__` as a frozen dataclass
-    is. Written out because a frozen dataclass execs its generated methods when the module is
-    imported (about a millisecond each), and every command imports this module."""
-
-    __slots__: tuple[str, ...] = ()
-
-    def _set(self, *values: object) -> None:
-        for name, value in zip(self.__slots__, values, strict=True):
-            object.__setattr__(self, name, value)
-
-    def _fields(self) -> tuple:
-        return tuple(getattr(self, name) for name in self.__slots__)
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return self._fields() == other._fields()  # type: ignore[attr-defined]
-
-    def __hash__(self) -> int:
-        return hash(self._fields())
-
-    def __repr__(self) -> str:
-        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
-        return f"{type(self).__name__}({shown})"
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise FrozenInstanceError(f"cannot assign to field {name!r}")
-
-    def __delattr__(self, name: str) -> None:
-        raise FrozenInstanceError(f"cannot delete field {name!r}")
-
-    def __reduce__(self):
-        return (type(self), self._fields())
-
-
-class CaseRef(_Record):
+class CaseRef(Record):
     """A case file found in the library: its id (the file's stem) and where it is."""
 
     __slots__ = __match_args__ = ("id", "path", "bundled", "listed")
@@ -74,7 +37,7 @@ class CaseRef(_Record):
         self._set(id, path, bundled, listed)
 
 
-class Loaded(_Record):
+class Loaded(Record):
     """One case file after loading: the case (None when it has errors or is unreadable) and its problems."""
 
     __slots__ = __match_args__ = ("ref", "case", "problems", "error")

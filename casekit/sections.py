@@ -8,7 +8,6 @@ references to other items resolved. No Rich here.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import date
 
 from casekit.errors import UsageError
@@ -26,6 +25,7 @@ from casekit.model import (
     likelihood_rank,
     severity_rank,
 )
+from casekit.plain import Plain
 from casekit.query import grep as grep_items
 from casekit.query import in_era, select, sort_by_date
 from casekit.registry import SECTIONS
@@ -97,24 +97,32 @@ def linked_principles(case: Case, risk: Risk) -> list[Principle]:
     return sorted(found, key=lambda p: p.n)
 
 
-@dataclass
-class Relation:
+class Relation(Plain):
     """Another principle and what it shares with the one in view."""
 
-    principle: Principle
-    risks: list[Risk] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
+    _fields = ("principle", "risks", "tags")
+
+    def __init__(self, principle: Principle, risks: list[Risk] | None = None, tags: list[str] | None = None) -> None:
+        self.principle = principle
+        self.risks = [] if risks is None else risks
+        self.tags = [] if tags is None else tags
 
 
-@dataclass
-class PrincipleDetail:
+class PrincipleDetail(Plain):
     """A principle with its references resolved: evidence events, risks, kin."""
 
-    principle: Principle
-    evidence: list[Event]
-    missing_evidence: list[str]
-    risks: list[Risk]
-    related: list[Relation]
+    _fields = ("principle", "evidence", "missing_evidence", "risks", "related")
+
+    def __init__(
+        self,
+        principle: Principle,
+        evidence: list[Event],
+        missing_evidence: list[str],
+        risks: list[Risk],
+        related: list[Relation],
+    ) -> None:
+        self.principle, self.evidence, self.missing_evidence = principle, evidence, missing_evidence
+        self.risks, self.related = risks, related
 
 
 def principle_detail(case: Case, principle: Principle, today: date | None = None) -> PrincipleDetail:
@@ -351,18 +359,19 @@ def speaker_name(case: Case, speaker: str) -> str:
 # --- the flywheel -----------------------------------------------------------
 
 
-@dataclass
-class Flywheel:
+class Flywheel(Plain):
     """The flywheel's edges as loops: each loop a list of node labels, first node not repeated.
 
     `open_edges` are the edges that lie on no cycle, decided on the graph itself (its strongly
     connected components), never on the loops listed; `loops` is for display, and `cut` says
     that there were more than were listed."""
 
-    loops: list[list[str]]
-    open_edges: list[FlywheelEdge]
-    edges: list[FlywheelEdge]
-    cut: bool = False
+    _fields = ("loops", "open_edges", "edges", "cut")
+
+    def __init__(
+        self, loops: list[list[str]], open_edges: list[FlywheelEdge], edges: list[FlywheelEdge], cut: bool = False
+    ) -> None:
+        self.loops, self.open_edges, self.edges, self.cut = loops, open_edges, edges, cut
 
     @property
     def closed(self) -> bool:
@@ -470,13 +479,13 @@ def _simple_cycles(order, succ, component) -> tuple[list[list[str]], bool]:
     return loops, False
 
 
-@dataclass
-class FlywheelShown:
+class FlywheelShown(Plain):
     """One case's flywheel in a listing: the whole wheel and the edges kept."""
 
-    case: Case
-    wheel: Flywheel
-    edges: list[FlywheelEdge]
+    _fields = ("case", "wheel", "edges")
+
+    def __init__(self, case: Case, wheel: Flywheel, edges: list[FlywheelEdge]) -> None:
+        self.case, self.wheel, self.edges = case, wheel, edges
 
     def warnings(self) -> list[str]:
         """What is wrong with the whole wheel: each edge on no loop, or no loop at all."""

@@ -8,7 +8,6 @@ legend of the sources cited under the table.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date
 
 from rich import box
@@ -19,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from casekit.model import Case
+from casekit.plain import Plain
 from casekit.render.fit import (
     MIN_HANGING,
     READING_WIDTH,
@@ -39,21 +39,26 @@ from casekit.render.text import clean, safe
 Rows = Sequence[tuple[Case, object]]
 
 
-@dataclass
-class Field:
+class Field(Plain):
     """One column of a listing, and how it reads when stacked under the main column."""
 
-    header: str
-    cells: list[Text]
-    main: bool = False  # the prose column the others stack under on a narrow terminal
-    keep: bool = False  # stays a column of its own even then (the case, the sources cited)
-    figure: bool = False  # a number, date or id: never wrapped
-    label: str | None = None  # its label when stacked (None: the header; "": none)
-    share: int = (
-        0  # at most 1/share of the terminal (the main column: unless stacked), never less than its longest word
-    )
-    indent: int = 0  # its lines' indent when stacked
-    options: dict = field(default_factory=dict)  # justify, header_style, min_width, max_width
+    _fields = ("header", "cells", "main", "keep", "figure", "label", "share", "indent", "options")
+
+    def __init__(
+        self,
+        header: str,
+        cells: list[Text],
+        main: bool = False,  # the prose column the others stack under on a narrow terminal
+        keep: bool = False,  # stays a column of its own even then (the case, the sources cited)
+        figure: bool = False,  # a number, date or id: never wrapped
+        label: str | None = None,  # its label when stacked (None: the header; "": none)
+        share: int = 0,  # at most 1/share of the terminal (the main column: unless stacked), never less than its longest word
+        indent: int = 0,  # its lines' indent when stacked
+        options: dict | None = None,  # justify, header_style, min_width, max_width
+    ) -> None:
+        self.header, self.cells, self.main, self.keep, self.figure = header, cells, main, keep, figure
+        self.label, self.share, self.indent = label, share, indent
+        self.options = {} if options is None else options
 
     def under(self, k: int) -> Text | None:
         """Row `k`'s cell as a line under the main column, or None when it is empty."""
