@@ -1,7 +1,6 @@
 """`casekit diff A B`: what changed between two cases, item by item; also a git external diff driver."""
 
 import re
-from dataclasses import dataclass
 from typing import Annotated
 
 import typer
@@ -9,17 +8,29 @@ import typer
 from casekit.cli import complete
 from casekit.cli.app import app, state
 from casekit.cli.options import ChangeSectionsOpt, Format, FormatOpt
+from casekit.plain import Record
 
 DEV_NULL = "/dev/null"
-# git writes "." for the hash and mode of a side that does not exist.
-_HEX = re.compile(r"[0-9a-f]{4,64}|\.")
-_MODE = re.compile(r"[0-7]{6}|\.")
+# git writes "." for the hash and mode of a side that does not exist. (The module's patterns are
+# compiled when first used, as `--help` imports this module too.)
+_HEX = r"[0-9a-f]{4,64}|\."
+_MODE = r"[0-7]{6}|\."
 
 
-@dataclass(frozen=True, slots=True)
-class GitDiffArgs:
+class GitDiffArgs(Record):
     """The arguments git passes an external diff command (see git(1), GIT_EXTERNAL_DIFF)."""
 
+    __slots__ = __match_args__ = (
+        "path",
+        "old_file",
+        "old_hex",
+        "old_mode",
+        "new_file",
+        "new_hex",
+        "new_mode",
+        "new_path",
+        "rename_info",
+    )
     path: str
     old_file: str
     old_hex: str
@@ -28,7 +39,21 @@ class GitDiffArgs:
     new_hex: str
     new_mode: str
     new_path: str
-    rename_info: str | None = None
+    rename_info: str | None
+
+    def __init__(
+        self,
+        path: str,
+        old_file: str,
+        old_hex: str,
+        old_mode: str,
+        new_file: str,
+        new_hex: str,
+        new_mode: str,
+        new_path: str,
+        rename_info: str | None = None,
+    ) -> None:
+        self._set(path, old_file, old_hex, old_mode, new_file, new_hex, new_mode, new_path, rename_info)
 
     def rename_lines(self) -> list[str]:
         """How the file was renamed, as `git diff` says it: git's own lines (similarity index,
@@ -46,9 +71,9 @@ def git_external_args(operands: list[str]) -> GitDiffArgs | None:
     if len(operands) not in (7, 9):
         return None
     path, old_file, old_hex, old_mode, new_file, new_hex, new_mode = operands[:7]
-    if not all(_HEX.fullmatch(h) for h in (old_hex, new_hex)):
+    if not all(re.fullmatch(_HEX, h) for h in (old_hex, new_hex)):
         return None
-    if not all(_MODE.fullmatch(m) for m in (old_mode, new_mode)):
+    if not all(re.fullmatch(_MODE, m) for m in (old_mode, new_mode)):
         return None
     new_path = operands[7] if len(operands) == 9 else path
     info = operands[8] if len(operands) == 9 else None
@@ -251,11 +276,11 @@ def _header(git: GitDiffArgs, kind: str):
 def looks_like_case(data: bytes) -> bool:
     """True when a YAML file's bytes have a top-level `casekit:` key (block or flow style): a
     file without one is some other YAML, which the driver shows as text without complaint."""
-    return _CASE_KEY.search(data) is not None or _FLOW_CASE_KEY.match(data) is not None
+    return re.search(_CASE_KEY, data, re.MULTILINE) is not None or re.match(_FLOW_CASE_KEY, data, re.DOTALL) is not None
 
 
-_CASE_KEY = re.compile(rb"""^(?:casekit|"casekit"|'casekit')[ \t]*:""", re.MULTILINE)
-_FLOW_CASE_KEY = re.compile(rb"""(?:\xef\xbb\xbf)?(?:\s|#[^\n]*\n)*\{.*?["']?casekit["']?\s*:""", re.DOTALL)
+_CASE_KEY = rb"""^(?:casekit|"casekit"|'casekit')[ \t]*:"""  # re.MULTILINE
+_FLOW_CASE_KEY = rb"""(?:\xef\xbb\xbf)?(?:\s|#[^\n]*\n)*\{.*?["']?casekit["']?\s*:"""  # re.DOTALL
 
 
 def _git_bytes(file: str) -> bytes | None:
@@ -289,7 +314,7 @@ def _git_side(data: bytes | None, file: str, blob: str, path: str):
     from casekit.loader import case_from_bytes
 
     validate = None
-    if _HEX.fullmatch(blob) and blob.strip("0.") and not _same_file(file, path):
+    if re.fullmatch(_HEX, blob) and blob.strip("0.") and not _same_file(file, path):
         validate = f"git show {blob[:12]} | casekit validate -"
     return case_from_bytes(data, os.fspath(path), stem=PurePath(path).stem, validate=validate)
 
