@@ -656,3 +656,39 @@ def test_help_names_what_options_take_and_keeps_each_choice_whole(run):
 def test_section_names_complete(words, expected):
     env = {**ENV, "_CASEKIT_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": str(len(words.split()) - 1)}
     assert CliRunner().invoke(app, [], prog_name="casekit", env=env).stdout.split() == expected
+
+
+def test_the_help_summaries_are_the_first_paragraph_of_each_commands_help():
+    # `casekit --help` lists the commands from SUMMARIES (and the registry, for sections' listings)
+    # without importing their modules; each summary is what the command's own help opens with.
+    import inspect
+
+    import casekit.cli
+    from casekit.cli.app import app
+    from casekit.registry import SECTIONS
+
+    assert app.registered_commands  # the full app: this process imported every command
+    opening = {}
+    for info in app.registered_commands:
+        name = info.name or info.callback.__name__.replace("_", "-")
+        text = info.help if info.help is not None else inspect.getdoc(info.callback)
+        opening[name] = inspect.cleandoc(text).split("\n\n")[0]
+    listed = {name: opening[name] for name in opening if name not in SECTIONS}
+    assert listed == casekit.cli.SUMMARIES, "update SUMMARIES in casekit/cli/__init__.py to match the docstrings"
+    for name in SECTIONS:
+        assert opening[name] == inspect.cleandoc(SECTIONS[name].help).split("\n\n")[0]
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["-h"], []])
+@pytest.mark.parametrize("columns", ["100", "60"])
+def test_help_from_the_summaries_is_the_help_of_the_full_app(argv, columns):
+    code = (
+        "import sys, casekit.cli as cli\nif sys.argv[1] == 'full':\n    cli.SUMMARIES.clear()\ncli.main(sys.argv[2:])\n"
+    )
+    env = {**os.environ, **ENV, "COLUMNS": columns}
+    shown = {}
+    for way in ("summaries", "full"):
+        done = subprocess.run([sys.executable, "-c", code, way, *argv], capture_output=True, text=True, env=env)
+        shown[way] = (done.returncode, done.stdout, done.stderr)
+    assert "browse" in shown["full"][1] + shown["full"][2]
+    assert shown["summaries"] == shown["full"]

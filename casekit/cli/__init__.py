@@ -89,13 +89,41 @@ def command_module(command: str | None) -> str | None:
     return spec.command if spec is not None else None
 
 
-# Set by `main` before the app is imported: the command modules to register (None: every one).
+# Set by `main` before the app is imported: the command modules to register (None: every one),
+# and whether the run names no command (help, the version, a usage error), which then lists the
+# commands from `SUMMARIES` and the registry without importing their modules.
 wanted: tuple[str, ...] | None = None
+listing = False
+
+# What `casekit --help` says of each command that is not a section's listing (the registry holds
+# those): the first paragraph of the command's help. tests/test_cli.py holds each to its docstring.
+SUMMARIES: dict[str, str] = {
+    "browse": "Read cases as an app: sections, items in full, the links between them, search, the timeline.",
+    "show": "The case at a glance: header, key metrics, eras, counts, top risks; or one item in full.",
+    "principle": "One principle in full: its evidence events, related risks and kindred principles.",
+    "metric": "One metric's series in date order: change, % change, CAGR and a bar chart.",
+    "cases": "The library: every case found, with its counts and path.",
+    "search": "Ranked full-text search across the library (or the cases named with -c).",
+    "compare": "Cases side by side: company, span, counts, eras, shared metrics, top risks, shared tags and themes.",
+    "diff": "Semantic diff of two cases: items added, removed, changed, renamed, refined.",
+    "log": "A case's history: each commit that changed its file, newest first, and what it changed.",
+    "validate": "Check case files: syntax, types, unknown keys, dates, values, references.",
+    "new": "Start a case: write DIR/ID.yaml, a commented skeleton that validates.",
+    "add": "Add an item: fields as key=value arguments, lists as a,b or repeated keys.",
+    "edit": "Open the case in $VISUAL (or $EDITOR, else vi), at the item's line when REF names one.",
+    "rename": "Rename an item and every reference to it.",
+    "rm": "Remove an item, with the comments above and inside it.",
+    "import": "Add items from a spreadsheet's CSV (a header row names the fields) or JSON/YAML records.",
+    "fmt": "Put case files in canonical layout, keeping every comment.",
+    "export": "The whole case as a Markdown report, JSON, or a self-contained HTML page.",
+    "schema": "The JSON Schema of the case format, for editors and other tools.",
+    "study": "Cards are made from the case: a principle's tradeoff and benefit (you grade\nyourself), an event's date, which of two events came first, a metric's latest\nvalue, a risk's severity, who said a quote (your typed answer is checked; Esc\nif you do not know). Due cards come first, then new ones; a card graded Again\ncomes back before the end. Space shows the answer, 1-4 grade it (Again, Hard,\nGood, Easy), q ends (Ctrl+Q while typing). --today DAY studies as on that day.\nProgress is kept in $XDG_DATA_HOME/casekit/study.db.",
+}
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the `casekit` console script."""
-    global wanted
+    global wanted, listing
 
     args = sys.argv[1:] if argv is None else list(argv)
     if sys.stdout is None or sys.stderr is None:  # started with a standard stream closed (`>&-`)
@@ -105,6 +133,7 @@ def main(argv: list[str] | None = None) -> None:
     module = command_module(command)
     if module is not None:
         wanted = (module,)
+    listing = command is None and not _completing()
     if command is None or any(word in ("--help", "-h") for word in _options(args)):
         defer_help_extras()
     with colourless_help(args):
@@ -113,7 +142,7 @@ def main(argv: list[str] | None = None) -> None:
 
             if module is not None:
                 _only(app, command)
-            elif command is None and not _completing():
+            elif listing:
                 _listed_only(app)
             code = app(args=args, prog_name="casekit", standalone_mode=False)
         except BaseException as exc:  # raised outside the commands' boundary: the parser's errors, and any other

@@ -207,6 +207,9 @@ def _register_commands() -> None:
     from casekit.registry import SECTIONS
 
     table = casekit.cli.command_table()
+    if casekit.cli.listing and all(name in casekit.cli.SUMMARIES or name in SECTIONS for name in table):
+        _register_summaries(table)
+        return
     modules = casekit.cli.wanted or tuple(dict.fromkeys(module for module, _ in table.values()))
     for module in modules:
         importlib.import_module(f"casekit.cli.{module}")
@@ -227,6 +230,26 @@ def _register_commands() -> None:
             "--pager, --no-cache, --debug (see casekit --help)."
         )
     app.registered_commands.sort(key=lambda info: order.index(name(info)) if name(info) in order else len(order))
+
+
+def _register_summaries(table: dict[str, tuple[str, str]]) -> None:
+    """Each command as a run that names none shows it (name, summary, panel), its module not imported."""
+    import inspect
+
+    from typer.models import CommandInfo
+
+    import casekit.cli
+    from casekit.registry import SECTIONS
+
+    for name, (_, panel) in table.items():
+        summary = casekit.cli.SUMMARIES.get(name)
+        if summary is None:
+            summary = inspect.cleandoc(SECTIONS[name].help)
+        app.registered_commands.append(CommandInfo(name=name, callback=_nothing, help=summary, rich_help_panel=panel))
+
+
+def _nothing() -> None:
+    """Stands in for a command that a run naming none lists but never runs."""
 
 
 _register_commands()
