@@ -10,6 +10,10 @@ disturbs far less.
     python benchmarks/startup.py            # 21 alternating runs (the README's figures)
     python benchmarks/startup.py --runs 31 timeline show metrics
     python benchmarks/startup.py help "timeline --help" "uncached timeline"
+
+Each figure is printed beside its goal: one-case queries and help at most 1.3x
+the floor's CPU time, the uncached timeline at most 1.4x, and help no slower
+than `casekit timeline`.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ COMMANDS = {
     "metric": ["metric", "valuation"],
     "help": ["--help"],
     "timeline --help": ["timeline", "--help"],
+    "metric --help": ["metric", "--help"],
     "uncached timeline": ["timeline"],  # with CASEKIT_NO_CACHE=1: the case parsed and checked
 }
 UNCACHED = {"uncached timeline"}
@@ -71,19 +76,39 @@ def main() -> None:
         floor.append(run(FLOOR, env))
         for name in args.commands:
             times[name].append(run(cli + COMMANDS.get(name, name.split()), env_of(name)))
+    report(floor, times)
+
+
+def goal_of(name: str) -> float:
+    """The most a command may take, as a multiple of the floor."""
+    return GOAL_UNCACHED if name in UNCACHED else GOAL
+
+
+def report(floor: list[tuple[float, float]], times: dict[str, list[tuple[float, float]]]) -> None:
+    """Each command's medians beside the floor's and beside its goal; CPU time is the figure to
+    judge by on a busy machine, so a goal is met or missed by it, and wall time is shown too."""
     wall = statistics.median(w for w, _ in floor)
     cpu = statistics.median(c for _, c in floor)
-    print(f"{'':34} {'wall':>9}  {'':10}  {'cpu':>9}")
-    print(f"{'floor (import typer, rich, yaml)':34} {wall * 1000:6.1f} ms  {'':10}  {cpu * 1000:6.1f} ms")
+    print(f"{'':34} {'wall':>17}  {'cpu':>17}  goal (cpu / floor)")
+    print(f"{'floor (import typer, rich, yaml)':34} {wall * 1000:8.1f} ms{'':7}  {cpu * 1000:8.1f} ms")
+    ratios: dict[str, float] = {}
     for name, samples in times.items():
         w = statistics.median(s for s, _ in samples)
         c = statistics.median(s for _, s in samples)
-        goal = GOAL_UNCACHED if name in UNCACHED else GOAL
-        mark = f"<= {goal}x: " + ("ok" if w / wall <= goal else "MISSED") + (" by CPU" if c / cpu <= goal else "")
+        ratios[name] = c / cpu
+        goal = goal_of(name)
+        verdict = "met" if c / cpu <= goal else "MISSED"
         print(
-            f"casekit {name:26} {w * 1000:6.1f} ms  {w / wall:4.2f}x floor  {c * 1000:6.1f} ms  "
-            f"{c / cpu:4.2f}x floor  ({mark})"
+            f"casekit {name:26} {w * 1000:8.1f} ms {w / wall:4.2f}x  {c * 1000:8.1f} ms {c / cpu:4.2f}x  "
+            f"<= {goal}x: {verdict}"
         )
+    # Help is to be as fast as the plainest query.
+    if "timeline" in ratios:
+        for name in ratios:
+            if name == "help" or name.endswith("--help"):
+                relative = ratios[name] / ratios["timeline"]
+                verdict = "met" if relative <= 1 else "MISSED"
+                print(f"casekit {name:26} {relative:4.2f}x the CPU of `casekit timeline` (goal <= 1x: {verdict})")
 
 
 if __name__ == "__main__":
