@@ -54,13 +54,16 @@ class Link:
         return hash((self.section, id(self.item), self.via))
 
 
-# The field(s) that name an item, per section (its `title_fields` in `casekit.registry`).
-TITLE_FIELDS: dict[str, tuple[str, ...]] = {name: spec.title_fields for name, spec in SECTIONS.items()}
+def title_fields(section: str) -> tuple[str, ...]:
+    """The field(s) that name an item of `section`: its `title_fields` in `casekit.registry`
+    (`id` for anything else)."""
+    spec = SECTIONS.get(section)
+    return spec.title_fields if spec is not None else ("id",)
 
 
 def item_title(section: str, item: object) -> str:
     """What an item is called: its title or name, a quote's text, a flywheel edge as `a → b`."""
-    return " → ".join(str(getattr(item, name, "") or "") for name in TITLE_FIELDS.get(section, ("id",)))
+    return " → ".join(str(getattr(item, name, "") or "") for name in title_fields(section))
 
 
 def _items(case: Case) -> Iterator[tuple[str, object]]:

@@ -763,12 +763,19 @@ def hit_from_shown(found, case_id: str, label: str, shown: list, matchers: Seque
 def hits(q: Query, ranked: Sequence, case_of: Callable[[int], tuple[Case, str]]) -> list[Hit]:
     """The hits for ranked documents (`casekit.index.Ranked`): only these are read in full, for their
     fields as shown, their match positions and a snippet. `case_of` gives a file's case and label."""
+    import dataclasses
+
+    from casekit.links import ref_of
+
     matchers = [m for m in map(Matcher, q.units) if m.possible]
     out = []
     for found in ranked:
         case, label = case_of(found.file)
         item = case if found.section == CASE_SECTION else getattr(case, found.section)[found.index]
-        out.append(_hit(found.score, document(case, found.section, item, found.order), matchers, label))
+        hit = _hit(found.score, document(case, found.section, item, found.order), matchers, label)
+        if found.section != CASE_SECTION:  # the REF `casekit show -c CASE REF` takes
+            hit = dataclasses.replace(hit, ref=ref_of(case, found.section, item))
+        out.append(hit)
     return out
 
 

@@ -276,3 +276,65 @@ def test_sources_long_lists_the_refs_citing_each_source_by_section(columns):
     ]
     assert "lessons lessons/launch" in lines
     assert "cited by" not in _listing("sources", columns=columns)
+
+
+# --- reading widths -------------------------------------------------------------
+
+
+def test_disputed_notes_wrap_at_a_reading_width_on_a_wide_terminal():
+    table = _listing("timeline", "-c", "scale_ai", columns=200).splitlines()
+    notes = table[next(i for i, line in enumerate(table) if line.startswith("‡ ")) :]
+    assert len(notes) > 10
+    assert max(len(line) for line in notes) <= 100
+    assert max(len(line) for line in notes) > 80  # wrapped at the reading width, not narrower
+    tree = _listing("timeline", "-c", "scale_ai", "--view", "tree", columns=200).splitlines()
+    note = next(i for i, line in enumerate(tree) if "Only the case study's unicorn-path table" in line)
+    start = tree[note].index("Only")
+    assert len(tree[note]) - start <= 100 and tree[note + 1][start:].strip()  # wrapped onto a second line
+
+
+def test_timeline_long_keeps_its_paragraphs_to_a_reading_width():
+    out = _listing("timeline", "--long", "-c", "scale_ai", columns=200).splitlines()
+    header = out[0]
+    event, category = header.index("event"), header.index("category")
+    assert category - event <= 100 + 3
+    body = [line[event:] for line in out[2:] if len(line) > event and not line[:event].strip()]
+    assert max(len(line.rstrip()) for line in body) <= 100
+
+
+def test_timeline_long_on_a_narrow_terminal_puts_category_and_era_under_the_title_first():
+    out = _listing("timeline", "--long", columns=60).splitlines()
+    assert out[0].split() == ["date", "event"]
+    title = next(i for i, line in enumerate(out) if "Product launch" in line)
+    assert out[title + 1].strip() == "product"
+    assert out[title + 2].strip() == "The first paid product."
+
+
+def test_library_search_hits_carry_the_ref_too_and_say_how_to_show_one():
+    result = run("search", "launch", "-f", "json")  # over the library, through its index
+    assert result.exit_code == 0, result.stderr
+    refs = {(h["section"], h["id"]): h["ref"] for h in json.loads(result.stdout)}
+    assert refs == {("timeline", "launch"): "timeline/launch", ("lessons", "launch"): "lessons/launch"}
+    table = run("search", "launch", env={"COLUMNS": "80"}).stdout.splitlines()
+    assert "timeline/launch" in table[3] and "lessons/launch" in table[-2]
+    assert table[-1] == "show one in full: casekit show -c provenance timeline/launch"
+    shown = run(*table[-1].split()[5:], "-f", "json")  # the command as printed, after `casekit`
+    assert shown.exit_code == 0 and json.loads(shown.stdout)["title"] == "Product launch"
+
+
+def test_search_over_several_cases_names_the_case_each_ref_belongs_to():
+    search_dir = Path(__file__).parent / "fixtures" / "search"
+    result = CliRunner().invoke(app, ["--cases-dir", str(search_dir), "search", "croissant"], env=ENV)
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[-1] == "show one in full: casekit show -c alpha croissant-launch"
+    hits = json.loads(
+        CliRunner().invoke(app, ["--cases-dir", str(search_dir), "search", "croissant", "-f", "json"], env=ENV).stdout
+    )
+    assert all(h["ref"] for h in hits) and {h["case"] for h in hits} >= {"alpha", "beta"}
+    for h in hits:  # each REF shows its item, in its case
+        shown = CliRunner().invoke(
+            app, ["--cases-dir", str(search_dir), "show", "-c", h["case"], h["ref"], "-f", "json"], env=ENV
+        )
+        assert shown.exit_code == 0, (h, shown.stderr)
+        assert (json.loads(shown.stdout)["section"], json.loads(shown.stdout)["id"]) == (h["section"], h["id"])

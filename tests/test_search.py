@@ -169,7 +169,7 @@ def test_snippet_comes_from_the_body_and_wraps_matches(cases):
         "case": "alpha",
         "section": "risks",
         "id": "butter-costs",
-        "ref": None,  # the library's search leaves it to the caller, which knows the cases
+        "ref": "butter-costs",  # the REF `casekit show` takes
         "title": "Butter costs climb",
         "score": round(hit.score, 4),
         "snippet": hit.snippet.marked(),

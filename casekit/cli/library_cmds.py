@@ -61,7 +61,7 @@ def search(
         with loading_many(len(refs)):
             cases = st.library.load_all(refs, progress=ParseProgress(st))
         labels = case_labels(cases, [str(ref.path) for ref in refs])
-        hits = with_refs(run_search(cases, parsed, sections=section or (), limit=limit, labels=labels), cases, labels)
+        hits = run_search(cases, parsed, sections=section or (), limit=limit, labels=labels)
         searched = len(cases)
     else:  # over the library, through its index; a broken file is skipped
         from casekit.index import search_library
@@ -87,24 +87,6 @@ def search(
         return hits_table(hits, several=searched > 1)
 
     emit(st, fmt, lambda: Records([hit.record() for hit in hits], shape_of(HIT_KEYS)), render)
-
-
-def with_refs(hits, cases, labels) -> list:
-    """The hits, each with the REF `casekit show` takes to show its item."""
-    import dataclasses
-
-    from casekit.links import ref_of
-    from casekit.registry import SECTIONS as SECTION_NAMES
-
-    by_label = dict(zip(labels, cases)) if labels else {c.id: c for c in cases}
-    out = []
-    for hit in hits:
-        case = by_label.get(hit.case)
-        item = None
-        if case is not None and hit.section in SECTION_NAMES:
-            item = next((i for i in getattr(case, hit.section) if i.id == hit.id), None)
-        out.append(dataclasses.replace(hit, ref=ref_of(case, hit.section, item)) if item is not None else hit)
-    return out
 
 
 class ExportFormat(str, Enum):

@@ -98,9 +98,9 @@ def heading(case: Case, section: str, item: object) -> Text:
 
 def field_rows(case: Case, section: str, item: object) -> list[tuple[Text, RenderableType]]:
     """(label, value) for each field the item has, as written, then its confidence and note."""
-    from casekit.links import TITLE_FIELDS
+    from casekit.registry import SECTIONS
 
-    titled = set(TITLE_FIELDS.get(section, ()))
+    titled = set(SECTIONS[section].title_fields) if section in SECTIONS else set()
     confidence = getattr(item, "confidence", None)
     rows: list[tuple[Text, RenderableType]] = []
     for f in msgspec.structs.fields(item):  # type: ignore[arg-type]

@@ -26,10 +26,26 @@ def highlighted(text: str, spans: Sequence[tuple[int, int]], style: str = "", ma
     return out
 
 
+def show_hint(hits: Sequence[Hit]) -> Text | None:
+    """Under the hits, how to show one in full: `casekit show -c CASE REF` for the first that has a
+    REF (a hit on a case itself has none)."""
+    import shlex
+
+    first = next((hit for hit in hits if hit.ref), None)
+    if first is None:
+        return None
+    command = f"casekit show -c {shlex.quote(clean_inline(first.case))} {shlex.quote(clean_inline(first.ref or ''))}"
+    text = Wrapped("show one in full: ", style="dim")
+    text.append(unbroken(command))
+    return text
+
+
 def hits_table(hits: Sequence[Hit], several: bool) -> ForWidth:
-    """One row per hit, best first: where it is (case when several were searched, section, id),
-    then its title and a snippet with the matches highlighted. Where the snippet would have too
-    little room beside it, where the hit is goes on a line above its title."""
+    """One row per hit, best first: where it is (case when several were searched, section, REF),
+    then its title and a snippet with the matches highlighted, and under them how to show a hit
+    in full. Where the snippet would have too little room beside it, where the hit is goes on a
+    line above its title."""
+    hint = show_hint(hits)
     rows = []
     for hit in hits:
         where = [(clean_inline(hit.case), "bold cyan")] if several else []
@@ -42,7 +58,7 @@ def hits_table(hits: Sequence[Hit], several: bool) -> ForWidth:
         rows.append((where, cell))
 
     def table(stacked: bool) -> Listing:
-        listing = Listing(leading=1)
+        listing = Listing(leading=1, caption=hint)
         if not stacked:
             listing.add_column("where")
         listing.add_column("match", min_width=MATCH_FLOOR, max_width=READING_WIDTH)

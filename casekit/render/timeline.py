@@ -16,6 +16,8 @@ from casekit.dates import PartialDate
 from casekit.model import Case, Event
 from casekit.render.fit import (
     NBSP,
+    READING_WIDTH,
+    Capped,
     ForWidth,
     Wrapped,
     first_fitting,
@@ -89,7 +91,8 @@ def timeline_table(rows: Rows, cases: dict[str, Case], long: bool = False) -> Fo
     every event's detail, note, sources and confidence under its title instead."""
     table = ForWidth(TimelineTable(rows, cases, long).layout)
     notes = [] if long else disputed_notes(event for _, event in rows)
-    return Group(table, Text(""), *notes) if notes else table
+    # However wide the terminal, a note reads as a paragraph: its lines no wider than READING_WIDTH.
+    return Group(table, Text(""), *(Capped(note) for note in notes)) if notes else table
 
 
 def disputed_notes(events: Iterable[Event]) -> list[Wrapped]:
@@ -126,6 +129,7 @@ class TimelineTable:
     """
 
     EVENT_FLOOR = 24  # the least room a title gets beside the other columns
+    LONG_FLOOR = 44  # with --long, a title holds paragraphs: narrower, category and era go under it
     NARROW_FLOOR = 30  # beside the date alone, with two lines to a row, titles need more to read well
     DATES_MOST = 0.9
     ERA_SHARE = 1 / 3
@@ -135,12 +139,14 @@ class TimelineTable:
         self.long = long
         eras = _era_titles(cases)
         self.rows = []
+        self.heads: list[Text] = []  # each title alone, without what --long adds under it
         for cid, event in rows:
             case_id = cid or next(iter(cases))
             era = eras.get((case_id, event.era or ""), event.era or "")
             when = date_text(event.date, event.confidence)
             when.plain = unbroken(when.plain)  # a date breaks only after a `/`, never at a space
             title = lead(event.title, "bold")
+            self.heads.append(title.copy())
             if long:
                 title.append_text(provenance_lines(event))
             self.rows.append(
@@ -185,7 +191,7 @@ class TimelineTable:
     def needed(self, shape: str) -> int:
         """The least width `shape` fits in: its fixed columns whole (the date as most are), the title
         at its floor."""
-        floor = self.EVENT_FLOOR if shape == "wide" else self.NARROW_FLOOR
+        floor = (self.LONG_FLOOR if self.long else self.EVENT_FLOOR) if shape == "wide" else self.NARROW_FLOOR
         columns = [self.case_width] if self.several else []
         if shape != "stacked":
             columns.append(self.date_compact)
@@ -214,7 +220,12 @@ class TimelineTable:
             table.add_column("case", style="bold cyan")
         if shape != "stacked":
             table.add_column("date", min_width=date_width, max_width=date_width)
-        table.add_column("event", min_width=self.EVENT_FLOOR if shape == "wide" else self.NARROW_FLOOR)
+        # With --long the titles carry paragraphs, which read badly wider than READING_WIDTH.
+        table.add_column(
+            "event",
+            min_width=self.EVENT_FLOOR if shape == "wide" else self.NARROW_FLOOR,
+            max_width=READING_WIDTH if self.long else None,
+        )
         if shape == "wide" and self.categories:
             table.add_column("category")
             room -= self.category_width + len(GAP)
@@ -225,13 +236,16 @@ class TimelineTable:
                 _wrapped_width(self.era_texts, max(self.era_floor, int(shared * self.ERA_SHARE))) if squeezed else None
             )
             table.add_column("era", min_width=self.era_floor, max_width=era_cap)
-        for case, when, title, category, era in self.rows:
+        for (case, when, title, category, era), head in zip(self.rows, self.heads):
             cells = [case] if self.several else []
             if shape == "wide":
                 cells += [when, title] + ([category] if self.categories else []) + ([era] if self.eras else [])
             else:
+                # The line of category and era goes right under the title, before what --long adds.
                 under = [category, era] if shape == "narrow" else [when, category, era]
-                cells += ([when] if shape == "narrow" else []) + [_under(title, under, room)]
+                cell = _under(head, under, room)
+                cell.append_text(title[len(head) :])
+                cells += ([when] if shape == "narrow" else []) + [cell]
             table.add_row(*cells)
         # Ids and categories are never wrapped: they are what a reader scans and copies.
         figures = [0] if self.several else []
@@ -343,9 +357,9 @@ def _add_years(branch: Tree, events: list[Event], today: date, long: bool = Fals
             label.append(unbroken(clean(event.category)), style=CATEGORY_STYLE.get(event.category, "dim"))
         node = years[year].add(label)
         if long:
-            node.add(Wrapped(provenance_lines(event).plain.lstrip("\n"), style="dim"))
+            node.add(Capped(Wrapped(provenance_lines(event).plain.lstrip("\n"), style="dim")))
         elif event.confidence == "disputed" and event.note:
-            node.add(Wrapped(clean(event.note), style="dim"))
+            node.add(Capped(Wrapped(clean(event.note), style="dim")))
 
 
 class TimelineChart:
