@@ -69,10 +69,12 @@ CREATE TABLE IF NOT EXISTS stats(
 CREATE TABLE IF NOT EXISTS cases(
     file INTEGER PRIMARY KEY, head BLOB NOT NULL, choices BLOB NOT NULL, events INTEGER NOT NULL,
     metrics INTEGER NOT NULL, principles INTEGER NOT NULL, risks INTEGER NOT NULL);
+-- An event's id is its file's id times DOCS_PER_FILE plus its place in the timeline. Keyed by
+-- category first, the events of one category lie together, and are read as one run.
 CREATE TABLE IF NOT EXISTS events(
-    id INTEGER PRIMARY KEY, category TEXT NOT NULL, text TEXT NOT NULL, data BLOB NOT NULL, record BLOB NOT NULL,
-    k0 INTEGER, k1 INTEGER, k2 INTEGER, k3 INTEGER);
-CREATE INDEX IF NOT EXISTS events_by_category ON events(category);
+    category TEXT NOT NULL, id INTEGER NOT NULL, text TEXT NOT NULL, data BLOB NOT NULL, record BLOB NOT NULL,
+    k0 INTEGER, k1 INTEGER, k2 INTEGER, k3 INTEGER, PRIMARY KEY (category, id)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS events_by_id ON events(id);
 CREATE TABLE IF NOT EXISTS shown(id INTEGER PRIMARY KEY, doc BLOB NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS docs USING fts5(
     title, body, title_joined, body_joined, sect UNINDEXED, idx UNINDEXED, ord UNINDEXED,
@@ -489,8 +491,8 @@ def _put_case(conn: sqlite3.Connection, fid: int, case: Case) -> None:
         "INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?)",
         (
             (
-                base + k,
                 (e.category or "").casefold(),
+                base + k,
                 GREP_GAP.join(folded(t) for t in texts(e)),
                 encode(e),
                 encode(event_record(e)),
