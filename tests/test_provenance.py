@@ -338,3 +338,15 @@ def test_search_over_several_cases_names_the_case_each_ref_belongs_to():
         )
         assert shown.exit_code == 0, (h, shown.stderr)
         assert (json.loads(shown.stdout)["section"], json.loads(shown.stdout)["id"]) == (h["section"], h["id"])
+
+
+@pytest.mark.parametrize("columns", [60, 80, 200])
+def test_metrics_long_shows_the_description_and_the_latest_observations_provenance(columns):
+    out = _listing("metrics", "--long", "--today", "2025-01-01", columns=columns).splitlines()
+    lines = [line.strip() for line in out]
+    assert "Annual revenue." in " ".join(out)
+    latest = next(i for i, line in enumerate(out) if "latest 2023" in line)
+    assert out[latest + 1].index("note") == out[latest].index("latest") + 2  # indented under it
+    assert "note An analyst's guess." in lines[latest + 1]
+    assert "sources press" in " ".join(lines[latest + 2 : latest + 4])
+    assert "An analyst's guess" not in _listing("metrics", "--today", "2025-01-01", columns=columns)

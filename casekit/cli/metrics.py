@@ -21,6 +21,13 @@ from casekit.cli.options import (
     OneCaseOpt,
 )
 
+LongOpt = Annotated[
+    bool,
+    typer.Option(
+        "--long", "-l", help="Each metric's description, note, sources and confidence, and its latest value's."
+    ),
+]
+
 
 @app.command()
 def metrics(
@@ -30,6 +37,7 @@ def metrics(
     grep: GrepOpt = None,
     limit: LimitOpt = None,
     as_of: AsOfOpt = None,
+    long: LongOpt = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Values are shown as analysts write them (~$1.4B, 300K+, $15–$50/hr).
@@ -55,7 +63,7 @@ def metrics(
 
         return by_case(
             [
-                (c, metrics_table([metric_summary(m, cases.today) for mc, m in rows if mc is c]))
+                (c, metrics_table([metric_summary(m, cases.today) for mc, m in rows if mc is c], long))
                 for c in _with_rows(cases, rows)
             ],
             several=several,

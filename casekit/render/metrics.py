@@ -20,6 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from casekit.render.fit import (
+    READING_WIDTH,
     ForWidth,
     first_fitting,
     fits,
@@ -197,8 +198,10 @@ def scale_of(values: Iterable[Value]) -> tuple[float, float]:
 # --- casekit metrics ---------------------------------------------------------
 
 
-def metrics_table(summaries: Sequence) -> ForWidth:
-    """`casekit metrics`: each metric's latest value against the previous one, and its trend.
+def metrics_table(summaries: Sequence, long: bool = False) -> ForWidth:
+    """`casekit metrics`: each metric's latest value against the previous one, and its trend; with
+    `long`, under each name its description, note, sources and confidence, and the latest
+    observation's.
 
     Wide terminals get one line per metric. Narrower ones put each date
     under its value and the id under the name; narrower still, the previous
@@ -206,7 +209,7 @@ def metrics_table(summaries: Sequence) -> ForWidth:
     trend is left out when even that leaves the names too little room.
     Figures are never wrapped or cut.
     """
-    table = MetricsTable(summaries)
+    table = MetricsTable(summaries, long)
     return ForWidth(table.layout)
 
 
@@ -214,9 +217,11 @@ class MetricsTable:
     """The metrics table in its three shapes: one line, two lines, stacked."""
 
     NAME_FLOOR = (12, 20)  # the metric column gets at least its longest word, within these bounds
+    LONG_FLOOR = 30  # with --long it holds paragraphs too
 
-    def __init__(self, summaries: Sequence) -> None:
+    def __init__(self, summaries: Sequence, long: bool = False) -> None:
         self.summaries = summaries
+        self.long = long
 
     def layout(self, width: int) -> Listing | Group:
         """The widest shape that fits `width`, and the key to its marks after a blank line."""
@@ -239,7 +244,11 @@ class MetricsTable:
         low, high = self.NAME_FLOOR
         # Ids are what users copy into `casekit metric ID`: room for the longest on one line.
         ids = max((len(s.metric.id) for s in self.summaries), default=0)
-        table.add_column("metric", min_width=max(low, min(high, longest_word(*names)), ids))
+        table.add_column(
+            "metric",
+            min_width=max(low, min(high, longest_word(*names)), ids, self.LONG_FLOOR if self.long else 0),
+            max_width=READING_WIDTH if self.long else None,
+        )
         table.add_column("latest", justify="right")
         if shape == "line":
             table.add_column("as of")
@@ -267,6 +276,8 @@ class MetricsTable:
     def _cells(self, s, shape: str, marks: set[str]) -> list[Text]:
         name = lead(s.metric.name, "bold")
         name.append(("  " if shape == "line" else "\n") + clean(s.metric.id), style="dim cyan")
+        if self.long:
+            name.append_text(long_lines(s.metric, s.latest))
         blank = Text("")
         figures = 7 if shape == "line" else 5 if shape == "two" else 3
         if s.latest is None:
@@ -303,6 +314,22 @@ class MetricsTable:
             latest_cell.append_text(previous)
         both = Text.assemble(change, "\n", pct) if prev is not None else change
         return [name, latest_cell, both, trend]
+
+
+def long_lines(metric, latest) -> Text:
+    """What `metrics --long` adds under a metric's name: its description, note, sources and
+    confidence, then the latest observation's (indented under `latest DATE`)."""
+    from casekit.render.provenance import provenance_lines
+
+    text = provenance_lines(metric, [("", metric.description)])
+    if latest is not None:
+        shown = list(provenance_lines(latest).split("\n", allow_blank=True))[1:]
+        if shown:
+            text.append("\nlatest " + clean(latest.date.text), style="dim")
+            for line in shown:
+                text.append("\n  ")
+                text.append_text(line)
+    return text
 
 
 def _note_marks(marks: set[str], g: Growth | None, compared: bool, overlapped: bool = False) -> None:
