@@ -20,6 +20,7 @@ _UNSET = (
     "COLUMNS",
     "LINES",
     "PYTHONIOENCODING",
+    "PY_COLORS",
 )
 _UNSET_PREFIXES = ("CASEKIT_", "XDG_", "GIT_")
 
@@ -36,6 +37,11 @@ def clean_environment(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("TERM", "xterm-256color")  # Rich fixes 80 columns on a dumb terminal
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", "/dev/null")  # no signing, hooks or aliases of the user's
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    # Typer reads FORCE_COLOR, PY_COLORS and GITHUB_ACTIONS once, when its help module is first
+    # imported: whichever test imports it first would otherwise fix colour for every later help.
+    from typer import rich_utils
+
+    monkeypatch.setattr(rich_utils, "FORCE_TERMINAL", None)
 
 
 # What every run of the command line in a test starts from: no colour, a width of 100, no case
