@@ -191,6 +191,8 @@ _PREFIXES = (
     (r"between\b", "between"),
 )
 
+# The characters a match of `_PREFIXES` can start with, in lowered text.
+_PREFIX_FIRST = frozenset(">≥=⩾<≤⩽~≈∼" + "anmugolfbrc")
 _NUMBER = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?(?:e[+-]?\d+)?|\.\d+(?:e[+-]?\d+)?"
 _DECADE = r"(?:(low|mid|high)\s*-?\s*)?([1-9])0['’]?s\s*(%|percent\b)?"
 _DECADE_BANDS = {None: (0, 9), "low": (0, 3), "mid": (4, 6), "high": (7, 9)}
@@ -464,14 +466,19 @@ class _Parser:
     def parse(self) -> Value:
         if not self.s:
             raise ValueParseError("empty value: write a figure such as $13.8B, 45% or 300,000+", self.raw)
-        decade = _rx(_DECADE, self.lowered).fullmatch(self.subject)
-        if decade:
-            return self._decade(decade)
+        # Lowered text that cannot be a decade or start with a qualifier is not tried against
+        # their patterns, so a run that reads only plain figures never compiles them.
+        lowered, subject = self.lowered, self.subject
+        if not lowered or ("0" in subject and "s" in subject):
+            decade = _rx(_DECADE, lowered).fullmatch(subject)
+            if decade:
+                return self._decade(decade)
         qualifier = None
-        for pattern, name in _PREFIXES:
-            if self.take(pattern):
-                qualifier = name
-                break
+        if not lowered or subject[0] in _PREFIX_FIRST:
+            for pattern, name in _PREFIXES:
+                if self.take(pattern):
+                    qualifier = name
+                    break
         self.skip_space()
         left = self.side()
         self.skip_space()

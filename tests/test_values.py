@@ -665,3 +665,49 @@ def test_the_patterns_matched_against_lowered_text_write_no_capital_letter():
     assert capitals == []
     # Nor a letter with a case outside ASCII, which IGNORECASE would have matched in other forms.
     assert [p for p in values._COMPILED_LOWER if not values._folds_plainly(p)] == []
+
+
+def test_the_first_characters_of_the_qualifiers_are_all_in_the_set_that_lets_them_be_tried():
+    from casekit import values
+
+    firsts = set()
+    for pattern, _ in values._PREFIXES:
+        for first in (chr(c) for c in range(0x2A00)):
+            if re_match(pattern, first):
+                firsts.add(first)
+    assert firsts <= values._PREFIX_FIRST
+
+
+def re_match(pattern: str, first: str) -> bool:
+    """True when `pattern` can begin a match with `first`: it matches `first` followed by some rest."""
+    import re
+
+    rests = [
+        "",
+        " ",
+        "t least 5",
+        "o more than 5",
+        "inimum 5",
+        "p to 5",
+        "ver 5",
+        "bove 5",
+        "ess than 5",
+        "ewer than 5",
+        "nder 5",
+        "elow 5",
+        "bout 5",
+        "pprox 5",
+        "round 5",
+        "oughly 5",
+        "irca 5",
+        ". 5",
+        "a. 5",
+        "etween 5",
+        "reater than 5",
+        "aximum 5",
+        "ore than 5",
+        "ot less than 5",
+        "= 5",
+        "> 5",
+    ]
+    return any(re.compile(pattern).match(first + rest) for rest in rests)
