@@ -110,6 +110,14 @@ def _core_schema_resolvers() -> dict:
 _Loader.yaml_implicit_resolvers = _core_schema_resolvers()
 
 
+def plain_is_text(text: str) -> bool:
+    """True when casekit reads `text`, written as a plain scalar, as text (not a number, a boolean, a null)."""
+    for tag, regexp in _Loader.yaml_implicit_resolvers.get(text[:1], ()):
+        if regexp.match(text):
+            return tag == _STR
+    return True
+
+
 _INVALID = object()
 
 # Numbers in a case (a principle's n, a moat's rank, the format version) count things.

@@ -15,6 +15,8 @@ from typing import Any
 
 import yaml
 
+from casekit.loader import plain_is_text
+
 WIDTH = 120  # the longest line casekit writes when it chooses a layout
 FOLD_AT = 76  # where folded prose wraps
 _STR = "tag:yaml.org,2002:str"
@@ -29,6 +31,8 @@ def plain_ok(text: str, flow: bool = False) -> bool:
     if not text or text != text.strip() or "\n" in text:
         return False
     if _resolver.resolve(yaml.ScalarNode, text, (True, False)) != _STR:
+        return False
+    if not plain_is_text(text):  # casekit reads `08` and `1e3` as numbers where YAML 1.1 reads text
         return False
     analysis = _emitter.analyze_scalar(text)
     if analysis.multiline:
