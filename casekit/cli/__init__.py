@@ -49,6 +49,7 @@ COMMANDS: dict[str, tuple[str, str] | None] = {
     "validate": ("inspect", WRITE),
     "new": ("library_cmds", WRITE),
     "add": ("writing", WRITE),
+    "set": ("writing", WRITE),
     "edit": ("writing", WRITE),
     "rename": ("writing", WRITE),
     "rm": ("writing", WRITE),

@@ -233,3 +233,24 @@ def _item_refs(cases) -> list[str]:
 
 
 item_refs = _from_cases(_item_refs)
+
+
+@_quietly
+def item_keys(ctx, incomplete: str) -> list[str]:
+    """`KEY=` for each key of the item `set`'s REF names (of the case itself when none is given)."""
+    if "=" in incomplete:
+        return []
+    from casekit.authoring.facts import key_order
+    from casekit.authoring.setting import CASE_FIELDS
+    from casekit.links import resolve_ref
+
+    ref = _params(ctx).get("ref")
+    if not ref or "=" in ref:
+        keys = list(CASE_FIELDS)
+    else:
+        cases = _cases(ctx)
+        section, _item = resolve_ref(cases[0], ref)
+        from casekit.model import SECTIONS
+
+        keys = [k for k in key_order(SECTIONS[section]) if k != "id"]
+    return _matching([f"{k}=" for k in keys], incomplete)

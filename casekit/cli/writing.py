@@ -1,4 +1,4 @@
-"""Commands that change a case file: add, edit, rename, rm, fmt, import.
+"""Commands that change a case file: add, set, edit, rename, rm, fmt, import.
 
 Each reads the file, computes the new text with `casekit.authoring`, checks
 it as `validate` would, prints the semantic diff of what changed and writes
@@ -133,10 +133,77 @@ def add(
     finish(st, snapshot, text, f"adding to {section}", quiet=quiet, dry_run=dry_run)
 
 
+@app.command("set")
+def set_(
+    ctx: typer.Context,
+    ref: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[REF]",
+            show_default=False,
+            autocompletion=complete.item_refs,
+            help="SECTION/ID, or an ID; none (the first argument is KEY=VALUE) for the case's own "
+            "title, summary, as_of, company, tags, categories.",
+        ),
+    ] = None,
+    values: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="KEY=VALUE…",
+            show_default=False,
+            autocompletion=complete.item_keys,
+            help="The fields to change or add, as add reads them.",
+        ),
+    ] = None,
+    unset: Annotated[
+        list[str] | None,
+        typer.Option("--unset", "-u", metavar="KEY", show_default=False, help="Remove KEY (repeatable)."),
+    ] = None,
+    case: OneCaseOpt = None,
+    quiet: QuietOpt = False,
+    dry_run: DryRunOpt = False,
+) -> None:
+    """Change, add or remove fields of an item, or of the case itself.
+
+    casekit set timeline/founding date=2016-06 sources=case_study,memo
+    casekit set sources/memo date=2024-03 --unset note
+    casekit set title="Scale AI: the data engine"
+
+    Fields are written as add reads them: lists as a,b or repeated keys (a
+    list given replaces the old one), key:=JSON for entries. KEY= with no
+    value is refused: --unset KEY removes a key (as git config --unset).
+    An id is changed with rename, which changes the references too. Only
+    the keys named change: comments and every other byte stay as written, a
+    new key goes where fmt puts it. A value that would make the case
+    invalid is refused with validate's message, and nothing is written.
+    """
+    from casekit.authoring.edits import Layout, find_ref
+    from casekit.authoring.setting import parse_changes, set_fields
+    from casekit.errors import UsageError
+
+    st = state(ctx)
+    args = list(values or [])
+    if ref is not None and "=" in ref:  # no REF: the case's own fields
+        args, ref = [ref, *args], None
+    if not args and not unset:
+        raise UsageError("nothing to set", hint="casekit set REF KEY=VALUE…, or --unset KEY")
+    snapshot = open_for_writing(st, case)
+    target = find_ref(Layout(snapshot.text, snapshot.display), ref) if ref is not None else None
+    changes, removed = parse_changes(target, args, unset or [])
+    text = set_fields(snapshot.text, target, changes, removed, snapshot.display)
+    what = f"setting {', '.join([*changes, *removed])} of {target or 'the case'}"
+    finish(st, snapshot, text, what, quiet=quiet, dry_run=dry_run)
+
+
 @app.command()
 def rm(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(metavar="REF", show_default=False, help="SECTION/ID, or an ID.")],
+    ref: Annotated[
+        str,
+        typer.Argument(
+            metavar="REF", show_default=False, autocompletion=complete.item_refs, help="SECTION/ID, or an ID."
+        ),
+    ],
     case: OneCaseOpt = None,
     force: Annotated[bool, typer.Option("--force", help="Remove the references to it too.")] = False,
     quiet: QuietOpt = False,
@@ -172,7 +239,12 @@ def rm(
 @app.command()
 def rename(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(metavar="REF", show_default=False, help="SECTION/ID, or an ID.")],
+    ref: Annotated[
+        str,
+        typer.Argument(
+            metavar="REF", show_default=False, autocompletion=complete.item_refs, help="SECTION/ID, or an ID."
+        ),
+    ],
     new_id: Annotated[str, typer.Argument(metavar="NEW_ID", show_default=False, help="The new id (a slug).")],
     case: OneCaseOpt = None,
     quiet: QuietOpt = False,
@@ -354,7 +426,10 @@ def _import_bytes(file: str) -> bytes:
 def edit(
     ctx: typer.Context,
     ref: Annotated[
-        str | None, typer.Argument(metavar="[REF]", show_default=False, help="An item: SECTION/ID or ID.")
+        str | None,
+        typer.Argument(
+            metavar="[REF]", show_default=False, autocompletion=complete.item_refs, help="An item: SECTION/ID or ID."
+        ),
     ] = None,
     case: OneCaseOpt = None,
     quiet: QuietOpt = False,
