@@ -151,3 +151,14 @@ def test_the_installed_command_completes_for_bash_and_zsh():
     }
     done = subprocess.run([sys.executable, "-m", "casekit"], capture_output=True, text=True, env=env)
     assert done.returncode == 0 and "pivot" in done.stdout and "founding" not in done.stdout
+
+
+def test_set_completes_refs_then_the_keys_of_the_item_named():
+    assert bash(f"{LIB} set -c beta ") == ["press", "pivot", "pivot_news", "customers", *SET_CASE_KEYS]
+    assert bash(f"{LIB} set -c beta ti") == ["title="]
+    assert bash(f"{LIB} set -c beta customers n") == ["name=", "note="]
+    assert bash(f"{LIB} set -c beta pivot_news date=2020 c") == ["category=", "confidence="]
+    assert bash(f"{LIB} rm -c beta pi") == ["pivot", "pivot_news"]
+
+
+SET_CASE_KEYS = ["company=", "title=", "as_of=", "summary=", "tags=", "categories="]

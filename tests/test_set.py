@@ -303,3 +303,9 @@ def test_a_key_set_where_there_was_none_then_unset_gives_the_original_bytes(path
     there = set_fields(text, ref, {"note": note})
     assert there != text and check_bytes(there.encode(), "x.yaml")[0] is not None
     assert set_fields(there, ref, {}, ["note"]) == text
+
+
+@pytest.mark.parametrize("value", ["08", "1e3", "0o17", "on", "null"])
+def test_text_the_loader_would_read_as_something_else_is_quoted(case, value):
+    assert run("set", "founding", f"note={value}", "-c", str(case), "-q").exit_code == 0
+    assert next(e for e in loaded(case).timeline if e.id == "founding").note == value

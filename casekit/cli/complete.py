@@ -254,3 +254,11 @@ def item_keys(ctx, incomplete: str) -> list[str]:
 
         keys = [k for k in key_order(SECTIONS[section]) if k != "id"]
     return _matching([f"{k}=" for k in keys], incomplete)
+
+
+@_quietly
+def set_targets(ctx, incomplete: str) -> list[str]:
+    """What `set` takes first: an item's REF, or `KEY=` for one of the case's own fields."""
+    from casekit.authoring.setting import CASE_FIELDS
+
+    return item_refs(ctx, incomplete) + _matching([f"{k}=" for k in CASE_FIELDS], incomplete)

@@ -141,7 +141,7 @@ def set_(
         typer.Argument(
             metavar="[REF]",
             show_default=False,
-            autocompletion=complete.item_refs,
+            autocompletion=complete.set_targets,
             help="SECTION/ID, or an ID; none (the first argument is KEY=VALUE) for the case's own "
             "title, summary, as_of, company, tags, categories.",
         ),
