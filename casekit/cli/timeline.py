@@ -108,7 +108,7 @@ def timeline(
     and the tree shows it once, under the narrowest of them.
     """
     from casekit.cli.app import parse_date_option
-    from casekit.cli.common import Opened, emit, open_cases
+    from casekit.cli.common import Opened, emit, loading_many, open_cases
     from casekit.query import TimelineQuery
     from casekit.query import timeline as select
 
@@ -156,7 +156,8 @@ def timeline(
     if fmt is Format.table and not rows:
         st.term.err.print("no events match", style="dim")
         return
-    emit(st, fmt, records, render)
+    with loading_many(len(rows)):  # records by the hundred thousand: the GC would rescan them as they are made
+        emit(st, fmt, records, render)
 
 
 def _from_index(st, query, tables: bool):
