@@ -17,6 +17,7 @@ from rich.text import Text
 from casekit.library import Loaded
 from casekit.model import SECTIONS, Case, likelihood_rank, severity_rank
 from casekit.problems import Problem
+from casekit.registry import references
 from casekit.render.text import clean, safe
 
 CASES = "cases"  # the cases themselves, shown as `casekit show` shows each
@@ -196,16 +197,11 @@ def _latest(on_date) -> list[Column]:
 
 # --- links between items -------------------------------------------------------------
 
-# (section, field) -> the section whose ids the field holds. `sources` is every item's.
-REFERENCES: dict[tuple[str, str], str] = {
-    ("timeline", "era"): "eras",
-    ("timeline", "people"): "people",
-    ("principles", "evidence"): "timeline",
-    ("principles", "risks"): "risks",
-    ("risks", "principles"): "principles",
-    ("quotes", "speaker"): "people",
-}
-# How a link reads from the item it starts at, and from the item it points to.
+# (section, field) -> the section whose ids the field holds (a quote's speaker: or a name), as
+# `casekit.registry` declares them. `sources` is every item's and is added apart.
+REFERENCES: dict[tuple[str, str], str] = {(s, f): target for s, f, target in references(sources=False)}
+# How a link reads from the item it starts at, and from the item it points to (one for each of
+# `REFERENCES`, which a test checks).
 LINK_NAMES: dict[tuple[str, str], tuple[str, str]] = {
     ("timeline", "era"): ("era", "event"),
     ("timeline", "people"): ("person", "event"),

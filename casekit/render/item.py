@@ -19,13 +19,17 @@ from rich.text import Text
 from casekit.dates import PartialDate
 from casekit.links import Link, item_title, links_from, links_to, ref_of
 from casekit.model import Case, Metric, Source
+from casekit.registry import references
 from casekit.render.fit import NBSP, Capped, Wrapped, unbroken
 from casekit.render.text import clean, link_style, safe
 from casekit.values import Value
 
 # Fields shown elsewhere: the heading (id and the title fields), the provenance block, and the
-# cross-references, which are shown resolved under "Links".
-_SHOWN_APART = frozenset({"id", "sources", "note", "confidence", "era", "people", "evidence", "risks", "principles"})
+# cross-references the registry declares, which are shown resolved under "Links" (a quote's
+# speaker, which may be a name, is shown as written too).
+_SHOWN_APART = frozenset(
+    {"id", "sources", "note", "confidence"} | {f for _s, f, _t in references(sources=False, names=False)}
+)
 
 CONFIDENCE_MEANS = {
     "official": "from the company or a filing",
@@ -34,8 +38,9 @@ CONFIDENCE_MEANS = {
     "disputed": "sources disagree; see the note",
 }
 
-# How a link reads under "Links", by the field that makes it: as the item in view points
-# (`links_from`) and as another item points at it (`links_to`).
+# How a link reads under "Links", by the field that makes it (each of the registry's references,
+# and `period`, an era found by date): as the item in view points (`links_from`) and as another
+# item points at it (`links_to`).
 _FROM_LABELS = {
     "era": "era",
     "period": "era",
