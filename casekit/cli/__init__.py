@@ -111,6 +111,7 @@ SUMMARIES: dict[str, str] = {
     "validate": "Check case files: syntax, types, unknown keys, dates, values, references.",
     "new": "Start a case: write DIR/ID.yaml, a commented skeleton that validates.",
     "add": "Add an item: fields as key=value arguments, lists as a,b or repeated keys.",
+    "set": "Change, add or remove fields of an item, or of the case itself.",
     "edit": "Open the case in $VISUAL (or $EDITOR, else vi), at the item's line when REF names one.",
     "rename": "Rename an item and every reference to it.",
     "rm": "Remove an item, with the comments above and inside it.",
