@@ -30,7 +30,6 @@ import msgspec
 from casekit.checks import in_metric_unit, unit_template
 from casekit.dates import PartialDate
 from casekit.model import Metric, Observation, Segment
-from casekit.plain import Record
 from casekit.values import TOO_LARGE, Growth, Value, growth
 
 if TYPE_CHECKING:
@@ -321,7 +320,7 @@ class Cagr(NamedTuple):
     approximate: bool
 
 
-class CagrSpan(Record):
+class CagrSpan(msgspec.Struct, frozen=True):
     """The CAGR of a metric's headline series with what it was computed from, or why it was not.
 
     `first`/`last` are rows of the series (`series_table`, `series_frame`);
@@ -329,28 +328,14 @@ class CagrSpan(Record):
     outside the span, which give no number to compound from: `2019 ($100M+)`.
     """
 
-    __slots__ = __match_args__ = ("value", "approximate", "unit", "first", "last", "years", "skipped", "reason")
     value: float | None
     approximate: bool
     unit: str | None
-    first: int | None
-    last: int | None
-    years: float | None
-    skipped: tuple[str, ...]
-    reason: str | None
-
-    def __init__(
-        self,
-        value: float | None,
-        approximate: bool,
-        unit: str | None,
-        first: int | None = None,
-        last: int | None = None,
-        years: float | None = None,
-        skipped: tuple[str, ...] = (),
-        reason: str | None = None,
-    ) -> None:
-        self._set(value, approximate, unit, first, last, years, skipped, reason)
+    first: int | None = None
+    last: int | None = None
+    years: float | None = None
+    skipped: tuple[str, ...] = ()
+    reason: str | None = None
 
 
 _YEAR = timedelta(days=DAYS_PER_YEAR)
@@ -401,16 +386,16 @@ def cagr_span(metric: Metric, rows: list[Row] | None = None, today: date | None 
     # Counted in days: the middles of two consecutive years are 365 days
     # apart, a little under 365.25, and that is a year.
     if between < timedelta(days=MIN_CAGR_DAYS):
-        return span._replace(reason="the values are less than a year apart")
+        return msgspec.structs.replace(span, reason="the values are less than a year apart")
     old, new = rows[first].value, rows[last].value
     g = growth(old, new)
     rate = g.cagr(years) if g else None
     if rate is None:
         compounds = g is not None and g.ratio is not None and g.ratio > 0
-        return span._replace(reason=TOO_LARGE if compounds else _no_rate(old, new))
+        return msgspec.structs.replace(span, reason=TOO_LARGE if compounds else _no_rate(old, new))
     dates = [obs.date for obs, _ in series(metric)]  # the rows' dates, in their order
     fuzzy_dates = any(_fuzzy(dates[i]) for i in (first, last))
-    return span._replace(value=rate, approximate=bool(g.approximate or fuzzy_dates))
+    return msgspec.structs.replace(span, value=rate, approximate=bool(g.approximate or fuzzy_dates))
 
 
 def _width(start: date | None, end: date | None) -> float:
@@ -541,31 +526,19 @@ def latest_and_previous(metric: Metric, today: date | None = None) -> tuple[Obse
     return points[-1][0], None if j is None else points[j][0]
 
 
-class MetricSummary(Record):
+class MetricSummary(msgspec.Struct, frozen=True):
     """One row of `casekit metrics`: the latest value against the previous one, and the trend.
 
     `trend` holds the values of the latest's unit in date order; `other_units`
     the units of observations left out of it and of the growth.
     """
 
-    __slots__ = __match_args__ = ("metric", "latest", "previous", "growth", "trend", "other_units")
     metric: Metric
     latest: Observation | None
     previous: Observation | None
     growth: Growth | None
     trend: tuple[Value, ...]
     other_units: tuple[str, ...]
-
-    def __init__(
-        self,
-        metric: Metric,
-        latest: Observation | None,
-        previous: Observation | None,
-        growth: Growth | None,
-        trend: tuple[Value, ...],
-        other_units: tuple[str, ...],
-    ) -> None:
-        self._set(metric, latest, previous, growth, trend, other_units)
 
 
 def metric_summary(metric: Metric, today: date | None = None) -> MetricSummary:
@@ -597,7 +570,7 @@ def missing(x) -> bool:
 # --- segments (no pandas) ----------------------------------------------------
 
 
-class SegmentShares(Record):
+class SegmentShares(msgspec.Struct, frozen=True):
     """How the segments of one period share revenue.
 
     `total` is the sum of the stated shares (midpoints, in percent);
@@ -606,7 +579,6 @@ class SegmentShares(Record):
     always approximate, and a floor or a ceiling when the revenue is one.
     """
 
-    __slots__ = __match_args__ = ("period", "segments", "total", "approximate", "missing", "implied", "implied_total")
     period: str | None
     segments: tuple[Segment, ...]
     total: float | None
@@ -614,18 +586,6 @@ class SegmentShares(Record):
     missing: tuple[str, ...]
     implied: dict[str, Value]
     implied_total: Value | None
-
-    def __init__(
-        self,
-        period: str | None,
-        segments: tuple[Segment, ...],
-        total: float | None,
-        approximate: bool,
-        missing: tuple[str, ...],
-        implied: dict[str, Value],
-        implied_total: Value | None,
-    ) -> None:
-        self._set(period, segments, total, approximate, missing, implied, implied_total)
 
     @property
     def adds_up(self) -> bool:
@@ -654,7 +614,7 @@ def segment_shares(segments: Iterable[Segment], shown: Iterable[str] | None = No
         out.append(SegmentShares(period, tuple(members), total, approximate, missing, implied, implied_total))
     if shown is not None:
         kept = set(shown)
-        out = [g._replace(segments=tuple(s for s in g.segments if s.id in kept)) for g in out]
+        out = [msgspec.structs.replace(g, segments=tuple(s for s in g.segments if s.id in kept)) for g in out]
         out = [g for g in out if g.segments]
     return out
 

@@ -16,8 +16,9 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+import msgspec
+
 from casekit.model import Case
-from casekit.plain import Plain
 from casekit.problems import Problem, did_you_mean, one_line, shown
 from casekit.registry import SECTIONS, references
 
@@ -104,7 +105,7 @@ def unit_conflict(unit: str, value) -> str | None:
     return None
 
 
-class Gaps(Plain):
+class Gaps(msgspec.Struct):
     """What the loader could not build, so the checks skip what depends on it.
 
     `keys`: top-level keys missing, duplicated or broken. `positions`: for a
@@ -114,17 +115,15 @@ class Gaps(Plain):
     even that could not be read).
     """
 
-    _fields = ("keys", "positions", "broken")
+    keys: frozenset[str] = frozenset()
+    positions: Mapping[tuple, Sequence[int]] | None = None  # None: none
+    broken: Mapping[str, Mapping[int, str | None]] | None = None
 
-    def __init__(
-        self,
-        keys: frozenset[str] = frozenset(),
-        positions: Mapping[tuple, Sequence[int]] | None = None,
-        broken: Mapping[str, Mapping[int, str | None]] | None = None,
-    ) -> None:
-        self.keys = keys
-        self.positions = {} if positions is None else positions
-        self.broken = {} if broken is None else broken
+    def __post_init__(self) -> None:
+        if self.positions is None:
+            self.positions = {}
+        if self.broken is None:
+            self.broken = {}
 
     def complete(self, section: str) -> bool:
         """True when every item of `section` built."""

@@ -8,9 +8,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
+import msgspec
+
 from casekit.errors import CasekitError, CaseNotFound, InvalidCase, UsageError
 from casekit.model import Case
-from casekit.plain import Plain, Record
 
 if TYPE_CHECKING:
     from datetime import date
@@ -24,32 +25,22 @@ SUFFIXES = (".yaml", ".yml")
 PARALLEL_MIN = 8
 
 
-class CaseRef(Record):
+class CaseRef(msgspec.Struct, frozen=True):
     """A case file found in the library: its id (the file's stem) and where it is."""
 
-    __slots__ = __match_args__ = ("id", "path", "bundled", "listed")
     id: str
     path: Path
-    bundled: bool
-    listed: bool  # found by listing a directory, not named by the user: read only if a regular file
-
-    def __init__(self, id: str, path: Path, bundled: bool = False, listed: bool = False) -> None:
-        self._set(id, path, bundled, listed)
+    bundled: bool = False
+    listed: bool = False  # found by listing a directory, not named by the user: read only if a regular file
 
 
-class Loaded(Record):
+class Loaded(msgspec.Struct, frozen=True):
     """One case file after loading: the case (None when it has errors or is unreadable) and its problems."""
 
-    __slots__ = __match_args__ = ("ref", "case", "problems", "error")
     ref: CaseRef
     case: Case | None
     problems: list[Problem]
-    error: CasekitError | None  # InvalidCase or CaseNotFound, when `case` is None
-
-    def __init__(
-        self, ref: CaseRef, case: Case | None, problems: list[Problem], error: CasekitError | None = None
-    ) -> None:
-        self._set(ref, case, problems, error)
+    error: CasekitError | None = None  # InvalidCase or CaseNotFound, when `case` is None
 
 
 class Progress:
@@ -79,21 +70,17 @@ def is_case_path(spec: str) -> bool:
     return os.sep in spec or "/" in spec or spec.endswith(SUFFIXES)
 
 
-class Library(Plain):
+class Library(msgspec.Struct, dict=True):
     """The directories casekit reads cases from, first match wins."""
 
-    _fields = ("cases_dirs", "env", "use_cache")
+    cases_dirs: Sequence[str | os.PathLike] = ()
+    env: Mapping[str, str] | None = None  # None: os.environ
+    use_cache: bool = True  # False (or CASEKIT_NO_CACHE=1): always parse, never write the cache
 
-    def __init__(
-        self,
-        cases_dirs: Sequence[str | os.PathLike] = (),
-        env: Mapping[str, str] | None = None,
-        use_cache: bool = True,  # False (or CASEKIT_NO_CACHE=1): always parse, never write the cache
-    ) -> None:
-        self.cases_dirs = cases_dirs
-        self.env = os.environ if env is None else env
-        self.use_cache = use_cache
-        self._refs: list[CaseRef] | None = None
+    def __post_init__(self) -> None:
+        if self.env is None:
+            self.env = os.environ
+        self._refs: list[CaseRef] | None = None  # (not fields: made when first used)
         self._cache: CaseCache | bool | None = False  # False: not looked up yet
 
     @property

@@ -11,7 +11,6 @@ from casekit import dates
 from casekit.dates import PartialDate
 from casekit.errors import FieldError, UnknownChoice, braced
 from casekit.model import Case, Era, Event
-from casekit.plain import Plain
 from casekit.values import Value
 
 
@@ -226,26 +225,22 @@ def era_of(event: Event, eras: Sequence[Era], today: date) -> Era | None:
     return min(holding, key=lambda e: (e.period.latest(today) - e.period.earliest()).days)
 
 
-class EventFilter(Plain):
+class EventFilter(msgspec.Struct):
     """The timeline's filters; an empty filter keeps everything."""
 
-    _fields = ("since", "until", "strict", "eras", "categories", "tags", "sources", "grep", "today")
+    since: PartialDate | None = None
+    until: PartialDate | None = None
+    strict: bool = False
+    eras: Sequence[Era] = ()
+    categories: Sequence[str] = ()
+    tags: Sequence[str] = ()
+    sources: Sequence[str] = ()
+    grep: str | None = None
+    today: date | None = None  # None: today, looked up when made (so it can be fixed)
 
-    def __init__(
-        self,
-        since: PartialDate | None = None,
-        until: PartialDate | None = None,
-        strict: bool = False,
-        eras: Sequence[Era] = (),
-        categories: Sequence[str] = (),
-        tags: Sequence[str] = (),
-        sources: Sequence[str] = (),
-        grep: str | None = None,
-        today: date | None = None,
-    ) -> None:
-        self.since, self.until, self.strict, self.eras = since, until, strict, eras
-        self.categories, self.tags, self.sources, self.grep = categories, tags, sources, grep
-        self.today = dates.today() if today is None else today  # looked up when made, so it can be fixed
+    def __post_init__(self) -> None:
+        if self.today is None:
+            self.today = dates.today()
 
     def period(self) -> PartialDate | None:
         """The period `since` and `until` describe (from since's first day to until's last),
@@ -282,28 +277,20 @@ class EventFilter(Plain):
         return [e for e in events if self.matches(e)]
 
 
-class TimelineQuery(Plain):
+class TimelineQuery(msgspec.Struct):
     """What `casekit timeline` asks of one or more cases: the filters (eras by id or title), the
     order and how many."""
 
-    _fields = ("since", "until", "strict", "eras", "categories", "tags", "sources", "grep", "reverse", "limit")
-
-    def __init__(
-        self,
-        since: PartialDate | None = None,
-        until: PartialDate | None = None,
-        strict: bool = False,
-        eras: Sequence[str] = (),
-        categories: Sequence[str] = (),
-        tags: Sequence[str] = (),
-        sources: Sequence[str] = (),
-        grep: str | None = None,
-        reverse: bool = False,
-        limit: int | None = None,
-    ) -> None:
-        self.since, self.until, self.strict, self.eras = since, until, strict, eras
-        self.categories, self.tags, self.sources, self.grep = categories, tags, sources, grep
-        self.reverse, self.limit = reverse, limit
+    since: PartialDate | None = None
+    until: PartialDate | None = None
+    strict: bool = False
+    eras: Sequence[str] = ()
+    categories: Sequence[str] = ()
+    tags: Sequence[str] = ()
+    sources: Sequence[str] = ()
+    grep: str | None = None
+    reverse: bool = False
+    limit: int | None = None
 
 
 def timeline(cases: Sequence[Case], query: TimelineQuery, today: date) -> list[tuple[Case, Event]]:

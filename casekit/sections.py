@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 
+import msgspec
+
 from casekit.errors import UsageError
 from casekit.model import (
     SEVERITIES,
@@ -25,7 +27,6 @@ from casekit.model import (
     likelihood_rank,
     severity_rank,
 )
-from casekit.plain import Plain
 from casekit.query import grep as grep_items
 from casekit.query import in_era, select, sort_by_date
 from casekit.registry import SECTIONS
@@ -97,32 +98,28 @@ def linked_principles(case: Case, risk: Risk) -> list[Principle]:
     return sorted(found, key=lambda p: p.n)
 
 
-class Relation(Plain):
+class Relation(msgspec.Struct):
     """Another principle and what it shares with the one in view."""
 
-    _fields = ("principle", "risks", "tags")
+    principle: Principle
+    risks: list[Risk] | None = None  # None: none
+    tags: list[str] | None = None
 
-    def __init__(self, principle: Principle, risks: list[Risk] | None = None, tags: list[str] | None = None) -> None:
-        self.principle = principle
-        self.risks = [] if risks is None else risks
-        self.tags = [] if tags is None else tags
+    def __post_init__(self) -> None:
+        if self.risks is None:
+            self.risks = []
+        if self.tags is None:
+            self.tags = []
 
 
-class PrincipleDetail(Plain):
+class PrincipleDetail(msgspec.Struct):
     """A principle with its references resolved: evidence events, risks, kin."""
 
-    _fields = ("principle", "evidence", "missing_evidence", "risks", "related")
-
-    def __init__(
-        self,
-        principle: Principle,
-        evidence: list[Event],
-        missing_evidence: list[str],
-        risks: list[Risk],
-        related: list[Relation],
-    ) -> None:
-        self.principle, self.evidence, self.missing_evidence = principle, evidence, missing_evidence
-        self.risks, self.related = risks, related
+    principle: Principle
+    evidence: list[Event]
+    missing_evidence: list[str]
+    risks: list[Risk]
+    related: list[Relation]
 
 
 def principle_detail(case: Case, principle: Principle, today: date | None = None) -> PrincipleDetail:
@@ -359,19 +356,17 @@ def speaker_name(case: Case, speaker: str) -> str:
 # --- the flywheel -----------------------------------------------------------
 
 
-class Flywheel(Plain):
+class Flywheel(msgspec.Struct):
     """The flywheel's edges as loops: each loop a list of node labels, first node not repeated.
 
     `open_edges` are the edges that lie on no cycle, decided on the graph itself (its strongly
     connected components), never on the loops listed; `loops` is for display, and `cut` says
     that there were more than were listed."""
 
-    _fields = ("loops", "open_edges", "edges", "cut")
-
-    def __init__(
-        self, loops: list[list[str]], open_edges: list[FlywheelEdge], edges: list[FlywheelEdge], cut: bool = False
-    ) -> None:
-        self.loops, self.open_edges, self.edges, self.cut = loops, open_edges, edges, cut
+    loops: list[list[str]]
+    open_edges: list[FlywheelEdge]
+    edges: list[FlywheelEdge]
+    cut: bool = False
 
     @property
     def closed(self) -> bool:
@@ -479,13 +474,12 @@ def _simple_cycles(order, succ, component) -> tuple[list[list[str]], bool]:
     return loops, False
 
 
-class FlywheelShown(Plain):
+class FlywheelShown(msgspec.Struct):
     """One case's flywheel in a listing: the whole wheel and the edges kept."""
 
-    _fields = ("case", "wheel", "edges")
-
-    def __init__(self, case: Case, wheel: Flywheel, edges: list[FlywheelEdge]) -> None:
-        self.case, self.wheel, self.edges = case, wheel, edges
+    case: Case
+    wheel: Flywheel
+    edges: list[FlywheelEdge]
 
     def warnings(self) -> list[str]:
         """What is wrong with the whole wheel: each edge on no loop, or no loop at all."""

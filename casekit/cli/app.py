@@ -5,13 +5,13 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
+import msgspec
 import typer
 from typer.core import TyperGroup
 
 from casekit import __version__
 from casekit.cli.options import GLOBAL, CasesDirOpt, ColorOpt, NoCacheOpt, NoColorOpt, PagerOpt, TodayOpt
 from casekit.errors import CasekitError
-from casekit.plain import Plain
 from casekit.render.term import Terminal
 
 
@@ -51,27 +51,21 @@ class CasekitGroup(TyperGroup):
             raise typer.Exit(exit_code(exc, state.term, debug=state.debug)) from None
 
 
-class State(Plain):
+class State(msgspec.Struct):
     """What every command shares: the library, the terminal, today."""
 
-    _fields = ("cases_dirs", "debug", "term", "_library", "no_cache", "fixed_today")
-    _hidden = frozenset({"_library"})
+    cases_dirs: list[Path] | None = None  # None: none
+    debug: bool = False
+    term: Terminal | None = None  # None: a new one
+    _library: Any = None  # (its key, the library), made when first used
+    no_cache: bool = False
+    fixed_today: date | None = None
 
-    def __init__(
-        self,
-        cases_dirs: list[Path] | None = None,
-        debug: bool = False,
-        term: Terminal | None = None,
-        _library: Any = None,
-        no_cache: bool = False,
-        fixed_today: date | None = None,
-    ) -> None:
-        self.cases_dirs = [] if cases_dirs is None else cases_dirs
-        self.debug = debug
-        self.term = Terminal() if term is None else term
-        self._library = _library
-        self.no_cache = no_cache
-        self.fixed_today = fixed_today
+    def __post_init__(self) -> None:
+        if self.cases_dirs is None:
+            self.cases_dirs = []
+        if self.term is None:
+            self.term = Terminal()
 
     def update(self, *, cases_dir=None, no_color=False, color=None, today=None, pager=False) -> "State":
         """Fold a command's own copies of the global options into the state."""

@@ -3,12 +3,12 @@
 import re
 from typing import Annotated
 
+import msgspec
 import typer
 
 from casekit.cli import complete
 from casekit.cli.app import app, state
 from casekit.cli.options import ChangeSectionsOpt, Format, FormatOpt
-from casekit.plain import Record
 
 DEV_NULL = "/dev/null"
 # git writes "." for the hash and mode of a side that does not exist. (The module's patterns are
@@ -17,20 +17,9 @@ _HEX = r"[0-9a-f]{4,64}|\."
 _MODE = r"[0-7]{6}|\."
 
 
-class GitDiffArgs(Record):
+class GitDiffArgs(msgspec.Struct, frozen=True):
     """The arguments git passes an external diff command (see git(1), GIT_EXTERNAL_DIFF)."""
 
-    __slots__ = __match_args__ = (
-        "path",
-        "old_file",
-        "old_hex",
-        "old_mode",
-        "new_file",
-        "new_hex",
-        "new_mode",
-        "new_path",
-        "rename_info",
-    )
     path: str
     old_file: str
     old_hex: str
@@ -39,21 +28,7 @@ class GitDiffArgs(Record):
     new_hex: str
     new_mode: str
     new_path: str
-    rename_info: str | None
-
-    def __init__(
-        self,
-        path: str,
-        old_file: str,
-        old_hex: str,
-        old_mode: str,
-        new_file: str,
-        new_hex: str,
-        new_mode: str,
-        new_path: str,
-        rename_info: str | None = None,
-    ) -> None:
-        self._set(path, old_file, old_hex, old_mode, new_file, new_hex, new_mode, new_path, rename_info)
+    rename_info: str | None = None
 
     def rename_lines(self) -> list[str]:
         """How the file was renamed, as `git diff` says it: git's own lines (similarity index,

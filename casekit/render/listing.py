@@ -24,33 +24,26 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import msgspec
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 
-from casekit.plain import Plain
 from casekit.render.text import clean
 
 GAP = "   "
 
 
-class Column(Plain):
+class Column(msgspec.Struct):
     """One column: its header, the style under its cells, and its limits."""
 
-    _fields = ("header", "style", "header_style", "justify", "min_width", "max_width")
-
-    def __init__(
-        self,
-        header: str | Text,
-        style: str = "",
-        header_style: str = "bold",
-        justify: str = "left",
-        min_width: int = 1,
-        max_width: int | None = None,
-    ) -> None:
-        self.header, self.style, self.header_style = header, style, header_style
-        self.justify, self.min_width, self.max_width = justify, min_width, max_width
+    header: str | Text
+    style: str = ""
+    header_style: str = "bold"
+    justify: str = "left"
+    min_width: int = 1
+    max_width: int | None = None
 
 
 class Listing:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+import msgspec
 from rich import box
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
@@ -18,7 +19,6 @@ from rich.table import Table
 from rich.text import Text
 
 from casekit.model import Case
-from casekit.plain import Plain
 from casekit.render.fit import (
     MIN_HANGING,
     READING_WIDTH,
@@ -39,26 +39,23 @@ from casekit.render.text import clean, safe
 Rows = Sequence[tuple[Case, object]]
 
 
-class Field(Plain):
+class Field(msgspec.Struct):
     """One column of a listing, and how it reads when stacked under the main column."""
 
-    _fields = ("header", "cells", "main", "keep", "figure", "label", "share", "indent", "options")
+    header: str
+    cells: list[Text]
+    main: bool = False  # the prose column the others stack under on a narrow terminal
+    keep: bool = False  # stays a column of its own even then (the case, the sources cited)
+    figure: bool = False  # a number, date or id: never wrapped
+    label: str | None = None  # its label when stacked (None: the header; "": none)
+    # at most 1/share of the terminal (the main column: unless stacked), never less than its longest word
+    share: int = 0
+    indent: int = 0  # its lines' indent when stacked
+    options: dict | None = None  # justify, header_style, min_width, max_width (None: none)
 
-    def __init__(
-        self,
-        header: str,
-        cells: list[Text],
-        main: bool = False,  # the prose column the others stack under on a narrow terminal
-        keep: bool = False,  # stays a column of its own even then (the case, the sources cited)
-        figure: bool = False,  # a number, date or id: never wrapped
-        label: str | None = None,  # its label when stacked (None: the header; "": none)
-        share: int = 0,  # at most 1/share of the terminal (the main column: unless stacked), never less than its longest word
-        indent: int = 0,  # its lines' indent when stacked
-        options: dict | None = None,  # justify, header_style, min_width, max_width
-    ) -> None:
-        self.header, self.cells, self.main, self.keep, self.figure = header, cells, main, keep, figure
-        self.label, self.share, self.indent = label, share, indent
-        self.options = {} if options is None else options
+    def __post_init__(self) -> None:
+        if self.options is None:
+            self.options = {}
 
     def under(self, k: int) -> Text | None:
         """Row `k`'s cell as a line under the main column, or None when it is empty."""

@@ -6,7 +6,7 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-from casekit.plain import Plain
+import msgspec
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
@@ -19,27 +19,19 @@ MIN_WIDTH = 20  # columns: below this a terminal is laid out as if it had this m
 MAX_WIDTH = 4096
 
 
-class Terminal(Plain):
+class Terminal(msgspec.Struct):
     """stdout for data, stderr for messages; colour off when asked or not a TTY.
 
     `color_mode` is `--color`: `auto` colours a terminal (and git's pager,
     as git would), `always` colours whatever the output is, even with
     NO_COLOR set, and `never` (as --no-color) colours nothing."""
 
-    _fields = ("no_color", "color_mode", "pager", "pager_command", "_out", "_err")
-    _hidden = frozenset({"_out", "_err"})
-
-    def __init__(
-        self,
-        no_color: bool = False,
-        color_mode: str = "auto",
-        pager: bool = False,
-        pager_command: str | None = None,  # a shell command (CASEKIT_PAGER); None: the system's (`system_pager`)
-        _out: Console | None = None,
-        _err: Console | None = None,
-    ) -> None:
-        self.no_color, self.color_mode, self.pager, self.pager_command = no_color, color_mode, pager, pager_command
-        self._out, self._err = _out, _err
+    no_color: bool = False
+    color_mode: str = "auto"
+    pager: bool = False
+    pager_command: str | None = None  # a shell command (CASEKIT_PAGER); None: the system's (`system_pager`)
+    _out: Console | None = None  # made when first used
+    _err: Console | None = None
 
     @property
     def color(self) -> bool:
