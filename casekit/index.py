@@ -272,31 +272,30 @@ class Index:
     def _index_batch(
         self, batch: list[tuple[CaseRef, Stamp]], broken: list[Loaded], progress: Progress | None
     ) -> dict[str, int]:
+        """Index the files of `batch`, written a few at a time as the workers parse them (each file's
+        rows are made where it is parsed); those that do not load are added to `broken`, in order."""
         assert self.library is not None
-        loaded = self.library.check_all([ref for ref, _ in batch], progress=progress)
-        broken += [entry for entry in loaded if entry.case is None]
-        valid = [(stamp, entry.case) for (_, stamp), entry in zip(batch, loaded) if entry.case is not None]
-        del loaded
         ids: dict[str, int] = {}
-        for start in range(0, len(valid), WRITE_BATCH):
-            prepared = [(stamp, case, list(self._rows(case))) for stamp, case in valid[start : start + WRITE_BATCH]]
+        bad: list[tuple[int, Loaded]] = []
+        pending: list[tuple[Stamp, list]] = []
 
-            def write(prepared=prepared) -> None:
-                for stamp, case, docs in prepared:
-                    ids[stamp.path] = self._put(stamp, case, docs)
+        def write() -> None:
+            for stamp, rows in pending:
+                ids[stamp.path] = self._put(stamp, rows)
 
+        decode = msgspec.msgpack.Decoder(list).decode
+        for k, loaded, rows in self.library.check_each([ref for ref, _ in batch], file_rows, progress=progress):
+            if loaded.case is None or rows is None:
+                bad.append((k, loaded))
+                continue
+            pending.append((batch[k][1], decode(rows)))
+            if len(pending) >= WRITE_BATCH:
+                self._write(write)
+                pending.clear()
+        if pending:
             self._write(write)
+        broken += [loaded for _, loaded in sorted(bad, key=lambda b: b[0])]
         return ids
-
-    @staticmethod
-    def _rows(case: Case) -> Iterator[tuple]:
-        """Each document's row of `docs`, then its fields as a hit shows them (`search.shown_form`)."""
-        from casekit.search import document_row, documents, item_refs, shown_form
-
-        encode = _encoder().encode
-        refs = item_refs(case)
-        for sect, i, order, doc in documents(case):
-            yield (sect, i, order, *document_row(doc), encode(shown_form(doc, refs.get((doc.section, doc.id)))))
 
     def _write(self, work) -> None:
         """Run `work` in one transaction; `Unwritable` when the database cannot be written."""
@@ -322,15 +321,16 @@ class Index:
         self.conn.execute("DELETE FROM cases WHERE file = ?", (fid,))
         self.conn.execute("DELETE FROM files WHERE id = ?", (fid,))
 
-    def _put(self, stamp: Stamp, case: Case, docs: list[tuple]) -> int:
-        """Record one file's documents in place of what was recorded for its path."""
+    def _put(self, stamp: Stamp, rows: list) -> int:
+        """Record one file's rows (`file_rows`) in place of what was recorded for its path."""
         conn = self.conn
+        case_id, docs, case_row, events = rows
         old = conn.execute("SELECT id FROM files WHERE path = ?", (os.fsencode(stamp.path),)).fetchone()
         if old is not None:
             self._delete(old[0])
         cur = conn.execute(
             "INSERT INTO files(path, size, mtime_ns, inode, ctime_ns, racy, case_id, docs) VALUES (?,?,?,?,?,?,?,?)",
-            (*_stamp_row(stamp), int(stamp.racy), case.id, len(docs)),
+            (*_stamp_row(stamp), int(stamp.racy), case_id, len(docs)),
         )
         fid = cur.lastrowid
         assert fid is not None
@@ -348,7 +348,11 @@ class Index:
             t[1] += title_words
             t[2] += body_words
         conn.executemany("INSERT INTO stats VALUES (?,?,?,?,?)", ((fid, s, *t) for s, t in totals.items()))
-        _put_case(conn, fid, case)
+        conn.execute("INSERT INTO cases VALUES (?,?,?,?,?,?,?)", (fid, *case_row))
+        conn.executemany(
+            "INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?)",
+            ((category, base + k, *rest) for k, (category, *rest) in enumerate(events)),
+        )
         return fid
 
     def add_cases(self, cases: Sequence[Case]) -> list[int]:
@@ -356,9 +360,10 @@ class Index:
         from casekit.cache import Stamp
 
         ids = []
+        decode = msgspec.msgpack.Decoder(list).decode
         self.conn.execute("BEGIN")
         for k, case in enumerate(cases):
-            ids.append(self._put(Stamp(f"\0memory/{k}", 0, 0, 0, 0), case, list(self._rows(case))))
+            ids.append(self._put(Stamp(f"\0memory/{k}", 0, 0, 0, 0), decode(file_rows(case))))
         self.conn.execute("COMMIT")
         return ids
 
@@ -462,45 +467,46 @@ class Index:
 HEAD_SECTIONS = ("sources", "eras")  # what a case's head keeps of its sections: what filters and tables name
 
 
-def _put_case(conn: sqlite3.Connection, fid: int, case: Case) -> None:
-    """Record what listings over the library read of a case: its head (the case with only its
-    sources and eras), the choices its filters take, its counts, and each event on its own, with
-    its folded category and texts, its record (`timeline -f json`), and its place in date order
-    when that does not hang on the day (an open end runs to today)."""
+def file_rows(case: Case) -> bytes:
+    """What the index records of one case, encoded (made where the case is parsed, in a worker
+    process when there are many): [its id, each document's row of `docs` followed by its fields as
+    a hit shows them (`search.shown_form`), its row of `cases`, each event's row of `events`].
+
+    Listings over the library read its head (the case with only its sources and eras), the choices
+    its filters take, its counts, and each event on its own, with its folded category and texts,
+    its record (`timeline -f json`), and its place in date order when that does not hang on the
+    day (an open end runs to today)."""
     from casekit.query import texts
     from casekit.records import event_record
     from casekit.registry import SECTIONS
-    from casekit.search import folded
+    from casekit.search import document_row, documents, folded, item_refs, shown_form
 
     encode = _encoder().encode
+    refs = item_refs(case)
+    docs = [
+        (sect, i, order, *document_row(doc), encode(shown_form(doc, refs.get((doc.section, doc.id)))))
+        for sect, i, order, doc in documents(case)
+    ]
     head = msgspec.structs.replace(case, **{name: [] for name in SECTIONS if name not in HEAD_SECTIONS})
-    conn.execute(
-        "INSERT INTO cases VALUES (?,?,?,?,?,?,?)",
-        (
-            fid,
-            encode(head),
-            encode(choices_of(case)),
-            len(case.timeline),
-            len(case.metrics),
-            len(case.principles),
-            len(case.risks),
-        ),
+    case_row = (
+        encode(head),
+        encode(choices_of(case)),
+        len(case.timeline),
+        len(case.metrics),
+        len(case.principles),
+        len(case.risks),
     )
-    base = fid * DOCS_PER_FILE
-    conn.executemany(
-        "INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?)",
+    events = [
         (
-            (
-                (e.category or "").casefold(),
-                base + k,
-                GREP_GAP.join(folded(t) for t in texts(e)),
-                encode(e),
-                encode(event_record(e)),
-                *(e.date.sort_key() if e.date.end is not None or e.date.start is None else (None,) * 4),
-            )
-            for k, e in enumerate(case.timeline)
-        ),
-    )
+            (e.category or "").casefold(),
+            GREP_GAP.join(folded(t) for t in texts(e)),
+            encode(e),
+            encode(event_record(e)),
+            *(e.date.sort_key() if e.date.end is not None or e.date.start is None else (None,) * 4),
+        )
+        for e in case.timeline
+    ]
+    return encode((case.id, docs, case_row, events))
 
 
 GREP_GAP = "\0"  # between an event's texts as its `text` column holds them

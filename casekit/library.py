@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -263,6 +263,30 @@ class Library(msgspec.Struct, dict=True):
                 results[i] = loaded
         return results  # type: ignore[return-value]
 
+    def check_each(
+        self, refs: Sequence[CaseRef], rows: Callable[[Case], bytes], *, progress: Progress | None = None
+    ) -> Iterator[tuple[int, Loaded, bytes | None]]:
+        """Each file behind `refs` loaded and checked, as `check_all` does, with `rows(case)` of a
+        valid case computed where it was parsed (in the worker processes when there are many):
+        (its position in `refs`, what loaded, the rows or None), as each is ready, cached files first.
+        A module-level `rows` is sent to the workers by name."""
+        from casekit.cache import Stamp
+
+        cache = self.cache()
+        misses: list[tuple[int, CaseRef, Stamp | None]] = []
+        for i, ref in enumerate(refs):
+            stamp = Stamp.of(ref.path)  # before reading: a later change makes the entry stale, not wrong
+            hit = cache.get(stamp, str(ref.path)) if cache is not None and stamp is not None else None
+            if hit is not None:
+                yield i, Loaded(ref, hit.case, hit.warnings), rows(hit.case)
+            else:
+                misses.append((i, ref, stamp))
+        if misses:
+            for (i, _, _), (loaded, extra) in zip(misses, _parse_each(misses, cache, progress, rows)):
+                if extra is None and loaded.case is not None:
+                    extra = rows(loaded.case)
+                yield i, loaded, extra
+
     def resolve(self, spec: str, today: date, stdin: BinaryIO | None = None) -> tuple[str, Case]:
         """The case an operand names (as `casekit diff` takes them), and the label to show for it.
 
@@ -444,6 +468,17 @@ def _parse_all(
     jobs: list[tuple[int, CaseRef, Stamp | None]], cache: CaseCache | None, progress: Progress | None
 ) -> list[Loaded]:
     """Parse the files of `jobs` (index, ref, stamp), in worker processes when there are many."""
+    return [loaded for loaded, _ in _parse_each(jobs, cache, progress)]
+
+
+def _parse_each(
+    jobs: list[tuple[int, CaseRef, Stamp | None]],
+    cache: CaseCache | None,
+    progress: Progress | None,
+    rows: Callable[[Case], bytes] | None = None,
+) -> Iterator[tuple[Loaded, bytes | None]]:
+    """Parse the files of `jobs` in order, in worker processes when there are many: each as it is
+    ready, with `rows(case)` when a worker computed it (None otherwise)."""
     if progress is not None:
         progress.start(len(jobs), sum(stamp.size for _, _, stamp in jobs if stamp is not None))
     try:
@@ -453,12 +488,15 @@ def _parse_all(
 
         pooled = [k for k, (_, ref, _) in enumerate(jobs) if utf8(str(ref.path))]
         if len(pooled) > PARALLEL_MIN and (os.cpu_count() or 1) > 1 and _workers_safe():
-            done = dict(zip(pooled, _parse_in_pool([jobs[k] for k in pooled], cache, progress)))
-            return [
-                done[k] if k in done else _parse_here(ref, stamp, cache, progress)
-                for k, (_, ref, stamp) in enumerate(jobs)
-            ]
-        return [_parse_here(ref, stamp, cache, progress) for _, ref, stamp in jobs]
+            if len(pooled) == len(jobs):
+                yield from _parse_in_pool(jobs, cache, progress, rows)
+                return
+            done = dict(zip(pooled, _parse_in_pool([jobs[k] for k in pooled], cache, progress, rows)))
+            for k, (_, ref, stamp) in enumerate(jobs):
+                yield done[k] if k in done else (_parse_here(ref, stamp, cache, progress), None)
+            return
+        for _, ref, stamp in jobs:
+            yield _parse_here(ref, stamp, cache, progress), None
     finally:
         if progress is not None:
             progress.stop()
@@ -492,9 +530,13 @@ def _unreadable(ref: CaseRef, exc: CaseNotFound) -> Loaded:
 
 
 def _parse_in_pool(
-    jobs: list[tuple[int, CaseRef, Stamp | None]], cache: CaseCache | None, progress: Progress | None
-) -> list[Loaded]:
-    """Parse in a process pool; workers send back encoded entries, never live objects."""
+    jobs: list[tuple[int, CaseRef, Stamp | None]],
+    cache: CaseCache | None,
+    progress: Progress | None,
+    rows: Callable[[Case], bytes] | None = None,
+) -> Iterator[tuple[Loaded, bytes | None]]:
+    """Parse in a process pool, each file as its worker has it done, in order; workers send back
+    encoded entries (and `rows(case)`), never live objects."""
     import multiprocessing
     import sys
     from concurrent.futures import ProcessPoolExecutor
@@ -506,15 +548,19 @@ def _parse_in_pool(
     context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
     chunksize = max(1, min(8, len(jobs) // (workers * 8)))
     directory = str(cache.directory) if cache is not None else None
-    args = [(str(ref.path), stamp and msgspec.structs.astuple(stamp), directory, ref.listed) for _, ref, stamp in jobs]
-    out: list[Loaded] = []
+    args = [
+        (str(ref.path), stamp and msgspec.structs.astuple(stamp), directory, ref.listed, rows) for _, ref, stamp in jobs
+    ]
+    done = 0
     pool = None
     try:
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_start)
-        for (_, ref, stamp), (kind, payload) in zip(jobs, pool.map(_parse_in_worker, args, chunksize=chunksize)):
-            out.append(_from_worker(ref, stamp, kind, payload, cache))
+        for (_, ref, stamp), (kind, payload, extra) in zip(jobs, pool.map(_parse_in_worker, args, chunksize=chunksize)):
+            loaded = _from_worker(ref, stamp, kind, payload, cache)
             if progress is not None:
                 progress.advance()
+            done += 1
+            yield loaded, (extra if loaded.case is not None and kind == "case" else None)
     except (OSError, RuntimeError, ImportError, EOFError) as exc:
         # No pool to be had (no /dev/shm, a sandbox, a worker killed: BrokenProcessPool
         # is a RuntimeError): finish here, one file after another.
@@ -524,8 +570,8 @@ def _parse_in_pool(
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
-    out.extend(_parse_here(ref, stamp, cache, progress) for _, ref, stamp in jobs[len(out) :])
-    return out
+    for _, ref, stamp in jobs[done:]:
+        yield _parse_here(ref, stamp, cache, progress), None
 
 
 def _workers_safe(platform: str | None = None) -> bool:
@@ -590,29 +636,32 @@ def _collect_now_and_then() -> None:
         gc.collect()
 
 
-def _parse_in_worker(job: tuple[str, tuple | None, str | None, bool]) -> tuple[str, bytes]:
-    """In a worker process: parse one file; return ("case" | "invalid" | "unreadable", msgpack bytes)."""
+def _parse_in_worker(
+    job: tuple[str, tuple | None, str | None, bool, Callable | None],
+) -> tuple[str, bytes, bytes | None]:
+    """In a worker process: parse one file; return ("case" | "invalid" | "unreadable", msgpack bytes,
+    the rows the job asks of a valid case)."""
     import msgspec
 
     from casekit import cache as caching
     from casekit.loader import check_bytes, read_bytes
 
-    path, stamp_parts, directory, listed = job
+    path, stamp_parts, directory, listed, rows = job
     _collect_now_and_then()
     try:
         data = read_bytes(path, regular_only=listed)
     except CaseNotFound as exc:
-        return "unreadable", msgspec.msgpack.encode((exc.message, exc.hint))
+        return "unreadable", msgspec.msgpack.encode((exc.message, exc.hint)), None
     case, problems = check_bytes(data, path, stem=Path(path).stem)
     if case is None:
-        return "invalid", msgspec.msgpack.encode(problems)
+        return "invalid", msgspec.msgpack.encode(problems), None
     if stamp_parts is None:
-        return "unstamped", b""
+        return "unstamped", b"", None
     stamp = caching.Stamp(*stamp_parts)
     entry = caching.encode(stamp, case, problems)
     if directory is not None:
         caching.CaseCache(directory).put_bytes(stamp, entry)
-    return "case", entry
+    return "case", entry, rows(case) if rows is not None else None
 
 
 # --- operands: path, id, CASE@DATE, REV:PATH ------------------------------------------------
