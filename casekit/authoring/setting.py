@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from casekit.authoring import emit
-from casekit.authoring.edits import Ref, _index, _insert, _position, _sort_key, _suggest, remove_item, splice
+from casekit.authoring.edits import Ref, _colon, _index, _insert, _position, _sort_key, _suggest, remove_item, splice
 from casekit.authoring.facts import SORTED_BY, TOP_ORDER, item_type, key_order
 from casekit.authoring.fields import parse_fields
 from casekit.authoring.layout import Block, Layout, LayoutError, mapping_get, scalar_value
@@ -154,7 +154,7 @@ def _replace(lay: Layout, block: Block, key: str, value: Any) -> str:
             shown = new[0][block.column + len(key) + 1 :].lstrip()
         return lay.text[: node.start_mark.index] + shown + lay.text[node.end_mark.index :]
     comments = _comments(lay, block)
-    colon = _colon_at(lay, block)
+    colon = _colon(lay, block)
     first = lay.lines[block.anchor][: colon + 1] + new[0][block.column + len(key) + 1 :]
     head = [c for line, c in comments if line == block.anchor]
     if head:
@@ -195,14 +195,6 @@ def _styled(node: Any, value: Any, key: str) -> str:
     if not emit.plain_ok(node.value):  # quoted because it had to be
         return emit.scalar(new, key=key)
     return f"'{new}'" if node.style == "'" else emit.quoted(new)
-
-
-def _colon_at(lay: Layout, block: Block) -> int:
-    line = lay.lines[block.anchor]
-    colon = block.key.end_mark.column
-    while colon < len(line) and line[colon] != ":":
-        colon += 1
-    return colon
 
 
 def _comments(lay: Layout, block: Block) -> list[tuple[int, str]]:
