@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Index", "Ranked", "open_index", "open_memory_index", "search_library"]
 
-SCHEMA = 3
+SCHEMA = 4
 FILE_NAME = "index.sqlite3"
 DOCS_PER_FILE = 1 << 20  # a document's rowid is its file's id times this, plus its number in the file
 PARSE_BATCH = 500  # case files parsed at once (by the library's process pool): the memory they take is bounded
@@ -72,7 +72,7 @@ CREATE TABLE IF NOT EXISTS cases(
 -- An event's id is its file's id times DOCS_PER_FILE plus its place in the timeline. Keyed by
 -- category first, the events of one category lie together, and are read as one run.
 CREATE TABLE IF NOT EXISTS events(
-    category TEXT NOT NULL, id INTEGER NOT NULL, text TEXT NOT NULL, data BLOB NOT NULL, record BLOB NOT NULL,
+    category TEXT NOT NULL, id INTEGER NOT NULL, text TEXT NOT NULL, record BLOB NOT NULL,
     k0 INTEGER, k1 INTEGER, k2 INTEGER, k3 INTEGER, PRIMARY KEY (category, id)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS events_by_id ON events(id);
 CREATE TABLE IF NOT EXISTS shown(id INTEGER PRIMARY KEY, doc BLOB NOT NULL);
@@ -350,7 +350,7 @@ class Index:
         conn.executemany("INSERT INTO stats VALUES (?,?,?,?,?)", ((fid, s, *t) for s, t in totals.items()))
         conn.execute("INSERT INTO cases VALUES (?,?,?,?,?,?,?)", (fid, *case_row))
         conn.executemany(
-            "INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO events VALUES (?,?,?,?,?,?,?,?)",
             ((category, base + k, *rest) for k, (category, *rest) in enumerate(events)),
         )
         return fid
@@ -500,8 +500,7 @@ def file_rows(case: Case) -> bytes:
         (
             (e.category or "").casefold(),
             GREP_GAP.join(folded(t) for t in texts(e)),
-            encode(e),
-            encode(event_record(e)),
+            encode(list(event_record(e).values())),
             *(e.date.sort_key() if e.date.end is not None or e.date.start is None else (None,) * 4),
         )
         for e in case.timeline

@@ -36,10 +36,10 @@ class _Row:
     """An event selected: its case's head, its place in date order, its record and the event
     (decoded only when something needs it)."""
 
-    __slots__ = ("head", "key", "record", "data", "event")
+    __slots__ = ("head", "key", "record", "event")
 
-    def __init__(self, head: Case, key: tuple, record: bytes, data: bytes, event: Event | None) -> None:
-        self.head, self.key, self.record, self.data, self.event = head, key, record, data, event
+    def __init__(self, head: Case, key: tuple, record: bytes, event: Event | None) -> None:
+        self.head, self.key, self.record, self.event = head, key, record, event
 
 
 class LibraryTimeline:
@@ -54,17 +54,48 @@ class LibraryTimeline:
 
     def events(self) -> list[tuple[Case, Event]]:
         """(head, event) of each event, in order, as `casekit.query.timeline` gives them."""
-        decode = msgspec.msgpack.Decoder(Event).decode
-        return [(row.head, row.event if row.event is not None else decode(row.data)) for row in self.rows]
+        decode = _event_decoder()
+        return [(row.head, row.event if row.event is not None else decode(row.record)) for row in self.rows]
 
     def records(self):
         """The events' records, each naming its case, as `listing_records` makes them."""
-        from casekit.records import Records, section_shape
+        from casekit.records import EVENT_RECORD_KEYS, Records, section_shape
 
-        decode = msgspec.msgpack.Decoder(dict).decode
+        decode = msgspec.msgpack.Decoder(list).decode
+        keys = ("case", *EVENT_RECORD_KEYS)
         return Records(
-            ({"case": row.head.id, **decode(row.record)} for row in self.rows), section_shape("timeline", True)
+            (dict(zip(keys, (row.head.id, *decode(row.record)))) for row in self.rows), section_shape("timeline", True)
         )
+
+
+def _event_decoder() -> Callable[[bytes], Event]:
+    """Decodes an event's stored record (its values in `EVENT_RECORD_KEYS` order) back into the
+    Event: every field is in the record, and the date reads back from its text as it was read."""
+    from casekit.dates import PartialDate
+
+    decode = msgspec.msgpack.Decoder(list).decode
+    dates: dict[str, PartialDate] = {}  # a date is immutable: events written alike share one
+
+    def event(record: bytes) -> Event:
+        i, text, _, _, _, title, detail, category, era, tags, sources, confidence, note, people = decode(record)
+        date = dates.get(text)
+        if date is None:
+            date = dates[text] = PartialDate.parse(text)
+        return Event(
+            id=i,
+            date=date,
+            title=title,
+            detail=detail,
+            category=category,
+            era=era,
+            tags=tags,
+            sources=sources,
+            confidence=confidence,
+            note=note,
+            people=people,
+        )
+
+    return event
 
 
 def library_timeline(
@@ -125,19 +156,19 @@ def _selected(head: Case, candidates: list[tuple], q: TimelineQuery, today: date
     an event whose place in order is stored is never decoded."""
     from casekit.query import case_events
 
-    decode = msgspec.msgpack.Decoder(Event).decode
+    decode = _event_decoder()
     exact = q.since is None and q.until is None and not (q.tags or q.sources or q.eras or q.grep)
     if not exact:
-        events = [decode(data) for *_, data in candidates]
+        events = [decode(record) for _, record in candidates]
         kept = {id(e) for e in case_events(head, events, q, today)}
-        candidates = [(*c[:-1], e) for c, e in zip(candidates, events) if id(e) in kept]
+        candidates = [(key, record, e) for (key, record), e in zip(candidates, events) if id(e) in kept]
     rows = []
-    for key, record, data in candidates:
-        event = data if isinstance(data, Event) else None
+    for key, record, *decoded in candidates:
+        event = decoded[0] if decoded else None
         if key[0] is None:  # an open end: its place depends on the day
-            event = event or decode(data)
+            event = event or decode(record)
             key = event.date.sort_key(today)
-        rows.append(_Row(head, key, record, data if event is None else b"", event))
+        rows.append(_Row(head, key, record, event))
     return rows
 
 
@@ -166,15 +197,15 @@ def _candidate_events(index: Index, q: TimelineQuery) -> dict[int, list[tuple]]:
 
         where.append("instr(text, ?) > 0")
         params.append(folded(q.grep))
-    sql = "SELECT id, k0, k1, k2, k3, record, data FROM events"
+    sql = "SELECT id, k0, k1, k2, k3, record FROM events"
     sql += (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id"
     out: dict[int, list[tuple]] = {}
-    for eid, k0, k1, k2, k3, record, data in index.conn.execute(sql, params):
+    for eid, k0, k1, k2, k3, record in index.conn.execute(sql, params):
         fid = eid // DOCS_PER_FILE
         events = out.get(fid)
         if events is None:
             events = out[fid] = []
-        events.append(((k0, k1, k2, k3), record, data))
+        events.append(((k0, k1, k2, k3), record))
     return out
 
 

@@ -251,6 +251,25 @@ def _field_table(tp: type) -> tuple[tuple[str, str, bool], ...]:
     return table
 
 
+# The keys of an event's record, in order: the library index keeps a record as its values alone.
+EVENT_RECORD_KEYS = (
+    "id",
+    "date",
+    "start",
+    "end",
+    "edtf",
+    "title",
+    "detail",
+    "category",
+    "era",
+    "tags",
+    "sources",
+    "confidence",
+    "note",
+    "people",
+)
+
+
 def event_record(event, case=None) -> EventRecord:
     """SPEC §7 `timeline -f json`."""
     return {

@@ -308,6 +308,25 @@ def test_timeline_over_the_library_reads_the_index(listed, env):
     assert library_timeline(uncached, lib.refs(), TimelineQuery(), date(2025, 6, 1)) is None  # the cases are read
 
 
+def test_every_event_read_back_from_the_index_is_the_event_parsed(listed, env):
+    import msgspec
+
+    from casekit.indexed import library_timeline
+    from casekit.query import TimelineQuery
+    from casekit.records import EVENT_RECORD_KEYS, event_record
+
+    lib = Library([listed], env=env)
+    found = library_timeline(lib, lib.refs(), TimelineQuery(), date(2025, 6, 1))
+    assert found is not None
+    cases = {loaded.case.id: loaded.case for loaded in lib.check_all(lib.refs()) if loaded.case is not None}
+    parsed = sorted((case_id, msgspec.msgpack.encode(e)) for case_id, case in cases.items() for e in case.timeline)
+    events = found.events()
+    assert len(events) == len(parsed) > 50
+    assert sorted((head.id, msgspec.msgpack.encode(e)) for head, e in events) == parsed
+    for _, e in events:
+        assert tuple(event_record(e)) == EVENT_RECORD_KEYS
+
+
 def test_a_library_hit_carries_the_ref_show_takes(library, env):
     from casekit.index import search_library
     from casekit.links import ref_of
