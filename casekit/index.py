@@ -325,8 +325,12 @@ class Index:
         """Record one file's rows (`file_rows`) in place of what was recorded for its path."""
         conn = self.conn
         case_id, docs, case_row, events = rows
-        old = conn.execute("SELECT id FROM files WHERE path = ?", (os.fsencode(stamp.path),)).fetchone()
+        old = conn.execute(
+            "SELECT id, size, mtime_ns, inode, ctime_ns, racy FROM files WHERE path = ?", (os.fsencode(stamp.path),)
+        ).fetchone()
         if old is not None:
+            if not old[5] and not stamp.racy and tuple(old[1:5]) == _stamp_row(stamp)[1:]:
+                return old[0]  # another process indexed the same file meanwhile: its rows and id stand
             self._delete(old[0])
         cur = conn.execute(
             "INSERT INTO files(path, size, mtime_ns, inode, ctime_ns, racy, case_id, docs) VALUES (?,?,?,?,?,?,?,?)",
