@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Index", "Ranked", "open_index", "open_memory_index", "search_library"]
 
-SCHEMA = 4
+SCHEMA = 5
 FILE_NAME = "index.sqlite3"
 DOCS_PER_FILE = 1 << 20  # a document's rowid is its file's id times this, plus its number in the file
 PARSE_BATCH = 500  # case files parsed at once (by the library's process pool): the memory they take is bounded
@@ -504,12 +504,21 @@ def file_rows(case: Case) -> bytes:
         (
             (e.category or "").casefold(),
             GREP_GAP.join(folded(t) for t in texts(e)),
-            encode(list(event_record(e).values())),
+            encode(_event_values(e, event_record(e))),
             *(e.date.sort_key() if e.date.end is not None or e.date.start is None else (None,) * 4),
         )
         for e in case.timeline
     ]
     return encode((case.id, docs, case_row, events))
+
+
+def _event_values(e, record: dict) -> list:
+    """An event as the index keeps it: its record's values (`records.EVENT_RECORD_KEYS`), then, when
+    its date is no set of dates, the date's precision and flags, so that it is made again unread."""
+    values = list(record.values())
+    if not e.date.members:
+        values += (e.date.precision, e.date.approximate, e.date.uncertain)
+    return values
 
 
 GREP_GAP = "\0"  # between an event's texts as its `text` column holds them

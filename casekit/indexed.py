@@ -69,21 +69,27 @@ class LibraryTimeline:
 
 
 def _event_decoder() -> Callable[[bytes], Event]:
-    """Decodes an event's stored record (its values in `EVENT_RECORD_KEYS` order) back into the
-    Event: every field is in the record, and the date reads back from its text as it was read."""
+    """Decodes an event as the index keeps it (`casekit.index._event_values`) back into the Event:
+    every field is in its record; its date is made from the record's text, days, precision and
+    flags, or, for a set of dates, read again from its text."""
     from casekit.dates import PartialDate
 
     decode = msgspec.msgpack.Decoder(list).decode
-    dates: dict[str, PartialDate] = {}  # a date is immutable: events written alike share one
+    day = date.fromisoformat
 
     def event(record: bytes) -> Event:
-        i, text, _, _, _, title, detail, category, era, tags, sources, confidence, note, people = decode(record)
-        date = dates.get(text)
-        if date is None:
-            date = dates[text] = PartialDate.parse(text)
+        values = decode(record)
+        i, text, start, end, _, title, detail, category, era, tags, sources, confidence, note, people = values[:14]
+        if len(values) > 14:
+            precision, approximate, uncertain = values[14:]
+            when = PartialDate(
+                text, day(start) if start else None, day(end) if end else None, precision, approximate, uncertain
+            )
+        else:
+            when = PartialDate.parse(text)
         return Event(
             id=i,
-            date=date,
+            date=when,
             title=title,
             detail=detail,
             category=category,
