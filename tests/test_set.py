@@ -309,3 +309,28 @@ def test_a_key_set_where_there_was_none_then_unset_gives_the_original_bytes(path
 def test_text_the_loader_would_read_as_something_else_is_quoted(case, value):
     assert run("set", "founding", f"note={value}", "-c", str(case), "-q").exit_code == 0
     assert next(e for e in loaded(case).timeline if e.id == "founding").note == value
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["wang", "name:=null"], "a case holds no null"),
+        (["wang", "name:=1e999"], "no number that is not whole"),
+        (["wang", "roles:=[[1]]"], "no list inside a list"),
+        (["wang", 'roles:=[{"title": "CEO", "period": [[1]]}]'], "no list inside a list"),
+        (["wang", "roles:=" + "[" * 5000 + "]" * 5000], "nested too deeply"),
+    ],
+)
+def test_json_a_case_cannot_hold_is_refused_before_anything_is_written(case, args, message):
+    before = state(case)
+    result = run("set", *args, "-c", str(case))
+    assert result.exit_code == 2 and message in result.stderr, result.stderr
+    assert "internal error" not in result.stderr
+    assert state(case) == before
+
+
+def test_a_mapping_given_for_a_one_line_text_is_refused_not_written_as_its_python_form(case):
+    before = state(case)
+    result = run("set", "wang", 'name:={"a": 1}', "-c", str(case))
+    assert result.exit_code == 2 and "nothing was written" in result.stderr, result.stderr
+    assert state(case) == before

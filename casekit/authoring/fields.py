@@ -48,9 +48,28 @@ def ordered(tp: type[msgspec.Struct], item: dict[str, Any]) -> dict[str, Any]:
 
 def _json(arg: str, text: str) -> Any:
     try:
-        return json.loads(text)
+        value = json.loads(text)
     except ValueError as exc:
         raise UsageError(f"`{arg}`: the value is not JSON ({exc})") from None
+    except RecursionError:
+        raise UsageError(f"`{arg}`: the JSON is nested too deeply") from None
+    _case_json(arg, value)
+    return value
+
+
+def _case_json(arg: str, value: Any) -> None:
+    """A `UsageError` for JSON a case cannot hold: null, a number that is not whole, a list in a list."""
+    stack = [(value, False)]
+    while stack:
+        item, in_list = stack.pop()
+        if item is None:
+            raise UsageError(f"`{arg}`: a case holds no null", hint="--unset KEY removes a key")
+        if isinstance(item, float):
+            raise UsageError(f"`{arg}`: a case holds no number that is not whole ({item})", hint="give it as text")
+        if isinstance(item, list) and in_list:
+            raise UsageError(f"`{arg}`: a case holds no list inside a list")
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        stack.extend((child, isinstance(item, list)) for child in children)
 
 
 def _typed(field: Field, text: str, arg: str) -> Any:

@@ -144,7 +144,7 @@ def _replace(lay: Layout, block: Block, key: str, value: Any) -> str:
     node = block.node
     new = emit.mapping_lines({key: value}, block.column)
     one_line = node.start_mark.line == block.anchor and _last_line(node) == block.anchor
-    if one_line and isinstance(node, yaml.ScalarNode) and not _block_scalar(node) and not isinstance(value, list):
+    if one_line and isinstance(node, yaml.ScalarNode) and not _block_scalar(node) and _text_or_number(value):
         shown = _styled(node, value, key)  # prose on one line stays on one line, however long
         return lay.text[: node.start_mark.index] + shown + lay.text[node.end_mark.index :]
     if len(new) == 1 and one_line and not _block_scalar(node):
@@ -176,6 +176,10 @@ def _last_line(node: Any) -> int:
         return mark.line if mark.column or mark.line == node.start_mark.line else mark.line - 1
     last = node.value[-1]
     return _last_line(last[1] if isinstance(node, yaml.MappingNode) else last)
+
+
+def _text_or_number(value: Any) -> bool:
+    return isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool))
 
 
 def _block_scalar(node: Any) -> bool:
