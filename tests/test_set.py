@@ -334,3 +334,12 @@ def test_a_mapping_given_for_a_one_line_text_is_refused_not_written_as_its_pytho
     result = run("set", "wang", 'name:={"a": 1}', "-c", str(case))
     assert result.exit_code == 2 and "nothing was written" in result.stderr, result.stderr
     assert state(case) == before
+
+
+def test_a_file_with_crlf_line_ends_keeps_them_on_the_lines_set(case):
+    case.write_bytes(BUNDLED.read_bytes().replace(b"\n", b"\r\n"))
+    assert run("set", "case_study", "note=Short.", "-c", str(case), "-q").exit_code == 0
+    assert run("set", "founding", "confidence=estimated", "-c", str(case), "-q").exit_code == 0
+    data = case.read_bytes()
+    assert b"note: Short.\r\n" in data and b"confidence: estimated\r\n" in data
+    assert data.count(b"\n") == data.count(b"\r\n")
