@@ -319,6 +319,8 @@ def test_text_the_loader_would_read_as_something_else_is_quoted(case, value):
         (["wang", "roles:=[[1]]"], "no list inside a list"),
         (["wang", 'roles:=[{"title": "CEO", "period": [[1]]}]'], "no list inside a list"),
         (["wang", "roles:=" + "[" * 5000 + "]" * 5000], "nested too deeply"),
+        (["wang", 'roles:=[{"title": "x\\u0000y"}]'], "control characters"),
+        (["wang", 'name:="\\u0007"'], "control characters"),
     ],
 )
 def test_json_a_case_cannot_hold_is_refused_before_anything_is_written(case, args, message):

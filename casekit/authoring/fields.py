@@ -58,7 +58,8 @@ def _json(arg: str, text: str) -> Any:
 
 
 def _case_json(arg: str, value: Any) -> None:
-    """A `UsageError` for JSON a case cannot hold: null, a number that is not whole, a list in a list."""
+    """A `UsageError` for JSON a case cannot hold: null, a number that is not whole, a list in a list,
+    text with control characters (as KEY=VALUE refuses them)."""
     stack = [(value, False)]
     while stack:
         item, in_list = stack.pop()
@@ -66,6 +67,8 @@ def _case_json(arg: str, value: Any) -> None:
             raise UsageError(f"`{arg}`: a case holds no null", hint="--unset KEY removes a key")
         if isinstance(item, float):
             raise UsageError(f"`{arg}`: a case holds no number that is not whole ({item})", hint="give it as text")
+        if isinstance(item, str) and any(unicodedata.category(c) == "Cc" for c in item.replace("\n", "")):
+            raise UsageError(f"`{arg}`: a text holds control characters")
         if isinstance(item, list) and in_list:
             raise UsageError(f"`{arg}`: a case holds no list inside a list")
         children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
