@@ -345,3 +345,15 @@ def test_a_file_with_crlf_line_ends_keeps_them_on_the_lines_set(case):
     data = case.read_bytes()
     assert b"note: Short.\r\n" in data and b"confidence: estimated\r\n" in data
     assert data.count(b"\n") == data.count(b"\r\n")
+
+
+def test_a_file_that_starts_with_a_byte_order_mark_keeps_it_and_one_line_values_are_set(case):
+    case.write_bytes(b"\xef\xbb\xbf" + BUNDLED.read_bytes())
+    assert run("set", "company=Acme", "title=Acme: the case", "-c", str(case), "-q").exit_code == 0
+    data = case.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and b"\ncompany: Acme\n" in data and b'\ntitle: "Acme: the case"\n' in data
+    assert data.replace(b"\xef\xbb\xbf", b"", 1).replace(
+        b"company: Acme", b"company: Scale AI"
+    ) == BUNDLED.read_bytes().replace(
+        b'title: "Scale AI: selling the data bottleneck of the AI boom"', b'title: "Acme: the case"'
+    )

@@ -68,7 +68,9 @@ def set_fields(
     text: str, ref: Ref | None, values: dict[str, Any], unset: Sequence[str] = (), path: str = "<case>"
 ) -> str:
     """`text` with item `ref`'s (None: the case's) keys `values` set and keys `unset` removed.
-    A file whose every line ends in CRLF keeps CRLF on the lines written."""
+    A file whose every line ends in CRLF keeps CRLF on the lines written; a byte order mark stays."""
+    if text.startswith("\ufeff"):  # the parser's marks count from after it
+        return "\ufeff" + set_fields(text[1:], ref, values, unset, path)
     if "\r\n" in text and text.count("\n") == text.count("\r\n"):
         return set_fields(text.replace("\r\n", "\n"), ref, values, unset, path).replace("\n", "\r\n")
     order = list(TOP_ORDER) if ref is None else key_order(item_type(ref.section))
