@@ -252,22 +252,7 @@ def _field_table(tp: type) -> tuple[tuple[str, str, bool], ...]:
 
 
 # The keys of an event's record, in order: the library index keeps a record as its values alone.
-EVENT_RECORD_KEYS = (
-    "id",
-    "date",
-    "start",
-    "end",
-    "edtf",
-    "title",
-    "detail",
-    "category",
-    "era",
-    "tags",
-    "sources",
-    "confidence",
-    "note",
-    "people",
-)
+EVENT_RECORD_KEYS = tuple(EventRecord.__annotations__)
 
 
 def event_record(event, case=None) -> EventRecord:
