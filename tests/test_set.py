@@ -8,7 +8,6 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
 
 from casekit.authoring import emit
 from casekit.authoring.edits import Ref
@@ -16,31 +15,16 @@ from casekit.authoring.facts import SORTED_BY, item_type, key_order
 from casekit.authoring.fmt import format_text
 from casekit.authoring.layout import Layout, LayoutError, mapping_get
 from casekit.authoring.setting import set_fields
-from casekit.cli.app import app
 from casekit.loader import check_bytes
 from casekit.model import SECTIONS
+from tests.casefiles import BUNDLED, VALID, copy_of_bundled, run, state
 
-ROOT = Path(__file__).resolve().parent.parent
-BUNDLED = ROOT / "cases" / "scale_ai.yaml"
-FIXTURES = sorted(p for p in (ROOT / "tests" / "fixtures").rglob("*.yaml") if "bad" not in p.parts)
-VALID = [p for p in [BUNDLED, *FIXTURES] if check_bytes(p.read_bytes(), str(p))[0] is not None]
 PROPERTIES = settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
-
-
-def run(*args: str):
-    return CliRunner().invoke(app, list(args), env={"NO_COLOR": "1", "COLUMNS": "100"})
 
 
 @pytest.fixture
 def case(tmp_path) -> Path:
-    path = tmp_path / "scale_ai.yaml"
-    path.write_bytes(BUNDLED.read_bytes())
-    path.chmod(0o640)
-    return path
-
-
-def state(path: Path) -> tuple:
-    return path.read_bytes(), path.stat().st_mode
+    return copy_of_bundled(tmp_path)
 
 
 def loaded(path: Path):

@@ -11,35 +11,18 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
 
 from casekit.authoring.edits import Ref, add_item, referrers, remove_item, rename_item
 from casekit.authoring.fmt import check_same_facts, facts, format_text
 from casekit.authoring.layout import Layout, LayoutError
-from casekit.cli.app import app
 from casekit.errors import UsageError
 from casekit.loader import check_bytes
-
-ROOT = Path(__file__).resolve().parent.parent
-BUNDLED = ROOT / "cases" / "scale_ai.yaml"
-FIXTURES = sorted(p for p in (ROOT / "tests" / "fixtures").rglob("*.yaml") if "bad" not in p.parts)
-VALID = [p for p in [BUNDLED, *FIXTURES] if check_bytes(p.read_bytes(), str(p))[0] is not None]
-
-
-def run(*args: str):
-    return CliRunner().invoke(app, list(args), env={"NO_COLOR": "1", "COLUMNS": "100"})
+from tests.casefiles import BUNDLED, ROOT, VALID, copy_of_bundled, run, state
 
 
 @pytest.fixture
 def case(tmp_path) -> Path:
-    path = tmp_path / "scale_ai.yaml"
-    path.write_bytes(BUNDLED.read_bytes())
-    path.chmod(0o640)
-    return path
-
-
-def state(path: Path) -> tuple:
-    return path.read_bytes(), path.stat().st_mode
+    return copy_of_bundled(tmp_path)
 
 
 # --- add ------------------------------------------------------------------------------------------
