@@ -341,3 +341,14 @@ def test_a_file_that_starts_with_a_byte_order_mark_keeps_it_and_one_line_values_
     ) == BUNDLED.read_bytes().replace(
         b'title: "Scale AI: selling the data bottleneck of the AI boom"', b'title: "Acme: the case"'
     )
+
+
+def test_a_flow_list_too_long_for_a_line_stays_a_flow_list_and_setting_it_back_gives_the_bytes():
+    text = BUNDLED.read_text()
+    line = "    evidence: [first_defense_contracts, army_ceiling_250m, fedramp_navy_ic, senate_testimony_2023, senate_armed_services_2024, defense_revenue_100m]\n"
+    assert line in text
+    evidence = line.split("[")[1].rstrip("]\n").split(", ")
+    shorter = set_fields(text, Ref("principles", "government_as_product"), {"evidence": evidence[:5]})
+    assert line.replace(", defense_revenue_100m", "") in shorter
+    back = set_fields(shorter, Ref("principles", "government_as_product"), {"evidence": evidence})
+    assert back == text

@@ -152,11 +152,11 @@ def _replace(lay: Layout, block: Block, key: str, value: Any) -> str:
     if one_line and isinstance(node, yaml.ScalarNode) and not _block_scalar(node) and _text_or_number(value):
         shown = _styled(node, value, key)  # prose on one line stays on one line, however long
         return lay.text[: node.start_mark.index] + shown + lay.text[node.end_mark.index :]
-    if len(new) == 1 and one_line and not _block_scalar(node):
-        if isinstance(value, list) and isinstance(node, yaml.SequenceNode):
-            shown = emit.flow_list(value)
-        else:  # a list for a scalar or a scalar for a list: as add writes it
-            shown = new[0][block.column + len(key) + 1 :].lstrip()
+    flat_list = isinstance(value, list) and not any(isinstance(v, (dict, list)) for v in value)
+    if one_line and isinstance(node, yaml.SequenceNode) and flat_list:  # a flow list stays one, however long
+        return lay.text[: node.start_mark.index] + emit.flow_list(value) + lay.text[node.end_mark.index :]
+    if len(new) == 1 and one_line and not _block_scalar(node):  # a list for a scalar or a scalar for a list
+        shown = new[0][block.column + len(key) + 1 :].lstrip()
         return lay.text[: node.start_mark.index] + shown + lay.text[node.end_mark.index :]
     comments = _comments(lay, block)
     colon = _colon(lay, block)
