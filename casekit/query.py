@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+import functools
+import operator
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 
 import msgspec
@@ -161,24 +163,50 @@ def as_of_today(when: PartialDate, today: date) -> date:
     return min(today, when.latest(today))
 
 
-def texts(obj: object, skip: frozenset[str] = frozenset()) -> Iterator[str]:
-    """Every piece of text in an item: strings, dates and values as written, nested items
+def texts(obj: object, skip: frozenset[str] = frozenset()) -> list[str]:
+    """Every piece of text in an item, in order: strings, dates and values as written, nested items
     (fields named in `skip` left out, at any depth)."""
-    if isinstance(obj, str):
-        yield obj
-    elif isinstance(obj, (PartialDate, Value)):
-        yield obj.text
+    out: list[str] = []
+    _texts(obj, skip, out)
+    return out
+
+
+_WRITTEN = (PartialDate, Value)
+
+
+def _texts(obj: object, skip: frozenset[str], out: list[str]) -> None:
+    # Most values are strings or lists of strings: those are taken here, without a call.
+    if obj.__class__ is str:
+        out.append(obj)  # type: ignore[arg-type]
+    elif isinstance(obj, _WRITTEN):
+        out.append(obj.text)
     elif isinstance(obj, msgspec.Struct):
-        for name in obj.__struct_fields__:
-            if name not in skip:
-                yield from texts(getattr(obj, name), skip)
+        for value in _fields_of(obj.__class__, skip)(obj):
+            if value.__class__ is str:
+                out.append(value)
+            elif value is not None:
+                _texts(value, skip, out)
     elif isinstance(obj, (list, tuple)):
         for x in obj:
-            yield from texts(x, skip)
+            if x.__class__ is str:
+                out.append(x)
+            else:
+                _texts(x, skip, out)
     elif isinstance(obj, dict):  # a record
         for name, value in obj.items():
             if name not in skip:
-                yield from texts(value, skip)
+                _texts(value, skip, out)
+    elif isinstance(obj, str):  # a subclass of str
+        out.append(obj)
+
+
+@functools.cache
+def _fields_of(struct: type, skip: frozenset[str]) -> Callable[[object], tuple]:
+    """A getter for the fields of `struct` not in `skip`, as one tuple."""
+    names = [name for name in struct.__struct_fields__ if name not in skip]
+    if len(names) > 1:
+        return operator.attrgetter(*names)
+    return lambda obj: tuple(getattr(obj, name) for name in names)
 
 
 def contains_text(item: object, needle: str) -> bool:

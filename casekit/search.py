@@ -786,7 +786,7 @@ BARRIER = "\u00a7"  # between two fields: a token no query word is
 
 def _tokens(folded: str) -> tuple[list[str], list[str]]:
     """The terms of one folded text, and each hyphenated run's words joined (each stem once per start)."""
-    if not any(hyphen in folded for hyphen in _HYPHENS):  # most texts: no word joined by a hyphen
+    if "-" not in folded and "\u2010" not in folded:  # most texts: no word joined by a hyphen (_HYPHENS)
         return list(map(stem, _TOKEN.findall(folded))), []
     matches = list(_TOKEN.finditer(folded))
     terms = [stem(m.group()) for m in matches]
@@ -814,14 +814,42 @@ def _column(fields: Iterable[list[str]]) -> str:
 
 def document_row(doc: Document) -> tuple[str, str, str, str, int, int]:
     """(title, body, title joined, body joined, title words, body words) of a document."""
-    titles, bodies, title_joined, body_joined = [], [], [], []
-    for f in doc.fields:
-        terms, joined = _tokens(f.folded)
-        (titles if f.title else bodies).append(terms)
-        (title_joined if f.title else body_joined).append(joined)
-    # Words counted as `tokenize` finds them, field by field.
-    title_words, body_words = sum(map(len, titles)), sum(map(len, bodies))
-    return _column(titles), _column(bodies), _column(title_joined), _column(body_joined), title_words, body_words
+    title, title_joined, title_words = _columns([f.folded for f in doc.fields if f.title])
+    body, body_joined, body_words = _columns([f.folded for f in doc.fields if not f.title])
+    return title, body, title_joined, body_joined, title_words, body_words
+
+
+_FIELD_GAP = "\0"  # between the fields of one column while they are read as one text
+_WORD_OR_GAP = re.compile(r"[^\W_]+|\0")  # `_TOKEN`, or a gap
+_ASCII_WORD_OR_GAP = re.compile(r"[A-Za-z0-9]+|\0")  # the same on ASCII text, faster
+
+
+def _columns(texts: list[str]) -> tuple[str, str, int]:
+    """The column of the folded `texts` (`_column` of each one's `_tokens`), the column of their
+    hyphenated words joined, and how many words they hold.
+
+    The fields are read as one text, the gaps between them kept as tokens: the same column as
+    reading them one by one, at a fraction of the cost. Only the fields with a hyphen are read
+    one by one, for their joined words.
+    """
+    gaps = len(texts) - 1
+    text = _FIELD_GAP.join(texts)
+    if text.count(_FIELD_GAP) != gaps:  # a field holds the gap itself
+        fields = [_tokens(t) for t in texts]
+        words = [terms for terms, _ in fields]
+        return _column(words), _column(joined for _, joined in fields), sum(map(len, words))
+    joined = ""
+    if "-" in text or "\u2010" in text:  # only hyphenated words join (a field without one adds none)
+        joined = _column(_tokens(t)[1] for t in texts if "-" in t or "\u2010" in t)
+    terms = (_ASCII_WORD_OR_GAP if text.isascii() else _WORD_OR_GAP).findall(text)
+    column = "  ".join(map(stem, terms))
+    if gaps:
+        if column[:1] == _FIELD_GAP or column[-1:] == _FIELD_GAP or "\0  \0" in column:
+            # a field with no word: the barriers around it are one
+            words = [list(map(stem, _TOKEN.findall(t))) for t in texts]
+            return _column(words), joined, sum(map(len, words))
+        column = column.replace("  \0  ", f" {BARRIER} ")
+    return (f" {column} " if column else ""), joined, len(terms) - gaps
 
 
 def documents(case: Case) -> Iterator[tuple[int, int, int, Document]]:

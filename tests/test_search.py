@@ -272,6 +272,20 @@ def test_the_index_counts_words_and_holds_terms_as_tokenize_finds_them(texts, ti
         )
 
 
+@FAST
+@given(st.lists(st.one_of(TEXTS, st.sampled_from(["", "\0", "a\0b", "-", "§", "e-commerce 2019-08"])), max_size=4))
+def test_a_column_read_as_one_text_is_the_column_of_its_fields_read_one_by_one(texts):
+    from casekit.search import _column, _columns, _tokens
+
+    fields = [_tokens(folded(t)) for t in texts]
+    expected = (
+        _column(terms for terms, _ in fields),
+        _column(joined for _, joined in fields),
+        sum(len(terms) for terms, _ in fields),
+    )
+    assert _columns([folded(t) for t in texts]) == expected
+
+
 def _runs(text: str, unit: tuple[str, ...]) -> list[tuple[int, int]]:
     """Where the terms of `unit` follow each other as tokens of `text`, and, for one term, where
     tokens joined by single hyphens spell a word of it (`e-commerce` for `ecommerce`): the plain definition."""
