@@ -32,7 +32,9 @@ from __future__ import annotations
 import logging
 import math
 import os
+import posixpath
 import sqlite3
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -240,24 +242,28 @@ class Index:
         """
         from casekit.cache import Stamp
 
-        known = {  # paths are kept as bytes: a name need not be UTF-8
-            os.fsdecode(path): (fid, (size, mtime, inode, ctime), racy)
+        decode, encoding, errors = bytes.decode, sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()
+        known = {  # paths are kept as bytes (a name need not be UTF-8), decoded as os.fsdecode does
+            decode(path, encoding, errors): (fid, (size, mtime, inode, ctime), racy)
             for fid, path, size, mtime, inode, ctime, racy in self.conn.execute(
                 "SELECT id, path, size, mtime_ns, inode, ctime_ns, racy FROM files"
             )
         }
         current: dict[str, int] = {}
         stale: list[tuple[CaseRef, Stamp]] = []
-        for ref in refs:
-            stamp = Stamp.of(ref.path)
-            if stamp is None:
+        paths = absolute_paths(refs)
+        stat = os.stat
+        for ref, path in zip(refs, paths):
+            try:
+                st = stat(path)
+            except (OSError, ValueError):
                 continue
-            row = known.get(stamp.path)
-            if row is not None and not row[2] and row[1] == (stamp.size, stamp.mtime_ns, stamp.inode, stamp.ctime_ns):
-                current[stamp.path] = row[0]
+            row = known.get(path)
+            if row is not None and not row[2] and row[1] == (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns):
+                current[path] = row[0]
             else:
-                stale.append((ref, stamp))
-        self._drop_missing(known, {os.path.abspath(ref.path) for ref in refs})
+                stale.append((ref, Stamp(path, st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)))
+        self._drop_missing(known, set(paths))
         broken: list[Loaded] = []
         for start in range(0, len(stale), PARSE_BATCH):
             current.update(self._index_batch(stale[start : start + PARSE_BATCH], broken, progress))
@@ -265,9 +271,9 @@ class Index:
 
     def _drop_missing(self, known: dict, wanted: set[str]) -> None:
         """Forget files that are gone (deleted, renamed): their rows would only take room."""
-        gone = [(path, fid) for path, (fid, _, _) in known.items() if path not in wanted and not os.path.exists(path)]
+        gone = [fid for path, (fid, _, _) in known.items() if path not in wanted and not os.path.exists(path)]
         if gone:
-            self._write(lambda: [self._delete(fid) for _, fid in gone])
+            self._write(lambda: [self._delete(fid) for fid in gone])
 
     def _index_batch(
         self, batch: list[tuple[CaseRef, Stamp]], broken: list[Loaded], progress: Progress | None
@@ -388,13 +394,9 @@ class Index:
         """(ref, file id) of each of `refs` that `sync` found current, in order, its id read again
         from the index: another process may have indexed the file again since (with the same text,
         when its stamp was racy) and so given it a new id."""
-        now = {os.fsdecode(path): fid for fid, path in self.conn.execute("SELECT id, path FROM files")}
-        out = []
-        for ref in refs:
-            path = os.path.abspath(ref.path)
-            if path in current and path in now:
-                out.append((ref, now[path]))
-        return out
+        decode, encoding, errors = bytes.decode, sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()
+        now = {decode(path, encoding, errors): fid for fid, path in self.conn.execute("SELECT id, path FROM files")}
+        return [(ref, now[path]) for ref, path in zip(refs, absolute_paths(refs)) if path in current and path in now]
 
     # --- searching ---
 
@@ -556,6 +558,27 @@ def _weight(which: int) -> str:
     if len(set(weights)) == 1:
         return repr(weights[0])
     return "(CASE sect " + " ".join(f"WHEN {k} THEN {w!r}" for k, w in enumerate(weights)) + " END)"
+
+
+def absolute_paths(refs: Sequence[CaseRef]) -> list[str]:
+    """`os.path.abspath` of each ref's path, as a stamp keeps it, computed only for a path that
+    needs normalising: one with no `.` or `..` part, no doubled or trailing slash, is already
+    normal, and absolute once the working directory is put before it."""
+    abspath = os.path.abspath
+    if os.path is not posixpath:
+        return [abspath(ref.path) for ref in refs]
+    fspath = os.fspath
+    cwd = os.getcwd().rstrip("/") + "/"
+    out = []
+    for ref in refs:
+        path = fspath(ref.path)
+        if not isinstance(path, str) or not path or "/." in path or "//" in path or path[0] == "." or path[-1] == "/":
+            out.append(abspath(path))
+        elif path[0] == "/":
+            out.append(path)
+        else:
+            out.append(cwd + path)
+    return out
 
 
 def _stamp_row(stamp: Stamp) -> tuple:

@@ -15,7 +15,6 @@ is off or cannot be written): the caller then reads the cases.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -224,11 +223,18 @@ def _heads(index: Index, fids: Sequence[int]) -> dict[int, Case]:
 def _broken(library: Library, refs: Sequence[CaseRef], current: dict[str, int], broken: list[Loaded]) -> list[Loaded]:
     """The files of `refs` that do not load, in order: those `sync` found broken, and any it could
     not even stat (gone since the library was listed), loaded to say why."""
-    named = {os.path.abspath(loaded.ref.path) for loaded in broken}
-    lost = [ref for ref in refs if (p := os.path.abspath(ref.path)) not in current and p not in named]
+    from casekit.index import absolute_paths
+
+    paths = absolute_paths(refs)
+    named = set(absolute_paths([loaded.ref for loaded in broken]))
+    lost = [ref for ref, p in zip(refs, paths) if p not in current and p not in named]
     out = broken + [loaded for loaded in library.check_all(lost) if loaded.case is None] if lost else list(broken)
-    place = {os.path.abspath(ref.path): k for k, ref in enumerate(refs)}
-    return sorted(out, key=lambda loaded: place.get(os.path.abspath(loaded.ref.path), len(place)))
+    if not out:
+        return out
+    place = {p: k for k, p in enumerate(paths)}
+    where = absolute_paths([loaded.ref for loaded in out])
+    order = sorted(range(len(out)), key=lambda k: place.get(where[k], len(place)))
+    return [out[k] for k in order]
 
 
 def library_cases(
@@ -241,6 +247,7 @@ def library_cases(
 
 
 def _cases(index: Index, library: Library, refs: Sequence[CaseRef], progress: Progress | None) -> list[dict[str, Any]]:
+    from casekit.index import absolute_paths
     from casekit.records import library_record
 
     current, broken = index.sync(refs, progress)
@@ -256,13 +263,13 @@ def _cases(index: Index, library: Library, refs: Sequence[CaseRef], progress: Pr
         }
     decode = msgspec.msgpack.Decoder(Case).decode
     by_path = {
-        os.path.abspath(ref.path): library_record(ref, decode(rows[fid][0]), counts=rows[fid][1]) for ref, fid in found
+        path: library_record(ref, decode(rows[fid][0]), counts=rows[fid][1])
+        for (ref, fid), path in zip(found, absolute_paths([ref for ref, _ in found]))
     }
-    for loaded in _broken(library, refs, current, broken):
-        by_path[os.path.abspath(loaded.ref.path)] = library_record(
-            loaded.ref, None, loaded.error.message if loaded.error else None
-        )
-    return [by_path[p] for ref in refs if (p := os.path.abspath(ref.path)) in by_path]
+    bad = _broken(library, refs, current, broken)
+    for loaded, path in zip(bad, absolute_paths([loaded.ref for loaded in bad])):
+        by_path[path] = library_record(loaded.ref, None, loaded.error.message if loaded.error else None)
+    return [by_path[p] for p in absolute_paths(refs) if p in by_path]
 
 
 def library_choices(library: Library, refs: Sequence[CaseRef]) -> list[dict[str, list]] | None:

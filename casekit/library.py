@@ -450,15 +450,28 @@ def _broken_link(exc: OSError) -> str:
 
 
 def _scan(directory: Path, bundled: bool) -> list[CaseRef]:
+    """The case files directly in `directory`, by name. Names are sorted as text (the order of their
+    paths) and a file's type comes from the directory listing: a link alone costs a stat."""
     try:
-        entries = sorted(directory.iterdir())
+        with os.scandir(directory) as listing:
+            entries = sorted((entry.name, entry) for entry in listing if entry.name.endswith(SUFFIXES))
     except OSError:
         return []
+    # How `Path.iterdir` makes its children, without parsing each name again.
+    child = getattr(directory, "_make_child_relpath", directory.joinpath)
     return [
-        CaseRef(id=p.stem, path=p, bundled=bundled, listed=True)
-        for p in entries
-        if p.suffix in SUFFIXES and not p.name.startswith(".") and p.is_file()
+        CaseRef(id=name.rpartition(".")[0], path=child(name), bundled=bundled, listed=True)
+        for name, entry in entries
+        if not name.startswith(".") and _is_file(entry)
     ]
+
+
+def _is_file(entry: os.DirEntry) -> bool:
+    """True when the entry is a regular file, or a link to one."""
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
 
 
 # --- parsing ------------------------------------------------------------------

@@ -263,3 +263,41 @@ def test_library_wide_commands_leave_the_bundled_example_out_once_the_user_has_c
     named = run(*base, "timeline", "-c", "scale_ai", "-f", "json")
     assert named.exit_code == 0 and len(json.loads(named.stdout)) > 10
     assert run(*base, "search", "Scale AI", "-c", "scale_ai").exit_code == 0
+
+
+def test_a_directory_lists_its_case_files_by_name_links_to_files_included(tmp_path):
+    import os
+
+    from casekit.library import _scan
+
+    directory = make_dir(tmp_path, "lib", "b", "a.b", "B2", "a")
+    (directory / "c.yml").write_text((directory / "a.yaml").read_text())
+    (directory / ".hidden.yaml").write_text("")
+    (directory / "notes.txt").write_text("")
+    (directory / "sub.yaml").mkdir()  # a directory named like a case
+    (directory / "link.yaml").symlink_to(directory / "a.yaml")
+    (directory / "dangling.yaml").symlink_to(directory / "nowhere.yaml")
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(directory / "pipe.yaml")
+    refs = _scan(directory, False)
+    names = [r.path.name for r in refs]
+    assert names == sorted(p.name for p in directory.iterdir() if p.name in names)  # the order of their paths
+    assert names == ["B2.yaml", "a.b.yaml", "a.yaml", "b.yaml", "c.yml", "link.yaml"]
+    assert [r.id for r in refs] == [Path(n).stem for n in names]
+    assert all(r.path == directory / n and str(r.path) == str(directory / n) for r, n in zip(refs, names))
+    assert all(r.listed and not r.bundled for r in refs)
+    assert _scan(tmp_path / "missing", False) == []
+
+
+@pytest.mark.parametrize("cwd", ["tmp", "/"])
+def test_the_absolute_paths_the_index_keys_files_by_are_those_abspath_gives(tmp_path, monkeypatch, cwd):
+    import os
+
+    from casekit.index import absolute_paths
+    from casekit.library import CaseRef
+
+    monkeypatch.chdir(tmp_path if cwd == "tmp" else cwd)
+    texts = ["a.yaml", "d/a.yaml", "/x/a.yaml", "//x/a.yaml", "///a.yaml", "d/../a.yaml", "./a.yaml", "../a.yaml"]
+    texts += ["d/./a.yaml", "d//a.yaml", "d/.a.yaml", "d/.../a.yaml", "/", ".", "..", "d/", "caf\udce9.yaml"]
+    refs = [CaseRef("a", path) for text in texts for path in (Path(text), text)]
+    assert absolute_paths(refs) == [os.path.abspath(ref.path) for ref in refs]
