@@ -131,6 +131,80 @@ def test_rename_changes_every_reference():
     assert "speaker: alexandr" in renamed
 
 
+# --- line ends and byte order marks ---------------------------------------------------------------
+
+WRITES = [
+    ("add", "timeline", "date=2019-08", "title=Opens a plant", "sources=case_study", "id=opens_plant"),
+    ("add", "people", "name=Ada Byron", "sources=case_study"),
+    ("set", "founding", "title=Founded in a garage", "note=Two founders."),
+    ("rename", "founding", "founded"),
+    ("rm", "meta_article", "--force"),
+    ("fmt",),
+]
+
+
+def _styled(style: str) -> bytes:
+    data = BUNDLED.read_bytes()
+    if style in ("crlf", "both"):
+        data = data.replace(b"\n", b"\r\n")
+    if style in ("bom", "both"):
+        data = b"\xef\xbb\xbf" + data
+    return data
+
+
+@pytest.mark.parametrize("style", ["crlf", "bom", "both"])
+@pytest.mark.parametrize("command", WRITES, ids=lambda c: c[0] + "-" + (c[1] if len(c) > 1 else ""))
+def test_every_write_keeps_the_files_line_ends_and_byte_order_mark(case, style, command):
+    case.write_bytes(_styled(style))
+    if command[0] == "fmt":
+        result = run("fmt", str(case))
+    else:
+        result = run(command[0], *command[1:], "-c", str(case), "-q")
+    assert result.exit_code == 0, result.output
+    data = case.read_bytes()
+    # Written as the same command writes the plain file, then styled as the file was, every line.
+    case.write_bytes(BUNDLED.read_bytes())
+    plain = run("fmt", str(case)) if command[0] == "fmt" else run(command[0], *command[1:], "-c", str(case), "-q")
+    assert plain.exit_code == 0, plain.output
+    written = case.read_bytes()
+    assert data == (b"\xef\xbb\xbf" if style in ("bom", "both") else b"") + (
+        written.replace(b"\n", b"\r\n") if style in ("crlf", "both") else written
+    )
+    assert written != BUNDLED.read_bytes() or command[0] == "fmt"
+
+
+def test_fmt_leaves_a_formatted_file_with_crlf_line_ends_alone(case):
+    case.write_bytes(_styled("crlf"))
+    before = state(case)
+    result = run("fmt", "--check", str(case))
+    assert result.exit_code == 0, result.output
+    assert run("fmt", str(case)).exit_code == 0
+    assert state(case) == before
+
+
+def test_edit_shows_the_file_with_its_line_ends_and_keeps_them(case, tmp_path):
+    case.write_bytes(_styled("crlf"))
+    editor = tmp_path / "editor.sh"
+    # The editor sees CRLF lines and changes one, as an editor keeping the file's line ends would.
+    editor.write_text(
+        "#!/bin/sh\ngrep -c \"$(printf '\\r')$\" \"$1\" > \"$0.crlf\"\n"
+        "sed -i 's/^as_of: .*/as_of: \"2025-07\"\\r/' \"$1\"\n"
+    )
+    editor.chmod(0o755)
+    done = subprocess.run(
+        [sys.executable, "-m", "casekit", "edit", "-c", str(case)],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "EDITOR": str(editor), "VISUAL": "", "NO_COLOR": "1"},
+    )
+    assert done.returncode == 0, done.stderr
+    lines = BUNDLED.read_bytes().count(b"\n")
+    assert int((tmp_path / "editor.sh.crlf").read_text()) == lines
+    data = case.read_bytes()
+    assert b'as_of: "2025-07"\r\n' in data and data.count(b"\n") == data.count(b"\r\n") == lines
+
+
 # --- properties over every fixture ------------------------------------------------------------------
 
 PROPERTIES = settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))

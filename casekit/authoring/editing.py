@@ -53,11 +53,11 @@ def edit_loop(snapshot: Snapshot, line: int, retry: Callable[[list[Problem]], bo
     """
     with tempfile.TemporaryDirectory(prefix="casekit-edit-") as directory:
         copy = Path(directory) / snapshot.path.name
-        copy.write_text(snapshot.text, encoding="utf-8", newline="")
+        copy.write_text(snapshot.styled(snapshot.text), encoding="utf-8", newline="")
         while True:
             run_editor(copy, line)
             try:
-                text = copy.read_bytes().decode("utf-8")
+                text = snapshot.plain(copy.read_bytes().decode("utf-8"))
             except UnicodeDecodeError as exc:
                 raise CasekitError(f"the edited case is not UTF-8 (byte {exc.start}); nothing was written") from None
             if text == snapshot.text:

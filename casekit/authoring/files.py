@@ -5,6 +5,10 @@ checks it, the file must still hold what was read, and the new text
 replaces it atomically (a temporary file in the same directory, then a
 rename) with the file's mode kept. A symbolic link is never replaced: the
 file it points to is, the file that was read and checked.
+
+Commands change a file's text with its lines ending in `\n` and no byte
+order mark; a file written with CRLF line ends (every line) or a byte order
+mark keeps them: `save` writes them back, on every line, old and new.
 """
 
 from __future__ import annotations
@@ -38,14 +42,28 @@ class Snapshot:
 
     path: Path
     target: Path
-    text: str
+    text: str  # lines ending in \n, no byte order mark
     data: bytes
     identity: tuple
+    crlf: bool = False  # every line of the file ended in \r\n
+    bom: bool = False  # the file started with a byte order mark
 
     @property
     def display(self) -> str:
         """The path as the user named it."""
         return str(self.path)
+
+    def styled(self, text: str) -> str:
+        """`text` as the file writes it: with its byte order mark and line ends."""
+        if self.crlf:
+            text = text.replace("\r\n", "\n").replace("\n", "\r\n")
+        return "\ufeff" + text if self.bom and not text.startswith("\ufeff") else text
+
+    def plain(self, text: str) -> str:
+        """`text` (as the file writes it) as commands change it: the inverse of `styled`."""
+        if self.bom and text.startswith("\ufeff"):
+            text = text[1:]
+        return text.replace("\r\n", "\n") if self.crlf else text
 
 
 def _identity(st: os.stat_result) -> tuple:
@@ -69,7 +87,11 @@ def read(path: str | os.PathLike) -> Snapshot:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise CasekitError(f"{named}: not UTF-8 text (byte {exc.start})") from None
-    return Snapshot(named, target, text, data, _identity(info))
+    bom = text.startswith("\ufeff")
+    crlf = "\r\n" in text and text.count("\n") == text.count("\r\n")
+    snapshot = Snapshot(named, target, text, data, _identity(info), crlf, bom)
+    snapshot.text = snapshot.plain(text)
+    return snapshot
 
 
 def check(snapshot: Snapshot, text: str) -> list[Problem]:
@@ -109,7 +131,7 @@ def save(snapshot: Snapshot, text: str) -> None:
             f"{snapshot.display}: changed on disk since casekit read it; nothing was written",
             hint="run the command again on the new version",
         )
-    write_text(snapshot.target, text, overwrite=True)
+    write_text(snapshot.target, snapshot.styled(text), overwrite=True)
 
 
 def cases_of(snapshot: Snapshot, new_text: str):
