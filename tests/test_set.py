@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -312,6 +313,33 @@ def test_json_a_case_cannot_hold_is_refused_before_anything_is_written(case, arg
     result = run("set", *args, "-c", str(case))
     assert result.exit_code == 2 and message in result.stderr, result.stderr
     assert "internal error" not in result.stderr
+    assert state(case) == before
+
+
+@pytest.mark.parametrize(
+    ("arg", "written"),
+    [
+        ("roles:=[]", "roles: []"),
+        ('roles:=[{"title": "CEO"}]', "roles:\n      - {title: CEO}\n"),
+        ("confidence=estimated", "confidence: estimated\n"),
+    ],
+)
+def test_a_key_written_with_no_value_is_given_one(case, arg, written):
+    # `key:` alone is an empty value: the new one goes after the colon and a space.
+    text = re.sub(
+        r"(  - id: wang\n    name: .*\n    roles:\n)(      - .*\n)+", r"\1    confidence:\n", case.read_text()
+    )
+    assert "    roles:\n    confidence:\n    sources:" in text
+    case.write_text(text)
+    result = run("set", "wang", arg, "-c", str(case), "-q")
+    assert result.exit_code == 0, result.output
+    assert f"    {written}" in case.read_text()
+
+
+def test_an_empty_mapping_is_written_as_one_and_refused_where_a_list_goes(case):
+    before = state(case)
+    result = run("set", "wang", "roles:={}", "-c", str(case))
+    assert result.exit_code == 2 and "expected a list, got a mapping" in result.stderr, result.stderr
     assert state(case) == before
 
 

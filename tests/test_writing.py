@@ -187,8 +187,7 @@ def test_edit_shows_the_file_with_its_line_ends_and_keeps_them(case, tmp_path):
     editor = tmp_path / "editor.sh"
     # The editor sees CRLF lines and changes one, as an editor keeping the file's line ends would.
     editor.write_text(
-        "#!/bin/sh\ngrep -c \"$(printf '\\r')$\" \"$1\" > \"$0.crlf\"\n"
-        "sed -i 's/^as_of: .*/as_of: \"2025-07\"\\r/' \"$1\"\n"
+        '#!/bin/sh\ngrep -c "$(printf \'\\r\')$" "$1" > "$0.crlf"\nsed -i \'s/^as_of: .*/as_of: "2025-07"\\r/\' "$1"\n'
     )
     editor.chmod(0o755)
     done = subprocess.run(

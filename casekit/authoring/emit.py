@@ -134,6 +134,8 @@ def _entry_lines(key: str, value: Any, indent: int, pad: str) -> list[str]:
             return [head] + [f"{' ' * (indent + 2)}- {scalar(v)}" for v in value]
         return [head] + [line for v in value for line in item_lines(v, indent + 2)]
     if isinstance(value, dict):
+        if not value:  # `key:` alone would be null, which a list field reads as empty
+            return [f"{head} {{}}"]
         return [head] + mapping_lines(value, indent + 2)
     shown = scalar(value, key=key)
     if isinstance(value, str) and len(head) + 1 + len(shown) > WIDTH and _foldable(value) and key not in QUOTED_KEYS:

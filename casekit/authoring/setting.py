@@ -149,15 +149,18 @@ def _replace(lay: Layout, block: Block, key: str, value: Any) -> str:
     node = block.node
     new = emit.mapping_lines({key: value}, block.column)
     one_line = node.start_mark.line == block.anchor and _last_line(node) == block.anchor
+    start, end = node.start_mark.index, node.end_mark.index
+    # An empty value (`key:` alone) starts right after its colon: the new one needs a space before it.
+    before = lay.text[:start] + (" " if lay.text[start - 1 : start] == ":" else "")
     if one_line and isinstance(node, yaml.ScalarNode) and not _block_scalar(node) and _text_or_number(value):
         shown = _styled(node, value, key)  # prose on one line stays on one line, however long
-        return lay.text[: node.start_mark.index] + shown + lay.text[node.end_mark.index :]
+        return before + shown + lay.text[end:]
     flat_list = isinstance(value, list) and not any(isinstance(v, (dict, list)) for v in value)
     if one_line and isinstance(node, yaml.SequenceNode) and flat_list:  # a flow list stays one, however long
-        return lay.text[: node.start_mark.index] + emit.flow_list(value) + lay.text[node.end_mark.index :]
+        return before + emit.flow_list(value) + lay.text[end:]
     if len(new) == 1 and one_line and not _block_scalar(node):  # a list for a scalar or a scalar for a list
         shown = new[0][block.column + len(key) + 1 :].lstrip()
-        return lay.text[: node.start_mark.index] + shown + lay.text[node.end_mark.index :]
+        return before + shown + lay.text[end:]
     comments = _comments(lay, block)
     colon = _colon(lay, block)
     first = lay.lines[block.anchor][: colon + 1] + new[0][block.column + len(key) + 1 :]
