@@ -11,11 +11,13 @@ one (`e-commerce` as `ecommerce`). A token that is no word (`§`) stands
 between two fields, so that no phrase runs from one into the next.
 
 Ranking is BM25F exactly as `casekit.search` defines it, computed by SQLite
-over the documents FTS5 finds: each query unit's occurrences in a column are
-counted by the length its text loses when the unit's tokens are removed, the
-title's weighted four times a body word's, each column normalised by its
-length against the average over the documents searched (whose counts are
-kept per case file and section). Only the hits shown are read from the cases.
+from where FTS5 holds each word (`words`, its every occurrence: document,
+column and offset), never from the documents' text: a query unit's
+occurrences are those of its word, or runs of its words at consecutive
+offsets in one column, the title's weighted four times a body word's, each
+column normalised by its length (`places`) against the average over the
+documents searched (whose counts are kept per case file and section). Only
+the hits shown are read, from what the index keeps of them.
 
 The index is a cache, never trusted: a file whose stamp differs from the one
 recorded (edited, replaced, renamed, deleted) is indexed again or dropped
@@ -50,7 +52,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Index", "Ranked", "open_index", "open_memory_index", "search_library"]
 
-SCHEMA = 5
+SCHEMA = 6
 FILE_NAME = "index.sqlite3"
 DOCS_PER_FILE = 1 << 20  # a document's rowid is its file's id times this, plus its number in the file
 PARSE_BATCH = 500  # case files parsed at once (by the library's process pool): the memory they take is bounded
@@ -79,8 +81,14 @@ CREATE TABLE IF NOT EXISTS events(
 CREATE INDEX IF NOT EXISTS events_by_id ON events(id);
 CREATE TABLE IF NOT EXISTS shown(id INTEGER PRIMARY KEY, doc BLOB NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS docs USING fts5(
-    title, body, title_joined, body_joined, sect UNINDEXED, idx UNINDEXED, ord UNINDEXED,
-    title_words UNINDEXED, body_words UNINDEXED, tokenize='ascii', detail='full');
+    title, body, title_joined, body_joined, tokenize='ascii', detail='full');
+-- Each document's section, place and word counts, apart from its text: ranking reads them for
+-- every document found, and a row here is a few bytes where a row of `docs` is all its words.
+CREATE TABLE IF NOT EXISTS places(
+    id INTEGER PRIMARY KEY, sect INTEGER NOT NULL, idx INTEGER NOT NULL, ord INTEGER NOT NULL,
+    title_words INTEGER NOT NULL, body_words INTEGER NOT NULL);
+-- Every occurrence of every word in `docs`: (term, doc, col, offset), offsets counted in words.
+CREATE VIRTUAL TABLE IF NOT EXISTS words USING fts5vocab(docs, instance);
 """
 
 
@@ -117,19 +125,7 @@ def _connect(target: str) -> sqlite3.Connection:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA temp_store=MEMORY")
-    conn.create_function("overlapping", 2, _overlapping, deterministic=True)
     return conn
-
-
-def _overlapping(text: str | None, pattern: str) -> int:
-    """How often `pattern` occurs in `text`, overlaps counted (`a b a` twice in `a b a b a`)."""
-    if not text:
-        return 0
-    count, at = 0, text.find(pattern)
-    while at >= 0:
-        count += 1
-        at = text.find(pattern, at + 2)  # past the space the match starts with
-    return count
 
 
 def _prepare(conn: sqlite3.Connection) -> None:
@@ -154,7 +150,7 @@ def _prepare(conn: sqlite3.Connection) -> None:
         raise
 
 
-_TABLE_NAMES = ("meta", "files", "stats", "docs", "cases", "events", "shown")
+_TABLE_NAMES = ("meta", "files", "stats", "words", "docs", "places", "cases", "events", "shown")
 
 
 def _made_by(conn: sqlite3.Connection) -> str | None:
@@ -323,6 +319,7 @@ class Index:
         self.conn.execute("DELETE FROM docs WHERE rowid BETWEEN ? AND ?", (lo, lo + DOCS_PER_FILE - 1))
         self.conn.execute("DELETE FROM events WHERE id BETWEEN ? AND ?", (lo, lo + DOCS_PER_FILE - 1))
         self.conn.execute("DELETE FROM shown WHERE id BETWEEN ? AND ?", (lo, lo + DOCS_PER_FILE - 1))
+        self.conn.execute("DELETE FROM places WHERE id BETWEEN ? AND ?", (lo, lo + DOCS_PER_FILE - 1))
         self.conn.execute("DELETE FROM stats WHERE file = ?", (fid,))
         self.conn.execute("DELETE FROM cases WHERE file = ?", (fid,))
         self.conn.execute("DELETE FROM files WHERE id = ?", (fid,))
@@ -346,9 +343,11 @@ class Index:
         assert fid is not None
         base = fid * DOCS_PER_FILE
         conn.executemany(
-            "INSERT INTO docs(rowid, sect, idx, ord, title, body, title_joined, body_joined, title_words, body_words)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?)",
-            ((base + k, *row[:-1]) for k, row in enumerate(docs)),
+            "INSERT INTO docs(rowid, title, body, title_joined, body_joined) VALUES (?,?,?,?,?)",
+            ((base + k, *row[3:7]) for k, row in enumerate(docs)),
+        )
+        conn.executemany(
+            "INSERT INTO places VALUES (?,?,?,?,?,?)", ((base + k, *row[:3], *row[7:9]) for k, row in enumerate(docs))
         )
         conn.executemany("INSERT INTO shown VALUES (?,?)", ((base + k, row[-1]) for k, row in enumerate(docs)))
         totals: dict[int, list[int]] = {}
@@ -410,46 +409,64 @@ class Index:
         if not units or not files:
             return []
         conn = self.conn
-        conn.execute("CREATE TEMP TABLE IF NOT EXISTS wanted(file INTEGER PRIMARY KEY, rank INTEGER NOT NULL)")
-        conn.execute("DELETE FROM temp.wanted")
+        # Equal scores are ordered by label, then place in the case. When the labels come in the
+        # order of the files' ids, a document's rowid gives that order; when every file of the
+        # index is searched too, no file need be looked up for each document found.
+        by_id = sorted(files)
         ranks = {label: r for r, label in enumerate(sorted(set(files.values())))}
-        conn.executemany("INSERT INTO temp.wanted VALUES (?, ?)", ((f, ranks[label]) for f, label in files.items()))
-        sects = [SEARCH_SECTIONS.index(s) for s in sections] if sections else list(range(len(SEARCH_SECTIONS)))
-        in_sects = ",".join(map(str, sects))
+        in_order = all(ranks[files[a]] < ranks[files[b]] for a, b in zip(by_id, by_id[1:]))
+        every = in_order and conn.execute("SELECT count(*) FROM files").fetchone()[0] == len(files)
+        if not every:
+            conn.execute("CREATE TEMP TABLE IF NOT EXISTS wanted(file INTEGER PRIMARY KEY, rank INTEGER NOT NULL)")
+            conn.execute("DELETE FROM temp.wanted")
+            conn.executemany("INSERT INTO temp.wanted VALUES (?, ?)", ((f, ranks[files[f]]) for f in by_id))
+        wanted = "" if every else f" CROSS JOIN temp.wanted ON temp.wanted.file = doc / {DOCS_PER_FILE}"
+        # Every section searched: no filter, which would cost a look-up per file and section.
+        in_sects = f" AND sect IN ({','.join(str(SEARCH_SECTIONS.index(s)) for s in sections)})" if sections else ""
         n, title_words, body_words = conn.execute(
             "SELECT total(n), total(title_words), total(body_words) FROM stats"
-            f" WHERE file IN (SELECT file FROM temp.wanted) AND sect IN ({in_sects})"
+            + ("" if every else " CROSS JOIN temp.wanted ON temp.wanted.file = stats.file")
+            + f" WHERE 1{in_sects}"
         ).fetchone()
         n = int(n)
         avg_title = (title_words / (n or 1)) or 1.0
         avg_body = (body_words / (n or 1)) or 1.0
-        counts = ", ".join(f"{_count('title', u)} AS t{k}, {_count('body', u)} AS b{k}" for k, u in enumerate(units))
-        conn.execute("DROP TABLE IF EXISTS temp.found")
-        conn.execute(
-            f"CREATE TEMP TABLE found AS SELECT docs.rowid AS r, sect, idx, ord, title_words AS tw, body_words AS bw,"
-            f" {counts} FROM docs CROSS JOIN temp.wanted ON temp.wanted.file = docs.rowid / {DOCS_PER_FILE}"
-            f" WHERE docs MATCH ? AND sect IN ({in_sects})",
-            (" OR ".join(_match(u) for u in units),),
-        )
-        dfs = conn.execute(
-            "SELECT " + ", ".join(f"total(t{k} + b{k} > 0)" for k in range(len(units))) + " FROM temp.found"
-        ).fetchone()
-        idf = [math.log(1 + (n - df + 0.5) / (df + 0.5)) for df in dfs]
-        norms = f"1 - {B!r} + {B!r} * tw / :avg_title AS nt, 1 - {B!r} + {B!r} * bw / :avg_body AS nb"
-        weighted = ", ".join(f"{_weight(0)} * t{k} / nt + {_weight(1)} * b{k} / nb AS w{k}" for k in range(len(units)))
-        score = " + ".join(f"(:idf{k} * w{k} / ({K1!r} + w{k}))" for k in range(len(units)))
-        required = "".join(f" AND t{k} + b{k} > 0" for k, u in enumerate(units) if u in q.required)
-        params = {"avg_title": avg_title, "avg_body": avg_body, **{f"idf{k}": v for k, v in enumerate(idf)}}
-        if limit:
-            params["limit"] = limit
-        rows = conn.execute(
-            f"SELECT r, sect, idx, ord, 0.0 + {score} AS score FROM"
-            f" (SELECT *, {weighted} FROM (SELECT *, {norms} FROM temp.found WHERE 1{required}))"
-            f" CROSS JOIN temp.wanted ON temp.wanted.file = r / {DOCS_PER_FILE}"
-            " ORDER BY score DESC, temp.wanted.rank, sect, ord" + (" LIMIT :limit" if limit else ""),
-            params,
-        ).fetchall()
-        conn.execute("DROP TABLE IF EXISTS temp.found")
+        _count(conn, units)
+        try:
+            # Each unit's document frequency, over the documents searched.
+            places = " CROSS JOIN places ON places.id = doc"
+            dfs = conn.execute(
+                "SELECT " + ", ".join(f"total(t{k} + b{k} > 0)" for k in range(len(units))) + " FROM temp.counts"
+                f"{wanted}{places if sections else ''} WHERE 1{in_sects}"
+            ).fetchone()
+            idf = [math.log(1 + (n - df + 0.5) / (df + 0.5)) for df in dfs]
+            # Each unit's weighted frequency (`w`) in each document found, its title and body normalised
+            # by their lengths against the averages; read once each (OFFSET keeps the query apart).
+            nt = f"(1 - {B!r} + {B!r} * title_words / :avg_title)"
+            nb = f"(1 - {B!r} + {B!r} * body_words / :avg_body)"
+            weighted = ", ".join(
+                f"{_weight(0)} * t{k} / {nt} + {_weight(1)} * b{k} / {nb} AS w{k}" for k in range(len(units))
+            )
+            score = " + ".join(f"(:idf{k} * w{k} / ({K1!r} + w{k}))" for k in range(len(units)))
+            required = "".join(f" AND t{k} + b{k} > 0" for k, u in enumerate(units) if u in q.required)
+            params: dict[str, float] = {
+                "avg_title": avg_title,
+                "avg_body": avg_body,
+                **{f"idf{k}": v for k, v in enumerate(idf)},
+            }
+            if limit:
+                params["limit"] = limit
+            rank = "0" if every else "temp.wanted.rank"
+            rows = conn.execute(
+                f"SELECT doc, sect, idx, ord, 0.0 + {score} AS score FROM"
+                f" (SELECT doc, sect, idx, ord, {rank} AS file_rank, {weighted} FROM temp.counts{wanted}"
+                f"{places} WHERE 1{in_sects}{required} LIMIT -1 OFFSET 0)"
+                f" ORDER BY score DESC, {'doc' if in_order else 'file_rank, sect, ord'}"
+                + (" LIMIT :limit" if limit else ""),
+                params,
+            ).fetchall()
+        finally:
+            conn.execute("DROP TABLE IF EXISTS temp.counts")
         return [Ranked(r // DOCS_PER_FILE, SEARCH_SECTIONS[sect], idx, order, s, r) for r, sect, idx, order, s in rows]
 
     def shown(self, docs: Sequence[int]) -> dict[int, list]:
@@ -585,39 +602,54 @@ def _stamp_row(stamp: Stamp) -> tuple:
     return (os.fsencode(stamp.path), stamp.size, stamp.mtime_ns, stamp.inode, stamp.ctime_ns)
 
 
-def _pattern(terms: Sequence[str]) -> str:
-    return " " + "  ".join(terms) + " "
+def _count(conn: sqlite3.Connection, units: Sequence[tuple[str, ...]]) -> None:
+    """Make `temp.counts`: a row for each document where one of `units` occurs, with how often each
+    occurs in its title (`t0`, `t1`, …) and in its body (`b0`, `b1`, …).
 
-
-def _overlaps_itself(terms: Sequence[str]) -> bool:
-    """True when a run of `terms` can begin inside another (`a b a`): then counted one by one."""
-    return any(tuple(terms[:k]) == tuple(terms[-k:]) for k in range(1, len(terms)))
-
-
-def _sql_text(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _count(column: str, unit: tuple[str, ...]) -> str:
-    """SQL for how often `unit` occurs in a document's `column` (and, for one word, written with hyphens)."""
-    pattern = _sql_text(_pattern(unit))
-    if _overlaps_itself(unit):
-        plain = f"overlapping({column}, {pattern})"
-    else:
-        plain = f"(length({column}) - length(replace({column}, {pattern}, ''))) / {len(_pattern(unit))}"
-    if len(unit) == 1 and len(unit[0]) > 1:
-        joined = f"{column}_joined"
-        plain += f" + (length({joined}) - length(replace({joined}, {pattern}, ''))) / {len(_pattern(unit))}"
-    return f"({plain})"
-
-
-def _match(unit: tuple[str, ...]) -> str:
-    """The FTS5 query finding the documents where `unit` occurs."""
-    phrase = '"' + " ".join(unit) + '"'
-    found = f"{{title body}} : {phrase}"
-    if len(unit) == 1 and len(unit[0]) > 1:
-        found = f"({found} OR {{title_joined body_joined}} : {phrase})"
-    return found
+    A unit of one word occurs wherever that word is, also written as one with hyphens (in the
+    `*_joined` columns) when it is longer than one letter; a phrase wherever its first word is
+    followed, offset after offset in the same column, by the others. Every run counts, runs that
+    overlap too (`a b a` twice in `a b a b a`), as `casekit.search.Matcher.spans` finds them. The
+    words after a phrase's first are looked up in a table each, by where they occur."""
+    conn.execute("DROP TABLE IF EXISTS temp.counts")
+    conn.execute(
+        "CREATE TEMP TABLE counts(doc INTEGER PRIMARY KEY, "
+        + ", ".join(f"t{k} INTEGER NOT NULL DEFAULT 0, b{k} INTEGER NOT NULL DEFAULT 0" for k in range(len(units)))
+        + ")"
+    )
+    tables: dict[str, str] = {}
+    try:
+        for k, unit in enumerate(units):
+            joins = []
+            for i, term in enumerate(unit[1:], 1):
+                if term not in tables:
+                    table = tables[term] = f"temp.phrase_word{len(tables)}"
+                    conn.execute(f"DROP TABLE IF EXISTS {table}")
+                    conn.execute(
+                        f"CREATE TABLE {table}(doc INTEGER, col TEXT, at INTEGER, PRIMARY KEY (doc, col, at))"
+                        " WITHOUT ROWID"
+                    )
+                    conn.execute(
+                        f'INSERT INTO {table} SELECT doc, col, "offset" FROM words'
+                        " WHERE term = ? AND col IN ('title', 'body')",
+                        (term,),
+                    )
+                joins.append(
+                    f" CROSS JOIN {tables[term]} AS w{i}"
+                    f' ON w{i}.doc = w0.doc AND w{i}.col = w0.col AND w{i}.at = w0."offset" + {i}'
+                )
+            columns = "" if len(unit) == 1 and len(unit[0]) > 1 else " AND w0.col IN ('title', 'body')"
+            # The occurrences come in the order of their documents: each row is added at the end.
+            conn.execute(
+                f"INSERT INTO temp.counts(doc, t{k}, b{k})"
+                f" SELECT w0.doc, w0.col NOT GLOB 'b*', w0.col GLOB 'b*' FROM words AS w0{''.join(joins)}"
+                f" WHERE w0.term = ?{columns}"
+                f" ON CONFLICT(doc) DO UPDATE SET t{k} = t{k} + excluded.t{k}, b{k} = b{k} + excluded.b{k}",
+                (unit[0],),
+            )
+    finally:
+        for table in tables.values():
+            conn.execute(f"DROP TABLE IF EXISTS {table}")
 
 
 def open_memory_index() -> Index:

@@ -211,6 +211,21 @@ def test_processes_updating_the_index_at_once(library, env):
     assert hits(library, env, "croissant") == in_memory(library, "croissant")
 
 
+def test_a_search_over_some_of_the_files_indexed_ranks_over_those_alone(library, env):
+    from casekit.index import search_library
+    from casekit.search import parse_query
+
+    query = "croissant price data"
+    assert hits(library, env, query)  # every file indexed
+    lib = Library([library], env=env)
+    refs = [ref for ref in lib.refs() if not ref.bundled]
+    for some in ([refs[0]], refs[1:], refs[::-1]):
+        found, broken, searched = search_library(lib, some, parse_query(query), limit=50)
+        expected = search(lib.load_all(some), query, limit=50)
+        assert (broken, searched) == ([], len(some))
+        assert [(h.case, h.id, h.score) for h in found] == [(h.case, h.id, h.score) for h in expected]
+
+
 SEARCH_HITS = Path(__file__).parent / "fixtures" / "index" / "search_hits.json"
 
 

@@ -418,6 +418,75 @@ def test_a_nul_in_a_text_is_a_gap_like_a_space(cases):
     assert [(h.id, h.score) for h in search(nul, "croissant")] == [(h.id, h.score) for h in search(cases, "croissant")]
 
 
+# Events whose words repeat, overlap, are joined by hyphens, and stand in both title and body: the
+# index counts each unit's occurrences from where its words are, as `Matcher.count` counts them.
+_COUNTED = [
+    ("Tick tock tick tock tick", "tick tock; tick, tock tick. Tick tock tick"),
+    ("Data labeling", "data labeling data-labeling data labeling labeling data"),
+    ("Pro-am pro-am", "pro-am-pro-am proam pro am pro-am-pro"),
+    ("E-commerce", "e-commerce-driven ecommerce e commerce"),
+    ("X-ray", "x ray x-ray xray x"),
+    ("Pricing power", "pricing, pricing power. Power pricing"),
+    ("Risks", "risk risks brisk risky"),
+    ("Go go go", "go go; go"),
+]
+_COUNTED_QUERIES = [
+    '"tick tock tick"',
+    '"tick tock tick tock"',
+    '"tick tick"',
+    "tick tock",
+    '"data labeling"',
+    "data labeling",
+    "datalabeling",
+    "proam",
+    '"pro am"',
+    "proampro",
+    "ecommerce",
+    '"e commerce"',
+    "commerce",
+    "x",
+    "xray",
+    '"x ray"',
+    "pricing",
+    '"pricing power"',
+    "pricing power",
+    "risk",
+    '"go go"',
+    '"go go go"',
+]
+
+
+@pytest.fixture(scope="module")
+def counted(cases):
+    first = cases[0].timeline[0]
+    events = [
+        msgspec.structs.replace(first, id=f"counted{k}", title=title, detail=detail)
+        for k, (title, detail) in enumerate(_COUNTED)
+    ]
+    return [msgspec.structs.replace(cases[0], timeline=[*events, *cases[0].timeline]), cases[1]]
+
+
+@pytest.mark.parametrize("query", _COUNTED_QUERIES)
+def test_repeated_overlapping_and_joined_words_are_counted_as_the_matcher_counts_them(counted, query):
+    expected = _plain_search(counted, query)
+    got = [(h.id, h.section, h.score) for h in search(counted, query)]
+    assert expected and any(e[0].startswith("counted") for e in expected)
+    assert [g[2] for g in got] == pytest.approx([e[2] for e in expected], rel=1e-12)
+
+    def ranked(hits):
+        return sorted(hits, key=lambda h: (-round(h[2], 9), h[1], h[0]))
+
+    assert [g[:2] for g in ranked(got)] == [e[:2] for e in ranked(expected)]
+
+
+def test_equal_scores_are_ordered_by_label_whatever_order_the_cases_come_in(cases):
+    twins = [cases[0], cases[0]]  # every item found twice, with equal scores
+    straight = search(twins, "croissant price", labels=["alpha", "zulu"])
+    swapped = search(twins, "croissant price", labels=["zulu", "alpha"])
+    assert [(h.case, h.id) for h in straight[:2]] == [("alpha", straight[0].id), ("zulu", straight[0].id)]
+    assert [(h.case, h.id, h.score) for h in swapped] == [(h.case, h.id, h.score) for h in straight]
+
+
 # --- the command -----------------------------------------------------------------------
 
 
