@@ -25,13 +25,13 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import msgspec
-import yaml
 
 from casekit.checks import Gaps, check_case, is_slug, slug_hint
 from casekit.dates import DateError, PartialDate
 from casekit.errors import CaseNotFound, InvalidCase, UsageError
 from casekit.model import Case, Metric
 from casekit.problems import Problem, did_you_mean, likely_meant, meant_hint, one_line, shown
+from casekit.pyyaml import yaml
 from casekit.registry import SECTIONS
 from casekit.values import Value, ValueParseError
 

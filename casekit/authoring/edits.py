@@ -11,13 +11,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
 from casekit.authoring import emit
 from casekit.authoring.facts import ENTRY_LISTS, REQUIRED_SECTIONS, SORTED_BY, TOP_ORDER, key_order, references_to
 from casekit.authoring.layout import Block, Layout, LayoutError, mapping_get, scalar_value
 from casekit.errors import UsageError
 from casekit.model import SECTIONS
+from casekit.pyyaml import yaml
 
 
 @dataclass(frozen=True, slots=True)

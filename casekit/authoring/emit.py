@@ -13,9 +13,8 @@ import io
 import re
 from typing import Any
 
-import yaml
-
 from casekit.loader import plain_is_text
+from casekit.pyyaml import yaml
 
 WIDTH = 120  # the longest line casekit writes when it chooses a layout
 FOLD_AT = 76  # where folded prose wraps

@@ -18,12 +18,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import yaml
-
 from casekit.authoring import emit
 from casekit.authoring.facts import ENTRY_LISTS, SORTED_BY, TOP_ORDER, item_type, key_order
 from casekit.authoring.layout import Block, Layout, mapping_get, scalar_value
 from casekit.model import SECTIONS
+from casekit.pyyaml import yaml
 
 DASH = 2  # the column of a list section's dashes
 

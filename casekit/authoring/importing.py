@@ -52,7 +52,7 @@ def read_records(path: str, data: bytes) -> list[dict[str, Any]]:
         except ValueError as exc:
             raise UsageError(f"{path}: not JSON ({exc})") from None
     elif suffix in (".yaml", ".yml"):
-        import yaml
+        from casekit.pyyaml import yaml
 
         try:
             records = yaml.safe_load(text)

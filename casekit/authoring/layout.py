@@ -13,9 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
 from casekit.errors import CasekitError
+from casekit.pyyaml import yaml
 
 try:
     _Loader = yaml.CSafeLoader

@@ -17,8 +17,6 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-import yaml
-
 from casekit.authoring import emit
 from casekit.authoring.edits import Ref, _colon, _index, _insert, _position, _sort_key, _suggest, remove_item, splice
 from casekit.authoring.facts import SORTED_BY, TOP_ORDER, item_type, key_order
@@ -26,6 +24,7 @@ from casekit.authoring.fields import parse_fields
 from casekit.authoring.layout import Block, Layout, LayoutError, mapping_get, scalar_value
 from casekit.errors import UsageError
 from casekit.model import SECTIONS, Case
+from casekit.pyyaml import yaml
 
 # The case's own fields `casekit set` changes (its id and format version are the file's identity).
 CASE_FIELDS = ("company", "title", "as_of", "summary", "tags", "categories")

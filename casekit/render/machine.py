@@ -77,7 +77,8 @@ _ASTRAL = re.compile(rb"[\xf0-\xf4]")
 def to_yaml(records: Any) -> str:
     """The records as block YAML, every character as itself."""
     import msgspec
-    import yaml
+
+    from casekit.pyyaml import yaml
 
     # libyaml escapes every character beyond the BMP (`\U0001F35C`) even with allow_unicode;
     # the pure-Python dumper writes them as themselves, so it takes the (rare) text that holds one.
