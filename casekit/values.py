@@ -66,6 +66,8 @@ _SYMBOLS = (
     ("₩", "KRW"),
 )
 _SYMBOL_RX = "|".join(re.escape(sym.lower()) for sym, _ in _SYMBOLS)  # lowercase: see `_rx`
+_SYMBOLS_LOWERED = tuple(sym.lower() for sym, _ in _SYMBOLS)
+_SYMBOL_FIRSTS = frozenset(sym[0] for sym in _SYMBOLS_LOWERED)
 _SYMBOL_CODES = {sym.upper(): code for sym, code in _SYMBOLS}
 
 # How display() writes each currency; a code not listed is written "CHF 5M".
@@ -191,8 +193,36 @@ _PREFIXES = (
     (r"between\b", "between"),
 )
 
+_AT_LEAST, _AT_MOST, _ABOVE, _BELOW, _ABOUT = (pattern for pattern, _ in _PREFIXES[5:10])
+# `_PREFIXES` by the first character of lowered text, each with those of them (in the same order)
+# that can match there, and a symbol's pattern cut down to the symbol itself: lowered text
+# starting with `~` is tried against `~`, not `(?:~|≈|∼)`, whose three characters (two beyond
+# Latin-1) take Python's pattern compiler twenty times as long.
+_PREFIXES_BY_FIRST: dict[str, tuple[tuple[str, str], ...]] = {
+    ">": ((">=", "at_least"), (">", "above")),
+    "≥": (("≥", "at_least"),),
+    "⩾": (("⩾", "at_least"),),
+    "=": (("=>", "at_least"), ("=<", "at_most")),
+    "<": (("<=", "at_most"), ("<", "below")),
+    "≤": (("≤", "at_most"),),
+    "⩽": (("⩽", "at_most"),),
+    "~": (("~", "about"),),
+    "≈": (("≈", "about"),),
+    "∼": (("∼", "about"),),
+    "a": ((_AT_LEAST, "at_least"), (_AT_MOST, "at_most"), (_ABOVE, "above"), (_ABOUT, "about")),
+    "n": ((_AT_LEAST, "at_least"), (_AT_MOST, "at_most")),
+    "m": ((_AT_LEAST, "at_least"), (_AT_MOST, "at_most"), (_ABOVE, "above")),
+    "u": ((_AT_MOST, "at_most"), (_BELOW, "below")),
+    "g": ((_ABOVE, "above"),),
+    "o": ((_ABOVE, "above"),),
+    "l": ((_BELOW, "below"),),
+    "f": ((_BELOW, "below"),),
+    "b": ((_BELOW, "below"), (r"between\b", "between")),
+    "r": ((_ABOUT, "about"),),
+    "c": ((_ABOUT, "about"),),
+}
 # The characters a match of `_PREFIXES` can start with, in lowered text.
-_PREFIX_FIRST = frozenset(">≥=⩾<≤⩽~≈∼" + "anmugolfbrc")
+_PREFIX_FIRST = frozenset(_PREFIXES_BY_FIRST)
 _NUMBER = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?(?:e[+-]?\d+)?|\.\d+(?:e[+-]?\d+)?"
 _DECADE = r"(?:(low|mid|high)\s*-?\s*)?([1-9])0['’]?s\s*(%|percent\b)?"
 _DECADE_BANDS = {None: (0, 9), "low": (0, 3), "mid": (4, 6), "high": (7, 9)}
@@ -444,7 +474,7 @@ class _Parser:
         self.raw = raw
         s = raw.replace("\u2212", "-").replace("×", "x")
         plain = _folds_plainly(s)
-        s = _rx(r"[\s\u00a0\u2009\u202f]+", plain).sub(" ", s).strip()
+        s = _rx(r"\s+", plain).sub(" ", s).strip()  # every space, no-break and thin ones too
         self.s = s
         self.lowered = plain if lowered is None else lowered and plain
         self.subject = s.lower() if self.lowered else s
@@ -474,16 +504,17 @@ class _Parser:
             if decade:
                 return self._decade(decade)
         qualifier = None
-        if not lowered or subject[0] in _PREFIX_FIRST:
-            for pattern, name in _PREFIXES:
-                if self.take(pattern):
-                    qualifier = name
-                    break
+        for pattern, name in _PREFIXES_BY_FIRST.get(subject[0], ()) if lowered else _PREFIXES:
+            if self.take(pattern):
+                qualifier = name
+                break
         self.skip_space()
         left = self.side()
         self.skip_space()
         right = None
-        sep = r"(?:–|—|‒|-|to\b)" if qualifier != "between" else r"(?:–|—|‒|-|to\b|and\b)"
+        # The dashes as one class: as three branches, their first characters make a set Python's
+        # pattern compiler takes five times as long over.
+        sep = r"(?:[‒–—]|-|to\b)" if qualifier != "between" else r"(?:[‒–—]|-|to\b|and\b)"
         if self.take(sep):
             self.skip_space()
             right = self.side()
@@ -497,9 +528,9 @@ class _Parser:
     def side(self) -> _Side:
         side = _Side()
         before = self.take(r"[-+]")
-        m = self.take(_SYMBOL_RX)
-        if m:
-            side.currency = _SYMBOL_CODES[m.group().upper()]
+        symbol = self.symbol()
+        if symbol:
+            side.currency = _SYMBOL_CODES[symbol.upper()]
         else:
             m = self.take(r"([a-z]{3})(?= ?[-+]?\.?\d)")
             if m:
@@ -545,6 +576,21 @@ class _Parser:
             side.unit = unit
         self.plus(side)
         return side
+
+    def symbol(self) -> str | None:
+        """The currency symbol at the cursor, taken. Lowered text is looked at for each symbol in
+        turn, as the pattern would try them: the pattern's first characters, many beyond Latin-1,
+        make a set that takes Python's pattern compiler long to build."""
+        if not self.lowered:
+            m = self.take(_SYMBOL_RX)
+            return m.group() if m else None
+        if self.subject[self.i : self.i + 1] not in _SYMBOL_FIRSTS:
+            return None
+        for symbol in _SYMBOLS_LOWERED:
+            if self.subject.startswith(symbol, self.i):
+                self.i += len(symbol)
+                return symbol
+        return None
 
     def plus(self, side: _Side) -> None:
         if self.take(r" ?\+"):

@@ -678,36 +678,67 @@ def test_the_first_characters_of_the_qualifiers_are_all_in_the_set_that_lets_the
     assert firsts <= values._PREFIX_FIRST
 
 
+def test_lowered_text_tried_against_the_qualifiers_for_its_first_character_gets_what_all_of_them_give():
+    import re
+
+    from casekit import values
+
+    def taken(patterns, text):
+        for pattern, name in patterns:
+            m = re.compile(pattern).match(text)
+            if m:
+                return name, m.end()
+        return None
+
+    tried = 0
+    for first in (chr(c) for c in range(0x2A00)):
+        for rest in _RESTS:
+            text = first + rest
+            expected = taken(values._PREFIXES, text)
+            assert taken(values._PREFIXES_BY_FIRST.get(first, ()), text) == expected, text
+            tried += expected is not None
+    assert tried > 40
+
+
 def re_match(pattern: str, first: str) -> bool:
     """True when `pattern` can begin a match with `first`: it matches `first` followed by some rest."""
     import re
 
-    rests = [
-        "",
-        " ",
-        "t least 5",
-        "o more than 5",
-        "inimum 5",
-        "p to 5",
-        "ver 5",
-        "bove 5",
-        "ess than 5",
-        "ewer than 5",
-        "nder 5",
-        "elow 5",
-        "bout 5",
-        "pprox 5",
-        "round 5",
-        "oughly 5",
-        "irca 5",
-        ". 5",
-        "a. 5",
-        "etween 5",
-        "reater than 5",
-        "aximum 5",
-        "ore than 5",
-        "ot less than 5",
-        "= 5",
-        "> 5",
-    ]
-    return any(re.compile(pattern).match(first + rest) for rest in rests)
+    return any(re.compile(pattern).match(first + rest) for rest in _RESTS)
+
+
+_RESTS = [
+    "",
+    " ",
+    "t least 5",
+    "o more than 5",
+    "inimum 5",
+    "p to 5",
+    "ver 5",
+    "bove 5",
+    "ess than 5",
+    "ewer than 5",
+    "nder 5",
+    "elow 5",
+    "bout 5",
+    "pprox 5",
+    "round 5",
+    "oughly 5",
+    "irca 5",
+    ". 5",
+    "a. 5",
+    "etween 5",
+    "reater than 5",
+    "aximum 5",
+    "ore than 5",
+    "ot less than 5",
+    "= 5",
+    "> 5",
+    "=",
+    "=5",
+    "<",
+    "<5",
+    "etween5",
+    "bout5",
+    "ca.",
+]
