@@ -48,7 +48,7 @@ _NODE_CHARS = 4  # the least a node takes written out, besides its text
 
 _TAG = "tag:yaml.org,2002:"
 _STR, _INT, _FLOAT, _NULL, _TIMESTAMP = (_TAG + t for t in ("str", "int", "float", "null", "timestamp"))
-_SEQ, _MAP = _TAG + "seq", _TAG + "map"
+_SEQ, _MAP, _MERGE = _TAG + "seq", _TAG + "map", _TAG + "merge"
 _SAFE_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
 
 try:
@@ -721,10 +721,11 @@ class _Walker:
 
     # -- building ----------------------------------------------------------
     def build(self, node: Any, tp: Any, items: bool = False) -> Any:
-        if id(node) in self._seen:
+        seen = self._seen
+        before = len(seen)
+        seen.add(id(node))
+        if len(seen) == before:  # built already: reached again through an alias
             self._revisit(node)
-        else:
-            self._seen.add(id(node))
         if node.tag not in _SAFE_TAGS:
             self._unsafe_tag(node)
             return _INVALID
@@ -791,14 +792,12 @@ class _Walker:
         unknown: list[Any] = []
         ok = True
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _TAG + "merge":
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _MERGE:
                 self.error(
                     key_node,
                     "bad-key",
                     "keys must be plain words",
-                    hint="merge keys (<<) and complex keys are not supported"
-                    if key_node.tag == _TAG + "merge"
-                    else None,
+                    hint="merge keys (<<) and complex keys are not supported" if key_node.tag == _MERGE else None,
                 )
                 ok = False
                 continue
@@ -841,10 +840,10 @@ class _Walker:
                     self._broken_keys.add(key)
             else:
                 out[key] = value
-        missing = [name for name, field in fields.items() if name not in key_nodes and field.required]
+        missing = [name for name in _required(tp) if name not in key_nodes]
         # A misspelt key is one problem, not two: `tradoff` is reported with its hint,
         # `tradeoff` is not also reported missing.
-        meant_missing = self._unknown_keys(unknown, fields, missing)
+        meant_missing = self._unknown_keys(unknown, fields, missing) if unknown else set()
         for name in missing:
             if top:
                 self._broken_keys.add(name)
@@ -1091,10 +1090,36 @@ def _work_out_shape(tp: Any) -> tuple[Any, Any]:
     raise TypeError(f"no builder for {tp!r}")  # a model type this walker does not know
 
 
+class _Field(typing.NamedTuple):
+    """What the walker needs of a model field: its type, and whether a case must write it."""
+
+    type: Any
+    required: bool
+
+
 @functools.cache
-def _fields(tp: type[msgspec.Struct]) -> dict[str, Any]:
-    # msgspec resolves string annotations on every call; once per type is enough.
-    return {f.encode_name: f for f in msgspec.structs.fields(tp)}
+def _fields(tp: type[msgspec.Struct]) -> dict[str, _Field]:
+    """The fields of a model type by the names a case writes them with.
+
+    Read from what the struct type holds, not `msgspec.structs.fields`, which evaluates every
+    annotation again (through typing's machinery, a few milliseconds for the whole model):
+    the model's annotations are types already (casekit.model evaluates them as it is imported).
+    """
+    annotations: dict[str, Any] = {}
+    for klass in reversed(tp.__mro__):
+        annotations.update(vars(klass).get("__annotations__", {}))
+    names = tp.__struct_fields__
+    defaults = (msgspec.NODEFAULT,) * (len(names) - len(tp.__struct_defaults__)) + tp.__struct_defaults__
+    return {
+        written: _Field(annotations[name], default is msgspec.NODEFAULT)
+        for name, written, default in zip(names, tp.__struct_encode_fields__, defaults)
+    }
+
+
+@functools.cache
+def _required(tp: type[msgspec.Struct]) -> tuple[str, ...]:
+    """The names of the fields a case must write for `tp`, in the model's order."""
+    return tuple(name for name, field in _fields(tp).items() if field.required)
 
 
 def _locate(root: Any, where: tuple, at_key: bool = False) -> Any:

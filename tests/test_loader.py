@@ -644,3 +644,23 @@ def test_the_walker_works_out_each_model_type_once(monkeypatch):
     monkeypatch.setattr(typing, "get_args", no_introspection)
     loaded, problems = check_file(case)
     assert loaded is not None and not [p for p in problems if p.severity == "error"]
+
+
+def test_the_walker_reads_each_model_field_as_msgspec_does():
+    # The loader reads field types and defaults from the struct types themselves; msgspec's own
+    # reading of them is the reference.
+    import msgspec
+
+    from casekit import model
+    from casekit.loader import _fields
+
+    types = [
+        tp
+        for tp in vars(model).values()
+        if isinstance(tp, type) and issubclass(tp, msgspec.Struct) and tp.__module__ == model.__name__
+    ]
+    assert len(types) > 10
+    for tp in types:
+        expected = {f.encode_name: (f.type, f.required) for f in msgspec.structs.fields(tp)}
+        ours = {name: (field.type, field.required) for name, field in _fields(tp).items()}
+        assert list(ours) == list(expected) and ours == expected, tp.__name__
