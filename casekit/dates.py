@@ -153,6 +153,24 @@ _RE_QUALIFIED = _lazy(r"[?~%]?[0-9X]{4}[?~%]?(?:-[?~%]?[0-9X]{2}[?~%]?){1,2}", r
 _RE_QUALIFIERS = _lazy(r"[?~%]")
 _RE_SET = _lazy(r"\[(?P<one>.*)\]|\{(?P<all>.*)\}", re.DOTALL)
 
+_DIGITS = frozenset("0123456789")
+
+
+def _may_start(text: str, letters: str) -> bool:
+    """False when `text` cannot start with a word that begins with one of `letters` (both cases
+    written), as a case-insensitive pattern reads it: its first character is ASCII and not one
+    of them. A pattern that cannot match is not tried, nor compiled in a run that never needs it."""
+    return text[:1] in letters or not text[:1].isascii()
+
+
+def _plain_iso(text: str) -> bool:
+    """True for `2019`, `2019-08` and `2019-08-14` written in ASCII digits, and nothing else."""
+    n = len(text)
+    if n not in (4, 7, 10) or not text.isascii() or not text[:4].isdigit():
+        return False
+    return n == 4 or (text[4] == "-" and text[5:7].isdigit() and (n == 7 or (text[7] == "-" and text[8:].isdigit())))
+
+
 _EXAMPLES = "2019, 2019-08, 2019-08-14, Aug 2019, 2024-Q1, late 2022, 2010s, 2016/2020, 2019/.. or [2016..2019]"
 
 
@@ -215,10 +233,13 @@ class PartialDate:
         text = raw.strip()
         if not text:
             raise DateError("the date is empty")
-        m = _RE_SET.fullmatch(text)
+        if _plain_iso(text):  # most dates: read as below, without trying the other notations first
+            start, end, precision = _parse_core(text, text)  # type: ignore[misc]
+            return cls(text, start, end, precision)
+        m = _RE_SET.fullmatch(text) if text[0] in "[{" else None
         if m:
             return _parse_set(text, m)
-        m = _RE_BETWEEN.fullmatch(text)
+        m = _RE_BETWEEN.fullmatch(text) if _may_start(text, "bB") else None
         if m:  # somewhere between two dates: one moment in that span, not the span
             left, right = m.group("left").strip(), m.group("right").strip()
             return _one_of_span(text, PartialDate.parse(f"{left}/{right}"), f"{left}/{right}")
@@ -465,11 +486,11 @@ def _parse_text(text: str, sides: _Sides | None = None) -> _Parsed:
     """Parse trimmed, non-empty text into its interval, precision and flags (a range's ends into `sides`)."""
     s = text.replace("\u2010", "-").replace("\u2011", "-")  # typographic hyphens are hyphens
 
-    m = _RE_OPEN_PREFIX.fullmatch(s)
+    m = _RE_OPEN_PREFIX.fullmatch(s) if _may_start(s, "sSaAbBuUtT") else None
     if m:
         return _open_prefix(m.group("word").lower(), m.group("rest").strip(), text, sides)
 
-    m = _RE_FROM.fullmatch(s)
+    m = _RE_FROM.fullmatch(s) if _may_start(s, "fF") else None
     from_ = m is not None
     if m:
         s = m.group("rest").strip()
@@ -479,9 +500,10 @@ def _parse_text(text: str, sides: _Sides | None = None) -> _Parsed:
         if left.strip() or right.strip():
             left, right = left.strip() or "..", right.strip() or ".."
         return _range(left, right, text, sides)
-    if _RE_RANGE_DASH.search(s):
+    if not s.isascii() and _RE_RANGE_DASH.search(s):  # the dashes are beyond ASCII
         return _range(*_split_once(_RE_RANGE_DASH.split(s), "–", text), text, sides)
-    parts = _RE_WORD_SEP.split(s)
+    # The words that join a range come between spaces: text without any is one part.
+    parts = _RE_WORD_SEP.split(s) if s.split(None, 1) != [s] else [s]
     if len(parts) > 1:
         return _range(*_split_once(parts, "to", text), text, sides)
 
@@ -615,20 +637,23 @@ def _parse_single(s: str) -> _Parsed | None:
     """Parse one date (no range); None if no notation matches, DateError if one matches but is impossible."""
     approximate = uncertain = False
     core = s.strip()
-    if _RE_QUALIFIED.fullmatch(core):  # EDTF qualifies one part (`2004-06?-11`): the date is flagged
+    # EDTF qualifies one part (`2004-06?-11`): the date is flagged (text with no qualifier
+    # matches too, and is left as it is).
+    if ("?" in core or "~" in core or "%" in core) and _RE_QUALIFIED.fullmatch(core):
         approximate, uncertain = _apply_flags(core, False, False)
         core = "".join(ch for ch in core if ch not in "?~%")
     while True:  # flags may come in any order on either side: `~2015`, `2015?~`, `c. 2015`
-        m = _RE_APPROX_PREFIX.match(core)
+        m = _RE_APPROX_PREFIX.match(core) if _may_start(core, "~cCaA") else None
         if m and m.end() < len(core):
             approximate, core = True, core[m.end() :]
             continue
-        m = _RE_FLAG_PREFIX.match(core)
+        m = _RE_FLAG_PREFIX.match(core) if core[:1] in ("?", "%") else None
         if m and m.end() < len(core):
             approximate, uncertain = _apply_flags(m.group(1), approximate, uncertain)
             core = core[m.end() :]
             continue
-        m = _RE_FLAG_SUFFIX.search(core)
+        # `$` matches before a last line break too.
+        m = _RE_FLAG_SUFFIX.search(core) if core.endswith(("~", "?", "%", "\n")) else None
         if m and m.start() > 0:
             approximate, uncertain = _apply_flags(m.group(1), approximate, uncertain)
             core = core[: m.start()]
@@ -673,7 +698,7 @@ def _parse_core(core: str, s: str) -> tuple[date, date, str] | None:
     if m:
         year = _year(m["year"], s)
         return date(year, 1, 1), date(year, 12, 31), "year"
-    m = _RE_DECADE.fullmatch(core)
+    m = _RE_DECADE.fullmatch(core) if core[:1] in _DIGITS else None
     if m:
         if m["stem"] is not None:
             first = int(m["stem"]) * 10
@@ -684,7 +709,7 @@ def _parse_core(core: str, s: str) -> tuple[date, date, str] | None:
         if first == 0:
             raise DateError(f"year 0 is out of range in `{s}`; years start at 0001")
         return date(first, 1, 1), date(first + 9, 12, 31), "decade"
-    m = _RE_PART.fullmatch(core)
+    m = _RE_PART.fullmatch(core) if core[:1] in _DIGITS or _may_start(core, "qQhH") else None
     if m:
         year_text = m["year"] or m["year2"]
         kind = (m["kind"] or m["kind2"]).lower()
