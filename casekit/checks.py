@@ -11,6 +11,7 @@ date is bad is not dangling).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
@@ -58,8 +59,10 @@ def slug_hint(text: str) -> str:
 REFERENCES: tuple[tuple[str, str, str], ...] = references(sources=False, names=False)
 
 
+@functools.lru_cache(maxsize=256)
 def unit_template(unit: str) -> Value | None:
-    """A metric's unit read as a figure's (`USD/hour` -> currency USD per hour), or None."""
+    """A metric's unit read as a figure's (`USD/hour` -> currency USD per hour), or None.
+    Kept for each unit: a case asks for its metrics' units over and over."""
     from casekit.values import Value, ValueParseError
 
     try:
