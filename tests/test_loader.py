@@ -664,3 +664,53 @@ def test_the_walker_reads_each_model_field_as_msgspec_does():
         expected = {f.encode_name: (f.type, f.required) for f in msgspec.structs.fields(tp)}
         ours = {name: (field.type, field.required) for name, field in _fields(tp).items()}
         assert list(ours) == list(expected) and ours == expected, tp.__name__
+
+
+def _cases_to_compare() -> list[Path]:
+    root = Path(__file__).parent
+    paths = [root.parent / "cases" / "scale_ai.yaml", *sorted(FIXTURES.rglob("*.yaml"))]
+    return [p for p in paths if check_file(p)[0] is not None]
+
+
+def test_structs_made_by_the_walker_are_what_msgspec_convert_made_of_the_same_data(monkeypatch):
+    # The walker makes each item's struct itself; msgspec.convert of the plain data it built
+    # (what the loader did before) is the reference: the same case, field for field.
+    import msgspec
+
+    from casekit import loader
+    from casekit.model import Case
+
+    paths = _cases_to_compare()
+    assert len(paths) > 5
+    made = {p: repr(check_file(p)[0]) for p in paths}
+
+    def keep(tp, obj):
+        if isinstance(obj, tp):
+            return obj
+        raise TypeError(tp)
+
+    monkeypatch.setattr(
+        loader, "_make", lambda tp, built: msgspec.convert(built, Case, dec_hook=keep) if tp is Case else built
+    )
+    monkeypatch.setattr(loader._Walker, "gaps", _gaps_of_plain_data)
+    for path in paths:
+        assert repr(check_file(path)[0]) == made[path], path
+
+
+def _gaps_of_plain_data(self, plain):
+    from casekit.checks import Gaps
+    from casekit.registry import SECTIONS
+
+    positions, broken = {}, {}
+    for name in SECTIONS:
+        items = self._items.get(id(plain.get(name)))
+        if items is not None:
+            positions[(name,)] = items.positions
+            broken[name] = items.broken
+    metrics = self._items.get(id(plain.get("metrics")))
+    if metrics is not None:
+        for index, metric in zip(metrics.positions, metrics.built):
+            observations = self._items.get(id(metric.get("observations")))
+            if observations is not None:
+                positions[("metrics", index, "observations")] = observations.positions
+    return Gaps(frozenset(self._broken_keys), positions, broken)
