@@ -225,6 +225,24 @@ _PREFIXES_BY_FIRST: dict[str, tuple[tuple[str, str], ...]] = {
 _PREFIX_FIRST = frozenset(_PREFIXES_BY_FIRST)
 _NUMBER = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?(?:e[+-]?\d+)?|\.\d+(?:e[+-]?\d+)?"
 _DECADE = r"(?:(low|mid|high)\s*-?\s*)?([1-9])0['’]?s\s*(%|percent\b)?"
+_SCALE = r"(thousand|million|billion|trillion|bn|mn|mm|tn|k|m|b|t)(?![a-z])"
+_AZ = "abcdefghijklmnopqrstuvwxyz"
+# What lowered text must go on with at the cursor for each of these patterns to match there: at
+# any other character (or at the end) the pattern is not tried, nor compiled in a run whose
+# figures never need it.
+_TAKE_FIRSTS: dict[str, frozenset[str]] = {
+    r"[-+]": frozenset("-+"),
+    r"([a-z]{3})(?= ?[-+]?\.?\d)": frozenset(_AZ),
+    _SCALE: frozenset("tmbk"),
+    r" ?([a-z]{3})(?![a-z])": frozenset(" " + _AZ),
+    r" ?(?:%|percent\b|per ?cent\b|pct\b)": frozenset(" %p"),
+    r" ?x(?![a-z])": frozenset(" x"),
+    r"(?:/ ?| ?\bper )([a-z][a-z-]*)": frozenset("/ p"),
+    r" ?(p\.a\.)": frozenset(" p"),
+    r" ?\+": frozenset(" +"),
+    r"(?:[‒–—]|-|to\b)": frozenset("‒–—-t"),
+    r"(?:[‒–—]|-|to\b|and\b)": frozenset("‒–—-ta"),
+}
 _DECADE_BANDS = {None: (0, 9), "low": (0, 3), "mid": (4, 6), "high": (7, 9)}
 
 _MAX_SHOWN = 40  # characters of bad text quoted in an error message
@@ -485,6 +503,10 @@ class _Parser:
         return ValueParseError(f"cannot read {_shown(self.raw)} as a value: {reason}", self.raw)
 
     def take(self, pattern: str) -> re.Match[str] | None:
+        if self.lowered:
+            firsts = _TAKE_FIRSTS.get(pattern)
+            if firsts is not None and self.subject[self.i : self.i + 1] not in firsts:
+                return None
         m = (self._table.get(pattern) or _rx(pattern, self.lowered)).match(self.subject, self.i)
         if m:
             self.i = m.end()
@@ -549,7 +571,7 @@ class _Parser:
         side.number = m.group()
         self.plus(side)
         self.skip_space()
-        m = self.take(r"(thousand|million|billion|trillion|bn|mn|mm|tn|k|m|b|t)(?![a-z])")
+        m = self.take(_SCALE)
         if m:
             side.scale = _SCALE_WORDS[m.group(1).lower()]
         self.plus(side)

@@ -742,3 +742,29 @@ _RESTS = [
     "bout5",
     "ca.",
 ]
+
+
+def test_a_pattern_is_skipped_only_at_a_character_it_cannot_match_at():
+    import re
+
+    from casekit import values
+
+    rests = ["", " ", "5", " 5", "-5", ".5", "+", " +", "b", "illion", "housand", "n", "%", "ercent", "er cent"]
+    rests += ["ct", "er hour", " per hour", "hour", "/hour", ".a.", " p.a.", "sd", "sd 5", "x", " x", "o", "o 5"]
+    rests += ["nd", "nd 5", " usd", "usd", "usd5", "p.a.", "per hour"]
+    for pattern, firsts in values._TAKE_FIRSTS.items():
+        compiled = re.compile(pattern)
+        for first in map(chr, range(0x2A00)):
+            if any(compiled.match(first + rest) for rest in rests):
+                assert first in firsts, (pattern, first)
+        assert all(any(compiled.match(first + rest) for rest in rests) for first in firsts), pattern
+
+
+def test_the_patterns_skipped_by_their_first_character_are_the_ones_the_parser_takes():
+    import inspect
+
+    from casekit import values
+
+    source = inspect.getsource(values._Parser)
+    for pattern in values._TAKE_FIRSTS:
+        assert pattern == values._SCALE or repr(pattern) in source or f'r"{pattern}"' in source, pattern
