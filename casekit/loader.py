@@ -655,12 +655,15 @@ def _alias_index(text: str, path: tuple) -> int | None:
 _KEY = object()
 
 
-class _Items(typing.NamedTuple):
+class _Items:
     """What became of one list of items: the file index of each built item, and the broken ones' ids."""
 
-    built: list
-    positions: list[int]
-    broken: dict[int, str | None]
+    __slots__ = ("broken", "built", "positions")
+
+    def __init__(self, built: list, positions: list[int], broken: dict[int, str | None]) -> None:
+        self.built = built
+        self.positions = positions
+        self.broken = broken
 
 
 class _Walker:
@@ -1086,13 +1089,17 @@ def _work_out_shape(tp: Any) -> tuple[Any, Any]:
     raise TypeError(f"no builder for {tp!r}")  # a model type this walker does not know
 
 
-class _Field(typing.NamedTuple):
+class _Field:
     """What the walker needs of a model field: its type, whether a case must write it, and
-    its name in the model (`from_` for the `from` a case writes)."""
+    its name in the model (`from_` for the `from` a case writes). A plain class: making a
+    NamedTuple class costs ten times as much, in every run that loads a case."""
 
-    type: Any
-    required: bool
-    name: str
+    __slots__ = ("name", "required", "type")
+
+    def __init__(self, type: Any, required: bool, name: str) -> None:
+        self.type = type
+        self.required = required
+        self.name = name
 
 
 @functools.cache
