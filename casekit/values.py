@@ -193,11 +193,11 @@ _PREFIXES = (
     (r"between\b", "between"),
 )
 
-_AT_LEAST, _AT_MOST, _ABOVE, _BELOW, _ABOUT = (pattern for pattern, _ in _PREFIXES[5:10])
 # `_PREFIXES` by the first character of lowered text, each with those of them (in the same order)
-# that can match there, and a symbol's pattern cut down to the symbol itself: lowered text
-# starting with `~` is tried against `~`, not `(?:~|≈|∼)`, whose three characters (two beyond
-# Latin-1) take Python's pattern compiler twenty times as long.
+# that can match there, cut down to what can: lowered text starting with `~` is tried against
+# `~`, not `(?:~|≈|∼)`, whose three characters (two beyond Latin-1) take Python's pattern
+# compiler twenty times as long, and text starting with `a` against `at\s+least\b`, not all of
+# `(?:at\s+least|no\s+less\s+than|not\s+less\s+than|minimum)\b`.
 _PREFIXES_BY_FIRST: dict[str, tuple[tuple[str, str], ...]] = {
     ">": ((">=", "at_least"), (">", "above")),
     "≥": (("≥", "at_least"),),
@@ -209,17 +209,25 @@ _PREFIXES_BY_FIRST: dict[str, tuple[tuple[str, str], ...]] = {
     "~": (("~", "about"),),
     "≈": (("≈", "about"),),
     "∼": (("∼", "about"),),
-    "a": ((_AT_LEAST, "at_least"), (_AT_MOST, "at_most"), (_ABOVE, "above"), (_ABOUT, "about")),
-    "n": ((_AT_LEAST, "at_least"), (_AT_MOST, "at_most")),
-    "m": ((_AT_LEAST, "at_least"), (_AT_MOST, "at_most"), (_ABOVE, "above")),
-    "u": ((_AT_MOST, "at_most"), (_BELOW, "below")),
-    "g": ((_ABOVE, "above"),),
-    "o": ((_ABOVE, "above"),),
-    "l": ((_BELOW, "below"),),
-    "f": ((_BELOW, "below"),),
-    "b": ((_BELOW, "below"), (r"between\b", "between")),
-    "r": ((_ABOUT, "about"),),
-    "c": ((_ABOUT, "about"),),
+    "a": (
+        (r"at\s+least\b", "at_least"),
+        (r"at\s+most\b", "at_most"),
+        (r"above\b", "above"),
+        (r"(?:about|approximately|approx\b\.?|approx\.|around)", "about"),
+    ),
+    "n": (
+        (r"(?:no\s+less\s+than|not\s+less\s+than)\b", "at_least"),
+        (r"(?:no\s+more\s+than|not\s+more\s+than)\b", "at_most"),
+    ),
+    "m": ((r"minimum\b", "at_least"), (r"maximum\b", "at_most"), (r"more\s+than\b", "above")),
+    "u": ((r"up\s+to\b", "at_most"), (r"under\b", "below")),
+    "g": ((r"greater\s+than\b", "above"),),
+    "o": ((r"over\b", "above"),),
+    "l": ((r"less\s+than\b", "below"),),
+    "f": ((r"fewer\s+than\b", "below"),),
+    "b": ((r"below\b", "below"), (r"between\b", "between")),
+    "r": ((r"roughly", "about"),),
+    "c": ((r"(?:circa\b|ca\.|c\.)", "about"),),
 }
 # The characters a match of `_PREFIXES` can start with, in lowered text.
 _PREFIX_FIRST = frozenset(_PREFIXES_BY_FIRST)

@@ -741,6 +741,16 @@ _RESTS = [
     "etween5",
     "bout5",
     "ca.",
+    "pproximately 5",
+    "pprox. 5",
+    "pproxx",
+    "o more than 5",
+    "o less than 5",
+    "ot more than 5",
+    "ess  than",
+    "ndertaking",
+    "irca.",
+    "t  most 5",
 ]
 
 
