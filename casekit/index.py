@@ -74,10 +74,12 @@ CREATE TABLE IF NOT EXISTS cases(
     file INTEGER PRIMARY KEY, head BLOB NOT NULL, choices BLOB NOT NULL, events INTEGER NOT NULL,
     metrics INTEGER NOT NULL, principles INTEGER NOT NULL, risks INTEGER NOT NULL);
 -- An event's id is its file's id times DOCS_PER_FILE plus its place in the timeline. Keyed by
--- category first, the events of one category lie together, and are read as one run.
+-- category first, the events of one category lie together, and are read as one run. Its record
+-- is JSON, as `timeline -f json` writes it, `form` makes its date again (`_event_form`), `place`
+-- is its place in date order (`place_key`), NULL when an open end makes it hang on the day.
 CREATE TABLE IF NOT EXISTS events(
     category TEXT NOT NULL, id INTEGER NOT NULL, text TEXT NOT NULL, record BLOB NOT NULL,
-    k0 INTEGER, k1 INTEGER, k2 INTEGER, k3 INTEGER, PRIMARY KEY (category, id)) WITHOUT ROWID;
+    form BLOB, place BLOB, PRIMARY KEY (category, id)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS events_by_id ON events(id);
 CREATE TABLE IF NOT EXISTS shown(id INTEGER PRIMARY KEY, doc BLOB NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS docs USING fts5(
@@ -359,7 +361,7 @@ class Index:
         conn.executemany("INSERT INTO stats VALUES (?,?,?,?,?)", ((fid, s, *t) for s, t in totals.items()))
         conn.execute("INSERT INTO cases VALUES (?,?,?,?,?,?,?)", (fid, *case_row))
         conn.executemany(
-            "INSERT INTO events VALUES (?,?,?,?,?,?,?,?)",
+            "INSERT INTO events VALUES (?,?,?,?,?,?)",
             ((category, base + k, *rest) for k, (category, *rest) in enumerate(events)),
         )
         return fid
@@ -497,14 +499,15 @@ def file_rows(case: Case) -> bytes:
 
     Listings over the library read its head (the case with only its sources and eras), the choices
     its filters take, its counts, and each event on its own, with its folded category and texts,
-    its record (`timeline -f json`), and its place in date order when that does not hang on the
-    day (an open end runs to today)."""
+    its record as the JSON `timeline -f json` writes, what else makes its date again, and its
+    place in date order when that does not hang on the day (an open end runs to today)."""
     from casekit.query import texts
     from casekit.records import event_record
     from casekit.registry import SECTIONS
     from casekit.search import document_row, documents, folded, item_refs, shown_form
 
     encode = _encoder().encode
+    json = msgspec.json.encode
     refs = item_refs(case)
     docs = [
         (sect, i, order, *document_row(doc), encode(shown_form(doc, refs.get((doc.section, doc.id)))))
@@ -523,21 +526,33 @@ def file_rows(case: Case) -> bytes:
         (
             (e.category or "").casefold(),
             GREP_GAP.join(folded(t) for t in texts(e)),
-            encode(_event_values(e, event_record(e))),
-            *(e.date.sort_key() if e.date.end is not None or e.date.start is None else (None,) * 4),
+            json(event_record(e)),
+            _event_form(e.date),
+            place_key(e.date.sort_key()) if e.date.end is not None or e.date.start is None else None,
         )
         for e in case.timeline
     ]
     return encode((case.id, docs, case_row, events))
 
 
-def _event_values(e, record: dict) -> list:
-    """An event as the index keeps it: its record's values (`records.EVENT_RECORD_KEYS`), then, when
-    its date is no set of dates, the date's precision and flags, so that it is made again unread."""
-    values = list(record.values())
-    if not e.date.members:
-        values += (e.date.precision, e.date.approximate, e.date.uncertain)
-    return values
+def _event_form(when) -> bytes | None:
+    """What an event's record leaves out of its date: its precision and flags (encoded), so that the
+    date is made again from the record without reading its text; None for a set of dates, which is
+    read again from its text."""
+    if when.members:
+        return None
+    return _encoder().encode((when.precision, when.approximate, when.uncertain))
+
+
+_PLACE_BITS = 23  # each part of a sort key fits: days are below 2**22 (date.max is day 3,652,059)
+
+
+def place_key(key: tuple[int, int, int, int]) -> bytes:
+    """A date's sort key (`PartialDate.sort_key`) as bytes that sort as the key does: its four
+    parts, the third (a negated day) made positive, packed big-endian."""
+    a, b, c, d = key
+    packed = (((a << 1 | b) << _PLACE_BITS | (c + (1 << 22))) << _PLACE_BITS) | d
+    return packed.to_bytes(9, "big")
 
 
 GREP_GAP = "\0"  # between an event's texts as its `text` column holds them

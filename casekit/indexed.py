@@ -31,76 +31,118 @@ if TYPE_CHECKING:
 __all__ = ["library_cases", "library_choices", "library_timeline"]
 
 
-class _Row:
-    """An event selected: its case's head, its place in date order, its record and the event
-    (decoded only when something needs it)."""
-
-    __slots__ = ("head", "key", "record", "event")
-
-    def __init__(self, head: Case, key: tuple, record: bytes, event: Event | None) -> None:
-        self.head, self.key, self.record, self.event = head, key, record, event
+# An event selected, as read from the index: its place in date order (`casekit.index.place_key`),
+# its case's rank in the listing, its record (JSON), its date's form, and the event once decoded.
+_Row = tuple[bytes, int, bytes, "bytes | None", "Event | None"]
 
 
 class LibraryTimeline:
     """What `timeline --all` shows: the cases' heads (every case's with `all_heads`, else those of
-    the cases with events selected), the events in order, and the files that do not load."""
+    the cases with events selected), the events in order, and the files that do not load.
 
-    def __init__(self, heads: list[Case], rows: list[_Row], broken: list[Loaded]) -> None:
-        self.heads, self.rows, self.broken = heads, rows, broken
+    Only what is asked for is decoded: the JSON records are written as the index holds them, each
+    after its case's id; heads and events are made when a table or a filter needs them."""
+
+    def __init__(
+        self, ids: list[str], heads: dict[int, bytes], wanted: list[int], rows: list[_Row], broken: list[Loaded]
+    ) -> None:
+        self._ids, self._heads, self._wanted = ids, heads, wanted  # by rank: case ids; head blobs
+        self._decoded: dict[int, Case] = {}
+        self.rows, self.broken = rows, broken
 
     def __len__(self) -> int:
         return len(self.rows)
 
+    def head(self, rank: int) -> Case:
+        """The head of the case of rank `rank`."""
+        head = self._decoded.get(rank)
+        if head is None:
+            head = self._decoded[rank] = _head_decoder()(self._heads[rank])
+        return head
+
+    @property
+    def heads(self) -> list[Case]:
+        return [self.head(rank) for rank in self._wanted]
+
     def events(self) -> list[tuple[Case, Event]]:
         """(head, event) of each event, in order, as `casekit.query.timeline` gives them."""
         decode = _event_decoder()
-        return [(row.head, row.event if row.event is not None else decode(row.record)) for row in self.rows]
+        head = self.head
+        return [(head(r), e if e is not None else decode(record, form)) for _, r, record, form, e in self.rows]
 
     def records(self):
-        """The events' records, each naming its case, as `listing_records` makes them."""
-        from casekit.records import EVENT_RECORD_KEYS, Records, section_shape
+        """The events' records, each naming its case first, as `listing_records` makes them: each
+        one's JSON (`msgspec.Raw`), which `casekit.render.machine` writes as it is."""
+        from casekit.records import Records, section_shape
 
-        decode = msgspec.msgpack.Decoder(list).decode
-        keys = ("case", *EVENT_RECORD_KEYS)
+        encode = msgspec.json.encode
+        prefixes = {rank: b'{"case":' + encode(self._ids[rank]) + b"," for rank in {row[1] for row in self.rows}}
+        raw = msgspec.Raw
         return Records(
-            (dict(zip(keys, (row.head.id, *decode(row.record)))) for row in self.rows), section_shape("timeline", True)
+            (raw(prefixes[r] + record[1:]) for _, r, record, _, _ in self.rows), section_shape("timeline", True)
         )
 
 
-def _event_decoder() -> Callable[[bytes], Event]:
-    """Decodes an event as the index keeps it (`casekit.index._event_values`) back into the Event:
-    every field is in its record; its date is made from the record's text, days, precision and
-    flags, or, for a set of dates, read again from its text."""
+class _StoredEvent(msgspec.Struct):
+    """An event's record as the index keeps it (`records.EventRecord`, in JSON)."""
+
+    id: str
+    date: str
+    start: str | None
+    end: str | None
+    title: str
+    detail: str | None
+    category: str | None
+    era: str | None
+    tags: list[str]
+    sources: list[str]
+    confidence: str | None
+    note: str | None
+    people: list[str]
+
+
+def _event_decoder() -> Callable[[bytes, bytes | None], Event]:
+    """Decodes an event as the index keeps it (`casekit.index.file_rows`) back into the Event: every
+    field is in its record; its date is made from the record's text and days and the date's form
+    (precision and flags) or, for a set of dates, read again from its text."""
     from casekit.dates import PartialDate
 
-    decode = msgspec.msgpack.Decoder(list).decode
+    decode = msgspec.json.Decoder(_StoredEvent).decode
+    form_of = msgspec.msgpack.Decoder(tuple[str, bool, bool]).decode
     day = date.fromisoformat
 
-    def event(record: bytes) -> Event:
-        values = decode(record)
-        i, text, start, end, _, title, detail, category, era, tags, sources, confidence, note, people = values[:14]
-        if len(values) > 14:
-            precision, approximate, uncertain = values[14:]
-            when = PartialDate(
-                text, day(start) if start else None, day(end) if end else None, precision, approximate, uncertain
-            )
+    def event(record: bytes, form: bytes | None) -> Event:
+        r = decode(record)
+        if form is not None:
+            start, end = r.start, r.end
+            when = PartialDate(r.date, day(start) if start else None, day(end) if end else None, *form_of(form))
         else:
-            when = PartialDate.parse(text)
+            when = PartialDate.parse(r.date)
         return Event(
-            id=i,
+            id=r.id,
             date=when,
-            title=title,
-            detail=detail,
-            category=category,
-            era=era,
-            tags=tags,
-            sources=sources,
-            confidence=confidence,
-            note=note,
-            people=people,
+            title=r.title,
+            detail=r.detail,
+            category=r.category,
+            era=r.era,
+            tags=r.tags,
+            sources=r.sources,
+            confidence=r.confidence,
+            note=r.note,
+            people=r.people,
         )
 
     return event
+
+
+def _head_decoder() -> Callable[[bytes], Case]:
+    global _HEAD_DECODE
+    if _HEAD_DECODE is None:
+        _HEAD_DECODE = msgspec.msgpack.Decoder(Case).decode
+    return _HEAD_DECODE
+
+
+_HEAD_DECODE: Callable[[bytes], Case] | None = None
 
 
 def library_timeline(
@@ -110,14 +152,19 @@ def library_timeline(
     today: date,
     *,
     all_heads: bool = False,
+    records_only: bool = False,
     progress: Progress | None = None,
     skipped: Callable[[list[Loaded]], None] | None = None,
 ) -> LibraryTimeline | None:
     """The events of the cases `refs` that `q` selects, as `casekit.query.timeline` gives them.
+    With `records_only` only their records are read (no heads, no events: nothing is decoded).
     `skipped` is told of the files that do not load before the query is checked."""
     from casekit.index import with_index
 
-    return with_index(library, lambda index: _timeline(index, library, refs, q, today, all_heads, progress, skipped))
+    return with_index(
+        library,
+        lambda index: _timeline(index, library, refs, q, today, all_heads, not records_only, progress, skipped),
+    )
 
 
 def _timeline(
@@ -127,54 +174,99 @@ def _timeline(
     q: TimelineQuery,
     today: date,
     all_heads: bool,
+    with_heads: bool,
     progress: Progress | None,
     skipped: Callable[[list[Loaded]], None] | None,
 ) -> LibraryTimeline:
-    from casekit.query import check_timeline_query
-
     current, broken = index.sync(refs, progress)
     broken = _broken(library, refs, current, broken)
     if skipped is not None:
         skipped(broken)
     with index.reading():
         found = index.file_ids(refs, current)
-        choices = _choices(index, found)
-        known = {key: list(dict.fromkeys(v for c in choices for v in c[key])) for key in _TIMELINE_CHOICES}
-        check_timeline_query(q, known, {i: t for c in choices for i, t in c["era_titles"]}, today)
-        candidates = _candidate_events(index, q)
-        wanted = [fid for _, fid in found] if all_heads else [fid for _, fid in found if fid in candidates]
-        heads = _heads(index, wanted)
-    rows = []
-    for _, fid in found:
-        if fid in candidates:
-            rows += _selected(heads[fid], candidates[fid], q, today)
-    rows.sort(key=lambda row: row.key)  # stable: in case order, then file order, as sort_by_date
+        _list_files(index, found)
+        _check_query(index, found, q, today)
+        rows = _candidate_events(index, q)
+        ranked = range(len(found)) if all_heads else sorted({row[1] for row in rows})
+        heads = _head_blobs(index, ranked) if with_heads or not _exact(q) else {}
+        ids = _case_ids(index)
+    timeline = LibraryTimeline(ids, heads, list(ranked), [], broken)
+    rows = _selected(timeline, rows, q, today)
+    rows.sort(key=_place)  # stable: in case order, then file order, as sort_by_date
     if q.reverse:
         rows.reverse()
-    rows = rows if q.limit is None else rows[: q.limit]
-    return LibraryTimeline([heads[fid] for fid in wanted], rows, broken)
+    timeline.rows = rows if q.limit is None else rows[: q.limit]
+    return timeline
 
 
-def _selected(head: Case, candidates: list[tuple], q: TimelineQuery, today: date) -> list[_Row]:
-    """The rows of those `candidates` (one case's: sort key, record, event) that `q` selects. Only
-    the category and --grep narrow what SQL gives, and the category exactly: with no other filter,
-    an event whose place in order is stored is never decoded."""
+def _place(row: _Row) -> bytes:
+    return row[0]
+
+
+def _exact(q: TimelineQuery) -> bool:
+    """True when SQL selects exactly the events `q` asks for (by category alone): no event is decoded."""
+    return q.since is None and q.until is None and not (q.tags or q.sources or q.eras or q.grep)
+
+
+def _selected(timeline: LibraryTimeline, rows: list[_Row], q: TimelineQuery, today: date) -> list[_Row]:
+    """Those of the candidate `rows` (in case order, then file order) that `q` selects, each with its
+    place in order. Only the category and --grep narrow what SQL gives, and the category exactly:
+    with no other filter, an event whose place in order is stored is never decoded."""
+    from casekit.index import place_key
     from casekit.query import case_events
 
     decode = _event_decoder()
-    exact = q.since is None and q.until is None and not (q.tags or q.sources or q.eras or q.grep)
-    if not exact:
-        events = [decode(record) for _, record in candidates]
-        kept = {id(e) for e in case_events(head, events, q, today)}
-        candidates = [(key, record, e) for (key, record), e in zip(candidates, events) if id(e) in kept]
-    rows = []
-    for key, record, *decoded in candidates:
-        event = decoded[0] if decoded else None
-        if key[0] is None:  # an open end: its place depends on the day
-            event = event or decode(record)
-            key = event.date.sort_key(today)
-        rows.append(_Row(head, key, record, event))
+    if not _exact(q):
+        kept: list[_Row] = []
+        start = 0
+        while start < len(rows):
+            rank = rows[start][1]
+            end = start
+            while end < len(rows) and rows[end][1] == rank:
+                end += 1
+            events = [decode(record, form) for _, _, record, form, _ in rows[start:end]]
+            chosen = {id(e) for e in case_events(timeline.head(rank), events, q, today)}
+            kept += [(*row[:4], e) for row, e in zip(rows[start:end], events) if id(e) in chosen]
+            start = end
+        rows = kept
+    if any(row[0] is None for row in rows):  # an open end: its place depends on the day
+        rows = [row if row[0] is not None else _placed(row, decode, place_key, today) for row in rows]
     return rows
+
+
+def _placed(row: _Row, decode, place_key, today: date) -> _Row:
+    _, rank, record, form, event = row
+    event = event or decode(record, form)
+    return (place_key(event.date.sort_key(today)), rank, record, form, event)
+
+
+def _list_files(index: Index, found: list[tuple[CaseRef, int]]) -> None:
+    """Put the found files in `temp.listed`, each with its rank (its place in the listing)."""
+    conn = index.conn
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS listed(rank INTEGER PRIMARY KEY, file INTEGER NOT NULL)")
+    conn.execute("DELETE FROM temp.listed")
+    conn.executemany("INSERT INTO temp.listed VALUES (?, ?)", ((r, fid) for r, (_, fid) in enumerate(found)))
+
+
+def _check_query(index: Index, found: list[tuple[CaseRef, int]], q: TimelineQuery, today: date) -> None:
+    """A usage error, as over the parsed cases, when `q` names a category, tag, source or era none of
+    the files has. A query naming categories alone is checked in SQL, each category found among the
+    listed files' events; any other reads every file's choices."""
+    from casekit.index import DOCS_PER_FILE
+    from casekit.query import check_timeline_query
+
+    if not (q.tags or q.sources or q.eras) and all(c.casefold() for c in q.categories):
+        sql = (
+            "SELECT EXISTS (SELECT 1 FROM events WHERE category = ?"
+            f" AND id / {DOCS_PER_FILE} IN (SELECT file FROM temp.listed))"
+        )
+        if all(index.conn.execute(sql, (c.casefold(),)).fetchone()[0] for c in dict.fromkeys(q.categories)):
+            known: dict[str, list] = {key: list(q.categories) if key == "category" else [] for key in _TIMELINE_CHOICES}
+            check_timeline_query(q, known, {}, today)  # the period
+            return
+    choices = _choices(index, found)
+    known = {key: list(dict.fromkeys(v for c in choices for v in c[key])) for key in _TIMELINE_CHOICES}
+    check_timeline_query(q, known, {i: t for c in choices for i, t in c["era_titles"]}, today)
 
 
 _TIMELINE_CHOICES = ("category", "tag", "source", "era")
@@ -188,36 +280,42 @@ def _choices(index: Index, found: list[tuple[CaseRef, int]]) -> list[dict[str, l
     return [decode(blobs[fid]) for _, fid in found]
 
 
-def _candidate_events(index: Index, q: TimelineQuery) -> dict[int, list[tuple]]:
-    """{file id: (sort key, record, event) of each, encoded, in order} of the events the category and grep of `q`
-    may select; the filters decide on each afterwards."""
+def _candidate_events(index: Index, q: TimelineQuery) -> list[_Row]:
+    """The events of the listed files (`temp.listed`) that the category and grep of `q` may select,
+    in case order, then file order; the filters decide on each afterwards."""
     from casekit.index import DOCS_PER_FILE
 
     where, params = [], []
     if q.categories:
-        where.append(f"category IN ({','.join('?' * len(q.categories))})")
-        params += [c.casefold() for c in q.categories]
+        categories = list(dict.fromkeys(c.casefold() for c in q.categories))
+        where.append(f"e.category IN ({','.join('?' * len(categories))})")
+        params += categories
     if q.grep:
         from casekit.search import folded
 
-        where.append("instr(text, ?) > 0")
+        where.append("instr(e.text, ?) > 0")
         params.append(folded(q.grep))
-    sql = "SELECT id, k0, k1, k2, k3, record FROM events"
-    sql += (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id"
-    out: dict[int, list[tuple]] = {}
-    for eid, k0, k1, k2, k3, record in index.conn.execute(sql, params):
-        fid = eid // DOCS_PER_FILE
-        events = out.get(fid)
-        if events is None:
-            events = out[fid] = []
-        events.append(((k0, k1, k2, k3), record))
-    return out
+    sql = (
+        "SELECT e.place, l.rank, e.record, e.form, NULL FROM temp.listed AS l CROSS JOIN events AS e"
+        f" ON e.id BETWEEN l.file * {DOCS_PER_FILE} AND l.file * {DOCS_PER_FILE} + {DOCS_PER_FILE - 1}"
+    )
+    sql += (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY l.rank, e.id"
+    return index.conn.execute(sql, params).fetchall()
 
 
-def _heads(index: Index, fids: Sequence[int]) -> dict[int, Case]:
-    wanted = set(fids)
-    decode = msgspec.msgpack.Decoder(Case).decode
-    return {fid: decode(head) for fid, head in index.conn.execute("SELECT file, head FROM cases") if fid in wanted}
+def _head_blobs(index: Index, ranks: Sequence[int]) -> dict[int, bytes]:
+    """{rank: head, encoded} of the listed files of those `ranks`."""
+    if not ranks:
+        return {}
+    wanted = set(ranks)
+    sql = "SELECT l.rank, c.head FROM temp.listed AS l JOIN cases AS c ON c.file = l.file"
+    return {rank: head for rank, head in index.conn.execute(sql) if rank in wanted}
+
+
+def _case_ids(index: Index) -> list[str]:
+    """The case id of each listed file, by rank."""
+    sql = "SELECT f.case_id FROM temp.listed AS l JOIN files AS f ON f.id = l.file ORDER BY l.rank"
+    return [case_id for (case_id,) in index.conn.execute(sql)]
 
 
 def _broken(library: Library, refs: Sequence[CaseRef], current: dict[str, int], broken: list[Loaded]) -> list[Loaded]:

@@ -269,6 +269,12 @@ LISTINGS = [
     ["timeline", "--all", "--category", "no-such-category"],
     ["timeline", "--all", "--since", "2020", "--until", "2019"],
     ["timeline", "--all", "--grep", "nothing matches this"],
+    ["timeline", "--all", "--category", "product", "-f", "json"],  # open ends, placed by the day
+    ["timeline", "--all", "--category", "product", "-r", "-n", "7", "-f", "yaml"],
+    ["timeline", "--all", "--category", "funding", "--category", "FUNDING", "-f", "csv"],
+    ["timeline", "--all", "--category", "Product", "--category", "funding", "-f", "md"],
+    ["timeline", "--all", "--category", "no-such-category", "-f", "json"],
+    ["timeline", "--all", "--category", "", "-f", "json"],
     ["cases"],
     ["cases", "-f", "json"],
     ["cases", "--grep", "acme", "-f", "csv"],
@@ -305,6 +311,35 @@ def test_a_listing_read_from_the_index_is_the_listing_read_from_the_cases(listed
     assert built == from_cases
     assert warm == from_cases
     assert from_cases[1] or from_cases[2]  # the listing shows something, or says why not
+
+
+def test_a_listing_keeps_case_order_when_a_file_earlier_in_it_is_indexed_again(listed, env):
+    args = ["timeline", "--all", "-f", "json"]
+    assert _listing(listed, env, args)[0] == 0  # indexed in case order
+    first = sorted(listed.glob("*.yaml"))[0]
+    _edit(first, "title:", "title:")  # the same text, a newer stamp: indexed again, under a later id
+    os.utime(first, ns=(time.time_ns(), time.time_ns() - 20_000_000_000))
+    with sqlite3.connect(index_file(env)) as conn:
+        before = dict(conn.execute("SELECT path, id FROM files"))
+    warm = _listing(listed, env, args)
+    with sqlite3.connect(index_file(env)) as conn:
+        after = dict(conn.execute("SELECT path, id FROM files"))
+    assert after[os.fsencode(first)] > max(before.values())
+    assert warm == _listing(listed, {**env, "CASEKIT_NO_CACHE": "1"}, args)
+
+
+def test_a_place_in_date_order_sorts_as_the_date_does():
+    from casekit.dates import PartialDate
+    from casekit.index import place_key
+
+    texts = ["2020", "2020-03", "2020-03-15", "2019/2021", "2020/2020-06", "../2020-03", "../2014-12", "0001-01-01"]
+    texts += ["9999-12-31", "2020-03-15/2020-03-15", "../9999", "0001/9999", "~2020", "2019-12-31/2021-01-01"]
+    dates = [PartialDate.parse(t) for t in texts]
+    today = date(2025, 6, 1)
+    dates += [PartialDate.parse(t) for t in ("2019/..", "9999-12/..", "0001/..")]
+    keys = [d.sort_key(today) for d in dates]
+    assert sorted(range(len(keys)), key=lambda k: keys[k]) == sorted(range(len(keys)), key=lambda k: place_key(keys[k]))
+    assert len({place_key(k) for k in keys}) == len(set(keys))
 
 
 def test_timeline_over_the_library_reads_the_index(listed, env):

@@ -130,7 +130,8 @@ def timeline(
     indexed = all_cases and not case and as_of is None and (fmt is not Format.table or view is TimelineView.table)
     found = _from_index(st, query, fmt is Format.table) if indexed else None
     if found is not None:
-        cases = Opened(found.heads, st.today, several=True)
+        # The records alone are written as the index holds them: no head nor event is decoded.
+        cases = Opened(found.heads if fmt is Format.table else [], st.today, several=True)
         rows = found.events() if fmt is Format.table else found
     else:
         cases = open_cases(st, case, all_cases, as_of)
@@ -172,5 +173,12 @@ def _from_index(st, query, tables: bool):
     refs = st.library.refs()
     with loading_many(len(refs)):
         return library_timeline(
-            st.library, refs, query, st.today, all_heads=tables, progress=ParseProgress(st), skipped=skipped
+            st.library,
+            refs,
+            query,
+            st.today,
+            all_heads=tables,
+            records_only=not tables,
+            progress=ParseProgress(st),
+            skipped=skipped,
         )

@@ -28,7 +28,8 @@ def write(records: Any, fmt: str, shape: dict | None = None) -> str:
     """
     try:
         text = _write(records, fmt, shape)
-        text.encode("utf-8")  # csv and md build text that would fail only when written
+        if fmt != "json":  # JSON is decoded from the UTF-8 msgspec wrote: it had no lone surrogate
+            text.encode("utf-8")  # csv and md build text that would fail only when written
         return text
     except UnicodeEncodeError:
         # A path whose bytes are not UTF-8 reaches Python with lone surrogates, which no
@@ -50,6 +51,7 @@ def _escaped(value: Any) -> Any:
 def _write(records: Any, fmt: str, shape: dict | None) -> str:
     if fmt == "json":
         return to_json(records)
+    records = _decoded(records)
     if fmt == "yaml":
         return to_yaml(records)
     if shape is None:
@@ -60,6 +62,18 @@ def _write(records: Any, fmt: str, shape: dict | None) -> str:
     if fmt == "md":
         return to_markdown(rows, columns)
     raise ValueError(f"unknown format {fmt!r}")
+
+
+def _decoded(records: Any) -> Any:
+    """`records` with records given as their JSON (`msgspec.Raw`, as the library index keeps an
+    event's) made mappings, for the formats that read them."""
+    import msgspec
+
+    if not (isinstance(records, list) and records and isinstance(records[0], msgspec.Raw)):
+        return records
+    from casekit.records import Records
+
+    return Records(msgspec.json.decode(b"[" + b",".join(records) + b"]"), getattr(records, "shape", None))
 
 
 def to_json(records: Any) -> str:
