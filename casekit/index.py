@@ -218,6 +218,13 @@ class Index:
         self.conn = conn
         self.library = library
         self.path = path  # None: in memory, for this process only
+        self._paths: tuple[Sequence[CaseRef], list[str]] | None = None
+
+    def paths(self, refs: Sequence[CaseRef]) -> list[str]:
+        """The absolute path of each of `refs` (`absolute_paths`), made once for the refs of a query."""
+        if self._paths is None or self._paths[0] is not refs or len(self._paths[1]) != len(refs):
+            self._paths = (refs, absolute_paths(refs))
+        return self._paths[1]
 
     # --- keeping it current ---
 
@@ -249,7 +256,7 @@ class Index:
         }
         current: dict[str, int] = {}
         stale: list[tuple[CaseRef, Stamp]] = []
-        paths = absolute_paths(refs)
+        paths = self.paths(refs)
         stat = os.stat
         for ref, path in zip(refs, paths):
             try:
@@ -395,9 +402,13 @@ class Index:
         """(ref, file id) of each of `refs` that `sync` found current, in order, its id read again
         from the index: another process may have indexed the file again since (with the same text,
         when its stamp was racy) and so given it a new id."""
-        decode, encoding, errors = bytes.decode, sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()
-        now = {decode(path, encoding, errors): fid for fid, path in self.conn.execute("SELECT id, path FROM files")}
-        return [(ref, now[path]) for ref, path in zip(refs, absolute_paths(refs)) if path in current and path in now]
+        now = dict(self.conn.execute("SELECT path, id FROM files"))  # paths as bytes, encoded as os.fsencode does
+        encoding, errors = sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()
+        return [
+            (ref, now[key])
+            for ref, path in zip(refs, self.paths(refs))
+            if path in current and (key := path.encode(encoding, errors)) in now
+        ]
 
     # --- searching ---
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -32,7 +33,8 @@ __all__ = ["library_cases", "library_choices", "library_timeline"]
 
 
 # An event selected, as read from the index: its place in date order (`casekit.index.place_key`),
-# its case's rank in the listing, its record (JSON), its date's form, and the event once decoded.
+# its case's rank in the listing, its record (JSON) with its case's id put first, its date's form
+# (read only when events are made), and the event once decoded.
 _Row = tuple[bytes, int, bytes, "bytes | None", "Event | None"]
 
 
@@ -43,10 +45,8 @@ class LibraryTimeline:
     Only what is asked for is decoded: the JSON records are written as the index holds them, each
     after its case's id; heads and events are made when a table or a filter needs them."""
 
-    def __init__(
-        self, ids: list[str], heads: dict[int, bytes], wanted: list[int], rows: list[_Row], broken: list[Loaded]
-    ) -> None:
-        self._ids, self._heads, self._wanted = ids, heads, wanted  # by rank: case ids; head blobs
+    def __init__(self, heads: dict[int, bytes], wanted: list[int], rows: list[_Row], broken: list[Loaded]) -> None:
+        self._heads, self._wanted = heads, wanted  # head blobs by rank; the ranks whose heads are shown
         self._decoded: dict[int, Case] = {}
         self.rows, self.broken = rows, broken
 
@@ -75,12 +75,7 @@ class LibraryTimeline:
         one's JSON (`msgspec.Raw`), which `casekit.render.machine` writes as it is."""
         from casekit.records import Records, section_shape
 
-        encode = msgspec.json.encode
-        prefixes = {rank: b'{"case":' + encode(self._ids[rank]) + b"," for rank in {row[1] for row in self.rows}}
-        raw = msgspec.Raw
-        return Records(
-            (raw(prefixes[r] + record[1:]) for _, r, record, _, _ in self.rows), section_shape("timeline", True)
-        )
+        return Records(map(msgspec.Raw, map(itemgetter(2), self.rows)), section_shape("timeline", True))
 
 
 class _StoredEvent(msgspec.Struct):
@@ -179,28 +174,23 @@ def _timeline(
     skipped: Callable[[list[Loaded]], None] | None,
 ) -> LibraryTimeline:
     current, broken = index.sync(refs, progress)
-    broken = _broken(library, refs, current, broken)
+    broken = _broken(index, library, refs, current, broken)
     if skipped is not None:
         skipped(broken)
     with index.reading():
         found = index.file_ids(refs, current)
         _list_files(index, found)
         _check_query(index, found, q, today)
-        rows = _candidate_events(index, q)
-        ranked = range(len(found)) if all_heads else sorted({row[1] for row in rows})
+        rows = _candidate_events(index, q, with_heads or not _exact(q))
+        ranked = range(len(found)) if all_heads else sorted(set(map(itemgetter(1), rows)))
         heads = _head_blobs(index, ranked) if with_heads or not _exact(q) else {}
-        ids = _case_ids(index)
-    timeline = LibraryTimeline(ids, heads, list(ranked), [], broken)
+    timeline = LibraryTimeline(heads, list(ranked), [], broken)
     rows = _selected(timeline, rows, q, today)
-    rows.sort(key=_place)  # stable: in case order, then file order, as sort_by_date
+    rows.sort(key=itemgetter(0))  # stable: in case order, then file order, as sort_by_date
     if q.reverse:
         rows.reverse()
     timeline.rows = rows if q.limit is None else rows[: q.limit]
     return timeline
-
-
-def _place(row: _Row) -> bytes:
-    return row[0]
 
 
 def _exact(q: TimelineQuery) -> bool:
@@ -229,7 +219,7 @@ def _selected(timeline: LibraryTimeline, rows: list[_Row], q: TimelineQuery, tod
             kept += [(*row[:4], e) for row, e in zip(rows[start:end], events) if id(e) in chosen]
             start = end
         rows = kept
-    if any(row[0] is None for row in rows):  # an open end: its place depends on the day
+    if None in map(itemgetter(0), rows):  # an open end: its place depends on the day
         rows = [row if row[0] is not None else _placed(row, decode, place_key, today) for row in rows]
     return rows
 
@@ -241,11 +231,19 @@ def _placed(row: _Row, decode, place_key, today: date) -> _Row:
 
 
 def _list_files(index: Index, found: list[tuple[CaseRef, int]]) -> None:
-    """Put the found files in `temp.listed`, each with its rank (its place in the listing)."""
+    """Put the found files in `temp.listed`, each with its rank (its place in the listing) and what
+    its events' records start with: `{"case":` and its case's id, in JSON."""
     conn = index.conn
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS listed(rank INTEGER PRIMARY KEY, file INTEGER NOT NULL)")
+    conn.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS listed(rank INTEGER PRIMARY KEY, file INTEGER NOT NULL, prefix BLOB NOT NULL)"
+    )
     conn.execute("DELETE FROM temp.listed")
-    conn.executemany("INSERT INTO temp.listed VALUES (?, ?)", ((r, fid) for r, (_, fid) in enumerate(found)))
+    ids = dict(conn.execute("SELECT id, case_id FROM files"))
+    encode = msgspec.json.encode
+    conn.executemany(
+        "INSERT INTO temp.listed VALUES (?, ?, ?)",
+        ((r, fid, b'{"case":' + encode(ids[fid]) + b",") for r, (_, fid) in enumerate(found)),
+    )
 
 
 def _check_query(index: Index, found: list[tuple[CaseRef, int]], q: TimelineQuery, today: date) -> None:
@@ -280,9 +278,11 @@ def _choices(index: Index, found: list[tuple[CaseRef, int]]) -> list[dict[str, l
     return [decode(blobs[fid]) for _, fid in found]
 
 
-def _candidate_events(index: Index, q: TimelineQuery) -> list[_Row]:
+def _candidate_events(index: Index, q: TimelineQuery, forms: bool) -> list[_Row]:
     """The events of the listed files (`temp.listed`) that the category and grep of `q` may select,
-    in case order, then file order; the filters decide on each afterwards."""
+    in case order, then file order, each record after its case's id (SQLite joins the two: the
+    record's `{` gives way to the case's); the filters decide on each afterwards. With `forms`,
+    what makes each event's date again too."""
     from casekit.index import DOCS_PER_FILE
 
     where, params = [], []
@@ -296,7 +296,8 @@ def _candidate_events(index: Index, q: TimelineQuery) -> list[_Row]:
         where.append("instr(e.text, ?) > 0")
         params.append(folded(q.grep))
     sql = (
-        "SELECT e.place, l.rank, e.record, e.form, NULL FROM temp.listed AS l CROSS JOIN events AS e"
+        f"SELECT e.place, l.rank, CAST(l.prefix || substr(e.record, 2) AS BLOB), {'e.form' if forms else 'NULL'}, NULL"
+        " FROM temp.listed AS l CROSS JOIN events AS e"
         f" ON e.id BETWEEN l.file * {DOCS_PER_FILE} AND l.file * {DOCS_PER_FILE} + {DOCS_PER_FILE - 1}"
     )
     sql += (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY l.rank, e.id"
@@ -312,18 +313,14 @@ def _head_blobs(index: Index, ranks: Sequence[int]) -> dict[int, bytes]:
     return {rank: head for rank, head in index.conn.execute(sql) if rank in wanted}
 
 
-def _case_ids(index: Index) -> list[str]:
-    """The case id of each listed file, by rank."""
-    sql = "SELECT f.case_id FROM temp.listed AS l JOIN files AS f ON f.id = l.file ORDER BY l.rank"
-    return [case_id for (case_id,) in index.conn.execute(sql)]
-
-
-def _broken(library: Library, refs: Sequence[CaseRef], current: dict[str, int], broken: list[Loaded]) -> list[Loaded]:
+def _broken(
+    index: Index, library: Library, refs: Sequence[CaseRef], current: dict[str, int], broken: list[Loaded]
+) -> list[Loaded]:
     """The files of `refs` that do not load, in order: those `sync` found broken, and any it could
     not even stat (gone since the library was listed), loaded to say why."""
     from casekit.index import absolute_paths
 
-    paths = absolute_paths(refs)
+    paths = index.paths(refs)
     named = set(absolute_paths([loaded.ref for loaded in broken]))
     lost = [ref for ref, p in zip(refs, paths) if p not in current and p not in named]
     out = broken + [loaded for loaded in library.check_all(lost) if loaded.case is None] if lost else list(broken)
@@ -364,10 +361,10 @@ def _cases(index: Index, library: Library, refs: Sequence[CaseRef], progress: Pr
         path: library_record(ref, decode(rows[fid][0]), counts=rows[fid][1])
         for (ref, fid), path in zip(found, absolute_paths([ref for ref, _ in found]))
     }
-    bad = _broken(library, refs, current, broken)
+    bad = _broken(index, library, refs, current, broken)
     for loaded, path in zip(bad, absolute_paths([loaded.ref for loaded in bad])):
         by_path[path] = library_record(loaded.ref, None, loaded.error.message if loaded.error else None)
-    return [by_path[p] for p in absolute_paths(refs) if p in by_path]
+    return [by_path[p] for p in index.paths(refs) if p in by_path]
 
 
 def library_choices(library: Library, refs: Sequence[CaseRef]) -> list[dict[str, list]] | None:

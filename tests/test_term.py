@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 
+import pytest
 from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
@@ -139,3 +140,18 @@ def test_printable_text_passes_clean_untouched_and_every_character_is_judged_as_
             assert module.clean_inline(sample) == inline.sub(module._visible, sample), hex(code)
     assert module.clean("Scale AI’s — “data engine”") == "Scale AI’s — “data engine”"
     assert module.clean("a\x1b[31mb") == "a\u241b[31mb"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "UTF8", "latin-1"])
+def test_machine_output_as_bytes_goes_straight_to_a_utf8_stdout_after_its_text(monkeypatch, encoding):
+    import sys
+
+    raw = io.BytesIO()
+    stdout = io.TextIOWrapper(raw, encoding=encoding)
+    monkeypatch.setattr(sys, "stdout", stdout)
+    term = Terminal()
+    term.write("first\n")
+    written = term.write_bytes('[\n  "café"\n]'.encode())
+    stdout.flush()
+    assert written == (encoding != "latin-1")
+    assert raw.getvalue() == ('first\n[\n  "café"\n]\n'.encode() if written else b"first\n")

@@ -250,6 +250,19 @@ def write_records(st: State, records: Any, fmt: Format, shape: dict | None = Non
     write_text(st, write(records, fmt.value, shape))
 
 
+def write_json(st: State, records: Any) -> None:
+    """`write_records` in JSON, written as the bytes msgspec makes when stdout takes them as they
+    are (the text is then never made): what a listing of many records writes fastest."""
+    from casekit.render.machine import json_bytes
+
+    try:
+        data = json_bytes(records)
+    except UnicodeEncodeError:  # text no UTF-8 holds (a path's lone surrogate): written escaped
+        data = None
+    if data is None or not st.term.write_bytes(data):
+        write_records(st, records, Format.json)
+
+
 def write_text(st: State, text: str) -> None:
     """Write machine output to stdout; at a terminal, control characters are shown, not obeyed,
     as `ls` does, whatever the format."""

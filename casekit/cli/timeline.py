@@ -157,6 +157,12 @@ def timeline(
     if fmt is Format.table and not rows:
         st.term.err.print("no events match", style="dim")
         return
+    if found is not None and fmt is Format.json:
+        from casekit.cli.common import write_json
+
+        with loading_many(len(rows)):
+            write_json(st, found.records())  # each record's JSON as the index holds it
+        return
     with loading_many(len(rows)):  # records by the hundred thousand: the GC would rescan them as they are made
         emit(st, fmt, records, render)
 

@@ -78,10 +78,15 @@ def _decoded(records: Any) -> Any:
 
 def to_json(records: Any) -> str:
     """The records as indented JSON, every character as itself."""
+    return json_bytes(records).decode() + "\n"
+
+
+def json_bytes(records: Any) -> bytes:
+    """`to_json` as the UTF-8 bytes msgspec writes, without the last line end."""
     import msgspec
 
     # msgspec writes the same text as json.dumps(indent=2, ensure_ascii=False), ten times faster.
-    return msgspec.json.format(msgspec.json.encode(records), indent=2).decode() + "\n"
+    return msgspec.json.format(msgspec.json.encode(records), indent=2)
 
 
 # UTF-8 lead bytes of characters beyond the Basic Multilingual Plane (emoji, …).

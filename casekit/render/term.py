@@ -93,6 +93,25 @@ class Terminal(msgspec.Struct):
         else:
             self.out.print(*trimmed)
 
+    def write_bytes(self, data: bytes) -> bool:
+        """Write machine output given as UTF-8 bytes, then a line end, straight to stdout's binary
+        buffer, as `write` would write its text; False, and nothing written, when stdout is a
+        terminal (whose output is cleaned first) or would not write those bytes as they are."""
+        import codecs
+
+        file = self._out.file if self._out is not None else sys.stdout
+        buffer = getattr(file, "buffer", None)
+        encoding = getattr(file, "encoding", None)
+        if buffer is None or not encoding or os.linesep != "\n" or file.isatty():
+            return False
+        if codecs.lookup(encoding).name != "utf-8":
+            return False
+        file.flush()  # what was written as text comes first
+        buffer.write(data)
+        buffer.write(b"\n")
+        buffer.flush()
+        return True
+
     def write(self, text: str) -> None:
         """Write machine output (no colour, no wrapping) to stdout's console, or to stdout while
         there is none (Rich is not loaded for output it would not touch)."""
