@@ -62,6 +62,7 @@ class LibraryTimeline:
 
     @property
     def heads(self) -> list[Case]:
+        """The heads of the cases shown, in order (decoded now)."""
         return [self.head(rank) for rank in self._wanted]
 
     def events(self) -> list[tuple[Case, Event]]:
