@@ -185,6 +185,7 @@ class _Checker:
         yield from self.contradictions()
         yield from self.evidence()
         yield from self.after_as_of()
+        yield from self.blank_titles()
         if stem is not None and "id" not in self.gaps.keys and stem != self.case.id:
             yield self.problem(
                 ("id",),
@@ -192,6 +193,24 @@ class _Checker:
                 "id-mismatch",
                 f"case id {shown(self.case.id)} differs from the file name {shown(stem)}",
             )
+
+    def blank_titles(self) -> Iterator[Problem]:
+        """A title (an event's title, a person's name, …) or the case's company or title that is
+        there but blank: every listing would show nothing for it."""
+        for key in ("company", "title"):
+            if key not in self.gaps.keys and not getattr(self.case, key).strip():
+                yield self.problem((key,), "warning", "blank-text", f"the case's `{key}` is blank")
+        for name, section in SECTIONS.items():
+            keys = _title_keys(section.type, section.title_fields)
+            for i, item in self.items(name) if keys else ():
+                for attr, key in keys:
+                    if not getattr(item, attr).strip():
+                        yield self.problem(
+                            (name, i, key),
+                            "warning",
+                            "blank-text",
+                            f"{section.singular} {shown(item.id)}: `{key}` is blank",
+                        )
 
     def no_sources(self) -> Iterator[Problem]:
         if not self.case.sources and self.gaps.complete("sources"):
@@ -420,3 +439,14 @@ class _Checker:
                     f"principle {principle.n} {shown(principle.id)} cites no evidence",
                     hint="add `evidence: [timeline ids]`",
                 )
+
+
+@functools.cache
+def _title_keys(struct: type, names: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(attribute, key as written) of the title fields of `struct` that are required text."""
+    fields = {f.name: f for f in msgspec.structs.fields(struct)}
+    return [
+        (name, fields[name].encode_name)
+        for name in names
+        if name in fields and fields[name].required and fields[name].type is str
+    ]

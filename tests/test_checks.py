@@ -114,6 +114,27 @@ def test_an_id_other_than_the_file_name_is_a_warning():
     assert problem.message == "case id `unsourced-warning` differs from the file name `acme_v2`"
 
 
+def test_a_blank_title_name_or_company_is_a_warning_at_its_value():
+    case, problems = _checked(
+        "unsourced-warning",
+        ("company: Acme", 'company: "  "'),
+        ("{id: founded, date: 2015, title: Founded}", '{id: founded, date: 2015, title: "", sources: [press]}'),
+        ("name: Revenue", 'name: " "'),
+    )
+    assert case is not None  # a warning: the case is read, and validate --strict fails on it
+    assert [(p.line, p.column, p.code, p.message) for p in problems] == [
+        (3, 10, "blank-text", "the case's `company` is blank"),
+        (9, 38, "blank-text", "event `founded`: `title` is blank"),
+        (12, 11, "blank-text", "metric `revenue`: `name` is blank"),
+    ]
+
+
+def test_a_missing_title_is_an_error_once_not_also_blank():
+    case, problems = _checked("unsourced-warning", ("title: A small case\n", ""))
+    assert case is None
+    assert "blank-text" not in [p.code for p in problems] and "missing-key" in [p.code for p in problems]
+
+
 def test_ids_repeat_only_within_a_section():
     # `churn` as an event id and a risk id: two sections, no duplicate.
     _, problems = _checked(
