@@ -597,14 +597,17 @@ def test_one_file_with_a_number_tag_on_text_spoils_neither_validate_nor_cases(ru
 def test_no_color_turns_off_colour_in_help_and_usage_errors_too(args, monkeypatch):
     from typer import rich_utils
 
-    monkeypatch.setattr(rich_utils, "FORCE_TERMINAL", True)  # as at a terminal
+    import casekit.cli
+
+    # As at a terminal: casekit's help reads FORCE_COLOR; click's test runner has Typer draw usage errors.
+    monkeypatch.setattr(rich_utils, "FORCE_TERMINAL", True)
     plain = [a for a in args if a != "--no-color"]
-    coloured = CliRunner().invoke(app, plain, env={"NO_COLOR": ""})
+    coloured = CliRunner().invoke(app, plain, env={"NO_COLOR": "", "FORCE_COLOR": "1"})
     assert "\x1b[" in coloured.stdout + coloured.stderr
-    result = CliRunner().invoke(app, args, env={"NO_COLOR": ""})
+    result = CliRunner().invoke(app, args, env={"NO_COLOR": "", "FORCE_COLOR": "1"})
     assert result.exit_code == coloured.exit_code
     assert "\x1b[" not in result.stdout + result.stderr
-    assert rich_utils.COLOR_SYSTEM == "auto"  # only for that run
+    assert casekit.cli.help_color_system == "auto" and rich_utils.COLOR_SYSTEM == "auto"  # only for that run
 
 
 def test_no_color_reaches_usage_errors_from_the_entry_point():

@@ -253,21 +253,32 @@ class _DeferredMeta(type):
         return getattr(getattr(_load(cls._module), cls._attr), key)
 
 
+# The colour system of help and usage errors (`casekit.cli.help`): None with --no-color.
+help_color_system: str | None = "auto"
+
+
 @contextmanager
 def colourless_help(args: list[str]) -> Iterator[None]:
-    """With --no-color anywhere among the options, Typer's help and usage errors are printed
-    without escape codes too, as NO_COLOR would have them (they use consoles of their own)."""
+    """With --no-color anywhere among the options, help and usage errors are printed without
+    escape codes too, as NO_COLOR would have them (they use consoles of their own). Typer's
+    help module, which draws usage errors when the app is run by click's test runner, is told
+    too when something imported it."""
+    global help_color_system
+
     if not colour_refused(args):
         yield
         return
-    from typer import rich_utils
-
-    saved = rich_utils.COLOR_SYSTEM
-    rich_utils.COLOR_SYSTEM = None
+    typer_help = sys.modules.get("typer.rich_utils")
+    saved = help_color_system, getattr(typer_help, "COLOR_SYSTEM", None)
+    help_color_system = None
+    if typer_help is not None:
+        typer_help.COLOR_SYSTEM = None
     try:
         yield
     finally:
-        rich_utils.COLOR_SYSTEM = saved
+        help_color_system = saved[0]
+        if typer_help is not None:
+            typer_help.COLOR_SYSTEM = saved[1]
 
 
 def colour_refused(args: list[str]) -> bool:
@@ -422,9 +433,9 @@ def exit_code(exc: BaseException, term: Terminal, *, debug: bool = False) -> int
     # recognise them by shape rather than by a private import path.
     if hasattr(exc, "show") and isinstance(getattr(exc, "exit_code", None), int):
         try:
-            from typer import rich_utils
+            from casekit.cli.help import format_error
 
-            rich_utils.rich_format_error(exc)
+            format_error(exc)
         except Exception:
             exc.show()
         return exc.exit_code

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import msgspec
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from casekit import __version__
 from casekit.cli.options import GLOBAL, CasesDirOpt, ColorOpt, NoCacheOpt, NoColorOpt, PagerOpt, TodayOpt
@@ -15,8 +15,30 @@ from casekit.errors import CasekitError
 from casekit.render.term import Terminal
 
 
+def _format_help(command, ctx, formatter, typer_format_help) -> None:
+    """The help of `command`, drawn by `casekit.cli.help` as Typer would draw it (Typer's own,
+    `typer_format_help`, for any markup mode but Rich's)."""
+    if command.rich_markup_mode != "rich":
+        return typer_format_help(ctx, formatter)
+    from casekit.cli.help import format_help
+
+    format_help(command, ctx)
+
+
+class CasekitCommand(TyperCommand):
+    """A command whose help `casekit.cli.help` draws."""
+
+    def format_help(self, ctx, formatter) -> None:
+        """Print the command's help."""
+        _format_help(self, ctx, formatter, super().format_help)
+
+
 class CasekitGroup(TyperGroup):
     """Runs every command inside the boundary that turns errors into messages and exit codes."""
+
+    def format_help(self, ctx, formatter) -> None:
+        """Print the app's help: its options and every command, in panels."""
+        _format_help(self, ctx, formatter, super().format_help)
 
     def list_commands(self, ctx) -> list[str]:
         """The commands in the order they were defined in (the help's), not alphabetical."""
@@ -219,6 +241,8 @@ def _register_commands() -> None:
         if spec is not None and info.help is None:  # the section's summary, then what its command adds
             details = inspect.getdoc(info.callback) if info.callback.__doc__ else None
             info.help = inspect.cleandoc(spec.help) + (f"\n\n{details}" if details else "")
+        if info.cls in (None, TyperCommand):  # typer's own: its help as casekit draws it
+            info.cls = CasekitCommand
         info.epilog = info.epilog or (
             "Global options work here too: --cases-dir DIR, --today DAY, --color WHEN, --no-color, "
             "--pager, --no-cache, --debug (see casekit --help)."
