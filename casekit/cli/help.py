@@ -1,12 +1,18 @@
-"""Help and usage errors, drawn as Typer draws them (`typer.rich_utils`), with less to import.
+"""Help and usage errors, drawn as Typer draws them (`typer.rich_utils`), at less cost.
 
-The output is Typer's own, byte for byte (tests/test_help.py compares the two for every command):
-the same panels, tables, styles and highlighting. What differs is the cost. Typer's module
-imports the whole emoji table (`rich.emoji`), Markdown and tracebacks for every help, and its
-markup turns `:name:` emoji codes in every line of help, which loads the table again; casekit's
-help has no Markdown and no emoji codes, so this module imports only what the table views use
-already (console, table, text, padding, panel) and loads the emoji table only for a text that
-holds a code. Help in Markdown mode, which casekit does not use, is left to Typer.
+The output is Typer's own, byte for byte (tests/test_help.py compares the two for every command,
+at several widths, with colour and without): the same panels, tables, styles and highlighting.
+What differs is the cost, which made `casekit --help` dearer than a query:
+
+- Typer's module imports the whole emoji table (`rich.emoji`), Markdown and tracebacks for every
+  help, and its markup turns `:name:` emoji codes in every text, which loads the table again;
+  this module imports only what the table views use already (console, table, text, padding,
+  panel) and turns emoji codes only in a text that holds one;
+- a highlighter's patterns are not run over a text none of them can match;
+- the rows of a panel are drawn straight to lines (`_Rows`, `_CommandRows`), with Rich's own
+  column widths, where a `Table` pads each cell, renders it, then splits and pads it again.
+
+Help in Markdown mode, which casekit does not use, is left to Typer.
 """
 
 from __future__ import annotations
@@ -186,8 +192,6 @@ def _help_text(obj):
 
 def _parameter_help(param, ctx):
     """An option's or argument's help, then its env var, default and whether it is required."""
-    from rich.columns import Columns
-
     items: list[Text] = []
     envvar = getattr(param, "envvar", None)
     var_str = ""
@@ -221,6 +225,8 @@ def _parameter_help(param, ctx):
         items.append(Text(REQUIRED_LONG_STRING, style=STYLE_REQUIRED_LONG))
     if len(items) == 1:
         return _Cell(items[0])
+    from rich.columns import Columns
+
     return Columns(items)
 
 
@@ -294,7 +300,56 @@ def _options_panel(name: str, params: list, ctx, console: Console) -> None:
     table = Table(highlight=True, show_header=False, expand=True, box=None, padding=(0, 1), pad_edge=False)
     for row in rows:
         table.add_row(*row)
-    console.print(panel(table, name, STYLE_PANEL_BORDER))
+    console.print(panel(_Rows(table), name, STYLE_PANEL_BORDER))
+
+
+class _Rows:
+    """The rows of a table with no borders, header or styles (an options panel's), drawn as
+    `Table` draws them, with Rich's own column widths: each cell rendered once to lines and
+    padded, where the table renders it padded and then splits and pads its lines again.
+    Without `Table._calculate_column_widths` (a Rich that has none) the table draws itself."""
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+
+    def __rich_console__(self, console: Console, options):
+        from rich.segment import Segment
+
+        table = self.table
+        widths_of = getattr(table, "_calculate_column_widths", None)
+        if widths_of is None or any(column.style for column in table.columns) or not table.columns:
+            yield table
+            return
+        widths = widths_of(console, options)
+        plain = console.get_style("none")
+        new_line = Segment.line()
+        last = len(table.columns) - 1
+        columns = []
+        for index, (width, column) in enumerate(zip(widths, table.columns)):
+            left, right = (0 if index == 0 else 1), (0 if index == last else 1)  # padding (0, 1), not at the edge
+            cell_options = options.update(
+                width=width,
+                justify=column.justify,
+                no_wrap=column.no_wrap,
+                overflow=column.overflow,
+                height=None,
+                highlight=column.highlight,
+            ).update_width(width - left - right)
+            pads = (
+                [Segment(" " * left, plain)] if left else [],
+                [Segment(" " * right, plain)] if right else [],
+            )
+            columns.append((width, cell_options, pads, list(column.cells)))
+        for index in range(table.row_count):
+            cells = []
+            for width, cell_options, (left, right), cells_of in columns:
+                lines = console.render_lines(cells_of[index], cell_options, style=plain)
+                cells.append(([[*left, *line, *right] for line in lines], width))
+            height = max(len(lines) for lines, _ in cells)
+            for line_no in range(height):
+                for lines, width in cells:  # a shorter cell is topped up with blank lines
+                    yield from lines[line_no] if line_no < len(lines) else [Segment(" " * width, plain)]
+                yield new_line
 
 
 def _commands_panel(name: str, commands: list, console: Console, cmd_len: int) -> None:
@@ -321,7 +376,51 @@ def _commands_panel(name: str, commands: list, console: Console, cmd_len: int) -
     for row in rows:
         table.add_row(*row)
     if table.row_count:
-        console.print(panel(table, name, STYLE_PANEL_BORDER))
+        fast = not any(deprecated_rows) and all(str(description) for _, description in rows)
+        console.print(panel(_CommandRows(table) if fast else table, name, STYLE_PANEL_BORDER))
+
+
+class _CommandRows:
+    """The rows of a commands table (a command's name, then its summary), drawn as `Table` draws
+    them where the layout is plain: the name column as wide as the longest name, the summary in
+    the rest, wrapped. Rendered straight to segments, it costs a third of what the table does;
+    a table too narrow for that layout is left to Rich."""
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+
+    def __rich_console__(self, console: Console, options):
+        from rich.segment import Segment
+
+        name_column, text_column = self.table.columns
+        name_width = name_column.width + 1  # its right padding
+        text_width = options.max_width - name_width
+        names_fit = all(name.plain.isascii() and len(name.plain) < name_width for name in name_column.cells)
+        if text_width < 2 or not names_fit:  # Rich would collapse the columns, or crop a name
+            yield self.table
+            return
+        name_style = console.get_style(name_column.style)
+        plain = console.get_style("none")
+        text_options = options.update(
+            width=text_width - 1,  # its left padding
+            justify=text_column.justify,
+            no_wrap=text_column.no_wrap,
+            overflow=text_column.overflow,
+            height=None,
+            highlight=text_column.highlight,
+        )
+        blank_name = [Segment(" " * name_width, name_style)]
+        blank_text = [Segment(" " * text_width, plain)]
+        left = Segment(" ", plain)
+        right = Segment(" ", name_style)
+        new_line = Segment.line()
+        for name, text in zip(name_column.cells, text_column.cells):
+            names = [[Segment(name.plain.ljust(name_width - 1), name_style), right]]
+            texts = [[left, *line] for line in console.render_lines(text, text_options, style=plain)]
+            for line_no in range(max(len(names), len(texts))):
+                yield from names[line_no] if line_no < len(names) else blank_name
+                yield from texts[line_no] if line_no < len(texts) else blank_text
+                yield new_line
 
 
 def format_help(obj, ctx) -> None:
