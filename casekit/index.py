@@ -468,7 +468,7 @@ class Index:
                 **{f"idf{k}": v for k, v in enumerate(idf)},
             }
             if limit:
-                params["limit"] = limit
+                params["limit"] = min(limit, _MAX_INTEGER)  # more than SQLite counts to is no limit
             rank = "0" if every else "temp.wanted.rank"
             rows = conn.execute(
                 f"SELECT doc, sect, idx, ord, 0.0 + {score} AS score FROM"
@@ -698,11 +698,22 @@ def search_library(
     return result
 
 
+_MAX_INTEGER = (1 << 63) - 1
+
+
+def _damaged(exc: Exception) -> bool:
+    """True when `exc`, met while reading the index, says the index is damaged: SQLite finds it
+    corrupt, a table of this version is missing, or a row does not decode as it was written."""
+    if isinstance(exc, sqlite3.OperationalError):  # also a lock, a full disk, a read-only file: not damage
+        return str(exc).startswith(("no such table", "no such column"))
+    return True
+
+
 def with_index(library: Library, work: Callable[[Index], T], *, memory: bool = False) -> T | None:
     """`work(index)` on the library's index, and what it gives; None when the index cannot be kept
     on disk (the cache is off or unusable), unless `memory` asks for an index in memory then.
 
-    An index SQLite finds corrupt while it is read is deleted and made again, once.
+    An index found damaged while it is read (`_damaged`) is deleted and made again, once.
     """
     for attempt in (1, 2):
         index = open_index(library)
@@ -710,8 +721,8 @@ def with_index(library: Library, work: Callable[[Index], T], *, memory: bool = F
             if index.path is None and not memory:
                 return None
             return work(index)
-        except sqlite3.DatabaseError as exc:
-            if attempt == 2 or index.path is None or isinstance(exc, sqlite3.OperationalError):
+        except (sqlite3.DatabaseError, msgspec.DecodeError) as exc:
+            if attempt == 2 or index.path is None or not _damaged(exc):
                 raise
             _log.debug("index %s is corrupt, made again: %s", index.path, exc)
             remove(index.path)

@@ -568,6 +568,7 @@ def _parse_in_pool(
     pool = None
     try:
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_start)
+        _POOLS.add(pool)
         for (_, ref, stamp), (kind, payload, extra) in zip(jobs, pool.map(_parse_in_worker, args, chunksize=chunksize)):
             loaded = _from_worker(ref, stamp, kind, payload, cache)
             if progress is not None:
@@ -580,9 +581,17 @@ def _parse_in_pool(
         import logging
 
         logging.getLogger("casekit.library").debug("parsing without workers: %s", exc)
+    except BaseException:
+        # Ctrl-C, or the files no longer wanted: the workers may be half-way through sending a
+        # result nobody will read, so waiting for them could wait for ever. They are stopped.
+        if pool is not None:
+            _stop_workers(pool)
+            pool = None
+        raise
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+            _POOLS.discard(pool)
     for _, ref, stamp in jobs[done:]:
         yield _parse_here(ref, stamp, cache, progress), None
 
@@ -633,9 +642,46 @@ _COLLECT_EVERY = 64
 _parsed_here = 0
 
 
+_POOLS: set = set()  # the process pools parsing now
+
+
+def stop_workers() -> None:
+    """End every pool of workers still parsing (the command was interrupted): at once, unwaited."""
+    for pool in list(_POOLS):
+        _stop_workers(pool)
+
+
+def _stop_workers(pool) -> None:
+    """End a process pool at once: its workers are killed, not waited for."""
+    _POOLS.discard(pool)
+    import threading
+    from concurrent.futures import InvalidStateError
+
+    # The pool's own thread then fails to mark futures already cancelled as broken (CPython
+    # before 3.12 prints that as a traceback): nothing is lost, so nothing is said.
+    previous = threading.excepthook
+
+    def quiet(args) -> None:
+        if not isinstance(args.exc_value, InvalidStateError):
+            previous(args)
+
+    threading.excepthook = quiet
+    terminate = getattr(pool, "terminate_workers", None)  # Python 3.14
+    if terminate is not None:
+        terminate()
+    else:
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            process.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
 def _worker_start() -> None:
     import gc
+    import signal
 
+    # Ctrl-C reaches every process of the terminal's group: the parent alone answers it, and
+    # stops the workers (a worker interrupted while sending a result would leave it stuck).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     gc.disable()
     gc.freeze()
 

@@ -248,7 +248,7 @@ _QUERY_PART = re.compile(r'"([^"]*)"?|(\S+)')
 
 def parse_query(text: str) -> Query:
     """Bare words and "quoted phrases" (an unclosed quote runs to the end)."""
-    units: list[tuple[str, ...]] = []
+    found: dict[tuple[str, ...], None] = {}  # each unit once, in query order
     required: set[tuple[str, ...]] = set()
     for m in _QUERY_PART.finditer(text):
         phrase, word = m.group(1), m.group(2)
@@ -257,13 +257,15 @@ def parse_query(text: str) -> Query:
             continue
         if phrase is not None:
             required.add(terms)
-        if terms not in units:
-            units.append(terms)
-    loose = [u for u in units if u not in required]
-    meaningful = [u for u in loose if len(u) > 1 or u[0] not in _STOP_WORDS]
+        found[terms] = None
+    units = list(found)
+    meaningful = {u for u in units if u not in required and (len(u) > 1 or u[0] not in _STOP_WORDS)}
     if meaningful or required:
         units = [u for u in units if u in required or u in meaningful]
     return Query(text, tuple(units), frozenset(required))
+
+
+MAX_UNITS = 100  # words and phrases in one query: each is counted in every document found
 
 
 def search_query(text: str, sections: Sequence[str] = ()) -> Query:
@@ -275,6 +277,11 @@ def search_query(text: str, sections: Sequence[str] = ()) -> Query:
     query = parse_query(text)
     if not query.units:
         raise UsageError("the query has no words to search for", hint='try a word or a "quoted phrase"')
+    if len(query.units) > MAX_UNITS:
+        raise UsageError(
+            f"the query has {len(query.units)} words and phrases; search takes at most {MAX_UNITS}",
+            hint="search for the few words that matter most",
+        )
     check_choices("section", sections, SEARCH_SECTIONS, "section")
     return query
 

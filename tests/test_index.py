@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -21,6 +22,7 @@ from casekit.index import FILE_NAME, open_index
 from casekit.library import Library
 from casekit.search import search
 
+ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures" / "search"
 ACME = Path(__file__).parent / "fixtures" / "library" / "acme.yaml"
 
@@ -128,6 +130,84 @@ def test_a_corrupt_index_is_made_again(library, env, damage):
     damage(index_file(env))
     assert hits(library, env, "croissant") == expected
     assert indexed_paths(env) == {"alpha.yaml", "beta.yaml", "acme.yaml"}  # the bundled case is not the user's
+
+
+def timeline_all(library: Path, env: dict[str, str]) -> str:
+    result = CliRunner().invoke(app, ["--cases-dir", str(library), "timeline", "--all", "-f", "json"], env=env)
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "DROP TABLE events",  # the version row says this casekit made it; a table is gone
+        "UPDATE events SET record = x'c1'",  # rows that no longer decode as they were written
+    ],
+)
+def test_an_index_found_damaged_while_it_is_read_is_made_again(library, env, damage):
+    expected = timeline_all(library, env)
+    with sqlite3.connect(index_file(env)) as conn:
+        conn.execute(damage)
+    assert timeline_all(library, env) == expected
+    assert timeline_all(library, env) == expected  # and it stays made
+
+
+def test_a_query_of_too_many_words_is_refused_at_once(library, env):
+    words = " ".join(f"w{n}x" for n in range(5_000))
+    result = CliRunner().invoke(app, ["--cases-dir", str(library), "search", words], env=env)
+    assert result.exit_code == 2
+    assert "the query has 5000 words and phrases; search takes at most 100" in result.stderr
+
+
+def test_a_limit_past_what_sqlite_counts_is_no_limit(library, env):
+    result = CliRunner().invoke(
+        app, ["--cases-dir", str(library), "search", "croissant", "-f", "json", "--limit", str(1 << 70)], env=env
+    )
+    assert result.exit_code == 0, result.output
+    assert [(h["case"], h["id"]) for h in json.loads(result.stdout)] == [
+        (case, item) for case, _, item, _ in hits(library, env, "croissant")
+    ]
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="process groups and /proc")
+def test_ctrl_c_while_workers_parse_ends_at_once_with_130(tmp_path):
+    sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
+    try:
+        from library import generate
+    finally:
+        sys.path.pop(0)
+    cases = tmp_path / "many"
+    generate(cases, 800, 100)
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "NO_COLOR": "1", "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "casekit", "--cases-dir", str(cases), "search", "data", "-f", "json"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=env,
+        start_new_session=True,  # its own process group, as a terminal's foreground job
+    )
+    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None and not children.read_text().split():
+        time.sleep(0.05)
+    time.sleep(1.5)  # the workers are busy sending results back
+    assert proc.poll() is None, "the library was parsed before the interrupt"
+    os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C does: every process of the group
+    try:
+        _, err = proc.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        raise AssertionError("casekit did not end after Ctrl-C") from None
+    assert proc.returncode == 130
+    assert b"Traceback" not in err
+    left = b""
+    for _ in range(100):  # the workers were told to end; none may go on parsing
+        left = subprocess.run(["pgrep", "-g", str(proc.pid)], capture_output=True).stdout
+        if not left:
+            break
+        time.sleep(0.05)
+    assert left == b""
 
 
 def test_an_index_of_another_version_is_emptied(library, env):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -156,6 +156,16 @@ def main(argv: list[str] | None = None) -> None:
         sys.stdout.flush()
     except BrokenPipeError:
         code = quiet_pipe()
+    if code == 130:
+        # Ctrl-C: workers still parsing are stopped (they leave Ctrl-C to this process), what was
+        # written is flushed, and the process ends now, without the interpreter's exit handlers,
+        # which would wait on those workers.
+        library = sys.modules.get("casekit.library")
+        with suppress(Exception):
+            if library is not None:
+                library.stop_workers()
+            sys.stderr.flush()
+        os._exit(130)
     sys.exit(code if isinstance(code, int) else 0)
 
 
@@ -427,8 +437,8 @@ def exit_code(exc: BaseException, term: Terminal, *, debug: bool = False) -> int
         return int(exc.exit_code)
     if isinstance(exc, BrokenPipeError):
         return quiet_pipe()
-    if isinstance(exc, KeyboardInterrupt):
-        return 130
+    if isinstance(exc, KeyboardInterrupt) or isinstance(exc.__context__, KeyboardInterrupt):
+        return 130  # click turns Ctrl-C outside a command into its Abort
     # Parser errors are click's ClickException (vendored inside newer typer):
     # recognise them by shape rather than by a private import path.
     if hasattr(exc, "show") and isinstance(getattr(exc, "exit_code", None), int):
