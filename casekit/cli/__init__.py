@@ -119,7 +119,7 @@ SUMMARIES: dict[str, str] = {
     "fmt": "Put case files in canonical layout, keeping every comment.",
     "export": "The whole case as a Markdown report, JSON, or a self-contained HTML page.",
     "schema": "The JSON Schema of the case format, for editors and other tools.",
-    "study": "Cards are made from the case: a principle's tradeoff and benefit (you grade\nyourself), an event's date, which of two events came first, a metric's latest\nvalue, a risk's severity, who said a quote (your typed answer is checked; Esc\nif you do not know). Due cards come first, then new ones; a card graded Again\ncomes back before the end. Space shows the answer, 1-4 grade it (Again, Hard,\nGood, Easy), q ends (Ctrl+Q while typing). --today DAY studies as on that day.\nProgress is kept in $XDG_DATA_HOME/casekit/study.db.",
+    "study": "Learn the cases with spaced repetition: flash cards, graded, scheduled by FSRS.",
 }
 
 

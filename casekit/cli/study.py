@@ -34,7 +34,9 @@ def study(
     force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """Cards are made from the case: a principle's tradeoff and benefit (you grade
+    """Learn the cases with spaced repetition: flash cards, graded, scheduled by FSRS.
+
+    Cards are made from the case: a principle's tradeoff and benefit (you grade
     yourself), an event's date, which of two events came first, a metric's latest
     value, a risk's severity, who said a quote (your typed answer is checked; Esc
     if you do not know). Due cards come first, then new ones; a card graded Again
