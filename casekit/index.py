@@ -94,6 +94,24 @@ CREATE VIRTUAL TABLE IF NOT EXISTS words USING fts5vocab(docs, instance);
 """
 
 
+class _Batches:
+    """A `Progress` over files parsed a batch at a time: started once for them all, stopped by its
+    owner; each batch's own start and stop are not passed on."""
+
+    def __init__(self, progress: Progress, files: int, size: int) -> None:
+        self.progress = progress
+        progress.start(files, size)
+
+    def start(self, files: int, size: int) -> None:
+        pass
+
+    def advance(self) -> None:
+        self.progress.advance()
+
+    def stop(self) -> None:
+        pass
+
+
 class Ranked(NamedTuple):
     """A document found, ranked: which file, section and item, its order and its score."""
 
@@ -270,8 +288,15 @@ class Index:
                 stale.append((ref, Stamp(path, st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)))
         self._drop_missing(known, set(paths))
         broken: list[Loaded] = []
-        for start in range(0, len(stale), PARSE_BATCH):
-            current.update(self._index_batch(stale[start : start + PARSE_BATCH], broken, progress))
+        whole = progress
+        if progress is not None and len(stale) > PARSE_BATCH:  # one bar for every batch
+            whole = _Batches(progress, len(stale), sum(stamp.size for _, stamp in stale))
+        try:
+            for start in range(0, len(stale), PARSE_BATCH):
+                current.update(self._index_batch(stale[start : start + PARSE_BATCH], broken, whole))
+        finally:
+            if whole is not progress:
+                progress.stop()
         return current, broken
 
     def _drop_missing(self, known: dict, wanted: set[str]) -> None:

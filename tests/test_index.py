@@ -210,6 +210,34 @@ def test_ctrl_c_while_workers_parse_ends_at_once_with_130(tmp_path):
     assert left == b""
 
 
+def test_one_progress_counts_every_file_once_across_the_batches_they_are_parsed_in(library, env, monkeypatch):
+    import casekit.index
+    from casekit.library import Progress
+
+    monkeypatch.setattr(casekit.index, "PARSE_BATCH", 2)
+    calls: list = []
+
+    class Recorder(Progress):
+        def start(self, files: int, size: int) -> None:
+            calls.append(("start", files))
+
+        def advance(self) -> None:
+            calls.append("advance")
+
+        def stop(self) -> None:
+            calls.append("stop")
+
+    lib = Library([library], env=env)
+    refs = lib.refs()
+    index = open_index(lib)
+    try:
+        current, broken = index.sync(refs, Recorder())
+    finally:
+        index.close()
+    assert len(current) == len(refs) == 3 and not broken
+    assert calls == [("start", 3), "advance", "advance", "advance", "stop"]
+
+
 def test_an_index_of_another_version_is_emptied(library, env):
     expected = hits(library, env, "croissant")
     with sqlite3.connect(index_file(env)) as conn:
