@@ -131,6 +131,17 @@ def test_rename_changes_every_reference():
     assert "speaker: alexandr" in renamed
 
 
+def _edit_without_a_terminal(case: Path, editor: Path) -> subprocess.CompletedProcess:
+    """`casekit edit` on `case` with `editor` as $EDITOR, its input not a terminal."""
+    return subprocess.run(
+        [sys.executable, "-m", "casekit", "edit", "-c", str(case)],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "EDITOR": str(editor), "VISUAL": "", "NO_COLOR": "1"},
+    )
+
+
 # --- line ends and byte order marks ---------------------------------------------------------------
 
 WRITES = [
@@ -190,13 +201,7 @@ def test_edit_shows_the_file_with_its_line_ends_and_keeps_them(case, tmp_path):
         '#!/bin/sh\ngrep -c "$(printf \'\\r\')$" "$1" > "$0.crlf"\nsed -i \'s/^as_of: .*/as_of: "2025-07"\\r/\' "$1"\n'
     )
     editor.chmod(0o755)
-    done = subprocess.run(
-        [sys.executable, "-m", "casekit", "edit", "-c", str(case)],
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "EDITOR": str(editor), "VISUAL": "", "NO_COLOR": "1"},
-    )
+    done = _edit_without_a_terminal(case, editor)
     assert done.returncode == 0, done.stderr
     lines = BUNDLED.read_bytes().count(b"\n")
     assert int((tmp_path / "editor.sh.crlf").read_text()) == lines
@@ -482,13 +487,7 @@ def test_edit_without_a_terminal_fails_with_the_problems_and_keeps_the_file(case
     editor.write_text('#!/bin/sh\nsed -i \'s/^as_of: .*/as_of: "2025-13"/\' "$1"\n')
     editor.chmod(0o755)
     before = state(case)
-    done = subprocess.run(
-        [sys.executable, "-m", "casekit", "edit", "-c", str(case)],
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "EDITOR": str(editor), "VISUAL": "", "NO_COLOR": "1"},
-    )
+    done = _edit_without_a_terminal(case, editor)
     assert done.returncode == 2 and "month 13 is out of range" in done.stderr
     assert state(case) == before
 
