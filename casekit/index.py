@@ -441,9 +441,11 @@ class Index:
         self, q: Query, files: dict[int, str], sections: Sequence[str] = (), limit: int | None = None
     ) -> list[Ranked]:
         """The documents of `files` ({file id: label}) matching `q`, best first, as `casekit.search` ranks them."""
-        from casekit.search import K1, SEARCH_SECTIONS, B, Matcher
+        from casekit.search import K1, MAX_UNITS, SEARCH_SECTIONS, B, Matcher
 
-        units = [u for u in q.units if Matcher(u).possible]
+        # The command line refuses a longer query; a caller searching as the user types (browse)
+        # is given the first MAX_UNITS words and phrases.
+        units = [u for u in q.units if Matcher(u).possible][:MAX_UNITS]
         if not units or not files:
             return []
         conn = self.conn
@@ -726,12 +728,28 @@ def search_library(
 _MAX_INTEGER = (1 << 63) - 1
 
 
-def _damaged(exc: Exception) -> bool:
-    """True when `exc`, met while reading the index, says the index is damaged: SQLite finds it
-    corrupt, a table of this version is missing, or a row does not decode as it was written."""
-    if isinstance(exc, sqlite3.OperationalError):  # also a lock, a full disk, a read-only file: not damage
-        return str(exc).startswith(("no such table", "no such column"))
-    return True
+def _damaged(exc: Exception) -> str | None:
+    """What to do about `exc`, met while reading the index: "corrupt" when SQLite finds the file
+    corrupt (it is deleted), "stale" when a table of this version is missing or a row does not
+    decode as it was written (its tables are made again, in a transaction, as for another
+    version's index), None for anything else: a lock, a full disk, or a fault of casekit's own."""
+    if type(exc) is sqlite3.DatabaseError:  # SQLITE_CORRUPT, SQLITE_NOTADB; not its subclasses
+        return "corrupt"
+    if isinstance(exc, sqlite3.OperationalError):
+        return "stale" if str(exc).startswith(("no such table", "no such column")) else None
+    return "stale" if isinstance(exc, msgspec.DecodeError) else None
+
+
+def _forget_version(conn: sqlite3.Connection) -> None:
+    """Make the next open rebuild the tables (`_prepare`), as for an index of another version."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("DELETE FROM meta WHERE key = 'version'")
+        conn.execute("COMMIT")
+    except BaseException:
+        with suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
+        raise
 
 
 def with_index(library: Library, work: Callable[[Index], T], *, memory: bool = False) -> T | None:
@@ -747,9 +765,16 @@ def with_index(library: Library, work: Callable[[Index], T], *, memory: bool = F
                 return None
             return work(index)
         except (sqlite3.DatabaseError, msgspec.DecodeError) as exc:
-            if attempt == 2 or index.path is None or not _damaged(exc):
+            damage = _damaged(exc)
+            if attempt == 2 or index.path is None or damage is None:
                 raise
-            _log.debug("index %s is corrupt, made again: %s", index.path, exc)
+            _log.debug("index %s is %s, made again: %s", index.path, damage, exc)
+            if damage == "stale":
+                try:  # in place: another process may have the file open
+                    _forget_version(index.conn)
+                    continue
+                except sqlite3.Error:
+                    pass
             remove(index.path)
         finally:
             index.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
@@ -654,18 +655,7 @@ def stop_workers() -> None:
 def _stop_workers(pool) -> None:
     """End a process pool at once: its workers are killed, not waited for."""
     _POOLS.discard(pool)
-    import threading
-    from concurrent.futures import InvalidStateError
-
-    # The pool's own thread then fails to mark futures already cancelled as broken (CPython
-    # before 3.12 prints that as a traceback): nothing is lost, so nothing is said.
-    previous = threading.excepthook
-
-    def quiet(args) -> None:
-        if not isinstance(args.exc_value, InvalidStateError):
-            previous(args)
-
-    threading.excepthook = quiet
+    _quiet_cancelled_futures()
     terminate = getattr(pool, "terminate_workers", None)  # Python 3.14
     if terminate is not None:
         terminate()
@@ -673,6 +663,29 @@ def _stop_workers(pool) -> None:
         for process in list((getattr(pool, "_processes", None) or {}).values()):
             process.terminate()
     pool.shutdown(wait=False, cancel_futures=True)
+
+
+_quieted = False
+
+
+def _quiet_cancelled_futures() -> None:
+    """A pool whose workers were killed has its own thread mark futures already cancelled as
+    broken, which CPython before 3.12 prints as a traceback (`InvalidStateError`): nothing is
+    lost, so nothing is said. Only that error of a pool's thread is kept quiet, and the hook is
+    set once."""
+    global _quieted
+    threading = sys.modules.get("threading")  # loaded by the pool; no import at shutdown
+    futures = sys.modules.get("concurrent.futures")
+    if _quieted or threading is None or futures is None:
+        return
+    _quieted = True
+    previous, cancelled = threading.excepthook, futures.InvalidStateError
+
+    def quiet(args) -> None:
+        if not (isinstance(args.exc_value, cancelled) and type(args.thread).__name__ == "_ExecutorManagerThread"):
+            previous(args)
+
+    threading.excepthook = quiet
 
 
 def _worker_start() -> None:

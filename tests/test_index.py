@@ -149,8 +149,37 @@ def test_an_index_found_damaged_while_it_is_read_is_made_again(library, env, dam
     expected = timeline_all(library, env)
     with sqlite3.connect(index_file(env)) as conn:
         conn.execute(damage)
+    inode = index_file(env).stat().st_ino
     assert timeline_all(library, env) == expected
     assert timeline_all(library, env) == expected  # and it stays made
+    assert index_file(env).stat().st_ino == inode  # in place: another process may have it open
+
+
+def test_a_fault_of_casekits_own_while_the_index_is_read_does_not_delete_it(library, env):
+    from casekit.index import with_index
+
+    hits(library, env, "croissant")
+    inode = index_file(env).stat().st_ino
+    calls = []
+
+    def work(index):
+        calls.append(index.path)
+        index.conn.execute("INSERT INTO meta VALUES ('version', 'twice')")  # an IntegrityError
+
+    with pytest.raises(sqlite3.IntegrityError):
+        with_index(Library([library], env=env), work)
+    assert len(calls) == 1
+    assert index_file(env).stat().st_ino == inode
+
+
+def test_a_search_as_the_user_types_takes_the_first_words_of_a_long_query(library):
+    from casekit.search import MAX_UNITS, search
+
+    cases = Library([library], env={"CASEKIT_NO_CACHE": "1"}).load_all(Library([library]).refs())
+    long = "croissant " + " ".join(f"w{n}x" for n in range(1_100))
+    assert [h.id for h in search(cases, long)] == [h.id for h in search(cases, "croissant")]
+    beyond = " ".join(f"w{n}x" for n in range(MAX_UNITS)) + " croissant"
+    assert search(cases, beyond) == []  # the word past the first MAX_UNITS is not searched
 
 
 def test_a_query_of_too_many_words_is_refused_at_once(library, env):
