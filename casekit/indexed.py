@@ -15,6 +15,7 @@ is off or cannot be written): the caller then reads the cases.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from datetime import date
 from operator import itemgetter
@@ -79,22 +80,15 @@ class LibraryTimeline:
         return Records(map(msgspec.Raw, map(itemgetter(2), self.rows)), section_shape("timeline", True))
 
 
-class _StoredEvent(msgspec.Struct):
-    """An event's record as the index keeps it (`records.EventRecord`, in JSON)."""
+@functools.cache
+def _stored_event() -> type[msgspec.Struct]:
+    """An event's record as the index keeps it, in JSON: a Struct of `records.EventRecord`'s keys,
+    so that its fields are read as attributes (made when a listing first needs events)."""
+    import typing
 
-    id: str
-    date: str
-    start: str | None
-    end: str | None
-    title: str
-    detail: str | None
-    category: str | None
-    era: str | None
-    tags: list[str]
-    sources: list[str]
-    confidence: str | None
-    note: str | None
-    people: list[str]
+    from casekit.records import EventRecord
+
+    return msgspec.defstruct("StoredEvent", list(typing.get_type_hints(EventRecord).items()))
 
 
 def _event_decoder() -> Callable[[bytes, bytes | None], Event]:
@@ -103,12 +97,12 @@ def _event_decoder() -> Callable[[bytes, bytes | None], Event]:
     (precision and flags) or, for a set of dates, read again from its text."""
     from casekit.dates import PartialDate
 
-    decode = msgspec.json.Decoder(_StoredEvent).decode
+    decode = msgspec.json.Decoder(_stored_event()).decode
     form_of = msgspec.msgpack.Decoder(tuple[str, bool, bool]).decode
     day = date.fromisoformat
 
     def event(record: bytes, form: bytes | None) -> Event:
-        r = decode(record)
+        r: Any = decode(record)
         if form is not None:
             start, end = r.start, r.end
             when = PartialDate(r.date, day(start) if start else None, day(end) if end else None, *form_of(form))
